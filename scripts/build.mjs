@@ -1,0 +1,99 @@
+// Builds the extension, the command-line tool, the decode worker and the webview bundles with
+// esbuild, and (with --tests) every test file. Type checking is separate: `npm run typecheck`.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const watch = args.has('--watch');
+const withTests = args.has('--tests');
+const production = args.has('--production');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+const nodeOptions = {
+  ...common,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  external: ['vscode'],
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  {
+    ...nodeOptions,
+    entryPoints: {
+      extension: join(root, 'src/extension.ts'),
+      cli: join(root, 'src/cli.ts'),
+      decodeWorker: join(root, 'src/flowlogs/decodeWorker.ts'),
+    },
+    outdir: join(root, 'dist'),
+  },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: { flowlogs: join(root, 'media/flowlogs/main.ts') },
+    outdir: join(root, 'dist/webview'),
+  },
+];
+
+function listTests(folder) {
+  if (!existsSync(folder)) {
+    return [];
+  }
+  const found = [];
+  for (const name of readdirSync(folder)) {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) {
+      found.push(...listTests(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+if (withTests) {
+  const entryPoints = Object.fromEntries(
+    [...listTests(join(root, 'test')), ...listTests(join(root, 'bench'))].map((path) => [relative(root, path).replace(/\.ts$/, ''), path]),
+  );
+  builds.push({
+    ...nodeOptions,
+    sourcemap: 'inline',
+    entryPoints,
+    outdir: join(root, 'out'),
+    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron'],
+  });
+}
+
+function copyAssets() {
+  mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  for (const name of readdirSync(join(root, 'media/flowlogs'))) {
+    if (name.endsWith('.css')) {
+      copyFileSync(join(root, 'media/flowlogs', name), join(root, 'dist/webview', name));
+    }
+  }
+}
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  copyAssets();
+  console.log('watching for changes…');
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  copyAssets();
+}

@@ -1,0 +1,1 @@
+process.stdout.write('usage: node dist/cli.js decode FILE... | summary FILE\n');

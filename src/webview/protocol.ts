@@ -1,0 +1,200 @@
+/**
+ * Messages between the flow-log editor's host side and its webview. Both sides import this
+ * file; nothing here may import `vscode` or DOM types.
+ */
+
+export const protocolVersion = 1;
+
+/** Filters combine with AND; an empty or absent field does not filter. */
+export interface RowFilter {
+  /** Case-insensitive substring over addresses, ports, rule, MAC, resource IDs. */
+  text?: string;
+  /** An address or CIDR (IPv4 or IPv6), matched against source or destination. */
+  ip?: string;
+  /** A port or range `1000-2000`, matched against source or destination port. */
+  port?: string;
+  /** IANA protocol numbers (6 TCP, 17 UDP, …). */
+  protocols?: number[];
+  direction?: 'inbound' | 'outbound';
+  decision?: 'allow' | 'deny';
+  /** `none` selects tuples without a state (NSG v1). */
+  states?: ('begin' | 'continuing' | 'end' | 'deny' | 'none')[];
+  /** Exact rule name. */
+  rule?: string;
+  /** Epoch milliseconds, inclusive. */
+  timeFrom?: number;
+  timeTo?: number;
+}
+
+export type ViewMode = 'tuples' | 'connections';
+
+export type SortColumn =
+  | 'time'
+  | 'srcIp'
+  | 'srcPort'
+  | 'dstIp'
+  | 'dstPort'
+  | 'protocol'
+  | 'direction'
+  | 'decision'
+  | 'state'
+  | 'rule'
+  | 'packets'
+  | 'bytes'
+  | 'duration';
+
+export interface SortSpec {
+  column: SortColumn;
+  descending: boolean;
+}
+
+export interface Query {
+  mode: ViewMode;
+  filter: RowFilter;
+  sort?: SortSpec;
+}
+
+/** A row as the table shows it: every value already a display string or number. */
+export interface ViewRow {
+  /** Row number in the tuple table, or connection number. Used to ask for details. */
+  id: number;
+  time: number;
+  /** Connections only: last tuple time and duration in ms. */
+  endTime?: number;
+  durationMs?: number;
+  srcIp: string;
+  srcPort: number;
+  dstIp: string;
+  dstPort: number;
+  protocol: string;
+  direction: 'inbound' | 'outbound';
+  decision: 'allow' | 'deny';
+  state: string;
+  encryption: string;
+  rule: string;
+  mac: string;
+  /** Sum of both directions; absent when the log gave no counters. */
+  packets?: number;
+  bytes?: number;
+  packetsSrcToDst?: number;
+  bytesSrcToDst?: number;
+  packetsDstToSrc?: number;
+  bytesDstToSrc?: number;
+}
+
+export interface FileSummary {
+  fileName: string;
+  fileBytes: number;
+  /** e.g. "NSG flow log v2", "VNet flow log v4", or several joined with " + ". */
+  formats: string[];
+  timeFrom?: number;
+  timeTo?: number;
+  records: number;
+  tuples: number;
+  rejectedTuples: number;
+  connections: number;
+  uniqueSources: number;
+  uniqueDestinations: number;
+  allowed: number;
+  denied: number;
+  bytes: number;
+  packets: number;
+  /** Warnings and errors found while decoding, each naming its byte offset. */
+  problems: DecodeProblemView[];
+  /** True while the file is still being decoded. */
+  loading: boolean;
+  /** Bytes read so far, for the progress bar. */
+  bytesRead: number;
+}
+
+export interface DecodeProblemView {
+  severity: 'warning' | 'error';
+  message: string;
+  offset?: number;
+  recordIndex?: number;
+  tupleIndex?: number;
+}
+
+/** Aggregates of the current filtered view, for the charts. */
+export interface ViewAggregates {
+  total: number;
+  allowed: number;
+  denied: number;
+  bytes: number;
+  packets: number;
+  /** Source address → bytes (or tuples when there are no counters), largest first. */
+  topTalkers: { label: string; bytes: number; tuples: number }[];
+  /** Destination port/protocol of denied tuples, largest first. */
+  topDeniedPorts: { label: string; count: number }[];
+  /** Distinct rule names of the whole file, for the rule filter. */
+  rules: string[];
+}
+
+export interface RowDetail {
+  id: number;
+  /** The tuple string as it was in the log (tuple mode) or every tuple of the connection. */
+  rawTuples: string[];
+  /** The record (pretty-printed JSON, tuples of other rules elided when large). */
+  rawRecord: string;
+  recordIndex: number;
+  recordOffset: number;
+  tupleIndex?: number;
+  fields: { name: string; value: string }[];
+}
+
+export type ExportFormat = 'csv' | 'ndjson' | 'ecs';
+
+export type ViewToHost =
+  | { type: 'ready' }
+  | { type: 'query'; requestId: number; epoch: number; query: Query }
+  | { type: 'rows'; requestId: number; epoch: number; offset: number; limit: number }
+  | { type: 'detail'; requestId: number; mode: ViewMode; id: number }
+  | { type: 'export'; format: ExportFormat; query: Query };
+
+export type HostToView =
+  | { type: 'init'; protocolVersion: number; summary: FileSummary }
+  | { type: 'summary'; summary: FileSummary }
+  | { type: 'queryResult'; requestId: number; epoch: number; total: number; aggregates: ViewAggregates }
+  | { type: 'rows'; requestId: number; epoch: number; offset: number; rows: ViewRow[]; total: number }
+  | { type: 'detail'; requestId: number; detail: RowDetail }
+  | { type: 'problem'; requestId?: number; message: string };
+
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}
+
+const viewModes: readonly string[] = ['tuples', 'connections'];
+const exportFormats: readonly string[] = ['csv', 'ndjson', 'ecs'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isQuery(value: unknown): value is Query {
+  return isRecord(value) && viewModes.includes(value.mode as string) && isRecord(value.filter);
+}
+
+/** Runtime check for messages arriving from the webview; anything else is dropped. */
+export function isViewToHost(value: unknown): value is ViewToHost {
+  if (!isRecord(value)) {
+    return false;
+  }
+  switch (value.type) {
+    case 'ready':
+      return true;
+    case 'query':
+      return isCount(value.requestId) && isCount(value.epoch) && isQuery(value.query);
+    case 'rows':
+      return isCount(value.requestId) && isCount(value.epoch) && isCount(value.offset) && isCount(value.limit);
+    case 'detail':
+      return isCount(value.requestId) && viewModes.includes(value.mode as string) && isCount(value.id);
+    case 'export':
+      return exportFormats.includes(value.format as string) && isQuery(value.query);
+    default:
+      return false;
+  }
+}
