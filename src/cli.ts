@@ -1,1 +1,322 @@
-process.stdout.write('usage: node dist/cli.js decode FILE... | summary FILE\n');
+/**
+ * Command line: decode flow-log files to CSV / NDJSON / ECS, or summarise them.
+ *   node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--output FILE]
+ *   node dist/cli.js summary FILE... [--json]
+ */
+import { createWriteStream } from 'node:fs';
+import { joinConnections } from './flowlogs/connections';
+import { exportConnections, exportRows, isoTime, type ExportFormat } from './flowlogs/exporters';
+import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
+import { FlowSummary } from './flowlogs/flowSummary';
+import { FlowTable } from './flowlogs/flowTable';
+
+const usage = `Azure Traffic Lens: decode Azure NSG and VNet flow logs locally.
+
+Usage:
+  node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--output FILE]
+  node dist/cli.js summary FILE... [--json]
+  node dist/cli.js --help
+
+decode     Writes every tuple (or, with --connections, every joined connection) as CSV
+           (default), NDJSON of the flat rows, or ECS-style NDJSON for SIEMs. Streams:
+           memory stays bounded however large the file (except with --connections).
+summary    Prints formats, time range, records, tuples, rejected tuples, unique sources and
+           destinations, allowed vs denied, bytes, packets and connections, then the problems.
+
+Problems are reported as "FILE: byte N, record R, tuple T: message" (on stderr for decode).
+Exit status: 0 when every file decoded cleanly (warnings allowed), 1 when a file could not be
+read or had decoding errors, 2 for a usage error.
+`;
+
+class UsageError extends Error {}
+
+interface Arguments {
+  command: 'decode' | 'summary' | 'help';
+  files: string[];
+  format: ExportFormat;
+  connections: boolean;
+  output?: string;
+  json: boolean;
+}
+
+function parseArguments(argv: string[]): Arguments {
+  const parsed: Arguments = { command: 'help', files: [], format: 'csv', connections: false, json: false };
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
+    return parsed;
+  }
+  const [command, ...rest] = argv;
+  if (command !== 'decode' && command !== 'summary') {
+    throw new UsageError(`unknown command "${command}"; use decode or summary (see --help)`);
+  }
+  parsed.command = command;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    const [name, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const next = inlineValue ?? rest[++i];
+      if (next === undefined) {
+        throw new UsageError(`${name} needs a value (see --help)`);
+      }
+      return next;
+    };
+    if (name === '--format' && command === 'decode') {
+      const format = value();
+      if (format !== 'csv' && format !== 'ndjson' && format !== 'ecs') {
+        throw new UsageError(`--format must be csv, ndjson or ecs, not "${format}"`);
+      }
+      parsed.format = format;
+    } else if (name === '--connections' && command === 'decode') {
+      parsed.connections = true;
+    } else if (name === '--output' && command === 'decode') {
+      parsed.output = value();
+    } else if (name === '--json' && command === 'summary') {
+      parsed.json = true;
+    } else if (name.startsWith('-') && name !== '-') {
+      throw new UsageError(`unknown option ${name} for ${command} (see --help)`);
+    } else {
+      parsed.files.push(arg);
+    }
+  }
+  if (parsed.files.length === 0) {
+    throw new UsageError(`${command} needs at least one FILE (see --help)`);
+  }
+  return parsed;
+}
+
+/** Writes to stdout or a file, waiting when the stream asks for it. */
+function openOutput(path: string | undefined): { write: (chunk: string) => Promise<void>; close: () => Promise<void> } {
+  const stream: NodeJS.WritableStream = path === undefined ? process.stdout : createWriteStream(path);
+  let failure: Error | undefined;
+  stream.on('error', (error: Error) => {
+    failure = error;
+  });
+  return {
+    write: (chunk) =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+          return;
+        }
+        if (stream.write(chunk)) {
+          resolve();
+        } else {
+          stream.once('drain', resolve);
+        }
+      }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+        } else if (path === undefined) {
+          resolve();
+        } else {
+          stream.end(() => (failure ? reject(failure) : resolve()));
+        }
+      }),
+  };
+}
+
+function problemLine(file: string, problem: DecodeProblem): string {
+  return `${file}: ${problem.severity === 'warning' ? 'warning: ' : ''}${describeProblem(problem)}`;
+}
+
+function reportProblems(file: string, result: DecodeResult, out: (line: string) => void): void {
+  for (const problem of result.problems) {
+    out(problemLine(file, problem));
+  }
+  if (result.problemCount > result.problems.length) {
+    out(`${file}: … and ${result.problemCount - result.problems.length} more problems`);
+  }
+}
+
+function hasErrors(result: DecodeResult): boolean {
+  return result.problems.some((problem) => problem.severity === 'error');
+}
+
+function describeReadFailure(file: string, error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT') {
+    return `${file}: no such file`;
+  }
+  if (code === 'EISDIR') {
+    return `${file}: is a directory, not a flow-log file`;
+  }
+  if (code === 'EACCES') {
+    return `${file}: permission denied`;
+  }
+  return `${file}: couldn't read it (${error instanceof Error ? error.message : String(error)})`;
+}
+
+async function decodeCommand(args: Arguments): Promise<number> {
+  const output = openOutput(args.output);
+  let status = 0;
+  let header = true;
+  let decodedAny = false;
+  const stderr = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  const shared = new FlowTable();
+  for (const file of args.files) {
+    let result: DecodeResult;
+    try {
+      if (args.connections) {
+        result = await decodeFlowLogFile(file, { table: shared });
+      } else {
+        const table = new FlowTable();
+        result = await decodeFlowLogFile(file, {
+          table,
+          onBatch: async (batch) => {
+            await exportRows(batch, rangeOf(batch.length), args.format, output.write, { header });
+            header = false;
+          },
+        });
+      }
+    } catch (error) {
+      stderr(describeReadFailure(file, error));
+      status = 1;
+      continue;
+    }
+    decodedAny = true;
+    reportProblems(file, result, stderr);
+    if (hasErrors(result)) {
+      status = 1;
+    }
+  }
+  if (args.connections) {
+    const connections = joinConnections(shared);
+    await exportConnections(shared, connections, rangeOf(connections.length), args.format, output.write, { header: true });
+  } else if (header && decodedAny && args.format === 'csv') {
+    await exportRows(shared, [], 'csv', output.write, { header: true });
+  }
+  await output.close();
+  return status;
+}
+
+function rangeOf(length: number): Iterable<number> {
+  return {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < length; i++) {
+        yield i;
+      }
+    },
+  };
+}
+
+async function summaryCommand(args: Arguments): Promise<number> {
+  const table = new FlowTable();
+  const summary = new FlowSummary();
+  const formats: string[] = [];
+  const problems: string[] = [];
+  const problemObjects: (DecodeProblem & { file: string })[] = [];
+  let records = 0;
+  let rejected = 0;
+  let bytes = 0;
+  let status = 0;
+  for (const file of args.files) {
+    let result: DecodeResult;
+    const before = table.length;
+    try {
+      result = await decodeFlowLogFile(file, { table });
+    } catch (error) {
+      problems.push(describeReadFailure(file, error));
+      problemObjects.push({ file, severity: 'error', code: 'read', message: describeReadFailure(file, error) });
+      status = 1;
+      continue;
+    }
+    summary.add(table, before);
+    records += result.records;
+    rejected += result.rejectedTuples;
+    bytes += result.bytes;
+    for (const format of result.formats) {
+      if (!formats.includes(format)) {
+        formats.push(format);
+      }
+    }
+    reportProblems(file, result, (line) => problems.push(line));
+    problemObjects.push(...result.problems.map((problem) => ({ file, ...problem })));
+    if (hasErrors(result)) {
+      status = 1;
+    }
+  }
+  const totals = summary.result();
+  const connections = joinConnections(table).length;
+  if (args.json) {
+    const json = {
+      files: args.files,
+      bytes,
+      formats,
+      timeFrom: totals.timeFrom === undefined ? null : isoTime(totals.timeFrom),
+      timeTo: totals.timeTo === undefined ? null : isoTime(totals.timeTo),
+      records,
+      tuples: totals.tuples,
+      rejectedTuples: rejected,
+      uniqueSources: totals.uniqueSources,
+      uniqueDestinations: totals.uniqueDestinations,
+      allowed: totals.allowed,
+      denied: totals.denied,
+      bytesTransferred: totals.bytes,
+      packets: totals.packets,
+      connections,
+      problems: problemObjects,
+    };
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    const number = (value: number): string => value.toLocaleString('en-US');
+    const lines: [string, string][] = [
+      ['Files', `${args.files.length} (${number(bytes)} bytes)`],
+      ['Formats', formats.length > 0 ? formats.join(', ') : 'none recognised'],
+      ['Time range (UTC)', totals.timeFrom === undefined ? '-' : `${isoTime(totals.timeFrom)} to ${isoTime(totals.timeTo ?? totals.timeFrom)}`],
+      ['Records', number(records)],
+      ['Tuples', number(totals.tuples)],
+      ['Rejected tuples', number(rejected)],
+      ['Unique sources', number(totals.uniqueSources)],
+      ['Unique destinations', number(totals.uniqueDestinations)],
+      ['Allowed / denied', `${number(totals.allowed)} / ${number(totals.denied)}`],
+      ['Bytes', number(totals.bytes)],
+      ['Packets', number(totals.packets)],
+      ['Connections', number(connections)],
+      ['Problems', number(problemObjects.length)],
+    ];
+    const width = Math.max(...lines.map(([label]) => label.length)) + 2;
+    let text = lines.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`).join('\n');
+    if (problems.length > 0) {
+      text += `\n\n${problems.join('\n')}`;
+    }
+    process.stdout.write(`${text}\n`);
+  }
+  return status;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Arguments;
+  try {
+    args = parseArguments(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.command === 'help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return args.command === 'decode' ? decodeCommand(args) : summaryCommand(args);
+}
+
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(0);
+  }
+});
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,1 +1,1020 @@
-export {};
+/**
+ * The flow-log viewer page: summary header, filters, charts, a virtualized table of tuples or
+ * connections, and a detail pane. Every value from the log is inserted with `textContent`.
+ */
+import {
+  assertNever,
+  type ExportFormat,
+  type FileSummary,
+  type FilterProblemView,
+  type HostToView,
+  type Query,
+  type RowDetail,
+  type RowFilter,
+  type SortSpec,
+  type ViewAggregates,
+  type ViewMode,
+  type ViewRow,
+  type ViewToHost,
+} from '../../src/webview/protocol';
+import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, type Column } from './format';
+
+interface VsCodeApi {
+  postMessage(message: ViewToHost): void;
+  getState(): unknown;
+  setState(state: PageState): void;
+}
+
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface PageState {
+  filter: RowFilter;
+  sort?: SortSpec;
+  mode: ViewMode;
+  scrollTop: number;
+}
+
+const rowHeight = 22;
+const headerHeight = 26;
+const overscan = 8;
+const blockSize = 100;
+/** Browsers cap element heights; beyond this the scrollbar maps proportionally onto rows. */
+const maxCanvasHeight = 8_000_000;
+/** Re-query after this long if a query's reply never came while typing continued. */
+const stalledQueryMs = 500;
+
+const vscode = acquireVsCodeApi();
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className !== undefined) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function readState(): PageState {
+  const saved = vscode.getState() as Partial<PageState> | undefined;
+  return {
+    filter: saved?.filter !== undefined && typeof saved.filter === 'object' ? saved.filter : {},
+    sort: saved?.sort,
+    mode: saved?.mode === 'connections' ? 'connections' : 'tuples',
+    scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
+  };
+}
+
+const settings = ((): { fileName?: string; problem?: string } => {
+  try {
+    return JSON.parse(document.body.dataset.settings ?? '{}') as { fileName?: string; problem?: string };
+  } catch {
+    return {};
+  }
+})();
+
+// ---------------------------------------------------------------------------------------------
+// Layout
+
+const app = element('div', 'app');
+const banner = element('div', 'banner');
+banner.setAttribute('role', 'alert');
+banner.hidden = true;
+
+const header = element('header', 'summary');
+const title = element('h1', 'summary-title', settings.fileName ?? 'Flow log');
+const facts = element('dl', 'summary-facts');
+const progress = element('div', 'progress');
+const progressBar = element('div', 'progress-bar');
+const progressText = element('span', 'progress-text');
+progress.append(progressBar, progressText);
+progress.setAttribute('role', 'progressbar');
+header.append(title, facts, progress);
+
+const problemsPanel = element('section', 'problems');
+problemsPanel.hidden = true;
+problemsPanel.setAttribute('aria-label', 'Decoding problems');
+
+const filters = element('form', 'filters');
+filters.setAttribute('aria-label', 'Filters');
+
+interface Field {
+  key: keyof RowFilter | 'timeFrom' | 'timeTo';
+  input: HTMLInputElement | HTMLSelectElement;
+  error: HTMLElement;
+}
+
+const fields: Field[] = [];
+
+function addField(key: Field['key'], label: string, input: HTMLInputElement | HTMLSelectElement): Field {
+  const wrapper = element('label', 'field');
+  wrapper.append(element('span', 'field-label', label), input);
+  const error = element('span', 'field-error');
+  error.id = `error-${key}`;
+  error.setAttribute('aria-live', 'polite');
+  input.setAttribute('aria-describedby', error.id);
+  input.name = key;
+  wrapper.append(error);
+  filters.append(wrapper);
+  const field = { key, input, error };
+  fields.push(field);
+  return field;
+}
+
+function textInput(placeholder: string): HTMLInputElement {
+  const input = element('input');
+  input.type = 'text';
+  input.placeholder = placeholder;
+  input.spellcheck = false;
+  input.autocomplete = 'off';
+  return input;
+}
+
+function select(options: [string, string][]): HTMLSelectElement {
+  const node = element('select');
+  for (const [value, label] of options) {
+    const option = element('option', undefined, label);
+    option.value = value;
+    node.append(option);
+  }
+  return node;
+}
+
+const textField = addField('text', 'Search', textInput('address, port, rule, MAC, resource'));
+const ipField = addField('ip', 'IP or CIDR', textInput('10.0.0.0/16'));
+const portField = addField('port', 'Port', textInput('443 or 1000-2000'));
+const protocolField = addField('protocols', 'Protocol', select([['', 'Any'], ['6', 'TCP'], ['17', 'UDP'], ['1', 'ICMP']]));
+const directionField = addField('direction', 'Direction', select([['', 'Any'], ['inbound', 'Inbound'], ['outbound', 'Outbound']]));
+const decisionField = addField('decision', 'Decision', select([['', 'Any'], ['allow', 'Allow'], ['deny', 'Deny']]));
+const stateField = addField(
+  'states',
+  'State',
+  select([['', 'Any'], ['begin', 'Begin'], ['continuing', 'Continuing'], ['end', 'End'], ['deny', 'Deny'], ['none', 'None (NSG v1)']]),
+);
+const ruleSelect = select([['', 'Any']]);
+const ruleField = addField('rule', 'Rule', ruleSelect);
+const timeFromField = addField('timeFrom', 'From (UTC)', textInput('2022-09-14 09:00'));
+const timeToField = addField('timeTo', 'To (UTC)', textInput('2022-09-14 10:00'));
+
+const actions = element('div', 'filter-actions');
+const clearButton = element('button', 'secondary', 'Clear Filters');
+clearButton.type = 'button';
+const modeGroup = element('div', 'mode-switch');
+modeGroup.setAttribute('role', 'radiogroup');
+modeGroup.setAttribute('aria-label', 'Show');
+const tuplesButton = element('button', 'mode', 'Tuples');
+const connectionsButton = element('button', 'mode', 'Connections');
+for (const button of [tuplesButton, connectionsButton]) {
+  button.type = 'button';
+  button.setAttribute('role', 'radio');
+  modeGroup.append(button);
+}
+const exportFormat = select([['csv', 'CSV'], ['ndjson', 'NDJSON'], ['ecs', 'ECS NDJSON']]);
+exportFormat.setAttribute('aria-label', 'Export format');
+const exportButton = element('button', 'secondary', 'Export…');
+exportButton.type = 'button';
+const resultCount = element('span', 'result-count');
+resultCount.setAttribute('aria-live', 'polite');
+actions.append(modeGroup, clearButton, exportFormat, exportButton, resultCount);
+filters.append(actions);
+
+const charts = element('section', 'charts');
+charts.setAttribute('aria-label', 'Charts of the current view');
+const decisionChart = chartCard('Allowed vs denied');
+const talkersChart = chartCard('Top talkers (bytes from source)');
+const deniedChart = chartCard('Top denied destination ports');
+charts.append(decisionChart.card, talkersChart.card, deniedChart.card);
+
+function chartCard(label: string): { card: HTMLElement; body: HTMLElement } {
+  const card = element('figure', 'chart');
+  const caption = element('figcaption', 'chart-title', label);
+  const body = element('div', 'chart-body');
+  card.append(caption, body);
+  return { card, body };
+}
+
+const main = element('div', 'main');
+const tableRegion = element('div', 'table-region');
+const viewport = element('div', 'viewport');
+viewport.tabIndex = 0;
+viewport.setAttribute('role', 'grid');
+viewport.setAttribute('aria-label', 'Flows');
+const canvas = element('div', 'canvas');
+const tableHeader = element('div', 'row header-row');
+tableHeader.setAttribute('role', 'row');
+const rowsLayer = element('div', 'rows');
+rowsLayer.setAttribute('role', 'rowgroup');
+canvas.append(tableHeader, rowsLayer);
+viewport.append(canvas);
+const emptyState = element('div', 'empty');
+emptyState.hidden = true;
+const emptyText = element('p', 'empty-text', 'No flows match these filters');
+const emptyClear = element('button', undefined, 'Clear Filters');
+emptyClear.type = 'button';
+emptyState.append(emptyText, emptyClear);
+tableRegion.append(viewport, emptyState);
+
+const detailPane = element('aside', 'detail');
+detailPane.hidden = true;
+detailPane.setAttribute('aria-label', 'Flow details');
+main.append(tableRegion, detailPane);
+
+app.append(banner, header, problemsPanel, filters, charts, main);
+document.body.append(app);
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+const state = readState();
+let summary: FileSummary | undefined;
+let epoch = 0;
+let requestId = 0;
+let total = 0;
+/** True once the current epoch's query result arrived. */
+let hasResult = false;
+let lastSummaryTuples = -1;
+let lastRefreshAt = 0;
+let filterProblems: FilterProblemView[] = [];
+let pageProblems: FilterProblemView[] = [];
+const blocks = new Map<number, ViewRow[]>();
+const pendingBlocks = new Set<number>();
+let selected = -1;
+let detailRequest = -1;
+let textTimer: ReturnType<typeof setTimeout> | undefined;
+/** The epoch whose query result has not arrived yet. */
+let awaitingEpoch: number | undefined;
+let isApplyPending = false;
+let renderQueued = false;
+let lastReport = '';
+let reportTimer: ReturnType<typeof setTimeout> | undefined;
+const rowElements: HTMLElement[] = [];
+/** Scroll position saved by a previous page of this editor, applied once the first rows are known. */
+let scrollToRestore = state.scrollTop;
+
+function columns(): Column[] {
+  return columnsByMode[state.mode];
+}
+
+function saveState(): void {
+  vscode.setState({ filter: state.filter, sort: state.sort, mode: state.mode, scrollTop: viewport.scrollTop });
+}
+
+function currentQuery(): Query {
+  return state.sort === undefined ? { mode: state.mode, filter: state.filter } : { mode: state.mode, filter: state.filter, sort: state.sort };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+function writeFields(): void {
+  const filter = state.filter;
+  textField.input.value = filter.text ?? '';
+  ipField.input.value = filter.ip ?? '';
+  portField.input.value = filter.port ?? '';
+  protocolField.input.value = filter.protocols?.length === 1 ? String(filter.protocols[0]) : '';
+  directionField.input.value = filter.direction ?? '';
+  decisionField.input.value = filter.decision ?? '';
+  stateField.input.value = filter.states?.length === 1 ? filter.states[0] : '';
+  ensureRuleOption(filter.rule ?? '');
+  ruleField.input.value = filter.rule ?? '';
+  timeFromField.input.value = filter.timeFrom === undefined ? '' : formatTime(filter.timeFrom);
+  timeToField.input.value = filter.timeTo === undefined ? '' : formatTime(filter.timeTo);
+}
+
+function ensureRuleOption(rule: string): void {
+  if (rule !== '' && ![...ruleSelect.options].some((option) => option.value === rule)) {
+    const option = element('option', undefined, rule);
+    option.value = rule;
+    ruleSelect.append(option);
+  }
+}
+
+/** Reads the inputs into `state.filter`; values the page itself cannot parse become field problems. */
+function readFields(): void {
+  const filter: RowFilter = {};
+  pageProblems = [];
+  const text = textField.input.value.trim();
+  if (text !== '') {
+    filter.text = text;
+  }
+  if (ipField.input.value.trim() !== '') {
+    filter.ip = ipField.input.value.trim();
+  }
+  if (portField.input.value.trim() !== '') {
+    filter.port = portField.input.value.trim();
+  }
+  if (protocolField.input.value !== '') {
+    filter.protocols = [Number(protocolField.input.value)];
+  }
+  const direction = directionField.input.value;
+  if (direction === 'inbound' || direction === 'outbound') {
+    filter.direction = direction;
+  }
+  const decision = decisionField.input.value;
+  if (decision === 'allow' || decision === 'deny') {
+    filter.decision = decision;
+  }
+  const stateValue = stateField.input.value;
+  if (stateValue === 'begin' || stateValue === 'continuing' || stateValue === 'end' || stateValue === 'deny' || stateValue === 'none') {
+    filter.states = [stateValue];
+  }
+  if (ruleField.input.value !== '') {
+    filter.rule = ruleField.input.value;
+  }
+  for (const [field, key] of [
+    [timeFromField, 'timeFrom'],
+    [timeToField, 'timeTo'],
+  ] as const) {
+    const value = field.input.value.trim();
+    if (value === '') {
+      continue;
+    }
+    const time = parseTimeInput(value);
+    if (time === undefined) {
+      pageProblems.push({ field: key, message: `"${value}" is not a time. Use YYYY-MM-DD HH:MM[:SS] (UTC).` });
+    } else {
+      filter[key] = time;
+    }
+  }
+  state.filter = filter;
+}
+
+function showFieldProblems(): void {
+  const all = [...pageProblems, ...filterProblems];
+  for (const field of fields) {
+    const problem = all.find((item) => item.field === field.key);
+    field.error.textContent = problem?.message ?? '';
+    field.input.setAttribute('aria-invalid', problem === undefined ? 'false' : 'true');
+    field.input.classList.toggle('invalid', problem !== undefined);
+  }
+}
+
+/**
+ * Typing is coalesced rather than delayed: a keystroke queries at once when no query is in flight,
+ * otherwise the latest value is queried as soon as the current result arrives.
+ */
+function onFilterInput(isText: boolean): void {
+  clearTimeout(textTimer);
+  if (isText && awaitingEpoch !== undefined) {
+    isApplyPending = true;
+    // A lost reply must not freeze the filters.
+    textTimer = setTimeout(applyFilters, stalledQueryMs);
+    return;
+  }
+  applyFilters();
+}
+
+function applyFilters(): void {
+  clearTimeout(textTimer);
+  isApplyPending = false;
+  readFields();
+  showFieldProblems();
+  viewport.scrollTop = 0;
+  runQuery();
+}
+
+for (const field of fields) {
+  const isText = field.input instanceof HTMLInputElement;
+  field.input.addEventListener(isText ? 'input' : 'change', () => onFilterInput(isText));
+}
+filters.addEventListener('submit', (event) => {
+  event.preventDefault();
+  applyFilters();
+});
+
+function clearFilters(): void {
+  state.filter = {};
+  pageProblems = [];
+  writeFields();
+  applyFilters();
+}
+clearButton.addEventListener('click', clearFilters);
+emptyClear.addEventListener('click', clearFilters);
+
+function setMode(mode: ViewMode): void {
+  if (state.mode !== mode) {
+    state.mode = mode;
+    if (state.sort?.column === 'duration' && mode === 'tuples') {
+      state.sort = undefined;
+    }
+    closeDetail();
+    viewport.scrollTop = 0;
+    buildHeader();
+    runQuery();
+  }
+  updateModeButtons();
+}
+tuplesButton.addEventListener('click', () => setMode('tuples'));
+connectionsButton.addEventListener('click', () => setMode('connections'));
+
+function updateModeButtons(): void {
+  tuplesButton.setAttribute('aria-checked', String(state.mode === 'tuples'));
+  connectionsButton.setAttribute('aria-checked', String(state.mode === 'connections'));
+  tuplesButton.classList.toggle('active', state.mode === 'tuples');
+  connectionsButton.classList.toggle('active', state.mode === 'connections');
+  app.classList.toggle('mode-connections', state.mode === 'connections');
+  app.classList.toggle('mode-tuples', state.mode === 'tuples');
+}
+
+exportButton.addEventListener('click', () => {
+  const format = exportFormat.value as ExportFormat;
+  vscode.postMessage({ type: 'export', format, query: currentQuery() });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Queries and rows
+
+function runQuery(): void {
+  epoch++;
+  hasResult = false;
+  blocks.clear();
+  pendingBlocks.clear();
+  saveState();
+  awaitingEpoch = epoch;
+  vscode.postMessage({ type: 'query', requestId: ++requestId, epoch, query: currentQuery(), window: firstWindow() });
+}
+
+/** The blocks the table will show once the result arrives, asked for with the query. */
+function firstWindow(): { offset: number; limit: number } {
+  const { first, count } = visibleWindow();
+  const start = Math.floor(Math.max(0, first - overscan) / blockSize);
+  const end = Math.floor((first + count + overscan) / blockSize);
+  for (let block = start; block <= end; block++) {
+    pendingBlocks.add(block);
+  }
+  return { offset: start * blockSize, limit: (end - start + 1) * blockSize };
+}
+
+/** Stores rows that arrived for the current epoch, block by block. */
+function storeRows(offset: number, rows: ViewRow[]): void {
+  for (let start = 0; start < rows.length || start === 0; start += blockSize) {
+    const block = Math.floor((offset + start) / blockSize);
+    pendingBlocks.delete(block);
+    blocks.set(block, rows.slice(start, start + blockSize));
+    if (rows.length === 0) {
+      break;
+    }
+  }
+}
+
+function requestBlock(block: number): void {
+  if (blocks.has(block) || pendingBlocks.has(block)) {
+    return;
+  }
+  pendingBlocks.add(block);
+  vscode.postMessage({ type: 'rows', requestId: ++requestId, epoch, offset: block * blockSize, limit: blockSize });
+}
+
+function rowAt(position: number): ViewRow | undefined {
+  return blocks.get(Math.floor(position / blockSize))?.[position % blockSize];
+}
+
+function buildHeader(): void {
+  tableHeader.replaceChildren();
+  columns().forEach((column, index) => {
+    const cell = element('div', `cell col-${column.kind}`);
+    cell.setAttribute('role', 'columnheader');
+    cell.setAttribute('aria-colindex', String(index + 1));
+    const button = element('button', 'sort', column.label);
+    button.type = 'button';
+    const sorted = state.sort?.column === column.sort;
+    cell.setAttribute('aria-sort', sorted ? (state.sort?.descending ? 'descending' : 'ascending') : 'none');
+    if (sorted) {
+      button.append(element('span', 'sort-mark', state.sort?.descending ? ' ▼' : ' ▲'));
+    }
+    button.addEventListener('click', () => {
+      if (state.sort?.column === column.sort) {
+        state.sort = state.sort.descending ? undefined : { column: column.sort, descending: true };
+      } else {
+        state.sort = { column: column.sort, descending: false };
+      }
+      buildHeader();
+      viewport.scrollTop = 0;
+      runQuery();
+    });
+    cell.append(button);
+    tableHeader.append(cell);
+  });
+  for (const row of rowElements) {
+    row.remove();
+  }
+  rowElements.length = 0;
+  viewport.setAttribute('aria-colcount', String(columns().length));
+}
+
+/** Visible positions: the first row and how many, plus the offset of the first row in pixels. */
+function visibleWindow(): { first: number; count: number; shift: number } {
+  const height = Math.max(0, viewport.clientHeight - headerHeight);
+  const count = Math.ceil(height / rowHeight) + 1;
+  const fullHeight = total * rowHeight;
+  const scrollTop = viewport.scrollTop;
+  if (fullHeight <= maxCanvasHeight) {
+    return { first: Math.floor(scrollTop / rowHeight), count, shift: scrollTop % rowHeight };
+  }
+  const maxScroll = Math.max(1, maxCanvasHeight - height);
+  const first = Math.floor((Math.min(scrollTop, maxScroll) / maxScroll) * Math.max(0, total - count + 1));
+  return { first, count, shift: 0 };
+}
+
+function scheduleRender(): void {
+  if (!renderQueued) {
+    renderQueued = true;
+    requestAnimationFrame(() => {
+      renderQueued = false;
+      render();
+    });
+  }
+}
+
+function render(): void {
+  const canvasHeight = Math.min(total * rowHeight, maxCanvasHeight) + headerHeight;
+  canvas.style.height = `${canvasHeight}px`;
+  viewport.setAttribute('aria-rowcount', String(total + 1));
+  const showEmpty = hasResult && total === 0 && summary !== undefined && !summary.loading;
+  emptyState.hidden = !showEmpty;
+  emptyText.textContent = isFilterEmpty(state.filter) && pageProblems.length === 0 ? 'This file has no flow tuples.' : 'No flows match these filters';
+  emptyClear.hidden = isFilterEmpty(state.filter) && pageProblems.length === 0;
+  if (!hasResult) {
+    return;
+  }
+  const { first, count, shift } = visibleWindow();
+  const last = Math.min(total, first + count + overscan);
+  const start = Math.max(0, first - overscan);
+  for (let block = Math.floor(start / blockSize); block * blockSize < last; block++) {
+    requestBlock(block);
+  }
+  const scrollTop = viewport.scrollTop;
+  rowsLayer.style.transform = `translateY(${scrollTop - shift - (first - start) * rowHeight}px)`;
+  const needed = last - start;
+  const cols = columns();
+  while (rowElements.length < needed) {
+    const row = element('div', 'row');
+    row.setAttribute('role', 'row');
+    for (let c = 0; c < cols.length; c++) {
+      const cell = element('div', `cell col-${cols[c].kind}`);
+      cell.setAttribute('role', 'gridcell');
+      row.append(cell);
+    }
+    rowElements.push(row);
+    rowsLayer.append(row);
+  }
+  let complete = true;
+  for (let i = 0; i < rowElements.length; i++) {
+    const rowElement = rowElements[i];
+    if (i >= needed) {
+      rowElement.hidden = true;
+      continue;
+    }
+    rowElement.hidden = false;
+    const position = start + i;
+    const data = rowAt(position);
+    rowElement.id = `row-${position}`;
+    rowElement.setAttribute('aria-rowindex', String(position + 2));
+    rowElement.dataset.position = String(position);
+    rowElement.classList.toggle('selected', position === selected);
+    rowElement.setAttribute('aria-selected', String(position === selected));
+    rowElement.classList.toggle('deny', data?.decision === 'deny');
+    rowElement.classList.toggle('placeholder', data === undefined);
+    const cells = rowElement.children;
+    for (let c = 0; c < cols.length; c++) {
+      const text = data === undefined ? '' : cols[c].cell(data);
+      const cell = cells[c] as HTMLElement;
+      if (cell.textContent !== text) {
+        cell.textContent = text;
+      }
+    }
+    if (data === undefined && position >= first && position < first + count) {
+      complete = false;
+    }
+  }
+  if (selected >= 0) {
+    viewport.setAttribute('aria-activedescendant', `row-${selected}`);
+  } else {
+    viewport.removeAttribute('aria-activedescendant');
+  }
+  if (complete) {
+    reportRendered(first, Math.min(total, first + count));
+  }
+}
+
+function isFilterEmpty(filter: RowFilter): boolean {
+  return Object.values(filter).every((value) => value === undefined || value === '' || (Array.isArray(value) && value.length === 0));
+}
+
+/** Tells the host what the table shows, read back from the DOM (for tests and tools). */
+function reportRendered(first: number, end: number): void {
+  const rows: string[][] = [];
+  for (const rowElement of rowElements) {
+    const position = Number(rowElement.dataset.position);
+    if (!rowElement.hidden && position >= first && position < end && viewport.clientHeight > 0) {
+      rows.push([...rowElement.children].map((cell) => cell.textContent ?? ''));
+    }
+  }
+  if (viewport.clientHeight === 0) {
+    // Not laid out (hidden panel): report the first rows from data so the report still says something true.
+    for (let position = 0; position < Math.min(total, 20); position++) {
+      const data = rowAt(position);
+      if (data !== undefined) {
+        rows.push(columns().map((column) => column.cell(data)));
+      }
+    }
+  }
+  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}`;
+  if (key === lastReport) {
+    return;
+  }
+  const isNewEpoch = !lastReport.startsWith(`${epoch}:`);
+  lastReport = key;
+  const send = (): void => {
+    vscode.postMessage({
+      type: 'rendered',
+      epoch,
+      mode: state.mode,
+      total,
+      columns: columns().map((column) => column.label),
+      rows,
+      filterProblems: [...pageProblems, ...filterProblems],
+      summary: [title.textContent ?? '', ...[...facts.children].map((fact) => `${fact.children[0]?.textContent ?? ''}: ${fact.children[1]?.textContent ?? ''}`)].join('; '),
+      loading: summary?.loading ?? true,
+    });
+  };
+  clearTimeout(reportTimer);
+  if (isNewEpoch) {
+    send();
+  } else {
+    reportTimer = setTimeout(send, 100);
+  }
+}
+
+viewport.addEventListener('scroll', () => {
+  scheduleRender();
+  saveStateSoon();
+});
+new ResizeObserver(() => scheduleRender()).observe(viewport);
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+function saveStateSoon(): void {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveState, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selection, keyboard and detail
+
+function selectRow(position: number, reveal: boolean): void {
+  if (total === 0) {
+    return;
+  }
+  selected = Math.max(0, Math.min(total - 1, position));
+  if (reveal) {
+    const height = viewport.clientHeight - headerHeight;
+    if (total * rowHeight <= maxCanvasHeight) {
+      const top = selected * rowHeight;
+      if (top < viewport.scrollTop) {
+        viewport.scrollTop = top;
+      } else if (top + rowHeight > viewport.scrollTop + height) {
+        viewport.scrollTop = top + rowHeight - height;
+      }
+    } else {
+      const { first, count } = visibleWindow();
+      if (selected < first || selected >= first + count - 1) {
+        const maxScroll = Math.max(1, maxCanvasHeight - height);
+        viewport.scrollTop = (selected / Math.max(1, total - count + 1)) * maxScroll;
+      }
+    }
+  }
+  scheduleRender();
+}
+
+viewport.addEventListener('keydown', (event) => {
+  const page = Math.max(1, Math.floor((viewport.clientHeight - headerHeight) / rowHeight) - 1);
+  switch (event.key) {
+    case 'ArrowDown':
+      selectRow(selected + 1, true);
+      break;
+    case 'ArrowUp':
+      selectRow(selected < 0 ? 0 : selected - 1, true);
+      break;
+    case 'PageDown':
+      selectRow(selected + page, true);
+      break;
+    case 'PageUp':
+      selectRow(selected - page, true);
+      break;
+    case 'Home':
+      selectRow(0, true);
+      break;
+    case 'End':
+      selectRow(total - 1, true);
+      break;
+    case 'Enter':
+      if (selected >= 0) {
+        openDetail(selected);
+      }
+      break;
+    case 'Escape':
+      closeDetail();
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+});
+
+rowsLayer.addEventListener('click', (event) => {
+  const rowElement = (event.target as HTMLElement).closest<HTMLElement>('.row');
+  if (rowElement?.dataset.position === undefined) {
+    return;
+  }
+  const position = Number(rowElement.dataset.position);
+  selectRow(position, false);
+  viewport.focus();
+  openDetail(position);
+});
+
+function openDetail(position: number): void {
+  const data = rowAt(position);
+  if (data === undefined) {
+    return;
+  }
+  detailRequest = ++requestId;
+  vscode.postMessage({ type: 'detail', requestId: detailRequest, mode: state.mode, id: data.id });
+  detailPane.hidden = false;
+  detailPane.replaceChildren(element('p', 'detail-loading', 'Loading details…'));
+}
+
+function closeDetail(): void {
+  detailRequest = -1;
+  detailPane.hidden = true;
+  detailPane.replaceChildren();
+}
+
+function showDetail(detail: RowDetail): void {
+  const heading = element('div', 'detail-heading');
+  heading.append(element('h2', undefined, state.mode === 'connections' ? 'Connection' : 'Tuple'));
+  const close = element('button', 'secondary', 'Close');
+  close.type = 'button';
+  close.addEventListener('click', () => {
+    closeDetail();
+    viewport.focus();
+  });
+  heading.append(close);
+  const list = element('dl', 'detail-fields');
+  for (const field of detail.fields) {
+    list.append(element('dt', undefined, field.name), element('dd', undefined, field.value));
+  }
+  const tupleTitle = element('h3', undefined, detail.rawTuples.length === 1 ? 'Raw tuple' : `Raw tuples (${detail.rawTuples.length})`);
+  const tuples = element('pre', 'raw', detail.rawTuples.join('\n'));
+  const recordTitle = element('h3', undefined, `Raw record #${detail.recordIndex} (byte ${detail.recordOffset})`);
+  const record = element('pre', 'raw raw-record', detail.rawRecord);
+  detailPane.replaceChildren(heading, list, tupleTitle, tuples, recordTitle, record);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summary, charts and problems
+
+function renderSummary(): void {
+  if (summary === undefined) {
+    return;
+  }
+  title.textContent = summary.fileName;
+  facts.replaceChildren();
+  for (const fact of summaryFacts(summary)) {
+    const item = element('div', 'fact');
+    const term = element('dt', undefined, fact.label);
+    const value = element('dd');
+    if (fact.isProblem === true && summary.problems.length > 0) {
+      const button = element('button', 'link', `${fact.value} · ${summary.problems.length} ${summary.problems.length === 1 ? 'problem' : 'problems'}`);
+      button.type = 'button';
+      button.setAttribute('aria-expanded', String(!problemsPanel.hidden));
+      button.addEventListener('click', () => {
+        problemsPanel.hidden = !problemsPanel.hidden;
+        button.setAttribute('aria-expanded', String(!problemsPanel.hidden));
+      });
+      value.append(button);
+      item.classList.add('has-problems');
+    } else {
+      value.textContent = fact.value;
+    }
+    item.append(term, value);
+    facts.append(item);
+  }
+  const fraction = summary.fileBytes > 0 ? Math.min(1, summary.bytesRead / summary.fileBytes) : 0;
+  progress.hidden = !summary.loading;
+  progressBar.style.width = `${(fraction * 100).toFixed(1)}%`;
+  progressText.textContent = `Decoding… ${Math.round(fraction * 100)}% (${formatBytes(summary.bytesRead)} of ${formatBytes(summary.fileBytes)})`;
+  progress.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+
+  const problems = summary.problems;
+  problemsPanel.replaceChildren(element('h2', undefined, `Problems found while decoding (${problems.length})`));
+  const list = element('ul', 'problem-list');
+  for (const problem of problems) {
+    const where: string[] = [];
+    if (problem.offset !== undefined) {
+      where.push(`byte ${problem.offset}`);
+    }
+    if (problem.recordIndex !== undefined) {
+      where.push(`record ${problem.recordIndex}`);
+    }
+    if (problem.tupleIndex !== undefined) {
+      where.push(`tuple ${problem.tupleIndex}`);
+    }
+    const item = element('li', `problem-${problem.severity}`);
+    item.append(element('span', 'problem-severity', problem.severity === 'error' ? 'Error' : 'Warning'), element('span', 'problem-where', where.join(', ')), element('span', 'problem-message', problem.message));
+    list.append(item);
+  }
+  problemsPanel.append(list);
+
+  if (summary.notFlowLog !== undefined) {
+    showBanner(`This file is not an Azure flow log: ${summary.notFlowLog}`);
+  }
+}
+
+function showBanner(message: string): void {
+  banner.hidden = false;
+  banner.textContent = message;
+}
+
+function bar(body: HTMLElement, label: string, value: number, max: number, valueText: string, className = ''): void {
+  const row = element('div', `bar-row ${className}`);
+  const name = element('span', 'bar-label', label);
+  name.title = label;
+  const track = element('span', 'bar-track');
+  const fill = element('span', 'bar-fill');
+  fill.style.width = `${max > 0 ? Math.max(1, (value / max) * 100) : 0}%`;
+  track.append(fill);
+  row.append(name, track, element('span', 'bar-value', valueText));
+  body.append(row);
+}
+
+function renderCharts(aggregates: ViewAggregates): void {
+  decisionChart.body.replaceChildren();
+  const max = Math.max(aggregates.allowed, aggregates.denied);
+  bar(decisionChart.body, 'Allowed', aggregates.allowed, max, formatCount(aggregates.allowed), 'allow');
+  bar(decisionChart.body, 'Denied', aggregates.denied, max, formatCount(aggregates.denied), 'deny');
+
+  talkersChart.body.replaceChildren();
+  const byBytes = aggregates.topTalkers.some((talker) => talker.bytes > 0);
+  const talkerMax = Math.max(0, ...aggregates.topTalkers.map((talker) => (byBytes ? talker.bytes : talker.tuples)));
+  for (const talker of aggregates.topTalkers) {
+    const value = byBytes ? talker.bytes : talker.tuples;
+    bar(talkersChart.body, talker.label, value, talkerMax, byBytes ? formatBytes(talker.bytes) : `${formatCount(talker.tuples)} tuples`);
+  }
+  if (aggregates.topTalkers.length === 0) {
+    talkersChart.body.append(element('p', 'chart-empty', 'No flows'));
+  }
+
+  deniedChart.body.replaceChildren();
+  const deniedMax = Math.max(0, ...aggregates.topDeniedPorts.map((port) => port.count));
+  for (const port of aggregates.topDeniedPorts) {
+    bar(deniedChart.body, port.label, port.count, deniedMax, formatCount(port.count), 'deny');
+  }
+  if (aggregates.topDeniedPorts.length === 0) {
+    deniedChart.body.append(element('p', 'chart-empty', 'No denied flows'));
+  }
+
+  const current = ruleSelect.value;
+  const known = new Set([...ruleSelect.options].map((option) => option.value));
+  for (const rule of aggregates.rules) {
+    if (!known.has(rule)) {
+      const option = element('option', undefined, rule);
+      option.value = rule;
+      ruleSelect.append(option);
+    }
+  }
+  ruleSelect.value = current;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages from the host
+
+window.addEventListener('message', (event: MessageEvent<HostToView>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      summary = message.summary;
+      lastSummaryTuples = message.summary.tuples;
+      renderSummary();
+      runQuery();
+      return;
+    case 'summary': {
+      summary = message.summary;
+      renderSummary();
+      // While loading, re-query as rows arrive; connections are re-joined each time, so less often.
+      const interval = state.mode === 'connections' ? 2000 : 250;
+      const isDue = Date.now() - lastRefreshAt >= interval;
+      if ((message.summary.tuples !== lastSummaryTuples && isDue) || !message.summary.loading) {
+        lastSummaryTuples = message.summary.tuples;
+        lastRefreshAt = Date.now();
+        refreshKeepingScroll();
+      }
+      return;
+    }
+    case 'queryResult':
+      if (message.epoch === awaitingEpoch || message.epoch === epoch) {
+        awaitingEpoch = undefined;
+      }
+      if (isApplyPending) {
+        applyFilters();
+        return;
+      }
+      if (message.epoch !== epoch) {
+        return;
+      }
+      hasResult = true;
+      total = message.total;
+      if (message.rows !== undefined && message.offset !== undefined) {
+        storeRows(message.offset, message.rows);
+      } else {
+        pendingBlocks.clear();
+      }
+      filterProblems = message.filterProblems;
+      showFieldProblems();
+      resultCount.textContent = `${formatCount(total)} ${state.mode === 'connections' ? (total === 1 ? 'connection' : 'connections') : total === 1 ? 'tuple' : 'tuples'}`;
+      renderCharts(message.aggregates);
+      if (selected >= total) {
+        selected = -1;
+      }
+      render();
+      if (scrollToRestore > 0) {
+        viewport.scrollTop = scrollToRestore;
+        scrollToRestore = 0;
+        render();
+      }
+      return;
+    case 'rows': {
+      if (message.epoch !== epoch) {
+        return;
+      }
+      storeRows(message.offset, message.rows);
+      render();
+      return;
+    }
+    case 'detail':
+      if (message.requestId === detailRequest) {
+        showDetail(message.detail);
+      }
+      return;
+    case 'problem':
+      if (message.requestId !== undefined && message.requestId === detailRequest) {
+        detailPane.replaceChildren(element('p', 'detail-error', message.message));
+      } else {
+        showBanner(message.message);
+      }
+      return;
+    case 'setFilter':
+      state.filter = message.filter;
+      pageProblems = [];
+      writeFields();
+      if (message.mode !== undefined && message.mode !== state.mode) {
+        state.mode = message.mode;
+        updateModeButtons();
+        buildHeader();
+      }
+      closeDetail();
+      // Use the filter as given: it may hold more than the inputs can show (several states).
+      clearTimeout(textTimer);
+      isApplyPending = false;
+      showFieldProblems();
+      viewport.scrollTop = 0;
+      runQuery();
+      return;
+    default:
+      assertNever(message);
+  }
+});
+
+/** New rows arrived while loading: query again without losing the scroll position. */
+function refreshKeepingScroll(): void {
+  epoch++;
+  hasResult = hasResult && total > 0;
+  const keep = new Map(blocks);
+  blocks.clear();
+  pendingBlocks.clear();
+  awaitingEpoch = epoch;
+  // Keep showing the old rows until the new ones arrive when the order cannot change above them.
+  if (state.sort === undefined) {
+    for (const [block, rows] of keep) {
+      if (rows.length === blockSize) {
+        blocks.set(block, rows);
+      }
+    }
+  }
+  const window = firstWindow();
+  for (const block of keep.keys()) {
+    if (blocks.has(block)) {
+      pendingBlocks.delete(block);
+    }
+  }
+  vscode.postMessage({ type: 'query', requestId: ++requestId, epoch, query: currentQuery(), window });
+}
+
+if (typeof settings.problem === 'string') {
+  showBanner(settings.problem);
+}
+writeFields();
+readFields();
+updateModeButtons();
+buildHeader();
+vscode.postMessage({ type: 'ready' });

@@ -1,1 +1,219 @@
-export {};
+/**
+ * Decode worker for one flow-log editor (`dist/decodeWorker.js`, run in worker_threads): decodes
+ * the file into a FlowTable off the extension host's thread, reports progress as summaries, and
+ * answers the page's queries (relayed by the host) from the rows decoded so far.
+ */
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { joinConnections, type ConnectionTable } from './connections';
+import { exportConnections, exportRows } from './exporters';
+import { decodeFlowLogFile, readRecordAt, type DecodeResult } from './flowLogDecoder';
+import { FlowSummary } from './flowSummary';
+import { FlowLogView } from './flowLogView';
+import { FlowTable } from './flowTable';
+import { assertNever, type FileSummary, type HostToView } from '../webview/protocol';
+import type { DecodeWorkerData, HostToWorker, WorkerToHost } from './workerProtocol';
+
+const summaryIntervalMs = 250;
+const maxProblems = 1000;
+
+const port = parentPort;
+if (port === null) {
+  throw new Error('decodeWorker.js must run as a worker thread.');
+}
+const data = workerData as DecodeWorkerData;
+const table = new FlowTable();
+const flowSummary = new FlowSummary();
+let summarizedRows = 0;
+let joined: { rows: number; connections: ConnectionTable } | undefined;
+/** Connections of the rows decoded so far, joined again only after more rows arrived. */
+function connections(): ConnectionTable {
+  if (joined === undefined || joined.rows !== table.length) {
+    joined = { rows: table.length, connections: joinConnections(table) };
+  }
+  return joined.connections;
+}
+const view = new FlowLogView(table, connections, (offset) => readRecordAt(data.path, offset));
+const abort = new AbortController();
+let result: DecodeResult | undefined;
+let fileBytes = 0;
+let bytesRead = 0;
+let notFlowLog: string | undefined;
+let hasFailed = false;
+let lastSummaryAt = 0;
+
+function post(message: WorkerToHost): void {
+  port?.postMessage(message);
+}
+
+function postView(message: HostToView): void {
+  post({ type: 'view', message });
+}
+
+function summary(): FileSummary {
+  if (summarizedRows < table.length) {
+    flowSummary.add(table, summarizedRows);
+    summarizedRows = table.length;
+  }
+  const totals = flowSummary.result();
+  const loading = result === undefined && notFlowLog === undefined && !hasFailed;
+  const records = result?.records ?? (table.length > 0 ? table.contexts[table.context[table.length - 1]].recordIndex + 1 : 0);
+  const formats = result?.formats ?? [...new Set(table.contexts.map((context) => (context.format === 'nsg' ? `NSG flow log v${context.version}` : `VNet flow log v${context.version}`)))];
+  const value: FileSummary = {
+    fileName: data.fileName,
+    fileBytes,
+    formats,
+    records,
+    tuples: table.length,
+    rejectedTuples: result?.rejectedTuples ?? 0,
+    connections: view.connectionCount() ?? 0,
+    uniqueSources: totals.uniqueSources,
+    uniqueDestinations: totals.uniqueDestinations,
+    allowed: totals.allowed,
+    denied: totals.denied,
+    bytes: totals.bytes,
+    packets: totals.packets,
+    problems: (result?.problems ?? []).map((problem) => ({
+      severity: problem.severity,
+      message: problem.tuple === undefined ? problem.message : `${problem.message} (${problem.tuple})`,
+      offset: problem.offset,
+      recordIndex: problem.recordIndex,
+      tupleIndex: problem.tupleIndex,
+    })),
+    loading,
+    bytesRead,
+  };
+  if (totals.timeFrom !== undefined) {
+    value.timeFrom = totals.timeFrom;
+    value.timeTo = totals.timeTo;
+  }
+  if (result !== undefined && result.problemCount > result.problems.length) {
+    value.problems.push({ severity: 'warning', message: `${result.problemCount - result.problems.length} more problems are not listed.` });
+  }
+  if (notFlowLog !== undefined) {
+    value.notFlowLog = notFlowLog;
+  }
+  return value;
+}
+
+function postSummary(force: boolean): void {
+  const now = Date.now();
+  if (!force && now - lastSummaryAt < summaryIntervalMs) {
+    return;
+  }
+  lastSummaryAt = now;
+  postView({ type: 'summary', summary: summary() });
+}
+
+/** Why a file with no usable tuples is not a flow log, from the decoder's first error. */
+function notFlowLogReason(decoded: DecodeResult): string | undefined {
+  if (decoded.tuples > 0 || decoded.records > 0) {
+    return undefined;
+  }
+  const error = decoded.problems.find((problem) => problem.severity === 'error') ?? decoded.problems[0];
+  if (error === undefined) {
+    return decoded.bytes === 0 ? 'the file is empty.' : undefined;
+  }
+  return error.offset === undefined ? error.message : `${error.message} (byte ${error.offset})`;
+}
+
+async function decode(): Promise<void> {
+  try {
+    fileBytes = (await stat(data.path)).size;
+    postSummary(true);
+    const decoded = await decodeFlowLogFile(data.path, {
+      table,
+      signal: abort.signal,
+      maxProblems,
+      onProgress(read, totalBytes) {
+        bytesRead = read;
+        fileBytes = totalBytes;
+        postSummary(false);
+      },
+    });
+    result = decoded;
+    notFlowLog = notFlowLogReason(decoded);
+    post({
+      type: 'log',
+      level: decoded.problemCount > 0 ? 'warn' : 'info',
+      message: `Decoded ${data.path}: ${decoded.records} records, ${decoded.tuples} tuples, ${decoded.rejectedTuples} rejected, ${decoded.problemCount} problems.`,
+    });
+    postSummary(true);
+  } catch (error) {
+    if (abort.signal.aborted) {
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    hasFailed = true;
+    post({ type: 'log', level: 'error', message: `Decoding ${data.path} failed: ${error instanceof Error ? (error.stack ?? message) : message}` });
+    postSummary(true);
+    postView({ type: 'problem', message: `Couldn't read ${data.fileName}: ${message}. Check that the file exists and can be read, then reopen it.` });
+  }
+}
+
+async function runExport(message: Extract<HostToWorker, { type: 'export' }>): Promise<void> {
+  const stream = createWriteStream(message.path, { encoding: 'utf8' });
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => undefined);
+  const write = async (chunk: string): Promise<void> => {
+    if (!stream.write(chunk)) {
+      await Promise.race([new Promise<void>((resolve) => stream.once('drain', () => resolve())), failed]);
+    }
+  };
+  try {
+    // Fail before writing anything when the file cannot be created.
+    await Promise.race([new Promise<void>((resolve) => stream.once('ready', () => resolve())), failed]);
+    const index = view.indexFor(message.query);
+    const rows =
+      message.query.mode === 'connections'
+        ? await exportConnections(table, connections(), index, message.format, write)
+        : await exportRows(table, index, message.format, write);
+    await Promise.race([new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))), failed]);
+    post({ type: 'exported', exportId: message.exportId, path: message.path, rows });
+  } catch (error) {
+    stream.destroy();
+    post({ type: 'exportFailed', exportId: message.exportId, path: message.path, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function onMessage(message: HostToWorker): Promise<void> {
+  switch (message.type) {
+    case 'view': {
+      const query = message.message;
+      switch (query.type) {
+        case 'query':
+          postView(view.query(query.requestId, query.epoch, query.query, query.window));
+          return;
+        case 'rows': {
+          const reply = view.rows(query.requestId, query.epoch, query.offset, query.limit);
+          if (reply !== undefined) {
+            postView(reply);
+          }
+          return;
+        }
+        case 'detail':
+          postView(await view.detail(query.requestId, query.mode, query.id));
+          return;
+        default:
+          assertNever(query);
+      }
+      return;
+    }
+    case 'export':
+      await runExport(message);
+      return;
+    default:
+      assertNever(message);
+  }
+}
+
+port.on('message', (message: HostToWorker) => {
+  onMessage(message).catch((error: unknown) => {
+    const text = error instanceof Error ? error.message : String(error);
+    post({ type: 'log', level: 'error', message: `Flow-log query failed: ${error instanceof Error ? (error.stack ?? text) : text}` });
+    postView(message.type === 'view' ? { type: 'problem', requestId: message.message.requestId, message: `The query failed: ${text}` } : { type: 'problem', message: `The export failed: ${text}` });
+  });
+});
+
+void decode();

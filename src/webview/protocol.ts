@@ -105,6 +105,8 @@ export interface FileSummary {
   loading: boolean;
   /** Bytes read so far, for the progress bar. */
   bytesRead: number;
+  /** Set when the file could not be read as a flow log at all; the page shows it as a banner. */
+  notFlowLog?: string;
 }
 
 export interface DecodeProblemView {
@@ -144,20 +146,63 @@ export interface RowDetail {
 
 export type ExportFormat = 'csv' | 'ndjson' | 'ecs';
 
+export interface RowWindow {
+  offset: number;
+  limit: number;
+}
+
+/** A filter field whose value could not be used, with the text shown next to it. */
+export interface FilterProblemView {
+  field: keyof RowFilter;
+  message: string;
+}
+
+/** What the page shows after a query or scroll settles, read back from the DOM. */
+export interface RenderedReport {
+  epoch: number;
+  mode: ViewMode;
+  /** Rows matching the current filters. */
+  total: number;
+  /** Column headings, in order. */
+  columns: string[];
+  /** The visible rows' cell texts, top to bottom. */
+  rows: string[][];
+  /** Messages shown next to filter fields. */
+  filterProblems: FilterProblemView[];
+  /** The summary header's text. */
+  summary: string;
+  /** True while the file is still being decoded. */
+  loading: boolean;
+}
+
 export type ViewToHost =
   | { type: 'ready' }
-  | { type: 'query'; requestId: number; epoch: number; query: Query }
+  /** `window`: rows the page will show first, returned with the result to save a round trip. */
+  | { type: 'query'; requestId: number; epoch: number; query: Query; window?: RowWindow }
   | { type: 'rows'; requestId: number; epoch: number; offset: number; limit: number }
   | { type: 'detail'; requestId: number; mode: ViewMode; id: number }
-  | { type: 'export'; format: ExportFormat; query: Query };
+  | { type: 'export'; format: ExportFormat; query: Query }
+  | ({ type: 'rendered' } & RenderedReport);
 
 export type HostToView =
   | { type: 'init'; protocolVersion: number; summary: FileSummary }
   | { type: 'summary'; summary: FileSummary }
-  | { type: 'queryResult'; requestId: number; epoch: number; total: number; aggregates: ViewAggregates }
+  | {
+      type: 'queryResult';
+      requestId: number;
+      epoch: number;
+      total: number;
+      aggregates: ViewAggregates;
+      filterProblems: FilterProblemView[];
+      /** The rows of the query's `window`, starting at `offset`. */
+      offset?: number;
+      rows?: ViewRow[];
+    }
   | { type: 'rows'; requestId: number; epoch: number; offset: number; rows: ViewRow[]; total: number }
   | { type: 'detail'; requestId: number; detail: RowDetail }
-  | { type: 'problem'; requestId?: number; message: string };
+  | { type: 'problem'; requestId?: number; message: string }
+  /** Sets the page's filters (and optionally its mode) as if the user had entered them. */
+  | { type: 'setFilter'; filter: RowFilter; mode?: ViewMode };
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
@@ -174,6 +219,10 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
 }
 
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
 function isQuery(value: unknown): value is Query {
   return isRecord(value) && viewModes.includes(value.mode as string) && isRecord(value.filter);
 }
@@ -187,13 +236,30 @@ export function isViewToHost(value: unknown): value is ViewToHost {
     case 'ready':
       return true;
     case 'query':
-      return isCount(value.requestId) && isCount(value.epoch) && isQuery(value.query);
+      return (
+        isCount(value.requestId) &&
+        isCount(value.epoch) &&
+        isQuery(value.query) &&
+        (value.window === undefined || (isRecord(value.window) && isCount(value.window.offset) && isCount(value.window.limit)))
+      );
     case 'rows':
       return isCount(value.requestId) && isCount(value.epoch) && isCount(value.offset) && isCount(value.limit);
     case 'detail':
       return isCount(value.requestId) && viewModes.includes(value.mode as string) && isCount(value.id);
     case 'export':
       return exportFormats.includes(value.format as string) && isQuery(value.query);
+    case 'rendered':
+      return (
+        isCount(value.epoch) &&
+        viewModes.includes(value.mode as string) &&
+        isCount(value.total) &&
+        isStringArray(value.columns) &&
+        Array.isArray(value.rows) &&
+        value.rows.every(isStringArray) &&
+        Array.isArray(value.filterProblems) &&
+        typeof value.summary === 'string' &&
+        typeof value.loading === 'boolean'
+      );
     default:
       return false;
   }

@@ -1,0 +1,113 @@
+/**
+ * One measurement in a fresh process, so that peak RSS belongs to it alone:
+ * `node out/bench/decodeBench.js decode|parse FILE` prints one JSON line.
+ *  - decode: streams the file through decodeFlowLogFile with onBatch (as the CLI does).
+ *  - parse: reads the file, then JSON.parse of the string (timed alone and with the read).
+ * Files under 20 MB are measured 10 times in the process and the best run is reported, for
+ * both modes alike; larger files once.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { decodeFlowLogFile, type DecodeResult } from '../src/flowlogs/flowLogDecoder';
+
+/** Files below this size are measured several times and the best run is kept (JIT warm-up dominates a single small run). */
+const repeatBelowBytes = 20 * 1000 * 1000;
+const repeatRuns = 10;
+
+export interface DecodeMeasurement {
+  mode: 'decode';
+  bytes: number;
+  runs: number;
+  seconds: number;
+  tuples: number;
+  records: number;
+  problems: number;
+  maxRssMiB: number;
+}
+
+export interface ParseMeasurement {
+  mode: 'parse';
+  bytes: number;
+  runs: number;
+  parseSeconds: number;
+  readAndParseSeconds: number;
+  maxRssMiB: number;
+}
+
+function runsFor(path: string): number {
+  return statSync(path).size < repeatBelowBytes ? repeatRuns : 1;
+}
+
+async function measureDecode(path: string): Promise<DecodeMeasurement> {
+  const runs = runsFor(path);
+  let seconds = Infinity;
+  let result: DecodeResult | undefined;
+  for (let run = 0; run < runs; run++) {
+    const started = process.hrtime.bigint();
+    let batches = 0;
+    result = await decodeFlowLogFile(path, {
+      onBatch: () => {
+        batches++;
+      },
+    });
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  if (result === undefined) {
+    throw new Error('no run');
+  }
+  return {
+    mode: 'decode',
+    bytes: result.bytes,
+    runs,
+    seconds,
+    tuples: result.tuples,
+    records: result.records,
+    problems: result.problemCount,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+function measureParse(path: string): ParseMeasurement {
+  const runs = runsFor(path);
+  let parseSeconds = Infinity;
+  let readAndParseSeconds = Infinity;
+  let bytes = 0;
+  for (let run = 0; run < runs; run++) {
+    const started = process.hrtime.bigint();
+    const text = readFileSync(path, 'utf8');
+    const parseStarted = process.hrtime.bigint();
+    const value = JSON.parse(text) as { records?: unknown[] };
+    const ended = process.hrtime.bigint();
+    if (!Array.isArray(value.records)) {
+      throw new Error('JSON.parse did not produce a records list');
+    }
+    bytes = Buffer.byteLength(text);
+    parseSeconds = Math.min(parseSeconds, Number(ended - parseStarted) / 1e9);
+    readAndParseSeconds = Math.min(readAndParseSeconds, Number(ended - started) / 1e9);
+  }
+  return {
+    mode: 'parse',
+    bytes,
+    runs,
+    parseSeconds,
+    readAndParseSeconds,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+async function main(): Promise<void> {
+  const [mode, path] = process.argv.slice(2);
+  if ((mode !== 'decode' && mode !== 'parse') || !path) {
+    process.stderr.write('usage: node out/bench/decodeBench.js decode|parse FILE\n');
+    process.exitCode = 2;
+    return;
+  }
+  const measurement = mode === 'decode' ? await measureDecode(path) : measureParse(path);
+  process.stdout.write(`${JSON.stringify(measurement)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}

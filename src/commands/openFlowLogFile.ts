@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+import { flowLogViewType } from '../webview/flowLogEditorProvider';
+
+/**
+ * "Open Flow Log File…": asks for a JSON file and opens it in the flow-log viewer. A URI argument
+ * skips the dialog (used by other features and tests).
+ */
+export const openFlowLogFile = {
+  id: 'trafficLens.openFlowLogFile',
+  async run(uri?: vscode.Uri): Promise<void> {
+    let target = uri instanceof vscode.Uri ? uri : undefined;
+    if (target === undefined) {
+      const picked = await vscode.window.showOpenDialog({
+        title: 'Open Flow Log File',
+        openLabel: 'Open',
+        canSelectMany: false,
+        filters: { 'Flow logs (JSON)': ['json'], 'All files': ['*'] },
+      });
+      target = picked?.[0];
+    }
+    if (target === undefined) {
+      return;
+    }
+    await vscode.commands.executeCommand('vscode.openWith', target, flowLogViewType);
+  },
+};

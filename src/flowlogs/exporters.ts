@@ -1,0 +1,422 @@
+/**
+ * Exports rows or connections as CSV (RFC 4180), NDJSON of the flat rows, or ECS-style NDJSON
+ * for SIEMs (field mapping: docs/ecs-mapping.md).
+ */
+import { connectionAt, type Connection, type ConnectionTable } from './connections';
+import type { FlowRow, FlowState, FlowTable } from './flowTable';
+
+export type ExportFormat = 'csv' | 'ndjson' | 'ecs';
+export type WriteChunk = (chunk: string) => void | Promise<void>;
+
+/** Write in chunks of about this many characters. */
+const chunkCharacters = 256 * 1024;
+
+const stateLetters: Record<FlowState, string> = { begin: 'B', continuing: 'C', end: 'E', deny: 'D' };
+
+/** IANA protocol number → lower-case name as ECS `network.transport` uses it. */
+export function transportName(protocol: number): string {
+  switch (protocol) {
+    case 1:
+      return 'icmp';
+    case 6:
+      return 'tcp';
+    case 17:
+      return 'udp';
+    case 47:
+      return 'gre';
+    case 50:
+      return 'esp';
+    case 51:
+      return 'ah';
+    case 58:
+      return 'ipv6-icmp';
+    case 132:
+      return 'sctp';
+    default:
+      return String(protocol);
+  }
+}
+
+/** ISO-8601 UTC with milliseconds, or '' for a time that is not a number. */
+export function isoTime(epochMs: number): string {
+  return Number.isFinite(epochMs) ? new Date(epochMs).toISOString() : '';
+}
+
+/** One CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180). */
+export function csvField(value: string | number | undefined): string {
+  if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
+    return '';
+  }
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export const rowColumns = [
+  'time',
+  'srcIp',
+  'srcPort',
+  'dstIp',
+  'dstPort',
+  'protocol',
+  'transport',
+  'direction',
+  'decision',
+  'state',
+  'encryption',
+  'packetsSrcToDst',
+  'bytesSrcToDst',
+  'packetsDstToSrc',
+  'bytesDstToSrc',
+  'rule',
+  'mac',
+  'format',
+  'version',
+  'resourceId',
+  'targetResourceId',
+  'aclId',
+  'recordTime',
+  'recordIndex',
+  'recordOffset',
+  'tupleIndex',
+] as const;
+
+/**
+ * The flat form of a row shared by CSV and NDJSON: the FlowRow fields with its context
+ * spread in, `time` as ISO-8601 UTC (and `timeMs` as epoch ms in NDJSON), absent counters left out.
+ */
+export function flattenRow(row: FlowRow): Record<string, string | number> {
+  const context = row.context;
+  const flat: Record<string, string | number> = {
+    time: isoTime(row.time),
+    timeMs: row.time,
+    srcIp: row.srcIp,
+    srcPort: row.srcPort,
+    dstIp: row.dstIp,
+    dstPort: row.dstPort,
+    protocol: row.protocol,
+    transport: transportName(row.protocol),
+    direction: row.direction,
+    decision: row.decision,
+  };
+  if (row.state !== undefined) {
+    flat.state = row.state;
+  }
+  if (row.encryption !== undefined) {
+    flat.encryption = row.encryption;
+  }
+  for (const name of ['packetsSrcToDst', 'bytesSrcToDst', 'packetsDstToSrc', 'bytesDstToSrc'] as const) {
+    const value = row[name];
+    if (value !== undefined) {
+      flat[name] = value;
+    }
+  }
+  flat.rule = context.rule;
+  flat.mac = context.mac;
+  flat.format = context.format;
+  flat.version = context.version;
+  flat.resourceId = context.resourceId;
+  if (context.targetResourceId !== undefined) {
+    flat.targetResourceId = context.targetResourceId;
+  }
+  if (context.aclId !== undefined) {
+    flat.aclId = context.aclId;
+  }
+  flat.recordTime = context.recordTime;
+  flat.recordIndex = context.recordIndex;
+  flat.recordOffset = context.recordOffset;
+  flat.tupleIndex = row.tupleIndex;
+  return flat;
+}
+
+export function csvHeader(columns: readonly string[]): string {
+  return `${columns.join(',')}\r\n`;
+}
+
+export function rowToCsv(row: FlowRow): string {
+  const flat = flattenRow(row);
+  return `${rowColumns.map((column) => csvField(flat[column])).join(',')}\r\n`;
+}
+
+export function rowToNdjson(row: FlowRow): string {
+  return `${JSON.stringify(flattenRow(row))}\n`;
+}
+
+/** ECS event of one tuple (see docs/ecs-mapping.md). */
+export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
+  const context = row.context;
+  const denied = row.decision === 'deny';
+  const source: Record<string, unknown> = { ip: row.srcIp, port: row.srcPort };
+  const destination: Record<string, unknown> = { ip: row.dstIp, port: row.dstPort };
+  setIfDefined(source, 'packets', row.packetsSrcToDst);
+  setIfDefined(source, 'bytes', row.bytesSrcToDst);
+  setIfDefined(destination, 'packets', row.packetsDstToSrc);
+  setIfDefined(destination, 'bytes', row.bytesDstToSrc);
+  const network: Record<string, unknown> = {
+    transport: transportName(row.protocol),
+    iana_number: String(row.protocol),
+    direction: row.direction === 'inbound' ? 'ingress' : 'egress',
+    type: row.srcIp.includes(':') ? 'ipv6' : 'ipv4',
+  };
+  setIfDefined(network, 'bytes', sumDefined(row.bytesSrcToDst, row.bytesDstToSrc));
+  setIfDefined(network, 'packets', sumDefined(row.packetsSrcToDst, row.packetsDstToSrc));
+  const event: Record<string, unknown> = {
+    kind: 'event',
+    category: ['network'],
+    type: ['connection', denied ? 'denied' : 'allowed'],
+    action: denied ? 'flow_denied' : flowAction(row.state),
+    outcome: 'success',
+    provider: context.format === 'nsg' ? 'NetworkSecurityGroupFlowEvent' : 'FlowLogFlowEvent',
+    created: context.recordTime,
+  };
+  const flowlog: Record<string, unknown> = {
+    format: context.format,
+    version: context.version,
+    mac: context.mac,
+    record_time: context.recordTime,
+    record_index: context.recordIndex,
+    tuple_index: row.tupleIndex,
+  };
+  setIfDefined(flowlog, 'state', row.state === undefined ? undefined : stateLetters[row.state]);
+  setIfDefined(flowlog, 'encryption', row.encryption);
+  setIfDefined(flowlog, 'acl_id', context.aclId);
+  if (context.format === 'vnet') {
+    flowlog.flow_log_id = context.resourceId;
+    setIfDefined(flowlog, 'target_resource_id', context.targetResourceId);
+  } else {
+    flowlog.nsg_id = context.resourceId;
+  }
+  const resourceId = context.format === 'vnet' ? (context.targetResourceId ?? context.resourceId) : context.resourceId;
+  const subscription = /\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
+  const cloud: Record<string, unknown> = { provider: 'azure', service: { name: 'Network Watcher' } };
+  if (subscription !== undefined) {
+    cloud.account = { id: subscription.toLowerCase() };
+  }
+  return {
+    '@timestamp': isoTime(row.time),
+    ecs: { version: '8.11.0' },
+    event,
+    source,
+    destination,
+    network,
+    rule: { name: context.rule },
+    observer: { vendor: 'Microsoft', product: 'Azure Network Watcher', type: 'firewall', name: lastSegment(context.targetResourceId ?? context.resourceId) },
+    cloud,
+    azure: { flowlog },
+  };
+}
+
+export function rowToEcs(row: FlowRow): string {
+  return `${JSON.stringify(rowToEcsObject(row))}\n`;
+}
+
+function flowAction(state: FlowState | undefined): string {
+  switch (state) {
+    case 'begin':
+      return 'flow_started';
+    case 'continuing':
+      return 'flow_continued';
+    case 'end':
+      return 'flow_ended';
+    default:
+      return 'flow_allowed';
+  }
+}
+
+function lastSegment(resourceId: string): string {
+  return resourceId.slice(resourceId.lastIndexOf('/') + 1);
+}
+
+function setIfDefined(target: Record<string, unknown>, name: string, value: unknown): void {
+  if (value !== undefined) {
+    target[name] = value;
+  }
+}
+
+function sumDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined && b === undefined) {
+    return undefined;
+  }
+  return (a ?? 0) + (b ?? 0);
+}
+
+export const connectionColumns = [
+  'start',
+  'end',
+  'durationMs',
+  'srcIp',
+  'srcPort',
+  'dstIp',
+  'dstPort',
+  'protocol',
+  'transport',
+  'direction',
+  'decision',
+  'finalState',
+  'packetsSrcToDst',
+  'bytesSrcToDst',
+  'packetsDstToSrc',
+  'bytesDstToSrc',
+  'tuples',
+  'rule',
+  'mac',
+  'format',
+  'resourceId',
+  'targetResourceId',
+  'aclId',
+] as const;
+
+export function flattenConnection(connection: Connection): Record<string, string | number> {
+  const context = connection.context;
+  const flat: Record<string, string | number> = {
+    start: isoTime(connection.start),
+    end: isoTime(connection.end),
+    startMs: connection.start,
+    endMs: connection.end,
+    durationMs: connection.durationMs,
+    srcIp: connection.srcIp,
+    srcPort: connection.srcPort,
+    dstIp: connection.dstIp,
+    dstPort: connection.dstPort,
+    protocol: connection.protocol,
+    transport: transportName(connection.protocol),
+    direction: connection.direction,
+    decision: connection.decision,
+  };
+  if (connection.finalState !== undefined) {
+    flat.finalState = connection.finalState;
+  }
+  for (const name of ['packetsSrcToDst', 'bytesSrcToDst', 'packetsDstToSrc', 'bytesDstToSrc'] as const) {
+    const value = connection[name];
+    if (value !== undefined) {
+      flat[name] = value;
+    }
+  }
+  flat.tuples = connection.tupleRows.length;
+  flat.rule = connection.rule;
+  flat.mac = connection.mac;
+  flat.format = context.format;
+  flat.resourceId = context.resourceId;
+  if (context.targetResourceId !== undefined) {
+    flat.targetResourceId = context.targetResourceId;
+  }
+  if (context.aclId !== undefined) {
+    flat.aclId = context.aclId;
+  }
+  return flat;
+}
+
+export function connectionToCsv(connection: Connection): string {
+  const flat = flattenConnection(connection);
+  return `${connectionColumns.map((column) => csvField(flat[column])).join(',')}\r\n`;
+}
+
+export function connectionToNdjson(connection: Connection): string {
+  return `${JSON.stringify(flattenConnection(connection))}\n`;
+}
+
+/** ECS event of one joined connection: the first tuple's event with totals, start, end and duration. */
+export function connectionToEcsObject(table: FlowTable, connection: Connection): Record<string, unknown> {
+  const first = table.rowAt(connection.tupleRows[0]);
+  const event = rowToEcsObject({
+    ...first,
+    time: connection.start,
+    direction: connection.direction,
+    decision: connection.decision,
+    state: connection.finalState,
+    packetsSrcToDst: connection.packetsSrcToDst,
+    bytesSrcToDst: connection.bytesSrcToDst,
+    packetsDstToSrc: connection.packetsDstToSrc,
+    bytesDstToSrc: connection.bytesDstToSrc,
+  });
+  const ecsEvent = event.event as Record<string, unknown>;
+  ecsEvent.start = isoTime(connection.start);
+  ecsEvent.end = isoTime(connection.end);
+  ecsEvent.duration = connection.durationMs * 1e6;
+  ecsEvent.action = connection.decision === 'deny' ? 'flow_denied' : 'connection';
+  const flowlog = (event.azure as { flowlog: Record<string, unknown> }).flowlog;
+  delete flowlog.tuple_index;
+  flowlog.tuples = connection.tupleRows.length;
+  return event;
+}
+
+class ChunkWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly write: WriteChunk) {}
+
+  async add(text: string): Promise<void> {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= chunkCharacters) {
+      await this.flush();
+    }
+  }
+
+  async flush(): Promise<void> {
+    if (this.parts.length > 0) {
+      const chunk = this.parts.join('');
+      this.parts = [];
+      this.size = 0;
+      await this.write(chunk);
+    }
+  }
+}
+
+function* indexesOf(values: Iterable<number> | ArrayLike<number>): Iterable<number> {
+  if (Symbol.iterator in Object(values)) {
+    yield* values as Iterable<number>;
+    return;
+  }
+  const list = values as ArrayLike<number>;
+  for (let i = 0; i < list.length; i++) {
+    yield list[i];
+  }
+}
+
+/** Writes the given rows; returns how many were written. */
+export async function exportRows(
+  table: FlowTable,
+  rows: Iterable<number> | ArrayLike<number>,
+  format: ExportFormat,
+  write: WriteChunk,
+  options: { header?: boolean } = {},
+): Promise<number> {
+  const writer = new ChunkWriter(write);
+  if (format === 'csv' && options.header !== false) {
+    await writer.add(csvHeader(rowColumns));
+  }
+  const toText = format === 'csv' ? rowToCsv : format === 'ndjson' ? rowToNdjson : rowToEcs;
+  let count = 0;
+  for (const row of indexesOf(rows)) {
+    await writer.add(toText(table.rowAt(row)));
+    count++;
+  }
+  await writer.flush();
+  return count;
+}
+
+/** Writes the given connections; returns how many were written. */
+export async function exportConnections(
+  table: FlowTable,
+  connections: ConnectionTable,
+  indexes: Iterable<number> | ArrayLike<number>,
+  format: ExportFormat,
+  write: WriteChunk,
+  options: { header?: boolean } = {},
+): Promise<number> {
+  const writer = new ChunkWriter(write);
+  if (format === 'csv' && options.header !== false) {
+    await writer.add(csvHeader(connectionColumns));
+  }
+  let count = 0;
+  for (const index of indexesOf(indexes)) {
+    const connection = connectionAt(table, connections, index);
+    const text =
+      format === 'csv' ? connectionToCsv(connection) : format === 'ndjson' ? connectionToNdjson(connection) : `${JSON.stringify(connectionToEcsObject(table, connection))}\n`;
+    await writer.add(text);
+    count++;
+  }
+  await writer.flush();
+  return count;
+}

@@ -1,0 +1,2165 @@
+/**
+ * Decoder for Azure NSG flow logs (version 1 and 2) and VNet flow logs (flowLogVersion 4).
+ *
+ * The file is read in fixed-size chunks; records are framed at the byte level (string and
+ * escape state, bracket depth) and each record is parsed by a small byte-level parser that
+ * reads the few record keys generically and the flowTuples strings directly from bytes, so
+ * neither the whole text nor an object tree is ever held. Field layouts and quirks:
+ * docs/flow-log-formats.md.
+ */
+import { open } from 'node:fs/promises';
+import { FlowTable, packFlags, type FlowLogFormat, type RecordContext } from './flowTable';
+
+export interface DecodeProblem {
+  severity: 'warning' | 'error';
+  /** Stable identifier: `json`, `unknown-record`, `bad-tuple`, `truncated`, `nested-records`, `duplicate-records`, `unknown-version`, `unexpected-content`, `record-too-large`, `missing-field`. */
+  code: string;
+  message: string;
+  /** Byte offset in the file (of the tuple's first character for tuple problems). */
+  offset?: number;
+  /** 0-based record index (after flattening nested record lists). */
+  recordIndex?: number;
+  /** 0-based index of the tuple within its record. */
+  tupleIndex?: number;
+  /** The rejected tuple as written in the log. */
+  tuple?: string;
+}
+
+export interface DecodeOptions {
+  /** Cancellation: the promise rejects with an error named `AbortError`. */
+  signal?: AbortSignal;
+  onProgress?(bytesRead: number, totalBytes: number): void;
+  /** Append rows here; default: a new table. */
+  table?: FlowTable;
+  /**
+   * Streaming: called every `batchRows` rows (and once at the end) with whole records, then
+   * `table.clear()`; the contexts of the batch are released too (context indexes restart),
+   * while the address and encryption dictionaries keep growing, so their indexes stay stable.
+   */
+  onBatch?(table: FlowTable): void | Promise<void>;
+  /** Default 65536. */
+  batchRows?: number;
+  /** Keep at most this many problems (the rest are only counted). Default 1000. */
+  maxProblems?: number;
+  /** Read chunk size in bytes (default 4 MiB); small values exercise the streaming paths. */
+  chunkBytes?: number;
+}
+
+export interface DecodeResult {
+  table: FlowTable;
+  /** Distinct records decoded (repeated records are skipped and not counted). */
+  records: number;
+  /** Tuples that became rows. */
+  tuples: number;
+  rejectedTuples: number;
+  problems: DecodeProblem[];
+  /** All problems, including those beyond `maxProblems`. */
+  problemCount: number;
+  /** Formats seen, in order of first appearance, e.g. `NSG flow log v2`, `VNet flow log v4`. */
+  formats: string[];
+  bytes: number;
+  /** Set when the input ends inside a record or before the records list is closed: the byte offset where it ends. */
+  truncatedAt?: number;
+}
+
+const defaultBatchRows = 65536;
+const defaultMaxProblems = 1000;
+const defaultChunkBytes = 4 * 1024 * 1024;
+/** A single record larger than this is reported and skipped rather than buffered. */
+const maxRecordBytes = 64 * 1024 * 1024;
+const maxTupleTextInMessage = 200;
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+
+const nsgCategory = 'NetworkSecurityGroupFlowEvent';
+const vnetCategory = 'FlowLogFlowEvent';
+
+/** Tuple layouts. `nsgUnknown`: an NSG record without properties.Version, inferred per tuple from its field count. */
+const enum Layout {
+  nsgUnknown = 0,
+  nsg1 = 1,
+  nsg2 = 2,
+  vnet = 4,
+}
+
+const flagOutbound = packFlags('outbound', 'allow', undefined);
+const flagDeny = packFlags('inbound', 'deny', undefined);
+const flagBegin = packFlags('inbound', 'allow', 'begin');
+const flagContinuing = packFlags('inbound', 'allow', 'continuing');
+const flagEnd = packFlags('inbound', 'allow', 'end');
+const flagDenyState = packFlags('inbound', 'deny', 'deny');
+
+class ParseError extends Error {
+  constructor(
+    readonly position: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Thrown while parsing optimistically when the item has to be framed first. */
+const needFraming = new Error('the record has to be framed first');
+
+function abortError(): Error {
+  return new DOMException('Decoding was cancelled.', 'AbortError');
+}
+
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function ipv4ToString(value: number): string {
+  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+}
+
+function quoteForMessage(text: string): string {
+  const shown = text.length > maxTupleTextInMessage ? `${text.slice(0, maxTupleTextInMessage)}…` : text;
+  return JSON.stringify(shown);
+}
+
+/** `byte 1834, record 3, tuple 7: expected 13 fields…` (the parts that are known). */
+export function describeProblem(problem: DecodeProblem): string {
+  const where: string[] = [];
+  if (problem.offset !== undefined) {
+    where.push(`byte ${problem.offset}`);
+  }
+  if (problem.recordIndex !== undefined) {
+    where.push(`record ${problem.recordIndex}`);
+  }
+  if (problem.tupleIndex !== undefined) {
+    where.push(`tuple ${problem.tupleIndex}`);
+  }
+  return where.length > 0 ? `${where.join(', ')}: ${problem.message}` : problem.message;
+}
+
+/** Format label for `DecodeResult.formats`. */
+export function formatLabel(format: FlowLogFormat, version: number): string {
+  return format === 'nsg' ? `NSG flow log v${version}` : `VNet flow log v${version}`;
+}
+
+/** Accepts full and `::`-compressed IPv6 forms, optionally ending in an embedded IPv4 address. */
+export function isIpv6(text: string): boolean {
+  if (text.length < 2 || text.length > 45 || !text.includes(':')) {
+    return false;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) {
+    return false;
+  }
+  let groups = 0;
+  for (let h = 0; h < halves.length; h++) {
+    if (halves[h] === '') {
+      continue;
+    }
+    const parts = halves[h].split(':');
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (i === parts.length - 1 && h === halves.length - 1 && part.includes('.')) {
+        if (!isCanonicalIpv4(part) && !isIpv4(part)) {
+          return false;
+        }
+        groups += 2;
+      } else if (/^[0-9A-Fa-f]{1,4}$/.test(part)) {
+        groups += 1;
+      } else {
+        return false;
+      }
+    }
+  }
+  return halves.length === 2 ? groups <= 7 : groups === 8;
+}
+
+function isCanonicalIpv4(text: string): boolean {
+  return /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(text);
+}
+
+/** Dotted quad, leading zeros allowed (kept as written). */
+function isIpv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
+}
+
+interface CacheEntry {
+  bytes: Uint8Array;
+  value: string;
+  next: CacheEntry | undefined;
+}
+
+const maxCachedStrings = 50000;
+
+interface RecordHeader {
+  time?: string;
+  category?: string;
+  resourceId?: string;
+  macAddress?: string;
+  nsgVersion?: number;
+  flowLogVersion?: number;
+  flowLogResourceId?: string;
+  targetResourceId?: string;
+}
+
+/** Open-addressing map from an IPv4 address (uint32) to its index in `FlowTable.ips`. */
+class Ipv4Index {
+  private keys = new Uint32Array(1024);
+  private values = new Int32Array(1024).fill(-1);
+  private size = 0;
+  private mask = 1023;
+
+  get(key: number): number {
+    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    for (;;) {
+      const value = this.values[slot];
+      if (value < 0 || this.keys[slot] === key) {
+        return value;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.size + 1) * 2 > this.keys.length) {
+      this.rehash();
+    }
+    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
+    while (this.values[slot] >= 0 && this.keys[slot] !== key) {
+      slot = (slot + 1) & this.mask;
+    }
+    if (this.values[slot] < 0) {
+      this.size++;
+    }
+    this.keys[slot] = key;
+    this.values[slot] = value;
+  }
+
+  private rehash(): void {
+    const oldKeys = this.keys;
+    const oldValues = this.values;
+    this.keys = new Uint32Array(oldKeys.length * 2);
+    this.values = new Int32Array(oldKeys.length * 2).fill(-1);
+    this.mask = this.keys.length - 1;
+    this.size = 0;
+    for (let i = 0; i < oldKeys.length; i++) {
+      if (oldValues[i] >= 0) {
+        this.set(oldKeys[i], oldValues[i]);
+      }
+    }
+  }
+}
+
+const enum Mode {
+  top,
+  list,
+  afterList,
+}
+
+/**
+ * Incremental decoder: feed it windows of the input with `process`; it consumes whole
+ * records and reports how far it got, so the caller can keep the unconsumed tail.
+ */
+class FlowLogDecoder {
+  readonly problems: DecodeProblem[] = [];
+  problemCount = 0;
+  records = 0;
+  rejectedTuples = 0;
+  readonly formats: string[] = [];
+  truncatedAt: number | undefined;
+
+  private mode = Mode.top;
+  private listIsObject = false;
+  private buf: Buffer = Buffer.alloc(0);
+  private base = 0;
+  private limit = 0;
+  private cursor = 0;
+  private readonly ipv4 = new Ipv4Index();
+  private readonly strings = new Map<string, string>();
+  private readonly stringIds = new Map<string, number>();
+  private readonly cache = new Map<number, CacheEntry>();
+  private cacheSize = 0;
+  private readonly macs = new Map<string, string>();
+  private lastFormat: FlowLogFormat | undefined;
+  private lastVersion = -1;
+  private readonly fingerprints = new Set<string>();
+  private duplicates = 0;
+  private firstDuplicateOffset = -1;
+  private nestedDepth = 0;
+  private nestedListsDecoded = 0;
+  private optimistic = false;
+  private inGarbage = false;
+  private tupleCounter = 0;
+  private recordContexts: RecordContext[] = [];
+  private nsgLayoutInferred = false;
+  private lastSrcKey = -1;
+  private lastSrcIndex = -1;
+  private lastDstKey = -1;
+  private lastDstIndex = -1;
+  private encryptionNx: number;
+  private encryptionX: number;
+  private readonly batchRows: number;
+  private readonly maxProblems: number;
+  private readonly streaming: boolean;
+
+  constructor(
+    readonly table: FlowTable,
+    options: { batchRows?: number; maxProblems?: number; streaming: boolean },
+  ) {
+    this.batchRows = Math.max(1, options.batchRows ?? defaultBatchRows);
+    this.maxProblems = options.maxProblems ?? defaultMaxProblems;
+    this.streaming = options.streaming;
+    this.encryptionNx = table.encryptions.intern('NX');
+    this.encryptionX = table.encryptions.intern('X');
+  }
+
+  get batchReady(): boolean {
+    return this.streaming && this.table.length >= this.batchRows;
+  }
+
+  /**
+   * Decodes whole records in `buf[pos..end)` (file offset of `buf[0]` is `base`). Returns the
+   * position up to which input was consumed. With `eof`, everything is consumed and a record
+   * cut by the end is reported; with `atLimit`, a record that does not fit is reported and skipped.
+   */
+  process(buf: Buffer, pos: number, end: number, base: number, eof: boolean, atLimit: boolean): number {
+    this.buf = buf;
+    this.base = base;
+    while (!this.batchReady) {
+      while (pos < end && isWhitespace(buf[pos])) {
+        pos++;
+      }
+      if (pos >= end) {
+        return pos;
+      }
+      const c = buf[pos];
+      if (this.mode === Mode.afterList) {
+        if (c === RBRACE) {
+          this.mode = Mode.top;
+          pos++;
+        } else {
+          this.mode = Mode.top;
+        }
+        continue;
+      }
+      if (c === COMMA) {
+        pos++;
+        continue;
+      }
+      if (c === RBRACKET && this.mode === Mode.list) {
+        this.mode = this.listIsObject ? Mode.afterList : Mode.top;
+        pos++;
+        continue;
+      }
+      if (c === LBRACKET && this.mode === Mode.top) {
+        this.mode = Mode.list;
+        this.listIsObject = false;
+        pos++;
+        continue;
+      }
+      if (c === LBRACE) {
+        this.inGarbage = false;
+        if (this.mode === Mode.top) {
+          const afterWrapper = this.wrapperStart(buf, pos, end);
+          if (afterWrapper === -1 && !eof) {
+            return pos;
+          }
+          if (afterWrapper > 0) {
+            this.mode = Mode.list;
+            this.listIsObject = true;
+            pos = afterWrapper;
+            continue;
+          }
+        }
+        // Most records are whole in the window: parse straight away and frame only when that
+        // fails (a record cut by the window, or a malformed one that needs exact bounds).
+        const parsedEnd = this.tryDecodeItem(pos, end);
+        if (parsedEnd >= 0) {
+          pos = parsedEnd;
+          continue;
+        }
+        const itemEnd = frameValue(buf, pos, end);
+        if (itemEnd < 0) {
+          if (eof) {
+            this.reportCut(pos, end);
+            return end;
+          }
+          if (atLimit) {
+            this.report({
+              severity: 'error',
+              code: 'record-too-large',
+              message: `the record starting here is larger than ${maxRecordBytes / 1024 / 1024} MiB or is not closed; skipped to the next record`,
+              offset: base + pos,
+            });
+            pos = this.resync(buf, pos + 1, end);
+            continue;
+          }
+          return pos;
+        }
+        this.decodeItem(pos, itemEnd);
+        pos = itemEnd;
+        continue;
+      }
+      if (!this.inGarbage) {
+        this.inGarbage = true;
+        this.report({
+          severity: 'error',
+          code: 'json',
+          message: `unexpected ${describeByte(c)}: expected ${this.mode === Mode.list ? "a record, ',' or ']'" : 'a record or {"records":[…]}'}; skipped to the next record`,
+          offset: base + pos,
+        });
+      }
+      pos = this.resync(buf, pos + 1, end);
+    }
+    return pos;
+  }
+
+  /** Called once after the last window. */
+  finish(totalBytes: number): void {
+    if (this.mode === Mode.afterList && this.truncatedAt === undefined) {
+      this.truncatedAt = totalBytes;
+      this.report({
+        severity: 'warning',
+        code: 'truncated',
+        message: `the file ends at byte ${totalBytes} without the final '}' after the records list`,
+        offset: totalBytes,
+      });
+    }
+    if (this.mode === Mode.list && this.truncatedAt === undefined) {
+      this.truncatedAt = totalBytes;
+      this.report({
+        severity: 'warning',
+        code: 'truncated',
+        message: `the file ends at byte ${totalBytes} before the records list is closed with ']}' (after ${this.records} complete records); it may have been cut or still be written`,
+        offset: totalBytes,
+      });
+    }
+    if (this.duplicates > 0) {
+      this.report({
+        severity: 'warning',
+        code: 'duplicate-records',
+        message: `skipped ${this.duplicates} record${this.duplicates === 1 ? '' : 's'} identical to an earlier record (first at byte ${this.firstDuplicateOffset}), so their tuples are not counted twice`,
+        offset: this.firstDuplicateOffset,
+      });
+    }
+  }
+
+  private reportCut(pos: number, end: number): void {
+    const offset = this.base + end;
+    this.truncatedAt = offset;
+    this.report({
+      severity: 'warning',
+      code: 'truncated',
+      message: `the file ends at byte ${offset} inside record ${this.records} (which starts at byte ${this.base + pos}); decoded the ${this.records} complete records before it`,
+      offset: this.base + pos,
+      recordIndex: this.records,
+    });
+    this.mode = Mode.top;
+  }
+
+  /** Skips to the next `{` that may start a record. */
+  private resync(buf: Buffer, pos: number, end: number): number {
+    const next = buf.indexOf(LBRACE, pos);
+    return next < 0 || next >= end ? end : next;
+  }
+
+  /**
+   * At a top-level `{`: the position after `[` when it opens `{"records":[`, 0 when it is
+   * something else (a bare record), -1 when the window ends too early to tell.
+   */
+  private wrapperStart(buf: Buffer, pos: number, end: number): number {
+    let p = skipWhitespace(buf, pos + 1, end);
+    if (p >= end) {
+      return -1;
+    }
+    if (buf[p] !== QUOTE) {
+      return 0;
+    }
+    const key = 'records';
+    for (let i = 0; i < key.length; i++) {
+      if (p + 1 + i >= end) {
+        return -1;
+      }
+      if (buf[p + 1 + i] !== key.charCodeAt(i)) {
+        return 0;
+      }
+    }
+    p += key.length + 1;
+    if (p >= end) {
+      return -1;
+    }
+    if (buf[p] !== QUOTE) {
+      return 0;
+    }
+    p = skipWhitespace(buf, p + 1, end);
+    if (p >= end) {
+      return -1;
+    }
+    if (buf[p] !== COLON) {
+      return 0;
+    }
+    p = skipWhitespace(buf, p + 1, end);
+    if (p >= end) {
+      return -1;
+    }
+    return buf[p] === LBRACKET ? p + 1 : 0;
+  }
+
+  report(problem: DecodeProblem): void {
+    this.problemCount++;
+    if (this.problems.length < this.maxProblems) {
+      this.problems.push(problem);
+    }
+  }
+
+  /** Decodes one framed value `buf[start..end)` of a records list. */
+  private decodeItem(start: number, end: number): void {
+    this.limit = end;
+    this.decodeRecord(start);
+  }
+
+  /**
+   * Decodes the item at `start` without knowing where it ends; -1 (and nothing changed or
+   * reported) when it does not parse within `end`. Relies on `buf[end]` not being a byte that
+   * continues a token (the caller leaves a 0 there, or `end` is the end of the buffer).
+   */
+  private tryDecodeItem(start: number, end: number): number {
+    this.limit = end;
+    this.optimistic = true;
+    try {
+      return this.decodeRecord(start);
+    } catch (error) {
+      if (error === needFraming) {
+        return -1;
+      }
+      throw error;
+    } finally {
+      this.optimistic = false;
+    }
+  }
+
+  /** Decodes the record object at `start`, rolling back its rows when it fails or repeats an earlier record. */
+  private decodeRecord(start: number): number {
+    const table = this.table;
+    const rowStart = table.length;
+    const contextStart = table.contexts.length;
+    const problemLength = this.problems.length;
+    const problemCount = this.problemCount;
+    const rejected = this.rejectedTuples;
+    const savedContexts = this.recordContexts;
+    const savedTupleCounter = this.tupleCounter;
+    const nestedLists = this.nestedListsDecoded;
+    const nsgLayoutInferred = this.nsgLayoutInferred;
+    this.recordContexts = [];
+    this.tupleCounter = 0;
+    try {
+      const result = this.parseRecord(start);
+      if (result.isList) {
+        return result.end;
+      }
+      const fingerprint = this.fingerprint(result.header, rowStart, contextStart);
+      if (this.fingerprints.has(fingerprint)) {
+        this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
+        this.duplicates++;
+        if (this.firstDuplicateOffset < 0) {
+          this.firstDuplicateOffset = this.base + start;
+        }
+      } else {
+        this.fingerprints.add(fingerprint);
+        this.records++;
+      }
+      return result.end;
+    } catch (error) {
+      if (this.optimistic && (error === needFraming || error instanceof ParseError)) {
+        this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
+        this.nsgLayoutInferred = nsgLayoutInferred;
+        throw needFraming;
+      }
+      if (!(error instanceof ParseError)) {
+        throw error;
+      }
+      if (this.nestedListsDecoded === nestedLists) {
+        this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
+      }
+      this.report({
+        severity: 'error',
+        code: error.message.startsWith('unknown record') ? 'unknown-record' : 'json',
+        message: `record skipped: ${error.message}${error.message.startsWith('unknown record') ? '' : ` at byte ${this.base + error.position}`}`,
+        offset: this.base + start,
+        recordIndex: this.records,
+      });
+      return this.limit;
+    } finally {
+      this.recordContexts = savedContexts;
+      this.tupleCounter = savedTupleCounter;
+    }
+  }
+
+  private rollback(rowStart: number, contextStart: number, problemLength: number, problemCount: number, rejected: number): void {
+    this.table.length = rowStart;
+    this.table.contexts.length = contextStart;
+    this.problems.length = problemLength;
+    this.problemCount = problemCount;
+    this.rejectedTuples = rejected;
+  }
+
+  /** Value identity of a record: a 64-bit hash of its header, group contexts and every decoded field of every row. */
+  private fingerprint(header: RecordHeader, rowStart: number, contextStart: number): string {
+    const table = this.table;
+    hashA = 0x811c9dc5;
+    hashB = 0x01000193;
+    mixText(header.time);
+    mix(this.stringId(header.category));
+    mix(this.stringId(header.resourceId));
+    mix(this.stringId(header.flowLogResourceId));
+    mix(this.stringId(header.targetResourceId));
+    mix(this.stringId(header.macAddress));
+    mix(header.nsgVersion ?? -1);
+    mix(header.flowLogVersion ?? -1);
+    for (let c = contextStart; c < table.contexts.length; c++) {
+      const context = table.contexts[c];
+      mix(this.stringId(context.rule));
+      mix(this.stringId(context.mac));
+      mix(this.stringId(context.aclId));
+    }
+    const time = table.time;
+    const packetsSrcToDst = table.packetsSrcToDst;
+    const bytesSrcToDst = table.bytesSrcToDst;
+    const packetsDstToSrc = table.packetsDstToSrc;
+    const bytesDstToSrc = table.bytesDstToSrc;
+    const srcIp = table.srcIp;
+    const dstIp = table.dstIp;
+    const srcPort = table.srcPort;
+    const dstPort = table.dstPort;
+    const protocol = table.protocol;
+    const flags = table.flags;
+    const encryption = table.encryption;
+    const context = table.context;
+    const tupleIndex = table.tupleIndex;
+    for (let row = rowStart; row < table.length; row++) {
+      const p1 = packetsSrcToDst[row];
+      const b1 = bytesSrcToDst[row];
+      const p2 = packetsDstToSrc[row];
+      const b2 = bytesDstToSrc[row];
+      // `| 0` keeps the low 32 bits of each integer (ToInt32 is modular); NaN is told apart by `absent`.
+      const absent = (p1 !== p1 ? 1 : 0) | (b1 !== b1 ? 2 : 0) | (p2 !== p2 ? 4 : 0) | (b2 !== b2 ? 8 : 0);
+      mix(
+        (time[row] | 0) ^
+          Math.imul(srcIp[row], 0x9e3779b1) ^
+          Math.imul(dstIp[row], 0x85ebca6b) ^
+          Math.imul(srcPort[row] * 65536 + dstPort[row], 0xc2b2ae35) ^
+          Math.imul(((protocol[row] * 256 + flags[row]) * 256 + encryption[row]) * 16 + absent, 0x27d4eb2f) ^
+          Math.imul(context[row] - contextStart + tupleIndex[row] * 4096, 0x165667b1),
+      );
+      mix(Math.imul(p1 | 0, 0x9e3779b1) ^ Math.imul(b1 | 0, 0x85ebca6b) ^ Math.imul(p2 | 0, 0xc2b2ae35) ^ Math.imul(b2 | 0, 0x27d4eb2f) ^ ((time[row] / 4294967296) | 0));
+    }
+    return `${hashA >>> 0}:${hashB >>> 0}:${table.length - rowStart}:${this.rejectedTuples}`;
+  }
+
+  /** A number standing for the string's value (interned strings get a small id). */
+  private stringId(text: string | undefined): number {
+    if (text === undefined) {
+      return -7;
+    }
+    const id = this.stringIds.get(text);
+    if (id !== undefined) {
+      return id;
+    }
+    const saveA = hashA;
+    const saveB = hashB;
+    mixText(text);
+    const value = hashA ^ hashB;
+    hashA = saveA;
+    hashB = saveB;
+    return value;
+  }
+
+  private intern(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) {
+      return known;
+    }
+    if (this.strings.size < maxCachedStrings) {
+      this.strings.set(value, value);
+      this.stringIds.set(value, 0x40000000 + this.stringIds.size);
+    }
+    return value;
+  }
+
+  /**
+   * Reads a string that repeats from record to record (keys, rule names, MACs, resource IDs)
+   * without decoding it again: entries are found by a hash of the raw bytes and compared
+   * byte by byte. Strings with escapes take the general path.
+   */
+  private readCached(p: number): string {
+    const buf = this.buf;
+    const limit = this.limit;
+    if (buf[p] !== QUOTE) {
+      throw new ParseError(p, `expected a string, found ${describeByte(buf[p])}`);
+    }
+    const start = p + 1;
+    let i = start;
+    for (;;) {
+      if (i >= limit) {
+        throw new ParseError(p, 'string not closed');
+      }
+      const c = buf[i];
+      if (c === QUOTE) {
+        break;
+      }
+      if (c === BACKSLASH) {
+        return this.intern(this.readString(p));
+      }
+      i++;
+    }
+    this.cursor = i + 1;
+    const length = i - start;
+    // Sampled hash (length, first and last bytes); equality is checked byte by byte below.
+    let hash = Math.imul(0x811c9dc5 ^ length, 16777619);
+    const head = length < 4 ? length : 4;
+    for (let k = 0; k < head; k++) {
+      hash = Math.imul(hash ^ buf[start + k], 16777619);
+    }
+    for (let k = length < 12 ? head : length - 8; k < length; k++) {
+      hash = Math.imul(hash ^ buf[start + k], 16777619);
+    }
+    const key = hash & 0x3fffffff;
+    let entry = this.cache.get(key);
+    while (entry !== undefined) {
+      const bytes = entry.bytes;
+      if (bytes.length === length) {
+        let k = 0;
+        while (k < length && bytes[k] === buf[start + k]) {
+          k++;
+        }
+        if (k === length) {
+          return entry.value;
+        }
+      }
+      entry = entry.next;
+    }
+    const value = this.intern(buf.toString('utf8', start, i));
+    if (this.cacheSize < maxCachedStrings) {
+      this.cacheSize++;
+      this.cache.set(key, { bytes: Uint8Array.prototype.slice.call(buf, start, i), value, next: this.cache.get(key) });
+    }
+    return value;
+  }
+
+  private mac(raw: string): string {
+    let mac = this.macs.get(raw);
+    if (mac === undefined) {
+      mac = this.intern(normaliseMac(raw));
+      if (this.macs.size < maxCachedStrings) {
+        this.macs.set(raw, mac);
+      }
+    }
+    return mac;
+  }
+
+  private newContext(format: FlowLogFormat, version: number): number {
+    const context: RecordContext = {
+      recordIndex: this.records,
+      recordOffset: 0,
+      recordTime: '',
+      format,
+      version,
+      resourceId: '',
+      mac: '',
+      rule: '',
+    };
+    if (format === 'vnet') {
+      context.targetResourceId = undefined;
+      context.aclId = '';
+    }
+    this.recordContexts.push(context);
+    this.table.contexts.push(context);
+    return this.table.contexts.length - 1;
+  }
+
+  private noteFormat(format: FlowLogFormat, version: number): void {
+    if (format === this.lastFormat && version === this.lastVersion) {
+      return;
+    }
+    this.lastFormat = format;
+    this.lastVersion = version;
+    const label = formatLabel(format, version);
+    if (!this.formats.includes(label)) {
+      this.formats.push(label);
+    }
+  }
+
+  // ---- record structure -------------------------------------------------------------
+
+  private parseRecord(start: number): { end: number; isList: boolean; header: RecordHeader } {
+    const buf = this.buf;
+    let p = this.ws(start);
+    if (buf[p] !== LBRACE) {
+      throw new ParseError(p, `expected a record object, found ${describeByte(buf[p])}`);
+    }
+    const header: RecordHeader = {};
+    let propertiesAt = -1;
+    let flowRecordsAt = -1;
+    let nestedLists = 0;
+    let keys = 0;
+    let parsedFlows: FlowLogFormat | undefined;
+    p = this.ws(p + 1);
+    if (buf[p] !== RBRACE) {
+      for (;;) {
+        const key = this.readKey(p);
+        p = this.cursor;
+        keys++;
+        switch (key) {
+          case 'time':
+            header.time = this.readString(p);
+            break;
+          case 'category':
+            header.category = this.readCached(p);
+            break;
+          case 'resourceId':
+          case 'resourceid':
+            header.resourceId = this.readCached(p);
+            break;
+          case 'macAddress':
+            header.macAddress = this.readCached(p);
+            break;
+          case 'flowLogVersion':
+            header.flowLogVersion = this.readNumber(p);
+            break;
+          case 'flowLogResourceID':
+            header.flowLogResourceId = this.readCached(p);
+            break;
+          case 'targetResourceID':
+            header.targetResourceId = this.readCached(p);
+            break;
+          case 'properties':
+            if (header.category === nsgCategory) {
+              this.parseNsgProperties(p);
+              parsedFlows = 'nsg';
+            } else {
+              propertiesAt = p;
+              this.cursor = this.skipValue(p, 0);
+            }
+            break;
+          case 'flowRecords':
+            if (header.category === vnetCategory) {
+              this.parseVnetFlowRecords(p);
+              parsedFlows = 'vnet';
+            } else {
+              flowRecordsAt = p;
+              this.cursor = this.skipValue(p, 0);
+            }
+            break;
+          case 'records':
+            if (buf[p] === LBRACKET) {
+              nestedLists++;
+              this.parseNestedList(p, start);
+            } else {
+              this.cursor = this.skipValue(p, 0);
+            }
+            break;
+          default:
+            this.cursor = this.skipValue(p, 0);
+        }
+        p = this.ws(this.cursor);
+        if (buf[p] === COMMA) {
+          p = this.ws(p + 1);
+          continue;
+        }
+        if (buf[p] === RBRACE) {
+          break;
+        }
+        throw new ParseError(p, `expected ',' or '}' after the value of "${key}", found ${describeByte(buf[p])}`);
+      }
+    }
+    const end = p + 1;
+    if (nestedLists > 0 && keys === nestedLists) {
+      return { end, isList: true, header };
+    }
+    let format: FlowLogFormat | undefined;
+    if (header.category === nsgCategory || (header.category === undefined && propertiesAt >= 0 && flowRecordsAt < 0)) {
+      format = 'nsg';
+    } else if (header.category === vnetCategory || (header.category === undefined && flowRecordsAt >= 0 && propertiesAt < 0)) {
+      format = 'vnet';
+    }
+    if (format === undefined || (parsedFlows === undefined && propertiesAt < 0 && flowRecordsAt < 0)) {
+      const what = header.category === undefined ? 'no category and no properties.flows or flowRecords' : `category ${JSON.stringify(header.category)}`;
+      throw new ParseError(start, `unknown record (${what}); expected an NSG flow log (${nsgCategory}) or VNet flow log (${vnetCategory}) record`);
+    }
+    if (parsedFlows === undefined) {
+      const saved = this.cursor;
+      if (format === 'nsg') {
+        if (propertiesAt < 0) {
+          throw new ParseError(start, `unknown record (category ${nsgCategory} without properties)`);
+        }
+        this.parseNsgProperties(propertiesAt);
+      } else {
+        if (flowRecordsAt < 0) {
+          throw new ParseError(start, `unknown record (category ${vnetCategory} without flowRecords)`);
+        }
+        this.parseVnetFlowRecords(flowRecordsAt);
+      }
+      this.cursor = saved;
+    }
+    this.completeContexts(format, header, start);
+    return { end, isList: false, header };
+  }
+
+  /** A `records` list inside a record: flattened, each element decoded as a record. */
+  private parseNestedList(p: number, ownerStart: number): void {
+    const buf = this.buf;
+    if (this.nestedDepth > 8) {
+      throw new ParseError(p, 'records lists nested too deeply');
+    }
+    if (this.optimistic) {
+      throw needFraming;
+    }
+    const isInsideList = this.mode === Mode.list || this.nestedDepth > 0;
+    if (isInsideList) {
+      this.report({
+        severity: 'warning',
+        code: 'nested-records',
+        message: 'this item of the records list is itself a {"records":[…]} list; its records were read as if listed at the top level',
+        offset: this.base + ownerStart,
+        recordIndex: this.records,
+      });
+    }
+    this.nestedDepth++;
+    this.nestedListsDecoded++;
+    try {
+      p = this.ws(p + 1);
+      if (buf[p] === RBRACKET) {
+        this.cursor = p + 1;
+        return;
+      }
+      for (;;) {
+        if (buf[p] !== LBRACE) {
+          throw new ParseError(p, `expected a record object in the records list, found ${describeByte(buf[p])}`);
+        }
+        const elementEnd = frameValue(buf, p, this.limit);
+        if (elementEnd < 0) {
+          throw new ParseError(p, 'record not closed');
+        }
+        const savedLimit = this.limit;
+        this.limit = elementEnd;
+        this.decodeRecord(p);
+        this.limit = savedLimit;
+        p = this.ws(elementEnd);
+        if (buf[p] === COMMA) {
+          p = this.ws(p + 1);
+          continue;
+        }
+        if (buf[p] === RBRACKET) {
+          this.cursor = p + 1;
+          return;
+        }
+        throw new ParseError(p, `expected ',' or ']' in the records list, found ${describeByte(buf[p])}`);
+      }
+    } finally {
+      this.nestedDepth--;
+    }
+  }
+
+  private completeContexts(format: FlowLogFormat, header: RecordHeader, start: number): void {
+    const recordOffset = this.base + start;
+    const recordTime = header.time ?? '';
+    let version: number;
+    let resourceId: string;
+    if (format === 'nsg') {
+      version = header.nsgVersion ?? 0;
+      resourceId = this.intern(header.resourceId ?? '');
+    } else {
+      version = header.flowLogVersion ?? 4;
+      resourceId = this.intern(header.flowLogResourceId ?? '');
+      if (version !== 4) {
+        this.report({
+          severity: 'warning',
+          code: 'unknown-version',
+          message: `flowLogVersion ${version} is not documented; tuples were read with the version 4 layout`,
+          offset: recordOffset,
+          recordIndex: this.records,
+        });
+      }
+    }
+    if (header.time === undefined) {
+      this.report({ severity: 'warning', code: 'missing-field', message: 'the record has no time', offset: recordOffset, recordIndex: this.records });
+    }
+    const targetResourceId = header.targetResourceId === undefined ? undefined : this.intern(header.targetResourceId);
+    const recordMac = header.macAddress === undefined ? '' : this.mac(header.macAddress);
+    for (const context of this.recordContexts) {
+      context.recordOffset = recordOffset;
+      context.recordTime = recordTime;
+      context.resourceId = resourceId;
+      if (context.version === 0) {
+        context.version = version;
+      }
+      if (context.mac === '') {
+        context.mac = recordMac;
+      }
+      if (format === 'vnet') {
+        context.targetResourceId = targetResourceId;
+        context.version = version;
+      }
+      this.noteFormat(format, context.version);
+    }
+    if (this.recordContexts.length === 0 && version !== 0) {
+      this.noteFormat(format, version);
+    }
+  }
+
+  private parseNsgProperties(p: number): void {
+    const buf = this.buf;
+    if (buf[p] !== LBRACE) {
+      throw new ParseError(p, `expected properties to be an object, found ${describeByte(buf[p])}`);
+    }
+    let version: number | undefined;
+    let flowsAt = -1;
+    p = this.ws(p + 1);
+    if (buf[p] !== RBRACE) {
+      for (;;) {
+        const key = this.readKey(p);
+        p = this.cursor;
+        if (key === 'Version' || key === 'version') {
+          version = this.readNumber(p);
+        } else if (key === 'flows') {
+          if (version !== undefined) {
+            this.parseNsgRules(p, version);
+          } else {
+            flowsAt = p;
+            this.cursor = this.skipValue(p, 0);
+          }
+        } else {
+          this.cursor = this.skipValue(p, 0);
+        }
+        p = this.ws(this.cursor);
+        if (buf[p] === COMMA) {
+          p = this.ws(p + 1);
+          continue;
+        }
+        if (buf[p] === RBRACE) {
+          break;
+        }
+        throw new ParseError(p, `expected ',' or '}' in properties, found ${describeByte(buf[p])}`);
+      }
+    }
+    const end = p + 1;
+    if (flowsAt >= 0) {
+      this.parseNsgRules(flowsAt, version ?? 0);
+    }
+    this.cursor = end;
+  }
+
+  /** `[{rule, flows: [{mac, flowTuples: [...]}]}]` */
+  private parseNsgRules(p: number, version: number): void {
+    const buf = this.buf;
+    let layout: Layout;
+    if (version === 1) {
+      layout = Layout.nsg1;
+    } else if (version === 2) {
+      layout = Layout.nsg2;
+    } else if (version === 0) {
+      layout = Layout.nsgUnknown;
+      if (!this.nsgLayoutInferred) {
+        this.nsgLayoutInferred = true;
+        this.report({
+          severity: 'warning',
+          code: 'unknown-version',
+          message: 'NSG record without properties.Version: each tuple was read as version 1 or 2 from its field count',
+          offset: this.base + p,
+          recordIndex: this.records,
+        });
+      }
+    } else {
+      throw new ParseError(p, `unknown record (NSG flow log properties.Version ${version}; versions 1 and 2 are known)`);
+    }
+    this.eachArrayElement(p, 'properties.flows', (q) => {
+      if (buf[q] !== LBRACE) {
+        throw new ParseError(q, `expected a rule object in properties.flows, found ${describeByte(buf[q])}`);
+      }
+      const ruleContexts: RecordContext[] = [];
+      let rule: string | undefined;
+      this.eachObjectKey(q, 'rule object', (key, r) => {
+        if (key === 'rule') {
+          rule = this.readCached(r);
+          for (const context of ruleContexts) {
+            context.rule = rule;
+          }
+        } else if (key === 'flows') {
+          this.eachArrayElement(r, 'flows', (s) => {
+            const contextIndex = this.newContext('nsg', version);
+            const context = this.table.contexts[contextIndex];
+            context.rule = rule ?? '';
+            ruleContexts.push(context);
+            this.eachObjectKey(s, 'MAC group', (innerKey, t) => {
+              if (innerKey === 'mac') {
+                context.mac = this.mac(this.readCached(t));
+              } else if (innerKey === 'flowTuples') {
+                this.parseTuples(t, layout, contextIndex);
+              } else {
+                this.cursor = this.skipValue(t, 0);
+              }
+            });
+          });
+        } else {
+          this.cursor = this.skipValue(r, 0);
+        }
+      });
+    });
+  }
+
+  /** `{flows: [{aclID, flowGroups: [{rule, flowTuples: [...]}]}]}` */
+  private parseVnetFlowRecords(p: number): void {
+    const buf = this.buf;
+    if (buf[p] !== LBRACE) {
+      throw new ParseError(p, `expected flowRecords to be an object, found ${describeByte(buf[p])}`);
+    }
+    this.eachObjectKey(p, 'flowRecords', (key, q) => {
+      if (key !== 'flows') {
+        this.cursor = this.skipValue(q, 0);
+        return;
+      }
+      this.eachArrayElement(q, 'flowRecords.flows', (r) => {
+        const aclContexts: RecordContext[] = [];
+        let aclId: string | undefined;
+        this.eachObjectKey(r, 'ACL object', (aclKey, s) => {
+          if (aclKey === 'aclID') {
+            aclId = this.readCached(s);
+            for (const context of aclContexts) {
+              context.aclId = aclId;
+            }
+          } else if (aclKey === 'flowGroups') {
+            this.eachArrayElement(s, 'flowGroups', (t) => {
+              const contextIndex = this.newContext('vnet', 4);
+              const context = this.table.contexts[contextIndex];
+              context.aclId = aclId ?? '';
+              aclContexts.push(context);
+              this.eachObjectKey(t, 'flow group', (groupKey, u) => {
+                if (groupKey === 'rule') {
+                  context.rule = this.readCached(u);
+                } else if (groupKey === 'flowTuples') {
+                  this.parseTuples(u, Layout.vnet, contextIndex);
+                } else {
+                  this.cursor = this.skipValue(u, 0);
+                }
+              });
+            });
+          } else {
+            this.cursor = this.skipValue(s, 0);
+          }
+        });
+      });
+    });
+  }
+
+  /** Calls `each` with the position of every key's value; `each` must leave `cursor` after the value. */
+  private eachObjectKey(p: number, what: string, each: (key: string, valueAt: number) => void): void {
+    const buf = this.buf;
+    if (buf[p] !== LBRACE) {
+      throw new ParseError(p, `expected ${what} to be an object, found ${describeByte(buf[p])}`);
+    }
+    p = this.ws(p + 1);
+    if (buf[p] === RBRACE) {
+      this.cursor = p + 1;
+      return;
+    }
+    for (;;) {
+      const key = this.readKey(p);
+      each(key, this.cursor);
+      p = this.ws(this.cursor);
+      if (buf[p] === COMMA) {
+        p = this.ws(p + 1);
+        continue;
+      }
+      if (buf[p] === RBRACE) {
+        this.cursor = p + 1;
+        return;
+      }
+      throw new ParseError(p, `expected ',' or '}' in ${what}, found ${describeByte(buf[p])}`);
+    }
+  }
+
+  private eachArrayElement(p: number, what: string, each: (elementAt: number) => void): void {
+    const buf = this.buf;
+    if (buf[p] !== LBRACKET) {
+      throw new ParseError(p, `expected ${what} to be a list, found ${describeByte(buf[p])}`);
+    }
+    p = this.ws(p + 1);
+    if (buf[p] === RBRACKET) {
+      this.cursor = p + 1;
+      return;
+    }
+    for (;;) {
+      each(p);
+      p = this.ws(this.cursor);
+      if (buf[p] === COMMA) {
+        p = this.ws(p + 1);
+        continue;
+      }
+      if (buf[p] === RBRACKET) {
+        this.cursor = p + 1;
+        return;
+      }
+      throw new ParseError(p, `expected ',' or ']' in ${what}, found ${describeByte(buf[p])}`);
+    }
+  }
+
+  // ---- tuples ---------------------------------------------------------------------------
+
+  private parseTuples(p: number, layout: Layout, contextIndex: number): void {
+    const buf = this.buf;
+    if (buf[p] !== LBRACKET) {
+      throw new ParseError(p, `expected flowTuples to be a list, found ${describeByte(buf[p])}`);
+    }
+    p = this.ws(p + 1);
+    if (buf[p] === RBRACKET) {
+      this.cursor = p + 1;
+      return;
+    }
+    for (;;) {
+      const tupleIndex = this.tupleCounter++;
+      if (buf[p] === QUOTE) {
+        let after = this.fastTuple(buf, p + 1, layout, contextIndex, tupleIndex);
+        if (after < 0) {
+          after = this.slowTuple(p, layout, contextIndex, tupleIndex);
+        }
+        p = after;
+      } else {
+        const end = this.skipValue(p, 0);
+        this.rejectTuple(p, tupleIndex, 'the tuple is not a string', this.buf.toString('utf8', p, end));
+        p = end;
+      }
+      while (isWhitespace(buf[p])) {
+        p++;
+      }
+      const c = buf[p];
+      if (c === COMMA) {
+        p = this.ws(p + 1);
+        continue;
+      }
+      if (c === RBRACKET) {
+        this.cursor = p + 1;
+        return;
+      }
+      throw new ParseError(p, `expected ',' or ']' in flowTuples, found ${describeByte(c)}`);
+    }
+  }
+
+  /**
+   * Parses the common, well-formed tuple straight from bytes. Returns the position after the
+   * closing quote, or -1 when anything is unusual (the slow path then decides and explains).
+   */
+  private fastTuple(buf: Buffer, i: number, layout: Layout, contextIndex: number, tupleIndex: number): number {
+    if (layout === Layout.nsgUnknown) {
+      return -1;
+    }
+    let c = buf[i];
+    let time = 0;
+    const timeStart = i;
+    while (c >= 48 && c <= 57) {
+      time = time * 10 + c - 48;
+      c = buf[++i];
+    }
+    const timeDigits = i - timeStart;
+    if (c !== COMMA) {
+      return -1;
+    }
+    if (timeDigits === 10) {
+      time *= 1000;
+    } else if (timeDigits !== 13) {
+      return -1;
+    }
+    const src = this.fastIpv4(buf, i + 1, true);
+    if (src < 0) {
+      return -1;
+    }
+    const dst = this.fastIpv4(buf, this.cursor + 1, false);
+    if (dst < 0) {
+      return -1;
+    }
+    i = this.cursor + 1;
+    c = buf[i];
+    let srcPort = 0;
+    let start = i;
+    while (c >= 48 && c <= 57) {
+      srcPort = srcPort * 10 + c - 48;
+      c = buf[++i];
+    }
+    if (c !== COMMA || i === start || i - start > 5 || srcPort > 65535) {
+      return -1;
+    }
+    c = buf[++i];
+    let dstPort = 0;
+    start = i;
+    while (c >= 48 && c <= 57) {
+      dstPort = dstPort * 10 + c - 48;
+      c = buf[++i];
+    }
+    if (c !== COMMA || i === start || i - start > 5 || dstPort > 65535) {
+      return -1;
+    }
+    c = buf[++i];
+    let protocol: number;
+    if (c === 0x54 /* T */) {
+      protocol = 6;
+      c = buf[++i];
+    } else if (c === 0x55 /* U */) {
+      protocol = 17;
+      c = buf[++i];
+    } else {
+      protocol = 0;
+      start = i;
+      while (c >= 48 && c <= 57) {
+        protocol = protocol * 10 + c - 48;
+        c = buf[++i];
+      }
+      if (i === start || i - start > 3 || protocol > 255) {
+        return -1;
+      }
+    }
+    if (c !== COMMA) {
+      return -1;
+    }
+    c = buf[++i];
+    let flags: number;
+    if (c === 0x49 /* I */) {
+      flags = 0;
+    } else if (c === 0x4f /* O */) {
+      flags = flagOutbound;
+    } else {
+      return -1;
+    }
+    if (buf[++i] !== COMMA) {
+      return -1;
+    }
+    c = buf[++i];
+    let encryption = 0;
+    if (layout === Layout.vnet) {
+      if (c === 0x42 /* B */) {
+        flags |= flagBegin;
+      } else if (c === 0x43 /* C */) {
+        flags |= flagContinuing;
+      } else if (c === 0x45 /* E */) {
+        flags |= flagEnd;
+      } else if (c === 0x44 /* D */) {
+        flags |= flagDenyState;
+      } else {
+        return -1;
+      }
+      if (buf[++i] !== COMMA) {
+        return -1;
+      }
+      c = buf[++i];
+      if (c === 0x4e /* N */ && buf[i + 1] === 0x58 /* X */ && buf[i + 2] === COMMA) {
+        encryption = this.encryptionNx;
+        i += 2;
+      } else if (c === 0x58 /* X */ && buf[i + 1] === COMMA) {
+        encryption = this.encryptionX;
+        i += 1;
+      } else {
+        return -1;
+      }
+    } else {
+      if (c === 0x44 /* D */) {
+        flags |= flagDeny;
+      } else if (c !== 0x41 /* A */) {
+        return -1;
+      }
+      c = buf[++i];
+      if (layout === Layout.nsg1) {
+        if (c === COMMA && buf[i + 1] === QUOTE) {
+          i++;
+        } else if (c !== QUOTE) {
+          return -1;
+        }
+        const scratch = this.scratch;
+        scratch[0] = time;
+        scratch[1] = NaN;
+        scratch[2] = NaN;
+        scratch[3] = NaN;
+        scratch[4] = NaN;
+        this.addRow(src, dst, srcPort, dstPort, protocol, flags, 0, contextIndex, tupleIndex);
+        return i + 1;
+      }
+      if (c !== COMMA) {
+        return -1;
+      }
+      c = buf[++i];
+      if (c === 0x42 /* B */) {
+        flags |= flagBegin;
+      } else if (c === 0x43 /* C */) {
+        flags |= flagContinuing;
+      } else if (c === 0x45 /* E */) {
+        flags |= flagEnd;
+      } else {
+        return -1;
+      }
+      i++;
+    }
+    // i is at the comma before the first counter
+    const scratch = this.scratch;
+    scratch[0] = time;
+    for (let k = 1; k <= 4; k++) {
+      if (buf[i] !== COMMA) {
+        return -1;
+      }
+      c = buf[++i];
+      if (c === COMMA || c === QUOTE) {
+        scratch[k] = NaN;
+        continue;
+      }
+      let value = 0;
+      start = i;
+      while (c >= 48 && c <= 57) {
+        value = value * 10 + c - 48;
+        c = buf[++i];
+      }
+      if (i === start || i - start > 15) {
+        return -1;
+      }
+      scratch[k] = value;
+    }
+    c = buf[i];
+    if (c === COMMA && buf[i + 1] === QUOTE) {
+      i++;
+    } else if (c !== QUOTE) {
+      return -1;
+    }
+    this.addRow(src, dst, srcPort, dstPort, protocol, flags, encryption, contextIndex, tupleIndex);
+    return i + 1;
+  }
+
+  /** Time and the four counters of the row being added (kept out of arguments so doubles are not boxed). */
+  private readonly scratch = new Float64Array(5);
+
+  /** Canonical dotted quad ending in a comma at `i`: its ips index (cursor at the comma), or -1. */
+  private fastIpv4(buf: Buffer, i: number, isSource: boolean): number {
+    let value = 0;
+    let octet = 0;
+    let digits = 0;
+    let dots = 0;
+    let c = buf[i];
+    for (;;) {
+      if (c >= 48 && c <= 57) {
+        if (digits > 0 && octet === 0) {
+          return -1;
+        }
+        octet = octet * 10 + c - 48;
+        digits++;
+      } else if (c === DOT) {
+        if (digits === 0 || octet > 255 || dots === 3) {
+          return -1;
+        }
+        value = value * 256 + octet;
+        octet = 0;
+        digits = 0;
+        dots++;
+      } else {
+        break;
+      }
+      c = buf[++i];
+    }
+    if (c !== COMMA || dots !== 3 || digits === 0 || octet > 255) {
+      return -1;
+    }
+    value = value * 256 + octet;
+    this.cursor = i;
+    if (isSource) {
+      if (value === this.lastSrcKey) {
+        return this.lastSrcIndex;
+      }
+    } else if (value === this.lastDstKey) {
+      return this.lastDstIndex;
+    }
+    let index = this.ipv4.get(value);
+    if (index < 0) {
+      index = this.table.ips.intern(ipv4ToString(value));
+      this.ipv4.set(value, index);
+    }
+    if (isSource) {
+      this.lastSrcKey = value;
+      this.lastSrcIndex = index;
+    } else {
+      this.lastDstKey = value;
+      this.lastDstIndex = index;
+    }
+    return index;
+  }
+
+  private addRow(src: number, dst: number, srcPort: number, dstPort: number, protocol: number, flags: number, encryption: number, contextIndex: number, tupleIndex: number): void {
+    const table = this.table;
+    const row = table.length;
+    if (row >= table.capacity) {
+      table.reserve(1);
+    }
+    const scratch = this.scratch;
+    table.time[row] = scratch[0];
+    table.srcIp[row] = src;
+    table.dstIp[row] = dst;
+    table.srcPort[row] = srcPort;
+    table.dstPort[row] = dstPort;
+    table.protocol[row] = protocol;
+    table.flags[row] = flags;
+    table.encryption[row] = encryption;
+    table.packetsSrcToDst[row] = scratch[1];
+    table.bytesSrcToDst[row] = scratch[2];
+    table.packetsDstToSrc[row] = scratch[3];
+    table.bytesDstToSrc[row] = scratch[4];
+    table.context[row] = contextIndex;
+    table.tupleIndex[row] = tupleIndex;
+    table.length = row + 1;
+  }
+
+  /** The general path: decodes escapes, checks every field and explains what is wrong. */
+  private slowTuple(p: number, layout: Layout, contextIndex: number, tupleIndex: number): number {
+    const text = this.readString(p);
+    const end = this.cursor;
+    const result = parseTupleText(text, layout);
+    if (typeof result === 'string') {
+      this.rejectTuple(p + 1, tupleIndex, result, text);
+      return end;
+    }
+    const table = this.table;
+    const src = table.ips.intern(result.srcIp);
+    const dst = table.ips.intern(result.dstIp);
+    let encryption = 0;
+    if (result.encryption !== undefined) {
+      encryption = table.encryptions.intern(result.encryption);
+      if (encryption > 255) {
+        this.rejectTuple(p + 1, tupleIndex, `too many distinct encryption values (more than 255); ${JSON.stringify(result.encryption)} was not kept`, text);
+        return end;
+      }
+    }
+    if (result.layout !== layout && layout === Layout.nsgUnknown) {
+      const context = this.table.contexts[contextIndex];
+      if (context.version === 0) {
+        context.version = result.layout;
+      }
+    }
+    const scratch = this.scratch;
+    scratch[0] = result.time;
+    scratch[1] = result.counters[0];
+    scratch[2] = result.counters[1];
+    scratch[3] = result.counters[2];
+    scratch[4] = result.counters[3];
+    this.addRow(src, dst, result.srcPort, result.dstPort, result.protocol, result.flags, encryption, contextIndex, tupleIndex);
+    return end;
+  }
+
+  private rejectTuple(offsetInBuffer: number, tupleIndex: number, message: string, text: string): void {
+    this.rejectedTuples++;
+    this.report({
+      severity: 'error',
+      code: 'bad-tuple',
+      message: `${message}: ${quoteForMessage(text)}`,
+      offset: this.base + offsetInBuffer,
+      recordIndex: this.records,
+      tupleIndex,
+      tuple: text,
+    });
+  }
+
+  // ---- generic JSON -------------------------------------------------------------------
+
+  private ws(p: number): number {
+    const buf = this.buf;
+    const limit = this.limit;
+    while (p < limit && isWhitespace(buf[p])) {
+      p++;
+    }
+    return p;
+  }
+
+  /** Reads `"key"` and the colon; cursor is left at the value. */
+  private readKey(p: number): string {
+    const buf = this.buf;
+    if (buf[p] !== QUOTE) {
+      throw new ParseError(p, `expected a key in quotes, found ${describeByte(buf[p])}`);
+    }
+    const key = this.readCached(p);
+    p = this.ws(this.cursor);
+    if (buf[p] !== COLON) {
+      throw new ParseError(p, `expected ':' after "${key}", found ${describeByte(buf[p])}`);
+    }
+    this.cursor = this.ws(p + 1);
+    return key;
+  }
+
+  /** Reads the JSON string at `p` (escapes honoured); cursor is left after it. */
+  private readString(p: number): string {
+    const buf = this.buf;
+    const limit = this.limit;
+    if (buf[p] !== QUOTE) {
+      throw new ParseError(p, `expected a string, found ${describeByte(buf[p])}`);
+    }
+    let i = p + 1;
+    let hasEscape = false;
+    for (;;) {
+      if (i >= limit) {
+        throw new ParseError(p, 'string not closed');
+      }
+      const c = buf[i];
+      if (c === QUOTE) {
+        break;
+      }
+      if (c === BACKSLASH) {
+        hasEscape = true;
+        i += 2;
+      } else {
+        i++;
+      }
+    }
+    this.cursor = i + 1;
+    if (!hasEscape) {
+      return buf.toString('utf8', p + 1, i);
+    }
+    return unescapeJson(buf.toString('utf8', p + 1, i), this.base + p);
+  }
+
+  private readNumber(p: number): number {
+    const buf = this.buf;
+    const limit = this.limit;
+    let i = p;
+    while (i < limit) {
+      const c = buf[i];
+      if ((c >= 48 && c <= 57) || c === 0x2d || c === 0x2b || c === DOT || c === 0x65 || c === 0x45) {
+        i++;
+      } else {
+        break;
+      }
+    }
+    if (i === p && buf[p] === QUOTE) {
+      const text = this.readString(p);
+      const value = Number(text);
+      if (text.trim() === '' || Number.isNaN(value)) {
+        throw new ParseError(p, `expected a number, found ${JSON.stringify(text)}`);
+      }
+      return value;
+    }
+    const value = Number(buf.toString('latin1', p, i));
+    if (i === p || Number.isNaN(value)) {
+      throw new ParseError(p, `expected a number, found ${describeByte(buf[p])}`);
+    }
+    this.cursor = i;
+    return value;
+  }
+
+  /** Position after the JSON value at `p`, checking its structure. */
+  private skipValue(p: number, depth: number): number {
+    const buf = this.buf;
+    const c = buf[p];
+    if (c === QUOTE) {
+      const limit = this.limit;
+      let i = p + 1;
+      for (;;) {
+        if (i >= limit) {
+          throw new ParseError(p, 'string not closed');
+        }
+        const d = buf[i];
+        if (d === QUOTE) {
+          return i + 1;
+        }
+        i += d === BACKSLASH ? 2 : 1;
+      }
+    }
+    if (c === LBRACE || c === LBRACKET) {
+      if (depth > 64) {
+        throw new ParseError(p, 'values nested too deeply');
+      }
+      const isObject = c === LBRACE;
+      const close = isObject ? RBRACE : RBRACKET;
+      let i = this.ws(p + 1);
+      if (buf[i] === close) {
+        return i + 1;
+      }
+      for (;;) {
+        if (isObject) {
+          this.readKey(i);
+          i = this.cursor;
+        }
+        i = this.ws(this.skipValue(i, depth + 1));
+        if (buf[i] === COMMA) {
+          i = this.ws(i + 1);
+          continue;
+        }
+        if (buf[i] === close) {
+          return i + 1;
+        }
+        throw new ParseError(i, `expected ',' or '${isObject ? '}' : ']'}', found ${describeByte(buf[i])}`);
+      }
+    }
+    if (c === 0x74 /* t */ && this.matches(p, 'true')) {
+      return p + 4;
+    }
+    if (c === 0x66 /* f */ && this.matches(p, 'false')) {
+      return p + 5;
+    }
+    if (c === 0x6e /* n */ && this.matches(p, 'null')) {
+      return p + 4;
+    }
+    if ((c >= 48 && c <= 57) || c === 0x2d) {
+      this.readNumber(p);
+      return this.cursor;
+    }
+    throw new ParseError(p, `expected a value, found ${describeByte(c)}`);
+  }
+
+  private matches(p: number, word: string): boolean {
+    for (let i = 0; i < word.length; i++) {
+      if (p + i >= this.limit || this.buf[p + i] !== word.charCodeAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
+
+let hashA = 0;
+let hashB = 0;
+
+function mix(value: number): void {
+  const v = value | 0;
+  hashA = Math.imul(hashA ^ v, 0x01000193);
+  hashB = Math.imul(hashB ^ v, 0x5bd1e995) ^ (hashB >>> 15);
+}
+
+function mixText(text: string | undefined): void {
+  if (text === undefined) {
+    mix(-7);
+    return;
+  }
+  mix(text.length);
+  for (let i = 0; i < text.length; i++) {
+    mix(text.charCodeAt(i));
+  }
+}
+
+function skipWhitespace(buf: Uint8Array, p: number, end: number): number {
+  while (p < end && isWhitespace(buf[p])) {
+    p++;
+  }
+  return p;
+}
+
+function describeByte(c: number | undefined): string {
+  if (c === undefined) {
+    return 'the end of the record';
+  }
+  if (c >= 0x20 && c < 0x7f) {
+    return `'${String.fromCharCode(c)}'`;
+  }
+  return `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
+/**
+ * End (exclusive) of the JSON object or array starting at `pos`, tracking strings, escapes and
+ * bracket depth only; -1 when `end` comes first.
+ */
+function frameValue(buf: Buffer, pos: number, end: number): number {
+  let depth = 0;
+  let i = pos;
+  while (i < end) {
+    const c = buf[i++];
+    if (c === QUOTE) {
+      for (;;) {
+        const quote = buf.indexOf(QUOTE, i);
+        if (quote < 0 || quote >= end) {
+          return -1;
+        }
+        let b = quote - 1;
+        while (b >= i && buf[b] === BACKSLASH) {
+          b--;
+        }
+        i = quote + 1;
+        if (((quote - 1 - b) & 1) === 0) {
+          break;
+        }
+      }
+    } else if (c === LBRACE || c === LBRACKET) {
+      depth++;
+    } else if (c === RBRACE || c === RBRACKET) {
+      if (--depth === 0) {
+        return i;
+      }
+    }
+  }
+  return -1;
+}
+
+function unescapeJson(raw: string, offset: number): string {
+  let out = '';
+  let i = 0;
+  while (i < raw.length) {
+    const slash = raw.indexOf('\\', i);
+    if (slash < 0) {
+      out += raw.slice(i);
+      break;
+    }
+    out += raw.slice(i, slash);
+    const e = raw[slash + 1];
+    switch (e) {
+      case '"':
+      case '\\':
+      case '/':
+        out += e;
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        const hex = raw.slice(slash + 2, slash + 6);
+        if (!/^[0-9A-Fa-f]{4}$/.test(hex)) {
+          throw new ParseError(offset, `invalid \\u escape in a string`);
+        }
+        out += String.fromCharCode(parseInt(hex, 16));
+        i = slash + 6;
+        continue;
+      }
+      default:
+        throw new ParseError(offset, `invalid escape \\${e ?? ''} in a string`);
+    }
+    i = slash + 2;
+  }
+  return out;
+}
+
+function normaliseMac(mac: string): string {
+  return mac.replace(/[-:.]/g, '').toUpperCase();
+}
+
+interface ParsedTuple {
+  layout: Layout;
+  time: number;
+  srcIp: string;
+  dstIp: string;
+  srcPort: number;
+  dstPort: number;
+  protocol: number;
+  flags: number;
+  encryption?: string;
+  counters: [number, number, number, number];
+}
+
+function layoutName(layout: Layout): string {
+  switch (layout) {
+    case Layout.nsg1:
+      return 'NSG flow log v1';
+    case Layout.nsg2:
+      return 'NSG flow log v2';
+    case Layout.vnet:
+      return 'VNet flow log v4';
+    default:
+      return 'NSG flow log';
+  }
+}
+
+/**
+ * Checks and converts one tuple (`1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,`).
+ * Returns the fields, or a message naming the first bad field.
+ */
+function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
+  const fields = text.split(',');
+  if (layout === Layout.nsgUnknown) {
+    const count = fields.length - (fields.length > 1 && fields[fields.length - 1] === '' ? 1 : 0);
+    if (count === 8) {
+      layout = Layout.nsg1;
+    } else if (count === 13) {
+      layout = Layout.nsg2;
+    } else {
+      return `expected 8 fields (NSG flow log v1) or 13 (v2), found ${fields.length}`;
+    }
+  }
+  const expected = layout === Layout.nsg1 ? 8 : 13;
+  if (fields.length === expected + 1 && fields[expected] === '') {
+    fields.pop();
+  }
+  if (fields.length !== expected) {
+    return `expected ${expected} fields for ${layoutName(layout)}, found ${fields.length}`;
+  }
+  const timeText = fields[0];
+  if (!/^\d{10}$|^\d{13}$/.test(timeText)) {
+    return `timestamp ${JSON.stringify(timeText)} is not Unix epoch seconds (10 digits) or milliseconds (13 digits)`;
+  }
+  const time = timeText.length === 10 ? Number(timeText) * 1000 : Number(timeText);
+  const srcIp = fields[1];
+  const dstIp = fields[2];
+  if (!isCanonicalIpv4(srcIp) && !isIpv4(srcIp) && !isIpv6(srcIp)) {
+    return `source address ${JSON.stringify(srcIp)} is not an IPv4 or IPv6 address`;
+  }
+  if (!isCanonicalIpv4(dstIp) && !isIpv4(dstIp) && !isIpv6(dstIp)) {
+    return `destination address ${JSON.stringify(dstIp)} is not an IPv4 or IPv6 address`;
+  }
+  const srcPort = parsePort(fields[3]);
+  if (srcPort < 0) {
+    return `source port ${JSON.stringify(fields[3])} is not a number from 0 to 65535`;
+  }
+  const dstPort = parsePort(fields[4]);
+  if (dstPort < 0) {
+    return `destination port ${JSON.stringify(fields[4])} is not a number from 0 to 65535`;
+  }
+  const protocolText = fields[5];
+  let protocol: number;
+  if (protocolText === 'T') {
+    protocol = 6;
+  } else if (protocolText === 'U') {
+    protocol = 17;
+  } else if (/^\d{1,3}$/.test(protocolText) && Number(protocolText) <= 255) {
+    protocol = Number(protocolText);
+  } else {
+    return `protocol ${JSON.stringify(protocolText)} is not T, U or an IANA protocol number`;
+  }
+  let flags: number;
+  if (fields[6] === 'I') {
+    flags = 0;
+  } else if (fields[6] === 'O') {
+    flags = flagOutbound;
+  } else {
+    return `direction ${JSON.stringify(fields[6])} is not I (inbound) or O (outbound)`;
+  }
+  let encryption: string | undefined;
+  let counterStart = 9;
+  if (layout === Layout.vnet) {
+    const state = fields[7];
+    if (state === 'B') {
+      flags |= flagBegin;
+    } else if (state === 'C') {
+      flags |= flagContinuing;
+    } else if (state === 'E') {
+      flags |= flagEnd;
+    } else if (state === 'D') {
+      flags |= flagDenyState;
+    } else {
+      return `flow state ${JSON.stringify(state)} is not B, C, E or D`;
+    }
+    encryption = fields[8];
+    if (!/^[A-Za-z0-9_]{1,64}$/.test(encryption)) {
+      return `encryption ${JSON.stringify(encryption)} is not a value such as X or NX`;
+    }
+  } else {
+    const decision = fields[7];
+    if (decision === 'D') {
+      flags |= flagDeny;
+    } else if (decision !== 'A') {
+      return `decision ${JSON.stringify(decision)} is not A (allowed) or D (denied)`;
+    }
+    if (layout === Layout.nsg1) {
+      counterStart = 8;
+    } else {
+      const state = fields[8];
+      if (state === 'B') {
+        flags |= flagBegin;
+      } else if (state === 'C') {
+        flags |= flagContinuing;
+      } else if (state === 'E') {
+        flags |= flagEnd;
+      } else {
+        return `flow state ${JSON.stringify(state)} is not B, C or E`;
+      }
+    }
+  }
+  const counters: [number, number, number, number] = [NaN, NaN, NaN, NaN];
+  const counterNames = ['packets source→destination', 'bytes source→destination', 'packets destination→source', 'bytes destination→source'];
+  for (let k = 0; k < 4 && counterStart + k < fields.length; k++) {
+    const value = fields[counterStart + k];
+    if (value === '') {
+      continue;
+    }
+    if (!/^\d{1,15}$/.test(value)) {
+      return `${counterNames[k]} ${JSON.stringify(value)} is not a whole number`;
+    }
+    counters[k] = Number(value);
+  }
+  return { layout, time, srcIp, dstIp, srcPort, dstPort, protocol, flags, encryption, counters };
+}
+
+function parsePort(text: string): number {
+  if (!/^\d{1,5}$/.test(text)) {
+    return -1;
+  }
+  const value = Number(text);
+  return value <= 65535 ? value : -1;
+}
+
+function makeResult(decoder: FlowLogDecoder, table: FlowTable, tuples: number, bytes: number): DecodeResult {
+  const result: DecodeResult = {
+    table,
+    records: decoder.records,
+    tuples,
+    rejectedTuples: decoder.rejectedTuples,
+    problems: decoder.problems,
+    problemCount: decoder.problemCount,
+    formats: decoder.formats,
+    bytes,
+  };
+  if (decoder.truncatedAt !== undefined) {
+    result.truncatedAt = decoder.truncatedAt;
+  }
+  return result;
+}
+
+function bomLength(buf: Uint8Array, length: number): number {
+  return length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+}
+
+/** Decodes a whole flow-log file (or one appended block) held in memory. */
+export function decodeFlowLogBytes(bytes: Uint8Array, options: Omit<DecodeOptions, 'signal' | 'onBatch'> = {}): DecodeResult {
+  const table = options.table ?? new FlowTable();
+  const startLength = table.length;
+  const decoder = new FlowLogDecoder(table, { batchRows: options.batchRows, maxProblems: options.maxProblems, streaming: false });
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  decoder.process(buf, bomLength(buf, buf.length), buf.length, 0, true, true);
+  decoder.finish(buf.length);
+  options.onProgress?.(buf.length, buf.length);
+  return makeResult(decoder, table, table.length - startLength, buf.length);
+}
+
+/**
+ * Streams a flow-log file from disk with bounded memory: a reused read buffer (grown only
+ * for a record larger than it) and, with `onBatch`, a table emptied after every batch.
+ */
+export async function decodeFlowLogFile(path: string, options: DecodeOptions = {}): Promise<DecodeResult> {
+  const signal = options.signal;
+  if (signal?.aborted) {
+    throw abortError();
+  }
+  const table = options.table ?? new FlowTable();
+  const startLength = table.length;
+  const decoder = new FlowLogDecoder(table, { batchRows: options.batchRows, maxProblems: options.maxProblems, streaming: options.onBatch !== undefined });
+  const handle = await open(path, 'r');
+  let emitted = 0;
+  const flush = async (): Promise<void> => {
+    if (options.onBatch && table.length > 0) {
+      emitted += table.length;
+      await options.onBatch(table);
+      table.clear();
+      // The batch's rows are gone, so are the only references to these contexts; releasing
+      // them keeps memory bounded on long files (indexes restart with the next batch).
+      table.contexts.length = 0;
+    }
+  };
+  try {
+    const total = (await handle.stat()).size;
+    const chunk = Math.max(16, options.chunkBytes ?? defaultChunkBytes);
+    // One spare byte after the data holds a 0 that stops every token scan (see tryDecodeItem).
+    let buf = Buffer.allocUnsafe(Math.min(chunk, Math.max(total, 16)) + 1);
+    let length = 0;
+    let base = 0;
+    let fileRead = 0;
+    let first = true;
+    for (;;) {
+      if (signal?.aborted) {
+        throw abortError();
+      }
+      if (length === buf.length - 1) {
+        const bigger = Buffer.allocUnsafe(Math.min((buf.length - 1) * 2, maxRecordBytes + chunk) + 1);
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, length, buf.length - 1 - length, fileRead);
+      fileRead += bytesRead;
+      length += bytesRead;
+      buf[length] = 0;
+      const eof = bytesRead === 0 || fileRead >= total;
+      options.onProgress?.(fileRead, total);
+      let pos = 0;
+      if (first) {
+        pos = bomLength(buf, length);
+        if (pos === 0 && length < 3 && !eof) {
+          continue;
+        }
+        first = false;
+      }
+      const atLimit = buf.length > maxRecordBytes && length === buf.length - 1;
+      for (;;) {
+        pos = decoder.process(buf, pos, length, base, eof, atLimit);
+        if (!decoder.batchReady) {
+          break;
+        }
+        await flush();
+        if (signal?.aborted) {
+          throw abortError();
+        }
+      }
+      if (eof) {
+        decoder.finish(fileRead);
+        break;
+      }
+      buf.copyWithin(0, pos, length);
+      base += pos;
+      length -= pos;
+    }
+    const tuples = emitted + table.length - startLength;
+    await flush();
+    return makeResult(decoder, table, tuples, fileRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The raw record at a byte offset (from `RecordContext.recordOffset`), for a detail view.
+ * `tuples[i]` is the tuple string with `tupleIndex` i.
+ */
+export async function readRecordAt(path: string, recordOffset: number): Promise<{ text: string; tuples: string[] }> {
+  const handle = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(64 * 1024);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, length, buf.length - length, recordOffset + length);
+      length += bytesRead;
+      if (length === 0 || buf[0] !== LBRACE) {
+        throw new Error(`No record starts at byte ${recordOffset} of ${path}.`);
+      }
+      const end = frameValue(buf, 0, length);
+      if (end >= 0) {
+        const text = buf.toString('utf8', 0, end);
+        return { text, tuples: tuplesOf(text) };
+      }
+      if (bytesRead === 0 || length >= maxRecordBytes) {
+        throw new Error(`The record at byte ${recordOffset} of ${path} is not complete.`);
+      }
+      if (length === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, length);
+        buf = bigger;
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function tuplesOf(text: string): string[] {
+  const record = JSON.parse(text) as Record<string, unknown>;
+  const tuples: unknown[] = [];
+  const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+  const object = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+  for (const rule of list(object(record.properties).flows)) {
+    for (const group of list(object(rule).flows)) {
+      tuples.push(...list(object(group).flowTuples));
+    }
+  }
+  for (const acl of list(object(record.flowRecords).flows)) {
+    for (const group of list(object(acl).flowGroups)) {
+      tuples.push(...list(object(group).flowTuples));
+    }
+  }
+  return tuples.map((tuple) => (typeof tuple === 'string' ? tuple : JSON.stringify(tuple)));
+}

@@ -1,0 +1,222 @@
+/**
+ * Answers the viewer's queries over one decoded table: filter and sort into an index kept for the
+ * current epoch, row windows, aggregates and row details. Pure (no Node or DOM APIs), so it runs
+ * in the decode worker and, for the benchmark, in a browser page.
+ */
+import type { FlowTable } from './flowTable';
+import {
+  aggregateConnections,
+  aggregateRows,
+  compileFilter,
+  connectionViewRow,
+  filterConnections,
+  filterRows,
+  sortConnections,
+  sortRows,
+  tupleViewRow,
+  type ConnectionColumns,
+} from './query';
+import type { HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
+
+/** Reads one record back from the file: its text and its tuples by tuple index. */
+export type RecordReader = (recordOffset: number) => Promise<{ text: string; tuples: string[] }>;
+
+/** The largest row window one request may ask for. */
+export const maxRowWindow = 2000;
+const maxDetailTuples = 200;
+const maxRecordChars = 200_000;
+
+interface CurrentView {
+  epoch: number;
+  mode: ViewMode;
+  index: Uint32Array;
+}
+
+export class FlowLogView {
+  private current: CurrentView | undefined;
+  private joined: { rows: number; connections: ConnectionColumns } | undefined;
+
+  constructor(
+    readonly table: FlowTable,
+    private readonly join: (table: FlowTable) => ConnectionColumns,
+    private readonly readRecord: RecordReader | undefined,
+  ) {}
+
+  /** Connections of the rows decoded so far (joined again only when rows were added). */
+  connections(): ConnectionColumns {
+    if (this.joined === undefined || this.joined.rows !== this.table.length) {
+      this.joined = { rows: this.table.length, connections: this.join(this.table) };
+    }
+    return this.joined.connections;
+  }
+
+  /** Number of connections when they have been joined for the whole current table, else undefined. */
+  connectionCount(): number | undefined {
+    return this.joined !== undefined && this.joined.rows === this.table.length ? this.joined.connections.length : undefined;
+  }
+
+  /** Filters and sorts; the index becomes the current view for `epoch`. */
+  runQuery(query: Query): { index: Uint32Array; problems: { field: keyof Query['filter']; message: string }[] } {
+    const filter = compileFilter(this.table, query.filter);
+    if (query.mode === 'connections') {
+      const connections = this.connections();
+      const index = sortConnections(this.table, connections, filterConnections(connections, filter), query.sort);
+      return { index, problems: filter.problems };
+    }
+    const index = sortRows(this.table, filterRows(this.table, filter), query.sort);
+    return { index, problems: filter.problems };
+  }
+
+  /** Runs `query` for `epoch`; with `window`, the reply also carries those rows. */
+  query(requestId: number, epoch: number, query: Query, window?: RowWindow): HostToView {
+    const { index, problems } = this.runQuery(query);
+    this.current = { epoch, mode: query.mode, index };
+    const aggregates = query.mode === 'connections' ? aggregateConnections(this.table, this.connections(), index) : aggregateRows(this.table, index);
+    const reply: HostToView = { type: 'queryResult', requestId, epoch, total: index.length, aggregates, filterProblems: problems };
+    if (window !== undefined) {
+      reply.offset = window.offset;
+      reply.rows = this.window(window.offset, window.limit);
+    }
+    return reply;
+  }
+
+  /** A window of the current view; undefined when `epoch` is not the current one (the page moved on). */
+  rows(requestId: number, epoch: number, offset: number, limit: number): HostToView | undefined {
+    const current = this.current;
+    if (current === undefined || current.epoch !== epoch) {
+      return undefined;
+    }
+    return { type: 'rows', requestId, epoch, offset, rows: this.window(offset, limit), total: current.index.length };
+  }
+
+  private window(offset: number, limit: number): ViewRow[] {
+    const current = this.current;
+    if (current === undefined) {
+      return [];
+    }
+    const end = Math.min(current.index.length, offset + Math.min(limit, maxRowWindow));
+    const rows: ViewRow[] = [];
+    for (let position = offset; position < end; position++) {
+      const id = current.index[position];
+      rows.push(current.mode === 'connections' ? connectionViewRow(this.table, this.connections(), id) : tupleViewRow(this.table, id));
+    }
+    return rows;
+  }
+
+  async detail(requestId: number, mode: ViewMode, id: number): Promise<HostToView> {
+    const tupleRows = this.tupleRowsOf(mode, id);
+    if (tupleRows === undefined) {
+      return { type: 'problem', requestId, message: `There is no ${mode === 'connections' ? 'connection' : 'row'} ${id} in this file.` };
+    }
+    const first = tupleRows[0];
+    const context = this.table.contexts[this.table.context[first]];
+    const view = mode === 'connections' ? connectionViewRow(this.table, this.connections(), id) : tupleViewRow(this.table, id);
+    const detail: RowDetail = {
+      id,
+      rawTuples: [],
+      rawRecord: '',
+      recordIndex: context.recordIndex,
+      recordOffset: context.recordOffset,
+      fields: detailFields(view, mode),
+    };
+    if (mode === 'tuples') {
+      detail.tupleIndex = this.table.tupleIndex[first];
+    }
+    detail.fields.push(
+      { name: 'Record', value: `#${context.recordIndex} at byte ${context.recordOffset} (${context.recordTime})` },
+      { name: 'Format', value: `${context.format === 'nsg' ? 'NSG' : 'VNet'} flow log v${context.version}` },
+      { name: 'Resource', value: context.resourceId },
+    );
+    if (context.targetResourceId !== undefined) {
+      detail.fields.push({ name: 'Target', value: context.targetResourceId });
+    }
+    if (context.aclId !== undefined) {
+      detail.fields.push({ name: 'ACL', value: context.aclId });
+    }
+    if (this.readRecord === undefined) {
+      detail.rawRecord = '(The record text is not available.)';
+      return { type: 'detail', requestId, detail };
+    }
+    try {
+      const records = new Map<number, { text: string; tuples: string[] }>();
+      for (const row of tupleRows.slice(0, maxDetailTuples)) {
+        const rowContext = this.table.contexts[this.table.context[row]];
+        let record = records.get(rowContext.recordOffset);
+        if (record === undefined) {
+          record = await this.readRecord(rowContext.recordOffset);
+          records.set(rowContext.recordOffset, record);
+        }
+        detail.rawTuples.push(record.tuples[this.table.tupleIndex[row]] ?? `(tuple ${this.table.tupleIndex[row]} not found in record ${rowContext.recordIndex})`);
+      }
+      if (tupleRows.length > maxDetailTuples) {
+        detail.rawTuples.push(`… ${tupleRows.length - maxDetailTuples} more tuples`);
+      }
+      const record = records.get(context.recordOffset);
+      detail.rawRecord = record === undefined ? '' : prettyRecord(record.text);
+    } catch (error) {
+      detail.rawRecord = `Couldn't read record #${context.recordIndex} at byte ${context.recordOffset}: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return { type: 'detail', requestId, detail };
+  }
+
+  /** Rows of the current view for `query` (re-run when it is not the current one), for export. */
+  indexFor(query: Query): Uint32Array {
+    return this.runQuery(query).index;
+  }
+
+  private tupleRowsOf(mode: ViewMode, id: number): number[] | undefined {
+    if (mode === 'tuples') {
+      return id < this.table.length ? [id] : undefined;
+    }
+    const connections = this.connections();
+    if (id >= connections.length) {
+      return undefined;
+    }
+    const start = connections.tupleRowStart[id];
+    return Array.from(connections.tupleRows.subarray(start, start + connections.tupleCount[id]));
+  }
+}
+
+function prettyRecord(text: string): string {
+  let pretty = text;
+  try {
+    pretty = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // Keep the text as logged when it is not valid JSON on its own.
+  }
+  if (pretty.length > maxRecordChars) {
+    return `${pretty.slice(0, maxRecordChars)}\n… ${pretty.length - maxRecordChars} more characters`;
+  }
+  return pretty;
+}
+
+function counter(value: number | undefined): string {
+  return value === undefined ? '(not logged)' : value.toLocaleString('en-US');
+}
+
+function detailFields(row: ViewRow, mode: ViewMode): { name: string; value: string }[] {
+  const fields = [
+    { name: 'Time', value: new Date(row.time).toISOString() },
+    { name: 'Source', value: `${row.srcIp}:${row.srcPort}` },
+    { name: 'Destination', value: `${row.dstIp}:${row.dstPort}` },
+    { name: 'Protocol', value: row.protocol },
+    { name: 'Direction', value: row.direction },
+    { name: 'Decision', value: row.decision },
+    { name: 'State', value: row.state === '' ? '(none)' : row.state },
+    { name: 'Rule', value: row.rule },
+    { name: 'MAC', value: row.mac },
+  ];
+  if (row.encryption !== '') {
+    fields.push({ name: 'Encryption', value: row.encryption });
+  }
+  if (mode === 'connections' && row.endTime !== undefined) {
+    fields.push({ name: 'Last tuple', value: new Date(row.endTime).toISOString() }, { name: 'Duration', value: `${row.durationMs ?? 0} ms` });
+  }
+  fields.push(
+    { name: 'Packets source → destination', value: counter(row.packetsSrcToDst) },
+    { name: 'Bytes source → destination', value: counter(row.bytesSrcToDst) },
+    { name: 'Packets destination → source', value: counter(row.packetsDstToSrc) },
+    { name: 'Bytes destination → source', value: counter(row.bytesDstToSrc) },
+  );
+  return fields;
+}

@@ -1,0 +1,747 @@
+/**
+ * Filtering, sorting and aggregation over a FlowTable (tuples) or a connection table.
+ *
+ * Filters are compiled once per query: every condition on a string (addresses, rule, MAC,
+ * resource IDs) is evaluated once per dictionary entry or record context, and the per-row loop
+ * only reads typed arrays and lookup tables.
+ */
+import { FlowTable, flagDecision, flagDirection, flagState } from './flowTable';
+import type { RowFilter, SortSpec, ViewAggregates, ViewRow } from '../webview/protocol';
+import { compileIpMatcher, rankAddresses } from './ipMatch';
+
+/** The columns of a joined connection table that queries read (satisfied by `ConnectionTable`). */
+export interface ConnectionColumns {
+  length: number;
+  start: Float64Array;
+  end: Float64Array;
+  packetsSrcToDst: Float64Array;
+  bytesSrcToDst: Float64Array;
+  packetsDstToSrc: Float64Array;
+  bytesDstToSrc: Float64Array;
+  finalFlags: Uint8Array;
+  tupleCount: Uint32Array;
+  tupleRowStart: Uint32Array;
+  tupleRows: Uint32Array;
+}
+
+export type FilterField = keyof RowFilter;
+
+/** A filter value that could not be understood, with the text to show next to its field. */
+export interface FilterProblem {
+  field: FilterField;
+  message: string;
+}
+
+/** A filter ready to run against one table. Fields with problems do not filter. */
+export interface CompiledFilter {
+  problems: FilterProblem[];
+  /** False when nothing filters (every row matches). */
+  isActive: boolean;
+  /** Tests one tuple row. */
+  matchesRow(row: number): boolean;
+  /** Tests one connection, by its first tuple's addresses, ports, protocol and rule, final state and time span. */
+  matchesConnection(connections: ConnectionColumns, index: number): boolean;
+  /** The lookup tables behind `matchesRow`, for the tight loop in `filterRows`. */
+  readonly parts: FilterParts;
+}
+
+/** Per-value lookup tables of a compiled filter; undefined parts do not filter. */
+export interface FilterParts {
+  flagsOk?: Uint8Array;
+  protocolOk?: Uint8Array;
+  timeFrom: number;
+  timeTo: number;
+  hasTime: boolean;
+  portOk?: Uint8Array;
+  ipOk?: Uint8Array;
+  contextOk?: Uint8Array;
+  textIp?: Uint8Array;
+  textContext?: Uint8Array;
+  textPort?: Uint8Array;
+}
+
+const stateNames = ['none', 'begin', 'continuing', 'end', 'deny'] as const;
+
+/** Parses `443`, `1000-2000` or `80,443,8000-8100` into a 65,536-entry lookup table. */
+export function parsePortFilter(input: string): { ports: Uint8Array } | { message: string } {
+  const ports = new Uint8Array(65536);
+  const parts = input.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  if (parts.length === 0) {
+    return { message: 'Enter a port (443) or a range (1000-2000).' };
+  }
+  for (const part of parts) {
+    const match = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(part);
+    if (match === null) {
+      return { message: `"${part}" is not a port or range. Examples: 443, 1000-2000.` };
+    }
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (from > 65535 || to > 65535) {
+      return { message: `Ports go from 0 to 65535; "${part}" is outside that.` };
+    }
+    if (from > to) {
+      return { message: `The range "${part}" starts after it ends; write the smaller port first.` };
+    }
+    ports.fill(1, from, to + 1);
+  }
+  return { ports };
+}
+
+/**
+ * Compiles `filter` for `table`. Never throws for bad user input: a value that cannot be parsed
+ * (bad CIDR, bad port range, inverted time range) becomes a `FilterProblem` and is ignored.
+ */
+export function compileFilter(table: FlowTable, filter: RowFilter): CompiledFilter {
+  const problems: FilterProblem[] = [];
+  const ipCount = table.ips.size;
+  const contextCount = table.contexts.length;
+
+  // Direction, decision and state all live in the flags byte: one lookup decides all three.
+  let flagsOk: Uint8Array | undefined;
+  const states = filter.states !== undefined && filter.states.length > 0 ? new Set<string>(filter.states) : undefined;
+  if (filter.direction !== undefined || filter.decision !== undefined || states !== undefined) {
+    flagsOk = new Uint8Array(256);
+    for (let flags = 0; flags < 256; flags++) {
+      const state = flagState(flags) ?? 'none';
+      flagsOk[flags] =
+        (filter.direction === undefined || flagDirection(flags) === filter.direction) &&
+        (filter.decision === undefined || flagDecision(flags) === filter.decision) &&
+        (states === undefined || states.has(state))
+          ? 1
+          : 0;
+    }
+  }
+
+  let protocolOk: Uint8Array | undefined;
+  if (filter.protocols !== undefined && filter.protocols.length > 0) {
+    protocolOk = new Uint8Array(256);
+    for (const protocol of filter.protocols) {
+      if (Number.isInteger(protocol) && protocol >= 0 && protocol < 256) {
+        protocolOk[protocol] = 1;
+      }
+    }
+  }
+
+  let timeFrom = -Infinity;
+  let timeTo = Infinity;
+  const hasTimeFrom = typeof filter.timeFrom === 'number' && Number.isFinite(filter.timeFrom);
+  const hasTimeTo = typeof filter.timeTo === 'number' && Number.isFinite(filter.timeTo);
+  if (hasTimeFrom && hasTimeTo && (filter.timeFrom as number) > (filter.timeTo as number)) {
+    problems.push({ field: 'timeTo', message: 'The end of the time range is before its start.' });
+  } else {
+    if (hasTimeFrom) {
+      timeFrom = filter.timeFrom as number;
+    }
+    if (hasTimeTo) {
+      timeTo = filter.timeTo as number;
+    }
+  }
+  const hasTime = timeFrom !== -Infinity || timeTo !== Infinity;
+
+  let portOk: Uint8Array | undefined;
+  if (filter.port !== undefined && filter.port.trim() !== '') {
+    const parsed = parsePortFilter(filter.port);
+    if ('message' in parsed) {
+      problems.push({ field: 'port', message: parsed.message });
+    } else {
+      portOk = parsed.ports;
+    }
+  }
+
+  let ipOk: Uint8Array | undefined;
+  if (filter.ip !== undefined && filter.ip.trim() !== '') {
+    const parsed = compileIpMatcher(filter.ip);
+    if ('message' in parsed) {
+      problems.push({ field: 'ip', message: parsed.message });
+    } else {
+      ipOk = new Uint8Array(ipCount);
+      const values = table.ips.values;
+      for (let i = 0; i < ipCount; i++) {
+        ipOk[i] = parsed.matcher.matches(values[i]) ? 1 : 0;
+      }
+    }
+  }
+
+  let contextOk: Uint8Array | undefined;
+  if (filter.rule !== undefined && filter.rule !== '') {
+    contextOk = new Uint8Array(contextCount);
+    for (let i = 0; i < contextCount; i++) {
+      contextOk[i] = table.contexts[i].rule === filter.rule ? 1 : 0;
+    }
+  }
+
+  // Text: a row matches when any of its addresses, ports or context strings contains the needle.
+  let textIp: Uint8Array | undefined;
+  let textContext: Uint8Array | undefined;
+  let textPort: Uint8Array | undefined;
+  const needle = (filter.text ?? '').trim().toLowerCase();
+  if (needle !== '') {
+    textIp = new Uint8Array(ipCount);
+    const values = table.ips.values;
+    for (let i = 0; i < ipCount; i++) {
+      textIp[i] = values[i].toLowerCase().includes(needle) ? 1 : 0;
+    }
+    textContext = new Uint8Array(contextCount);
+    for (let i = 0; i < contextCount; i++) {
+      const context = table.contexts[i];
+      textContext[i] =
+        context.rule.toLowerCase().includes(needle) ||
+        context.mac.toLowerCase().includes(needle) ||
+        context.resourceId.toLowerCase().includes(needle) ||
+        (context.targetResourceId ?? '').toLowerCase().includes(needle) ||
+        (context.aclId ?? '').toLowerCase().includes(needle)
+          ? 1
+          : 0;
+    }
+    if (/^\d{1,5}$/.test(needle)) {
+      textPort = new Uint8Array(65536);
+      for (let port = 0; port < 65536; port++) {
+        textPort[port] = String(port).includes(needle) ? 1 : 0;
+      }
+    }
+  }
+
+  const isActive =
+    flagsOk !== undefined ||
+    protocolOk !== undefined ||
+    hasTime ||
+    portOk !== undefined ||
+    ipOk !== undefined ||
+    contextOk !== undefined ||
+    textIp !== undefined;
+
+  function matchesFields(row: number, flags: number): boolean {
+    if (flagsOk !== undefined && flagsOk[flags] === 0) {
+      return false;
+    }
+    if (protocolOk !== undefined && protocolOk[table.protocol[row]] === 0) {
+      return false;
+    }
+    if (portOk !== undefined && portOk[table.srcPort[row]] === 0 && portOk[table.dstPort[row]] === 0) {
+      return false;
+    }
+    if (ipOk !== undefined && ipOk[table.srcIp[row]] !== 1 && ipOk[table.dstIp[row]] !== 1) {
+      return false;
+    }
+    if (contextOk !== undefined && contextOk[table.context[row]] !== 1) {
+      return false;
+    }
+    if (textIp !== undefined && textContext !== undefined) {
+      if (
+        textIp[table.srcIp[row]] !== 1 &&
+        textIp[table.dstIp[row]] !== 1 &&
+        textContext[table.context[row]] !== 1 &&
+        (textPort === undefined || (textPort[table.srcPort[row]] === 0 && textPort[table.dstPort[row]] === 0))
+      ) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  return {
+    problems,
+    isActive,
+    parts: { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, contextOk, textIp, textContext, textPort },
+    matchesRow(row: number): boolean {
+      if (hasTime) {
+        const time = table.time[row];
+        if (time < timeFrom || time > timeTo) {
+          return false;
+        }
+      }
+      return matchesFields(row, table.flags[row]);
+    },
+    matchesConnection(connections: ConnectionColumns, index: number): boolean {
+      if (hasTime && (connections.end[index] < timeFrom || connections.start[index] > timeTo)) {
+        return false;
+      }
+      const first = connections.tupleRows[connections.tupleRowStart[index]];
+      // Direction comes from the first tuple; decision and state from the last one.
+      const flags = (table.flags[first] & 1) | (connections.finalFlags[index] & ~1);
+      return matchesFields(first, flags);
+    },
+  };
+}
+
+/** Rows of `table` matching `filter`, in table order. */
+export function filterRows(table: FlowTable, filter: CompiledFilter): Uint32Array {
+  const length = table.length;
+  const result = new Uint32Array(length);
+  if (!filter.isActive) {
+    for (let row = 0; row < length; row++) {
+      result[row] = row;
+    }
+    return result;
+  }
+  // One loop with every lookup in a local: this runs over millions of rows per keystroke.
+  const { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, contextOk, textIp, textContext, textPort } = filter.parts;
+  const { flags, protocol, time, srcPort, dstPort, srcIp, dstIp, context } = table;
+  let count = 0;
+  for (let row = 0; row < length; row++) {
+    if (flagsOk !== undefined && flagsOk[flags[row]] === 0) {
+      continue;
+    }
+    if (protocolOk !== undefined && protocolOk[protocol[row]] === 0) {
+      continue;
+    }
+    if (hasTime) {
+      const t = time[row];
+      if (t < timeFrom || t > timeTo) {
+        continue;
+      }
+    }
+    if (portOk !== undefined && portOk[srcPort[row]] === 0 && portOk[dstPort[row]] === 0) {
+      continue;
+    }
+    if (ipOk !== undefined && ipOk[srcIp[row]] !== 1 && ipOk[dstIp[row]] !== 1) {
+      continue;
+    }
+    if (contextOk !== undefined && contextOk[context[row]] !== 1) {
+      continue;
+    }
+    if (
+      textIp !== undefined &&
+      textContext !== undefined &&
+      textIp[srcIp[row]] !== 1 &&
+      textIp[dstIp[row]] !== 1 &&
+      textContext[context[row]] !== 1 &&
+      (textPort === undefined || (textPort[srcPort[row]] === 0 && textPort[dstPort[row]] === 0))
+    ) {
+      continue;
+    }
+    result[count++] = row;
+  }
+  return result.slice(0, count);
+}
+
+/** Connection numbers matching `filter`, in connection order. */
+export function filterConnections(connections: ConnectionColumns, filter: CompiledFilter): Uint32Array {
+  const length = connections.length;
+  const result = new Uint32Array(length);
+  let count = 0;
+  for (let index = 0; index < length; index++) {
+    if (!filter.isActive || filter.matchesConnection(connections, index)) {
+      result[count++] = index;
+    }
+  }
+  return result.slice(0, count);
+}
+
+const compositeRange = 2 ** 20;
+const lowWord = 2 ** 32;
+
+/**
+ * Stable sort of `index` by `keys` (keys[i] belongs to index[i]). Small integer keys sort as one
+ * native Float64Array sort of key·2³²+position; other keys are first replaced by their rank.
+ */
+export function sortByKeys(index: Uint32Array, keys: Float64Array, descending: boolean): Uint32Array {
+  const count = index.length;
+  if (count < 2) {
+    return index.slice();
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  let integral = true;
+  for (let i = 0; i < count; i++) {
+    let key = keys[i];
+    if (Number.isNaN(key)) {
+      key = keys[i] = -Infinity;
+    }
+    if (key < min) {
+      min = key;
+    }
+    if (key > max) {
+      max = key;
+    }
+    if (integral && key !== Math.floor(key)) {
+      integral = false;
+    }
+  }
+  let ranks = keys;
+  if (!integral || max - min >= compositeRange || !Number.isFinite(min)) {
+    if (count > compositeRange) {
+      return sortWithComparator(index, keys, descending);
+    }
+    const sorted = keys.slice().sort();
+    let unique = 0;
+    for (let i = 0; i < count; i++) {
+      if (i === 0 || sorted[i] !== sorted[i - 1]) {
+        sorted[unique++] = sorted[i];
+      }
+    }
+    ranks = new Float64Array(count);
+    for (let i = 0; i < count; i++) {
+      ranks[i] = lowerBound(sorted, unique, keys[i]);
+    }
+    min = 0;
+    max = unique - 1;
+  }
+  const composite = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    composite[i] = (descending ? max - ranks[i] : ranks[i] - min) * lowWord + i;
+  }
+  composite.sort();
+  const result = new Uint32Array(count);
+  for (let i = 0; i < count; i++) {
+    result[i] = index[composite[i] % lowWord];
+  }
+  return result;
+}
+
+function lowerBound(sorted: Float64Array, length: number, value: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] < value) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+function sortWithComparator(index: Uint32Array, keys: Float64Array, descending: boolean): Uint32Array {
+  const positions = new Uint32Array(index.length);
+  for (let i = 0; i < positions.length; i++) {
+    positions[i] = i;
+  }
+  positions.sort(descending ? (a, b) => keys[b] - keys[a] || a - b : (a, b) => keys[a] - keys[b] || a - b);
+  const result = new Uint32Array(index.length);
+  for (let i = 0; i < positions.length; i++) {
+    result[i] = index[positions[i]];
+  }
+  return result;
+}
+
+/** Sort ranks of the table's addresses and rules, computed once per table size. */
+interface TableRanks {
+  ipCount: number;
+  contextCount: number;
+  ip: Uint32Array;
+  rule: Uint32Array;
+}
+
+const ranksByTable = new WeakMap<FlowTable, TableRanks>();
+
+function tableRanks(table: FlowTable): TableRanks {
+  const cached = ranksByTable.get(table);
+  if (cached !== undefined && cached.ipCount === table.ips.size && cached.contextCount === table.contexts.length) {
+    return cached;
+  }
+  const rules = table.contexts.map((context) => context.rule);
+  const ruleOrder = [...new Set(rules)].sort((a, b) => a.localeCompare(b));
+  const ruleRank = new Map(ruleOrder.map((rule, rank) => [rule, rank]));
+  const ranks: TableRanks = {
+    ipCount: table.ips.size,
+    contextCount: table.contexts.length,
+    ip: rankAddresses(table.ips.values),
+    rule: Uint32Array.from(rules, (rule) => ruleRank.get(rule) ?? 0),
+  };
+  ranksByTable.set(table, ranks);
+  return ranks;
+}
+
+function sumCounters(a: number, b: number): number {
+  if (Number.isNaN(a)) {
+    return b;
+  }
+  return Number.isNaN(b) ? a : a + b;
+}
+
+/** Stable sort of tuple rows. `duration` does not apply to tuples and keeps the order. */
+export function sortRows(table: FlowTable, rows: Uint32Array, sort: SortSpec | undefined): Uint32Array {
+  if (sort === undefined || sort.column === 'duration') {
+    return rows;
+  }
+  const keys = new Float64Array(rows.length);
+  const needsRanks = sort.column === 'srcIp' || sort.column === 'dstIp' || sort.column === 'rule';
+  const ranks = needsRanks ? tableRanks(table) : undefined;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    keys[i] = tupleKey(table, row, sort.column, ranks, table.flags[row]);
+  }
+  return sortByKeys(rows, keys, sort.descending);
+}
+
+function tupleKey(table: FlowTable, row: number, column: SortSpec['column'], ranks: TableRanks | undefined, flags: number): number {
+  switch (column) {
+    case 'time':
+      return table.time[row];
+    case 'srcIp':
+      return (ranks as TableRanks).ip[table.srcIp[row]];
+    case 'dstIp':
+      return (ranks as TableRanks).ip[table.dstIp[row]];
+    case 'srcPort':
+      return table.srcPort[row];
+    case 'dstPort':
+      return table.dstPort[row];
+    case 'protocol':
+      return table.protocol[row];
+    case 'direction':
+      return flags & 1;
+    case 'decision':
+      return (flags >> 1) & 1;
+    case 'state':
+      return flags >> 2;
+    case 'rule':
+      return (ranks as TableRanks).rule[table.context[row]];
+    case 'packets':
+      return sumCounters(table.packetsSrcToDst[row], table.packetsDstToSrc[row]);
+    case 'bytes':
+      return sumCounters(table.bytesSrcToDst[row], table.bytesDstToSrc[row]);
+    case 'duration':
+      return 0;
+  }
+}
+
+/** Stable sort of connection numbers; address, port and rule columns use the first tuple. */
+export function sortConnections(table: FlowTable, connections: ConnectionColumns, indexes: Uint32Array, sort: SortSpec | undefined): Uint32Array {
+  if (sort === undefined) {
+    return indexes;
+  }
+  const keys = new Float64Array(indexes.length);
+  const ranks = sort.column === 'srcIp' || sort.column === 'dstIp' || sort.column === 'rule' ? tableRanks(table) : undefined;
+  for (let i = 0; i < indexes.length; i++) {
+    const index = indexes[i];
+    switch (sort.column) {
+      case 'time':
+        keys[i] = connections.start[index];
+        break;
+      case 'duration':
+        keys[i] = connections.end[index] - connections.start[index];
+        break;
+      case 'packets':
+        keys[i] = sumCounters(connections.packetsSrcToDst[index], connections.packetsDstToSrc[index]);
+        break;
+      case 'bytes':
+        keys[i] = sumCounters(connections.bytesSrcToDst[index], connections.bytesDstToSrc[index]);
+        break;
+      default: {
+        const first = connections.tupleRows[connections.tupleRowStart[index]];
+        const flags = (table.flags[first] & 1) | (connections.finalFlags[index] & ~1);
+        keys[i] = tupleKey(table, first, sort.column, ranks, flags);
+      }
+    }
+  }
+  return sortByKeys(indexes, keys, sort.descending);
+}
+
+const topCount = 10;
+
+/** Protocol number as shown to people. */
+export function protocolName(protocol: number): string {
+  switch (protocol) {
+    case 6:
+      return 'TCP';
+    case 17:
+      return 'UDP';
+    case 1:
+      return 'ICMP';
+    case 58:
+      return 'ICMPv6';
+    default:
+      return String(protocol);
+  }
+}
+
+/** Distinct rule names of the whole table, sorted. */
+export function ruleNames(table: FlowTable): string[] {
+  return [...new Set(table.contexts.map((context) => context.rule))].sort((a, b) => a.localeCompare(b));
+}
+
+class AggregateBuilder {
+  total = 0;
+  allowed = 0;
+  denied = 0;
+  bytes = 0;
+  packets = 0;
+  private readonly talkerBytes: Float64Array;
+  private readonly talkerTuples: Uint32Array;
+  /** Denied tuples per destination port: TCP, UDP, then a map for other protocols. */
+  private readonly deniedTcp = new Uint32Array(65536);
+  private readonly deniedUdp = new Uint32Array(65536);
+  private readonly deniedOther = new Map<number, number>();
+
+  constructor(private readonly table: FlowTable) {
+    this.talkerBytes = new Float64Array(table.ips.size);
+    this.talkerTuples = new Uint32Array(table.ips.size);
+  }
+
+  add(srcIp: number, dstPort: number, protocol: number, flags: number, bytes: number, packets: number, tuples: number): void {
+    this.total++;
+    if (flags & 2) {
+      this.denied++;
+      if (protocol === 6) {
+        this.deniedTcp[dstPort]++;
+      } else if (protocol === 17) {
+        this.deniedUdp[dstPort]++;
+      } else {
+        const key = dstPort * 256 + protocol;
+        this.deniedOther.set(key, (this.deniedOther.get(key) ?? 0) + 1);
+      }
+    } else {
+      this.allowed++;
+    }
+    if (!Number.isNaN(bytes)) {
+      this.bytes += bytes;
+      this.talkerBytes[srcIp] += bytes;
+    }
+    if (!Number.isNaN(packets)) {
+      this.packets += packets;
+    }
+    this.talkerTuples[srcIp] += tuples;
+  }
+
+  result(): ViewAggregates {
+    const talkers: number[] = [];
+    const better = (a: number, b: number): boolean =>
+      this.talkerBytes[a] > this.talkerBytes[b] || (this.talkerBytes[a] === this.talkerBytes[b] && this.talkerTuples[a] > this.talkerTuples[b]);
+    for (let ip = 0; ip < this.talkerTuples.length; ip++) {
+      if (this.talkerTuples[ip] === 0) {
+        continue;
+      }
+      if (talkers.length === topCount && !better(ip, talkers[topCount - 1])) {
+        continue;
+      }
+      let position = Math.min(talkers.length, topCount - 1);
+      talkers[position] = ip;
+      while (position > 0 && better(ip, talkers[position - 1])) {
+        talkers[position] = talkers[position - 1];
+        talkers[position - 1] = ip;
+        position--;
+      }
+    }
+    const denied = [...this.deniedOther.entries()];
+    if (this.denied > 0) {
+      for (let port = 0; port < 65536; port++) {
+        if (this.deniedTcp[port] > 0) {
+          denied.push([port * 256 + 6, this.deniedTcp[port]]);
+        }
+        if (this.deniedUdp[port] > 0) {
+          denied.push([port * 256 + 17, this.deniedUdp[port]]);
+        }
+      }
+    }
+    const deniedPorts = denied
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, topCount)
+      .map(([key, count]) => ({ label: `${Math.floor(key / 256)}/${protocolName(key % 256)}`, count }));
+    return {
+      total: this.total,
+      allowed: this.allowed,
+      denied: this.denied,
+      bytes: this.bytes,
+      packets: this.packets,
+      topTalkers: talkers.map((ip) => ({ label: this.table.ips.values[ip], bytes: this.talkerBytes[ip], tuples: this.talkerTuples[ip] })),
+      topDeniedPorts: deniedPorts,
+      rules: ruleNames(this.table),
+    };
+  }
+}
+
+/** Totals, top talkers (source address by bytes) and top denied destination ports of some tuple rows. */
+export function aggregateRows(table: FlowTable, rows: ArrayLike<number>): ViewAggregates {
+  const builder = new AggregateBuilder(table);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    builder.add(
+      table.srcIp[row],
+      table.dstPort[row],
+      table.protocol[row],
+      table.flags[row],
+      sumCounters(table.bytesSrcToDst[row], table.bytesDstToSrc[row]),
+      sumCounters(table.packetsSrcToDst[row], table.packetsDstToSrc[row]),
+      1,
+    );
+  }
+  return builder.result();
+}
+
+/** The same aggregates over connections; talkers count each connection's tuples. */
+export function aggregateConnections(table: FlowTable, connections: ConnectionColumns, indexes: ArrayLike<number>): ViewAggregates {
+  const builder = new AggregateBuilder(table);
+  for (let i = 0; i < indexes.length; i++) {
+    const index = indexes[i];
+    const first = connections.tupleRows[connections.tupleRowStart[index]];
+    builder.add(
+      table.srcIp[first],
+      table.dstPort[first],
+      table.protocol[first],
+      connections.finalFlags[index],
+      sumCounters(connections.bytesSrcToDst[index], connections.bytesDstToSrc[index]),
+      sumCounters(connections.packetsSrcToDst[index], connections.packetsDstToSrc[index]),
+      connections.tupleCount[index],
+    );
+  }
+  return builder.result();
+}
+
+const stateLabels: Record<(typeof stateNames)[number], string> = { none: '', begin: 'Begin', continuing: 'Continuing', end: 'End', deny: 'Deny' };
+
+function stateLabel(flags: number): string {
+  return stateLabels[flagState(flags) ?? 'none'];
+}
+
+function optionalCounter(value: number): number | undefined {
+  return Number.isNaN(value) ? undefined : value;
+}
+
+function withTotals(row: ViewRow): ViewRow {
+  if (row.packetsSrcToDst !== undefined || row.packetsDstToSrc !== undefined) {
+    row.packets = (row.packetsSrcToDst ?? 0) + (row.packetsDstToSrc ?? 0);
+  }
+  if (row.bytesSrcToDst !== undefined || row.bytesDstToSrc !== undefined) {
+    row.bytes = (row.bytesSrcToDst ?? 0) + (row.bytesDstToSrc ?? 0);
+  }
+  return row;
+}
+
+/** One tuple as the table shows it. */
+export function tupleViewRow(table: FlowTable, row: number): ViewRow {
+  const flags = table.flags[row];
+  const context = table.contexts[table.context[row]];
+  return withTotals({
+    id: row,
+    time: table.time[row],
+    srcIp: table.ips.values[table.srcIp[row]],
+    srcPort: table.srcPort[row],
+    dstIp: table.ips.values[table.dstIp[row]],
+    dstPort: table.dstPort[row],
+    protocol: protocolName(table.protocol[row]),
+    direction: flagDirection(flags),
+    decision: flagDecision(flags),
+    state: stateLabel(flags),
+    encryption: table.encryptions.values[table.encryption[row]] ?? '',
+    rule: context.rule,
+    mac: context.mac,
+    packetsSrcToDst: optionalCounter(table.packetsSrcToDst[row]),
+    bytesSrcToDst: optionalCounter(table.bytesSrcToDst[row]),
+    packetsDstToSrc: optionalCounter(table.packetsDstToSrc[row]),
+    bytesDstToSrc: optionalCounter(table.bytesDstToSrc[row]),
+  });
+}
+
+/** One connection as the table shows it: first tuple's endpoints, last tuple's decision and state, summed counters. */
+export function connectionViewRow(table: FlowTable, connections: ConnectionColumns, index: number): ViewRow {
+  const first = connections.tupleRows[connections.tupleRowStart[index]];
+  const base = tupleViewRow(table, first);
+  const flags = connections.finalFlags[index];
+  return withTotals({
+    ...base,
+    id: index,
+    time: connections.start[index],
+    endTime: connections.end[index],
+    durationMs: connections.end[index] - connections.start[index],
+    decision: flagDecision(flags),
+    state: stateLabel(flags),
+    packets: undefined,
+    bytes: undefined,
+    packetsSrcToDst: optionalCounter(connections.packetsSrcToDst[index]),
+    bytesSrcToDst: optionalCounter(connections.bytesSrcToDst[index]),
+    packetsDstToSrc: optionalCounter(connections.packetsDstToSrc[index]),
+    bytesDstToSrc: optionalCounter(connections.bytesDstToSrc[index]),
+  });
+}

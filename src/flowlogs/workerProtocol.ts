@@ -1,0 +1,26 @@
+/**
+ * Messages between the flow-log editor's host side and its decode worker
+ * (`dist/decodeWorker.js`, a worker_threads worker started with `DecodeWorkerData`).
+ * The host relays the page's queries unchanged and forwards the worker's replies to the page.
+ */
+import type { ExportFormat, HostToView, Query, ViewToHost } from '../webview/protocol';
+
+export interface DecodeWorkerData {
+  /** File system path of the flow-log file. */
+  path: string;
+  /** Name shown in the summary header. */
+  fileName: string;
+}
+
+/** Page messages the worker answers. */
+export type WorkerQuery = Extract<ViewToHost, { type: 'query' | 'rows' | 'detail' }>;
+
+export type HostToWorker =
+  | { type: 'view'; message: WorkerQuery }
+  | { type: 'export'; exportId: number; path: string; format: ExportFormat; query: Query };
+
+export type WorkerToHost =
+  | { type: 'view'; message: HostToView }
+  | { type: 'exported'; exportId: number; path: string; rows: number }
+  | { type: 'exportFailed'; exportId: number; path: string; message: string }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

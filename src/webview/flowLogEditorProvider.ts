@@ -1,0 +1,120 @@
+/**
+ * Read-only custom editor `trafficLens.flowLogViewer`: decodes a flow-log JSON file in a worker
+ * and shows it in a webview.
+ */
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { renderWebviewHtml } from './html';
+import { FlowLogSession } from './flowLogSession';
+import type { RenderedReport, RowFilter, ViewMode } from './protocol';
+
+export const flowLogViewType = 'trafficLens.flowLogViewer';
+
+/**
+ * What `activate()` exposes for tests and other features, keyed by the document URI:
+ * - `nextRendered(uri, timeoutMs)`: resolves with the next report of what the page rendered
+ *   (total, mode, visible rows' cell texts) for an open viewer of that document.
+ * - `setFilter(uri, filter, mode?)`: sets the page's filters as if the user typed them;
+ *   false when no viewer of that document is open.
+ */
+export interface FlowLogViewerApi {
+  nextRendered(uri: vscode.Uri, timeoutMs?: number): Promise<RenderedReport>;
+  setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean;
+}
+
+class FlowLogDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri) {}
+  dispose(): void {}
+}
+
+export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvider<FlowLogDocument>, FlowLogViewerApi {
+  private readonly sessions = new Set<FlowLogSession>();
+  private readonly sessionAdded = new vscode.EventEmitter<FlowLogSession>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  static register(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): { provider: FlowLogEditorProvider; registration: vscode.Disposable } {
+    const provider = new FlowLogEditorProvider(extensionUri, log);
+    const registration = vscode.Disposable.from(
+      vscode.window.registerCustomEditorProvider(flowLogViewType, provider, {
+        webviewOptions: { retainContextWhenHidden: false },
+        supportsMultipleEditorsPerDocument: true,
+      }),
+      provider.sessionAdded,
+      { dispose: () => provider.sessions.forEach((session) => session.dispose()) },
+    );
+    return { provider, registration };
+  }
+
+  openCustomDocument(uri: vscode.Uri): FlowLogDocument {
+    return new FlowLogDocument(uri);
+  }
+
+  resolveCustomEditor(document: FlowLogDocument, panel: vscode.WebviewPanel): void {
+    const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
+    const isFile = document.uri.scheme === 'file';
+    panel.webview.html = renderWebviewHtml({
+      cspSource: panel.webview.cspSource,
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.css')).toString(),
+      title: basename(document.uri.path),
+      settings: isFile
+        ? { fileName: basename(document.uri.path) }
+        : { fileName: basename(document.uri.path), problem: `Only files on disk can be decoded; ${document.uri.toString()} is not one. Download it and open the local copy.` },
+    });
+    if (!isFile) {
+      return;
+    }
+    const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
+    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log);
+    this.sessions.add(session);
+    panel.onDidDispose(() => {
+      this.sessions.delete(session);
+      session.dispose();
+    });
+    this.sessionAdded.fire(session);
+  }
+
+  nextRendered(uri: vscode.Uri, timeoutMs = 30_000): Promise<RenderedReport> {
+    const key = uri.toString();
+    return new Promise<RenderedReport>((resolve, reject) => {
+      const listeners: vscode.Disposable[] = [];
+      const finish = (): void => {
+        clearTimeout(timer);
+        listeners.forEach((listener) => listener.dispose());
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`The flow-log viewer for ${uri.fsPath} rendered nothing within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      const watch = (session: FlowLogSession): void => {
+        if (session.uri.toString() !== key) {
+          return;
+        }
+        listeners.push(
+          session.onDidRender((report) => {
+            finish();
+            resolve(report);
+          }),
+        );
+      };
+      this.sessions.forEach(watch);
+      listeners.push(this.sessionAdded.event(watch));
+    });
+  }
+
+  setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean {
+    let found = false;
+    for (const session of this.sessions) {
+      if (session.uri.toString() === uri.toString()) {
+        session.setFilter(filter, mode);
+        found = true;
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Host side of one open flow-log editor: owns the decode worker, relays the page's queries to it
+ * and its replies back, and handles what needs VS Code (the save dialog for exports).
+ */
+import * as vscode from 'vscode';
+import { basename } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { assertNever, isViewToHost, protocolVersion, type ExportFormat, type FileSummary, type HostToView, type Query, type RenderedReport, type RowFilter, type ViewMode } from './protocol';
+import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../flowlogs/workerProtocol';
+
+const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
+  csv: { label: 'CSV', extension: 'csv' },
+  ndjson: { label: 'NDJSON', extension: 'ndjson' },
+  ecs: { label: 'ECS NDJSON', extension: 'ecs.ndjson' },
+};
+
+export class FlowLogSession implements vscode.Disposable {
+  private readonly worker: Worker;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly renderedEmitter = new vscode.EventEmitter<RenderedReport>();
+  /** Fires each time the page reports what it rendered. */
+  readonly onDidRender = this.renderedEmitter.event;
+  private summary: FileSummary;
+  private isReady = false;
+  private isDisposed = false;
+  private nextExportId = 1;
+  private readonly pendingExports = new Map<number, { format: ExportFormat }>();
+
+  constructor(
+    readonly uri: vscode.Uri,
+    workerPath: string,
+    private readonly webview: vscode.Webview,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const fileName = basename(uri.fsPath);
+    this.summary = emptySummary(fileName);
+    const workerData: DecodeWorkerData = { path: uri.fsPath, fileName };
+    this.worker = new Worker(workerPath, { workerData });
+    this.worker.on('message', (message: WorkerToHost) => this.onWorkerMessage(message));
+    this.worker.on('error', (error) => {
+      this.log.error(`Flow-log worker for ${uri.fsPath} failed: ${error.stack ?? error.message}`);
+      this.post({ type: 'problem', message: `Couldn't decode ${fileName}: ${error.message}. See the "Azure Traffic Lens" output for details.` });
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.isDisposed && code !== 0) {
+        this.log.warn(`Flow-log worker for ${uri.fsPath} exited with code ${code}`);
+      }
+    });
+    this.disposables.push(this.renderedEmitter, webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
+    this.log.info(`Opening flow log ${uri.fsPath}`);
+  }
+
+  /** Sets the page's filters as if the user had typed them. */
+  setFilter(filter: RowFilter, mode?: ViewMode): void {
+    this.post(mode === undefined ? { type: 'setFilter', filter } : { type: 'setFilter', filter, mode });
+  }
+
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.isDisposed = true;
+    void this.worker.terminate();
+    for (const disposable of this.disposables) {
+      disposable.dispose();
+    }
+  }
+
+  private post(message: HostToView): void {
+    if (this.isReady && !this.isDisposed) {
+      void this.webview.postMessage(message);
+    }
+  }
+
+  private toWorker(message: HostToWorker): void {
+    if (!this.isDisposed) {
+      this.worker.postMessage(message);
+    }
+  }
+
+  private onViewMessage(message: unknown): void {
+    if (!isViewToHost(message)) {
+      this.log.warn(`Dropped an unexpected message from the flow-log page: ${JSON.stringify(message)?.slice(0, 200)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        this.isReady = true;
+        this.post({ type: 'init', protocolVersion, summary: this.summary });
+        return;
+      case 'query':
+      case 'rows':
+      case 'detail':
+        this.toWorker({ type: 'view', message });
+        return;
+      case 'export':
+        void this.export(message.format, message.query);
+        return;
+      case 'rendered': {
+        const { type: _type, ...report } = message;
+        this.renderedEmitter.fire(report);
+        return;
+      }
+      default:
+        assertNever(message);
+    }
+  }
+
+  private onWorkerMessage(message: WorkerToHost): void {
+    switch (message.type) {
+      case 'view':
+        if (message.message.type === 'summary') {
+          this.summary = message.message.summary;
+        }
+        this.post(message.message);
+        return;
+      case 'exported': {
+        this.pendingExports.delete(message.exportId);
+        this.log.info(`Exported ${message.rows} rows to ${message.path}`);
+        void vscode.window
+          .showInformationMessage(`Exported ${message.rows.toLocaleString('en-US')} ${message.rows === 1 ? 'row' : 'rows'} to ${basename(message.path)}.`, 'Open File')
+          .then((choice) => {
+            if (choice === 'Open File') {
+              void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(message.path));
+            }
+          });
+        return;
+      }
+      case 'exportFailed':
+        this.pendingExports.delete(message.exportId);
+        this.log.error(`Export to ${message.path} failed: ${message.message}`);
+        void vscode.window.showErrorMessage(`Couldn't export to ${basename(message.path)}: ${message.message}`, 'Show Details').then((choice) => {
+          if (choice === 'Show Details') {
+            this.log.show();
+          }
+        });
+        return;
+      case 'log':
+        this.log[message.level](message.message);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  private async export(format: ExportFormat, query: Query): Promise<void> {
+    const { label, extension } = exportFilters[format];
+    const base = basename(this.uri.fsPath).replace(/\.json$/i, '');
+    const target = await vscode.window.showSaveDialog({
+      title: `Export the current view as ${label}`,
+      defaultUri: vscode.Uri.joinPath(this.uri, '..', `${base}.${extension}`),
+      filters: { [label]: [extension.split('.').pop() as string] },
+    });
+    if (target === undefined) {
+      return;
+    }
+    const exportId = this.nextExportId++;
+    this.pendingExports.set(exportId, { format });
+    this.toWorker({ type: 'export', exportId, path: target.fsPath, format, query });
+  }
+}
+
+function emptySummary(fileName: string): FileSummary {
+  return {
+    fileName,
+    fileBytes: 0,
+    formats: [],
+    records: 0,
+    tuples: 0,
+    rejectedTuples: 0,
+    connections: 0,
+    uniqueSources: 0,
+    uniqueDestinations: 0,
+    allowed: 0,
+    denied: 0,
+    bytes: 0,
+    packets: 0,
+    problems: [],
+    loading: true,
+    bytesRead: 0,
+  };
+}

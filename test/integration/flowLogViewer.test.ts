@@ -1,0 +1,111 @@
+import * as assert from 'node:assert/strict';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RenderedReport } from '../../src/webview/protocol';
+import { activateTestedExtension, projectRoot } from './testedExtension';
+
+const samples = join(projectRoot, 'test', 'fixtures', 'samples');
+const vnetSample = vscode.Uri.file(join(samples, 'vnet-flow-logs-overview.sample.json'));
+const v1Sample = vscode.Uri.file(join(samples, 'nsg-flow-logs-overview.v1-sample.json'));
+
+/** Waits for a report from the page that satisfies `isWanted` (earlier reports are skipped). */
+async function waitForRender(uri: vscode.Uri, isWanted: (report: RenderedReport) => boolean, start?: () => Thenable<unknown>): Promise<RenderedReport> {
+  const api = await activateTestedExtension();
+  const deadline = Date.now() + 60_000;
+  let next = api.flowLogViewer.nextRendered(uri, 60_000);
+  if (start !== undefined) {
+    await start();
+  }
+  for (;;) {
+    const report = await next;
+    if (isWanted(report)) {
+      return report;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`no wanted render of ${uri.fsPath}; last: ${JSON.stringify(report).slice(0, 500)}`);
+    }
+    next = api.flowLogViewer.nextRendered(uri, Math.max(1000, deadline - Date.now()));
+  }
+}
+
+function cell(report: RenderedReport, row: number, column: string): string {
+  const index = report.columns.indexOf(column);
+  assert.ok(index >= 0, `no column ${column} in ${report.columns.join(', ')}`);
+  return report.rows[row][index];
+}
+
+describe('flow-log viewer', function () {
+  this.timeout(120_000);
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows the 19 tuples of the VNet sample and filters them', async () => {
+    const loaded = await waitForRender(
+      vnetSample,
+      (report) => !report.loading && report.total > 0,
+      () => vscode.commands.executeCommand('vscode.openWith', vnetSample, 'trafficLens.flowLogViewer'),
+    );
+    assert.equal(loaded.mode, 'tuples');
+    assert.equal(loaded.total, 19);
+    assert.ok(loaded.rows.length > 0, 'the table shows rows');
+    assert.equal(cell(loaded, 0, 'Time (UTC)'), '2022-09-14 09:00:03.599');
+    assert.equal(cell(loaded, 0, 'Source'), '10.0.0.6');
+    assert.equal(cell(loaded, 0, 'Destination'), '52.239.184.180');
+    assert.equal(cell(loaded, 0, 'Dst port'), '443');
+    assert.equal(cell(loaded, 0, 'State'), 'Begin');
+    assert.equal(cell(loaded, 0, 'Rule'), 'DefaultRule_AllowInternetOutBound');
+    assert.match(loaded.summary, /VNet flow log v4/);
+    assert.match(loaded.summary, /Tuples: 19;/);
+
+    const api = await activateTestedExtension();
+    const denied = await waitForRender(
+      vnetSample,
+      (report) => report.total === 9,
+      async () => assert.equal(api.flowLogViewer.setFilter(vnetSample, { decision: 'deny' }), true),
+    );
+    assert.ok(denied.rows.every((row) => row[denied.columns.indexOf('Decision')] === 'Deny'));
+    assert.equal(cell(denied, 0, 'Source'), '101.33.218.153');
+    assert.equal(cell(denied, 0, 'Dst port'), '22');
+
+    const cidr = await waitForRender(
+      vnetSample,
+      (report) => report.total === 2,
+      async () => api.flowLogViewer.setFilter(vnetSample, { ip: '104.16.0.0/16' }),
+    );
+    assert.deepEqual(
+      cidr.rows.map((row) => row[cidr.columns.indexOf('Destination')]),
+      ['104.16.218.84', '104.16.218.84'],
+    );
+
+    const invalid = await waitForRender(
+      vnetSample,
+      (report) => report.filterProblems.length > 0,
+      async () => api.flowLogViewer.setFilter(vnetSample, { ip: '10.0.0.0/40' }),
+    );
+    assert.equal(invalid.filterProblems[0].field, 'ip');
+    assert.match(invalid.filterProblems[0].message, /prefix length/);
+
+    const connections = await waitForRender(
+      vnetSample,
+      (report) => report.mode === 'connections' && report.filterProblems.length === 0,
+      async () => api.flowLogViewer.setFilter(vnetSample, { decision: 'allow' }, 'connections'),
+    );
+    assert.equal(connections.total, 5, 'five B→E flows');
+    assert.ok(connections.columns.includes('Duration'));
+  });
+
+  it('opens a file through the Open Flow Log File command and shows decoding warnings', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    assert.ok(commands.includes('trafficLens.openFlowLogFile'));
+    const report = await waitForRender(
+      v1Sample,
+      (candidate) => !candidate.loading,
+      () => vscode.commands.executeCommand('trafficLens.openFlowLogFile', v1Sample),
+    );
+    assert.match(report.summary, /NSG flow log v1/);
+    assert.match(report.summary, /2 problems/, 'the nested and repeated records are reported in the summary');
+    assert.equal(report.total, 12);
+  });
+});

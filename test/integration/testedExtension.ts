@@ -1,0 +1,54 @@
+// Which copy of the extension an integration run is meant to test. The runner
+// (test/vscode/runTests.ts) says so through the environment:
+//   TRAFFIC_LENS_EXPECT_EXTENSION=development   loaded from the project (extensionDevelopmentPath)
+//   TRAFFIC_LENS_EXPECT_EXTENSION=installed     installed from the .vsix into TRAFFIC_LENS_EXPECT_EXTENSIONS_DIR
+// Without it (a run started by hand from the project), the development copy is expected.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import type { TrafficLensApi } from '../../src/extension';
+
+/** The project root: this file is bundled to out/test/integration/. */
+export const projectRoot = resolve(__dirname, '..', '..', '..');
+
+export interface ProjectManifest {
+  name: string;
+  publisher: string;
+  main: string;
+  contributes: {
+    commands?: { command: string }[];
+    menus?: Record<string, { command?: string; submenu?: string }[]>;
+  };
+}
+
+export const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as ProjectManifest;
+export const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+export interface ExpectedExtension {
+  kind: 'development' | 'installed';
+  /** The folder the extension must be loaded from, or the folder it must be installed under. */
+  location: string;
+}
+
+export function expectedExtension(): ExpectedExtension {
+  if (process.env.TRAFFIC_LENS_EXPECT_EXTENSION === 'installed') {
+    const dir = process.env.TRAFFIC_LENS_EXPECT_EXTENSIONS_DIR;
+    if (dir === undefined || dir === '') {
+      throw new Error('TRAFFIC_LENS_EXPECT_EXTENSION=installed needs TRAFFIC_LENS_EXPECT_EXTENSIONS_DIR');
+    }
+    return { kind: 'installed', location: resolve(dir) };
+  }
+  return { kind: 'development', location: projectRoot };
+}
+
+export function testedExtension(): vscode.Extension<TrafficLensApi> {
+  const extension = vscode.extensions.getExtension<TrafficLensApi>(extensionId);
+  if (extension === undefined) {
+    throw new Error(`${extensionId} is not loaded in this VS Code`);
+  }
+  return extension;
+}
+
+export async function activateTestedExtension(): Promise<TrafficLensApi> {
+  return testedExtension().activate();
+}

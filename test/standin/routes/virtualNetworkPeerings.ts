@@ -1,0 +1,140 @@
+import { ArmError, invalidRequest } from '../armErrors';
+import { overlappingPrefixes } from '../cidr';
+import type { Route } from '../http';
+import { asObject, asStrings, idKey, refId, type ArmResource, type ArmState } from '../state';
+import { types } from '../types';
+import { bodyProperties, childId, findChild, newGuid, page, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
+import { networkPath } from './paths';
+
+const base = { family: 'network', resourceType: 'virtualNetworks/virtualNetworkPeerings', namespace: 'Microsoft.Network' } as const;
+const peeringsPath = `${networkPath}/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings`;
+
+function addressPrefixes(vnet: ArmResource): string[] {
+  return asStrings(asObject(vnet.properties.addressSpace).addressPrefixes);
+}
+
+/** The peering on `from` whose remote is `to`, if any. */
+export function peeringBetween(state: ArmState, from: ArmResource, to: ArmResource): ArmResource | undefined {
+  return state.list(types.peering, from.id).find((peering) => idKey(refId(peering.properties.remoteVirtualNetwork) ?? '') === idKey(to.id));
+}
+
+/**
+ * ARM's peering states: a new peering is `Initiated` until the remote VNet has a peering back,
+ * then both are `Connected`; deleting one side leaves the other `Disconnected`.
+ */
+export function settlePeeringState(state: ArmState, local: ArmResource, remote: ArmResource): void {
+  const forward = peeringBetween(state, local, remote);
+  const backward = peeringBetween(state, remote, local);
+  if (!forward) {
+    if (backward && backward.properties.peeringState === 'Connected') {
+      backward.properties.peeringState = 'Disconnected';
+    }
+    return;
+  }
+  if (backward && backward.properties.peeringState !== 'Disconnected' && backward.properties.provisioningState !== 'Updating') {
+    forward.properties.peeringState = 'Connected';
+    backward.properties.peeringState = 'Connected';
+  } else {
+    forward.properties.peeringState = 'Initiated';
+  }
+}
+
+export function regionalCommunity(location: string | undefined): string {
+  let hash = 0;
+  for (const char of location ?? '') {
+    hash = (hash * 31 + char.charCodeAt(0)) % 1000;
+  }
+  return `12076:${50000 + hash}`;
+}
+
+export const virtualNetworkPeeringRoutes: Route[] = [
+  {
+    ...base,
+    method: 'GET',
+    template: peeringsPath,
+    handle: (context) => page(context, context.core.state.list(types.peering, requireTop(context, types.virtualNetwork, 'virtualNetworkName').id)),
+  },
+  {
+    ...base,
+    method: 'GET',
+    template: `${peeringsPath}/{virtualNetworkPeeringName}`,
+    handle: (context) => {
+      const vnet = requireTop(context, types.virtualNetwork, 'virtualNetworkName');
+      return { status: 200, body: view(requireChild(context, vnet, types.peering, 'virtualNetworkPeeringName'), context) };
+    },
+  },
+  {
+    ...base,
+    method: 'PUT',
+    template: `${peeringsPath}/{virtualNetworkPeeringName}`,
+    handle: (context) => {
+      const { state } = context.core;
+      const vnet = requireTop(context, types.virtualNetwork, 'virtualNetworkName');
+      const existing = findChild(context, vnet, types.peering, 'virtualNetworkPeeringName');
+      const id = existing?.id ?? childId(vnet, types.peering, context.params.virtualNetworkPeeringName);
+      const properties = bodyProperties(context);
+      const remoteId = requireString(properties, 'remoteVirtualNetwork.id', id);
+      const remote = state.getTyped(types.virtualNetwork, remoteId);
+      if (!remote) {
+        throw new ArmError(
+          400,
+          'InvalidResourceReference',
+          `Resource ${remoteId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+          { details: [] },
+        );
+      }
+      if (idKey(remote.id) === idKey(vnet.id)) {
+        throw invalidRequest('CannotPeerVirtualNetworkWithItself', `Cannot create or update peering ${id}. A virtual network cannot be peered with itself.`);
+      }
+      const overlap = overlappingPrefixes(addressPrefixes(vnet), addressPrefixes(remote));
+      if (overlap.length > 0) {
+        throw invalidRequest(
+          'VnetAddressSpacesOverlap',
+          `Cannot create or update peering ${id}. Virtual networks ${vnet.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlap.join(', ')}. For more information please refer to https://aka.ms/VnetPeeringInfo`,
+        );
+      }
+      const other = peeringBetween(state, vnet, remote);
+      if (other && idKey(other.id) !== idKey(id)) {
+        throw invalidRequest('VnetPeeringAlreadyExists', `Cannot create or update peering ${id}. Peering ${other.id} between virtual networks ${vnet.id} and ${remote.id} already exists.`);
+      }
+      const remoteSpace = { addressPrefixes: addressPrefixes(remote) };
+      const resource: ArmResource = {
+        id,
+        name: existing?.name ?? context.params.virtualNetworkPeeringName,
+        type: types.peering,
+        properties: {
+          allowVirtualNetworkAccess: true,
+          allowForwardedTraffic: false,
+          allowGatewayTransit: false,
+          useRemoteGateways: false,
+          doNotVerifyRemoteGateways: false,
+          ...properties,
+          remoteVirtualNetwork: { id: remote.id },
+          remoteAddressSpace: remoteSpace,
+          remoteVirtualNetworkAddressSpace: structuredClone(remoteSpace),
+          remoteBgpCommunities: { virtualNetworkCommunity: '12076:20002', regionalCommunity: regionalCommunity(remote.location) },
+          peeringState: existing?.properties.peeringState ?? 'Initiated',
+          peeringSyncLevel: 'FullyInSync',
+          resourceGuid: existing?.properties.resourceGuid ?? newGuid(),
+        },
+      };
+      return startPut(context, resource, { existed: existing !== undefined, onSucceeded: () => settlePeeringState(state, vnet, remote) });
+    },
+  },
+  {
+    ...base,
+    method: 'DELETE',
+    template: `${peeringsPath}/{virtualNetworkPeeringName}`,
+    handle: (context) => {
+      const { state } = context.core;
+      const vnet = requireTop(context, types.virtualNetwork, 'virtualNetworkName');
+      const peering = findChild(context, vnet, types.peering, 'virtualNetworkPeeringName');
+      const remote = peering ? state.getTyped(types.virtualNetwork, refId(peering.properties.remoteVirtualNetwork) ?? '') : undefined;
+      return startDelete(context, peering, () => {
+        if (remote) {
+          settlePeeringState(state, vnet, remote);
+        }
+      });
+    },
+  },
+];

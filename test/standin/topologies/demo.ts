@@ -1,0 +1,198 @@
+import { armIds, type Topology } from '../topology';
+
+export const demoTenantId = '7c3e9a41-5b2d-4f8e-a1c6-3d9b0e2f4a58';
+export const partnerTenantId = 'e2d4f6a8-1b3c-4d5e-8f70-9a1b2c3d4e5f';
+export const hubSubscriptionId = '3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13';
+export const prodSubscriptionId = '8b1d4e72-2c9a-4f3e-b6d8-5a7c9e1f3b24';
+export const devSubscriptionId = 'c5e7a9b1-3d2f-4a6c-8e0b-1f3d5a7c9e35';
+
+const hub = (group: string) => ({
+  vnet: (name: string) => armIds.virtualNetwork(hubSubscriptionId, group, name),
+  subnet: (vnet: string, name: string) => armIds.subnet(hubSubscriptionId, group, vnet, name),
+  nsg: (name: string) => armIds.networkSecurityGroup(hubSubscriptionId, group, name),
+  nic: (name: string) => armIds.networkInterface(hubSubscriptionId, group, name),
+  vm: (name: string) => armIds.virtualMachine(hubSubscriptionId, group, name),
+});
+const prod = (group: string) => ({
+  vnet: (name: string) => armIds.virtualNetwork(prodSubscriptionId, group, name),
+  subnet: (vnet: string, name: string) => armIds.subnet(prodSubscriptionId, group, vnet, name),
+  nsg: (name: string) => armIds.networkSecurityGroup(prodSubscriptionId, group, name),
+  vm: (name: string) => armIds.virtualMachine(prodSubscriptionId, group, name),
+});
+const dev = (group: string) => ({
+  vnet: (name: string) => armIds.virtualNetwork(devSubscriptionId, group, name),
+  subnet: (vnet: string, name: string) => armIds.subnet(devSubscriptionId, group, vnet, name),
+  nsg: (name: string) => armIds.networkSecurityGroup(devSubscriptionId, group, name),
+  vm: (name: string) => armIds.virtualMachine(devSubscriptionId, group, name),
+});
+
+export const hubVnetId = hub('rg-hub-network').vnet('vnet-hub');
+export const prodVnetId = prod('rg-prod-network').vnet('vnet-prod-spoke');
+export const devVnetId = dev('rg-dev-network').vnet('vnet-dev-spoke');
+export const devSandboxVnetId = dev('rg-dev-network').vnet('vnet-dev-sandbox');
+export const collectorNicId = hub('rg-hub-network').nic('nic-collector-01');
+export const collectorTapId = armIds.virtualNetworkTap(hubSubscriptionId, 'rg-hub-network', 'vtap-collectors');
+export const hubFlowLogStorageId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsweu01');
+export const hubFlowLogStorageNorthId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsneu01');
+
+/**
+ * The demo estate: a security hub subscription (hub VNet, collector VM behind an internal load
+ * balancer, a virtual network TAP, flow-log storage) and two workload subscriptions with spoke
+ * VNets. Prod is peered with the hub (Connected both ways); dev has only its own side (Initiated),
+ * a sandbox VNet overlapping prod's address space, and Microsoft.Insights not registered.
+ */
+export function demoTopology(): Topology {
+  return {
+    tenants: [
+      { tenantId: demoTenantId, displayName: 'Contoso', defaultDomain: 'contoso.onmicrosoft.com' },
+      { tenantId: partnerTenantId, displayName: 'Fabrikam Partners', defaultDomain: 'fabrikampartners.onmicrosoft.com' },
+    ],
+    subscriptions: [
+      {
+        subscriptionId: hubSubscriptionId,
+        displayName: 'Contoso Security Hub',
+        tenantId: demoTenantId,
+        tags: { environment: 'shared', owner: 'secops' },
+        resourceGroups: [
+          {
+            name: 'rg-hub-logs',
+            location: 'westeurope',
+            storageAccounts: [{ name: 'sthubflowlogsweu01', sku: 'Standard_LRS' }, { name: 'sthubflowlogsneu01', location: 'northeurope', sku: 'Standard_LRS' }],
+          },
+          {
+            name: 'rg-hub-network',
+            location: 'westeurope',
+            networkSecurityGroups: [
+              {
+                name: 'nsg-collectors',
+                rules: [
+                  { name: 'allow-vxlan-from-vnets', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Udp', source: 'VirtualNetwork', destinationPort: '4789', description: 'Mirrored traffic from virtual network TAP' },
+                  { name: 'allow-ssh-from-shared', priority: 110, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: '10.0.2.0/24', destinationPort: '22' },
+                  { name: 'deny-internet-in', priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', source: 'Internet' },
+                ],
+              },
+              { name: 'nsg-shared', rules: [{ name: 'allow-https-in', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: 'VirtualNetwork', destinationPort: '443' }] },
+            ],
+            virtualNetworks: [
+              {
+                name: 'vnet-hub',
+                addressPrefixes: ['10.0.0.0/16'],
+                subnets: [
+                  { name: 'AzureFirewallSubnet', addressPrefix: '10.0.0.0/26' },
+                  { name: 'snet-collectors', addressPrefix: '10.0.1.0/24', networkSecurityGroupId: hub('rg-hub-network').nsg('nsg-collectors') },
+                  { name: 'snet-shared', addressPrefix: '10.0.2.0/24', networkSecurityGroupId: hub('rg-hub-network').nsg('nsg-shared') },
+                ],
+                peerings: [{ name: 'hub-to-prod', remoteVirtualNetworkId: prodVnetId, allowForwardedTraffic: true, allowGatewayTransit: false }],
+              },
+            ],
+            loadBalancers: [{ name: 'ilb-collectors', sku: 'Standard', frontends: [{ name: 'fe-collectors', privateIpAddress: '10.0.1.10', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors') }] }],
+            networkInterfaces: [
+              { name: 'nic-collector-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors'), privateIpAddress: '10.0.1.4', macAddress: '00-0D-3A-4C-21-7E', virtualMachineId: hub('rg-hub-network').vm('vm-collector-01'), acceleratedNetworking: true },
+              { name: 'nic-jumpbox-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-shared'), privateIpAddress: '10.0.2.4', macAddress: '00-0D-3A-4C-22-19', virtualMachineId: hub('rg-hub-network').vm('vm-jumpbox-01') },
+            ],
+            virtualNetworkTaps: [{ name: 'vtap-collectors', destinationIpConfigurationId: armIds.ipConfiguration(collectorNicId) }],
+          },
+          {
+            name: 'NetworkWatcherRG',
+            location: 'westeurope',
+            networkWatchers: [{ name: 'NetworkWatcher_westeurope', location: 'westeurope' }, { name: 'NetworkWatcher_northeurope', location: 'northeurope' }],
+          },
+        ],
+      },
+      {
+        subscriptionId: prodSubscriptionId,
+        displayName: 'Contoso Workload Prod',
+        tenantId: demoTenantId,
+        tags: { environment: 'prod' },
+        resourceGroups: [
+          {
+            name: 'rg-prod-network',
+            location: 'westeurope',
+            networkSecurityGroups: [
+              {
+                name: 'nsg-prod-web',
+                rules: [
+                  { name: 'allow-https-internet', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: 'Internet', destinationPort: '443' },
+                  { name: 'allow-http-internet', priority: 110, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: 'Internet', destinationPort: '80' },
+                  { name: 'deny-rdp', priority: 200, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', destinationPort: '3389' },
+                ],
+              },
+              {
+                name: 'nsg-prod-app',
+                rules: [
+                  { name: 'allow-web-to-app', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: '10.1.1.0/24', destinationPort: '8080' },
+                  { name: 'deny-outbound-internet', priority: 4000, direction: 'Outbound', access: 'Deny', protocol: '*', destination: 'Internet' },
+                ],
+              },
+            ],
+            virtualNetworks: [
+              {
+                name: 'vnet-prod-spoke',
+                addressPrefixes: ['10.1.0.0/16'],
+                subnets: [
+                  { name: 'snet-web', addressPrefix: '10.1.1.0/24', networkSecurityGroupId: prod('rg-prod-network').nsg('nsg-prod-web') },
+                  { name: 'snet-app', addressPrefix: '10.1.2.0/24', networkSecurityGroupId: prod('rg-prod-network').nsg('nsg-prod-app') },
+                  { name: 'snet-data', addressPrefix: '10.1.3.0/24' },
+                ],
+                peerings: [{ name: 'prod-to-hub', remoteVirtualNetworkId: hubVnetId, allowForwardedTraffic: true }],
+              },
+            ],
+          },
+          {
+            name: 'rg-prod-app',
+            location: 'westeurope',
+            networkInterfaces: [
+              { name: 'nic-web-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.4', macAddress: '00-0D-3A-7A-10-01', virtualMachineId: prod('rg-prod-app').vm('vm-web-01'), acceleratedNetworking: true, tapConfigurations: [{ name: 'tapcfg-web-01', virtualNetworkTapId: collectorTapId }] },
+              { name: 'nic-web-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.5', macAddress: '00-0D-3A-7A-10-02', virtualMachineId: prod('rg-prod-app').vm('vm-web-02'), acceleratedNetworking: true },
+              { name: 'nic-app-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.4', macAddress: '00-0D-3A-7A-20-01', virtualMachineId: prod('rg-prod-app').vm('vm-app-01') },
+              { name: 'nic-app-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.5', macAddress: '00-0D-3A-7A-20-02', virtualMachineId: prod('rg-prod-app').vm('vm-app-02') },
+              { name: 'nic-db-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-data'), privateIpAddress: '10.1.3.4', macAddress: '00-0D-3A-7A-30-01', virtualMachineId: prod('rg-prod-app').vm('vm-db-01'), acceleratedNetworking: true },
+            ],
+          },
+          {
+            name: 'NetworkWatcherRG',
+            location: 'westeurope',
+            networkWatchers: [
+              {
+                name: 'NetworkWatcher_westeurope',
+                location: 'westeurope',
+                flowLogs: [
+                  { name: 'fl-vnet-prod-spoke', targetResourceId: prodVnetId, storageId: hubFlowLogStorageId, formatVersion: 2, retentionDays: 30 },
+                  { name: 'fl-nsg-prod-web', targetResourceId: prod('rg-prod-network').nsg('nsg-prod-web'), storageId: hubFlowLogStorageId, formatVersion: 2, retentionDays: 7 },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      {
+        subscriptionId: devSubscriptionId,
+        displayName: 'Contoso Workload Dev',
+        tenantId: demoTenantId,
+        tags: { environment: 'dev' },
+        unregisteredProviders: ['Microsoft.Insights'],
+        resourceGroups: [
+          {
+            name: 'rg-dev-network',
+            location: 'northeurope',
+            networkSecurityGroups: [{ name: 'nsg-dev-app', rules: [{ name: 'allow-ssh-from-hub', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: '10.0.2.0/24', destinationPort: '22' }] }],
+            virtualNetworks: [
+              {
+                name: 'vnet-dev-spoke',
+                addressPrefixes: ['10.2.0.0/16'],
+                subnets: [{ name: 'snet-app', addressPrefix: '10.2.1.0/24', networkSecurityGroupId: dev('rg-dev-network').nsg('nsg-dev-app') }],
+                peerings: [{ name: 'dev-to-hub', remoteVirtualNetworkId: hubVnetId }],
+              },
+              { name: 'vnet-dev-sandbox', addressPrefixes: ['10.1.0.0/16'], subnets: [{ name: 'snet-sandbox', addressPrefix: '10.1.0.0/24' }] },
+            ],
+            networkInterfaces: [
+              { name: 'nic-dev-01', subnetId: dev('rg-dev-network').subnet('vnet-dev-spoke', 'snet-app'), privateIpAddress: '10.2.1.4', macAddress: '00-0D-3A-9E-01-01', virtualMachineId: dev('rg-dev-network').vm('vm-dev-01') },
+              { name: 'nic-dev-02', subnetId: dev('rg-dev-network').subnet('vnet-dev-spoke', 'snet-app'), privateIpAddress: '10.2.1.5', macAddress: '00-0D-3A-9E-01-02', virtualMachineId: dev('rg-dev-network').vm('vm-dev-02') },
+            ],
+          },
+          { name: 'NetworkWatcherRG', location: 'northeurope', networkWatchers: [{ name: 'NetworkWatcher_northeurope', location: 'northeurope' }] },
+        ],
+      },
+    ],
+  };
+}

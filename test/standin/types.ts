@@ -1,0 +1,17 @@
+/** ARM resource types served by the stand-in, with the casing ARM returns. */
+export const types = {
+  virtualNetwork: 'Microsoft.Network/virtualNetworks',
+  subnet: 'Microsoft.Network/virtualNetworks/subnets',
+  peering: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+  networkInterface: 'Microsoft.Network/networkInterfaces',
+  tapConfiguration: 'Microsoft.Network/networkInterfaces/tapConfigurations',
+  networkSecurityGroup: 'Microsoft.Network/networkSecurityGroups',
+  securityRule: 'Microsoft.Network/networkSecurityGroups/securityRules',
+  networkWatcher: 'Microsoft.Network/networkWatchers',
+  /** The examples and the service return `FlowLogs` in the type; ids use `flowLogs`. */
+  flowLog: 'Microsoft.Network/networkWatchers/FlowLogs',
+  packetCapture: 'Microsoft.Network/networkWatchers/packetCaptures',
+  virtualNetworkTap: 'Microsoft.Network/virtualNetworkTaps',
+  loadBalancer: 'Microsoft.Network/loadBalancers',
+  storageAccount: 'Microsoft.Storage/storageAccounts',
+} as const;

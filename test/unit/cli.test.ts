@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+function repoRoot(): string {
+  let folder = __dirname;
+  while (!existsSync(join(folder, 'package.json'))) {
+    folder = dirname(folder);
+  }
+  return folder;
+}
+
+const root = repoRoot();
+const cli = join(root, 'dist/cli.js');
+const samples = join(root, 'test/fixtures/samples');
+
+function run(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function assertNoStack(text: string): void {
+  assert.doesNotMatch(text, /\n\s+at /, 'no stack trace');
+}
+
+describe('command line (built bundle dist/cli.js)', () => {
+  let folder: string;
+  before(function () {
+    if (!existsSync(cli)) {
+      this.skip();
+    }
+    folder = mkdtempSync(join(tmpdir(), 'cli-'));
+  });
+  after(() => {
+    if (folder) {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('prints help', () => {
+    const result = run('--help');
+    assert.equal(result.status, 0);
+    assert.match(result.stdout, /decode FILE\.\.\. \[--format csv\|ndjson\|ecs\]/);
+  });
+
+  it('decodes a sample to CSV on stdout', () => {
+    const result = run('decode', join(samples, 'nsg-flow-logs-overview.v2-sample.json'));
+    assert.equal(result.status, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\r\n');
+    assert.equal(lines.length, 12);
+    assert.match(lines[0], /^time,srcIp,srcPort,dstIp,dstPort,protocol/);
+    assert.match(lines[1], /^2018-11-13T12:00:02\.000Z,192\.0\.2\.190,28746,10\.5\.16\.4,443,17,udp,inbound,deny,begin/);
+  });
+
+  it('writes ECS NDJSON to a file', () => {
+    const output = join(folder, 'out.ndjson');
+    const result = run('decode', join(samples, 'vnet-flow-logs-overview.sample.json'), '--format', 'ecs', '--output', output);
+    assert.equal(result.status, 0, result.stderr);
+    const events = readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(events.length, 19);
+    assert.equal(events[0]['@timestamp'], '2022-09-14T09:00:03.599Z');
+  });
+
+  it('joins connections with --connections', () => {
+    const record = `{"time":"t","category":"NetworkSecurityGroupFlowEvent","resourceId":"/NSG","properties":{"Version":2,"flows":[{"rule":"R","flows":[{"mac":"AA","flowTuples":${JSON.stringify(readFileSync(join(samples, 'nsg-flow-logs-overview.bandwidth-tuples.txt'), 'utf8').trim().split('\n'))}}]}]}}`;
+    const path = join(folder, 'bandwidth.json');
+    writeFileSync(path, `{"records":[${record}]}`);
+    const result = run('decode', path, '--connections', '--format', 'ndjson');
+    assert.equal(result.status, 0, result.stderr);
+    const [connection] = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+    assert.equal(connection.packetsSrcToDst + connection.packetsDstToSrc, 9125);
+    assert.equal(connection.bytesSrcToDst + connection.bytesDstToSrc, 5256000);
+  });
+
+  it('summarises a file, with the nested-sample warnings', () => {
+    const result = run('summary', join(samples, 'nsg-flow-logs-overview.v1-sample.json'));
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Formats:\s+NSG flow log v1/);
+    assert.match(result.stdout, /Records:\s+3\n/);
+    assert.match(result.stdout, /Tuples:\s+12\n/);
+    assert.match(result.stdout, /Allowed \/ denied:\s+8 \/ 4/);
+    assert.match(result.stdout, /nsg-flow-logs-overview\.v1-sample\.json: warning: byte \d+: skipped 2 records identical/);
+  });
+
+  it('summarises as JSON', () => {
+    const result = run('summary', join(samples, 'vnet-flow-logs-overview.sample.json'), '--json');
+    assert.equal(result.status, 0, result.stderr);
+    const summary = JSON.parse(result.stdout) as Record<string, unknown>;
+    assert.deepEqual(summary.formats, ['VNet flow log v4']);
+    assert.equal(summary.tuples, 19);
+    assert.equal(summary.denied, 9);
+    assert.equal(summary.timeFrom, '2022-09-14T08:59:49.563Z');
+  });
+
+  it('fails with a one-line message on a missing file', () => {
+    const result = run('decode', join(folder, 'missing.json'));
+    assert.notEqual(result.status, 0);
+    assert.match(result.stderr, /missing\.json: no such file\n$/);
+    assertNoStack(result.stderr);
+  });
+
+  it('fails on an unknown option', () => {
+    const result = run('summary', '--frobnicate', join(samples, 'vnet-flow-logs-overview.sample.json'));
+    assert.equal(result.status, 2);
+    assert.equal(result.stderr, 'error: unknown option --frobnicate for summary (see --help)\n');
+  });
+
+  it('fails on garbage, naming the file and byte offset', () => {
+    const path = join(folder, 'garbage.json');
+    writeFileSync(path, 'this is not a flow log');
+    const result = run('decode', path);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /garbage\.json: byte 0: unexpected 't'/);
+    assertNoStack(result.stderr);
+  });
+
+  it('reports bad tuples as FILE: byte N, record R, tuple T and exits non-zero', () => {
+    const path = join(folder, 'bad-tuple.json');
+    const content = `{"records":[{"time":"t","category":"NetworkSecurityGroupFlowEvent","resourceId":"/NSG","properties":{"Version":2,"flows":[{"rule":"R","flows":[{"mac":"AA","flowTuples":["1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,","1542110377,10.5.16.4"]}]}]}}]}`;
+    writeFileSync(path, content);
+    const offset = content.indexOf('"1542110377,10.5.16.4"') + 1;
+    const result = run('decode', path, '--format', 'ndjson');
+    assert.equal(result.status, 1);
+    assert.equal(result.stdout.trimEnd().split('\n').length, 1);
+    assert.ok(result.stderr.endsWith(`bad-tuple.json: byte ${offset}, record 0, tuple 1: expected 13 fields for NSG flow log v2, found 2: "1542110377,10.5.16.4"\n`), result.stderr);
+  });
+});

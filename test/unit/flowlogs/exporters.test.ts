@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { joinConnections } from '../../../src/flowlogs/connections';
+import { csvField, exportConnections, exportRows, rowToEcsObject } from '../../../src/flowlogs/exporters';
+import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
+import type { FlowTable } from '../../../src/flowlogs/flowTable';
+
+function table(rule: string, tuples: string[]): FlowTable {
+  const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
+  const result = decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`));
+  assert.equal(result.problemCount, 0);
+  return result.table;
+}
+
+function vnetTable(tuples: string[]): FlowTable {
+  const record = JSON.stringify({
+    time: '2022-09-14T09:00:52.5625085Z',
+    flowLogVersion: 4,
+    macAddress: '00224871C205',
+    category: 'FlowLogFlowEvent',
+    flowLogResourceID: '/SUBSCRIPTIONS/0000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NW/FLOWLOGS/FL',
+    targetResourceID: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet',
+    flowRecords: { flows: [{ aclID: 'acl-7', flowGroups: [{ rule: 'Internet_4b9ac3d8', flowTuples: tuples }] }] },
+  });
+  return decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`)).table;
+}
+
+async function collect(run: (write: (chunk: string) => void) => Promise<number>): Promise<{ text: string; count: number }> {
+  let text = '';
+  const count = await run((chunk) => {
+    text += chunk;
+  });
+  return { text, count };
+}
+
+/** Minimal RFC 4180 reader for checking our output. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  return records;
+}
+
+describe('exporters', () => {
+  it('quotes CSV fields with commas, quotes and line breaks (RFC 4180)', () => {
+    assert.equal(csvField('plain'), 'plain');
+    assert.equal(csvField('a,b'), '"a,b"');
+    assert.equal(csvField('say "hi"'), '"say ""hi"""');
+    assert.equal(csvField('two\nlines'), '"two\nlines"');
+    assert.equal(csvField(undefined), '');
+    assert.equal(csvField(0), '0');
+  });
+
+  it('writes CSV with a header, ISO-8601 UTC times, empty cells for absent counters and a rule with a comma and quotes', async () => {
+    const rule = 'UserRule_allow, "quoted" dns';
+    const flows = table(rule, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,', '1542110379,10.5.16.4,203.0.113.117,59932,53,U,O,A,E,1,0,1,66']);
+    const { text, count } = await collect((write) => exportRows(flows, [0, 1], 'csv', write));
+    assert.equal(count, 2);
+    const [header, first, second] = parseCsv(text);
+    const at = (name: string) => header.indexOf(name);
+    assert.equal(first[at('time')], '2018-11-13T11:59:37.000Z');
+    assert.equal(first[at('rule')], rule);
+    assert.equal(first[at('packetsSrcToDst')], '');
+    assert.equal(first[at('state')], 'begin');
+    assert.equal(second[at('protocol')], '17');
+    assert.equal(second[at('transport')], 'udp');
+    assert.equal(second[at('bytesSrcToDst')], '0');
+    assert.equal(second[at('bytesDstToSrc')], '66');
+    assert.equal(second[at('recordTime')], '2018-11-13T12:00:35.3899262Z');
+    assert.equal(second[at('tupleIndex')], '1');
+    assert.equal(header.length, first.length);
+  });
+
+  it('writes no header when asked', async () => {
+    const flows = table('R', ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+    const { text } = await collect((write) => exportRows(flows, [0], 'csv', write, { header: false }));
+    assert.ok(text.startsWith('2018-11-13T11:59:37.000Z,'));
+  });
+
+  it('writes NDJSON with every row field flattened, context included, absent counters left out', async () => {
+    const flows = vnetTable(['1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,767,2,1580', '1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,,,,']);
+    const { text } = await collect((write) => exportRows(flows, [0, 1], 'ndjson', write));
+    const lines = text.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(lines.length, 2);
+    assert.equal(lines[0].time, '2022-09-14T09:00:03.606Z');
+    assert.equal(lines[0].timeMs, 1663146003606);
+    assert.equal(lines[0].bytesDstToSrc, 1580);
+    assert.equal(lines[0].encryption, 'NX');
+    assert.equal(lines[0].aclId, 'acl-7');
+    assert.equal(lines[0].targetResourceId, '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet');
+    assert.equal(lines[0].recordIndex, 0);
+    assert.equal('packetsSrcToDst' in lines[1], false);
+  });
+
+  it('writes ECS events with the field names SIEMs expect', () => {
+    const flows = vnetTable(['1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,767,2,1580', '1663145998065,101.33.218.153,10.0.0.6,55188,22,6,I,D,NX,0,0,0,0']);
+    const allowed = rowToEcsObject(flows.rowAt(0)) as Record<string, Record<string, unknown>>;
+    assert.equal(allowed['@timestamp'], '2022-09-14T09:00:03.606Z');
+    assert.deepEqual(allowed.source, { ip: '10.0.0.6', port: 23956, packets: 3, bytes: 767 });
+    assert.deepEqual(allowed.destination, { ip: '52.239.184.180', port: 443, packets: 2, bytes: 1580 });
+    assert.equal(allowed.network.transport, 'tcp');
+    assert.equal(allowed.network.iana_number, '6');
+    assert.equal(allowed.network.direction, 'egress');
+    assert.equal(allowed.network.bytes, 2347);
+    assert.equal(allowed.network.packets, 5);
+    assert.deepEqual(allowed.event.category, ['network']);
+    assert.deepEqual(allowed.event.type, ['connection', 'allowed']);
+    assert.equal(allowed.event.action, 'flow_ended');
+    assert.equal(allowed.event.outcome, 'success');
+    assert.deepEqual(allowed.rule, { name: 'Internet_4b9ac3d8' });
+    assert.equal(allowed.cloud.provider, 'azure');
+    const flowlog = (allowed.azure as unknown as { flowlog: Record<string, unknown> }).flowlog;
+    assert.equal(flowlog.mac, '00224871C205');
+    assert.equal(flowlog.state, 'E');
+    assert.equal(flowlog.encryption, 'NX');
+    assert.equal(flowlog.acl_id, 'acl-7');
+    assert.equal(flowlog.flow_log_id, '/SUBSCRIPTIONS/0000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NW/FLOWLOGS/FL');
+    const denied = rowToEcsObject(flows.rowAt(1)) as Record<string, Record<string, unknown>>;
+    assert.equal(denied.network.direction, 'ingress');
+    assert.deepEqual(denied.event.type, ['connection', 'denied']);
+    assert.equal(denied.event.action, 'flow_denied');
+  });
+
+  it('exports joined connections with totals in each format', async () => {
+    const flows = table('R', ['1708978215,203.0.113.105,10.0.0.5,35370,443,T,I,A,B,,,,', '1708978215,203.0.113.105,10.0.0.5,35370,443,T,I,A,C,1021,588096,8005,4610880', '1708978275,203.0.113.105,10.0.0.5,35370,443,T,I,A,E,52,29952,47,27072']);
+    const connections = joinConnections(flows);
+    const csv = parseCsv((await collect((write) => exportConnections(flows, connections, [0], 'csv', write))).text);
+    const at = (name: string) => csv[0].indexOf(name);
+    assert.equal(csv[1][at('packetsSrcToDst')], '1073');
+    assert.equal(csv[1][at('bytesDstToSrc')], '4637952');
+    assert.equal(csv[1][at('durationMs')], '60000');
+    assert.equal(csv[1][at('tuples')], '3');
+    const ecs = JSON.parse((await collect((write) => exportConnections(flows, connections, [0], 'ecs', write))).text) as Record<string, Record<string, unknown>>;
+    assert.equal(ecs.network.packets, 9125);
+    assert.equal(ecs.network.bytes, 5256000);
+    assert.equal(ecs.event.duration, 60000 * 1e6);
+    assert.equal(ecs.event.start, '2024-02-26T20:10:15.000Z');
+    const ndjson = JSON.parse((await collect((write) => exportConnections(flows, connections, [0], 'ndjson', write))).text) as Record<string, unknown>;
+    assert.equal(ndjson.finalState, 'end');
+  });
+});

@@ -1,0 +1,444 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { decodeFlowLogBytes, decodeFlowLogFile, describeProblem, readRecordAt, type DecodeResult } from '../../../src/flowlogs/flowLogDecoder';
+import { FlowTable, type FlowRow } from '../../../src/flowlogs/flowTable';
+import { generateFlowLog, writeFlowLogFile } from '../../fixtures/flowLogGenerator';
+
+function repoRoot(): string {
+  let folder = __dirname;
+  while (!existsSync(join(folder, 'package.json'))) {
+    folder = dirname(folder);
+  }
+  return folder;
+}
+
+const samples = join(repoRoot(), 'test/fixtures/samples');
+const sample = (name: string): Buffer => readFileSync(join(samples, name));
+const decodeText = (text: string): DecodeResult => decodeFlowLogBytes(Buffer.from(text, 'utf8'));
+const rows = (result: DecodeResult): FlowRow[] => Array.from({ length: result.table.length }, (_, i) => result.table.rowAt(i));
+const errors = (result: DecodeResult) => result.problems.filter((problem) => problem.severity === 'error');
+
+const nsgHeader = (version: number) =>
+  `"time":"2018-11-13T12:00:35.3899262Z","systemId":"66aa66aa-bb77-cc88-dd99-00ee00ee00ee","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG","operationName":"NetworkSecurityGroupFlowEvents","properties":{"Version":${version}`;
+
+/** One NSG record with one rule and MAC around the given tuples. */
+function nsgRecord(version: number, tuples: string[], rule = 'DefaultRule_AllowInternetOutBound', mac = '000D3AF87856'): string {
+  return `{${nsgHeader(version)},"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"${mac}","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
+}
+
+function vnetRecord(tuples: string[], mac = '00224871C205'): string {
+  return JSON.stringify({
+    time: '2022-09-14T09:00:52.5625085Z',
+    flowLogVersion: 4,
+    macAddress: mac,
+    category: 'FlowLogFlowEvent',
+    flowLogResourceID: '/SUBSCRIPTIONS/X/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NW/FLOWLOGS/FL',
+    targetResourceID: '/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet',
+    operationName: 'FlowLogFlowEvent',
+    flowRecords: { flows: [{ aclID: 'acl-1', flowGroups: [{ rule: 'DefaultRule_AllowInternetOutBound', flowTuples: tuples }] }] },
+  });
+}
+
+const blob = (...records: string[]) => `{"records":[${records.join(',')}]}`;
+
+describe('flowLogDecoder', () => {
+  describe("Microsoft's samples", () => {
+    it('decodes the NSG v2 sample: 2 records, 11 tuples, B counters absent, C/E counters present', () => {
+      const result = decodeFlowLogBytes(sample('nsg-flow-logs-overview.v2-sample.json'));
+      assert.equal(result.records, 2);
+      assert.equal(result.tuples, 11);
+      assert.equal(result.rejectedTuples, 0);
+      assert.deepEqual(result.formats, ['NSG flow log v2']);
+      assert.deepEqual(errors(result), []);
+      const all = rows(result);
+      const first = all[0];
+      assert.equal(new Date(first.time).toISOString(), '2018-11-13T12:00:02.000Z');
+      assert.equal(first.srcIp, '192.0.2.190');
+      assert.equal(first.dstPort, 443);
+      assert.equal(first.protocol, 17);
+      assert.equal(first.direction, 'inbound');
+      assert.equal(first.decision, 'deny');
+      assert.equal(first.state, 'begin');
+      assert.equal(first.packetsSrcToDst, undefined);
+      assert.equal(first.bytesDstToSrc, undefined);
+      assert.equal(first.context.rule, 'DefaultRule_DenyAllInBound');
+      assert.equal(first.context.mac, '000D3AF87856');
+      assert.equal(first.context.version, 2);
+      assert.equal(first.context.recordTime, '2018-11-13T12:00:35.3899262Z');
+      const continuing = all.find((row) => row.state === 'continuing');
+      assert.ok(continuing);
+      assert.equal(continuing.protocol, 6);
+      assert.equal(continuing.direction, 'outbound');
+      assert.deepEqual([continuing.packetsSrcToDst, continuing.bytesSrcToDst, continuing.packetsDstToSrc, continuing.bytesDstToSrc], [30, 16978, 24, 14008]);
+      assert.equal(all[10].context.recordIndex, 1);
+    });
+
+    it('decodes the VNet sample: 19 tuples, millisecond times, IANA protocol, D state means denied, zero counters stay 0', () => {
+      const result = decodeFlowLogBytes(sample('vnet-flow-logs-overview.sample.json'));
+      assert.equal(result.records, 1);
+      assert.equal(result.tuples, 19);
+      assert.deepEqual(result.formats, ['VNet flow log v4']);
+      const all = rows(result);
+      assert.equal(new Date(all[0].time).toISOString(), '2022-09-14T09:00:03.599Z');
+      assert.equal(all[0].protocol, 6);
+      assert.equal(all[0].state, 'begin');
+      assert.equal(all[0].encryption, 'NX');
+      assert.equal(all[0].packetsSrcToDst, 0);
+      assert.equal(all[0].context.targetResourceId, '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroup/providers/Microsoft.Network/virtualNetworks/myVNet');
+      assert.equal(all[0].context.aclId, '00000000-1234-abcd-ef00-c1c2c3c4c5c6');
+      const denied = all.filter((row) => row.decision === 'deny');
+      assert.equal(denied.length, 9);
+      assert.ok(denied.every((row) => row.state === 'deny'));
+    });
+
+    it('decodes the nested v1 sample as 12 tuples from 3 distinct records and says what it skipped', () => {
+      const result = decodeFlowLogBytes(sample('nsg-flow-logs-overview.v1-sample.json'));
+      assert.equal(result.tuples, 12);
+      assert.equal(result.records, 3);
+      assert.deepEqual(result.formats, ['NSG flow log v1']);
+      assert.deepEqual(errors(result), []);
+      const codes = result.problems.map((problem) => problem.code);
+      assert.ok(codes.includes('nested-records'));
+      const duplicate = result.problems.find((problem) => problem.code === 'duplicate-records');
+      assert.ok(duplicate);
+      assert.match(duplicate.message, /skipped 2 records/);
+      const all = rows(result);
+      assert.equal(all[0].state, undefined);
+      assert.equal(all[0].packetsSrcToDst, undefined);
+      assert.deepEqual(
+        [...new Set(all.map((row) => row.context.recordTime))],
+        ['2017-02-16T22:00:32.8950000Z', '2017-02-16T22:01:32.8960000Z', '2017-02-16T22:02:32.9040000Z'],
+      );
+      assert.deepEqual([...new Set(all.map((row) => row.context.recordIndex))], [0, 1, 2]);
+    });
+
+    it('decodes the appended NSG v1 block with empty rule groups', () => {
+      const result = decodeFlowLogBytes(sample('flow-logs-read.nsg-v1-block.json'));
+      assert.equal(result.tuples, 40);
+      assert.deepEqual(errors(result), []);
+      assert.deepEqual([...new Set(rows(result).map((row) => row.context.rule))], ['DefaultRule_AllowInternetOutBound', 'UserRule_web-rule']);
+    });
+
+    it('decodes a bare VNet record block with GUID-suffixed rules', () => {
+      const result = decodeFlowLogBytes(sample('flow-logs-read.vnet-block-record.json'));
+      assert.equal(result.records, 1);
+      assert.equal(result.tuples, 10);
+      assert.equal(result.truncatedAt, undefined);
+      assert.equal(rows(result)[0].context.rule, 'BlockHighRiskTCPPortsFromInternet_456b4993-6e57-4e46-aa4d-81767afff09c');
+    });
+  });
+
+  describe('framing quirks', () => {
+    const record = nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+
+    it('skips a UTF-8 BOM', () => {
+      const result = decodeFlowLogBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(blob(record))]));
+      assert.equal(result.tuples, 1);
+      assert.equal(result.problemCount, 0);
+    });
+
+    it('reads an appended block that starts with a comma', () => {
+      const result = decodeText(`,${record}`);
+      assert.equal(result.tuples, 1);
+      assert.equal(result.problemCount, 0);
+    });
+
+    it('reads several appended blocks in a row', () => {
+      const second = nsgRecord(2, ['1542110437,10.5.16.4,203.0.113.7,1000,443,T,O,A,B,,,,']);
+      const result = decodeText(`${record}\n,${second}`);
+      assert.equal(result.records, 2);
+      assert.equal(result.tuples, 2);
+    });
+
+    it('reads keys in any order (alphabetical, flowTuples before rule)', () => {
+      const sorted = JSON.stringify({
+        category: 'FlowLogFlowEvent',
+        flowLogResourceID: '/FL',
+        flowLogVersion: 4,
+        flowRecords: { flows: [{ aclID: 'acl', flowGroups: [{ flowTuples: ['1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0'], rule: 'R1' }] }] },
+        macAddress: '0022487bC205',
+        time: '2022-09-14T09:00:52.5625085Z',
+      });
+      const result = decodeText(blob(sorted));
+      assert.equal(result.tuples, 1);
+      const row = rows(result)[0];
+      assert.equal(row.context.rule, 'R1');
+      assert.equal(row.context.mac, '0022487BC205');
+      assert.equal(row.context.version, 4);
+      assert.equal(row.context.recordTime, '2022-09-14T09:00:52.5625085Z');
+    });
+
+    it('reads properties.flows before properties.Version', () => {
+      const text = `{"records":[{"category":"NetworkSecurityGroupFlowEvent","properties":{"flows":[{"flows":[{"flowTuples":["1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,C,1,2,3,4"],"mac":"aa"}],"rule":"R"}],"Version":2},"time":"t"}]}`;
+      const result = decodeText(text);
+      assert.deepEqual(errors(result), []);
+      assert.equal(rows(result)[0].bytesDstToSrc, 4);
+      assert.equal(rows(result)[0].context.mac, 'AA');
+    });
+
+    it('honours JSON escapes in keys, names and tuples', () => {
+      const text = `{"records":[{"ti\\u006de":"2018","category":"NetworkSecurityGroupFlowEvent","properties":{"Version":2,"flows":[{"rule":"Rule \\"quoted\\" \\\\ back","flows":[{"mac":"AA","flowTuples":["1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,E\\u002c1,2,3,4"]}]}]}}]}`;
+      const result = decodeText(text);
+      assert.deepEqual(errors(result), []);
+      const row = rows(result)[0];
+      assert.equal(row.context.rule, 'Rule "quoted" \\ back');
+      assert.equal(row.context.recordTime, '2018');
+      assert.equal(row.state, 'end');
+      assert.equal(row.packetsSrcToDst, 1);
+    });
+
+    it('turns 10-digit seconds and 13-digit milliseconds into exact UTC epoch ms', () => {
+      const result = decodeText(
+        blob(vnetRecord(['1493763938,185.170.185.105,10.2.0.4,35370,23,6,I,B,NX,,,,', '1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,C,NX,1,2,3,4'])),
+      );
+      const [seconds, milliseconds] = rows(result);
+      assert.equal(seconds.time, 1493763938000);
+      assert.equal(new Date(seconds.time).toISOString(), '2017-05-02T22:25:38.000Z');
+      assert.equal(milliseconds.time, 1663146003599);
+      assert.equal(seconds.packetsSrcToDst, undefined);
+    });
+
+    it('keeps IPv6 addresses whole (colons are not separators)', () => {
+      const result = decodeText(blob(vnetRecord(['1663146003599,2001:db8::1,fd00:db8::4,443,51000,6,I,B,NX,0,0,0,0', '1663146003600,::ffff:10.0.0.1,2001:0db8:0000:0000:0000:ff00:0042:8329,1,2,17,O,E,X,1,2,3,4'])));
+      assert.deepEqual(errors(result), []);
+      const [a, b] = rows(result);
+      assert.equal(a.srcIp, '2001:db8::1');
+      assert.equal(a.dstIp, 'fd00:db8::4');
+      assert.equal(a.srcPort, 443);
+      assert.equal(b.srcIp, '::ffff:10.0.0.1');
+      assert.equal(b.protocol, 17);
+      assert.equal(b.encryption, 'X');
+    });
+
+    it('reads the version per record when one file mixes NSG v1, NSG v2 and VNet records', () => {
+      const result = decodeText(
+        blob(
+          nsgRecord(1, ['1487282421,192.0.2.95,10.1.0.4,51529,5358,T,I,D']),
+          nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']),
+          vnetRecord(['1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0']),
+        ),
+      );
+      assert.deepEqual(result.formats, ['NSG flow log v1', 'NSG flow log v2', 'VNet flow log v4']);
+      assert.deepEqual(
+        rows(result).map((row) => [row.context.format, row.context.version]),
+        [
+          ['nsg', 1],
+          ['nsg', 2],
+          ['vnet', 4],
+        ],
+      );
+    });
+
+    it('accepts a trailing empty field (14 fields) without a problem', () => {
+      const result = decodeText(blob(nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,E,1,66,1,66,'])));
+      assert.equal(result.tuples, 1);
+      assert.equal(result.problemCount, 0);
+      assert.equal(rows(result)[0].bytesDstToSrc, 66);
+    });
+
+    it('upper-cases mixed-case MAC addresses', () => {
+      const result = decodeText(blob(vnetRecord(['1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0'], '0022487bC205')));
+      assert.equal(rows(result)[0].context.mac, '0022487BC205');
+    });
+
+    it('records where each record starts, for the detail view', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'decoder-'));
+      try {
+        const path = join(folder, 'PT1H.json');
+        const first = nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+        const second = nsgRecord(2, ['1542110437,10.5.16.4,203.0.113.7,1000,443,T,O,A,B,,,,', '1542110438,10.5.16.4,203.0.113.8,1001,443,T,O,A,B,,,,']);
+        writeFileSync(path, blob(first, second));
+        const result = await decodeFlowLogFile(path);
+        const row = result.table.rowAt(2);
+        assert.equal(row.context.recordOffset, 12 + first.length + 1);
+        const record = await readRecordAt(path, row.context.recordOffset);
+        assert.equal(record.text, second);
+        assert.equal(record.tuples[row.tupleIndex], '1542110438,10.5.16.4,203.0.113.8,1001,443,T,O,A,B,,,,');
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('bad input', () => {
+    it('rejects a tuple with the wrong field count, naming byte, record and tuple, and keeps the rest', () => {
+      const good = '1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,';
+      const bad = '1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B';
+      const text = blob(nsgRecord(2, [good]), nsgRecord(2, [good, good, bad, good]));
+      const result = decodeText(text);
+      assert.equal(result.tuples, 4);
+      assert.equal(result.rejectedTuples, 1);
+      const [problem] = errors(result);
+      assert.equal(problem.code, 'bad-tuple');
+      assert.equal(problem.recordIndex, 1);
+      assert.equal(problem.tupleIndex, 2);
+      assert.equal(problem.tuple, bad);
+      assert.equal(problem.offset, Buffer.from(text).indexOf(`"${bad}"`) + 1);
+      assert.equal(describeProblem(problem), `byte ${problem.offset}, record 1, tuple 2: expected 13 fields for NSG flow log v2, found 9: "${bad}"`);
+      assert.deepEqual(
+        rows(result).map((row) => row.tupleIndex),
+        [0, 0, 1, 3],
+      );
+    });
+
+    it('explains each kind of bad field', () => {
+      const cases: [string, RegExp][] = [
+        ['154211037,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,', /timestamp "154211037" is not Unix epoch seconds/],
+        ['1542110377,10.5.16.400,203.0.113.118,59831,443,T,O,A,B,,,,', /source address "10.5.16.400"/],
+        ['1542110377,10.5.16.4,host,59831,443,T,O,A,B,,,,', /destination address "host"/],
+        ['1542110377,10.5.16.4,203.0.113.118,65536,443,T,O,A,B,,,,', /source port "65536"/],
+        ['1542110377,10.5.16.4,203.0.113.118,59831,443,X,O,A,B,,,,', /protocol "X"/],
+        ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,Q,A,B,,,,', /direction "Q"/],
+        ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,Z,B,,,,', /decision "Z"/],
+        ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,Q,,,,', /flow state "Q"/],
+        ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,C,1,x,3,4', /bytes source→destination "x" is not a whole number/],
+      ];
+      for (const [tuple, message] of cases) {
+        const result = decodeText(blob(nsgRecord(2, [tuple])));
+        assert.equal(result.rejectedTuples, 1, tuple);
+        assert.match(result.problems[0].message, message);
+      }
+    });
+
+    it('reports malformed JSON in one record and decodes the others', () => {
+      const good = nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+      const broken = good.replace('"flows":[{"mac"', '"flows":[{"mac" 12');
+      const result = decodeText(blob(good, broken, good.replace('59831', '59832')));
+      assert.equal(result.tuples, 2);
+      assert.equal(result.records, 2);
+      const [problem] = errors(result);
+      assert.equal(problem.code, 'json');
+      assert.equal(problem.recordIndex, 1);
+      assert.match(problem.message, /expected ':' after "mac"/);
+    });
+
+    it('reports an unknown record', () => {
+      const result = decodeText(blob('{"time":"t","category":"SomethingElse","properties":{}}', nsgRecord(1, ['1487282421,192.0.2.95,10.1.0.4,51529,5358,T,I,D'])));
+      assert.equal(result.tuples, 1);
+      const [problem] = errors(result);
+      assert.equal(problem.code, 'unknown-record');
+      assert.match(problem.message, /category "SomethingElse"/);
+    });
+
+    it('reports a truncated blob, decodes up to the cut and says where it was cut', () => {
+      const text = blob(nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']), nsgRecord(2, ['1542110437,10.5.16.4,203.0.113.7,1000,443,T,O,A,B,,,,']));
+      const cut = text.length - 40;
+      const result = decodeText(text.slice(0, cut));
+      assert.equal(result.tuples, 1);
+      assert.equal(result.truncatedAt, cut);
+      const warning = result.problems.find((problem) => problem.code === 'truncated');
+      assert.ok(warning);
+      assert.equal(warning.recordIndex, 1);
+      assert.match(warning.message, new RegExp(`ends at byte ${cut} inside record 1`));
+    });
+
+    it('never throws when a blob is cut at any offset, and always reports the cut', () => {
+      const text = generateFlowLog({ format: 'nsg2', records: 3, flowsPerRecord: 3, seed: 7 });
+      const whole = decodeText(text);
+      for (let cut = 0; cut < text.length; cut += 7) {
+        const result = decodeText(text.slice(0, cut));
+        assert.ok(result.tuples <= whole.tuples);
+        if (cut > 0) {
+          assert.equal(result.truncatedAt, cut, `cut at ${cut}`);
+        }
+      }
+    });
+
+    it('reports garbage instead of throwing', () => {
+      for (const garbage of ['hello world', '\u0000\u0001\u0002', '[1,2,3]', '{"records":5}', '{"records":[1,"x",null]}', '}}}]]]', '{"a":', '"just a string"']) {
+        const result = decodeText(garbage);
+        assert.equal(result.tuples, 0, garbage);
+        assert.ok(result.problemCount > 0, garbage);
+      }
+    });
+
+    it('caps the kept problems but counts them all', () => {
+      const bad = Array.from({ length: 50 }, () => 'nonsense');
+      const result = decodeFlowLogBytes(Buffer.from(blob(nsgRecord(2, bad))), { maxProblems: 5 });
+      assert.equal(result.problems.length, 5);
+      assert.equal(result.problemCount, 50);
+      assert.equal(result.rejectedTuples, 50);
+    });
+  });
+
+  describe('streaming from disk', () => {
+    let folder: string;
+    before(() => {
+      folder = mkdtempSync(join(tmpdir(), 'decoder-stream-'));
+    });
+    after(() => {
+      rmSync(folder, { recursive: true, force: true });
+    });
+
+    for (const format of ['nsg1', 'nsg2', 'vnet'] as const) {
+      it(`gives the same rows with a tiny read buffer as in memory (${format})`, async () => {
+        const path = join(folder, `${format}.json`);
+        const generated = await writeFlowLogFile(path, { format, records: 30, flowsPerRecord: 6, seed: 3, ipv6: true });
+        const inMemory = decodeFlowLogBytes(readFileSync(path));
+        const streamed = await decodeFlowLogFile(path, { chunkBytes: 97 });
+        assert.equal(inMemory.tuples, generated.tuples);
+        assert.equal(streamed.tuples, generated.tuples);
+        assert.equal(streamed.records, 30);
+        assert.equal(streamed.problemCount, 0);
+        assert.deepEqual(rows(streamed), rows(inMemory));
+      });
+    }
+
+    it('hands over batches of whole records and reports progress', async () => {
+      const path = join(folder, 'batches.json');
+      const generated = await writeFlowLogFile(path, { format: 'vnet', records: 40, flowsPerRecord: 10, seed: 5 });
+      const batchSizes: number[] = [];
+      const progress: number[] = [];
+      const result = await decodeFlowLogFile(path, {
+        batchRows: 100,
+        chunkBytes: 4096,
+        onBatch: (table) => {
+          batchSizes.push(table.length);
+          const last = table.rowAt(table.length - 1);
+          assert.equal(table.contexts[table.context[table.length - 1]], last.context);
+        },
+        onProgress: (read, total) => progress.push(read / total),
+      });
+      assert.equal(result.tuples, generated.tuples);
+      assert.equal(batchSizes.reduce((a, b) => a + b, 0), generated.tuples);
+      assert.ok(batchSizes.length > 3);
+      assert.equal(result.table.length, 0);
+      assert.equal(progress[progress.length - 1], 1);
+    });
+
+    it('appends to a given table', async () => {
+      const path = join(folder, 'append.json');
+      writeFileSync(path, blob(nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,'])));
+      const table = new FlowTable();
+      await decodeFlowLogFile(path, { table });
+      const second = await decodeFlowLogFile(path, { table });
+      assert.equal(table.length, 2);
+      assert.equal(second.tuples, 1);
+      assert.equal(table.ips.size, 2);
+    });
+
+    it('stops with an AbortError when cancelled', async () => {
+      const path = join(folder, 'cancel.json');
+      await writeFlowLogFile(path, { format: 'nsg2', records: 200, seed: 9 });
+      const controller = new AbortController();
+      await assert.rejects(
+        decodeFlowLogFile(path, {
+          chunkBytes: 1024,
+          onProgress: (read) => {
+            if (read > 4096) {
+              controller.abort();
+            }
+          },
+          signal: controller.signal,
+        }),
+        (error: Error) => error.name === 'AbortError',
+      );
+    });
+
+    it('rejects a missing file with a clear error', async () => {
+      await assert.rejects(decodeFlowLogFile(join(folder, 'missing.json')), /ENOENT/);
+    });
+  });
+});

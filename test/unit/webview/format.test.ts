@@ -1,0 +1,43 @@
+import * as assert from 'node:assert/strict';
+import { columnsByMode, formatTime, parseTimeInput, summaryFacts } from '../../../media/flowlogs/format';
+import type { FileSummary, ViewRow } from '../../../src/webview/protocol';
+
+describe('webview formatting', () => {
+  it('reads the UTC times people type into the time filters', () => {
+    assert.equal(parseTimeInput('2022-09-14 09:00'), Date.UTC(2022, 8, 14, 9, 0));
+    assert.equal(parseTimeInput('2022-09-14T09:00:03.599Z'), 1663146003599);
+    assert.equal(parseTimeInput(formatTime(1663146003599)), 1663146003599, 'what the page shows reads back the same');
+    assert.equal(parseTimeInput('2022-09-14'), Date.UTC(2022, 8, 14));
+    assert.equal(parseTimeInput('1663146003'), 1663146003000, 'epoch seconds');
+    assert.equal(parseTimeInput('1663146003599'), 1663146003599, 'epoch milliseconds');
+    for (const bad of ['yesterday', '2022-13-45 99:00', '09:00', '']) {
+      assert.equal(parseTimeInput(bad), undefined, bad);
+    }
+  });
+
+  it('shows a connection row with its duration and a tuple row with its state', () => {
+    const row: ViewRow = {
+      id: 3, time: 1663146003637, endTime: 1663146003640, durationMs: 3, srcIp: '10.0.0.6', srcPort: 22730, dstIp: '40.74.146.17', dstPort: 443,
+      protocol: 'TCP', direction: 'outbound', decision: 'allow', state: 'End', encryption: 'NX', rule: 'DefaultRule_AllowInternetOutBound', mac: '00224871C205', bytes: 5274, packets: 7,
+    };
+    const cells = (mode: 'tuples' | 'connections'): Record<string, string> => Object.fromEntries(columnsByMode[mode].map((column) => [column.label, column.cell(row)]));
+    assert.deepEqual(cells('connections')['Duration'], '3 ms');
+    assert.deepEqual(cells('tuples')['Time (UTC)'], '2022-09-14 09:00:03.637');
+    assert.deepEqual(cells('tuples')['Bytes'], '5,274');
+    assert.deepEqual(cells('tuples')['Direction'], 'Outbound');
+    assert.equal(columnsByMode.tuples.some((column) => column.sort === 'duration'), false, 'tuples have no duration');
+  });
+
+  it('summarises a file with its formats, time range and counts', () => {
+    const summary: FileSummary = {
+      fileName: 'PT1H.json', fileBytes: 1000, formats: ['NSG flow log v1', 'NSG flow log v2'], timeFrom: 1663146003599, timeTo: 1663146022793,
+      records: 2, tuples: 19, rejectedTuples: 1, connections: 0, uniqueSources: 7, uniqueDestinations: 4, allowed: 10, denied: 9, bytes: 47_820, packets: 77,
+      problems: [], loading: false, bytesRead: 1000,
+    };
+    const facts = Object.fromEntries(summaryFacts(summary).map((fact) => [fact.label, fact.value]));
+    assert.equal(facts['Format'], 'NSG flow log v1 + NSG flow log v2');
+    assert.equal(facts['Time range'], '2022-09-14 09:00:03.599 – 2022-09-14 09:00:22.793 UTC');
+    assert.equal(facts['Allowed / denied'], '10 / 9');
+    assert.equal(facts['Bytes'], '46.7 KB');
+  });
+});
