@@ -116,8 +116,10 @@ function openOutput(path: string | undefined): { write: (chunk: string) => Promi
   };
 }
 
+/** `FILE: byte N, record R, tuple T: message`, with `warning: ` before the message of a warning. */
 function problemLine(file: string, problem: DecodeProblem): string {
-  return `${file}: ${problem.severity === 'warning' ? 'warning: ' : ''}${describeProblem(problem)}`;
+  const shown = problem.severity === 'warning' ? { ...problem, message: `warning: ${problem.message}` } : problem;
+  return `${file}: ${describeProblem(shown)}`;
 }
 
 function reportProblems(file: string, result: DecodeResult, out: (line: string) => void): void {

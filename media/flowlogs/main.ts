@@ -428,6 +428,7 @@ exportButton.addEventListener('click', () => {
 function runQuery(): void {
   epoch++;
   hasResult = false;
+  selected = -1;
   blocks.clear();
   pendingBlocks.clear();
   saveState();

@@ -192,9 +192,20 @@ interface CacheEntry {
   bytes: Uint8Array;
   value: string;
   next: CacheEntry | undefined;
+  /** The entry read right after this one last time: records repeat the same sequence of keys and names. */
+  successor: CacheEntry | undefined;
 }
 
 const maxCachedStrings = 50000;
+
+interface SeenRecord {
+  rowStart: number;
+  contextStart: number;
+  batch: number;
+  edge: string;
+  /** Another record with the same header hash. */
+  next: SeenRecord | undefined;
+}
 
 interface RecordHeader {
   time?: string;
@@ -207,9 +218,9 @@ interface RecordHeader {
   targetResourceId?: string;
 }
 
-/** Open-addressing map from an IPv4 address (uint32) to its index in `FlowTable.ips`. */
+/** Open-addressing map from an IPv4 address (as int32) to its index in `FlowTable.ips`. */
 class Ipv4Index {
-  private keys = new Uint32Array(1024);
+  private keys = new Int32Array(1024);
   private values = new Int32Array(1024).fill(-1);
   private size = 0;
   private mask = 1023;
@@ -243,7 +254,7 @@ class Ipv4Index {
   private rehash(): void {
     const oldKeys = this.keys;
     const oldValues = this.values;
-    this.keys = new Uint32Array(oldKeys.length * 2);
+    this.keys = new Int32Array(oldKeys.length * 2);
     this.values = new Int32Array(oldKeys.length * 2).fill(-1);
     this.mask = this.keys.length - 1;
     this.size = 0;
@@ -284,10 +295,14 @@ class FlowLogDecoder {
   private readonly stringIds = new Map<string, number>();
   private readonly cache = new Map<number, CacheEntry>();
   private cacheSize = 0;
+  private lastCached: CacheEntry | undefined;
   private readonly macs = new Map<string, string>();
   private lastFormat: FlowLogFormat | undefined;
   private lastVersion = -1;
-  private readonly fingerprints = new Set<string>();
+  /** Records seen so far, by a key made of their header and sizes (see isRepeat). */
+  private readonly seenRecords = new Map<number, SeenRecord>();
+  /** Counts `FlowTable.clear()` calls, after which earlier rows are gone. */
+  private batch = 0;
   private duplicates = 0;
   private firstDuplicateOffset = -1;
   private nestedDepth = 0;
@@ -295,12 +310,9 @@ class FlowLogDecoder {
   private optimistic = false;
   private inGarbage = false;
   private tupleCounter = 0;
-  private recordContexts: RecordContext[] = [];
+  /** First context of the record being parsed; its contexts are `table.contexts[recordContextStart..]`. */
+  private recordContextStart = 0;
   private nsgLayoutInferred = false;
-  private lastSrcKey = -1;
-  private lastSrcIndex = -1;
-  private lastDstKey = -1;
-  private lastDstIndex = -1;
   private encryptionNx: number;
   private encryptionX: number;
   private readonly batchRows: number;
@@ -551,26 +563,24 @@ class FlowLogDecoder {
     const problemLength = this.problems.length;
     const problemCount = this.problemCount;
     const rejected = this.rejectedTuples;
-    const savedContexts = this.recordContexts;
+    const savedContextStart = this.recordContextStart;
     const savedTupleCounter = this.tupleCounter;
     const nestedLists = this.nestedListsDecoded;
     const nsgLayoutInferred = this.nsgLayoutInferred;
-    this.recordContexts = [];
+    this.recordContextStart = contextStart;
     this.tupleCounter = 0;
     try {
       const result = this.parseRecord(start);
       if (result.isList) {
         return result.end;
       }
-      const fingerprint = this.fingerprint(result.header, rowStart, contextStart);
-      if (this.fingerprints.has(fingerprint)) {
+      if (this.isRepeat(result.header, rowStart, contextStart, this.rejectedTuples - rejected)) {
         this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
         this.duplicates++;
         if (this.firstDuplicateOffset < 0) {
           this.firstDuplicateOffset = this.base + start;
         }
       } else {
-        this.fingerprints.add(fingerprint);
         this.records++;
       }
       return result.end;
@@ -595,7 +605,7 @@ class FlowLogDecoder {
       });
       return this.limit;
     } finally {
-      this.recordContexts = savedContexts;
+      this.recordContextStart = savedContextStart;
       this.tupleCounter = savedTupleCounter;
     }
   }
@@ -608,11 +618,25 @@ class FlowLogDecoder {
     this.rejectedTuples = rejected;
   }
 
-  /** Value identity of a record: a 64-bit hash of its header, group contexts and every decoded field of every row. */
-  private fingerprint(header: RecordHeader, rowStart: number, contextStart: number): string {
+  /** The caller emptied the table (streaming): rows and contexts of earlier records are gone. */
+  tableCleared(): void {
+    this.batch++;
+  }
+
+  /**
+   * Whether the record just decoded (rows `rowStart..`) repeats an earlier one value for
+   * value. Records are first matched by a hash of their header (time, category, resource IDs,
+   * MAC, version) and sizes, which is unique in practice; on a match the rows of both are
+   * compared through a 64-bit hash of every decoded field. When the earlier record's rows were
+   * already handed over in an earlier batch, its rule groups and first and last tuples are
+   * compared instead.
+   */
+  private isRepeat(header: RecordHeader, rowStart: number, contextStart: number, rejected: number): boolean {
     const table = this.table;
+    const rowEnd = table.length;
+    const contextEnd = table.contexts.length;
     hashA = 0x811c9dc5;
-    hashB = 0x01000193;
+    hashB = 0;
     mixText(header.time);
     mix(this.stringId(header.category));
     mix(this.stringId(header.resourceId));
@@ -621,7 +645,35 @@ class FlowLogDecoder {
     mix(this.stringId(header.macAddress));
     mix(header.nsgVersion ?? -1);
     mix(header.flowLogVersion ?? -1);
-    for (let c = contextStart; c < table.contexts.length; c++) {
+    mix(rowEnd - rowStart);
+    mix(rejected);
+    mix(contextEnd - contextStart);
+    const key = hashA & 0x3fffffff;
+    const edge = this.rowsHash(rowStart, rowEnd, contextStart, contextEnd, true);
+    const first = this.seenRecords.get(key);
+    for (let earlier = first; earlier !== undefined; earlier = earlier.next) {
+      if (earlier.edge !== edge) {
+        continue;
+      }
+      if (earlier.batch !== this.batch) {
+        return true;
+      }
+      const length = rowEnd - rowStart;
+      const contexts = contextEnd - contextStart;
+      if (this.rowsHash(earlier.rowStart, earlier.rowStart + length, earlier.contextStart, earlier.contextStart + contexts, false) === this.rowsHash(rowStart, rowEnd, contextStart, contextEnd, false)) {
+        return true;
+      }
+    }
+    this.seenRecords.set(key, { rowStart, contextStart, batch: this.batch, edge, next: first });
+    return false;
+  }
+
+  /** 64-bit hash of the rule groups and of every row in the range (or only its first and last with `edgesOnly`). */
+  private rowsHash(rowStart: number, rowEnd: number, contextStart: number, contextEnd: number, edgesOnly: boolean): string {
+    const table = this.table;
+    hashA = 0x811c9dc5;
+    hashB = 0x01000193;
+    for (let c = contextStart; c < contextEnd; c++) {
       const context = table.contexts[c];
       mix(this.stringId(context.rule));
       mix(this.stringId(context.mac));
@@ -641,24 +693,33 @@ class FlowLogDecoder {
     const encryption = table.encryption;
     const context = table.context;
     const tupleIndex = table.tupleIndex;
-    for (let row = rowStart; row < table.length; row++) {
+    let a = hashA;
+    let b = hashB;
+    for (let row = rowStart; row < rowEnd; row++) {
+      if (edgesOnly && row === rowStart + 1 && rowEnd - 1 > row) {
+        row = rowEnd - 1;
+      }
       const p1 = packetsSrcToDst[row];
       const b1 = bytesSrcToDst[row];
       const p2 = packetsDstToSrc[row];
       const b2 = bytesDstToSrc[row];
+      const t = time[row];
       // `| 0` keeps the low 32 bits of each integer (ToInt32 is modular); NaN is told apart by `absent`.
       const absent = (p1 !== p1 ? 1 : 0) | (b1 !== b1 ? 2 : 0) | (p2 !== p2 ? 4 : 0) | (b2 !== b2 ? 8 : 0);
-      mix(
-        (time[row] | 0) ^
-          Math.imul(srcIp[row], 0x9e3779b1) ^
-          Math.imul(dstIp[row], 0x85ebca6b) ^
-          Math.imul(srcPort[row] * 65536 + dstPort[row], 0xc2b2ae35) ^
-          Math.imul(((protocol[row] * 256 + flags[row]) * 256 + encryption[row]) * 16 + absent, 0x27d4eb2f) ^
-          Math.imul(context[row] - contextStart + tupleIndex[row] * 4096, 0x165667b1),
-      );
-      mix(Math.imul(p1 | 0, 0x9e3779b1) ^ Math.imul(b1 | 0, 0x85ebca6b) ^ Math.imul(p2 | 0, 0xc2b2ae35) ^ Math.imul(b2 | 0, 0x27d4eb2f) ^ ((time[row] / 4294967296) | 0));
+      const fields =
+        (t | 0) ^
+        Math.imul(srcIp[row], 0x9e3779b1) ^
+        Math.imul(dstIp[row], 0x85ebca6b) ^
+        Math.imul((srcPort[row] << 16) | dstPort[row], 0xc2b2ae35) ^
+        Math.imul((protocol[row] << 20) | (flags[row] << 12) | (encryption[row] << 4) | absent, 0x27d4eb2f) ^
+        Math.imul(context[row] - contextStart + tupleIndex[row] * 4096, 0x165667b1);
+      const counters = Math.imul(p1 | 0, 0x9e3779b1) ^ Math.imul(b1 | 0, 0x85ebca6b) ^ Math.imul(p2 | 0, 0xc2b2ae35) ^ Math.imul(b2 | 0, 0x27d4eb2f) ^ ((t / 4294967296) | 0);
+      a = Math.imul(a ^ fields, 0x01000193);
+      b = Math.imul(b ^ fields, 0x5bd1e995) ^ (b >>> 15);
+      a = Math.imul(a ^ counters, 0x01000193);
+      b = Math.imul(b ^ counters, 0x5bd1e995) ^ (b >>> 15);
     }
-    return `${hashA >>> 0}:${hashB >>> 0}:${table.length - rowStart}:${this.rejectedTuples}`;
+    return `${a >>> 0}:${b >>> 0}`;
   }
 
   /** A number standing for the string's value (interned strings get a small id). */
@@ -694,7 +755,7 @@ class FlowLogDecoder {
   /**
    * Reads a string that repeats from record to record (keys, rule names, MACs, resource IDs)
    * without decoding it again: entries are found by a hash of the raw bytes and compared
-   * byte by byte. Strings with escapes take the general path.
+   * byte by byte (strings with escapes are cached by their raw bytes too).
    */
   private readCached(p: number): string {
     const buf = this.buf;
@@ -703,7 +764,27 @@ class FlowLogDecoder {
       throw new ParseError(p, `expected a string, found ${describeByte(buf[p])}`);
     }
     const start = p + 1;
+    const previous = this.lastCached;
+    const predicted = previous?.successor;
+    if (predicted !== undefined) {
+      // Cached bytes are the raw content of a whole string (escapes included), so matching them
+      // and then a closing quote is a hit: an escape pair in them is complete.
+      const bytes = predicted.bytes;
+      const length = bytes.length;
+      if (start + length < limit && buf[start + length] === QUOTE) {
+        let k = 0;
+        while (k < length && bytes[k] === buf[start + k]) {
+          k++;
+        }
+        if (k === length) {
+          this.cursor = start + length + 1;
+          this.lastCached = predicted;
+          return predicted.value;
+        }
+      }
+    }
     let i = start;
+    let hasEscape = false;
     for (;;) {
       if (i >= limit) {
         throw new ParseError(p, 'string not closed');
@@ -713,9 +794,14 @@ class FlowLogDecoder {
         break;
       }
       if (c === BACKSLASH) {
-        return this.intern(this.readString(p));
+        hasEscape = true;
+        i += 2;
+      } else {
+        i++;
       }
-      i++;
+    }
+    if (i >= limit) {
+      throw new ParseError(p, 'string not closed');
     }
     this.cursor = i + 1;
     const length = i - start;
@@ -738,15 +824,25 @@ class FlowLogDecoder {
           k++;
         }
         if (k === length) {
+          if (previous !== undefined) {
+            previous.successor = entry;
+          }
+          this.lastCached = entry;
           return entry.value;
         }
       }
       entry = entry.next;
     }
-    const value = this.intern(buf.toString('utf8', start, i));
+    const raw = buf.toString('utf8', start, i);
+    const value = this.intern(hasEscape ? unescapeJson(raw, this.base + p) : raw);
     if (this.cacheSize < maxCachedStrings) {
       this.cacheSize++;
-      this.cache.set(key, { bytes: Uint8Array.prototype.slice.call(buf, start, i), value, next: this.cache.get(key) });
+      const added: CacheEntry = { bytes: Uint8Array.prototype.slice.call(buf, start, i), value, next: this.cache.get(key), successor: undefined };
+      this.cache.set(key, added);
+      if (previous !== undefined) {
+        previous.successor = added;
+      }
+      this.lastCached = added;
     }
     return value;
   }
@@ -777,7 +873,6 @@ class FlowLogDecoder {
       context.targetResourceId = undefined;
       context.aclId = '';
     }
-    this.recordContexts.push(context);
     this.table.contexts.push(context);
     return this.table.contexts.length - 1;
   }
@@ -802,7 +897,16 @@ class FlowLogDecoder {
     if (buf[p] !== LBRACE) {
       throw new ParseError(p, `expected a record object, found ${describeByte(buf[p])}`);
     }
-    const header: RecordHeader = {};
+    const header: RecordHeader = {
+      time: undefined,
+      category: undefined,
+      resourceId: undefined,
+      macAddress: undefined,
+      nsgVersion: undefined,
+      flowLogVersion: undefined,
+      flowLogResourceId: undefined,
+      targetResourceId: undefined,
+    };
     let propertiesAt = -1;
     let flowRecordsAt = -1;
     let nestedLists = 0;
@@ -991,7 +1095,9 @@ class FlowLogDecoder {
     }
     const targetResourceId = header.targetResourceId === undefined ? undefined : this.intern(header.targetResourceId);
     const recordMac = header.macAddress === undefined ? '' : this.mac(header.macAddress);
-    for (const context of this.recordContexts) {
+    const contexts = this.table.contexts;
+    for (let c = this.recordContextStart; c < contexts.length; c++) {
+      const context = contexts[c];
       context.recordOffset = recordOffset;
       context.recordTime = recordTime;
       context.resourceId = resourceId;
@@ -1007,7 +1113,7 @@ class FlowLogDecoder {
       }
       this.noteFormat(format, context.version);
     }
-    if (this.recordContexts.length === 0 && version !== 0) {
+    if (this.recordContextStart === contexts.length && version !== 0) {
       this.noteFormat(format, version);
     }
   }
@@ -1077,87 +1183,94 @@ class FlowLogDecoder {
     } else {
       throw new ParseError(p, `unknown record (NSG flow log properties.Version ${version}; versions 1 and 2 are known)`);
     }
-    this.eachArrayElement(p, 'properties.flows', (q) => {
+    const contexts = this.table.contexts;
+    for (let q = this.arrayFirst(p, 'properties.flows'); q >= 0; q = this.arrayNext('properties.flows')) {
       if (buf[q] !== LBRACE) {
         throw new ParseError(q, `expected a rule object in properties.flows, found ${describeByte(buf[q])}`);
       }
-      const ruleContexts: RecordContext[] = [];
-      let rule: string | undefined;
-      this.eachObjectKey(q, 'rule object', (key, r) => {
+      // Contexts of this rule are contiguous from here; the rule name may come after its flows.
+      const ruleContextStart = contexts.length;
+      let rule = '';
+      for (let r = this.objectFirst(q, 'rule object'); r >= 0; r = this.objectNext('rule object')) {
+        const key = this.readKey(r);
+        const valueAt = this.cursor;
         if (key === 'rule') {
-          rule = this.readCached(r);
-          for (const context of ruleContexts) {
-            context.rule = rule;
+          rule = this.readCached(valueAt);
+          for (let c = ruleContextStart; c < contexts.length; c++) {
+            contexts[c].rule = rule;
           }
         } else if (key === 'flows') {
-          this.eachArrayElement(r, 'flows', (s) => {
+          for (let t = this.arrayFirst(valueAt, 'flows'); t >= 0; t = this.arrayNext('flows')) {
             const contextIndex = this.newContext('nsg', version);
-            const context = this.table.contexts[contextIndex];
-            context.rule = rule ?? '';
-            ruleContexts.push(context);
-            this.eachObjectKey(s, 'MAC group', (innerKey, t) => {
+            const context = contexts[contextIndex];
+            context.rule = rule;
+            for (let u = this.objectFirst(t, 'MAC group'); u >= 0; u = this.objectNext('MAC group')) {
+              const innerKey = this.readKey(u);
+              const at = this.cursor;
               if (innerKey === 'mac') {
-                context.mac = this.mac(this.readCached(t));
+                context.mac = this.mac(this.readCached(at));
               } else if (innerKey === 'flowTuples') {
-                this.parseTuples(t, layout, contextIndex);
+                this.parseTuples(at, layout, contextIndex);
               } else {
-                this.cursor = this.skipValue(t, 0);
+                this.cursor = this.skipValue(at, 0);
               }
-            });
-          });
+            }
+          }
         } else {
-          this.cursor = this.skipValue(r, 0);
+          this.cursor = this.skipValue(valueAt, 0);
         }
-      });
-    });
+      }
+    }
   }
 
   /** `{flows: [{aclID, flowGroups: [{rule, flowTuples: [...]}]}]}` */
   private parseVnetFlowRecords(p: number): void {
-    const buf = this.buf;
-    if (buf[p] !== LBRACE) {
-      throw new ParseError(p, `expected flowRecords to be an object, found ${describeByte(buf[p])}`);
-    }
-    this.eachObjectKey(p, 'flowRecords', (key, q) => {
+    const contexts = this.table.contexts;
+    for (let q = this.objectFirst(p, 'flowRecords'); q >= 0; q = this.objectNext('flowRecords')) {
+      const key = this.readKey(q);
+      const valueAt = this.cursor;
       if (key !== 'flows') {
-        this.cursor = this.skipValue(q, 0);
-        return;
+        this.cursor = this.skipValue(valueAt, 0);
+        continue;
       }
-      this.eachArrayElement(q, 'flowRecords.flows', (r) => {
-        const aclContexts: RecordContext[] = [];
-        let aclId: string | undefined;
-        this.eachObjectKey(r, 'ACL object', (aclKey, s) => {
+      for (let r = this.arrayFirst(valueAt, 'flowRecords.flows'); r >= 0; r = this.arrayNext('flowRecords.flows')) {
+        const aclContextStart = contexts.length;
+        let aclId = '';
+        for (let s = this.objectFirst(r, 'ACL object'); s >= 0; s = this.objectNext('ACL object')) {
+          const aclKey = this.readKey(s);
+          const aclValueAt = this.cursor;
           if (aclKey === 'aclID') {
-            aclId = this.readCached(s);
-            for (const context of aclContexts) {
-              context.aclId = aclId;
+            aclId = this.readCached(aclValueAt);
+            for (let c = aclContextStart; c < contexts.length; c++) {
+              contexts[c].aclId = aclId;
             }
           } else if (aclKey === 'flowGroups') {
-            this.eachArrayElement(s, 'flowGroups', (t) => {
+            for (let t = this.arrayFirst(aclValueAt, 'flowGroups'); t >= 0; t = this.arrayNext('flowGroups')) {
               const contextIndex = this.newContext('vnet', 4);
-              const context = this.table.contexts[contextIndex];
-              context.aclId = aclId ?? '';
-              aclContexts.push(context);
-              this.eachObjectKey(t, 'flow group', (groupKey, u) => {
+              const context = contexts[contextIndex];
+              context.aclId = aclId;
+              for (let u = this.objectFirst(t, 'flow group'); u >= 0; u = this.objectNext('flow group')) {
+                const groupKey = this.readKey(u);
+                const at = this.cursor;
                 if (groupKey === 'rule') {
-                  context.rule = this.readCached(u);
+                  context.rule = this.readCached(at);
                 } else if (groupKey === 'flowTuples') {
-                  this.parseTuples(u, Layout.vnet, contextIndex);
+                  this.parseTuples(at, Layout.vnet, contextIndex);
                 } else {
-                  this.cursor = this.skipValue(u, 0);
+                  this.cursor = this.skipValue(at, 0);
                 }
-              });
-            });
+              }
+            }
           } else {
-            this.cursor = this.skipValue(s, 0);
+            this.cursor = this.skipValue(aclValueAt, 0);
           }
-        });
-      });
-    });
+        }
+      }
+    }
   }
 
-  /** Calls `each` with the position of every key's value; `each` must leave `cursor` after the value. */
-  private eachObjectKey(p: number, what: string, each: (key: string, valueAt: number) => void): void {
+  /** At `{`: the position of the first key, or -1 (cursor after `}`) when the object is empty. */
+  private objectFirst(p: number, what: string): number {
     const buf = this.buf;
     if (buf[p] !== LBRACE) {
       throw new ParseError(p, `expected ${what} to be an object, found ${describeByte(buf[p])}`);
@@ -1165,25 +1278,27 @@ class FlowLogDecoder {
     p = this.ws(p + 1);
     if (buf[p] === RBRACE) {
       this.cursor = p + 1;
-      return;
+      return -1;
     }
-    for (;;) {
-      const key = this.readKey(p);
-      each(key, this.cursor);
-      p = this.ws(this.cursor);
-      if (buf[p] === COMMA) {
-        p = this.ws(p + 1);
-        continue;
-      }
-      if (buf[p] === RBRACE) {
-        this.cursor = p + 1;
-        return;
-      }
-      throw new ParseError(p, `expected ',' or '}' in ${what}, found ${describeByte(buf[p])}`);
-    }
+    return p;
   }
 
-  private eachArrayElement(p: number, what: string, each: (elementAt: number) => void): void {
+  /** After a value (at `cursor`): the position of the next key, or -1 (cursor after `}`). */
+  private objectNext(what: string): number {
+    const buf = this.buf;
+    const p = this.ws(this.cursor);
+    if (buf[p] === COMMA) {
+      return this.ws(p + 1);
+    }
+    if (buf[p] === RBRACE) {
+      this.cursor = p + 1;
+      return -1;
+    }
+    throw new ParseError(p, `expected ',' or '}' in ${what}, found ${describeByte(buf[p])}`);
+  }
+
+  /** At `[`: the position of the first element, or -1 (cursor after `]`) when the list is empty. */
+  private arrayFirst(p: number, what: string): number {
     const buf = this.buf;
     if (buf[p] !== LBRACKET) {
       throw new ParseError(p, `expected ${what} to be a list, found ${describeByte(buf[p])}`);
@@ -1191,21 +1306,23 @@ class FlowLogDecoder {
     p = this.ws(p + 1);
     if (buf[p] === RBRACKET) {
       this.cursor = p + 1;
-      return;
+      return -1;
     }
-    for (;;) {
-      each(p);
-      p = this.ws(this.cursor);
-      if (buf[p] === COMMA) {
-        p = this.ws(p + 1);
-        continue;
-      }
-      if (buf[p] === RBRACKET) {
-        this.cursor = p + 1;
-        return;
-      }
-      throw new ParseError(p, `expected ',' or ']' in ${what}, found ${describeByte(buf[p])}`);
+    return p;
+  }
+
+  /** After an element (at `cursor`): the position of the next one, or -1 (cursor after `]`). */
+  private arrayNext(what: string): number {
+    const buf = this.buf;
+    const p = this.ws(this.cursor);
+    if (buf[p] === COMMA) {
+      return this.ws(p + 1);
     }
+    if (buf[p] === RBRACKET) {
+      this.cursor = p + 1;
+      return -1;
+    }
+    throw new ParseError(p, `expected ',' or ']' in ${what}, found ${describeByte(buf[p])}`);
   }
 
   // ---- tuples ---------------------------------------------------------------------------
@@ -1273,16 +1390,26 @@ class FlowLogDecoder {
     } else if (timeDigits !== 13) {
       return -1;
     }
-    const src = this.fastIpv4(buf, i + 1, true);
+    const ipv4 = this.ipv4;
+    i = scanIpv4(buf, i + 1);
+    if (i < 0) {
+      return -1;
+    }
+    let key = scannedIpv4[0];
+    let src = ipv4.get(key);
     if (src < 0) {
+      src = this.addIpv4(key);
+    }
+    i = scanIpv4(buf, i + 1);
+    if (i < 0) {
       return -1;
     }
-    const dst = this.fastIpv4(buf, this.cursor + 1, false);
+    key = scannedIpv4[0];
+    let dst = ipv4.get(key);
     if (dst < 0) {
-      return -1;
+      dst = this.addIpv4(key);
     }
-    i = this.cursor + 1;
-    c = buf[i];
+    c = buf[++i];
     let srcPort = 0;
     let start = i;
     while (c >= 48 && c <= 57) {
@@ -1436,57 +1563,9 @@ class FlowLogDecoder {
   /** Time and the four counters of the row being added (kept out of arguments so doubles are not boxed). */
   private readonly scratch = new Float64Array(5);
 
-  /** Canonical dotted quad ending in a comma at `i`: its ips index (cursor at the comma), or -1. */
-  private fastIpv4(buf: Buffer, i: number, isSource: boolean): number {
-    let value = 0;
-    let octet = 0;
-    let digits = 0;
-    let dots = 0;
-    let c = buf[i];
-    for (;;) {
-      if (c >= 48 && c <= 57) {
-        if (digits > 0 && octet === 0) {
-          return -1;
-        }
-        octet = octet * 10 + c - 48;
-        digits++;
-      } else if (c === DOT) {
-        if (digits === 0 || octet > 255 || dots === 3) {
-          return -1;
-        }
-        value = value * 256 + octet;
-        octet = 0;
-        digits = 0;
-        dots++;
-      } else {
-        break;
-      }
-      c = buf[++i];
-    }
-    if (c !== COMMA || dots !== 3 || digits === 0 || octet > 255) {
-      return -1;
-    }
-    value = value * 256 + octet;
-    this.cursor = i;
-    if (isSource) {
-      if (value === this.lastSrcKey) {
-        return this.lastSrcIndex;
-      }
-    } else if (value === this.lastDstKey) {
-      return this.lastDstIndex;
-    }
-    let index = this.ipv4.get(value);
-    if (index < 0) {
-      index = this.table.ips.intern(ipv4ToString(value));
-      this.ipv4.set(value, index);
-    }
-    if (isSource) {
-      this.lastSrcKey = value;
-      this.lastSrcIndex = index;
-    } else {
-      this.lastDstKey = value;
-      this.lastDstIndex = index;
-    }
+  private addIpv4(key: number): number {
+    const index = this.table.ips.intern(ipv4ToString(key));
+    this.ipv4.set(key, index);
     return index;
   }
 
@@ -1736,6 +1815,49 @@ function mixText(text: string | undefined): void {
   for (let i = 0; i < text.length; i++) {
     mix(text.charCodeAt(i));
   }
+}
+
+const scannedIpv4 = new Int32Array(1);
+
+/**
+ * Scans a canonical dotted quad (no leading zeros) that ends in a comma at `i`. Returns the
+ * comma's position with the address (as int32) in `scannedIpv4[0]`, or -1 for anything else.
+ */
+function scanIpv4(buf: Buffer, i: number): number {
+  let value = 0;
+  for (let part = 0; part < 4; part++) {
+    let c = buf[i];
+    let octet = c - 48;
+    if (!(octet >= 0 && octet <= 9)) {
+      return -1;
+    }
+    c = buf[++i];
+    if (c >= 48 && c <= 57) {
+      if (octet === 0) {
+        return -1;
+      }
+      octet = octet * 10 + c - 48;
+      c = buf[++i];
+      if (c >= 48 && c <= 57) {
+        octet = octet * 10 + c - 48;
+        if (octet > 255) {
+          return -1;
+        }
+        c = buf[++i];
+      }
+    }
+    value = (value << 8) | octet;
+    if (part < 3) {
+      if (c !== DOT) {
+        return -1;
+      }
+      i++;
+    } else if (c !== COMMA) {
+      return -1;
+    }
+  }
+  scannedIpv4[0] = value;
+  return i;
 }
 
 function skipWhitespace(buf: Uint8Array, p: number, end: number): number {
@@ -2022,6 +2144,8 @@ export function decodeFlowLogBytes(bytes: Uint8Array, options: Omit<DecodeOption
   const table = options.table ?? new FlowTable();
   const startLength = table.length;
   const decoder = new FlowLogDecoder(table, { batchRows: options.batchRows, maxProblems: options.maxProblems, streaming: false });
+  // A tuple takes 50–80 bytes of JSON: reserving for the likely row count avoids repeated growth.
+  table.reserve(Math.ceil(bytes.length / 80));
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   decoder.process(buf, bomLength(buf, buf.length), buf.length, 0, true, true);
   decoder.finish(buf.length);
@@ -2048,6 +2172,7 @@ export async function decodeFlowLogFile(path: string, options: DecodeOptions = {
       emitted += table.length;
       await options.onBatch(table);
       table.clear();
+      decoder.tableCleared();
       // The batch's rows are gone, so are the only references to these contexts; releasing
       // them keeps memory bounded on long files (indexes restart with the next batch).
       table.contexts.length = 0;

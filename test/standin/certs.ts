@@ -13,6 +13,21 @@ export interface StandInCertificates {
   dispose(): void;
 }
 
+let shared: StandInCertificates | undefined;
+
+/**
+ * One set of certificates per process: every stand-in a test run starts reuses it (creating them
+ * takes three openssl runs). The folder is removed when the process exits.
+ */
+export function sharedCertificates(): StandInCertificates {
+  if (!shared) {
+    const created = createCertificates();
+    shared = { ...created, dispose: () => undefined };
+    process.once('exit', () => created.dispose());
+  }
+  return shared;
+}
+
 /**
  * Creates a throw-away certificate authority and a server certificate for
  * `IP:127.0.0.1, DNS:localhost` with the Debian `openssl` command. Clients trust the CA
@@ -26,7 +41,7 @@ export function createCertificates(): StandInCertificates {
       execFileSync('openssl', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-      throw new Error(`openssl ${args[0]} failed while creating the stand-in certificates: ${stderr.trim() || String(error)}`);
+      throw new Error(`openssl ${args[0]} failed while creating the stand-in certificates: ${stderr.trim() || String(error)}`, { cause: error });
     }
   };
   run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',

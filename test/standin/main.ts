@@ -1,9 +1,12 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { startStandIn } from './server';
 import { demoTenantId, demoTopology } from './topologies/demo';
 import { scaleTenantId, scaleTopology } from './topologies/scale';
 
 /**
- * Starts the stand-in for the demo and prints one JSON line: `{ url, caPath, tenantId, … }`.
+ * Starts the stand-in for the demo and prints one JSON line: `{ url, caPath, caBundlePath, tenantId, … }`.
+ * `caBundlePath` is the machine's NODE_EXTRA_CA_CERTS bundle plus the stand-in's CA, ready to pass on.
  * Usage: node out/test/standin/main.js [--topology demo|scale] [--port N] [--latency MS] [--page-size N]
  * Stops on SIGINT/SIGTERM or when stdin closes (so a parent process can end it by closing the pipe).
  */
@@ -33,10 +36,17 @@ async function main(): Promise<void> {
     port: numberOption('port'),
     latencyMs: numberOption('latency'),
     pageSize: numberOption('page-size'),
+    ownCertificates: true,
   });
+  // Node reads NODE_EXTRA_CA_CERTS once, from one file, and this machine already points it at the
+  // system bundle: a process that must trust the stand-in gets both, concatenated.
+  const existing = process.env.NODE_EXTRA_CA_CERTS;
+  const caBundlePath = join(dirname(standIn.caPath), 'bundle.pem');
+  writeFileSync(caBundlePath, `${existing && existsSync(existing) ? `${readFileSync(existing, 'utf8').trimEnd()}\n` : ''}${standIn.caPem}`);
   process.stdout.write(`${JSON.stringify({
     url: standIn.url,
     caPath: standIn.caPath,
+    caBundlePath,
     topology: topologyName,
     tenantId: topologyName === 'demo' ? demoTenantId : scaleTenantId,
     subscriptions: [...standIn.state.subscriptions.values()].map((subscription) => ({ id: subscription.subscriptionId, name: subscription.displayName })),

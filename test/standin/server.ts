@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { checkApiVersion } from './apiVersions';
 import { ArmError, missingSubscriptionRegistration, subscriptionNotFound } from './armErrors';
 import { authenticate, expiredToken } from './auth';
-import { createCertificates } from './certs';
+import { createCertificates, sharedCertificates } from './certs';
 import { Faults } from './faults';
 import type { HttpMethod, Reply, RequestContext, StandInCore } from './http';
 import { Router } from './http';
@@ -38,10 +38,12 @@ export interface StandInOptions {
   pageSize?: number;
   /** `InProgress` answers before a long-running operation ends (default 1). */
   lroPollsBeforeDone?: number;
-  /** A long-running operation nobody polls ends after this many ms (default 1500). */
+  /** A long-running operation nobody polls ends after this many ms (default 4000, so a client polling every 2 s sees InProgress first). */
   lroCompleteAfterMs?: number;
   /** Send `Retry-After` on long-running responses (ARM sends 10); off by default so tests poll fast. */
   lroRetryAfterSeconds?: number;
+  /** A CA and server certificate of its own instead of the one the process shares. */
+  ownCertificates?: boolean;
 }
 
 /** Requests answered, per route template (`GET /subscriptions/{subscriptionId}/…`), and api-versions seen. */
@@ -102,12 +104,12 @@ const controlPrefix = '/_standin';
 
 /** Starts the HTTPS stand-in for Azure Resource Manager on 127.0.0.1, seeded from `topology`. */
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
-  const certificates = createCertificates();
+  const certificates = options.ownCertificates ? createCertificates() : sharedCertificates();
   const state = new ArmState();
   seedTopology(state, options.topology);
   const faults = new Faults();
   faults.setLatency(options.latencyMs ?? 0);
-  const operations = new OperationTracker({ pollsBeforeDone: options.lroPollsBeforeDone ?? 1, completeAfterMs: options.lroCompleteAfterMs ?? 1500 });
+  const operations = new OperationTracker({ pollsBeforeDone: options.lroPollsBeforeDone ?? 1, completeAfterMs: options.lroCompleteAfterMs ?? 4000 });
   const requests = new RequestLog();
   const router = new Router();
   router.add([
@@ -186,7 +188,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         : { 'Retry-After': String(throttled.retryAfterSeconds ?? 1) };
       const kind = method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : 'write';
       const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1] ?? '';
-      throw new ArmError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscriptionId}' actor '${claims.oid}' exceeded. Please try again after '${retryHeaders['Retry-After'] ?? '1'}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`, { headers: retryHeaders });
+      throw new ArmError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscriptionId}' actor '${claims.oid}' exceeded. Please try again after '${retryHeaders['Retry-After'] ?? Math.ceil((throttled.retryAfterMs ?? 0) / 1000)}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`, { headers: retryHeaders });
     }
     const failing = faults.take('serverError', method, path);
     if (failing) {
@@ -242,9 +244,13 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       return { status: 200, body: faults.describe() };
     }
     if (route === '/faults' && method === 'POST') {
-      const input = rawBody.trim() === '' ? {} : (JSON.parse(rawBody) as unknown);
-      for (const item of Array.isArray(input) ? input : [input]) {
-        faults.addFromJson(item);
+      try {
+        const input = rawBody.trim() === '' ? {} : (JSON.parse(rawBody) as unknown);
+        for (const item of Array.isArray(input) ? input : [input]) {
+          faults.addFromJson(item);
+        }
+      } catch (error) {
+        return { status: 400, body: { error: { code: 'InvalidFault', message: (error as Error).message } } };
       }
       return { status: 200, body: faults.describe() };
     }

@@ -535,6 +535,16 @@ function seedWatcher(state: ArmState, id: string, spec: NetworkWatcherSpec): voi
   }
 }
 
+/** The ARM type an id names: `…/providers/Microsoft.Network/virtualNetworks/v/subnets/s` → `Microsoft.Network/virtualNetworks/subnets`. */
+export function typeFromId(id: string): string | undefined {
+  const match = /\/providers\/([^/]+)\/(.+)$/i.exec(id);
+  if (!match) {
+    return undefined;
+  }
+  const parts = match[2].split('/');
+  return [match[1], ...parts.filter((_, index) => index % 2 === 0)].join('/');
+}
+
 const embeddedChildren: Record<string, Array<{ key: string; type: string }>> = {
   [types.virtualNetwork.toLowerCase()]: [{ key: 'subnets', type: types.subnet }, { key: 'virtualNetworkPeerings', type: types.peering }],
   [types.networkSecurityGroup.toLowerCase()]: [{ key: 'securityRules', type: types.securityRule }],
@@ -548,7 +558,7 @@ const embeddedChildren: Record<string, Array<{ key: string; type: string }>> = {
  */
 export function importResource(state: ArmState, input: ArmResource, typeHint?: string): void {
   const resource = structuredClone(input);
-  const type = typeof resource.type === 'string' ? resource.type : typeHint;
+  const type = typeof resource.type === 'string' ? resource.type : (typeHint ?? typeFromId(String(resource.id)));
   if (!type) {
     throw new Error(`Topology error: resource ${String(resource.id)} has no "type".`);
   }

@@ -81,7 +81,7 @@ describe('command line (built bundle dist/cli.js)', () => {
     assert.match(result.stdout, /Records:\s+3\n/);
     assert.match(result.stdout, /Tuples:\s+12\n/);
     assert.match(result.stdout, /Allowed \/ denied:\s+8 \/ 4/);
-    assert.match(result.stdout, /nsg-flow-logs-overview\.v1-sample\.json: warning: byte \d+: skipped 2 records identical/);
+    assert.match(result.stdout, /nsg-flow-logs-overview\.v1-sample\.json: byte \d+: warning: skipped 2 records identical/);
   });
 
   it('summarises as JSON', () => {

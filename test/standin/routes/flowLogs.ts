@@ -88,6 +88,13 @@ export const flowLogRoutes: Route[] = [
       if (!target) {
         throw invalidRequest('InvalidResourceReference', `Resource ${targetId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
       }
+      if (!existing && target.type.toLowerCase() === types.networkSecurityGroup.toLowerCase()) {
+        // Azure blocks new NSG flow logs since June 30, 2025; existing ones can still be changed.
+        throw invalidRequest(
+          'NsgFlowLogCreationBlocked',
+          'On September 30, 2027, Network Security Group (NSG) flow logs will be retired. As part of this retirement, creation of new NSG flow logs is blocked starting June 30, 2025, but you will be able to continue using and modifying settings for existing NSG flow logs that are previously deployed/configured until Sept 30th 2027. We recommend migrating to virtual network flow logs, which overcome the limitations of NSG flow logs. For migration, please refer to https://learn.microsoft.com/en-us/azure/network-watcher/nsg-flow-logs-migrate.',
+        );
+      }
       const storage = state.getTyped(types.storageAccount, storageId);
       if (!storage) {
         throw invalidRequest('InvalidResourceReference', `Resource ${storageId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);

@@ -61,6 +61,7 @@ function providerBody(subscription: SubscriptionRecord, key: string, registratio
       locations,
       apiVersions: [...type.apiVersions],
       locationMappings: [],
+      aliases: [],
       capabilities: 'CrossResourceGroupResourceMove, CrossSubscriptionResourceMove, SupportsTags, SupportsLocation',
     })),
   };

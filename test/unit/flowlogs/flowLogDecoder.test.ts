@@ -408,6 +408,28 @@ describe('flowLogDecoder', () => {
       assert.equal(progress[progress.length - 1], 1);
     });
 
+    it('skips the repeated records of the nested v1 sample also when they arrive in another batch', async () => {
+      let tuples = 0;
+      const result = await decodeFlowLogFile(join(samples, 'nsg-flow-logs-overview.v1-sample.json'), {
+        batchRows: 1,
+        chunkBytes: 64,
+        onBatch: (table) => {
+          tuples += table.length;
+        },
+      });
+      assert.equal(tuples, 12);
+      assert.equal(result.tuples, 12);
+      assert.equal(result.records, 3);
+    });
+
+    it('keeps records that share a header but differ in a middle tuple', () => {
+      const first = nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.1,1000,443,T,O,A,B,,,,', '1542110378,10.5.16.4,203.0.113.2,1001,443,T,O,A,B,,,,', '1542110379,10.5.16.4,203.0.113.3,1002,443,T,O,A,B,,,,']);
+      const second = first.replace('203.0.113.2,1001', '203.0.113.9,1001');
+      const result = decodeText(blob(first, second, first));
+      assert.equal(result.records, 2);
+      assert.equal(result.tuples, 6);
+    });
+
     it('appends to a given table', async () => {
       const path = join(folder, 'append.json');
       writeFileSync(path, blob(nsgRecord(2, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,'])));

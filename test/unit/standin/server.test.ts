@@ -214,20 +214,29 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
     assert.deepEqual(await collect(network.packetCaptures.list('NetworkWatcherRG', 'NetworkWatcher_westeurope')), []);
   });
 
-  it('refuses flow-log storage in another region and creates one in the same region', async () => {
+  it('refuses new NSG flow logs and flow-log storage in another region, and creates a VNet flow log', async () => {
     const { network } = sdkClients(standIn, demoTenantId, prodSubscriptionId);
-    const target = prodVnetId.replace('virtualNetworks/vnet-prod-spoke', 'networkSecurityGroups/nsg-prod-app');
+    const nsg = prodVnetId.replace('virtualNetworks/vnet-prod-spoke', 'networkSecurityGroups/nsg-prod-app');
     await assert.rejects(
-      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-app', { location: 'westeurope', targetResourceId: target, storageId: hubFlowLogStorageNorthId, enabled: true }, fastPoll),
+      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-app', { location: 'westeurope', targetResourceId: nsg, storageId: hubFlowLogStorageId, enabled: true }, fastPoll),
+      armFailure('NsgFlowLogCreationBlocked', 400),
+    );
+    const existing = await network.flowLogs.get('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-web');
+    const changed = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-web', { ...existing, enabled: false }, fastPoll);
+    assert.equal(changed.enabled, false, 'an existing NSG flow log can still be changed');
+
+    const subnet = `${prodVnetId}/subnets/snet-app`;
+    await assert.rejects(
+      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-snet-app', { location: 'westeurope', targetResourceId: subnet, storageId: hubFlowLogStorageNorthId, enabled: true }, fastPoll),
       armFailure(flowLogStorageRegionCode, 400),
     );
-    const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-app', {
-      location: 'westeurope', targetResourceId: target, storageId: hubFlowLogStorageId, enabled: true, format: { type: 'JSON', version: 2 },
+    const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-snet-app', {
+      location: 'westeurope', targetResourceId: subnet, storageId: hubFlowLogStorageId, enabled: true, format: { type: 'JSON', version: 2 },
     }, fastPoll);
     assert.equal(created.provisioningState, 'Succeeded');
-    assert.equal(created.targetResourceId, target);
+    assert.equal(created.targetResourceId, subnet);
     const all = await collect(network.flowLogs.list('NetworkWatcherRG', 'NetworkWatcher_westeurope'));
-    assert.deepEqual(all.map((flowLog) => flowLog.name), ['fl-vnet-prod-spoke', 'fl-nsg-prod-web', 'fl-nsg-prod-app']);
+    assert.deepEqual(all.map((flowLog) => flowLog.name), ['fl-vnet-prod-spoke', 'fl-nsg-prod-web', 'fl-snet-app']);
   });
 
   it('refuses flow logs while Microsoft.Insights is not registered, then accepts them after registering', async () => {
