@@ -2,7 +2,7 @@
 // esbuild, and (with --tests) every test file. Type checking is separate: `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, dirname } from 'node:path';
+import { join, relative, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -10,6 +10,10 @@ const args = new Set(process.argv.slice(2));
 const watch = args.has('--watch');
 const withTests = args.has('--tests');
 const production = args.has('--production');
+// --dist=DIR builds the bundles into DIR instead of dist/ (packaging stages a copy there, so that a
+// production build never replaces the development one in use).
+const distArg = process.argv.slice(2).find((arg) => arg.startsWith('--dist='));
+const dist = distArg === undefined ? join(root, 'dist') : resolve(root, distArg.slice('--dist='.length));
 
 const common = {
   bundle: true,
@@ -36,7 +40,7 @@ const builds = [
       cli: join(root, 'src/cli.ts'),
       decodeWorker: join(root, 'src/flowlogs/decodeWorker.ts'),
     },
-    outdir: join(root, 'dist'),
+    outdir: dist,
   },
   {
     ...common,
@@ -44,7 +48,7 @@ const builds = [
     format: 'iife',
     target: 'es2022',
     entryPoints: { flowlogs: join(root, 'media/flowlogs/main.ts') },
-    outdir: join(root, 'dist/webview'),
+    outdir: join(dist, 'webview'),
   },
 ];
 
@@ -78,10 +82,10 @@ if (withTests) {
 }
 
 function copyAssets() {
-  mkdirSync(join(root, 'dist/webview'), { recursive: true });
+  mkdirSync(join(dist, 'webview'), { recursive: true });
   for (const name of readdirSync(join(root, 'media/flowlogs'))) {
     if (name.endsWith('.css')) {
-      copyFileSync(join(root, 'media/flowlogs', name), join(root, 'dist/webview', name));
+      copyFileSync(join(root, 'media/flowlogs', name), join(dist, 'webview', name));
     }
   }
 }

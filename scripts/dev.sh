@@ -2,8 +2,9 @@
 # Entry point of the npm scripts:
 #   npm start            setup, build, demo workspace, code-server on http://127.0.0.1:${PORT:-8080}
 #   npm test             setup, build, type check, lint, unit tests, integration tests in a real
-#                        VS Code (code-server + headless Chromium), package, the same integration
-#                        tests against the installed .vsix; ends with "N passed, N failed"
+#                        VS Code (code-server + headless Chromium), a smoke check of the demo,
+#                        package, the same integration tests against the installed .vsix;
+#                        ends with "N passed, N failed"
 #   npm run bench        setup, build, benchmark
 #   npm run package      setup, production build, .vsix (checked: no sources, tests or maps)
 #   npm run screenshots  setup, build, the screenshot suite, PNGs into media/screenshots/
@@ -19,6 +20,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# npm exports user config to scripts; a nodedir from there would point node-gyp at another
+# Node's headers. The code-server install sets its own.
+unset npm_config_nodedir
 
 readonly node_version=24.21.0
 readonly code_server_version=4.139.1
@@ -102,21 +106,28 @@ build_tests() {
   node scripts/build.mjs --tests
 }
 
-# Production build, .vsix at the project root (git-ignored), then its file list and a check.
+# Production build into a staging folder (the development dist/ stays as it is), .vsix at the
+# project root (git-ignored), then its file list and a check of what it holds.
 package_vsix() {
-  local name version vsix output
+  local name version vsix output stage="$runs_dir/package"
   name="$(node -p "require('./package.json').name")"
   version="$(node -p "require('./package.json').version")"
   vsix="$root/$name-$version.vsix"
-  log "production build (node scripts/build.mjs --production)"
   # Commands below end in `|| return 1`: `set -e` does not apply inside `if package_vsix`.
-  rm -rf dist
-  node scripts/build.mjs --production || return 1
+  rm -rf "$stage"
+  mkdir -p "$stage"
+  log "production build (node scripts/build.mjs --production --dist=.test-runs/package/dist)"
+  node scripts/build.mjs --production --dist="$stage/dist" || return 1
+  for item in package.json package.nls.json .vscodeignore LICENSE README.md CHANGELOG.md docs media; do
+    if [[ -e "$item" ]]; then
+      cp -R "$item" "$stage/" || return 1
+    fi
+  done
   log "packaging $name-$version.vsix"
   rm -f "$vsix"
   # Everything is bundled into dist/ (--no-dependencies). README links stay relative: VS Code
   # resolves them inside the installed extension, and there is no repository URL to point at.
-  if ! output="$(npx vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out "$vsix" </dev/null 2>&1)"; then
+  if ! output="$(cd "$stage" && npx --prefix "$root" vsce package --no-dependencies --allow-missing-repository --no-rewrite-relative-links --out "$vsix" </dev/null 2>&1)"; then
     printf '%s\n' "$output" >&2
     return 1
   fi
@@ -129,7 +140,11 @@ run_test() {
   local results="$runs_dir/latest" failed_stages=() suites=()
   rm -rf "$results"
   mkdir -p "$results"
-  build_tests || fail "the build failed; nothing else can run"
+  if ! build_tests; then
+    echo "The build failed; nothing else can run." >&2
+    node scripts/testSummary.mjs --failed-stage build
+    exit 1
+  fi
 
   log "type check (npm run typecheck)"
   npm run --silent typecheck || failed_stages+=(typecheck)
@@ -144,6 +159,9 @@ run_test() {
   node out/test/vscode/runTests.js --results "$results/integration.json" || true
   suites+=(--suite "integration=$results/integration.json")
 
+  log "demo smoke check (npm start's workspace and URL, opened in headless Chromium)"
+  node out/test/vscode/demo.js --check || failed_stages+=("demo smoke check")
+
   PACKAGED_VSIX=""
   if package_vsix; then
     log "integration tests in VS Code (extension installed from the .vsix)"
@@ -152,9 +170,6 @@ run_test() {
   else
     failed_stages+=(package)
   fi
-  # The production build replaced dist/; rebuild it with source maps for debugging.
-  node scripts/build.mjs --tests
-
   local stage_args=()
   for stage in "${failed_stages[@]}"; do
     stage_args+=(--failed-stage "$stage")
@@ -184,8 +199,7 @@ main() {
       ;;
     bench)
       setup
-      log "building (node scripts/build.mjs --tests)"
-      node scripts/build.mjs --tests
+      build_tests
       node out/bench/run.js "${@:2}"
       ;;
     screenshots)
@@ -194,8 +208,7 @@ main() {
       ;;
     start)
       setup
-      log "building (node scripts/build.mjs --tests)"
-      node scripts/build.mjs --tests
+      build_tests
       exec node out/test/vscode/demo.js "${@:2}"
       ;;
     *)

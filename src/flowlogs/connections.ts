@@ -134,10 +134,10 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
     }
     return id;
   };
-  /** key → open connection (allowed, stateful) */
-  const open = new Map<string, number>();
-  /** key → [connection, recordIndex] of the last denied or stateless tuple */
-  const lastSingle = new Map<string, { connection: number; recordIndex: number }>();
+  /** Per key: the open connection of allowed stateful tuples (-1: none open). */
+  const open = new FlowKeyTable();
+  /** Per key: the connection and record of the last denied or stateless tuple. */
+  const lastSingle = new FlowKeyTable();
   let count = 0;
   for (let i = 0; i < n; i++) {
     if ((i & 0xffff) === 0 && signal?.aborted) {
@@ -145,30 +145,28 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
     }
     const row = order[i];
     const flags = table.flags[row];
-    const key = `${table.srcIp[row]},${table.dstIp[row]},${table.srcPort[row]},${table.dstPort[row]},${table.protocol[row]},${macOf(row)}`;
+    const ports = ((table.srcPort[row] << 16) | table.dstPort[row]) >>> 0;
+    const protocolAndMac = (table.protocol[row] | (macOf(row) << 8)) >>> 0;
     const code = flags >> stateShift;
     if ((flags & denyBit) !== 0 || code === denyCode || code === 0) {
       const recordIndex = table.contexts[table.context[row]]?.recordIndex ?? -1;
-      const last = lastSingle.get(key);
-      if (last !== undefined && last.recordIndex === recordIndex) {
-        connectionOf[row] = last.connection;
+      const slot = lastSingle.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
+      if (lastSingle.values[slot] >= 0 && lastSingle.extras[slot] === recordIndex) {
+        connectionOf[row] = lastSingle.values[slot];
       } else {
         connectionOf[row] = count;
-        lastSingle.set(key, { connection: count, recordIndex });
+        lastSingle.set(slot, count, recordIndex);
         count++;
       }
       continue;
     }
-    let connection = code === beginCode ? undefined : open.get(key);
-    if (connection === undefined) {
+    const slot = open.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
+    let connection = code === beginCode ? -1 : open.values[slot];
+    if (connection < 0) {
       connection = count++;
     }
     connectionOf[row] = connection;
-    if (code === endCode) {
-      open.delete(key);
-    } else {
-      open.set(key, connection);
-    }
+    open.set(slot, code === endCode ? -1 : connection, 0);
   }
   const connections: ConnectionTable = {
     length: count,
@@ -210,6 +208,70 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
     addCounter(connections.bytesDstToSrc, c, table.bytesDstToSrc[row]);
   }
   return connections;
+}
+
+/**
+ * Open-addressing table keyed by four uint32 words (addresses, ports, protocol and MAC).
+ * Keys are never removed; a value of -1 means "nothing for this key".
+ */
+class FlowKeyTable {
+  private keys = new Uint32Array(4 * 1024);
+  values = new Int32Array(1024).fill(-2);
+  extras = new Int32Array(1024);
+  private used = 0;
+  private mask = 1023;
+
+  /** The slot of this key, claimed (value -1) when the key is new. */
+  slot(w0: number, w1: number, w2: number, w3: number): number {
+    if ((this.used + 1) * 2 > this.values.length) {
+      this.grow();
+    }
+    let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f);
+    h ^= h >>> 15;
+    let slot = h & this.mask;
+    for (;;) {
+      if (this.values[slot] === -2) {
+        const k = slot * 4;
+        this.keys[k] = w0;
+        this.keys[k + 1] = w1;
+        this.keys[k + 2] = w2;
+        this.keys[k + 3] = w3;
+        this.values[slot] = -1;
+        this.used++;
+        return slot;
+      }
+      const k = slot * 4;
+      if (this.keys[k] === w0 && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) {
+        return slot;
+      }
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  set(slot: number, value: number, extra: number): void {
+    this.values[slot] = value;
+    this.extras[slot] = extra;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const values = this.values;
+    const extras = this.extras;
+    const size = values.length * 2;
+    this.keys = new Uint32Array(size * 4);
+    this.values = new Int32Array(size).fill(-2);
+    this.extras = new Int32Array(size);
+    this.mask = size - 1;
+    this.used = 0;
+    for (let old = 0; old < values.length; old++) {
+      if (values[old] !== -2) {
+        const k = old * 4;
+        const slot = this.slot(keys[k], keys[k + 1], keys[k + 2], keys[k + 3]);
+        this.values[slot] = values[old];
+        this.extras[slot] = extras[old];
+      }
+    }
+  }
 }
 
 function addCounter(sums: Float64Array, c: number, value: number): void {

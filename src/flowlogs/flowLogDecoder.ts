@@ -1,11 +1,13 @@
 /**
  * Decoder for Azure NSG flow logs (version 1 and 2) and VNet flow logs (flowLogVersion 4).
  *
- * The file is read in fixed-size chunks; records are framed at the byte level (string and
- * escape state, bracket depth) and each record is parsed by a small byte-level parser that
- * reads the few record keys generically and the flowTuples strings directly from bytes, so
- * neither the whole text nor an object tree is ever held. Field layouts and quirks:
- * docs/flow-log-formats.md.
+ * The file is read in fixed-size chunks into one reused buffer. Each record is parsed straight
+ * from the bytes by a small parser that reads the few record keys generically (repeated keys,
+ * rule names and resource IDs are recognised from their bytes, not decoded again) and the
+ * flowTuples strings field by field (numbers and IPv4 addresses without creating strings).
+ * A record that does not parse within the window is framed at the byte level (string and
+ * escape state, bracket depth) to tell "needs more input" from "malformed". Neither the whole
+ * text nor an object tree is ever held. Field layouts and quirks: docs/flow-log-formats.md.
  */
 import { open } from 'node:fs/promises';
 import { FlowTable, packFlags, type FlowLogFormat, type RecordContext } from './flowTable';
@@ -1527,28 +1529,28 @@ class FlowLogDecoder {
       }
       i++;
     }
-    // i is at the comma before the first counter
-    const scratch = this.scratch;
-    scratch[0] = time;
-    for (let k = 1; k <= 4; k++) {
-      if (buf[i] !== COMMA) {
-        return -1;
-      }
-      c = buf[++i];
-      if (c === COMMA || c === QUOTE) {
-        scratch[k] = NaN;
-        continue;
-      }
-      let value = 0;
-      start = i;
-      while (c >= 48 && c <= 57) {
-        value = value * 10 + c - 48;
-        c = buf[++i];
-      }
-      if (i === start || i - start > 15) {
-        return -1;
-      }
-      scratch[k] = value;
+    // i is at the comma before the first counter. The row is filled in place past the end of
+    // the table and only counted when the whole tuple is good.
+    const table = this.table;
+    const row = table.length;
+    if (row >= table.capacity) {
+      table.reserve(1);
+    }
+    i = scanCounter(buf, i, table.packetsSrcToDst, row);
+    if (i < 0) {
+      return -1;
+    }
+    i = scanCounter(buf, i, table.bytesSrcToDst, row);
+    if (i < 0) {
+      return -1;
+    }
+    i = scanCounter(buf, i, table.packetsDstToSrc, row);
+    if (i < 0) {
+      return -1;
+    }
+    i = scanCounter(buf, i, table.bytesDstToSrc, row);
+    if (i < 0) {
+      return -1;
     }
     c = buf[i];
     if (c === COMMA && buf[i + 1] === QUOTE) {
@@ -1556,7 +1558,17 @@ class FlowLogDecoder {
     } else if (c !== QUOTE) {
       return -1;
     }
-    this.addRow(src, dst, srcPort, dstPort, protocol, flags, encryption, contextIndex, tupleIndex);
+    table.time[row] = time;
+    table.srcIp[row] = src;
+    table.dstIp[row] = dst;
+    table.srcPort[row] = srcPort;
+    table.dstPort[row] = dstPort;
+    table.protocol[row] = protocol;
+    table.flags[row] = flags;
+    table.encryption[row] = encryption;
+    table.context[row] = contextIndex;
+    table.tupleIndex[row] = tupleIndex;
+    table.length = row + 1;
     return i + 1;
   }
 
@@ -1857,6 +1869,32 @@ function scanIpv4(buf: Buffer, i: number): number {
     }
   }
   scannedIpv4[0] = value;
+  return i;
+}
+
+/**
+ * Scans `,` and an optional whole number (at most 15 digits) at `i` into `column[row]` (NaN
+ * when empty). Returns the position after the number, or -1.
+ */
+function scanCounter(buf: Buffer, i: number, column: Float64Array, row: number): number {
+  if (buf[i] !== COMMA) {
+    return -1;
+  }
+  let c = buf[++i];
+  if (c === COMMA || c === QUOTE) {
+    column[row] = NaN;
+    return i;
+  }
+  const start = i;
+  let value = 0;
+  while (c >= 48 && c <= 57) {
+    value = value * 10 + c - 48;
+    c = buf[++i];
+  }
+  if (i === start || i - start > 15) {
+    return -1;
+  }
+  column[row] = value;
   return i;
 }
 

@@ -69,6 +69,8 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Called with each line code-server prints. */
   onLine?: (line: string) => void;
+  /** Called as soon as the process exists, so that a caller stopping early can still kill it. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export interface RunningCodeServer {
@@ -128,6 +130,7 @@ export function startCodeServer(options: CodeServerOptions): Promise<RunningCode
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  options.onSpawn?.(child);
   const kill = (): void => killGroup(child);
   return new Promise((resolvePromise, reject) => {
     const seen: string[] = [];

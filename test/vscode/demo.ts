@@ -6,14 +6,17 @@
 // PORT picks the port (default 8080; the next free one is used if it is taken). Runs until
 // Ctrl+C. With --check it instead opens the printed URL in headless Chromium, opens a PT1H.json
 // blob, waits for the flow-log viewer to show its records, and exits (0 when it did).
-// Everything it writes goes to .demo/ (git-ignored): workspace/, user-data/, extensions/.
+// Everything it writes goes to .demo/ (git-ignored): workspace/, user-data/, extensions/;
+// the check uses .demo/check/.
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../fixtures/flowLogGenerator';
 import { checkTools, createSandbox, projectRoot, startCodeServer, toolPaths, workbenchUrl, type RunningCodeServer, type Sandbox } from './codeServer';
 
-const demoDir = join(projectRoot, '.demo');
+const checkOnly = process.argv.includes('--check');
+// The check works in its own folder so that it never disturbs a running demo.
+const demoDir = checkOnly ? join(projectRoot, '.demo', 'check') : join(projectRoot, '.demo');
 const workspace = join(demoDir, 'workspace');
 const samplesDir = join(projectRoot, 'test/fixtures/samples');
 
@@ -81,16 +84,16 @@ async function buildWorkspace(): Promise<string[]> {
       blobs.push(place(readFileSync(join(samplesDir, name), 'utf8'), name));
     }
   }
-  // Generated blobs for one NIC each, for the hour 2026-11-23 10:00 UTC.
-  const generated: { format: GeneratedFormat; targetBytes: number; seed: number }[] = [
-    { format: 'vnet', targetBytes: 16 * 1024 * 1024, seed: 11 },
-    { format: 'vnet', targetBytes: 2 * 1024 * 1024, seed: 12 },
-    { format: 'nsg2', targetBytes: 4 * 1024 * 1024, seed: 21 },
-    { format: 'nsg1', targetBytes: 512 * 1024, seed: 31 },
+  // Generated blobs, one NIC and one hour (10:00 UTC, a record a minute) each, as Azure writes them.
+  const generated: { format: GeneratedFormat; flowsPerRecord: number; seed: number }[] = [
+    { format: 'vnet', flowsPerRecord: 1200, seed: 11 },
+    { format: 'vnet', flowsPerRecord: 150, seed: 12 },
+    { format: 'nsg2', flowsPerRecord: 300, seed: 21 },
+    { format: 'nsg1', flowsPerRecord: 40, seed: 31 },
   ];
   const scratch = join(demoDir, 'generated.json');
   for (const options of generated) {
-    await writeFlowLogFile(scratch, { ...options, macs: 1, startTime: Date.UTC(2026, 10, 23, 10, 0, 0) });
+    await writeFlowLogFile(scratch, { ...options, records: 60, macs: 1, startTime: Date.UTC(2026, 10, 23, 10, 0, 0) });
     blobs.push(place(readFileSync(scratch, 'utf8'), `${options.format}-${options.seed}.json`));
   }
   rmSync(scratch, { force: true });
@@ -132,7 +135,15 @@ async function freePort(from: number): Promise<number> {
 /** Opens the URL like a user would and waits for the viewer to show a generated blob's records. */
 async function check(url: string, sandbox: Sandbox): Promise<boolean> {
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: toolPaths.chromium, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'], env: sandbox.env });
+  const browser = await chromium.launch({
+    executablePath: toolPaths.chromium,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+    env: sandbox.env,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(url);
@@ -171,16 +182,17 @@ async function check(url: string, sandbox: Sandbox): Promise<boolean> {
 }
 
 async function main(): Promise<number> {
-  const checkOnly = process.argv.includes('--check');
   const missing = checkTools();
   if (missing !== undefined) {
     console.error(missing);
     return 1;
   }
-  console.log('==> writing the demo workspace (.demo/workspace)');
+  console.log(`==> writing the demo workspace (${workspace})`);
   const blobs = await buildWorkspace();
-  for (const blob of blobs) {
-    console.log(`    ${blob}`);
+  if (!checkOnly) {
+    for (const blob of blobs) {
+      console.log(`    ${blob}`);
+    }
   }
   const userDataDir = join(demoDir, 'user-data');
   writeSettings(userDataDir);

@@ -11,11 +11,12 @@
 // TRAFFIC_LENS_SCREENSHOTS (a folder) lets the suite request PNGs of the page by logging
 // `[screenshot] name`; TRAFFIC_LENS_TEST_VERBOSE=1 shows the workbench's own log and console.
 import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
 import type { Browser } from 'playwright-core';
-import { checkTools, createSandbox, installExtension, startCodeServer, toolPaths, workbenchUrl, type RunningCodeServer, type Sandbox } from './codeServer';
+import { checkTools, createSandbox, installExtension, startCodeServer, toolPaths, workbenchUrl, killGroup, type Sandbox } from './codeServer';
 
 interface LaunchArgs {
   developmentPaths: string[];
@@ -92,7 +93,6 @@ async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandb
   const verbose = process.env.TRAFFIC_LENS_TEST_VERBOSE === '1';
   const screenshots = process.env.TRAFFIC_LENS_SCREENSHOTS;
   const timeoutSeconds = Number(process.env.TRAFFIC_LENS_TEST_TIMEOUT ?? '300');
-  let server: RunningCodeServer | undefined;
   let browser: Browser | undefined;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolvePromise) => {
@@ -107,25 +107,46 @@ async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandb
     console.error(`Stopped by ${signal}.`);
     finish(130);
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
 
-  try {
-    server = await startCodeServer({
+  let serverProcess: ChildProcess | undefined;
+  let stopped = false;
+  const ensureRunning = (): void => {
+    if (stopped) {
+      throw new Error('stopped');
+    }
+  };
+
+  const start = async (): Promise<void> => {
+    const server = await startCodeServer({
       sandbox,
       userDataDir: args.userDataDir ?? join(sandbox.dir, 'user-data'),
       extensionsDir: args.extensionsDir ?? join(sandbox.dir, 'extensions'),
       port: 0,
       env: { TRAFFIC_LENS_SUITE_MARKER: suiteMarker },
       onLine: verbose ? (line) => console.log(`[code-server] ${line}`) : undefined,
+      onSpawn: (child) => (serverProcess = child),
     });
+    ensureRunning();
     server.process.on('exit', (code, signal) => {
       console.error(`code-server stopped unexpectedly (exit ${code ?? signal}).`);
       finish(1);
     });
 
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: toolPaths.chromium, headless: true, args: chromiumArgs, env: sandbox.env });
+    browser = await chromium.launch({
+      executablePath: toolPaths.chromium,
+      headless: true,
+      args: chromiumArgs,
+      env: sandbox.env,
+      // Playwright's own handlers would exit at once on a signal, skipping the cleanup below.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    ensureRunning();
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     if (verbose) {
       page.on('console', (message) => console.log(`[chromium] ${message.text()}`));
@@ -186,17 +207,34 @@ async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandb
       console.log(`[launcher] opening ${url}`);
     }
     await page.goto(url);
-    return await finished;
-  } catch (error) {
-    console.error(`The headless VS Code could not run the suite: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+  };
+
+  try {
+    return await Promise.race([
+      finished,
+      start().then(
+        () => finished,
+        (error: unknown) => {
+          if (stopped) {
+            return finished;
+          }
+          console.error(`The headless VS Code could not run the suite: ${error instanceof Error ? error.message : String(error)}`);
+          return 1;
+        },
+      ),
+    ]);
   } finally {
+    stopped = true;
     clearTimeout(watchdog);
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
-    server?.process.removeAllListeners('exit');
-    await Promise.race([browser?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
-    server?.kill();
+    process.removeListener('SIGHUP', onSignal);
+    serverProcess?.removeAllListeners('exit');
+    const currentBrowser = browser as Browser | undefined;
+    await Promise.race([currentBrowser?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+    if (serverProcess !== undefined) {
+      killGroup(serverProcess);
+    }
   }
 }
 
@@ -212,6 +250,10 @@ async function main(): Promise<number> {
     if (args.installExtension !== undefined) {
       if (args.extensionsDir === undefined) {
         console.error('--install-extension needs --extensions-dir: the launcher never installs into a shared folder.');
+        return 1;
+      }
+      if (!existsSync(args.installExtension)) {
+        console.error(`Cannot install ${args.installExtension}: the file does not exist.`);
         return 1;
       }
       return await installExtension(sandbox, args.userDataDir ?? join(sandbox.dir, 'user-data'), args.extensionsDir, args.installExtension);

@@ -70,7 +70,7 @@ async function main(): Promise<number> {
         console.error(`${options.vsix} does not exist; run \`npm run package\` first.`);
         return 1;
       }
-      const [cli, ...cliArgs] = desktop ? resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath) : [vscodeExecutablePath];
+      const [cli, ...cliArgs] = desktop ? resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, { reuseMachineInstall: true }) : [vscodeExecutablePath];
       const install = spawnSync(cli, [...cliArgs, `--extensions-dir=${extensionsDir}`, `--user-data-dir=${userDataDir}`, `--install-extension=${options.vsix}`], {
         stdio: 'inherit',
       });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { joinConnections } from '../../../src/flowlogs/connections';
-import { csvField, exportConnections, exportRows, rowToEcsObject } from '../../../src/flowlogs/exporters';
+import { csvField, csvHeader, exportConnections, exportRows, rowColumns, rowToCsv, rowToEcsObject, rowToNdjson } from '../../../src/flowlogs/exporters';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
+import { generateFlowLog } from '../../fixtures/flowLogGenerator';
 
 function table(rule: string, tuples: string[]): FlowTable {
   const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
@@ -95,6 +96,18 @@ describe('exporters', () => {
     assert.equal(second[at('recordTime')], '2018-11-13T12:00:35.3899262Z');
     assert.equal(second[at('tupleIndex')], '1');
     assert.equal(header.length, first.length);
+  });
+
+  it('exports every row exactly as the per-row functions write it', async () => {
+    for (const format of ['nsg1', 'nsg2', 'vnet'] as const) {
+      const flows = decodeFlowLogBytes(Buffer.from(generateFlowLog({ format, records: 12, flowsPerRecord: 6, seed: 21, ipv6: true }))).table;
+      const all = Array.from({ length: flows.length }, (_, i) => i);
+      const csv = await collect((write) => exportRows(flows, all, 'csv', write));
+      assert.equal(csv.text, csvHeader(rowColumns) + all.map((row) => rowToCsv(flows.rowAt(row))).join(''));
+      const ndjson = await collect((write) => exportRows(flows, all, 'ndjson', write));
+      assert.equal(ndjson.text, all.map((row) => rowToNdjson(flows.rowAt(row))).join(''));
+      assert.equal(ndjson.count, flows.length);
+    }
   });
 
   it('writes no header when asked', async () => {

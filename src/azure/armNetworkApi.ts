@@ -1,0 +1,307 @@
+import type { TokenCredential } from '@azure/core-auth';
+import { NetworkManagementClient } from '@azure/arm-network';
+import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { idKey, nameOf, parentId, resourceGroupOf } from './armIds';
+import { settleBounded } from './bounded';
+import { toArmProblem, type ArmProblem } from './armProblem';
+import type {
+  FlowLogRef,
+  NetworkApi,
+  NetworkWatcherRef,
+  NicRef,
+  NsgRef,
+  PacketCaptureRef,
+  PeeringRef,
+  SecurityRuleRef,
+  SubnetRef,
+  SubscriptionRef,
+  TenantRef,
+  VirtualNetworkTapRef,
+  VnetRef,
+} from './networkApi';
+
+export interface ArmNetworkApiOptions {
+  /** Resource Manager URL, e.g. `https://management.azure.com` or the stand-in's `https://127.0.0.1:<port>`. */
+  endpoint: string;
+  /** The credential for the account's home tenant (lists tenants). */
+  homeCredential: TokenCredential;
+  /** A credential for one tenant (lists its subscriptions and reads their resources). */
+  credentialForTenant(tenantId: string): TokenCredential;
+  /** Extra CA certificates (PEM), for tests that start the stand-in in-process. */
+  caPem?: string;
+  /** Tenants whose subscriptions are listed at once (default 4). */
+  tenantConcurrency?: number;
+  /** Called when a tenant's subscriptions cannot be listed (e.g. it needs its own sign-in); the others are still listed. */
+  onTenantProblem?(tenant: TenantRef, problem: ArmProblem): void;
+}
+
+/** `NetworkApi` on the official SDKs: their paging, retries and pollers. */
+export class ArmNetworkApi implements NetworkApi {
+  private readonly networkClients = new Map<string, NetworkManagementClient>();
+
+  constructor(private readonly options: ArmNetworkApiOptions) {}
+
+  async listTenants(signal?: AbortSignal): Promise<TenantRef[]> {
+    const client = new SubscriptionClient(this.options.homeCredential, this.clientOptions());
+    const tenants: TenantRef[] = [];
+    for await (const tenant of client.tenants.list({ abortSignal: signal })) {
+      if (tenant.tenantId) {
+        tenants.push({ tenantId: tenant.tenantId.toLowerCase(), displayName: tenant.displayName ?? tenant.defaultDomain ?? tenant.tenantId, defaultDomain: tenant.defaultDomain });
+      }
+    }
+    return tenants;
+  }
+
+  async listSubscriptions(signal?: AbortSignal): Promise<SubscriptionRef[]> {
+    const tenants = await this.listTenants(signal);
+    const results = await settleBounded(tenants, this.options.tenantConcurrency ?? 4, (tenant) => this.listTenantSubscriptions(tenant.tenantId, signal), signal);
+    const byId = new Map<string, SubscriptionRef>();
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') {
+        for (const subscription of result.value) {
+          byId.set(subscription.id, subscription);
+        }
+      } else {
+        signal?.throwIfAborted();
+        this.options.onTenantProblem?.(tenants[index], toArmProblem(result.reason));
+      }
+    });
+    if (tenants.length > 0 && results.every((result) => result.status === 'rejected')) {
+      throw (results[0] as PromiseRejectedResult).reason;
+    }
+    return [...byId.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  private async listTenantSubscriptions(tenantId: string, signal?: AbortSignal): Promise<SubscriptionRef[]> {
+    const client = new SubscriptionClient(this.options.credentialForTenant(tenantId), this.clientOptions());
+    const found: SubscriptionRef[] = [];
+    for await (const subscription of client.subscriptions.list({ abortSignal: signal })) {
+      if (!subscription.subscriptionId) {
+        continue;
+      }
+      const owner = (subscription.tenantId ?? tenantId).toLowerCase();
+      // A subscription shows up under every tenant that can see it; keep it under the one that owns it.
+      if (owner !== tenantId) {
+        continue;
+      }
+      found.push({
+        id: idKey(`/subscriptions/${subscription.subscriptionId}`),
+        subscriptionId: subscription.subscriptionId.toLowerCase(),
+        displayName: subscription.displayName ?? subscription.subscriptionId,
+        tenantId: owner,
+        state: subscription.state ?? 'Enabled',
+        properties: subscription,
+      });
+    }
+    return found;
+  }
+
+  async listVnets(subscription: SubscriptionRef, signal?: AbortSignal): Promise<VnetRef[]> {
+    const vnets: VnetRef[] = [];
+    for await (const vnet of this.network(subscription).virtualNetworks.listAll({ abortSignal: signal })) {
+      vnets.push(toVnetRef(vnet));
+    }
+    return vnets.sort(byName);
+  }
+
+  async listNics(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NicRef[]> {
+    const nics: NicRef[] = [];
+    for await (const nic of this.network(subscription).networkInterfaces.listAll({ abortSignal: signal })) {
+      nics.push(toNicRef(nic));
+    }
+    return nics.sort(byName);
+  }
+
+  async listNsgs(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NsgRef[]> {
+    const nsgs: NsgRef[] = [];
+    for await (const nsg of this.network(subscription).networkSecurityGroups.listAll({ abortSignal: signal })) {
+      nsgs.push(toNsgRef(nsg));
+    }
+    return nsgs.sort(byName);
+  }
+
+  async listNetworkWatchers(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NetworkWatcherRef[]> {
+    const watchers: NetworkWatcherRef[] = [];
+    for await (const watcher of this.network(subscription).networkWatchers.listAll({ abortSignal: signal })) {
+      watchers.push(toWatcherRef(watcher));
+    }
+    return watchers.sort(byName);
+  }
+
+  async listVirtualNetworkTaps(subscription: SubscriptionRef, signal?: AbortSignal): Promise<VirtualNetworkTapRef[]> {
+    const taps: VirtualNetworkTapRef[] = [];
+    for await (const tap of this.network(subscription).virtualNetworkTaps.listAll({ abortSignal: signal })) {
+      taps.push(toTapRef(tap));
+    }
+    return taps.sort(byName);
+  }
+
+  async listFlowLogs(subscription: SubscriptionRef, watcher: NetworkWatcherRef, signal?: AbortSignal): Promise<FlowLogRef[]> {
+    const flowLogs: FlowLogRef[] = [];
+    for await (const flowLog of this.network(subscription).flowLogs.list(watcher.resourceGroup, watcher.name, { abortSignal: signal })) {
+      flowLogs.push(toFlowLogRef(flowLog, watcher));
+    }
+    return flowLogs.sort(byName);
+  }
+
+  async listPacketCaptures(subscription: SubscriptionRef, watcher: NetworkWatcherRef, signal?: AbortSignal): Promise<PacketCaptureRef[]> {
+    const captures: PacketCaptureRef[] = [];
+    for await (const capture of this.network(subscription).packetCaptures.list(watcher.resourceGroup, watcher.name, { abortSignal: signal })) {
+      captures.push(toPacketCaptureRef(capture, watcher));
+    }
+    return captures.sort(byName);
+  }
+
+  private network(subscription: SubscriptionRef): NetworkManagementClient {
+    let client = this.networkClients.get(subscription.id);
+    if (client === undefined) {
+      client = new NetworkManagementClient(this.options.credentialForTenant(subscription.tenantId), subscription.subscriptionId, this.clientOptions());
+      this.networkClients.set(subscription.id, client);
+    }
+    return client;
+  }
+
+  private clientOptions(): { endpoint: string; tlsOptions?: { ca: string } } {
+    return this.options.caPem === undefined ? { endpoint: this.options.endpoint } : { endpoint: this.options.endpoint, tlsOptions: { ca: this.options.caPem } };
+  }
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name);
+}
+
+function base(resource: { id?: string; name?: string }, properties: unknown): { id: string; armId: string; name: string; resourceGroup: string; properties: unknown } {
+  const armId = resource.id ?? '';
+  return { id: idKey(armId), armId, name: resource.name ?? nameOf(armId), resourceGroup: resourceGroupOf(armId), properties };
+}
+
+function optionalKey(id: string | undefined): string | undefined {
+  return id ? idKey(id) : undefined;
+}
+
+export function toVnetRef(vnet: VirtualNetwork): VnetRef {
+  const ref = base(vnet, vnet);
+  const subnets: SubnetRef[] = (vnet.subnets ?? []).map((subnet) => ({
+    ...base(subnet, subnet),
+    vnetId: ref.id,
+    addressPrefixes: subnet.addressPrefixes && subnet.addressPrefixes.length > 0 ? subnet.addressPrefixes : subnet.addressPrefix ? [subnet.addressPrefix] : [],
+    networkSecurityGroupId: optionalKey(subnet.networkSecurityGroup?.id),
+  }));
+  const peerings: PeeringRef[] = (vnet.virtualNetworkPeerings ?? []).map((peering) => ({
+    ...base(peering, peering),
+    vnetId: ref.id,
+    remoteVnetId: optionalKey(peering.remoteVirtualNetwork?.id),
+    remoteVnetArmId: peering.remoteVirtualNetwork?.id,
+    peeringState: peering.peeringState ?? 'Unknown',
+    syncLevel: peering.peeringSyncLevel,
+    allowForwardedTraffic: peering.allowForwardedTraffic ?? false,
+    allowGatewayTransit: peering.allowGatewayTransit ?? false,
+    useRemoteGateways: peering.useRemoteGateways ?? false,
+  }));
+  return {
+    ...ref,
+    location: vnet.location ?? '',
+    addressSpace: vnet.addressSpace?.addressPrefixes ?? [],
+    subnets: subnets.sort(byName),
+    peerings: peerings.sort(byName),
+  };
+}
+
+export function toNicRef(nic: NetworkInterface): NicRef {
+  const configurations = nic.ipConfigurations ?? [];
+  const primary = configurations.find((configuration) => configuration.primary) ?? configurations[0];
+  const vmArmId = nic.virtualMachine?.id;
+  return {
+    ...base(nic, nic),
+    location: nic.location ?? '',
+    subnetIds: [...new Set(configurations.flatMap((configuration) => (configuration.subnet?.id ? [idKey(configuration.subnet.id)] : [])))],
+    privateIpAddresses: configurations.flatMap((configuration) => (configuration.privateIPAddress ? [configuration.privateIPAddress] : [])),
+    primaryPrivateIp: primary?.privateIPAddress,
+    macAddress: nic.macAddress,
+    virtualMachineId: optionalKey(vmArmId),
+    virtualMachineName: vmArmId ? nameOf(vmArmId) : undefined,
+    acceleratedNetworking: nic.enableAcceleratedNetworking ?? false,
+    networkSecurityGroupId: optionalKey(nic.networkSecurityGroup?.id),
+    tapIds: (nic.tapConfigurations ?? []).flatMap((configuration) => (configuration.virtualNetworkTap?.id ? [idKey(configuration.virtualNetworkTap.id)] : [])),
+  };
+}
+
+function toRuleRef(rule: SecurityRule): SecurityRuleRef {
+  const join = (single: string | undefined, many: string[] | undefined): string => (many && many.length > 0 ? many.join(', ') : (single ?? '*'));
+  return {
+    name: rule.name ?? '',
+    priority: rule.priority ?? 0,
+    direction: rule.direction ?? '',
+    access: rule.access ?? '',
+    protocol: rule.protocol ?? '*',
+    source: join(rule.sourceAddressPrefix, rule.sourceAddressPrefixes),
+    sourcePorts: join(rule.sourcePortRange, rule.sourcePortRanges),
+    destination: join(rule.destinationAddressPrefix, rule.destinationAddressPrefixes),
+    destinationPorts: join(rule.destinationPortRange, rule.destinationPortRanges),
+    description: rule.description,
+  };
+}
+
+export function toNsgRef(nsg: NetworkSecurityGroup): NsgRef {
+  return {
+    ...base(nsg, nsg),
+    location: nsg.location ?? '',
+    rules: (nsg.securityRules ?? []).map(toRuleRef).sort((a, b) => a.direction.localeCompare(b.direction) || a.priority - b.priority),
+    subnetIds: (nsg.subnets ?? []).flatMap((subnet) => (subnet.id ? [idKey(subnet.id)] : [])),
+    // An NSG lists the NICs' IP configurations' parents as NICs already.
+    nicIds: (nsg.networkInterfaces ?? []).flatMap((nic) => (nic.id ? [idKey(nic.id)] : [])),
+  };
+}
+
+function toWatcherRef(watcher: NetworkWatcher): NetworkWatcherRef {
+  return { ...base(watcher, watcher), location: watcher.location ?? '' };
+}
+
+export function toFlowLogRef(flowLog: FlowLog, watcher: NetworkWatcherRef): FlowLogRef {
+  const target = flowLog.targetResourceId ?? '';
+  const storage = flowLog.storageId ?? '';
+  return {
+    ...base(flowLog, flowLog),
+    watcherId: watcher.id,
+    location: flowLog.location ?? watcher.location,
+    targetId: idKey(target),
+    targetArmId: target,
+    storageId: idKey(storage),
+    storageArmId: storage,
+    enabled: flowLog.enabled ?? false,
+    trafficAnalytics: flowLog.flowAnalyticsConfiguration?.networkWatcherFlowAnalyticsConfiguration?.enabled ?? false,
+    formatVersion: flowLog.format?.version,
+    retentionDays: flowLog.retentionPolicy?.enabled ? flowLog.retentionPolicy.days : undefined,
+  };
+}
+
+function toPacketCaptureRef(capture: PacketCaptureResult, watcher: NetworkWatcherRef): PacketCaptureRef {
+  const target = capture.target ?? '';
+  return {
+    ...base(capture, capture),
+    watcherId: watcher.id,
+    targetId: idKey(target),
+    targetArmId: target,
+    storageId: optionalKey(capture.storageLocation?.storageId),
+    filePath: capture.storageLocation?.filePath ?? capture.storageLocation?.localPath,
+    provisioningState: capture.provisioningState,
+  };
+}
+
+export function toTapRef(tap: VirtualNetworkTap): VirtualNetworkTapRef {
+  const destination = tap.destinationNetworkInterfaceIPConfiguration?.id ?? tap.destinationLoadBalancerFrontEndIPConfiguration?.id;
+  return {
+    ...base(tap, tap),
+    location: tap.location ?? '',
+    destinationId: optionalKey(destination),
+    destinationArmId: destination,
+    destinationPort: tap.destinationPort,
+    sourceIds: (tap.networkInterfaceTapConfigurations ?? []).flatMap((configuration) => (configuration.id ? [idKey(configuration.id)] : [])),
+  };
+}
+
+/** The NIC that owns a tap configuration or IP configuration id. */
+export function owningNicId(childId: string): string {
+  return parentId(childId);
+}

@@ -1,0 +1,319 @@
+import type {
+  FlowLogRef,
+  NetworkWatcherRef,
+  NicRef,
+  NsgRef,
+  PacketCaptureRef,
+  PeeringRef,
+  SecurityRuleRef,
+  SubnetRef,
+  SubscriptionRef,
+  VirtualNetworkTapRef,
+  VnetRef,
+} from '../azure/networkApi';
+import { nameOf } from '../azure/armIds';
+import { addressCount, formatAddressCount, formatPrefixes, usableSubnetAddresses } from './addresses';
+import type { FlowLogCoverage } from './inventory';
+
+/**
+ * How a tree row looks, decided without VS Code: the node classes turn this into a `TreeItem`
+ * (`tooltip` becomes a MarkdownString, `icon` a ThemeIcon).
+ */
+export interface ItemDescription {
+  label: string;
+  description?: string;
+  /** Markdown; every value from Azure is escaped. */
+  tooltip: string;
+  /** `;`-separated flags that menus match: `nic;canTap;canCopyId`. */
+  contextValue: string;
+  /** A codicon id. */
+  icon: string;
+  /** A theme color id for the icon. */
+  iconColor?: string;
+  collapsible: boolean;
+}
+
+/** Escapes text for a MarkdownString: backslash-escapes Markdown punctuation and HTML-escapes angle brackets and ampersands. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|~]/g, (character) => `\\${character}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function tooltip(title: string, rows: readonly (readonly [string, string | undefined])[]): string {
+  const lines = [`**${escapeMarkdown(title)}**`, ''];
+  for (const [key, value] of rows) {
+    if (value !== undefined && value !== '') {
+      lines.push(`${escapeMarkdown(key)}: ${escapeMarkdown(value)}  `);
+    }
+  }
+  return lines.join('\n');
+}
+
+function flags(...values: (string | false | undefined)[]): string {
+  return values.filter((value): value is string => typeof value === 'string' && value !== '').join(';');
+}
+
+const resourceFlags = ['azureResource', 'canCopyId', 'canOpenInPortal', 'canViewProperties'] as const;
+
+export function describeSubscription(subscription: SubscriptionRef, tenantName?: string): ItemDescription {
+  return {
+    label: subscription.displayName,
+    description: subscription.state !== 'Enabled' ? subscription.state : undefined,
+    tooltip: tooltip(subscription.displayName, [
+      ['Subscription', subscription.subscriptionId],
+      ['Tenant', tenantName ? `${tenantName} (${subscription.tenantId})` : subscription.tenantId],
+      ['State', subscription.state],
+    ]),
+    contextValue: flags('subscription', 'canRefresh', ...resourceFlags),
+    icon: 'azure',
+    collapsible: true,
+  };
+}
+
+export type FolderKind = 'vnets' | 'nsgs' | 'watchers' | 'taps';
+
+const folderLabels: Record<FolderKind, string> = {
+  vnets: 'Virtual networks',
+  nsgs: 'Network security groups',
+  watchers: 'Network watchers',
+  taps: 'Virtual network TAPs',
+};
+
+const folderIcons: Record<FolderKind, string> = { vnets: 'type-hierarchy', nsgs: 'shield', watchers: 'eye', taps: 'mirror' };
+
+export function describeFolder(kind: FolderKind, count?: number): ItemDescription {
+  return {
+    label: folderLabels[kind],
+    description: count === undefined ? undefined : String(count),
+    tooltip: tooltip(folderLabels[kind], [['Count', count === undefined ? undefined : String(count)]]),
+    contextValue: flags('folder', `folder-${kind}`, 'canRefresh'),
+    icon: folderIcons[kind],
+    collapsible: true,
+  };
+}
+
+/** The empty-state text of a folder. */
+export function emptyFolderMessage(kind: FolderKind): string {
+  switch (kind) {
+    case 'vnets':
+      return 'No virtual networks in this subscription';
+    case 'nsgs':
+      return 'No network security groups in this subscription';
+    case 'watchers':
+      return 'No network watchers in this subscription';
+    case 'taps':
+      return 'No virtual network TAPs in this subscription';
+  }
+}
+
+export function describeVnet(vnet: VnetRef, flowLogs: readonly FlowLogRef[]): ItemDescription {
+  const logged = flowLogs.some((flowLog) => flowLog.enabled);
+  return {
+    label: vnet.name,
+    description: [formatPrefixes(vnet.addressSpace), vnet.location, logged ? 'flow log' : undefined].filter(Boolean).join(' · '),
+    tooltip: tooltip(vnet.name, [
+      ['Address space', vnet.addressSpace.map((prefix) => `${prefix} (${formatAddressCount(addressCount(prefix))})`).join(', ') || 'none'],
+      ['Region', vnet.location],
+      ['Resource group', vnet.resourceGroup],
+      ['Subnets', String(vnet.subnets.length)],
+      ['Peerings', String(vnet.peerings.length)],
+      ['Flow logs', flowLogs.length === 0 ? 'none' : flowLogs.map((flowLog) => `${flowLog.name}${flowLog.enabled ? '' : ' (disabled)'}`).join(', ')],
+    ]),
+    contextValue: flags('vnet', 'canRefresh', 'canPeer', logged ? 'hasFlowLog' : 'canFlowLog', ...resourceFlags),
+    icon: 'type-hierarchy-sub',
+    collapsible: true,
+  };
+}
+
+function coverageBadge(coverage: FlowLogCoverage): string | undefined {
+  switch (coverage.kind) {
+    case 'subnet':
+      return 'flow log';
+    case 'vnet':
+      return 'flow log (VNet)';
+    case 'nsg':
+      return 'flow log (NSG)';
+    case 'none':
+      return undefined;
+  }
+}
+
+export function describeSubnet(subnet: SubnetRef, nsgName: string | undefined, coverage: FlowLogCoverage, nicCount: number): ItemDescription {
+  const badge = coverageBadge(coverage);
+  return {
+    label: subnet.name,
+    description: [formatPrefixes(subnet.addressPrefixes, 'no prefix'), nsgName ? `NSG ${nsgName}` : undefined, badge].filter(Boolean).join(' · '),
+    tooltip: tooltip(subnet.name, [
+      ['Prefix', subnet.addressPrefixes.map((prefix) => `${prefix} (${formatAddressCount(usableSubnetAddresses(prefix))} usable)`).join(', ') || 'none'],
+      ['Network security group', nsgName ?? 'none'],
+      ['Flow log', coverage.kind === 'none' ? 'none' : `${coverage.flowLog.name} (on the ${coverage.kind === 'nsg' ? 'NSG' : coverage.kind === 'vnet' ? 'virtual network' : 'subnet'})`],
+      ['Network interfaces', String(nicCount)],
+    ]),
+    contextValue: flags('subnet', nsgName ? 'hasNsg' : undefined, coverage.kind === 'none' ? 'canFlowLog' : 'hasFlowLog', ...resourceFlags),
+    icon: 'symbol-namespace',
+    collapsible: true,
+  };
+}
+
+export function describeNic(nic: NicRef, tapNames: readonly string[]): ItemDescription {
+  const badges = [nic.primaryPrivateIp ?? 'no private IP', nic.virtualMachineName ? `VM ${nic.virtualMachineName}` : 'no VM', nic.acceleratedNetworking ? 'accelerated' : undefined, tapNames.length > 0 ? 'TAP' : undefined];
+  return {
+    label: nic.name,
+    description: badges.filter(Boolean).join(' · '),
+    tooltip: tooltip(nic.name, [
+      ['Private IP', nic.privateIpAddresses.join(', ') || 'none'],
+      ['MAC address', nic.macAddress],
+      ['Virtual machine', nic.virtualMachineName ?? 'not attached'],
+      ['Accelerated networking', nic.acceleratedNetworking ? 'on' : 'off'],
+      ['TAP configuration', tapNames.length > 0 ? `mirrored to ${tapNames.join(', ')}` : 'none'],
+      ['Resource group', nic.resourceGroup],
+    ]),
+    contextValue: flags('nic', tapNames.length > 0 ? 'hasTap' : 'canTap', nic.virtualMachineId ? 'hasVm' : undefined, nic.acceleratedNetworking ? 'accelerated' : undefined, ...resourceFlags),
+    icon: 'plug',
+    collapsible: false,
+  };
+}
+
+const peeringColors: Record<string, string> = {
+  Connected: 'testing.iconPassed',
+  Initiated: 'list.warningForeground',
+  Disconnected: 'list.errorForeground',
+};
+
+/** `FullyInSync` → `in sync`; `LocalNotInSync` → `local not in sync`. */
+export function describeSyncLevel(level: string | undefined): string | undefined {
+  if (level === undefined || level === '') {
+    return undefined;
+  }
+  return level === 'FullyInSync' ? 'in sync' : level.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+export function describePeering(peering: PeeringRef): ItemDescription {
+  const remote = peering.remoteVnetArmId ? nameOf(peering.remoteVnetArmId) : 'unknown network';
+  const sync = describeSyncLevel(peering.syncLevel);
+  return {
+    label: peering.name,
+    description: [`→ ${remote}`, peering.peeringState, peering.peeringState === 'Connected' ? sync : undefined].filter(Boolean).join(' · '),
+    tooltip: tooltip(peering.name, [
+      ['Remote virtual network', peering.remoteVnetArmId ?? 'unknown'],
+      ['State', peering.peeringState],
+      ['Sync level', sync],
+      ['Forwarded traffic', peering.allowForwardedTraffic ? 'allowed' : 'blocked'],
+      ['Gateway transit', peering.allowGatewayTransit ? 'allowed' : 'off'],
+      ['Remote gateways', peering.useRemoteGateways ? 'used' : 'not used'],
+    ]),
+    contextValue: flags('peering', `peering-${peering.peeringState.toLowerCase()}`, ...resourceFlags),
+    icon: 'arrow-swap',
+    iconColor: peeringColors[peering.peeringState],
+    collapsible: false,
+  };
+}
+
+export function describeNsg(nsg: NsgRef, flowLogs: readonly FlowLogRef[]): ItemDescription {
+  const logged = flowLogs.some((flowLog) => flowLog.enabled);
+  return {
+    label: nsg.name,
+    description: [`${nsg.rules.length} rule${nsg.rules.length === 1 ? '' : 's'}`, nsg.location, logged ? 'flow log' : undefined].filter(Boolean).join(' · '),
+    tooltip: tooltip(nsg.name, [
+      ['Region', nsg.location],
+      ['Resource group', nsg.resourceGroup],
+      ['Rules', String(nsg.rules.length)],
+      ['Attached to', `${nsg.subnetIds.length} subnet(s), ${nsg.nicIds.length} network interface(s)`],
+      ['Flow logs', flowLogs.length === 0 ? 'none' : flowLogs.map((flowLog) => `${flowLog.name}${flowLog.enabled ? '' : ' (disabled)'}`).join(', ')],
+    ]),
+    contextValue: flags('nsg', logged ? 'hasFlowLog' : undefined, ...resourceFlags),
+    icon: 'shield',
+    collapsible: true,
+  };
+}
+
+export function describeRule(rule: SecurityRuleRef): ItemDescription {
+  const ports = rule.destinationPorts === '*' ? 'any port' : `port ${rule.destinationPorts}`;
+  return {
+    label: `${rule.priority} ${rule.name}`,
+    description: `${rule.direction} · ${rule.access} · ${rule.protocol} · ${rule.source} → ${rule.destination} ${ports}`,
+    tooltip: tooltip(rule.name, [
+      ['Priority', String(rule.priority)],
+      ['Direction', rule.direction],
+      ['Access', rule.access],
+      ['Protocol', rule.protocol],
+      ['Source', `${rule.source} port ${rule.sourcePorts}`],
+      ['Destination', `${rule.destination} port ${rule.destinationPorts}`],
+      ['Description', rule.description],
+    ]),
+    contextValue: flags('securityRule', rule.access === 'Deny' ? 'deny' : 'allow'),
+    icon: rule.access === 'Deny' ? 'circle-slash' : 'pass',
+    iconColor: rule.access === 'Deny' ? 'list.errorForeground' : undefined,
+    collapsible: false,
+  };
+}
+
+export function describeWatcher(watcher: NetworkWatcherRef, flowLogCount: number, captureCount: number): ItemDescription {
+  return {
+    label: watcher.name,
+    description: [watcher.location, `${flowLogCount} flow log${flowLogCount === 1 ? '' : 's'}`, captureCount > 0 ? `${captureCount} capture${captureCount === 1 ? '' : 's'}` : undefined].filter(Boolean).join(' · '),
+    tooltip: tooltip(watcher.name, [
+      ['Region', watcher.location],
+      ['Resource group', watcher.resourceGroup],
+      ['Flow logs', String(flowLogCount)],
+      ['Packet captures', String(captureCount)],
+    ]),
+    contextValue: flags('networkWatcher', ...resourceFlags),
+    icon: 'eye',
+    collapsible: true,
+  };
+}
+
+export function describeFlowLog(flowLog: FlowLogRef): ItemDescription {
+  const target = flowLog.targetArmId ? nameOf(flowLog.targetArmId) : 'no target';
+  const storage = flowLog.storageArmId ? nameOf(flowLog.storageArmId) : 'no storage';
+  return {
+    label: flowLog.name,
+    description: [`${target} → ${storage}`, flowLog.enabled ? undefined : 'disabled', flowLog.trafficAnalytics ? 'Traffic Analytics' : undefined].filter(Boolean).join(' · '),
+    tooltip: tooltip(flowLog.name, [
+      ['Target', flowLog.targetArmId],
+      ['Storage account', flowLog.storageArmId],
+      ['Enabled', flowLog.enabled ? 'yes' : 'no'],
+      ['Traffic Analytics', flowLog.trafficAnalytics ? 'on' : 'off'],
+      ['Format version', flowLog.formatVersion === undefined ? undefined : String(flowLog.formatVersion)],
+      ['Retention', flowLog.retentionDays === undefined ? 'not set' : `${flowLog.retentionDays} days`],
+      ['Region', flowLog.location],
+    ]),
+    contextValue: flags('flowLog', flowLog.enabled ? 'enabled' : 'disabled', flowLog.trafficAnalytics ? 'trafficAnalytics' : undefined, flowLog.storageArmId ? 'hasStorage' : undefined, ...resourceFlags),
+    icon: 'pulse',
+    iconColor: flowLog.enabled ? undefined : 'disabledForeground',
+    collapsible: false,
+  };
+}
+
+export function describePacketCapture(capture: PacketCaptureRef): ItemDescription {
+  return {
+    label: capture.name,
+    description: [capture.targetArmId ? nameOf(capture.targetArmId) : undefined, capture.provisioningState].filter(Boolean).join(' · '),
+    tooltip: tooltip(capture.name, [
+      ['Target', capture.targetArmId],
+      ['Storage', capture.storageId ? nameOf(capture.storageId) : undefined],
+      ['File', capture.filePath],
+      ['State', capture.provisioningState],
+    ]),
+    contextValue: flags('packetCapture', ...resourceFlags),
+    icon: 'record',
+    collapsible: false,
+  };
+}
+
+export function describeTap(tap: VirtualNetworkTapRef, sourceNicNames: readonly string[]): ItemDescription {
+  const destination = tap.destinationArmId ? tap.destinationArmId.split('/').slice(-3, -2)[0] ?? nameOf(tap.destinationArmId) : 'no destination';
+  return {
+    label: tap.name,
+    description: [`→ ${destination}${tap.destinationPort ? `:${tap.destinationPort}` : ''}`, `${tap.sourceIds.length} source${tap.sourceIds.length === 1 ? '' : 's'}`].join(' · '),
+    tooltip: tooltip(tap.name, [
+      ['Destination', tap.destinationArmId],
+      ['Destination port', tap.destinationPort === undefined ? undefined : String(tap.destinationPort)],
+      ['Sources', sourceNicNames.length > 0 ? sourceNicNames.join(', ') : 'none'],
+      ['Region', tap.location],
+    ]),
+    contextValue: flags('virtualNetworkTap', ...resourceFlags),
+    icon: 'mirror',
+    collapsible: tap.sourceIds.length > 0,
+  };
+}

@@ -1,0 +1,67 @@
+import type { FlowLogRef, PacketCaptureRef } from '../azure/networkApi';
+import type { WatcherContents } from './inventory';
+import type { ArmProblem } from '../azure/armProblem';
+import { MessageNode } from './messageNode';
+import { resourceInfo, ResourceNode } from './resourceNode';
+import type { SubscriptionInventory } from './subscriptionInventory';
+import { describeFlowLog, describePacketCapture, describeWatcher, type ItemDescription } from './treeItems';
+import type { TreeNode } from './treeNode';
+
+/** A network watcher; children are its flow logs and packet captures. */
+export class WatcherNode extends ResourceNode {
+  constructor(
+    parent: TreeNode,
+    readonly contents: WatcherContents & { problem?: ArmProblem },
+    inventory: SubscriptionInventory,
+  ) {
+    super(parent, contents.watcher.id, resourceInfo(contents.watcher, inventory), inventory);
+  }
+
+  protected describe(): ItemDescription {
+    return describeWatcher(this.contents.watcher, this.contents.flowLogs.length, this.contents.packetCaptures.length);
+  }
+
+  override async children(): Promise<TreeNode[]> {
+    const rows: TreeNode[] = [
+      ...(this.contents.problem ? [MessageNode.error(this, this.contents.problem)] : []),
+      ...this.contents.flowLogs.map((flowLog) => new FlowLogNode(this, flowLog, this.inventory)),
+      ...this.contents.packetCaptures.map((capture) => new PacketCaptureNode(this, capture, this.inventory)),
+    ];
+    return rows.length === 0 ? [MessageNode.empty(this, 'No flow logs or packet captures')] : rows;
+  }
+
+  invalidate(): void {
+    this.inventory.invalidate('watchers');
+  }
+}
+
+/** A flow log: target, storage, Traffic Analytics, enabled. */
+export class FlowLogNode extends ResourceNode {
+  constructor(
+    parent: TreeNode,
+    readonly flowLog: FlowLogRef,
+    inventory: SubscriptionInventory,
+    /** Set when shown under its target instead of its watcher. */
+    idSuffix?: string,
+  ) {
+    super(parent, idSuffix === undefined ? flowLog.id : `${parent.id}#${idSuffix}:${flowLog.name.toLowerCase()}`, resourceInfo(flowLog, inventory), inventory);
+  }
+
+  protected describe(): ItemDescription {
+    return describeFlowLog(this.flowLog);
+  }
+}
+
+export class PacketCaptureNode extends ResourceNode {
+  constructor(
+    parent: TreeNode,
+    readonly capture: PacketCaptureRef,
+    inventory: SubscriptionInventory,
+  ) {
+    super(parent, capture.id, resourceInfo(capture, inventory), inventory);
+  }
+
+  protected describe(): ItemDescription {
+    return describePacketCapture(this.capture);
+  }
+}
