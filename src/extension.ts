@@ -1,11 +1,26 @@
 import * as vscode from 'vscode';
+import { AzureSignIn } from './azure/azureSignIn';
+import { registerLensCommand } from './commands/lensCommand';
 import { openFlowLogFile } from './commands/openFlowLogFile';
+import { cancelLoadingCommand, refreshCommand, refreshNodeCommand, retryCommand } from './commands/refresh';
+import { copyResourceIdCommand, openInPortalCommand, viewPropertiesCommand } from './commands/resourceCommands';
+import { selectSubscriptionsCommand } from './commands/selectSubscriptions';
+import { signInCommand } from './commands/signIn';
+import { signOutCommand } from './commands/signOut';
+import { LensTreeProvider, type InventoryApi } from './tree/lensTreeProvider';
+import { PropertiesDocumentProvider, propertiesScheme } from './tree/propertiesDocumentProvider';
+import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
 
 /** What the extension exposes to other extensions and integration tests. */
 export interface TrafficLensApi {
   /** Watch and drive open flow-log viewers; see `FlowLogViewerApi`. */
   flowLogViewer: FlowLogViewerApi;
+  /**
+   * Read and refresh the inventory tree by row id (lower-cased ARM ids; folders and messages add a
+   * `#suffix`); see `InventoryApi`. Sign-in goes through the `trafficLens.signIn` command.
+   */
+  inventory: InventoryApi;
 }
 
 export function activate(context: vscode.ExtensionContext): TrafficLensApi {
@@ -16,11 +31,42 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   context.subscriptions.push(registration);
   context.subscriptions.push(vscode.commands.registerCommand(openFlowLogFile.id, (uri?: vscode.Uri) => openFlowLogFile.run(uri)));
 
+  const signIn = new AzureSignIn(context.globalState, log);
+  const filter = new SubscriptionFilter(context.globalState);
+  const tree = new LensTreeProvider(signIn, filter, log);
+  const properties = new PropertiesDocumentProvider();
+  const view = vscode.window.createTreeView('trafficLens.inventory', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  context.subscriptions.push(signIn, tree, properties, view, vscode.workspace.registerTextDocumentContentProvider(propertiesScheme, properties));
+
+  const updateSignedIn = (): void => {
+    void vscode.commands.executeCommand('setContext', 'trafficLens.signedIn', signIn.isSignedIn);
+  };
+  context.subscriptions.push(signIn.onDidChange(updateSignedIn));
+  updateSignedIn();
+
+  for (const command of [
+    signInCommand(signIn),
+    signOutCommand(signIn),
+    selectSubscriptionsCommand(tree, filter),
+    refreshCommand(tree),
+    refreshNodeCommand(tree),
+    retryCommand(tree),
+    cancelLoadingCommand(tree),
+    copyResourceIdCommand(),
+    openInPortalCommand(signIn),
+    viewPropertiesCommand(properties),
+  ]) {
+    context.subscriptions.push(registerLensCommand(command, log));
+  }
+
+  void signIn.restore();
+
   return {
     flowLogViewer: {
       nextRendered: (uri, timeoutMs) => provider.nextRendered(uri, timeoutMs),
       setFilter: (uri, filter, mode) => provider.setFilter(uri, filter, mode),
     },
+    inventory: tree.api(),
   };
 }
 

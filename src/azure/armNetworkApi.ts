@@ -55,7 +55,7 @@ export class ArmNetworkApi implements NetworkApi {
 
   async listSubscriptions(signal?: AbortSignal): Promise<SubscriptionRef[]> {
     const tenants = await this.listTenants(signal);
-    const results = await settleBounded(tenants, this.options.tenantConcurrency ?? 4, (tenant) => this.listTenantSubscriptions(tenant.tenantId, signal), signal);
+    const results = await settleBounded(tenants, this.options.tenantConcurrency ?? 4, (tenant) => this.listTenantSubscriptions(tenant, signal), signal);
     const byId = new Map<string, SubscriptionRef>();
     results.forEach((result, index) => {
       if (result.status === 'fulfilled') {
@@ -73,7 +73,8 @@ export class ArmNetworkApi implements NetworkApi {
     return [...byId.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
 
-  private async listTenantSubscriptions(tenantId: string, signal?: AbortSignal): Promise<SubscriptionRef[]> {
+  private async listTenantSubscriptions(tenant: TenantRef, signal?: AbortSignal): Promise<SubscriptionRef[]> {
+    const tenantId = tenant.tenantId;
     const client = new SubscriptionClient(this.options.credentialForTenant(tenantId), this.clientOptions());
     const found: SubscriptionRef[] = [];
     for await (const subscription of client.subscriptions.list({ abortSignal: signal })) {
@@ -90,6 +91,7 @@ export class ArmNetworkApi implements NetworkApi {
         subscriptionId: subscription.subscriptionId.toLowerCase(),
         displayName: subscription.displayName ?? subscription.subscriptionId,
         tenantId: owner,
+        tenantName: tenant.displayName,
         state: subscription.state ?? 'Enabled',
         properties: subscription,
       });

@@ -16,6 +16,8 @@ export interface SubscriptionRef {
   subscriptionId: string;
   displayName: string;
   tenantId: string;
+  /** The tenant's display name, when the tenant list had it. */
+  tenantName?: string;
   state: string;
   properties: unknown;
 }

@@ -30,6 +30,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Agent } from 'node:https';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   classifyPrefix,
@@ -302,12 +303,15 @@ export class FlowLogStorage {
         if (!body) {
           throw new Error(`The download of ${blob.name} returned no body.`);
         }
-        body.on('data', (chunk: Buffer) => {
-          written += chunk.length;
-          options.onProgress?.(written, total);
+        const counter = new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            written += chunk.length;
+            options.onProgress?.(written, total);
+            done(null, chunk);
+          },
         });
         try {
-          await pipeline(body, out, { end: false, ...(signal ? { signal } : {}) });
+          await pipeline(body, counter, out, { end: false, ...(signal ? { signal } : {}) });
         } catch (error) {
           if (isStorageCancellation(error) || signal?.aborted) {
             throw signal?.reason instanceof Error && signal.reason.name === 'AbortError' ? signal.reason : abortError();

@@ -9,8 +9,10 @@
  *
  * Facts measured on Azurite 3.37: ../../../shared/AZURE-LOCAL.md ("Azurite").
  */
+import { BlobServiceClient, StorageSharedKeyCredential, newPipeline } from '@azure/storage-blob';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -100,7 +102,6 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     azuriteMain(),
     '--blobHost', '127.0.0.1',
     '--blobPort', String(port),
-    '--location', location,
     '--inMemoryPersistence',
     '--disableTelemetry',
     '--loose',
@@ -175,4 +176,25 @@ function waitUntilListening(child: ChildProcess): Promise<void> {
     child.stderr?.on('data', onData);
     child.once('exit', onExit);
   });
+}
+
+/** A shared-key client for an account of a running Azurite (trusting its CA over HTTPS), for seeding. */
+export function azuriteServiceClient(azurite: Azurite, accountName = azurite.accountName): BlobServiceClient {
+  const account = azurite.accounts.find((candidate) => candidate.name === accountName);
+  if (!account) {
+    throw new Error(`Azurite serves no account ${accountName}.`);
+  }
+  const pipeline = newPipeline(new StorageSharedKeyCredential(account.name, account.key), { retryOptions: { maxTries: 2, retryDelayInMs: 5, maxRetryDelayInMs: 10 } });
+  if (azurite.caPem !== undefined) {
+    const agent = new Agent({ ca: azurite.caPem, keepAlive: true });
+    pipeline.factories.push({
+      create: (next) => ({
+        sendRequest: (request) => {
+          request.agent = agent;
+          return next.sendRequest(request);
+        },
+      }),
+    });
+  }
+  return new BlobServiceClient(`${azurite.serviceUrl}/${account.name}`, pipeline);
 }

@@ -1,0 +1,141 @@
+import type * as vscode from 'vscode';
+import type { SubscriptionRef } from '../azure/networkApi';
+import type { SectionName } from './inventory';
+import { MessageNode } from './messageNode';
+import { NsgNode } from './nsgNode';
+import { ResourceNode } from './resourceNode';
+import { sectionNames, type SubscriptionInventory } from './subscriptionInventory';
+import { TapNode } from './tapNode';
+import { describeFolder, describeSubscription, emptyFolderMessage, type FolderKind, type ItemDescription } from './treeItems';
+import { treeItemFrom, type TreeNode } from './treeNode';
+import { VnetNode } from './vnetNode';
+import { WatcherNode } from './watcherNode';
+
+/**
+ * A subscription. Expanding it loads its inventory (one list call per resource type, in
+ * parallel) behind a "Loading…" row that can be cancelled, then shows one folder per kind.
+ */
+export class SubscriptionNode extends ResourceNode {
+  private loading: Promise<void> | undefined;
+  private wasCancelled = false;
+
+  constructor(
+    readonly subscription: SubscriptionRef,
+    inventory: SubscriptionInventory,
+    private readonly tenantName: string | undefined,
+    /** Tells the tree this node's children changed (its load finished). */
+    private readonly changed: (node: TreeNode) => void,
+  ) {
+    super(undefined, subscription.id, { armId: `/subscriptions/${subscription.subscriptionId}`, name: subscription.displayName, tenantId: subscription.tenantId, properties: subscription.properties }, inventory);
+  }
+
+  get subscriptionInventory(): SubscriptionInventory {
+    return this.inventory;
+  }
+
+  /** The load in flight, if any (tests wait on it). */
+  get pending(): Promise<void> | undefined {
+    return this.loading;
+  }
+
+  protected describe(): ItemDescription {
+    return describeSubscription(this.subscription, this.tenantName);
+  }
+
+  override async children(): Promise<TreeNode[]> {
+    if (this.inventory.isLoaded) {
+      return this.folders();
+    }
+    if (this.wasCancelled) {
+      return [MessageNode.cancelled(this)];
+    }
+    if (this.loading === undefined) {
+      const load = this.inventory.loadAll().then(() => {
+        if (this.loading === load) {
+          this.loading = undefined;
+          this.wasCancelled = !this.inventory.isLoaded;
+          this.changed(this);
+        }
+      });
+      this.loading = load;
+    }
+    return [MessageNode.loading(this, 'Loading network resources…')];
+  }
+
+  private folders(): TreeNode[] {
+    const results = sectionNames.map((name) => this.inventory.cached(name));
+    const failed = results.filter((result) => result !== undefined && !result.ok);
+    if (failed.length === results.length) {
+      const first = failed[0];
+      return first && !first.ok ? [MessageNode.error(this, first.problem)] : [];
+    }
+    return (['vnets', 'nsgs', 'watchers', 'taps'] as const).map((kind) => new FolderNode(this, kind, this.inventory));
+  }
+
+  invalidate(): void {
+    this.loading = undefined;
+    this.wasCancelled = false;
+    this.inventory.invalidate();
+  }
+
+  /** Aborts the load in flight; the node then shows "Loading cancelled". */
+  cancel(): void {
+    if (this.loading !== undefined) {
+      this.inventory.cancel();
+    }
+  }
+}
+
+const folderSections: Record<FolderKind, SectionName> = { vnets: 'vnets', nsgs: 'nsgs', watchers: 'watchers', taps: 'taps' };
+
+/** "Virtual networks", "Network security groups", "Network watchers", "Virtual network TAPs" under a subscription. */
+export class FolderNode implements TreeNode {
+  readonly id: string;
+
+  constructor(
+    readonly parent: SubscriptionNode,
+    readonly kind: FolderKind,
+    private readonly inventory: SubscriptionInventory,
+  ) {
+    this.id = `${parent.id}#${kind}`;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const result = this.inventory.cached(folderSections[this.kind]);
+    return treeItemFrom(this.id, describeFolder(this.kind, result?.ok ? result.value.length : undefined));
+  }
+
+  async children(): Promise<TreeNode[]> {
+    const result = await this.inventory.section(folderSections[this.kind]);
+    if (!result.ok) {
+      return [result.problem.code === 'Cancelled' ? MessageNode.cancelled(this) : MessageNode.error(this, result.problem)];
+    }
+    if (result.value.length === 0) {
+      return [MessageNode.empty(this, emptyFolderMessage(this.kind))];
+    }
+    switch (this.kind) {
+      case 'vnets': {
+        const vnets = await this.inventory.section('vnets');
+        return vnets.ok ? vnets.value.map((vnet) => new VnetNode(this, vnet, this.inventory)) : [];
+      }
+      case 'nsgs': {
+        await this.inventory.section('watchers');
+        const nsgs = await this.inventory.section('nsgs');
+        return nsgs.ok ? nsgs.value.map((nsg) => new NsgNode(this, nsg, this.inventory)) : [];
+      }
+      case 'watchers': {
+        const watchers = await this.inventory.section('watchers');
+        return watchers.ok ? watchers.value.map((contents) => new WatcherNode(this, contents, this.inventory)) : [];
+      }
+      case 'taps': {
+        await this.inventory.section('nics');
+        const taps = await this.inventory.section('taps');
+        return taps.ok ? taps.value.map((tap) => new TapNode(this, tap, this.inventory)) : [];
+      }
+    }
+  }
+
+  invalidate(): void {
+    this.inventory.invalidate(folderSections[this.kind]);
+  }
+}

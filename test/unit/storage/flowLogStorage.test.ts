@@ -1,0 +1,263 @@
+import { RestError } from '@azure/storage-blob';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FlowLogStorage } from '../../../src/azure/storageFlowLogs';
+import { fetchStorageAccountKey, accountKeySecretName, parseStorageAccountId } from '../../../src/azure/storageKeys';
+import { StorageProblemError, toStorageProblem } from '../../../src/azure/storageProblem';
+import { parseFlowLogBlobName } from '../../../src/flowlogs/blobPath';
+import { decodeFlowLogFile } from '../../../src/flowlogs/flowLogDecoder';
+import { azuriteServiceClient, startAzurite, type Azurite } from '../../standin/azurite';
+import { nsgContainer, seedTopologyFlowLogs, vnetContainer, writeFlowLogBlob, generateRecords, type SeededBlob } from '../../standin/blobSeed';
+import { createTestToken, TestCredential } from '../../standin/credential';
+import { startStandIn, type StandIn } from '../../standin/server';
+import { demoTenantId, demoTopology, hubFlowLogStorageId, prodSubscriptionId } from '../../standin/topologies/demo';
+
+const accountName = 'sthubflowlogsweu01';
+// 2024-03-01 23:00, 2024-03-02 00:00 and 01:00 UTC: three hours over two days.
+const lastHour = Date.UTC(2024, 2, 2, 1);
+const fastRetry = { maxTries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 };
+
+/** Tokens for Azurite's bearer check: audience as given, issuer of the demo tenant. */
+class StorageTokenCredential implements TokenCredential {
+  readonly scopes: string[] = [];
+  constructor(private readonly audience: string) {}
+  async getToken(scopes: string | string[]): Promise<AccessToken> {
+    this.scopes.push(...(Array.isArray(scopes) ? scopes : [scopes]));
+    return createTestToken({ tenantId: demoTenantId, audience: this.audience });
+  }
+}
+
+function tempFolder(): string {
+  return mkdtempSync(join(tmpdir(), 'flowlog-storage-test-'));
+}
+
+describe('flow logs in storage (Azurite)', function () {
+  this.timeout(20000);
+  let standIn: StandIn;
+  let azurite: Azurite;
+  let accountKey: string;
+  let seeded: SeededBlob[];
+  let storage: FlowLogStorage;
+  let folder: string;
+
+  before(async () => {
+    standIn = await startStandIn({ topology: demoTopology() });
+    accountKey = standIn.state.storageKeys.get(hubFlowLogStorageId.toLowerCase())![0].value;
+    azurite = await startAzurite({ accounts: [{ name: accountName, key: accountKey }] });
+    const service = azuriteServiceClient(azurite);
+    seeded = await seedTopologyFlowLogs(service, demoTopology(), { storageAccountId: hubFlowLogStorageId, lastHour, hours: 3, recordsPerBlob: 4 });
+    // The same VNet flow log also written in the portal doc's layout, and one 2017-style NSG blob without a MAC segment.
+    seeded.push(...await seedTopologyFlowLogs(service, demoTopology(), { storageAccountId: hubFlowLogStorageId, lastHour, hours: 1, recordsPerBlob: 2, vnetLayout: 'portal', only: 'vnet' }));
+    const legacy = generateRecords({ format: 'nsg1', mac: '000D3A7A1099', privateIp: '10.1.1.9', resourceId: '/SUBSCRIPTIONS/X/RESOURCEGROUPS/OLDRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/OLD-NSG', hourStart: Date.UTC(2017, 8, 20, 20), records: 2, seed: 99 });
+    await writeFlowLogBlob(service.getContainerClient(nsgContainer), 'resourceId=/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000000/RESOURCEGROUPS/OLDRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/OLD-NSG/y=2017/m=09/d=20/h=20/m=00/PT1H.json', legacy.records);
+    storage = new FlowLogStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'key', accountKey }, retry: fastRetry });
+    folder = tempFolder();
+  });
+
+  after(async () => {
+    await azurite?.close();
+    await standIn?.close();
+    if (folder) {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('seeds one blob per hour per MAC under the real layout, written block by block', async () => {
+    const vnetBlobs = seeded.filter((blob) => blob.kind === 'vnet' && blob.name.includes('_FL-VNET-PROD-SPOKE/'));
+    const nsgBlobs = seeded.filter((blob) => blob.kind === 'nsg');
+    assert.equal(vnetBlobs.length, 5 * 3, 'five prod NICs, three hours');
+    assert.equal(nsgBlobs.length, 2 * 3, 'two NICs behind nsg-prod-web, three hours');
+    for (const blob of seeded) {
+      assert.equal(parseFlowLogBlobName(blob.name, blob.container).ok, true, blob.name);
+    }
+    const service = azuriteServiceClient(azurite);
+    const blockBlob = service.getContainerClient(vnetContainer).getBlockBlobClient(vnetBlobs[0].name);
+    const blocks = await blockBlob.getBlockList('committed');
+    const sizes = (blocks.committedBlocks ?? []).map((block) => block.size);
+    assert.equal(sizes.length, 4 + 2);
+    assert.equal(sizes[0], 12);
+    assert.equal(sizes[sizes.length - 1], 2);
+    const text = (await blockBlob.downloadToBuffer()).toString();
+    assert.ok(text.startsWith('{"records":[{') && text.endsWith('}]}'));
+    assert.equal(text.length, vnetBlobs[0].bytes);
+  });
+
+  it('discovers targets of both kinds and both VNet layouts by listing', async () => {
+    const vnetTargets = await storage.listTargets(vnetContainer);
+    assert.deepEqual(vnetTargets.map((target) => target.name), ['FL-VNET-PROD-SPOKE', 'VNET-PROD-SPOKE-RG-PROD-NETWORK-FLOWLOGS']);
+    assert.ok(vnetTargets.every((target) => target.kind === 'vnet' && target.subscriptionId === prodSubscriptionId && target.region === 'WESTEUROPE'));
+    const nsgTargets = await storage.listTargets(nsgContainer);
+    assert.deepEqual(nsgTargets.map((target) => target.name), ['NSG-PROD-WEB', 'OLD-NSG']);
+    assert.equal(nsgTargets[0].pathId, `/SUBSCRIPTIONS/${prodSubscriptionId.toUpperCase()}/RESOURCEGROUPS/RG-PROD-NETWORK/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG-PROD-WEB`);
+    const top = await storage.listFlowLogBlobs(vnetContainer, undefined);
+    assert.deepEqual(top, { prefixes: ['flowLogResourceID=/'], blobs: [] }, 'one hierarchical level, not the whole container');
+  });
+
+  it('browses a target by day, hour and MAC', async () => {
+    const [target] = await storage.listTargets(vnetContainer);
+    const days = await storage.listDays(vnetContainer, target.prefix);
+    assert.deepEqual(days.map((day) => day.day.toISOString().slice(0, 10)), ['2024-03-02', '2024-03-01']);
+    const day = await storage.listDay(vnetContainer, days[0].prefix);
+    assert.deepEqual(day?.hours.map((hour) => hour.time.toISOString()), ['2024-03-02T01:00:00.000Z', '2024-03-02T00:00:00.000Z']);
+    const macs = day!.hours[0].macs.map((mac) => mac.mac);
+    assert.deepEqual(macs, ['000D3A7A1001', '000D3A7A1002', '000D3A7A2001', '000D3A7A2002', '000D3A7A3001']);
+    const blob = day!.hours[0].macs[0].blobs[0];
+    const expected = seeded.find((candidate) => candidate.name === blob.name);
+    assert.equal(blob.size, expected?.bytes);
+    const legacyTarget = (await storage.listTargets(nsgContainer)).find((target) => target.name === 'OLD-NSG')!;
+    const legacyDay = await storage.listDay(nsgContainer, (await storage.listDays(nsgContainer, legacyTarget.prefix))[0].prefix);
+    assert.equal(legacyDay?.hours[0].macs[0].mac, undefined);
+  });
+
+  it('downloads a blob to a file that decodes into the seeded tuples, reporting progress', async () => {
+    const expected = seeded.find((blob) => blob.kind === 'vnet' && blob.mac === '000D3A7A1001' && blob.hourStart === lastHour && blob.name.includes('_FL-VNET-PROD-SPOKE/'))!;
+    const path = join(folder, 'one.json');
+    const progress: [number, number][] = [];
+    const result = await storage.downloadToFile(vnetContainer, expected.name, path, { onProgress: (bytes, total) => progress.push([bytes, total]) });
+    assert.equal(result.bytes, expected.bytes);
+    assert.equal(statSync(path).size, expected.bytes);
+    assert.ok(progress.length >= 1);
+    assert.deepEqual(progress[progress.length - 1], [expected.bytes, expected.bytes]);
+    const decoded = await decodeFlowLogFile(path);
+    assert.equal(decoded.problemCount, 0, decoded.problems.map((problem) => problem.message).join('\n'));
+    assert.equal(decoded.records, expected.records);
+    assert.equal(decoded.tuples, expected.tuples);
+    assert.deepEqual(decoded.formats, ['VNet flow log v4']);
+    const row = decoded.table.rowAt(0);
+    assert.equal(row.context.mac, '000D3A7A1001');
+    assert.match(row.context.resourceId, /\/FLOWLOGS\/FL-VNET-PROD-SPOKE$/);
+    assert.ok([row.srcIp, row.dstIp].includes('10.1.1.4'), 'the NIC address of nic-web-01 appears in its own log');
+  });
+
+  it('opens a time range as one decodable file of several hours', async () => {
+    const [target] = await storage.listTargets(nsgContainer);
+    const blobs = await storage.listTimeRange(nsgContainer, target.prefix, new Date(Date.UTC(2024, 2, 1, 23)), new Date(Date.UTC(2024, 2, 2, 2)), { macs: ['00-0D-3A-7A-10-02'] });
+    assert.deepEqual(blobs.map((blob) => blob.path.time.getUTCHours()), [23, 0, 1]);
+    const expected = seeded.filter((blob) => blob.kind === 'nsg' && blob.mac === '000D3A7A1002');
+    const path = join(folder, 'range.json');
+    let last: [number, number] = [0, 0];
+    const result = await storage.downloadTimeRange(nsgContainer, blobs, path, { onProgress: (bytes, total) => { last = [bytes, total]; } });
+    assert.equal(result.blobs, 3);
+    assert.equal(last[0], last[1]);
+    assert.equal(last[0], statSync(path).size);
+    const decoded = await decodeFlowLogFile(path);
+    assert.equal(decoded.problemCount, 0, decoded.problems.map((problem) => problem.message).join('\n'));
+    assert.equal(decoded.records, expected.reduce((sum, blob) => sum + blob.records, 0));
+    assert.equal(decoded.tuples, expected.reduce((sum, blob) => sum + blob.tuples, 0));
+    assert.deepEqual(decoded.formats, ['NSG flow log v2']);
+  });
+
+  it('leaves no partial file when a download is cancelled midway', async () => {
+    const service = azuriteServiceClient(azurite);
+    const big = Buffer.alloc(6 * 1024 * 1024, 0x20);
+    await service.getContainerClient(vnetContainer).getBlockBlobClient('big/PT1H.json').uploadData(big);
+    const cancelFolder = tempFolder();
+    try {
+      const controller = new AbortController();
+      let calls = 0;
+      await assert.rejects(
+        storage.downloadToFile(vnetContainer, 'big/PT1H.json', join(cancelFolder, 'big.json'), {
+          signal: controller.signal,
+          onProgress: (bytes, total) => {
+            calls++;
+            assert.ok(bytes < total);
+            controller.abort();
+          },
+        }),
+        (error: Error) => error.name === 'AbortError',
+      );
+      assert.ok(calls >= 1);
+      assert.deepEqual(readdirSync(cancelFolder), []);
+    } finally {
+      rmSync(cancelFolder, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a missing blob and a missing container clearly', async () => {
+    await assert.rejects(storage.downloadToFile(vnetContainer, 'nope/PT1H.json', join(folder, 'nope.json')), (error: StorageProblemError) => {
+      assert.equal(error.code, 'blobNotFound');
+      assert.match(error.message, /nope\/PT1H\.json is no longer in insights-logs-flowlogflowevent/);
+      return true;
+    });
+    assert.deepEqual(readdirSync(folder).filter((name) => name.startsWith('nope')), []);
+    await assert.rejects(storage.listTargets('insights-logs-missing'), (error: StorageProblemError) => error.code === 'containerNotFound' && /has no container insights-logs-missing/.test(error.message));
+  });
+
+  it('maps a rejected account key to a clear message', async () => {
+    const wrong = new FlowLogStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'key', accountKey: Buffer.alloc(64, 7).toString('base64') }, retry: fastRetry });
+    await assert.rejects(wrong.listTargets(vnetContainer), (error: StorageProblemError) => {
+      assert.equal(error.code, 'keyRejected');
+      assert.equal(error.status, 403);
+      assert.match(error.message, /refused the account key of sthubflowlogsweu01/);
+      assert.ok(!error.message.includes(accountKey) && !error.toLogLine().includes(accountKey));
+      return true;
+    });
+  });
+
+  it('fetches the account key with listKeys from Resource Manager and reads with it', async () => {
+    const credential = new TestCredential({ tenantId: demoTenantId });
+    const key = await fetchStorageAccountKey(credential, standIn.url, hubFlowLogStorageId, { ca: standIn.caPem });
+    assert.equal(key, accountKey);
+    const withKey = new FlowLogStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'key', accountKey: key }, retry: fastRetry });
+    assert.equal((await withKey.listTargets(nsgContainer)).length, 2);
+    await assert.rejects(
+      fetchStorageAccountKey(credential, standIn.url, hubFlowLogStorageId.replace('sthubflowlogsweu01', 'stmissing'), { ca: standIn.caPem }),
+      (error: StorageProblemError) => error.code === 'other' && /Couldn't read the keys of storage account stmissing/.test(error.message),
+    );
+    assert.equal(accountKeySecretName(hubFlowLogStorageId), `trafficLens.storageKey:${hubFlowLogStorageId.toLowerCase()}`);
+    assert.deepEqual(parseStorageAccountId(hubFlowLogStorageId).accountName, 'sthubflowlogsweu01');
+  });
+});
+
+describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', function () {
+  this.timeout(20000);
+  let azurite: Azurite;
+  const key = Buffer.alloc(64, 3).toString('base64');
+
+  before(async () => {
+    azurite = await startAzurite({ https: true, accounts: [{ name: accountName, key }] });
+    const service = azuriteServiceClient(azurite);
+    const container = service.getContainerClient(vnetContainer);
+    await container.createIfNotExists();
+    const records = generateRecords({ format: 'vnet', mac: '000D3A4C217E', privateIp: '10.0.1.4', resourceId: '/SUBSCRIPTIONS/X/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_WESTEUROPE/FLOWLOGS/FL-HUB', hourStart: lastHour, records: 2, seed: 5 });
+    await writeFlowLogBlob(container, `flowLogResourceID=/${prodSubscriptionId.toUpperCase()}_NETWORKWATCHERRG/NETWORKWATCHER_WESTEUROPE_FL-HUB/y=2024/m=03/d=02/h=01/m=00/macAddress=000D3A4C217E/PT1H.json`, records.records);
+  });
+
+  after(async () => {
+    await azurite?.close();
+  });
+
+  it('lists with a token for Azure Storage', async () => {
+    const credential = new StorageTokenCredential('https://storage.azure.com');
+    const storage = new FlowLogStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'token', credential }, ca: azurite.caPem!, retry: fastRetry });
+    const targets = await storage.listTargets(vnetContainer);
+    assert.deepEqual(targets.map((target) => target.name), ['FL-HUB']);
+    assert.ok(credential.scopes.every((scope) => scope === 'https://storage.azure.com/.default'), credential.scopes.join());
+  });
+
+  it('turns a 403 for the token into the missing role and offers the account key', async () => {
+    const storage = new FlowLogStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'token', credential: new StorageTokenCredential('https://management.azure.com/') }, ca: azurite.caPem!, retry: fastRetry });
+    await assert.rejects(storage.listTargets(vnetContainer), (error: StorageProblemError) => {
+      assert.equal(error.code, 'missingRole');
+      assert.equal(error.status, 403);
+      assert.equal(error.canUseAccountKey, true);
+      assert.match(error.message, /Storage Blob Data Reader on account sthubflowlogsweu01/);
+      assert.ok(!/eyJ/.test(error.message + error.toLogLine()), 'no token in the message');
+      return true;
+    });
+  });
+
+  it('maps AuthorizationPermissionMismatch (a user without a data role) the same way', () => {
+    const rest = new RestError('This request is not authorized to perform this operation using this permission.', { statusCode: 403, code: 'AuthorizationPermissionMismatch' });
+    const problem = toStorageProblem(rest, { accountName: 'stlogs', auth: 'token', action: 'list flow logs in insights-logs-flowlogflowevent' }) as StorageProblemError;
+    assert.equal(problem.code, 'missingRole');
+    assert.equal(problem.azureCode, 'AuthorizationPermissionMismatch');
+    assert.match(problem.message, /refused to list flow logs in insights-logs-flowlogflowevent on account stlogs with your sign-in \(AuthorizationPermissionMismatch\)/);
+    const cancel = new Error('cancelled');
+    cancel.name = 'AbortError';
+    assert.equal(toStorageProblem(cancel, { accountName: 'stlogs', auth: 'token', action: 'x' }), cancel);
+  });
+});
