@@ -275,6 +275,9 @@ export class FlowLogStorage {
   async downloadTimeRange(container: string, blobs: readonly ListedBlob[], path: string, options: DownloadOptions = {}): Promise<DownloadResult> {
     const signal = options.signal;
     signal?.throwIfAborted();
+    if (blobs.length === 0) {
+      throw new Error(`No flow-log blobs to open in ${container} for that time range: pick a range with logs.`);
+    }
     const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
     let written = 0;
     let total = blobs.reduce((sum, blob) => sum + (blob.size ?? 0), 0);

@@ -129,7 +129,8 @@ export function toStorageProblem(error: unknown, context: StorageCallContext): E
       canUseAccountKey: true,
     }, { cause: error });
   }
-  if (status === 403) {
+  // Azurite with --oauth answers a wrong key with 400 InvalidAuthenticationInfo instead of 403.
+  if (context.auth === 'key' && (status === 403 || azureCode === 'InvalidAuthenticationInfo')) {
     return new StorageProblemError({
       ...base,
       code: 'keyRejected',

@@ -33,7 +33,7 @@ export function signInCommand(signIn: AzureSignIn): LensCommand {
         if (error instanceof Error && /cancel|did not consent/i.test(error.message)) {
           return false;
         }
-        throw new Error(`Couldn't sign in to Azure: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`Couldn't sign in to Azure: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
     },
   };

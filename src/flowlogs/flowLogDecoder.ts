@@ -1340,14 +1340,19 @@ class FlowLogDecoder {
       return;
     }
     for (;;) {
-      const tupleIndex = this.tupleCounter++;
       if (buf[p] === QUOTE) {
-        let after = this.fastTuple(buf, p + 1, layout, contextIndex, tupleIndex);
-        if (after < 0) {
-          after = this.slowTuple(p, layout, contextIndex, tupleIndex);
+        // The fast run takes every well-formed tuple it can; it stops at the end of a tuple
+        // (the separator is left to this loop) or at a tuple it cannot read.
+        if (layout === Layout.nsgUnknown) {
+          this.fastStopped = true;
+        } else {
+          p = this.fastTuples(buf, p, layout, contextIndex);
         }
-        p = after;
+        if (this.fastStopped) {
+          p = this.slowTuple(p, layout, contextIndex, this.tupleCounter++);
+        }
       } else {
+        const tupleIndex = this.tupleCounter++;
         const end = this.skipValue(p, 0);
         this.rejectTuple(p, tupleIndex, 'the tuple is not a string', this.buf.toString('utf8', p, end));
         p = end;
@@ -1368,208 +1373,415 @@ class FlowLogDecoder {
     }
   }
 
+  /** Set by fastTuples when it stopped at a tuple it could not read (which the slow path then decides on and explains). */
+  private fastStopped = false;
+  /** The last IPv4 address seen in each address column and its dictionary index (tuples of a group often share one side). */
+  private lastSrcKey = 0;
+  private lastSrcIndex = -1;
+  private lastDstKey = 0;
+  private lastDstIndex = -1;
+
   /**
-   * Parses the common, well-formed tuple straight from bytes. Returns the position after the
-   * closing quote, or -1 when anything is unusual (the slow path then decides and explains).
+   * Parses consecutive common, well-formed tuples straight from bytes into the table's columns,
+   * starting at the opening quote at `p`. Returns the position after the last tuple read (with
+   * `fastStopped` false), or the opening quote of the first tuple that is unusual in any way
+   * (with `fastStopped` true, nothing of it written).
    */
-  private fastTuple(buf: Buffer, i: number, layout: Layout, contextIndex: number, tupleIndex: number): number {
-    if (layout === Layout.nsgUnknown) {
-      return -1;
-    }
-    let c = buf[i];
-    let time = 0;
-    const timeStart = i;
-    while (c >= 48 && c <= 57) {
-      time = time * 10 + c - 48;
-      c = buf[++i];
-    }
-    const timeDigits = i - timeStart;
-    if (c !== COMMA) {
-      return -1;
-    }
-    if (timeDigits === 10) {
-      time *= 1000;
-    } else if (timeDigits !== 13) {
-      return -1;
-    }
+  private fastTuples(buf: Buffer, p: number, layout: Layout, contextIndex: number): number {
+    const table = this.table;
     const ipv4 = this.ipv4;
-    i = scanIpv4(buf, i + 1);
-    if (i < 0) {
-      return -1;
-    }
-    let key = scannedIpv4[0];
-    let src = ipv4.get(key);
-    if (src < 0) {
-      src = this.addIpv4(key);
-    }
-    i = scanIpv4(buf, i + 1);
-    if (i < 0) {
-      return -1;
-    }
-    key = scannedIpv4[0];
-    let dst = ipv4.get(key);
-    if (dst < 0) {
-      dst = this.addIpv4(key);
-    }
-    c = buf[++i];
-    let srcPort = 0;
-    let start = i;
-    while (c >= 48 && c <= 57) {
-      srcPort = srcPort * 10 + c - 48;
-      c = buf[++i];
-    }
-    if (c !== COMMA || i === start || i - start > 5 || srcPort > 65535) {
-      return -1;
-    }
-    c = buf[++i];
-    let dstPort = 0;
-    start = i;
-    while (c >= 48 && c <= 57) {
-      dstPort = dstPort * 10 + c - 48;
-      c = buf[++i];
-    }
-    if (c !== COMMA || i === start || i - start > 5 || dstPort > 65535) {
-      return -1;
-    }
-    c = buf[++i];
-    let protocol: number;
-    if (c === 0x54 /* T */) {
-      protocol = 6;
-      c = buf[++i];
-    } else if (c === 0x55 /* U */) {
-      protocol = 17;
-      c = buf[++i];
-    } else {
-      protocol = 0;
-      start = i;
-      while (c >= 48 && c <= 57) {
-        protocol = protocol * 10 + c - 48;
+    const isVnet = layout === Layout.vnet;
+    const isNsg1 = layout === Layout.nsg1;
+    const encryptionNx = this.encryptionNx;
+    const encryptionX = this.encryptionX;
+    let tupleIndex = this.tupleCounter;
+    let row = table.length;
+    let capacity = table.capacity;
+    let timeColumn = table.time;
+    let srcIpColumn = table.srcIp;
+    let dstIpColumn = table.dstIp;
+    let srcPortColumn = table.srcPort;
+    let dstPortColumn = table.dstPort;
+    let protocolColumn = table.protocol;
+    let flagsColumn = table.flags;
+    let encryptionColumn = table.encryption;
+    let packetsSrcToDstColumn = table.packetsSrcToDst;
+    let bytesSrcToDstColumn = table.bytesSrcToDst;
+    let packetsDstToSrcColumn = table.packetsDstToSrc;
+    let bytesDstToSrcColumn = table.bytesDstToSrc;
+    let contextColumn = table.context;
+    let tupleIndexColumn = table.tupleIndex;
+    let lastSrcKey = this.lastSrcKey;
+    let lastSrcIndex = this.lastSrcIndex;
+    let lastDstKey = this.lastDstKey;
+    let lastDstIndex = this.lastDstIndex;
+    const counters = this.scratch;
+    let stopped = false;
+    for (;;) {
+      if (row >= capacity) {
+        table.length = row;
+        table.reserve(1);
+        capacity = table.capacity;
+        timeColumn = table.time;
+        srcIpColumn = table.srcIp;
+        dstIpColumn = table.dstIp;
+        srcPortColumn = table.srcPort;
+        dstPortColumn = table.dstPort;
+        protocolColumn = table.protocol;
+        flagsColumn = table.flags;
+        encryptionColumn = table.encryption;
+        packetsSrcToDstColumn = table.packetsSrcToDst;
+        bytesSrcToDstColumn = table.bytesSrcToDst;
+        packetsDstToSrcColumn = table.packetsDstToSrc;
+        bytesDstToSrcColumn = table.bytesDstToSrc;
+        contextColumn = table.context;
+        tupleIndexColumn = table.tupleIndex;
+      }
+      // Every check below that fails ends in `break`, which leaves the tuple to the slow path.
+      // Nothing is counted before the whole tuple has been read.
+      let i = p + 1;
+      let c = buf[i];
+      // Time: 10 digits (seconds) or 13 (milliseconds); the first 9 in int32 arithmetic.
+      let high = 0;
+      const timeStart = i;
+      const highEnd = i + 9;
+      while (c >= 48 && c <= 57 && i < highEnd) {
+        high = high * 10 + c - 48;
         c = buf[++i];
       }
-      if (i === start || i - start > 3 || protocol > 255) {
-        return -1;
+      let low = 0;
+      const lowStart = i;
+      while (c >= 48 && c <= 57 && i < lowStart + 5) {
+        low = low * 10 + c - 48;
+        c = buf[++i];
       }
-    }
-    if (c !== COMMA) {
-      return -1;
-    }
-    c = buf[++i];
-    let flags: number;
-    if (c === 0x49 /* I */) {
-      flags = 0;
-    } else if (c === 0x4f /* O */) {
-      flags = flagOutbound;
-    } else {
-      return -1;
-    }
-    if (buf[++i] !== COMMA) {
-      return -1;
-    }
-    c = buf[++i];
-    let encryption = 0;
-    if (layout === Layout.vnet) {
-      if (c === 0x42 /* B */) {
-        flags |= flagBegin;
-      } else if (c === 0x43 /* C */) {
-        flags |= flagContinuing;
-      } else if (c === 0x45 /* E */) {
-        flags |= flagEnd;
-      } else if (c === 0x44 /* D */) {
-        flags |= flagDenyState;
+      if (c !== COMMA) {
+        stopped = true;
+        break;
+      }
+      const timeDigits = i - timeStart;
+      let time: number;
+      if (timeDigits === 10) {
+        time = (high * 10 + low) * 1000;
+      } else if (timeDigits === 13) {
+        time = high * 10000 + low;
       } else {
-        return -1;
+        stopped = true;
+        break;
+      }
+      // Source address: a canonical dotted quad (no leading zeros) followed by a comma.
+      let srcKey = 0;
+      let part = 0;
+      c = buf[++i];
+      for (; part < 4; part++) {
+        let octet = c - 48;
+        if (!(octet >= 0 && octet <= 9)) {
+          break;
+        }
+        c = buf[++i];
+        if (c >= 48 && c <= 57) {
+          if (octet === 0) {
+            break;
+          }
+          octet = octet * 10 + c - 48;
+          c = buf[++i];
+          if (c >= 48 && c <= 57) {
+            octet = octet * 10 + c - 48;
+            if (octet > 255) {
+              break;
+            }
+            c = buf[++i];
+          }
+        }
+        srcKey = (srcKey << 8) | octet;
+        if (part === 3) {
+          if (c !== COMMA) {
+            break;
+          }
+        } else {
+          if (c !== DOT) {
+            break;
+          }
+          c = buf[++i];
+        }
+      }
+      if (part !== 4) {
+        stopped = true;
+        break;
+      }
+      let src: number;
+      if (srcKey === lastSrcKey && lastSrcIndex >= 0) {
+        src = lastSrcIndex;
+      } else {
+        src = ipv4.get(srcKey);
+        if (src < 0) {
+          src = this.addIpv4(srcKey);
+        }
+        lastSrcKey = srcKey;
+        lastSrcIndex = src;
+      }
+      // Destination address: a canonical dotted quad (no leading zeros) followed by a comma.
+      let dstKey = 0;
+      part = 0;
+      c = buf[++i];
+      for (; part < 4; part++) {
+        let octet = c - 48;
+        if (!(octet >= 0 && octet <= 9)) {
+          break;
+        }
+        c = buf[++i];
+        if (c >= 48 && c <= 57) {
+          if (octet === 0) {
+            break;
+          }
+          octet = octet * 10 + c - 48;
+          c = buf[++i];
+          if (c >= 48 && c <= 57) {
+            octet = octet * 10 + c - 48;
+            if (octet > 255) {
+              break;
+            }
+            c = buf[++i];
+          }
+        }
+        dstKey = (dstKey << 8) | octet;
+        if (part === 3) {
+          if (c !== COMMA) {
+            break;
+          }
+        } else {
+          if (c !== DOT) {
+            break;
+          }
+          c = buf[++i];
+        }
+      }
+      if (part !== 4) {
+        stopped = true;
+        break;
+      }
+      let dst: number;
+      if (dstKey === lastDstKey && lastDstIndex >= 0) {
+        dst = lastDstIndex;
+      } else {
+        dst = ipv4.get(dstKey);
+        if (dst < 0) {
+          dst = this.addIpv4(dstKey);
+        }
+        lastDstKey = dstKey;
+        lastDstIndex = dst;
+      }
+      c = buf[++i];
+      let srcPort = 0;
+      let start = i;
+      while (c >= 48 && c <= 57) {
+        srcPort = srcPort * 10 + c - 48;
+        c = buf[++i];
+        if (i - start > 5) {
+          break;
+        }
+      }
+      if (c !== COMMA || i === start || i - start > 5 || srcPort > 65535) {
+        stopped = true;
+        break;
+      }
+      c = buf[++i];
+      let dstPort = 0;
+      start = i;
+      while (c >= 48 && c <= 57) {
+        dstPort = dstPort * 10 + c - 48;
+        c = buf[++i];
+        if (i - start > 5) {
+          break;
+        }
+      }
+      if (c !== COMMA || i === start || i - start > 5 || dstPort > 65535) {
+        stopped = true;
+        break;
+      }
+      c = buf[++i];
+      let protocol: number;
+      if (c === 0x54 /* T */) {
+        protocol = 6;
+        c = buf[++i];
+      } else if (c === 0x55 /* U */) {
+        protocol = 17;
+        c = buf[++i];
+      } else {
+        protocol = 0;
+        start = i;
+        while (c >= 48 && c <= 57) {
+          protocol = protocol * 10 + c - 48;
+          c = buf[++i];
+          if (i - start > 3) {
+            break;
+          }
+        }
+        if (i === start || i - start > 3 || protocol > 255) {
+          stopped = true;
+          break;
+        }
+      }
+      if (c !== COMMA) {
+        stopped = true;
+        break;
+      }
+      c = buf[++i];
+      let flags: number;
+      if (c === 0x49 /* I */) {
+        flags = 0;
+      } else if (c === 0x4f /* O */) {
+        flags = flagOutbound;
+      } else {
+        stopped = true;
+        break;
       }
       if (buf[++i] !== COMMA) {
-        return -1;
+        stopped = true;
+        break;
       }
       c = buf[++i];
-      if (c === 0x4e /* N */ && buf[i + 1] === 0x58 /* X */ && buf[i + 2] === COMMA) {
-        encryption = this.encryptionNx;
-        i += 2;
-      } else if (c === 0x58 /* X */ && buf[i + 1] === COMMA) {
-        encryption = this.encryptionX;
-        i += 1;
+      let encryption = 0;
+      if (isVnet) {
+        if (c === 0x42 /* B */) {
+          flags |= flagBegin;
+        } else if (c === 0x43 /* C */) {
+          flags |= flagContinuing;
+        } else if (c === 0x45 /* E */) {
+          flags |= flagEnd;
+        } else if (c === 0x44 /* D */) {
+          flags |= flagDenyState;
+        } else {
+          stopped = true;
+          break;
+        }
+        if (buf[++i] !== COMMA) {
+          stopped = true;
+          break;
+        }
+        c = buf[++i];
+        if (c === 0x4e /* N */ && buf[i + 1] === 0x58 /* X */ && buf[i + 2] === COMMA) {
+          encryption = encryptionNx;
+          i += 2;
+        } else if (c === 0x58 /* X */ && buf[i + 1] === COMMA) {
+          encryption = encryptionX;
+          i += 1;
+        } else {
+          stopped = true;
+          break;
+        }
       } else {
-        return -1;
+        if (c === 0x44 /* D */) {
+          flags |= flagDeny;
+        } else if (c !== 0x41 /* A */) {
+          stopped = true;
+          break;
+        }
+        c = buf[++i];
+        if (isNsg1) {
+          if (c === COMMA && buf[i + 1] === QUOTE) {
+            i++;
+          } else if (c !== QUOTE) {
+            stopped = true;
+            break;
+          }
+          packetsSrcToDstColumn[row] = NaN;
+          bytesSrcToDstColumn[row] = NaN;
+          packetsDstToSrcColumn[row] = NaN;
+          bytesDstToSrcColumn[row] = NaN;
+        } else {
+          if (c !== COMMA) {
+            stopped = true;
+            break;
+          }
+          c = buf[++i];
+          if (c === 0x42 /* B */) {
+            flags |= flagBegin;
+          } else if (c === 0x43 /* C */) {
+            flags |= flagContinuing;
+          } else if (c === 0x45 /* E */) {
+            flags |= flagEnd;
+          } else {
+            stopped = true;
+            break;
+          }
+          i++;
+        }
       }
-    } else {
-      if (c === 0x44 /* D */) {
-        flags |= flagDeny;
-      } else if (c !== 0x41 /* A */) {
-        return -1;
-      }
-      c = buf[++i];
-      if (layout === Layout.nsg1) {
+      if (!isNsg1) {
+        // i is at the comma before the first counter; each is empty (NaN) or a whole number of
+        // at most 15 digits, the first 9 read in int32 arithmetic.
+        let k = 0;
+        c = buf[i];
+        for (; k < 4; k++) {
+          if (c !== COMMA) {
+            break;
+          }
+          c = buf[++i];
+          let value: number;
+          if (c === COMMA || c === QUOTE) {
+            value = NaN;
+          } else {
+            const digitsStart = i;
+            let small = 0;
+            while (c >= 48 && c <= 57 && i < digitsStart + 9) {
+              small = small * 10 + c - 48;
+              c = buf[++i];
+            }
+            value = small;
+            while (c >= 48 && c <= 57 && i < digitsStart + 16) {
+              value = value * 10 + c - 48;
+              c = buf[++i];
+            }
+            if (i === digitsStart || i - digitsStart > 15) {
+              break;
+            }
+          }
+          counters[k] = value;
+        }
+        if (k !== 4) {
+          stopped = true;
+          break;
+        }
         if (c === COMMA && buf[i + 1] === QUOTE) {
           i++;
         } else if (c !== QUOTE) {
-          return -1;
+          stopped = true;
+          break;
         }
-        const scratch = this.scratch;
-        scratch[0] = time;
-        scratch[1] = NaN;
-        scratch[2] = NaN;
-        scratch[3] = NaN;
-        scratch[4] = NaN;
-        this.addRow(src, dst, srcPort, dstPort, protocol, flags, 0, contextIndex, tupleIndex);
-        return i + 1;
+        packetsSrcToDstColumn[row] = counters[0];
+        bytesSrcToDstColumn[row] = counters[1];
+        packetsDstToSrcColumn[row] = counters[2];
+        bytesDstToSrcColumn[row] = counters[3];
       }
-      if (c !== COMMA) {
-        return -1;
+      timeColumn[row] = time;
+      srcIpColumn[row] = src;
+      dstIpColumn[row] = dst;
+      srcPortColumn[row] = srcPort;
+      dstPortColumn[row] = dstPort;
+      protocolColumn[row] = protocol;
+      flagsColumn[row] = flags;
+      encryptionColumn[row] = encryption;
+      contextColumn[row] = contextIndex;
+      tupleIndexColumn[row] = tupleIndex;
+      row++;
+      tupleIndex++;
+      // i is at the closing quote. The next tuple follows directly after a comma in the usual
+      // layout; anything else (whitespace, the end of the list) goes back to the caller.
+      p = i + 1;
+      if (buf[p] !== COMMA || buf[p + 1] !== QUOTE) {
+        break;
       }
-      c = buf[++i];
-      if (c === 0x42 /* B */) {
-        flags |= flagBegin;
-      } else if (c === 0x43 /* C */) {
-        flags |= flagContinuing;
-      } else if (c === 0x45 /* E */) {
-        flags |= flagEnd;
-      } else {
-        return -1;
-      }
-      i++;
+      p++;
     }
-    // i is at the comma before the first counter. The row is filled in place past the end of
-    // the table and only counted when the whole tuple is good.
-    const table = this.table;
-    const row = table.length;
-    if (row >= table.capacity) {
-      table.reserve(1);
-    }
-    i = scanCounter(buf, i, table.packetsSrcToDst, row);
-    if (i < 0) {
-      return -1;
-    }
-    i = scanCounter(buf, i, table.bytesSrcToDst, row);
-    if (i < 0) {
-      return -1;
-    }
-    i = scanCounter(buf, i, table.packetsDstToSrc, row);
-    if (i < 0) {
-      return -1;
-    }
-    i = scanCounter(buf, i, table.bytesDstToSrc, row);
-    if (i < 0) {
-      return -1;
-    }
-    c = buf[i];
-    if (c === COMMA && buf[i + 1] === QUOTE) {
-      i++;
-    } else if (c !== QUOTE) {
-      return -1;
-    }
-    table.time[row] = time;
-    table.srcIp[row] = src;
-    table.dstIp[row] = dst;
-    table.srcPort[row] = srcPort;
-    table.dstPort[row] = dstPort;
-    table.protocol[row] = protocol;
-    table.flags[row] = flags;
-    table.encryption[row] = encryption;
-    table.context[row] = contextIndex;
-    table.tupleIndex[row] = tupleIndex;
-    table.length = row + 1;
-    return i + 1;
+    table.length = row;
+    this.tupleCounter = tupleIndex;
+    this.lastSrcKey = lastSrcKey;
+    this.lastSrcIndex = lastSrcIndex;
+    this.lastDstKey = lastDstKey;
+    this.lastDstIndex = lastDstIndex;
+    this.fastStopped = stopped;
+    return p;
   }
 
   /** Time and the four counters of the row being added (kept out of arguments so doubles are not boxed). */
@@ -1827,75 +2039,6 @@ function mixText(text: string | undefined): void {
   for (let i = 0; i < text.length; i++) {
     mix(text.charCodeAt(i));
   }
-}
-
-const scannedIpv4 = new Int32Array(1);
-
-/**
- * Scans a canonical dotted quad (no leading zeros) that ends in a comma at `i`. Returns the
- * comma's position with the address (as int32) in `scannedIpv4[0]`, or -1 for anything else.
- */
-function scanIpv4(buf: Buffer, i: number): number {
-  let value = 0;
-  for (let part = 0; part < 4; part++) {
-    let c = buf[i];
-    let octet = c - 48;
-    if (!(octet >= 0 && octet <= 9)) {
-      return -1;
-    }
-    c = buf[++i];
-    if (c >= 48 && c <= 57) {
-      if (octet === 0) {
-        return -1;
-      }
-      octet = octet * 10 + c - 48;
-      c = buf[++i];
-      if (c >= 48 && c <= 57) {
-        octet = octet * 10 + c - 48;
-        if (octet > 255) {
-          return -1;
-        }
-        c = buf[++i];
-      }
-    }
-    value = (value << 8) | octet;
-    if (part < 3) {
-      if (c !== DOT) {
-        return -1;
-      }
-      i++;
-    } else if (c !== COMMA) {
-      return -1;
-    }
-  }
-  scannedIpv4[0] = value;
-  return i;
-}
-
-/**
- * Scans `,` and an optional whole number (at most 15 digits) at `i` into `column[row]` (NaN
- * when empty). Returns the position after the number, or -1.
- */
-function scanCounter(buf: Buffer, i: number, column: Float64Array, row: number): number {
-  if (buf[i] !== COMMA) {
-    return -1;
-  }
-  let c = buf[++i];
-  if (c === COMMA || c === QUOTE) {
-    column[row] = NaN;
-    return i;
-  }
-  const start = i;
-  let value = 0;
-  while (c >= 48 && c <= 57) {
-    value = value * 10 + c - 48;
-    c = buf[++i];
-  }
-  if (i === start || i - start > 15) {
-    return -1;
-  }
-  column[row] = value;
-  return i;
 }
 
 function skipWhitespace(buf: Uint8Array, p: number, end: number): number {

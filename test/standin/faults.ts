@@ -1,4 +1,4 @@
-export type FaultKind = 'throttle' | 'serverError' | 'expiredToken' | 'failOperation';
+export type FaultKind = 'throttle' | 'serverError' | 'expiredToken' | 'forbidden' | 'failOperation';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -41,6 +41,11 @@ export class Faults {
   /** 401 `ExpiredAuthenticationToken`, whatever the token says. */
   expireToken(options: FaultMatch = {}): void {
     this.add({ kind: 'expiredToken', ...this.base(options) });
+  }
+
+  /** 403 `AuthorizationFailed`, as ARM answers a caller without the RBAC action. */
+  forbid(options: FaultMatch = {}): void {
+    this.add({ kind: 'forbidden', ...this.base(options) });
   }
 
   /** The next long-running PUT or DELETE matching ends with status Failed and this error. */
@@ -102,11 +107,14 @@ export class Faults {
       case 'expiredToken':
         this.expireToken(options);
         return;
+      case 'forbidden':
+        this.forbid(options);
+        return;
       case 'failOperation':
         this.failOperation({ ...options, code: text('code'), message: text('message') });
         return;
       default:
-        throw new Error(`Unknown fault kind ${JSON.stringify(input.kind)}: use latency, throttle, serverError, expiredToken or failOperation.`);
+        throw new Error(`Unknown fault kind ${JSON.stringify(input.kind)}: use latency, throttle, serverError, expiredToken, forbidden or failOperation.`);
     }
   }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowLogStorage } from '../../../src/azure/storageFlowLogs';
 import { fetchStorageAccountKey, accountKeySecretName, parseStorageAccountId } from '../../../src/azure/storageKeys';
+import { StorageAccountAccess, type KeyConsent } from '../../../src/azure/storageAccess';
 import { StorageProblemError, toStorageProblem } from '../../../src/azure/storageProblem';
 import { parseFlowLogBlobName } from '../../../src/flowlogs/blobPath';
 import { decodeFlowLogFile } from '../../../src/flowlogs/flowLogDecoder';
@@ -94,6 +95,31 @@ describe('flow logs in storage (Azurite)', function () {
     assert.equal(nsgTargets[0].pathId, `/SUBSCRIPTIONS/${prodSubscriptionId.toUpperCase()}/RESOURCEGROUPS/RG-PROD-NETWORK/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG-PROD-WEB`);
     const top = await storage.listFlowLogBlobs(vnetContainer, undefined);
     assert.deepEqual(top, { prefixes: ['flowLogResourceID=/'], blobs: [] }, 'one hierarchical level, not the whole container');
+  });
+
+  it('lists one prefix per call and never a whole container', async () => {
+    const calls: string[] = [];
+    class CountingStorage extends FlowLogStorage {
+      override listFlowLogBlobs(container: string, prefix: string | undefined, signal?: AbortSignal) {
+        calls.push(`level ${prefix ?? ''}`);
+        return super.listFlowLogBlobs(container, prefix, signal);
+      }
+      override listBlobsUnder(container: string, prefix: string, signal?: AbortSignal) {
+        calls.push(`under ${prefix}`);
+        return super.listBlobsUnder(container, prefix, signal);
+      }
+    }
+    const counting = new CountingStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'key', accountKey }, retry: fastRetry });
+    const targets = await counting.listTargets(vnetContainer);
+    // '', 'flowLogResourceID=/', '/{SUB}_NETWORKWATCHERRG/', then one per flow-log folder.
+    assert.equal(calls.length, 3 + targets.length);
+    calls.length = 0;
+    const days = await counting.listDays(vnetContainer, targets[0].prefix);
+    assert.equal(calls.length, 1 + 1 + 1, 'y=, m= and d= levels of one year and month');
+    calls.length = 0;
+    await counting.listDay(vnetContainer, days[0].prefix);
+    assert.deepEqual(calls, [`under ${days[0].prefix}`]);
+    await assert.rejects(counting.listBlobsUnder(vnetContainer, ''), /needs a prefix/);
   });
 
   it('browses a target by day, hour and MAC', async () => {
@@ -215,9 +241,12 @@ describe('flow logs in storage (Azurite)', function () {
 describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', function () {
   this.timeout(20000);
   let azurite: Azurite;
-  const key = Buffer.alloc(64, 3).toString('base64');
+  let standIn: StandIn;
+  let key: string;
 
   before(async () => {
+    standIn = await startStandIn({ topology: demoTopology() });
+    key = standIn.state.storageKeys.get(hubFlowLogStorageId.toLowerCase())![0].value;
     azurite = await startAzurite({ https: true, accounts: [{ name: accountName, key }] });
     const service = azuriteServiceClient(azurite);
     const container = service.getContainerClient(vnetContainer);
@@ -228,6 +257,62 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
 
   after(async () => {
     await azurite?.close();
+    await standIn?.close();
+  });
+
+  function access(keyStore: Map<string, string>, consent: KeyConsent, asked: StorageProblemError[]): StorageAccountAccess {
+    return new StorageAccountAccess({
+      storageAccountId: hubFlowLogStorageId,
+      accountName,
+      blobEndpoint: azurite.blobEndpoint,
+      // ARM tokens: accepted by the stand-in for listKeys, refused by storage (as for a user without a data role).
+      credential: new TestCredential({ tenantId: demoTenantId }),
+      resourceManagerEndpoint: standIn.url,
+      keyStore: {
+        get: async (id) => keyStore.get(id),
+        store: async (id, value) => { keyStore.set(id, value); },
+        delete: async (id) => { keyStore.delete(id); },
+      },
+      askToUseKey: async (problem) => {
+        asked.push(problem);
+        return consent;
+      },
+      ca: [standIn.caPem, azurite.caPem!].join('\n'),
+      retry: fastRetry,
+    });
+  }
+
+  it('falls back to the account key only when the user agrees, and keeps it only when asked to', async () => {
+    const saved = new Map<string, string>();
+    const asked: StorageProblemError[] = [];
+    const remembering = access(saved, 'remember', asked);
+    const targets = await remembering.run((storage) => storage.listTargets(vnetContainer));
+    assert.deepEqual(targets.map((target) => target.name), ['FL-HUB']);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0].message, /Storage Blob Data Reader on account sthubflowlogsweu01/);
+    assert.equal(remembering.isUsingAccountKey, true);
+    assert.deepEqual([...saved.entries()], [[hubFlowLogStorageId.toLowerCase(), key]]);
+    // A new session with the saved key does not ask again.
+    const later: StorageProblemError[] = [];
+    assert.equal((await access(saved, undefined, later).run((storage) => storage.listTargets(vnetContainer))).length, 1);
+    assert.equal(later.length, 0);
+
+    const once = new Map<string, string>();
+    const onceAccess = access(once, 'once', []);
+    assert.equal((await onceAccess.run((storage) => storage.listTargets(vnetContainer))).length, 1);
+    assert.equal(once.size, 0, "'once' never stores the key");
+
+    const declined = new Map<string, string>();
+    await assert.rejects(access(declined, undefined, []).run((storage) => storage.listTargets(vnetContainer)), (error: StorageProblemError) => error.code === 'missingRole');
+    assert.equal(declined.size, 0);
+  });
+
+  it('forgets a saved key that Azure refuses', async () => {
+    const saved = new Map([[hubFlowLogStorageId.toLowerCase(), Buffer.alloc(64, 9).toString('base64')]]);
+    const stale = access(saved, 'remember', []);
+    await assert.rejects(stale.run((storage) => storage.listTargets(vnetContainer)), (error: StorageProblemError) => error.code === 'keyRejected');
+    assert.equal(saved.size, 0);
+    assert.equal(stale.isUsingAccountKey, false);
   });
 
   it('lists with a token for Azure Storage', async () => {

@@ -1,0 +1,71 @@
+/**
+ * Azurite serving every storage account the topology's flow logs write to, with the keys the
+ * ARM stand-in hands out through `listKeys`, seeded with flow-log blobs. Used by the demo and by
+ * integration tests:
+ *
+ *   const standIn = await startStandIn({ topology });
+ *   const storage = await startFlowLogAzurite({ topology, standIn, https: true });
+ *   storage.blobEndpoints.get(hubFlowLogStorageId.toLowerCase())  // https://127.0.0.1:<port>/sthubflowlogsweu01
+ */
+import { startAzurite, azuriteServiceClient, type Azurite } from './azurite';
+import { seedTopologyFlowLogs, type SeededBlob } from './blobSeed';
+import type { StandIn } from './server';
+import type { Topology } from './topology';
+
+export interface FlowLogAzuriteOptions {
+  topology: Topology;
+  /** The running ARM stand-in seeded from the same topology: its storage keys are Azurite's. */
+  standIn: StandIn;
+  /** HTTPS with bearer tokens (`--oauth basic`), trusting the stand-in's shared CA. */
+  https?: boolean;
+  /** Hours per MAC (default 3), ending with the current hour unless `lastHour` is given. */
+  hours?: number;
+  lastHour?: number;
+  recordsPerBlob?: number;
+}
+
+export interface FlowLogAzurite {
+  azurite: Azurite;
+  /** Lower-cased storage account id → its blob endpoint on Azurite. */
+  blobEndpoints: Map<string, string>;
+  seeded: SeededBlob[];
+  close(): Promise<void>;
+}
+
+export async function startFlowLogAzurite(options: FlowLogAzuriteOptions): Promise<FlowLogAzurite> {
+  const accountIds = new Set<string>();
+  for (const subscription of options.topology.subscriptions) {
+    for (const group of subscription.resourceGroups) {
+      for (const watcher of group.networkWatchers ?? []) {
+        for (const flowLog of watcher.flowLogs ?? []) {
+          accountIds.add(flowLog.storageId.toLowerCase());
+        }
+      }
+    }
+  }
+  const accounts = [...accountIds].map((id) => {
+    const key = options.standIn.state.storageKeys.get(id)?.[0]?.value;
+    if (!key) {
+      throw new Error(`The stand-in has no keys for storage account ${id}: start it with the same topology.`);
+    }
+    return { id, name: id.split('/').pop() ?? '', key };
+  });
+  const azurite = await startAzurite({ ...(options.https ? { https: true as const } : {}), accounts: accounts.map(({ name, key }) => ({ name, key })) });
+  try {
+    const seeded: SeededBlob[] = [];
+    const blobEndpoints = new Map<string, string>();
+    for (const account of accounts) {
+      blobEndpoints.set(account.id, `${azurite.serviceUrl}/${account.name}`);
+      seeded.push(...await seedTopologyFlowLogs(azuriteServiceClient(azurite, account.name), options.topology, {
+        storageAccountId: account.id,
+        ...(options.hours === undefined ? {} : { hours: options.hours }),
+        ...(options.lastHour === undefined ? {} : { lastHour: options.lastHour }),
+        ...(options.recordsPerBlob === undefined ? {} : { recordsPerBlob: options.recordsPerBlob }),
+      }));
+    }
+    return { azurite, blobEndpoints, seeded, close: () => azurite.close() };
+  } catch (error) {
+    await azurite.close();
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import assert from 'node:assert/strict';
+import { FlowLogStorage } from '../../../src/azure/storageFlowLogs';
+import { nsgFlowLogContainer, vnetFlowLogContainer } from '../../../src/flowlogs/blobPath';
+import { startFlowLogAzurite, type FlowLogAzurite } from '../../standin/azuriteFlowLogs';
+import { createTestToken } from '../../standin/credential';
+import { startStandIn, type StandIn } from '../../standin/server';
+import { demoTenantId, demoTopology, hubFlowLogStorageId } from '../../standin/topologies/demo';
+
+class StorageCredential implements TokenCredential {
+  async getToken(): Promise<AccessToken> {
+    return createTestToken({ tenantId: demoTenantId, audience: 'https://storage.azure.com/' });
+  }
+}
+
+describe('Azurite seeded from a topology', function () {
+  this.timeout(20000);
+  let standIn: StandIn;
+  let storage: FlowLogAzurite;
+
+  before(async () => {
+    standIn = await startStandIn({ topology: demoTopology() });
+    storage = await startFlowLogAzurite({ topology: demoTopology(), standIn, https: true, hours: 2, recordsPerBlob: 2 });
+  });
+
+  after(async () => {
+    await storage?.close();
+    await standIn?.close();
+  });
+
+  it("serves the flow logs' storage account over HTTPS with the demo's flow logs, readable with a storage token", async () => {
+    assert.deepEqual([...storage.blobEndpoints.keys()], [hubFlowLogStorageId.toLowerCase()]);
+    const endpoint = storage.blobEndpoints.get(hubFlowLogStorageId.toLowerCase())!;
+    assert.match(endpoint, /^https:\/\/127\.0\.0\.1:\d+\/sthubflowlogsweu01$/);
+    assert.equal(storage.seeded.filter((blob) => blob.kind === 'vnet').length, 5 * 2);
+    assert.equal(storage.seeded.filter((blob) => blob.kind === 'nsg').length, 2 * 2);
+    const reader = new FlowLogStorage({ blobEndpoint: endpoint, accountName: 'sthubflowlogsweu01', auth: { kind: 'token', credential: new StorageCredential() }, ca: storage.azurite.caPem!, retry: { maxTries: 1 } });
+    assert.deepEqual((await reader.listTargets(vnetFlowLogContainer)).map((target) => target.name), ['FL-VNET-PROD-SPOKE']);
+    const [nsg] = await reader.listTargets(nsgFlowLogContainer);
+    assert.equal(nsg.name, 'NSG-PROD-WEB');
+    const days = await reader.listDays(nsgFlowLogContainer, nsg.prefix);
+    const newest = Math.max(...storage.seeded.map((blob) => blob.hourStart));
+    assert.equal(days[0].day.getTime(), Math.floor(newest / 86400000) * 86400000, 'seeded up to the current hour');
+  });
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import type { ArmProblem } from '../../../src/azure/armProblem';
+import type { NetworkApi, NetworkWatcherRef } from '../../../src/azure/networkApi';
+import { SubscriptionInventory } from '../../../src/tree/subscriptionInventory';
+import { flowLog, nic, subscription, vnet } from './builders';
+
+/** A NetworkApi that counts calls, can fail a list once and can hang until aborted. */
+function fakeApi(options: { failVnets?: number; hangNics?: boolean } = {}): NetworkApi & { calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  let failVnets = options.failVnets ?? 0;
+  const count = (name: string): void => {
+    calls[name] = (calls[name] ?? 0) + 1;
+  };
+  const watcher: NetworkWatcherRef = { id: 'w', armId: 'W', name: 'NetworkWatcher_westeurope', resourceGroup: 'NetworkWatcherRG', location: 'westeurope', properties: {} };
+  return {
+    calls,
+    listTenants: async () => [],
+    listSubscriptions: async () => [],
+    listVnets: async () => {
+      count('vnets');
+      if (failVnets > 0) {
+        failVnets -= 1;
+        throw Object.assign(new Error('denied'), { name: 'RestError', statusCode: 403, code: 'AuthorizationFailed' });
+      }
+      return [vnet()];
+    },
+    listNics: (_subscription, signal) => {
+      count('nics');
+      if (!options.hangNics) {
+        return Promise.resolve([nic()]);
+      }
+      return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+    },
+    listNsgs: async () => (count('nsgs'), []),
+    listNetworkWatchers: async () => (count('watchers'), [watcher]),
+    listVirtualNetworkTaps: async () => (count('taps'), []),
+    listFlowLogs: async () => (count('flowLogs'), [flowLog()]),
+    listPacketCaptures: async () => (count('captures'), []),
+  };
+}
+
+describe('SubscriptionInventory', () => {
+  it('lists each resource type once and answers later reads from the cache', async () => {
+    const api = fakeApi();
+    const inventory = new SubscriptionInventory(api, subscription());
+    await inventory.loadAll();
+    await inventory.loadAll();
+    await inventory.section('vnets');
+    assert.deepEqual(api.calls, { vnets: 1, nics: 1, nsgs: 1, watchers: 1, taps: 1, flowLogs: 1, captures: 1 });
+    assert.ok(inventory.isLoaded);
+    assert.equal(inventory.index().flowLogsFor(vnet().id).length, 1);
+  });
+
+  it('keeps a failed section as its problem, reports it once, and lists it again after invalidate', async () => {
+    const api = fakeApi({ failVnets: 1 });
+    const reported: ArmProblem[] = [];
+    const inventory = new SubscriptionInventory(api, subscription(), (_what, problem) => reported.push(problem));
+    await inventory.loadAll();
+    const failed = inventory.cached('vnets');
+    assert.equal(failed?.ok, false);
+    assert.equal(failed && !failed.ok ? failed.problem.code : '', 'AuthorizationFailed');
+    assert.equal(reported.length, 1);
+    inventory.invalidate('vnets');
+    const retried = await inventory.section('vnets');
+    assert.equal(retried.ok, true);
+    assert.equal(api.calls.nics, 1, 'refreshing one section leaves the others cached');
+  });
+
+  it('cancels a hanging load without caching the cancel, and without reporting it', async () => {
+    const api = fakeApi({ hangNics: true });
+    const reported: ArmProblem[] = [];
+    const inventory = new SubscriptionInventory(api, subscription(), (_what, problem) => reported.push(problem));
+    const loading = inventory.loadAll();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    inventory.cancel();
+    await loading;
+    assert.equal(inventory.isLoaded, false);
+    assert.equal(inventory.cached('nics'), undefined);
+    assert.ok(inventory.cached('vnets')?.ok, 'sections that had finished stay cached');
+    assert.deepEqual(reported, []);
+  });
+});

@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { describeFlowLog, describeFolder, describeNic, describeNsg, describePeering, describeRule, describeSubnet, describeSubscription, describeTap, describeVnet, emptyFolderMessage, escapeMarkdown, describeSyncLevel } from '../../../src/tree/treeItems';
+import { flowLog, nic, nsg, peering, subnet, subscription, tap, vnet } from './builders';
+
+/** A tooltip as the user reads it: Markdown escapes removed. */
+function plain(markdown: string): string {
+  return markdown.replace(/\\(.)/g, '$1');
+}
+
+describe('tree item descriptions', () => {
+  it('shows a VNet\'s address space and region, and a flow-log badge only for an enabled flow log', () => {
+    const item = describeVnet(vnet({ addressSpace: ['10.1.0.0/16', '10.9.0.0/16'] }), []);
+    assert.equal(item.label, 'vnet-a');
+    assert.equal(item.description, '10.1.0.0/16 +1 · westeurope');
+    assert.match(plain(item.tooltip), /10\.1\.0\.0\/16 \(65,536 addresses\)/);
+    assert.match(item.contextValue, /(^|;)vnet(;|$)/);
+    assert.match(item.contextValue, /canFlowLog/);
+    assert.equal(describeVnet(vnet(), [flowLog()]).description, '10.1.0.0/16 · westeurope · flow log');
+    assert.match(describeVnet(vnet(), [flowLog()]).contextValue, /hasFlowLog/);
+    assert.doesNotMatch(describeVnet(vnet(), [flowLog({ enabled: false })]).description ?? '', /flow log/);
+  });
+
+  it('shows a subnet\'s prefix, NSG and where its flow log comes from', () => {
+    const logged = describeSubnet(subnet(), 'nsg-web', { kind: 'vnet', flowLog: flowLog() }, 2);
+    assert.equal(logged.description, '10.1.1.0/24 · NSG nsg-web · flow log (VNet)');
+    assert.match(plain(logged.tooltip), /10\.1\.1\.0\/24 \(251 addresses usable\)/);
+    assert.match(logged.contextValue, /hasNsg/);
+    const bare = describeSubnet(subnet({ addressPrefixes: [] }), undefined, { kind: 'none' }, 0);
+    assert.equal(bare.description, 'no prefix');
+    assert.match(bare.contextValue, /canFlowLog/);
+    assert.equal(describeSubnet(subnet(), undefined, { kind: 'nsg', flowLog: flowLog() }, 0).description, '10.1.1.0/24 · flow log (NSG)');
+  });
+
+  it('shows a NIC\'s private IP, VM, accelerated networking and TAP badge, with flags for later wizards', () => {
+    const untapped = describeNic(nic(), []);
+    assert.equal(untapped.description, '10.1.1.4 · VM vm-web-01');
+    assert.equal(untapped.collapsible, false);
+    assert.match(untapped.contextValue, /^nic;canTap;hasVm/);
+    const tapped = describeNic(nic({ acceleratedNetworking: true, tapIds: ['x'] }), ['vtap-collectors']);
+    assert.equal(tapped.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP');
+    assert.match(tapped.contextValue, /hasTap/);
+    assert.match(plain(tapped.tooltip), /mirrored to vtap-collectors/);
+    assert.equal(describeNic(nic({ primaryPrivateIp: undefined, virtualMachineName: undefined, virtualMachineId: undefined }), []).description, 'no private IP · no VM');
+  });
+
+  it('shows a peering\'s remote network, state and sync level, colouring the state', () => {
+    const connected = describePeering(peering());
+    assert.equal(connected.description, '→ vnet-hub · Connected · in sync');
+    assert.equal(connected.iconColor, 'testing.iconPassed');
+    assert.match(connected.contextValue, /peering-connected/);
+    const initiated = describePeering(peering({ peeringState: 'Initiated', syncLevel: 'RemoteNotInSync' }));
+    assert.equal(initiated.description, '→ vnet-hub · Initiated');
+    assert.match(plain(initiated.tooltip), /Sync level: remote not in sync/);
+    assert.equal(describePeering(peering({ peeringState: 'Disconnected' })).iconColor, 'list.errorForeground');
+    assert.equal(describeSyncLevel('LocalAndRemoteNotInSync'), 'local and remote not in sync');
+  });
+
+  it('describes NSGs, rules, flow logs, TAPs, folders and subscriptions', () => {
+    const rule = { name: 'deny-rdp', priority: 200, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', source: '*', sourcePorts: '*', destination: '*', destinationPorts: '3389' };
+    assert.equal(describeNsg(nsg({ rules: [rule] }), [flowLog()]).description, '1 rule · westeurope · flow log');
+    assert.equal(describeRule(rule).label, '200 deny-rdp');
+    assert.equal(describeRule(rule).description, 'Inbound · Deny · Tcp · * → * port 3389');
+    const disabled = describeFlowLog(flowLog({ enabled: false, trafficAnalytics: true }));
+    assert.equal(disabled.description, 'vnet-a → stlogs · disabled · Traffic Analytics');
+    assert.match(disabled.contextValue, /flowLog;disabled;trafficAnalytics;hasStorage/);
+    assert.equal(describeTap(tap({ sourceIds: ['a', 'b'] }), ['nic-1', 'nic-2']).description, '→ nic-collector:4789 · 2 sources');
+    assert.equal(describeFolder('vnets', 3).description, '3');
+    assert.equal(emptyFolderMessage('vnets'), 'No virtual networks in this subscription');
+    assert.equal(describeSubscription(subscription({ state: 'Disabled' })).description, 'Disabled');
+    assert.match(plain(describeSubscription(subscription(), 'Contoso').tooltip), /Tenant: Contoso \(tenant-1\)/);
+  });
+
+  it('escapes every value from Azure in tooltips', () => {
+    const hostile = describeVnet(vnet({ name: '<img src=x onerror=alert(1)>[click](command:x)' }), []);
+    assert.doesNotMatch(hostile.tooltip, /<img/);
+    assert.doesNotMatch(hostile.tooltip, /\[click\]\(command/);
+    assert.equal(escapeMarkdown('a*b_<c>&'), 'a\\*b\\_&lt;c&gt;&amp;');
+  });
+});
