@@ -1,20 +1,23 @@
 /**
  * One measurement in a fresh process, so that peak RSS belongs to it alone:
- * `node out/bench/decodeBench.js decode|parse FILE` prints one JSON line.
- *  - decode: streams the file through decodeFlowLogFile with onBatch (as the CLI does).
+ * `node out/bench/decodeBench.js decode|bytes|parse FILE` prints one JSON line.
+ *  - decode: streams the file through decodeFlowLogFile with onBatch (as the CLI and the viewer's
+ *    worker do), the read included.
+ *  - bytes: reads the file into memory, then decodeFlowLogBytes of the bytes (timed without the
+ *    read, like JSON.parse below).
  *  - parse: reads the file, then JSON.parse of the string (timed alone and with the read).
  * Files under 20 MB are measured 10 times in the process and the best run is reported, for
  * both modes alike; larger files once.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { decodeFlowLogFile, type DecodeResult } from '../src/flowlogs/flowLogDecoder';
+import { decodeFlowLogBytes, decodeFlowLogFile, type DecodeResult } from '../src/flowlogs/flowLogDecoder';
 
 /** Files below this size are measured several times and the best run is kept (JIT warm-up dominates a single small run). */
 const repeatBelowBytes = 20 * 1000 * 1000;
 const repeatRuns = 10;
 
 export interface DecodeMeasurement {
-  mode: 'decode';
+  mode: 'decode' | 'bytes';
   bytes: number;
   runs: number;
   seconds: number;
@@ -66,6 +69,31 @@ async function measureDecode(path: string): Promise<DecodeMeasurement> {
   };
 }
 
+function measureBytes(path: string): DecodeMeasurement {
+  const runs = runsFor(path);
+  let seconds = Infinity;
+  let result: DecodeResult | undefined;
+  for (let run = 0; run < runs; run++) {
+    const bytes = readFileSync(path);
+    const started = process.hrtime.bigint();
+    result = decodeFlowLogBytes(bytes);
+    seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+  if (result === undefined) {
+    throw new Error('no run');
+  }
+  return {
+    mode: 'bytes',
+    bytes: result.bytes,
+    runs,
+    seconds,
+    tuples: result.tuples,
+    records: result.records,
+    problems: result.problemCount,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
 function measureParse(path: string): ParseMeasurement {
   const runs = runsFor(path);
   let parseSeconds = Infinity;
@@ -96,12 +124,12 @@ function measureParse(path: string): ParseMeasurement {
 
 async function main(): Promise<void> {
   const [mode, path] = process.argv.slice(2);
-  if ((mode !== 'decode' && mode !== 'parse') || !path) {
-    process.stderr.write('usage: node out/bench/decodeBench.js decode|parse FILE\n');
+  if ((mode !== 'decode' && mode !== 'bytes' && mode !== 'parse') || !path) {
+    process.stderr.write('usage: node out/bench/decodeBench.js decode|bytes|parse FILE\n');
     process.exitCode = 2;
     return;
   }
-  const measurement = mode === 'decode' ? await measureDecode(path) : measureParse(path);
+  const measurement = mode === 'decode' ? await measureDecode(path) : mode === 'bytes' ? measureBytes(path) : measureParse(path);
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 

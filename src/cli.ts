@@ -240,6 +240,11 @@ async function summaryCommand(args: Arguments): Promise<number> {
       status = 1;
     }
   }
+  if (problemObjects.length > 0 && problemObjects.every((problem) => problem.code === 'read') && !args.json) {
+    // Nothing could be read: a summary of zeros would only hide the reason.
+    process.stderr.write(`${problems.join('\n')}\n`);
+    return status;
+  }
   const totals = summary.result();
   const connections = joinConnections(table).length;
   if (args.json) {

@@ -36,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   const tree = new LensTreeProvider(signIn, filter, log);
   const properties = new PropertiesDocumentProvider();
   const view = vscode.window.createTreeView('trafficLens.inventory', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  tree.attachView(view);
   context.subscriptions.push(signIn, tree, properties, view, vscode.workspace.registerTextDocumentContentProvider(propertiesScheme, properties));
 
   const updateSignedIn = (): void => {

@@ -2,9 +2,10 @@ import type { TokenCredential } from '@azure/core-auth';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { idKey, nameOf, parentId, resourceGroupOf } from './armIds';
 import { settleBounded } from './bounded';
-import { toArmProblem, type ArmProblem } from './armProblem';
+import { errorDetailsHeader, toArmProblem, type ArmProblem } from './armProblem';
 import type {
   FlowLogRef,
   NetworkApi,
@@ -55,6 +56,10 @@ export class ArmNetworkApi implements NetworkApi {
 
   async listSubscriptions(signal?: AbortSignal): Promise<SubscriptionRef[]> {
     const tenants = await this.listTenants(signal);
+    if (tenants.length === 0) {
+      // Some identities (a service principal without directory read) see no tenants: list with the home token.
+      return (await this.listTenantSubscriptions({ tenantId: '', displayName: '' }, signal, this.options.homeCredential)).sort((a, b) => a.displayName.localeCompare(b.displayName));
+    }
     const results = await settleBounded(tenants, this.options.tenantConcurrency ?? 4, (tenant) => this.listTenantSubscriptions(tenant, signal), signal);
     const byId = new Map<string, SubscriptionRef>();
     results.forEach((result, index) => {
@@ -73,9 +78,9 @@ export class ArmNetworkApi implements NetworkApi {
     return [...byId.values()].sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
 
-  private async listTenantSubscriptions(tenant: TenantRef, signal?: AbortSignal): Promise<SubscriptionRef[]> {
+  private async listTenantSubscriptions(tenant: TenantRef, signal?: AbortSignal, credential?: TokenCredential): Promise<SubscriptionRef[]> {
     const tenantId = tenant.tenantId;
-    const client = new SubscriptionClient(this.options.credentialForTenant(tenantId), this.clientOptions());
+    const client = new SubscriptionClient(credential ?? this.options.credentialForTenant(tenantId), this.clientOptions());
     const found: SubscriptionRef[] = [];
     for await (const subscription of client.subscriptions.list({ abortSignal: signal })) {
       if (!subscription.subscriptionId) {
@@ -83,7 +88,7 @@ export class ArmNetworkApi implements NetworkApi {
       }
       const owner = (subscription.tenantId ?? tenantId).toLowerCase();
       // A subscription shows up under every tenant that can see it; keep it under the one that owns it.
-      if (owner !== tenantId) {
+      if (tenantId !== '' && owner !== tenantId) {
         continue;
       }
       found.push({
@@ -91,7 +96,7 @@ export class ArmNetworkApi implements NetworkApi {
         subscriptionId: subscription.subscriptionId.toLowerCase(),
         displayName: subscription.displayName ?? subscription.subscriptionId,
         tenantId: owner,
-        tenantName: tenant.displayName,
+        tenantName: tenant.displayName || undefined,
         state: subscription.state ?? 'Enabled',
         properties: subscription,
       });
@@ -164,10 +169,34 @@ export class ArmNetworkApi implements NetworkApi {
     return client;
   }
 
-  private clientOptions(): { endpoint: string; tlsOptions?: { ca: string } } {
-    return this.options.caPem === undefined ? { endpoint: this.options.endpoint } : { endpoint: this.options.endpoint, tlsOptions: { ca: this.options.caPem } };
+  private clientOptions(): { endpoint: string; tlsOptions?: { ca: string }; additionalPolicies: { policy: PipelinePolicy; position: 'perCall' }[] } {
+    const options = { endpoint: this.options.endpoint, additionalPolicies: [{ policy: keepErrorDetailsPolicy, position: 'perCall' as const }] };
+    return this.options.caPem === undefined ? options : { ...options, tlsOptions: { ca: this.options.caPem } };
   }
 }
+
+/**
+ * The paging helpers of the modular SDKs throw "Pagination failed with unexpected statusCode 403"
+ * and drop the parsed error body; only the response headers survive into the RestError. This
+ * copies ARM's error message and target into a header that `toArmProblem` reads.
+ */
+const keepErrorDetailsPolicy: PipelinePolicy = {
+  name: 'trafficLensKeepErrorDetails',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status >= 400 && response.bodyAsText) {
+      try {
+        const body = JSON.parse(response.bodyAsText) as { error?: { code?: unknown; message?: unknown; target?: unknown } };
+        if (body.error && typeof body.error.message === 'string') {
+          response.headers.set(errorDetailsHeader, JSON.stringify({ code: body.error.code, message: body.error.message, target: body.error.target }));
+        }
+      } catch {
+        // Not JSON (a proxy's HTML page): the status and code are all there is.
+      }
+    }
+    return response;
+  },
+};
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name.localeCompare(b.name);

@@ -10,6 +10,9 @@ export interface ArmProblem {
   url?: string;
 }
 
+/** Response header that carries ARM's error body through SDK helpers that drop it (see armNetworkApi). */
+export const errorDetailsHeader = 'x-traffic-lens-error-details';
+
 interface RestErrorLike extends Error {
   code?: string;
   statusCode?: number;
@@ -64,7 +67,7 @@ export function toArmProblem(error: unknown): ArmProblem {
     return withUrl({ code: 'NetworkError', message: `Couldn't reach ${host}: ${firstLine(error.message)}. Check the network connection and trafficLens.resourceManagerEndpoint.` }, url);
   }
   if (status !== undefined) {
-    const body = parseErrorBody(rest.response?.bodyAsText);
+    const body = parseErrorBody(rest.response?.bodyAsText) ?? parseErrorBody(rest.response?.headers?.get(errorDetailsHeader));
     const code = body?.code ?? rest.code ?? statusCode(status);
     const correlationId = rest.response?.headers?.get('x-ms-correlation-request-id');
     const problem: ArmProblem = { code, message: body?.message ?? firstLine(error.message) ?? describeStatus(status), status };

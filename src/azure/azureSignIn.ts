@@ -52,6 +52,8 @@ export class AzureSignIn implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private current: SignedInAccount[] = [];
+  /** Bumped by every sign-in and sign-out, so a slower restore does not overwrite them. */
+  private generation = 0;
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
 
   constructor(
@@ -87,6 +89,7 @@ export class AzureSignIn implements vscode.Disposable {
 
   /** Rebuilds the remembered sign-in without asking the user anything. */
   async restore(): Promise<void> {
+    const generation = this.generation;
     const persisted = this.state.get<PersistedSignIn>(stateKey);
     const settings = readCloudSettings();
     const accounts: SignedInAccount[] = [];
@@ -103,6 +106,9 @@ export class AzureSignIn implements vscode.Disposable {
         this.log.warn(`Sign-in not restored: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    if (generation !== this.generation) {
+      return;
+    }
     this.setAccounts(accounts, persisted?.kind === settings.authentication ? persisted.kind : undefined);
   }
 
@@ -112,6 +118,7 @@ export class AzureSignIn implements vscode.Disposable {
    * Returns false when the user cancelled; throws with a user-facing message otherwise.
    */
   async signIn(options: { tenantId?: string; accountId?: string; addAccount?: boolean } = {}): Promise<boolean> {
+    this.generation += 1;
     const settings = readCloudSettings();
     const cloud = resolveCloud(settings);
     const kind = settings.authentication;
@@ -146,6 +153,7 @@ export class AzureSignIn implements vscode.Disposable {
 
   /** Forgets every account. VS Code's own sessions stay in its Accounts menu. */
   async signOut(): Promise<void> {
+    this.generation += 1;
     await this.state.update(stateKey, undefined);
     this.current = [];
     this.log.info('Signed out.');

@@ -23,10 +23,11 @@ export function signInCommand(signIn: AzureSignIn): LensCommand {
         return await signIn.signIn({ ...target, addAccount });
       } catch (error) {
         if (error instanceof CloudSettingsError) {
-          const choice = await vscode.window.showErrorMessage(`Couldn't sign in: ${error.message}`, 'Open Settings');
-          if (choice === 'Open Settings') {
-            await vscode.commands.executeCommand('workbench.action.openSettings', 'trafficLens');
-          }
+          void vscode.window.showErrorMessage(`Couldn't sign in: ${error.message}`, 'Open Settings').then((choice) => {
+            if (choice === 'Open Settings') {
+              void vscode.commands.executeCommand('workbench.action.openSettings', 'trafficLens');
+            }
+          });
           return false;
         }
         // VS Code rejects when the user closes the sign-in dialog: that is a cancel, not a failure.

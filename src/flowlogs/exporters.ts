@@ -345,10 +345,15 @@ class ChunkWriter {
 
   constructor(private readonly write: WriteChunk) {}
 
-  async add(text: string): Promise<void> {
+  /** Queues the text; true when a chunk is full and `flush` should be awaited (one await per chunk, not per row). */
+  push(text: string): boolean {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size >= chunkCharacters) {
+    return this.size >= chunkCharacters;
+  }
+
+  async add(text: string): Promise<void> {
+    if (this.push(text)) {
       await this.flush();
     }
   }
@@ -386,10 +391,12 @@ export async function exportRows(
   if (format === 'csv' && options.header !== false) {
     await writer.add(csvHeader(rowColumns));
   }
-  const toText = format === 'csv' ? new RowTextCache(table, 'csv') : format === 'ndjson' ? new RowTextCache(table, 'ndjson') : undefined;
+  const toText = format === 'ecs' ? new EcsTextCache(table) : new RowTextCache(table, format);
   let count = 0;
   for (const row of indexesOf(rows)) {
-    await writer.add(toText ? toText.row(row) : rowToEcs(table.rowAt(row)));
+    if (writer.push(toText.row(row))) {
+      await writer.flush();
+    }
     count++;
   }
   await writer.flush();
@@ -405,7 +412,10 @@ const counterColumns = ['packetsSrcToDst', 'bytesSrcToDst', 'packetsDstToSrc', '
  */
 class RowTextCache {
   private readonly ips: string[] = [];
+  private readonly transports: string[] = [];
+  private readonly encryptions: string[] = [];
   private readonly contexts = new Map<RecordContext, string>();
+  private readonly times = new IsoTimeCache();
   private lastTime = NaN;
   private lastTimeText = '';
 
@@ -424,15 +434,20 @@ class RowTextCache {
     const time = table.time[row];
     if (time !== this.lastTime) {
       this.lastTime = time;
-      this.lastTimeText = isoTime(time);
+      this.lastTimeText = this.times.text(time);
     }
     const src = this.ip(table.srcIp[row]);
     const dst = this.ip(table.dstIp[row]);
     if (this.format === 'csv') {
-      const counters = counterColumns.map((name) => csvField(table[name][row])).join(',');
-      return `${this.lastTimeText},${src},${table.srcPort[row]},${dst},${table.dstPort[row]},${protocol},${csvField(transportName(protocol))},${flagDirection(flags)},${flagDecision(flags)},${state ?? ''},${csvField(encryption)},${counters},${this.context(context)},${table.tupleIndex[row]}\r\n`;
+      // Numbers never need quoting in CSV; an absent counter is an empty cell.
+      const packetsSrcToDst = table.packetsSrcToDst[row];
+      const bytesSrcToDst = table.bytesSrcToDst[row];
+      const packetsDstToSrc = table.packetsDstToSrc[row];
+      const bytesDstToSrc = table.bytesDstToSrc[row];
+      const counters = `${packetsSrcToDst === packetsSrcToDst ? packetsSrcToDst : ''},${bytesSrcToDst === bytesSrcToDst ? bytesSrcToDst : ''},${packetsDstToSrc === packetsDstToSrc ? packetsDstToSrc : ''},${bytesDstToSrc === bytesDstToSrc ? bytesDstToSrc : ''}`;
+      return `${this.lastTimeText},${src},${table.srcPort[row]},${dst},${table.dstPort[row]},${protocol},${this.transport(protocol)},${flagDirection(flags)},${flagDecision(flags)},${state ?? ''},${encryption === undefined ? '' : this.encryption(table.encryption[row], encryption)},${counters},${this.context(context)},${table.tupleIndex[row]}\r\n`;
     }
-    let text = `{"time":"${this.lastTimeText}","timeMs":${time},"srcIp":${src},"srcPort":${table.srcPort[row]},"dstIp":${dst},"dstPort":${table.dstPort[row]},"protocol":${protocol},"transport":${JSON.stringify(transportName(protocol))},"direction":"${flagDirection(flags)}","decision":"${flagDecision(flags)}"`;
+    let text = `{"time":"${this.lastTimeText}","timeMs":${Number.isFinite(time) ? time : 'null'},"srcIp":${src},"srcPort":${table.srcPort[row]},"dstIp":${dst},"dstPort":${table.dstPort[row]},"protocol":${protocol},"transport":${JSON.stringify(transportName(protocol))},"direction":"${flagDirection(flags)}","decision":"${flagDecision(flags)}"`;
     if (state !== undefined) {
       text += `,"state":"${state}"`;
     }
@@ -446,6 +461,26 @@ class RowTextCache {
       }
     }
     return `${text},${this.context(context)},"tupleIndex":${table.tupleIndex[row]}}\n`;
+  }
+
+  /** CSV cell of a transport name. */
+  private transport(protocol: number): string {
+    let text = this.transports[protocol];
+    if (text === undefined) {
+      text = csvField(transportName(protocol));
+      this.transports[protocol] = text;
+    }
+    return text;
+  }
+
+  /** CSV cell of an encryption value. */
+  private encryption(index: number, value: string): string {
+    let text = this.encryptions[index];
+    if (text === undefined) {
+      text = csvField(value);
+      this.encryptions[index] = text;
+    }
+    return text;
   }
 
   private ip(index: number): string {
@@ -486,6 +521,189 @@ class RowTextCache {
       }
       this.contexts.set(context, text);
     }
+    return text;
+  }
+}
+
+/**
+ * `isoTime` for many timestamps: the text up to the minute is made once per minute (by
+ * `Date.toISOString`) and the seconds and milliseconds appended, which gives the same text.
+ */
+class IsoTimeCache {
+  private readonly minutes = new Float64Array(1024).fill(NaN);
+  private readonly prefixes: string[] = new Array<string>(1024).fill('');
+
+  text(epochMs: number): string {
+    // Whole milliseconds from 1970 to the year 9999 have the fixed-width form; the rest go the general way.
+    if (!(epochMs >= 0 && epochMs < 253402300800000) || epochMs !== Math.floor(epochMs)) {
+      return isoTime(epochMs);
+    }
+    const minute = Math.floor(epochMs / 60000);
+    const slot = minute & 1023;
+    let prefix: string;
+    if (this.minutes[slot] === minute) {
+      prefix = this.prefixes[slot];
+    } else {
+      prefix = new Date(minute * 60000).toISOString().slice(0, 17);
+      this.minutes[slot] = minute;
+      this.prefixes[slot] = prefix;
+    }
+    const rest = epochMs - minute * 60000;
+    const seconds = Math.floor(rest / 1000);
+    const milliseconds = rest - seconds * 1000;
+    return `${prefix}${seconds < 10 ? '0' : ''}${seconds}${milliseconds < 10 ? '.00' : milliseconds < 100 ? '.0' : '.'}${milliseconds}Z`;
+  }
+}
+
+/** The parts of an ECS event that come from the row's context, as JSON text. */
+interface EcsContextText {
+  /** `"provider":…,"created":…` of `event`. */
+  event: string;
+  /** From `"rule"` up to `"record_index":…,` inside `azure.flowlog`. */
+  middle: string;
+  /** The rest of `azure.flowlog` after the row's own members, with the closing braces. */
+  end: string;
+}
+
+/**
+ * Writes rows as ECS NDJSON straight from the table's columns, reusing the text of what
+ * repeats (addresses, a context's fields, timestamps). Produces exactly what `rowToEcs`
+ * produces for `table.rowAt(row)`.
+ */
+class EcsTextCache {
+  private readonly ips: string[] = [];
+  private readonly ipIsV6: boolean[] = [];
+  private readonly transports: string[] = [];
+  private readonly contexts = new Map<RecordContext, EcsContextText>();
+  private lastContext: RecordContext | undefined;
+  private lastContextText: EcsContextText | undefined;
+  private readonly times = new IsoTimeCache();
+  private lastTime = NaN;
+  private lastTimeText = '';
+
+  constructor(private readonly table: FlowTable) {}
+
+  row(row: number): string {
+    const table = this.table;
+    const flags = table.flags[row];
+    const state = flagState(flags);
+    const denied = flagDecision(flags) === 'deny';
+    const protocol = table.protocol[row];
+    const context = this.context(table.contexts[table.context[row]]);
+    const time = table.time[row];
+    if (time !== this.lastTime) {
+      this.lastTime = time;
+      this.lastTimeText = this.times.text(time);
+    }
+    const srcIndex = table.srcIp[row];
+    const src = this.ip(srcIndex);
+    const dst = this.ip(table.dstIp[row]);
+    const packetsSrcToDst = table.packetsSrcToDst[row];
+    const bytesSrcToDst = table.bytesSrcToDst[row];
+    const packetsDstToSrc = table.packetsDstToSrc[row];
+    const bytesDstToSrc = table.bytesDstToSrc[row];
+    let text = `{"@timestamp":"${this.lastTimeText}","ecs":{"version":"8.11.0"},"event":{"kind":"event","category":["network"],"type":["connection","${denied ? 'denied' : 'allowed'}"],"action":"${denied ? 'flow_denied' : flowAction(state)}","outcome":"success",${context.event}},"source":{"ip":${src},"port":${table.srcPort[row]}`;
+    if (packetsSrcToDst === packetsSrcToDst) {
+      text += `,"packets":${packetsSrcToDst}`;
+    }
+    if (bytesSrcToDst === bytesSrcToDst) {
+      text += `,"bytes":${bytesSrcToDst}`;
+    }
+    text += `},"destination":{"ip":${dst},"port":${table.dstPort[row]}`;
+    if (packetsDstToSrc === packetsDstToSrc) {
+      text += `,"packets":${packetsDstToSrc}`;
+    }
+    if (bytesDstToSrc === bytesDstToSrc) {
+      text += `,"bytes":${bytesDstToSrc}`;
+    }
+    text += `},"network":{"transport":${this.transport(protocol)},"iana_number":"${protocol}","direction":"${flagDirection(flags) === 'inbound' ? 'ingress' : 'egress'}","type":"${this.ipIsV6[srcIndex] ? 'ipv6' : 'ipv4'}"`;
+    if (bytesSrcToDst === bytesSrcToDst || bytesDstToSrc === bytesDstToSrc) {
+      text += `,"bytes":${(bytesSrcToDst === bytesSrcToDst ? bytesSrcToDst : 0) + (bytesDstToSrc === bytesDstToSrc ? bytesDstToSrc : 0)}`;
+    }
+    if (packetsSrcToDst === packetsSrcToDst || packetsDstToSrc === packetsDstToSrc) {
+      text += `,"packets":${(packetsSrcToDst === packetsSrcToDst ? packetsSrcToDst : 0) + (packetsDstToSrc === packetsDstToSrc ? packetsDstToSrc : 0)}`;
+    }
+    text += `},${context.middle}"tuple_index":${table.tupleIndex[row]}`;
+    if (state !== undefined) {
+      text += `,"state":"${stateLetters[state]}"`;
+    }
+    const encryption = table.encryption[row];
+    if (encryption !== 0) {
+      text += `,"encryption":${JSON.stringify(table.encryptions.values[encryption])}`;
+    }
+    return `${text}${context.end}\n`;
+  }
+
+  private ip(index: number): string {
+    let text = this.ips[index];
+    if (text === undefined) {
+      const value = this.table.ips.values[index];
+      text = JSON.stringify(value);
+      this.ips[index] = text;
+      this.ipIsV6[index] = value.includes(':');
+    }
+    return text;
+  }
+
+  private transport(protocol: number): string {
+    let text = this.transports[protocol];
+    if (text === undefined) {
+      text = JSON.stringify(transportName(protocol));
+      this.transports[protocol] = text;
+    }
+    return text;
+  }
+
+  private context(context: RecordContext): EcsContextText {
+    // Rows of one rule group are consecutive and share their context.
+    if (context === this.lastContext && this.lastContextText !== undefined) {
+      return this.lastContextText;
+    }
+    let text = this.contexts.get(context);
+    if (text === undefined) {
+      // Built from rowToEcsObject itself, so the two cannot drift apart: the row's own members
+      // are given marker values and the text around them is kept.
+      const sample = rowToEcsObject({
+        row: 0,
+        time: 0,
+        srcIp: '',
+        dstIp: '',
+        srcPort: 0,
+        dstPort: 0,
+        protocol: 0,
+        direction: 'inbound',
+        decision: 'allow',
+        tupleIndex: 0,
+        context,
+      });
+      const event = sample.event as Record<string, unknown>;
+      const flowlog = (sample.azure as { flowlog: Record<string, unknown> }).flowlog;
+      const eventJson = JSON.stringify({ provider: event.provider, created: event.created });
+      const rest: Record<string, unknown> = { rule: sample.rule, observer: sample.observer, cloud: sample.cloud };
+      const restJson = JSON.stringify(rest);
+      const flowlogHead: Record<string, unknown> = {};
+      const flowlogTail: Record<string, unknown> = {};
+      let afterTupleIndex = false;
+      for (const [name, value] of Object.entries(flowlog)) {
+        if (name === 'tuple_index') {
+          afterTupleIndex = true;
+        } else if (afterTupleIndex) {
+          flowlogTail[name] = value;
+        } else {
+          flowlogHead[name] = value;
+        }
+      }
+      const headJson = JSON.stringify(flowlogHead);
+      const tailJson = JSON.stringify(flowlogTail);
+      text = {
+        event: eventJson.slice(1, -1),
+        middle: `${restJson.slice(1, -1)},"azure":{"flowlog":{${headJson.length > 2 ? `${headJson.slice(1, -1)},` : ''}`,
+        end: `${tailJson.length > 2 ? `,${tailJson.slice(1, -1)}` : ''}}}}`,
+      };
+      this.contexts.set(context, text);
+    }
+    this.lastContext = context;
+    this.lastContextText = text;
     return text;
   }
 }

@@ -9,6 +9,7 @@
  * escape state, bracket depth) to tell "needs more input" from "malformed". Neither the whole
  * text nor an object tree is ever held. Field layouts and quirks: docs/flow-log-formats.md.
  */
+import { read as fsRead, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { FlowTable, packFlags, type FlowLogFormat, type RecordContext } from './flowTable';
 
@@ -191,6 +192,8 @@ function isIpv4(text: string): boolean {
 }
 
 interface CacheEntry {
+  /** Hash of the raw bytes (see readCached). */
+  key: number;
   bytes: Uint8Array;
   value: string;
   next: CacheEntry | undefined;
@@ -295,7 +298,9 @@ class FlowLogDecoder {
   private readonly ipv4 = new Ipv4Index();
   private readonly strings = new Map<string, string>();
   private readonly stringIds = new Map<string, number>();
-  private readonly cache = new Map<number, CacheEntry>();
+  /** Hash table of cached strings: chains of entries by `key & cacheMask`. */
+  private cacheSlots: (CacheEntry | undefined)[] = new Array<CacheEntry | undefined>(256).fill(undefined);
+  private cacheMask = 255;
   private cacheSize = 0;
   private lastCached: CacheEntry | undefined;
   private readonly macs = new Map<string, string>();
@@ -817,7 +822,7 @@ class FlowLogDecoder {
       hash = Math.imul(hash ^ buf[start + k], 16777619);
     }
     const key = hash & 0x3fffffff;
-    let entry = this.cache.get(key);
+    let entry = this.cacheSlots[key & this.cacheMask];
     while (entry !== undefined) {
       const bytes = entry.bytes;
       if (bytes.length === length) {
@@ -839,14 +844,35 @@ class FlowLogDecoder {
     const value = this.intern(hasEscape ? unescapeJson(raw, this.base + p) : raw);
     if (this.cacheSize < maxCachedStrings) {
       this.cacheSize++;
-      const added: CacheEntry = { bytes: Uint8Array.prototype.slice.call(buf, start, i), value, next: this.cache.get(key), successor: undefined };
-      this.cache.set(key, added);
+      const slots = this.cacheSlots;
+      const slot = key & this.cacheMask;
+      const added: CacheEntry = { key, bytes: Uint8Array.prototype.slice.call(buf, start, i), value, next: slots[slot], successor: undefined };
+      slots[slot] = added;
+      if (this.cacheSize > slots.length) {
+        this.growCache();
+      }
       if (previous !== undefined) {
         previous.successor = added;
       }
       this.lastCached = added;
     }
     return value;
+  }
+
+  private growCache(): void {
+    const old = this.cacheSlots;
+    const slots = new Array<CacheEntry | undefined>(old.length * 2).fill(undefined);
+    const mask = slots.length - 1;
+    for (let entry of old) {
+      while (entry !== undefined) {
+        const next = entry.next;
+        entry.next = slots[entry.key & mask];
+        slots[entry.key & mask] = entry;
+        entry = next;
+      }
+    }
+    this.cacheSlots = slots;
+    this.cacheMask = mask;
   }
 
   private mac(raw: string): string {
@@ -2335,8 +2361,12 @@ export function decodeFlowLogBytes(bytes: Uint8Array, options: Omit<DecodeOption
 }
 
 /**
- * Streams a flow-log file from disk with bounded memory: a reused read buffer (grown only
- * for a record larger than it) and, with `onBatch`, a table emptied after every batch.
+ * Streams a flow-log file from disk with bounded memory and, with `onBatch`, a table emptied
+ * after every batch. A file that fits in one chunk is read at once; a larger one through two
+ * alternating buffers, the next chunk being read while the current one is decoded. Each
+ * buffer keeps `chunk` bytes of room in front of its data for the record cut by the previous
+ * chunk, so the data just read is never copied; only a record longer than a chunk goes
+ * through a separate, growing buffer.
  */
 export async function decodeFlowLogFile(path: string, options: DecodeOptions = {}): Promise<DecodeResult> {
   const signal = options.signal;
@@ -2359,61 +2389,121 @@ export async function decodeFlowLogFile(path: string, options: DecodeOptions = {
       table.contexts.length = 0;
     }
   };
+  let pending: Promise<number> | undefined;
   try {
     const total = (await handle.stat()).size;
     const chunk = Math.max(16, options.chunkBytes ?? defaultChunkBytes);
-    // One spare byte after the data holds a 0 that stops every token scan (see tryDecodeItem).
-    let buf = Buffer.allocUnsafe(Math.min(chunk, Math.max(total, 16)) + 1);
-    let length = 0;
-    let base = 0;
+    // A tuple takes 50–80 bytes of JSON: room for the likely rows of a batch avoids repeated growth.
+    table.reserve(Math.min(Math.ceil(total / 80), options.onBatch ? Math.max(1, options.batchRows ?? defaultBatchRows) + 1024 : Infinity));
+    const fd = handle.fd;
+    const read = (buffer: Buffer, at: number): Promise<number> =>
+      new Promise((resolve, reject) => {
+        fsRead(fd, buffer, at, chunk, fileRead, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
+      });
+    // The window being decoded is buf[start..length) (one spare byte after it holds a 0 that
+    // stops every token scan, see tryDecodeItem); buf[0] is at file offset `base`.
+    let buf: Buffer;
+    let start: number;
+    let length: number;
     let fileRead = 0;
+    let eof: boolean;
+    const ring: Buffer[] = [];
+    if (total <= chunk) {
+      buf = Buffer.allocUnsafe(Math.max(total, 16) + 1);
+      start = 0;
+      length = 0;
+      for (;;) {
+        const bytesRead = readSync(fd, buf, length, buf.length - 1 - length, length);
+        length += bytesRead;
+        if (bytesRead === 0 || length === buf.length - 1) {
+          break;
+        }
+      }
+      fileRead = length;
+      eof = true;
+    } else {
+      ring.push(Buffer.allocUnsafe(2 * chunk + 1), Buffer.allocUnsafe(2 * chunk + 1));
+      buf = ring[0];
+      start = chunk;
+      length = chunk + (await read(buf, chunk));
+      fileRead = length - chunk;
+      eof = length === chunk || fileRead >= total;
+    }
+    let base = -start;
+    let big: Buffer | undefined;
     let first = true;
     for (;;) {
       if (signal?.aborted) {
         throw abortError();
       }
-      if (length === buf.length - 1) {
-        const bigger = Buffer.allocUnsafe(Math.min((buf.length - 1) * 2, maxRecordBytes + chunk) + 1);
-        buf.copy(bigger, 0, 0, length);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, length, buf.length - 1 - length, fileRead);
-      fileRead += bytesRead;
-      length += bytesRead;
       buf[length] = 0;
-      const eof = bytesRead === 0 || fileRead >= total;
       options.onProgress?.(fileRead, total);
-      let pos = 0;
+      // Read the next chunk into the ring buffer that does not hold the window, while this one is decoded.
+      const spare = ring.length === 0 ? undefined : buf === ring[0] ? ring[1] : ring[0];
+      pending = eof || spare === undefined ? undefined : read(spare, chunk);
+      let pos = start;
+      let decode = true;
       if (first) {
-        pos = bomLength(buf, length);
-        if (pos === 0 && length < 3 && !eof) {
-          continue;
-        }
-        first = false;
-      }
-      const atLimit = buf.length > maxRecordBytes && length === buf.length - 1;
-      for (;;) {
-        pos = decoder.process(buf, pos, length, base, eof, atLimit);
-        if (!decoder.batchReady) {
-          break;
-        }
-        await flush();
-        if (signal?.aborted) {
-          throw abortError();
+        pos += bomLength(buf.subarray(start), length - start);
+        if (pos === start && length - start < 3 && !eof) {
+          decode = false;
+        } else {
+          first = false;
         }
       }
-      if (eof) {
+      if (decode) {
+        const atLimit = length - start > maxRecordBytes;
+        for (;;) {
+          pos = decoder.process(buf, pos, length, base, eof, atLimit);
+          if (!decoder.batchReady) {
+            break;
+          }
+          await flush();
+          if (signal?.aborted) {
+            throw abortError();
+          }
+        }
+      }
+      if (eof || pending === undefined || spare === undefined) {
         decoder.finish(fileRead);
         break;
       }
-      buf.copyWithin(0, pos, length);
-      base += pos;
-      length -= pos;
+      const bytesRead = await pending;
+      pending = undefined;
+      fileRead += bytesRead;
+      eof = bytesRead === 0 || fileRead >= total;
+      const tail = length - pos;
+      const tailOffset = base + pos;
+      if (tail <= chunk) {
+        buf.copy(spare, chunk - tail, pos, length);
+        buf = spare;
+        start = chunk - tail;
+        length = chunk + bytesRead;
+      } else {
+        // A record longer than a chunk: gather it with the new data in a buffer that doubles as needed.
+        const needed = tail + bytesRead + 1;
+        if (big === undefined || big.length < needed) {
+          const bigger = Buffer.allocUnsafe(Math.max(needed, 2 * tail + chunk + 1));
+          buf.copy(bigger, 0, pos, length);
+          big = bigger;
+        } else if (buf === big) {
+          big.copyWithin(0, pos, length);
+        } else {
+          buf.copy(big, 0, pos, length);
+        }
+        spare.copy(big, tail, chunk, chunk + bytesRead);
+        buf = big;
+        start = 0;
+        length = tail + bytesRead;
+      }
+      base = tailOffset - start;
     }
     const tuples = emitted + table.length - startLength;
     await flush();
     return makeResult(decoder, table, tuples, fileRead);
   } finally {
+    // A read still under way (after a cancellation or a failing onBatch) must end before the file is closed.
+    await pending?.catch(() => 0);
     await handle.close();
   }
 }

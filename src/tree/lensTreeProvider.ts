@@ -16,6 +16,8 @@ export interface InventoryRow {
   description?: string;
   contextValue?: string;
   tooltip?: string;
+  /** The command a click runs, if any. */
+  command?: string;
 }
 
 /** Drives and reads the inventory tree (returned by `activate()` as `inventory`). */
@@ -24,6 +26,12 @@ export interface InventoryApi {
   children(id?: string): Promise<InventoryRow[]>;
   /** Refreshes one row, or the whole tree. */
   refresh(id?: string): Promise<void>;
+  /** Runs the command of a row as a click does (Retry on an error row, Sign In on a tenant row). */
+  click(id: string): Promise<unknown>;
+  /** Shows a row in the view, selected, and expands it. */
+  reveal(id: string): Promise<void>;
+  /** Runs a context-menu command on rows, as the menu does: the first row, and all of them as the selection. */
+  runOnRows(command: string, ids: readonly string[]): Promise<unknown>;
   isSignedIn(): boolean;
 }
 
@@ -42,6 +50,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly subscriptionNodes = new Map<string, SubscriptionNode>();
   private readonly known = new Map<string, TreeNode>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
+  private view: vscode.TreeView<TreeNode> | undefined;
 
   constructor(
     private readonly signIn: AzureSignIn,
@@ -49,6 +58,11 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(signIn.onDidChange(() => this.refresh()));
+  }
+
+  /** The view showing this tree (for reveal). */
+  attachView(view: vscode.TreeView<TreeNode>): void {
+    this.view = view;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -215,6 +229,30 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         }
         this.refresh(node);
       },
+      click: async (id) => {
+        const command = this.known.get(id)?.toTreeItem().command;
+        if (command === undefined) {
+          throw new Error(`Row ${id} has not been shown or has no command.`);
+        }
+        return vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+      },
+      reveal: async (id) => {
+        const node = this.known.get(id);
+        if (node === undefined || this.view === undefined) {
+          throw new Error(`Row ${id} has not been shown.`);
+        }
+        await this.view.reveal(node, { select: true, focus: true, expand: true });
+      },
+      runOnRows: async (command, ids) => {
+        const nodes = ids.map((id) => {
+          const node = this.known.get(id);
+          if (node === undefined) {
+            throw new Error(`Row ${id} has not been shown.`);
+          }
+          return node;
+        });
+        return vscode.commands.executeCommand(command, nodes[0], nodes);
+      },
       isSignedIn: () => this.signIn.isSignedIn,
     };
   }
@@ -237,5 +275,6 @@ function toRow(node: TreeNode): InventoryRow {
     description: typeof item.description === 'string' ? item.description : undefined,
     contextValue: item.contextValue,
     tooltip,
+    command: item.command?.command,
   };
 }

@@ -149,7 +149,7 @@ export function describeSubnet(subnet: SubnetRef, nsgName: string | undefined, c
       ['Network interfaces', String(nicCount)],
     ]),
     contextValue: flags('subnet', nsgName ? 'hasNsg' : undefined, coverage.kind === 'none' ? 'canFlowLog' : 'hasFlowLog', ...resourceFlags),
-    icon: 'symbol-namespace',
+    icon: 'layers',
     collapsible: true,
   };
 }

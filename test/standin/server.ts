@@ -191,7 +191,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       throw new ArmError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscriptionId}' actor '${claims.oid}' exceeded. Please try again after '${retryHeaders['Retry-After'] ?? Math.ceil((throttled.retryAfterMs ?? 0) / 1000)}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`, { headers: retryHeaders });
     }
     if (faults.take('forbidden', method, path)) {
-      const action = `${/\/providers\/([^?]+)/i.exec(path)?.[1]?.replace(/\/[^/]+\/([^/]+)$/, '/$1') ?? 'Microsoft.Resources/subscriptions'}/${method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : 'write'}`;
+      const segments = (/\/providers\/(.+)$/i.exec(path)?.[1] ?? '').split('/');
+      const resourceType = segments.length > 1 ? [segments[0], ...segments.slice(1).filter((_, index) => index % 2 === 0)].join('/') : 'Microsoft.Resources/subscriptions';
+      const action = `${resourceType}/${method === 'GET' ? 'read' : method === 'DELETE' ? 'delete' : 'write'}`;
       throw new ArmError(403, 'AuthorizationFailed', `The client '${claims.oid}' with object id '${claims.oid}' does not have authorization to perform action '${action}' over scope '${path}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
     }
     const failing = faults.take('serverError', method, path);

@@ -1,18 +1,24 @@
-// `npm start`: a demo workspace of flow logs laid out as Azure stores them, and code-server
-// (a real VS Code in the browser) with the extension loaded from this project.
+// `npm start`: a local Azure (the ARM stand-in with the demo estate, Azurite holding its flow
+// logs), a demo workspace of flow logs laid out as Azure stores them, and code-server (a real
+// VS Code in the browser) with the extension loaded from this project and pointed at that Azure.
 //
-//   node out/test/vscode/demo.js [--check]
+//   node out/test/vscode/demo.js [--check] [--latency MS]
 //
 // PORT picks the port (default 8080; the next free one is used if it is taken). Runs until
-// Ctrl+C. With --check it instead opens the printed URL in headless Chromium, opens a PT1H.json
-// blob, waits for the flow-log viewer to show its records, and exits (0 when it did).
-// Everything it writes goes to .demo/ (git-ignored): workspace/, user-data/, extensions/;
-// the check uses .demo/check/.
+// Ctrl+C, then stops everything it started. --latency delays every ARM answer (default 0).
+// With --check it instead opens the printed URL in headless Chromium, opens a PT1H.json blob,
+// waits for the flow-log viewer to show its records, opens the Azure Traffic Lens view, signs in
+// and waits for the demo's subscriptions in the tree, and exits (0 when all of that worked).
+// Everything it writes goes to .demo/ (git-ignored): workspace/, user-data/, extensions/,
+// ca-bundle.pem; the check uses .demo/check/ and starts from an empty user-data/ each time.
+import type { ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../fixtures/flowLogGenerator';
-import { checkTools, createSandbox, projectRoot, startCodeServer, toolPaths, workbenchUrl, type RunningCodeServer, type Sandbox } from './codeServer';
+import { checkTools, createSandbox, killGroup, projectRoot, startCodeServer, toolPaths, workbenchUrl, type Sandbox } from './codeServer';
+import { types } from '../standin/types';
+import { startDemoEnvironment, writeCaBundle, type DemoEnvironment } from './demoEnvironment';
 
 const checkOnly = process.argv.includes('--check');
 // The check works in its own folder so that it never disturbs a running demo.
@@ -100,7 +106,7 @@ async function buildWorkspace(): Promise<string[]> {
   return blobs;
 }
 
-function writeSettings(userDataDir: string): void {
+function writeSettings(userDataDir: string, environmentSettings: Record<string, unknown>): void {
   const settings = {
     // Blobs open in the viewer; the samples too, "Open With… > Text Editor" shows the JSON.
     'workbench.editorAssociations': { '**/PT1H.json': 'trafficLens.flowLogViewer', '**/samples/*.json': 'trafficLens.flowLogViewer' },
@@ -110,6 +116,8 @@ function writeSettings(userDataDir: string): void {
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'telemetry.telemetryLevel': 'off',
     'security.workspace.trust.enabled': false,
+    // The local Azure: the stand-in's URL, test sign-in, the demo tenant.
+    ...environmentSettings,
   };
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -132,8 +140,111 @@ async function freePort(from: number): Promise<number> {
   throw new Error(`no free port between ${from} and ${from + 49}; set PORT`);
 }
 
-/** Opens the URL like a user would and waits for the viewer to show a generated blob's records. */
-async function check(url: string, sandbox: Sandbox): Promise<boolean> {
+function latencyOption(): number {
+  const index = process.argv.indexOf('--latency');
+  if (index < 0) {
+    return 0;
+  }
+  const value = Number(process.argv[index + 1]);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`--latency needs a whole number of milliseconds, got '${process.argv[index + 1] ?? ''}'.`);
+  }
+  return value;
+}
+
+type Page = Awaited<ReturnType<Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>['newPage']>>;
+
+/** Quick Open a generated VNet blob: the editor association opens it in the viewer. */
+async function checkFlowLogViewer(page: Page): Promise<string | undefined> {
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type('WEB-FLOWLOG PT1H.json');
+  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      const text = await frame
+        .locator('body')
+        .innerText({ timeout: 1_000 })
+        .catch(() => '');
+      const records = /Records\s+([\d,]+)/.exec(text);
+      if (records !== null && records[1] !== '0') {
+        console.log(`check: the flow-log viewer shows ${records[1]} records`);
+        return undefined;
+      }
+    }
+    await page.waitForTimeout(500);
+  }
+  return 'the flow-log viewer did not show any records within 30 s';
+}
+
+/**
+ * Opens the Azure Traffic Lens view from the command palette (workbench.view.extension.trafficLens),
+ * signs in with its welcome button and waits for every subscription of the demo tenant in the tree.
+ */
+async function checkInventoryTree(page: Page, environment: DemoEnvironment): Promise<string | undefined> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type('View: Show Azure Traffic Lens');
+  const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Azure Traffic Lens' }).first();
+  if (!(await entry.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    return "the command palette has no 'View: Show Azure Traffic Lens' (workbench.view.extension.trafficLens): is the view container contributed?";
+  }
+  await page.keyboard.press('Enter');
+  const view = page.locator('.pane', { has: page.locator('.pane-header', { hasText: /Network Inventory/i }) });
+  if (!(await view.first().waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    return "the Azure Traffic Lens side bar did not show its 'Network Inventory' view within 10 s";
+  }
+  console.log('check: the Azure Traffic Lens view is open');
+  const signIn = view.getByRole('button', { name: 'Sign In to Azure' });
+  if (!(await signIn.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    return "the Network Inventory view shows no 'Sign In to Azure' button within 15 s (the extension may not have activated)";
+  }
+  await signIn.click();
+  console.log(`check: signed in with the test sign-in against ${environment.resourceManagerUrl}`);
+  const deadline = Date.now() + 20_000;
+  let missing = environment.subscriptions.map((subscription) => subscription.displayName);
+  while (Date.now() < deadline) {
+    const rows = await view.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+    missing = missing.filter((name) => !rows.some((row) => row.includes(name)));
+    if (missing.length === 0) {
+      console.log(`check: the tree shows the demo's subscriptions: ${environment.subscriptions.map((subscription) => subscription.displayName).join(', ')}`);
+      return expandFirstSubscription(view, environment);
+    }
+    await page.waitForTimeout(500);
+  }
+  return `the tree did not show ${missing.join(', ')} within 20 s; its rows: ${await rowTexts(view)}`;
+}
+
+async function rowTexts(view: ReturnType<Page['locator']>): Promise<string> {
+  const rows = await view.locator('.monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+  return rows.length === 0 ? '(none)' : rows.map((row) => row.replace(/\s+/g, ' ').trim()).join(' | ');
+}
+
+/** Expands the first subscription and its "Virtual networks" folder: the lists come from the stand-in over HTTPS. */
+async function expandFirstSubscription(view: ReturnType<Page['locator']>, environment: DemoEnvironment): Promise<string | undefined> {
+  const subscription = environment.subscriptions[0].displayName;
+  const vnets = environment.standIn.state
+    .list(types.virtualNetwork, `/subscriptions/${environment.subscriptions[0].subscriptionId}`)
+    .map((vnet) => vnet.name)
+    .sort();
+  await view.locator('.monaco-list-row', { hasText: subscription }).first().click();
+  const folder = view.locator('.monaco-list-row', { hasText: 'Virtual networks' }).first();
+  if (!(await folder.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    return `expanding ${subscription} did not show a 'Virtual networks' row within 15 s; the tree's rows: ${await rowTexts(view)}`;
+  }
+  await folder.click();
+  const first = view.locator('.monaco-list-row', { hasText: vnets[0] }).first();
+  if (vnets.length === 0 || !(await first.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
+    return `expanding 'Virtual networks' of ${subscription} did not show ${vnets[0] ?? 'any virtual network'} within 15 s; the tree's rows: ${await rowTexts(view)}`;
+  }
+  console.log(`check: expanding ${subscription} › Virtual networks shows ${vnets.join(', ')}`);
+  return undefined;
+}
+
+/** Opens the URL like a user would: a generated blob in the viewer, then the inventory tree. */
+async function check(url: string, sandbox: Sandbox, environment: DemoEnvironment): Promise<boolean> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: toolPaths.chromium,
@@ -149,32 +260,17 @@ async function check(url: string, sandbox: Sandbox): Promise<boolean> {
     await page.goto(url);
     await page.locator('.monaco-workbench .explorer-folders-view').waitFor({ timeout: 60_000 });
     console.log('check: the workbench shows the Explorer');
-    // Quick Open a generated VNet blob: the editor association opens it in the viewer.
-    await page.keyboard.press('Control+P');
-    await page.keyboard.type('WEB-FLOWLOG PT1H.json');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
-    await page.keyboard.press('Enter');
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      for (const frame of page.frames()) {
-        const text = await frame
-          .locator('body')
-          .innerText({ timeout: 1_000 })
-          .catch(() => '');
-        const records = /Records\s+([\d,]+)/.exec(text);
-        if (records !== null && records[1] !== '0') {
-          console.log(`check: the flow-log viewer shows ${records[1]} records`);
-          await page.waitForTimeout(2_000);
-          await page.screenshot({ path: join(demoDir, 'check.png') });
-          console.log(`check: screenshot of the page: ${join(demoDir, 'check.png')}`);
-          return true;
-        }
-      }
-      await page.waitForTimeout(500);
+    const problem = (await checkFlowLogViewer(page)) ?? (await checkInventoryTree(page, environment));
+    const screenshot = join(demoDir, problem === undefined ? 'check.png' : 'check-failed.png');
+    await page.waitForTimeout(problem === undefined ? 1_000 : 0);
+    await page.screenshot({ path: screenshot });
+    if (problem !== undefined) {
+      console.error(`check: ${problem}`);
     }
-    console.error('check: the flow-log viewer did not show any records within 60 s');
-    await page.screenshot({ path: join(demoDir, 'check-failed.png') });
-    console.error(`check: screenshot of the page: ${join(demoDir, 'check-failed.png')}`);
+    console.log(`check: screenshot of the page: ${screenshot}`);
+    return problem === undefined;
+  } catch (error) {
+    console.error(`check: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
     return false;
   } finally {
     await browser.close();
@@ -187,6 +283,7 @@ async function main(): Promise<number> {
     console.error(missing);
     return 1;
   }
+  const latencyMs = latencyOption();
   console.log(`==> writing the demo workspace (${workspace})`);
   const blobs = await buildWorkspace();
   if (!checkOnly) {
@@ -194,41 +291,107 @@ async function main(): Promise<number> {
       console.log(`    ${blob}`);
     }
   }
-  const userDataDir = join(demoDir, 'user-data');
-  writeSettings(userDataDir);
 
   const sandbox = createSandbox('traffic-lens-demo-');
-  let server: RunningCodeServer | undefined;
-  const stop = (code: number): never => {
-    server?.kill();
+  let spawned: ChildProcess | undefined;
+  let environment: DemoEnvironment | undefined;
+  let stopping = false;
+  // code-server runs in its own process group: make sure it goes even if this process dies oddly.
+  process.on('exit', () => {
+    if (spawned !== undefined) {
+      killGroup(spawned);
+    }
     sandbox.remove();
+  });
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      if (spawned !== undefined) {
+        killGroup(spawned);
+      }
+      const forced = setTimeout(() => process.exit(code), 5_000);
+      await environment?.close();
+      clearTimeout(forced);
+    }
     process.exit(code);
   };
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (!checkOnly && !stopping) {
+        console.log('\n==> stopping code-server, Azurite and the ARM stand-in');
+      }
+      void stop(0);
+    });
+  }
   try {
+    console.log('==> starting the ARM stand-in, Azurite (demo topology, generated flow logs) and code-server');
+    const userDataDir = join(demoDir, 'user-data');
+    if (checkOnly) {
+      // A remembered sign-in would skip the welcome view the check signs in from.
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+    // Settings without the stand-in's URL until it listens; the workbench reads them when the page opens.
+    writeSettings(userDataDir, {});
     const wanted = Number(process.env.PORT ?? '8080');
     const port = checkOnly ? 0 : await freePort(wanted);
-    server = await startCodeServer({ sandbox, userDataDir, extensionsDir: join(demoDir, 'extensions'), port, smokeTestDriver: checkOnly });
+    const [started, listening] = await Promise.allSettled([
+      startDemoEnvironment({ folder: demoDir, latencyMs }),
+      startCodeServer({
+        sandbox,
+        userDataDir,
+        extensionsDir: join(demoDir, 'extensions'),
+        port,
+        smokeTestDriver: checkOnly,
+        // The extension host inherits it: the stand-in and Azurite are trusted without turning TLS checks off.
+        env: { NODE_EXTRA_CA_CERTS: writeCaBundle(demoDir) },
+        onSpawn: (child) => {
+          spawned = child;
+        },
+      }),
+    ]);
+    if (started.status === 'fulfilled') {
+      environment = started.value;
+    }
+    if (started.status === 'rejected') {
+      throw started.reason;
+    }
+    if (listening.status === 'rejected') {
+      throw listening.reason;
+    }
+    const local = started.value;
+    const server = listening.value;
+    writeSettings(userDataDir, local.settings);
     server.process.on('exit', (code, signal) => {
-      console.error(`code-server stopped (exit ${code ?? signal}).`);
-      stop(1);
+      if (!stopping) {
+        console.error(`code-server stopped (exit ${code ?? signal}).`);
+        void stop(1);
+      }
     });
     const url = workbenchUrl(server.origin, workspace, { developmentPaths: [projectRoot] });
     if (checkOnly) {
-      const ok = await check(url, sandbox);
-      return stop(ok ? 0 : 1);
+      const ok = await check(url, sandbox, local);
+      return await stop(ok ? 0 : 1);
     }
     console.log('');
-    console.log('==> Azure Traffic Lens demo is running. Open this URL in a browser:');
+    console.log('==> Azure Traffic Lens demo is running.');
+    console.log('');
+    console.log(`    ARM stand-in   ${local.resourceManagerUrl}  (tenant ${local.tenantId}${latencyMs > 0 ? `, ${latencyMs} ms per request` : ''})`);
+    console.log(`    Azurite        ${local.storageServiceUrl}  (${local.blobCount} flow-log blobs)`);
+    for (const [account, endpoint] of local.storageAccounts) {
+      console.log(`                   ${account}: ${endpoint}`);
+    }
+    console.log(`    code-server    ${server.origin}`);
+    console.log('');
+    console.log('    Open this URL in a browser:');
     console.log('');
     console.log(`    ${url}`);
     console.log('');
-    console.log('    Files named PT1H.json open in the flow-log viewer. Press Ctrl+C to stop.');
+    console.log(`    In the Azure Traffic Lens view (activity bar), press "Sign In to Azure" to see ${local.subscriptions.map((subscription) => subscription.displayName).join(', ')}.`);
+    console.log('    Files named PT1H.json open in the flow-log viewer. Press Ctrl+C to stop everything.');
     return await new Promise<number>(() => undefined);
   } catch (error) {
     console.error(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
-    return stop(1);
+    return await stop(1);
   }
 }
 

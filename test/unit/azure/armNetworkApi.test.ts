@@ -66,6 +66,27 @@ describe('ArmNetworkApi against the ARM stand-in', function () {
     assert.deepEqual((await api.listTenants()).map((tenant) => tenant.displayName).sort(), ['Contoso', 'Fabrikam Partners']);
   });
 
+  it('still lists the other tenants\' subscriptions when one tenant needs its own sign-in', async () => {
+    const credential = new UnsignedTestCredential(demoTenantId);
+    const problems: string[] = [];
+    const partial = new ArmNetworkApi({
+      endpoint: standIn.url,
+      homeCredential: credential,
+      credentialForTenant: (tenantId) => ({
+        getToken: async (scopes, options) => {
+          if (tenantId !== demoTenantId) {
+            throw Object.assign(new Error(`Sign in to tenant ${tenantId}.`), { name: 'AuthenticationRequiredError' });
+          }
+          return credential.getToken(scopes, { ...options, tenantId });
+        },
+      }),
+      caPem: standIn.caPem,
+      onTenantProblem: (tenant, problem) => problems.push(`${tenant.displayName}: ${problem.code}`),
+    });
+    assert.equal((await partial.listSubscriptions()).length, 3);
+    assert.deepEqual(problems, ['Fabrikam Partners: AuthenticationRequiredError']);
+  });
+
   it('reads VNets with their subnets, NSG links and peerings embedded', async () => {
     const vnets = await api.listVnets(subscription(hubSubscriptionId));
     assert.deepEqual(vnets.map((vnet) => vnet.id), [hubVnetId.toLowerCase()]);
@@ -124,6 +145,10 @@ describe('ArmNetworkApi against the ARM stand-in', function () {
     assert.equal(problem?.code, 'ExpiredAuthenticationToken');
     assert.equal(problem?.status, 401);
     assert.ok(problem?.correlationId);
+    standIn.faults.forbid({ match: '/providers/Microsoft.Network/networkSecurityGroups' });
+    const denied = await api.listNsgs(hub).then(() => undefined, toArmProblem);
+    assert.deepEqual([denied?.code, denied?.status], ['AuthorizationFailed', 403]);
+    assert.match(denied?.message ?? '', /Microsoft\.Network\/networkSecurityGroups\/read/);
   });
 
   it('aborts a list when its signal fires', async () => {

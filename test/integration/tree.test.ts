@@ -1,0 +1,249 @@
+import * as assert from 'node:assert/strict';
+import { request } from 'node:https';
+import * as vscode from 'vscode';
+import type { TrafficLensApi } from '../../src/extension';
+import type { InventoryRow } from '../../src/tree/lensTreeProvider';
+import { createTestToken } from '../standin/credential';
+import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
+import { activateTestedExtension } from './testedExtension';
+
+/** The stand-in the runner started before VS Code (its CA is in NODE_EXTRA_CA_CERTS). */
+const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL;
+
+interface HttpAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+function call(method: string, url: string, body?: unknown, token?: string): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(url, { method, headers: { ...(payload ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) });
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Polls a long-running operation's Azure-AsyncOperation (or Location) URL until it ends. */
+async function waitForOperation(answer: HttpAnswer, token: string): Promise<void> {
+  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
+  for (let poll = 0; url !== undefined && poll < 20; poll++) {
+    const status = await call('GET', String(url), undefined, token);
+    const state = (status.body as { status?: string } | undefined)?.status;
+    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
+      return;
+    }
+    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const key = (id: string): string => id.toLowerCase();
+const subscriptionRow = (id: string): string => `/subscriptions/${id}`;
+
+async function setSettings(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('trafficLens');
+  for (const [name, value] of Object.entries(values)) {
+    await config.update(name, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+function byId(rows: InventoryRow[], id: string): InventoryRow {
+  const row = rows.find((candidate) => candidate.id === key(id));
+  assert.ok(row, `no row ${id} among ${rows.map((candidate) => candidate.id).join(', ')}`);
+  return row;
+}
+
+describe('inventory tree against the ARM stand-in', function () {
+  this.timeout(90_000);
+  let api: TrafficLensApi;
+
+  const faults = (body?: unknown): Promise<HttpAnswer> => call(body === undefined ? 'DELETE' : 'POST', `${standInUrl}/_standin/faults`, body);
+
+  before(async function () {
+    if (standInUrl === undefined || standInUrl === '') {
+      throw new Error('TRAFFIC_LENS_STANDIN_URL is not set: run this suite through test/vscode/runTests.js (npm test), which starts the stand-in first.');
+    }
+    api = await activateTestedExtension();
+    await faults();
+    await setSettings({ cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId });
+  });
+
+  afterEach(async () => {
+    await faults();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  });
+
+  it('signs in with the test sign-in and lists the seeded subscriptions', async () => {
+    assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
+    assert.equal(api.inventory.isSignedIn(), true);
+    const rows = await api.inventory.children();
+    assert.deepEqual(rows.map((row) => [row.id, row.label]), [
+      [subscriptionRow(hubSubscriptionId), 'Contoso Security Hub'],
+      [subscriptionRow(devSubscriptionId), 'Contoso Workload Dev'],
+      [subscriptionRow(prodSubscriptionId), 'Contoso Workload Prod'],
+    ]);
+    assert.match(rows[0].tooltip ?? '', /Contoso/);
+  });
+
+  it('shows the hub\'s folders, VNet, subnets, peering and NICs by id', async () => {
+    const folders = await api.inventory.children(subscriptionRow(hubSubscriptionId));
+    assert.deepEqual(folders.map((row) => [row.label, row.description]), [
+      ['Virtual networks', '1'],
+      ['Network security groups', '2'],
+      ['Network watchers', '2'],
+      ['Virtual network TAPs', '1'],
+    ]);
+    const vnets = await api.inventory.children(`${subscriptionRow(hubSubscriptionId)}#vnets`);
+    assert.deepEqual(vnets.map((row) => [row.id, row.description]), [[key(hubVnetId), '10.0.0.0/16 · westeurope']]);
+    const hubChildren = await api.inventory.children(hubVnetId.toLowerCase());
+    assert.deepEqual(hubChildren.map((row) => row.label), ['AzureFirewallSubnet', 'snet-collectors', 'snet-shared', 'hub-to-prod']);
+    assert.equal(byId(hubChildren, `${hubVnetId}/subnets/snet-collectors`).description, '10.0.1.0/24 · NSG nsg-collectors');
+    assert.equal(byId(hubChildren, `${hubVnetId}/virtualNetworkPeerings/hub-to-prod`).description, '→ vnet-prod-spoke · Connected · in sync');
+    const nics = await api.inventory.children(key(`${hubVnetId}/subnets/snet-collectors`));
+    assert.deepEqual(nics.map((row) => [row.label, row.description]), [['nic-collector-01', '10.0.1.4 · VM vm-collector-01 · accelerated']]);
+    assert.match(nics[0].contextValue ?? '', /^nic;/);
+    const empty = await api.inventory.children(key(`${hubVnetId}/subnets/AzureFirewallSubnet`));
+    assert.deepEqual(empty.map((row) => row.label), ['No network interfaces in this subnet']);
+  });
+
+  it('shows flow logs under network watchers and as badges on the subnets and NICs they cover', async () => {
+    await api.inventory.children(subscriptionRow(prodSubscriptionId));
+    await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#vnets`);
+    const subnets = await api.inventory.children(key(prodVnetId));
+    assert.equal(byId(subnets, `${prodVnetId}/subnets/snet-web`).description, '10.1.1.0/24 · NSG nsg-prod-web · flow log (VNet)');
+    const webNics = await api.inventory.children(key(`${prodVnetId}/subnets/snet-web`));
+    assert.equal(webNics.find((row) => row.label === 'nic-web-01')?.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP');
+    const watchers = await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#watchers`);
+    assert.deepEqual(watchers.map((row) => row.label), ['NetworkWatcher_westeurope']);
+    const flowLogs = await api.inventory.children(watchers[0].id);
+    assert.deepEqual(flowLogs.map((row) => [row.label, row.description]), [
+      ['fl-nsg-prod-web', 'nsg-prod-web → sthubflowlogsweu01'],
+      ['fl-vnet-prod-spoke', 'vnet-prod-spoke → sthubflowlogsweu01'],
+    ]);
+  });
+
+  it('copies resource ids of several NICs, and shows a resource\'s properties as read-only JSON', async () => {
+    await api.inventory.children(subscriptionRow(prodSubscriptionId));
+    await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#vnets`);
+    await api.inventory.children(key(prodVnetId));
+    const nics = await api.inventory.children(key(`${prodVnetId}/subnets/snet-web`));
+    await api.inventory.runOnRows('trafficLens.copyResourceId', nics.map((row) => row.id));
+    const copied = (await vscode.env.clipboard.readText()).split('\n');
+    assert.deepEqual(copied.map((id) => id.split('/').pop()), ['nic-web-01', 'nic-web-02']);
+    assert.match(copied[0], /\/resourceGroups\/rg-prod-app\/providers\/Microsoft\.Network\/networkInterfaces\/nic-web-01$/, 'ids keep Azure\'s casing');
+
+    await api.inventory.runOnRows('trafficLens.viewProperties', [nics[0].id]);
+    const document = vscode.window.activeTextEditor?.document;
+    assert.ok(document, 'no editor opened');
+    assert.equal(document.uri.scheme, 'trafficlens-properties');
+    assert.equal(document.languageId, 'json');
+    const properties = JSON.parse(document.getText()) as { name: string; macAddress: string; enableAcceleratedNetworking: boolean };
+    assert.deepEqual([properties.name, properties.macAddress, properties.enableAcceleratedNetworking], ['nic-web-01', '00-0D-3A-7A-10-01', true]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows a security rule added in Azure after a refresh of the NSG folder', async () => {
+    await api.inventory.children(subscriptionRow(devSubscriptionId));
+    const folder = `${subscriptionRow(devSubscriptionId)}#nsgs`;
+    const nsgId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
+    const ruleUrl = `${standInUrl}${nsgId}/securityRules/allow-https-from-hub?api-version=2026-01-01`;
+    assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · northeurope');
+
+    // Someone adds a rule in the portal: a long-running PUT, polled to the end as ARM clients do.
+    const token = createTestToken({ tenantId: demoTenantId }).token;
+    const rule = { properties: { priority: 300, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '10.0.0.0/16', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '443' } };
+    await waitForOperation(await call('PUT', ruleUrl, rule, token), token);
+    try {
+      assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · northeurope', 'cached until refreshed');
+      await api.inventory.refresh(folder);
+      assert.equal(byId(await api.inventory.children(folder), nsgId).description, '2 rules · northeurope');
+      const rules = await api.inventory.children(key(nsgId));
+      assert.deepEqual(rules.map((row) => row.label), ['100 allow-ssh-from-hub', '300 allow-https-from-hub']);
+      assert.equal(rules[1].description, 'Inbound · Allow · Tcp · 10.0.0.0/16 → * port 443');
+    } finally {
+      // Leave the estate as seeded for later suites and runs.
+      await waitForOperation(await call('DELETE', ruleUrl, undefined, token), token);
+    }
+  });
+
+  const injected = [
+    { name: '403', fault: { kind: 'forbidden', count: 1 }, code: 'AuthorizationFailed' },
+    { name: '429', fault: { kind: 'throttle', count: 4, retryAfterMs: 20 }, code: 'SubscriptionRequestsThrottled' },
+    { name: '500', fault: { kind: 'serverError', count: 4, status: 500 }, code: 'InternalServerError' },
+  ];
+  for (const { name, fault, code } of injected) {
+    it(`shows an error row with ${code} for an injected ${name} and recovers on Retry`, async () => {
+      const folder = `${subscriptionRow(devSubscriptionId)}#nsgs`;
+      await api.inventory.children(subscriptionRow(devSubscriptionId));
+      await faults({ ...fault, match: `/subscriptions/${devSubscriptionId}/providers/Microsoft.Network/networkSecurityGroups` });
+      await api.inventory.refresh(folder);
+      const failed = await api.inventory.children(folder);
+      assert.equal(failed.length, 1);
+      assert.equal(failed[0].id, `${folder}#error`);
+      assert.match(failed[0].label, new RegExp(`^${code}: `));
+      assert.equal(failed[0].command, 'trafficLens.retry');
+      await api.inventory.click(failed[0].id);
+      const recovered = await api.inventory.children(folder);
+      assert.deepEqual(recovered.map((row) => row.label), ['nsg-dev-app']);
+    });
+  }
+
+  it('shows one error row when a whole subscription is refused, and recovers on Retry', async () => {
+    const subscription = subscriptionRow(hubSubscriptionId);
+    await faults({ kind: 'forbidden', count: 100, match: `/subscriptions/${hubSubscriptionId}/providers/Microsoft.Network/` });
+    await api.inventory.refresh(subscription);
+    const failed = await api.inventory.children(subscription);
+    assert.deepEqual(failed.map((row) => row.id), [`${subscription}#error`]);
+    assert.match(failed[0].label, /^AuthorizationFailed: .*Microsoft\.Network\/\w+\/read/);
+    await faults();
+    await api.inventory.click(failed[0].id);
+    assert.equal((await api.inventory.children(subscription)).length, 4);
+  });
+
+  it('cancels a slow load, shows it as cancelled, and loads on Retry', async () => {
+    const subscription = subscriptionRow(prodSubscriptionId);
+    await faults({ kind: 'latency', ms: 3000 });
+    await api.inventory.refresh(subscription);
+    const loading = api.inventory.children(subscription);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await vscode.commands.executeCommand('trafficLens.cancelLoading');
+    const cancelled = await loading;
+    assert.deepEqual(cancelled.map((row) => row.id), [`${subscription}#cancelled`]);
+    await faults();
+    await api.inventory.click(cancelled[0].id);
+    assert.deepEqual((await api.inventory.children(subscription)).map((row) => row.label), ['Virtual networks', 'Network security groups', 'Network watchers', 'Virtual network TAPs']);
+  });
+
+  it('refuses the test sign-in against an endpoint that is not local', async () => {
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ resourceManagerEndpoint: 'https://management.azure.com' });
+    try {
+      assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), false);
+      assert.equal(api.inventory.isSignedIn(), false);
+    } finally {
+      await setSettings({ resourceManagerEndpoint: standInUrl });
+    }
+  });
+
+  it('clears the tree on sign-out', async () => {
+    assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
+    assert.equal((await api.inventory.children()).length, 3);
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    assert.equal(api.inventory.isSignedIn(), false);
+    assert.deepEqual(await api.inventory.children(), []);
+  });
+});
