@@ -7,8 +7,10 @@
  * TRAFFIC_LENS_BENCH_SIZES=1,100 restricts the sizes (MB).
  * TRAFFIC_LENS_BENCH_REPEAT=3 runs every measurement process 3 times, the modes taking turns, and
  * keeps each mode's best (on a busy machine a single run of a large file can be far off).
- * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark.
+ * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark.
  */
+import { runFilterBench } from './filterBench';
+import { runTreeBench } from './treeBench';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,13 +155,11 @@ async function main(): Promise<void> {
       `MB = 10^6 bytes; files under 20 MB: best of 10 runs for every mode; ${repeat > 1 ? `best of ${repeat} processes per mode, taking turns; ` : ''}RSS = peak resident set (process.resourceUsage().maxRSS, the largest of the processes).\n`,
   );
   process.stdout.write(`${header}\n${'-'.repeat(header.length)}\n${rows.join('\n')}\n\n`);
-  const filterBench = join(__dirname, 'filterBench.js');
-  if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0' && existsSync(filterBench)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const loaded = require(filterBench) as { runFilterBench?: () => unknown };
-    if (typeof loaded.runFilterBench === 'function') {
-      await loaded.runFilterBench();
-    }
+  if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0') {
+    await runFilterBench();
+  }
+  if (process.env.TRAFFIC_LENS_BENCH_TREE !== '0') {
+    await runTreeBench();
   }
 }
 

@@ -3,7 +3,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { idKey, nameOf, parentId, resourceGroupOf } from './armIds';
+import { idKey, nameOf, resourceGroupOf } from './armIds';
 import { settleBounded } from './bounded';
 import { errorDetailsHeader, toArmProblem, type ArmProblem } from './armProblem';
 import type {
@@ -330,9 +330,4 @@ export function toTapRef(tap: VirtualNetworkTap): VirtualNetworkTapRef {
     destinationPort: tap.destinationPort,
     sourceIds: (tap.networkInterfaceTapConfigurations ?? []).flatMap((configuration) => (configuration.id ? [idKey(configuration.id)] : [])),
   };
-}
-
-/** The NIC that owns a tap configuration or IP configuration id. */
-export function owningNicId(childId: string): string {
-  return parentId(childId);
 }

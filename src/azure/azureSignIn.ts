@@ -24,6 +24,8 @@ export interface SignedInAccount {
   api: NetworkApi;
   /** Filled while its subscriptions are listed: tenants that need an interactive sign-in (or refused). */
   tenantProblems: Map<string, { tenant: TenantRef; problem: ArmProblem }>;
+  /** A credential of this identity for another resource, e.g. `https://storage.azure.com/.default` for blobs. */
+  credentialForScope(scope: string, tenantId?: string): TokenCredential;
 }
 
 /** Raised when VS Code holds no session for a tenant and asking silently is all that was allowed. */
@@ -194,22 +196,28 @@ export class AzureSignIn implements vscode.Disposable {
         this.log.warn(problemLogLine(`Listing subscriptions of tenant ${tenant.displayName} (${tenant.tenantId})`, problem));
       },
     });
-    return { ...remembered, kind, api, tenantProblems };
+    return { ...remembered, kind, api, tenantProblems, credentialForScope: credentials.forScope };
   }
 
-  private credentials(cloud: CloudEnvironment, kind: AuthenticationKind, account: { id: string; label: string }): { home: TokenCredential; forTenant(tenantId: string): TokenCredential } {
+  private credentials(
+    cloud: CloudEnvironment,
+    kind: AuthenticationKind,
+    account: { id: string; label: string },
+  ): { home: TokenCredential; forTenant(tenantId: string): TokenCredential; forScope(scope: string, tenantId?: string): TokenCredential } {
     switch (kind) {
       case 'vscode': {
-        const source: AccessTokenSource = async (tenantId) => {
-          const scopes = tenantId ? [cloud.armScope, `VSCODE_TENANT:${tenantId}`] : [cloud.armScope];
+        const sourceFor = (scope: string): AccessTokenSource => async (tenantId) => {
+          const scopes = tenantId ? [scope, `VSCODE_TENANT:${tenantId}`] : [scope];
           const session = await vscode.authentication.getSession(cloud.authProviderId, scopes, { account, silent: true });
           if (!session) {
             throw new TenantSignInRequiredError(`Sign in to tenant ${tenantId ?? '(home)'} with ${account.label} to see its subscriptions.`);
           }
           return session.accessToken;
         };
+        const source = sourceFor(cloud.armScope);
         const perTenant = new Map<string, TokenCredential>();
         return {
+          forScope: (scope, tenantId) => new AccessTokenCredential(sourceFor(scope), tenantId),
           home: new AccessTokenCredential(source),
           forTenant: (tenantId) => {
             let credential = perTenant.get(tenantId);
@@ -223,16 +231,28 @@ export class AzureSignIn implements vscode.Disposable {
       }
       case 'azureCli': {
         const cli = new AzureCliCredential({ additionallyAllowedTenants: ['*'] });
-        return { home: new ScopedCredential(cli, cloud.armScope), forTenant: (tenantId) => new ScopedCredential(cli, cloud.armScope, tenantId) };
+        return {
+          home: new ScopedCredential(cli, cloud.armScope),
+          forTenant: (tenantId) => new ScopedCredential(cli, cloud.armScope, tenantId),
+          forScope: (scope, tenantId) => new ScopedCredential(cli, scope, tenantId),
+        };
       }
       case 'environment': {
         const principal = new EnvironmentCredential({ authorityHost: cloud.authorityHost, additionallyAllowedTenants: ['*'] });
-        return { home: new ScopedCredential(principal, cloud.armScope), forTenant: (tenantId) => new ScopedCredential(principal, cloud.armScope, tenantId) };
+        return {
+          home: new ScopedCredential(principal, cloud.armScope),
+          forTenant: (tenantId) => new ScopedCredential(principal, cloud.armScope, tenantId),
+          forScope: (scope, tenantId) => new ScopedCredential(principal, scope, tenantId),
+        };
       }
       case 'test': {
         const home = readCloudSettings().testTenantId || defaultTestTenantId;
         const credential = new UnsignedTestCredential(home);
-        return { home: credential, forTenant: (tenantId) => new ScopedCredential(credential, cloud.armScope, tenantId) };
+        return {
+          home: credential,
+          forTenant: (tenantId) => new ScopedCredential(credential, cloud.armScope, tenantId),
+          forScope: (scope, tenantId) => new ScopedCredential(credential, scope, tenantId),
+        };
       }
     }
   }

@@ -87,17 +87,26 @@ export class UnsignedTestCredential implements TokenCredential {
     private readonly lifetimeSeconds = 3600,
   ) {}
 
-  async getToken(_scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
-    return createUnsignedToken(options?.tenantId ?? this.homeTenantId, this.objectId, this.lifetimeSeconds);
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const scope = Array.isArray(scopes) ? scopes[0] : scopes;
+    return createUnsignedToken(options?.tenantId ?? this.homeTenantId, this.objectId, this.lifetimeSeconds, audienceOf(scope));
   }
 }
 
-export function createUnsignedToken(tenantId: string, objectId: string, lifetimeSeconds: number): AccessToken {
+/** The audience a token for a scope carries: `https://storage.azure.com/.default` → `https://storage.azure.com`; ARM's `//.default` keeps its slash. */
+export function audienceOf(scope: string | undefined): string {
+  if (scope === undefined || scope === '') {
+    return 'https://management.azure.com/';
+  }
+  return scope.replace(/\/\.default$/, '') || 'https://management.azure.com/';
+}
+
+export function createUnsignedToken(tenantId: string, objectId: string, lifetimeSeconds: number, audience = 'https://management.azure.com/'): AccessToken {
   const now = Math.floor(Date.now() / 1000);
   const exp = now + lifetimeSeconds;
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const payload = {
-    aud: 'https://management.azure.com/',
+    aud: audience,
     iss: `https://sts.windows.net/${tenantId}/`,
     iat: now,
     nbf: now,

@@ -207,7 +207,9 @@ interface SeenRecord {
   rowStart: number;
   contextStart: number;
   batch: number;
-  edge: string;
+  /** 64-bit hash of the first and last rows (rowsHash with edgesOnly), in two halves. */
+  edgeA: number;
+  edgeB: number;
   /** Another record with the same header hash. */
   next: SeenRecord | undefined;
 }
@@ -225,10 +227,11 @@ interface RecordHeader {
 
 /** Open-addressing map from an IPv4 address (as int32) to its index in `FlowTable.ips`. */
 class Ipv4Index {
-  private keys = new Int32Array(1024);
-  private values = new Int32Array(1024).fill(-1);
+  /** Read directly by FlowLogDecoder.fastTuples (the same probe as `get`). */
+  keys = new Int32Array(1024);
+  values = new Int32Array(1024).fill(-1);
+  mask = 1023;
   private size = 0;
-  private mask = 1023;
 
   get(key: number): number {
     let slot = Math.imul(key, 0x9e3779b1) >>> 0 & this.mask;
@@ -350,6 +353,14 @@ class FlowLogDecoder {
     this.buf = buf;
     this.base = base;
     while (!this.batchReady) {
+      if (this.inGarbage) {
+        // Still skipping unexpected content to the next record, which may have begun in an
+        // earlier window: what comes before the next '{' is skipped too, whatever the windows.
+        pos = this.resync(buf, pos, end);
+        if (pos >= end) {
+          return pos;
+        }
+      }
       while (pos < end && isWhitespace(buf[pos])) {
         pos++;
       }
@@ -656,10 +667,12 @@ class FlowLogDecoder {
     mix(rejected);
     mix(contextEnd - contextStart);
     const key = hashA & 0x3fffffff;
-    const edge = this.rowsHash(rowStart, rowEnd, contextStart, contextEnd, true);
+    this.rowsHash(rowStart, rowEnd, contextStart, contextEnd, true);
+    const edgeA = rowsHashA;
+    const edgeB = rowsHashB;
     const first = this.seenRecords.get(key);
     for (let earlier = first; earlier !== undefined; earlier = earlier.next) {
-      if (earlier.edge !== edge) {
+      if (earlier.edgeA !== edgeA || earlier.edgeB !== edgeB) {
         continue;
       }
       if (earlier.batch !== this.batch) {
@@ -667,16 +680,20 @@ class FlowLogDecoder {
       }
       const length = rowEnd - rowStart;
       const contexts = contextEnd - contextStart;
-      if (this.rowsHash(earlier.rowStart, earlier.rowStart + length, earlier.contextStart, earlier.contextStart + contexts, false) === this.rowsHash(rowStart, rowEnd, contextStart, contextEnd, false)) {
+      this.rowsHash(earlier.rowStart, earlier.rowStart + length, earlier.contextStart, earlier.contextStart + contexts, false);
+      const earlierA = rowsHashA;
+      const earlierB = rowsHashB;
+      this.rowsHash(rowStart, rowEnd, contextStart, contextEnd, false);
+      if (earlierA === rowsHashA && earlierB === rowsHashB) {
         return true;
       }
     }
-    this.seenRecords.set(key, { rowStart, contextStart, batch: this.batch, edge, next: first });
+    this.seenRecords.set(key, { rowStart, contextStart, batch: this.batch, edgeA, edgeB, next: first });
     return false;
   }
 
-  /** 64-bit hash of the rule groups and of every row in the range (or only its first and last with `edgesOnly`). */
-  private rowsHash(rowStart: number, rowEnd: number, contextStart: number, contextEnd: number, edgesOnly: boolean): string {
+  /** 64-bit hash of the rule groups and of every row in the range (or only its first and last with `edgesOnly`), into rowsHashA and rowsHashB. */
+  private rowsHash(rowStart: number, rowEnd: number, contextStart: number, contextEnd: number, edgesOnly: boolean): void {
     const table = this.table;
     hashA = 0x811c9dc5;
     hashB = 0x01000193;
@@ -726,7 +743,8 @@ class FlowLogDecoder {
       a = Math.imul(a ^ counters, 0x01000193);
       b = Math.imul(b ^ counters, 0x5bd1e995) ^ (b >>> 15);
     }
-    return `${a >>> 0}:${b >>> 0}`;
+    rowsHashA = a;
+    rowsHashB = b;
   }
 
   /** A number standing for the string's value (interned strings get a small id). */
@@ -841,7 +859,7 @@ class FlowLogDecoder {
       entry = entry.next;
     }
     const raw = buf.toString('utf8', start, i);
-    const value = this.intern(hasEscape ? unescapeJson(raw, this.base + p) : raw);
+    const value = this.intern(hasEscape ? unescapeJson(raw, p) : raw);
     if (this.cacheSize < maxCachedStrings) {
       this.cacheSize++;
       const slots = this.cacheSlots;
@@ -1441,7 +1459,6 @@ class FlowLogDecoder {
     let lastSrcIndex = this.lastSrcIndex;
     let lastDstKey = this.lastDstKey;
     let lastDstIndex = this.lastDstIndex;
-    const counters = this.scratch;
     let stopped = false;
     for (;;) {
       if (row >= capacity) {
@@ -1539,7 +1556,17 @@ class FlowLogDecoder {
       if (srcKey === lastSrcKey && lastSrcIndex >= 0) {
         src = lastSrcIndex;
       } else {
-        src = ipv4.get(srcKey);
+        const keys = ipv4.keys;
+        const values = ipv4.values;
+        const mask = ipv4.mask;
+        let slot = (Math.imul(srcKey, 0x9e3779b1) >>> 0) & mask;
+        for (;;) {
+          src = values[slot];
+          if (src < 0 || keys[slot] === srcKey) {
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
         if (src < 0) {
           src = this.addIpv4(srcKey);
         }
@@ -1590,7 +1617,17 @@ class FlowLogDecoder {
       if (dstKey === lastDstKey && lastDstIndex >= 0) {
         dst = lastDstIndex;
       } else {
-        dst = ipv4.get(dstKey);
+        const keys = ipv4.keys;
+        const values = ipv4.values;
+        const mask = ipv4.mask;
+        let slot = (Math.imul(dstKey, 0x9e3779b1) >>> 0) & mask;
+        for (;;) {
+          dst = values[slot];
+          if (dst < 0 || keys[slot] === dstKey) {
+            break;
+          }
+          slot = (slot + 1) & mask;
+        }
         if (dst < 0) {
           dst = this.addIpv4(dstKey);
         }
@@ -1736,38 +1773,136 @@ class FlowLogDecoder {
       }
       if (!isNsg1) {
         // i is at the comma before the first counter; each is empty (NaN) or a whole number of
-        // at most 15 digits, the first 9 read in int32 arithmetic.
-        let k = 0;
+        // at most 15 digits, the first 9 read in int32 arithmetic. They are written in place
+        // past the end of the table and only counted with the row.
         c = buf[i];
-        for (; k < 4; k++) {
-          if (c !== COMMA) {
-            break;
+        if (c !== COMMA) {
+          stopped = true;
+          break;
+        }
+        c = buf[++i];
+        if (c === COMMA || c === QUOTE) {
+          packetsSrcToDstColumn[row] = NaN;
+        } else {
+          start = i;
+          let small = 0;
+          while (c >= 48 && c <= 57 && i < start + 9) {
+            small = small * 10 + c - 48;
+            c = buf[++i];
           }
-          c = buf[++i];
-          let value: number;
-          if (c === COMMA || c === QUOTE) {
-            value = NaN;
-          } else {
-            const digitsStart = i;
-            let small = 0;
-            while (c >= 48 && c <= 57 && i < digitsStart + 9) {
-              small = small * 10 + c - 48;
-              c = buf[++i];
-            }
-            value = small;
-            while (c >= 48 && c <= 57 && i < digitsStart + 16) {
+          if (c >= 48 && c <= 57) {
+            let value = small;
+            while (c >= 48 && c <= 57 && i < start + 16) {
               value = value * 10 + c - 48;
               c = buf[++i];
             }
-            if (i === digitsStart || i - digitsStart > 15) {
+            if (i - start > 15) {
+              stopped = true;
               break;
             }
+            packetsSrcToDstColumn[row] = value;
+          } else if (i === start) {
+            stopped = true;
+            break;
+          } else {
+            packetsSrcToDstColumn[row] = small;
           }
-          counters[k] = value;
         }
-        if (k !== 4) {
+        if (c !== COMMA) {
           stopped = true;
           break;
+        }
+        c = buf[++i];
+        if (c === COMMA || c === QUOTE) {
+          bytesSrcToDstColumn[row] = NaN;
+        } else {
+          start = i;
+          let small = 0;
+          while (c >= 48 && c <= 57 && i < start + 9) {
+            small = small * 10 + c - 48;
+            c = buf[++i];
+          }
+          if (c >= 48 && c <= 57) {
+            let value = small;
+            while (c >= 48 && c <= 57 && i < start + 16) {
+              value = value * 10 + c - 48;
+              c = buf[++i];
+            }
+            if (i - start > 15) {
+              stopped = true;
+              break;
+            }
+            bytesSrcToDstColumn[row] = value;
+          } else if (i === start) {
+            stopped = true;
+            break;
+          } else {
+            bytesSrcToDstColumn[row] = small;
+          }
+        }
+        if (c !== COMMA) {
+          stopped = true;
+          break;
+        }
+        c = buf[++i];
+        if (c === COMMA || c === QUOTE) {
+          packetsDstToSrcColumn[row] = NaN;
+        } else {
+          start = i;
+          let small = 0;
+          while (c >= 48 && c <= 57 && i < start + 9) {
+            small = small * 10 + c - 48;
+            c = buf[++i];
+          }
+          if (c >= 48 && c <= 57) {
+            let value = small;
+            while (c >= 48 && c <= 57 && i < start + 16) {
+              value = value * 10 + c - 48;
+              c = buf[++i];
+            }
+            if (i - start > 15) {
+              stopped = true;
+              break;
+            }
+            packetsDstToSrcColumn[row] = value;
+          } else if (i === start) {
+            stopped = true;
+            break;
+          } else {
+            packetsDstToSrcColumn[row] = small;
+          }
+        }
+        if (c !== COMMA) {
+          stopped = true;
+          break;
+        }
+        c = buf[++i];
+        if (c === COMMA || c === QUOTE) {
+          bytesDstToSrcColumn[row] = NaN;
+        } else {
+          start = i;
+          let small = 0;
+          while (c >= 48 && c <= 57 && i < start + 9) {
+            small = small * 10 + c - 48;
+            c = buf[++i];
+          }
+          if (c >= 48 && c <= 57) {
+            let value = small;
+            while (c >= 48 && c <= 57 && i < start + 16) {
+              value = value * 10 + c - 48;
+              c = buf[++i];
+            }
+            if (i - start > 15) {
+              stopped = true;
+              break;
+            }
+            bytesDstToSrcColumn[row] = value;
+          } else if (i === start) {
+            stopped = true;
+            break;
+          } else {
+            bytesDstToSrcColumn[row] = small;
+          }
         }
         if (c === COMMA && buf[i + 1] === QUOTE) {
           i++;
@@ -1775,10 +1910,6 @@ class FlowLogDecoder {
           stopped = true;
           break;
         }
-        packetsSrcToDstColumn[row] = counters[0];
-        bytesSrcToDstColumn[row] = counters[1];
-        packetsDstToSrcColumn[row] = counters[2];
-        bytesDstToSrcColumn[row] = counters[3];
       }
       timeColumn[row] = time;
       srcIpColumn[row] = src;
@@ -1946,7 +2077,7 @@ class FlowLogDecoder {
     if (!hasEscape) {
       return buf.toString('utf8', p + 1, i);
     }
-    return unescapeJson(buf.toString('utf8', p + 1, i), this.base + p);
+    return unescapeJson(buf.toString('utf8', p + 1, i), p);
   }
 
   private readNumber(p: number): number {
@@ -2049,6 +2180,9 @@ class FlowLogDecoder {
 
 let hashA = 0;
 let hashB = 0;
+/** Result of FlowLogDecoder.rowsHash. */
+let rowsHashA = 0;
+let rowsHashB = 0;
 
 function mix(value: number): void {
   const v = value | 0;
@@ -2119,6 +2253,7 @@ function frameValue(buf: Buffer, pos: number, end: number): number {
   return -1;
 }
 
+/** `offset`: position of the string in the window (ParseError positions are relative to it). */
 function unescapeJson(raw: string, offset: number): string {
   let out = '';
   let i = 0;
@@ -2393,8 +2528,9 @@ export async function decodeFlowLogFile(path: string, options: DecodeOptions = {
   try {
     const total = (await handle.stat()).size;
     const chunk = Math.max(16, options.chunkBytes ?? defaultChunkBytes);
-    // A tuple takes 50–80 bytes of JSON: room for the likely rows of a batch avoids repeated growth.
-    table.reserve(Math.min(Math.ceil(total / 80), options.onBatch ? Math.max(1, options.batchRows ?? defaultBatchRows) + 1024 : Infinity));
+    // A tuple takes 50–80 bytes of JSON: room for the likely rows of a batch (or of a small file)
+    // avoids repeated growth; a large table still grows as it fills, never beyond what it needs.
+    table.reserve(Math.min(Math.ceil(total / 80), options.onBatch ? Math.max(1, options.batchRows ?? defaultBatchRows) + 1024 : defaultBatchRows));
     const fd = handle.fd;
     const read = (buffer: Buffer, at: number): Promise<number> =>
       new Promise((resolve, reject) => {

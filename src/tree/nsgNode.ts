@@ -1,3 +1,4 @@
+import type * as vscode from 'vscode';
 import type { FlowLogRef, NsgRef, SecurityRuleRef } from '../azure/networkApi';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
@@ -5,7 +6,6 @@ import type { SubscriptionInventory } from './subscriptionInventory';
 import { describeNsg, describeRule, type ItemDescription } from './treeItems';
 import { treeItemFrom, type TreeNode } from './treeNode';
 import { FlowLogNode } from './watcherNode';
-import type * as vscode from 'vscode';
 
 /** A network security group; children are its rules (by direction and priority) and the flow logs on it. */
 export class NsgNode extends ResourceNode {

@@ -78,11 +78,9 @@ export class SubscriptionNode extends ResourceNode {
     this.inventory.invalidate();
   }
 
-  /** Aborts the load in flight; the node then shows "Loading cancelled". */
+  /** Aborts the list calls in flight (this node's load or a folder's refresh); their rows then show "Loading cancelled". */
   cancel(): void {
-    if (this.loading !== undefined) {
-      this.inventory.cancel();
-    }
+    this.inventory.cancel();
   }
 }
 

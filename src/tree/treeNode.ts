@@ -39,3 +39,17 @@ export function treeItemFrom(id: string, description: ItemDescription, expanded 
   item.iconPath = new vscode.ThemeIcon(description.icon, description.iconColor ? new vscode.ThemeColor(description.iconColor) : undefined);
   return item;
 }
+
+/** True for a tree row (what menu commands receive as their first argument). */
+export function isTreeNode(value: unknown): value is TreeNode {
+  return typeof value === 'object' && value !== null && 'id' in value && 'toTreeItem' in value;
+}
+
+/** The resources of a menu command's rows: the selection when there is one, else the clicked row. */
+export function resourcesOf(node: unknown, selection: unknown): ResourceInfo[] {
+  const nodes = Array.isArray(selection) && selection.length > 0 ? selection : [node];
+  return nodes.flatMap((candidate) => {
+    const resource = (candidate as TreeNode | undefined)?.resource;
+    return resource ? [resource] : [];
+  });
+}

@@ -12,7 +12,7 @@ const folder = process.env.TRAFFIC_LENS_SCREENSHOTS;
 const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL;
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('screenshots: inventory tree', function () {
+describe('screenshots of the inventory tree', function () {
   this.timeout(90_000);
 
   before(function () {

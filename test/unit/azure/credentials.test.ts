@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AccessTokenCredential, jwtExpiry, ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
+import { AccessTokenCredential, audienceOf, jwtExpiry, ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
 
 function jwt(payload: object): string {
   const encode = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -56,13 +56,16 @@ describe('ScopedCredential and UnsignedTestCredential', () => {
   });
 
   it('issues unsigned ARM-audience tokens for the requested tenant', async () => {
-    const token = await new UnsignedTestCredential('home-tenant').getToken('scope', { tenantId: 'other-tenant' });
+    const token = await new UnsignedTestCredential('home-tenant').getToken('https://management.core.windows.net//.default', { tenantId: 'other-tenant' });
     const [header, payload, signature] = token.token.split('.');
     assert.equal(JSON.parse(Buffer.from(header, 'base64url').toString()).alg, 'none');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { tid: string; aud: string; exp: number };
     assert.equal(claims.tid, 'other-tenant');
-    assert.equal(claims.aud, 'https://management.azure.com/');
+    assert.equal(claims.aud, 'https://management.core.windows.net/');
     assert.equal(signature, '');
     assert.equal(token.expiresOnTimestamp, claims.exp * 1000);
+    const storage = await new UnsignedTestCredential('home-tenant').getToken('https://storage.azure.com/.default');
+    assert.equal((JSON.parse(Buffer.from(storage.token.split('.')[1], 'base64url').toString()) as { aud: string }).aud, 'https://storage.azure.com');
+    assert.equal(audienceOf('https://management.azure.com/.default'), 'https://management.azure.com');
   });
 });

@@ -386,6 +386,42 @@ describe('flowLogDecoder', () => {
       });
     }
 
+    it('reports the same problems from disk as in memory when skipped garbage holds brackets', async () => {
+      const good = nsgRecord(2, ['1542110377,10.0.0.4,13.67.143.118,44931,443,T,O,A,B,,,,']);
+      const text = `{"records":[${good},{"time": ]]] oops [[ "x"},${good.replace('10.0.0.4', '10.0.0.5')}]}`;
+      const path = join(folder, 'garbage-brackets.json');
+      writeFileSync(path, text);
+      const inMemory = decodeFlowLogBytes(Buffer.from(text));
+      for (const chunkBytes of [16, 97, 4096]) {
+        const streamed = await decodeFlowLogFile(path, { chunkBytes });
+        assert.equal(streamed.tuples, inMemory.tuples, `chunk ${chunkBytes}`);
+        assert.deepEqual(rows(streamed), rows(inMemory), `chunk ${chunkBytes}`);
+        assert.deepEqual(
+          streamed.problems.map((problem) => [problem.code, problem.offset, problem.recordIndex]),
+          inMemory.problems.map((problem) => [problem.code, problem.offset, problem.recordIndex]),
+          `chunk ${chunkBytes}`,
+        );
+      }
+    });
+
+    it('names the byte offset of an invalid escape correctly when reading from disk', async () => {
+      const good = nsgRecord(2, ['1542110377,10.0.0.4,13.67.143.118,44931,443,T,O,A,B,,,,']);
+      const bad = good.replace('DefaultRule_AllowInternetOutBound', 'Bad\\qRule');
+      const text = `{"records":[${good},${good},${bad}]}`;
+      const escapeOffset = text.indexOf('\\q');
+      const path = join(folder, 'bad-escape.json');
+      writeFileSync(path, text);
+      const inMemory = decodeFlowLogBytes(Buffer.from(text));
+      const streamed = await decodeFlowLogFile(path, { chunkBytes: 97 });
+      const messages = (result: DecodeResult) => result.problems.map((problem) => [problem.offset, problem.message]);
+      assert.deepEqual(messages(streamed), messages(inMemory));
+      const escapeProblem = streamed.problems.find((problem) => /invalid escape/.test(problem.message));
+      assert.ok(escapeProblem, `the bad escape is reported: ${JSON.stringify(streamed.problems)}`);
+      const byte = Number(/at byte (\d+)/.exec(escapeProblem.message)?.[1]);
+      // The message names the string holding the escape: its opening quote is 5 bytes earlier.
+      assert.ok(byte <= escapeOffset && escapeOffset - byte <= 8, `byte ${byte} names the string at ${escapeOffset}`);
+    });
+
     it('hands over batches of whole records and reports progress', async () => {
       const path = join(folder, 'batches.json');
       const generated = await writeFlowLogFile(path, { format: 'vnet', records: 40, flowsPerRecord: 10, seed: 5 });
