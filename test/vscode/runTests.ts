@@ -9,12 +9,17 @@
 // download. Set TRAFFIC_LENS_TEST_DESKTOP=1 to let test-electron download and run VS Code desktop
 // instead (needs access to update.code.visualstudio.com and, on Linux, a display such as xvfb-run).
 // The suite's mocha statistics are written as JSON to the --results file.
+// Before VS Code starts, this process starts the local Azure (the ARM stand-in with the demo
+// estate, and Azurite with its flow logs) and hands the suite TRAFFIC_LENS_STANDIN_URL and
+// TRAFFIC_LENS_STORAGE_URL; VS Code gets NODE_EXTRA_CA_CERTS with their CA (Node reads it only at
+// start), so the extension trusts them with TLS checks on.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
 import { projectRoot } from './codeServer';
+import { startDemoEnvironment, type DemoEnvironment } from './demoEnvironment';
 
 interface Options {
   results: string;
@@ -59,8 +64,15 @@ async function main(): Promise<number> {
   mkdirSync(extensionsDir, { recursive: true });
   rmSync(options.results, { force: true });
 
+  let local: DemoEnvironment | undefined;
   try {
-    const env: Record<string, string> = { TRAFFIC_LENS_TEST_RESULTS: options.results };
+    local = await startDemoEnvironment({ folder: join(profile, 'local-azure') });
+    const env: Record<string, string> = {
+      TRAFFIC_LENS_TEST_RESULTS: options.results,
+      TRAFFIC_LENS_STANDIN_URL: local.resourceManagerUrl,
+      TRAFFIC_LENS_STORAGE_URL: local.storageServiceUrl,
+      NODE_EXTRA_CA_CERTS: local.caBundlePath,
+    };
     if (options.grep !== undefined) {
       env.TRAFFIC_LENS_TEST_GREP = options.grep;
     }
@@ -105,6 +117,7 @@ async function main(): Promise<number> {
     const results = JSON.parse(readFileSync(options.results, 'utf8')) as { failures: number };
     return results.failures > 0 ? 1 : 0;
   } finally {
+    await local?.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }
