@@ -4,6 +4,9 @@ import { registerLensCommand } from './commands/lensCommand';
 import { openFlowLogFile } from './commands/openFlowLogFile';
 import { cancelLoadingCommand } from './commands/cancelLoading';
 import { copyResourceIdCommand } from './commands/copyResourceId';
+import { forgetAccountKeyCommand } from './commands/forgetAccountKey';
+import { openFlowLogBlobCommand } from './commands/openFlowLogBlob';
+import { openFlowLogTimeRangeCommand } from './commands/openFlowLogTimeRange';
 import { openInPortalCommand } from './commands/openInPortal';
 import { refreshCommand } from './commands/refresh';
 import { refreshNodeCommand } from './commands/refreshNode';
@@ -14,6 +17,8 @@ import { signInCommand } from './commands/signIn';
 import { signOutCommand } from './commands/signOut';
 import { LensTreeProvider, type InventoryApi } from './tree/lensTreeProvider';
 import { PropertiesDocumentProvider, propertiesScheme } from './tree/propertiesDocumentProvider';
+import { FlowLogStorageBrowser } from './tree/storageBrowser';
+import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
 
@@ -38,11 +43,12 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
 
   const signIn = new AzureSignIn(context.globalState, log);
   const filter = new SubscriptionFilter(context.globalState);
-  const tree = new LensTreeProvider(signIn, filter, log);
+  const storage = new FlowLogStorageBrowser(signIn, context.secrets, log);
+  const tree = new LensTreeProvider(signIn, filter, log, (account, subscription) => storage.sourceFor(account, subscription.tenantId));
   const properties = new PropertiesDocumentProvider();
   const view = vscode.window.createTreeView('trafficLens.inventory', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   tree.attachView(view);
-  context.subscriptions.push(signIn, tree, properties, view, vscode.workspace.registerTextDocumentContentProvider(propertiesScheme, properties));
+  context.subscriptions.push(signIn, storage, tree, properties, view, vscode.workspace.registerTextDocumentContentProvider(propertiesScheme, properties));
 
   const updateSignedIn = (): void => {
     void vscode.commands.executeCommand('setContext', 'trafficLens.signedIn', signIn.isSignedIn);
@@ -50,6 +56,11 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   context.subscriptions.push(signIn.onDidChange(updateSignedIn));
   updateSignedIn();
 
+  const downloads = { folder: vscode.Uri.joinPath(context.globalStorageUri, 'flow-logs'), log };
+  void pruneDownloads(downloads.folder.fsPath).then(
+    (removed) => removed.length > 0 && log.info(`Removed ${removed.length} flow-log download(s) older than a week.`),
+    (error: unknown) => log.warn(`Couldn't clean up old flow-log downloads: ${error instanceof Error ? error.message : String(error)}`),
+  );
   for (const command of [
     signInCommand(signIn),
     signOutCommand(signIn),
@@ -61,6 +72,9 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     copyResourceIdCommand(),
     openInPortalCommand(signIn),
     viewPropertiesCommand(properties),
+    openFlowLogBlobCommand(downloads),
+    openFlowLogTimeRangeCommand(downloads),
+    forgetAccountKeyCommand(storage),
   ]) {
     context.subscriptions.push(registerLensCommand(command, log));
   }

@@ -4,6 +4,7 @@ import { isCancellation, problemLogLine, toArmProblem } from '../azure/armProble
 import { CloudSettingsError } from '../azure/cloud';
 import type { SubscriptionRef } from '../azure/networkApi';
 import { MessageNode } from './messageNode';
+import type { FlowLogStorageSource } from './storageSource';
 import type { SubscriptionFilter } from './subscriptionFilter';
 import { SubscriptionInventory } from './subscriptionInventory';
 import { SubscriptionNode } from './subscriptionNode';
@@ -56,6 +57,8 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     private readonly signIn: AzureSignIn,
     private readonly filter: SubscriptionFilter,
     private readonly log: vscode.LogOutputChannel,
+    /** Flow-log storage for a subscription's rows, with the account that listed it. */
+    private readonly flowLogStorage?: (account: SignedInAccount, subscription: SubscriptionRef) => FlowLogStorageSource,
   ) {
     this.disposables.push(signIn.onDidChange(() => this.refresh()));
   }
@@ -142,6 +145,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       let node = this.subscriptionNodes.get(subscription.id);
       if (node === undefined) {
         const inventory = new SubscriptionInventory(account.api, subscription, (what, problem) => this.log.error(problemLogLine(what, problem)));
+        inventory.flowLogStorage = this.flowLogStorage?.(account, subscription);
         node = new SubscriptionNode(subscription, inventory, subscription.tenantName, (changed) => this.changeEmitter.fire(changed));
         this.subscriptionNodes.set(subscription.id, node);
       }

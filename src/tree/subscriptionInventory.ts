@@ -1,6 +1,7 @@
 import { mapBounded } from '../azure/bounded';
 import { isCancellation, toArmProblem, type ArmProblem } from '../azure/armProblem';
 import type { NetworkApi, NetworkWatcherRef, NicRef, NsgRef, SubscriptionRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
+import type { FlowLogStorageSource } from './storageSource';
 import { InventoryIndex, type SectionName, type WatcherContents } from './inventory';
 
 export type SectionResult<T> = { ok: true; value: T } | { ok: false; problem: ArmProblem };
@@ -24,6 +25,8 @@ export type ProblemReporter = (what: string, problem: ArmProblem) => void;
  * refreshed alone; `cancel()` aborts whatever is loading.
  */
 export class SubscriptionInventory {
+  /** How flow-log rows reach their storage accounts with this subscription's sign-in; unset where no storage is browsed (benchmarks, unit tests). */
+  flowLogStorage?: FlowLogStorageSource;
   private readonly sections = new Map<SectionName, Promise<SectionResult<unknown>>>();
   private readonly settled = new Map<SectionName, SectionResult<unknown>>();
   private controller = new AbortController();

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { FlowLogRef, PacketCaptureRef } from '../azure/networkApi';
 import type { WatcherContents } from './inventory';
 import type { ArmProblem } from '../azure/armProblem';
@@ -5,6 +6,7 @@ import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
 import type { SubscriptionInventory } from './subscriptionInventory';
 import { describeFlowLog, describePacketCapture, describeWatcher, type ItemDescription } from './treeItems';
+import { storageScopeOf, FlowLogStorageRows } from './storageNodes';
 import type { TreeNode } from './treeNode';
 
 /** A network watcher; children are its flow logs and packet captures. */
@@ -35,8 +37,11 @@ export class WatcherNode extends ResourceNode {
   }
 }
 
-/** A flow log: target, storage, Traffic Analytics, enabled. */
+/** A flow log: target, storage, Traffic Analytics, enabled; children are its blobs in storage (target › day › hour › MAC). */
 export class FlowLogNode extends ResourceNode {
+  /** Undefined when the flow log names no storage account. */
+  readonly storageRows: FlowLogStorageRows | undefined;
+
   constructor(
     parent: TreeNode,
     readonly flowLog: FlowLogRef,
@@ -45,10 +50,28 @@ export class FlowLogNode extends ResourceNode {
     idSuffix?: string,
   ) {
     super(parent, idSuffix === undefined ? flowLog.id : `${parent.id}#${idSuffix}:${flowLog.name.toLowerCase()}`, resourceInfo(flowLog, inventory), inventory);
+    const scope = storageScopeOf(flowLog, inventory.flowLogStorage);
+    this.storageRows = scope === undefined ? undefined : new FlowLogStorageRows(scope);
   }
 
   protected describe(): ItemDescription {
     return describeFlowLog(this.flowLog);
+  }
+
+  override toTreeItem(): vscode.TreeItem {
+    const item = super.toTreeItem();
+    if (this.storageRows !== undefined) {
+      item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
+    }
+    return item;
+  }
+
+  override children(signal: AbortSignal): Promise<TreeNode[]> {
+    return this.storageRows === undefined ? Promise.resolve([]) : this.storageRows.children(this, signal);
+  }
+
+  invalidate(): void {
+    this.storageRows?.invalidate();
   }
 }
 

@@ -1,0 +1,110 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { StorageAccountAccess } from '../azure/storageAccess';
+import type { DownloadResult, FlowLogStorage } from '../azure/storageFlowLogs';
+import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
+import { FlowLogBlobNode } from '../tree/flowLogBlobNode';
+import { downloadFileName, formatBytes } from '../tree/storageItems';
+import { withStorage, type FlowLogStorageScope } from '../tree/storageNodes';
+import { flowLogViewType } from '../webview/flowLogEditorProvider';
+import type { LensCommand } from './lensCommand';
+
+/** Where downloads go and what to tell the user. */
+export interface DownloadTarget {
+  /** Folder for downloaded flow logs (under the extension's global storage). */
+  folder: vscode.Uri;
+  log: vscode.LogOutputChannel;
+}
+
+/**
+ * Streams flow-log blobs into one file under `target.folder` inside a cancellable notification
+ * with a percentage, then opens the file in the flow-log viewer. A cancel shows nothing; a failure
+ * shows what failed on which blob or account with "Show Details" (and resolves undefined).
+ */
+export async function downloadAndOpen(
+  target: DownloadTarget,
+  scope: FlowLogStorageScope,
+  what: string,
+  fileName: string,
+  download: (storage: FlowLogStorage, path: string, options: { signal: AbortSignal; onProgress(bytes: number, total: number): void }) => Promise<DownloadResult>,
+): Promise<vscode.Uri | undefined> {
+  await mkdir(target.folder.fsPath, { recursive: true });
+  const path = join(target.folder.fsPath, fileName);
+  let result: DownloadResult;
+  try {
+    result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Downloading ${what}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        let lastReport = 0;
+        try {
+          return await withStorage(scope, controller.signal, (access: StorageAccountAccess) =>
+            access.run(
+              (storage) =>
+                download(storage, path, {
+                  signal: controller.signal,
+                  onProgress: (bytes, total) => {
+                    const percent = total > 0 ? Math.min(100, Math.floor((bytes / total) * 100)) : 0;
+                    const now = Date.now();
+                    // Chunks arrive every few KB: report only whole percents, at most ten times a second.
+                    if (percent > reported && (now - lastReport >= 100 || percent === 100)) {
+                      progress.report({ increment: percent - reported, message: `${formatBytes(bytes)} of ${formatBytes(total)}` });
+                      reported = percent;
+                      lastReport = now;
+                    }
+                  },
+                }),
+              controller.signal,
+            ),
+          );
+        } finally {
+          subscription.dispose();
+        }
+      },
+    );
+  } catch (error) {
+    if (isStorageCancellation(error) || error instanceof vscode.CancellationError) {
+      return undefined;
+    }
+    scope.source.report(`Downloading ${what}`, error);
+    const reason = error instanceof StorageProblemError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+    const message = `Couldn't open ${what} from storage account ${scope.accountName}: ${reason}`;
+    void vscode.window.showErrorMessage(message, 'Show Details').then((choice) => {
+      if (choice === 'Show Details') {
+        target.log.show();
+      }
+    });
+    return undefined;
+  }
+  target.log.info(`Downloaded ${what} from ${scope.accountName}/${scope.container}: ${result.blobs} blob(s), ${result.bytes} bytes, to ${result.path}.`);
+  const uri = vscode.Uri.file(result.path);
+  // Opening the same blob again (Azure appends to it all hour) must show the new download, not the viewer already open on the old one.
+  const stale = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.uri.toString() === uri.toString());
+  if (stale.length > 0) {
+    await vscode.window.tabGroups.close(stale, true);
+  }
+  await vscode.commands.executeCommand('vscode.openWith', uri, flowLogViewType);
+  return uri;
+}
+
+/** "Open" on a flow-log blob row (a click or the context menu): downloads it and opens it in the viewer. Returns the opened file's URI. */
+export function openFlowLogBlobCommand(target: DownloadTarget): LensCommand {
+  return {
+    id: 'trafficLens.openFlowLogBlob',
+    async run(node?: unknown): Promise<vscode.Uri | undefined> {
+      if (!(node instanceof FlowLogBlobNode)) {
+        void vscode.window.showInformationMessage('Pick a flow-log blob under a flow log in the Azure Traffic Lens view (Network watchers › watcher › flow log) to open it.');
+        return undefined;
+      }
+      const { blob, scope } = node;
+      const mac = blob.path.mac;
+      const what = `flow log ${scope.flowLog.name} (${blob.path.time.toISOString().slice(0, 13)}:00 UTC${mac === undefined ? '' : `, MAC ${mac}`})`;
+      return downloadAndOpen(target, scope, what, downloadFileName(scope.flowLog.name, blob.path.time, undefined, mac), (storage, path, options) =>
+        storage.downloadToFile(scope.container, blob.name, path, options),
+      );
+    },
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * How the flow-log blob hierarchy under a flow log looks in the tree (target › day › hour › MAC
+ * blob), and which container and targets belong to a flow log. Pure: no `vscode`, no Azure calls.
+ */
+import type { FlowLogRef } from '../azure/networkApi';
+import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
+import type { StorageProblemError } from '../azure/storageProblem';
+import type { ArmProblem } from '../azure/armProblem';
+import { formatMac, nsgFlowLogContainer, vnetFlowLogContainer, type FlowLogBlob, type HourGroup } from '../flowlogs/blobPath';
+import { escapeMarkdown, type ItemDescription } from './treeItems';
+
+/** The container a flow log writes to: NSG flow logs (target is an NSG) or VNet flow logs (anything else). */
+export function flowLogContainer(flowLog: Pick<FlowLogRef, 'targetId'>): string {
+  return /\/providers\/microsoft\.network\/networksecuritygroups\//i.test(flowLog.targetId) ? nsgFlowLogContainer : vnetFlowLogContainer;
+}
+
+/**
+ * True when a target found by listing holds this flow log's blobs. NSG: the path's NSG id is the
+ * flow log's target. VNet: same subscription, the watcher's region, and the flow log's name (or
+ * the portal's `{NAME}-{RG}-FLOWLOGS` spelling, or a full flow-log id).
+ */
+export function isTargetOfFlowLog(target: DiscoveredTarget, flowLog: Pick<FlowLogRef, 'id' | 'name' | 'targetId' | 'location' | 'resourceGroup'>): boolean {
+  if (target.kind === 'nsg') {
+    return target.pathId.toLowerCase() === flowLog.targetId.toLowerCase();
+  }
+  const subscription = /^\/subscriptions\/([^/]+)\//i.exec(flowLog.id)?.[1]?.toLowerCase();
+  if (subscription !== undefined && target.subscriptionId !== subscription) {
+    return false;
+  }
+  if (target.region !== undefined && target.region.toLowerCase() !== flowLog.location.replace(/\s+/g, '').toLowerCase()) {
+    return false;
+  }
+  const name = target.name.toLowerCase();
+  const wanted = flowLog.name.toLowerCase();
+  return name === wanted || name === `${wanted}-${flowLog.resourceGroup.toLowerCase()}-flowlogs`;
+}
+
+/** `2024-03-01` */
+export function dayLabel(day: Date): string {
+  return day.toISOString().slice(0, 10);
+}
+
+/** `10:00–11:00 UTC` */
+export function hourLabel(time: Date): string {
+  const start = time.getUTCHours();
+  const pad = (hour: number): string => String(hour).padStart(2, '0');
+  return `${pad(start)}:00–${pad((start + 1) % 24)}:00 UTC`;
+}
+
+/** `0 B`, `12.3 KB`, `4.0 MB` */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) {
+    return `${bytes} B`;
+  }
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export function describeStorageTarget(target: DiscoveredTarget, container: string, accountName: string): ItemDescription {
+  return {
+    label: target.name,
+    description: `${target.kind === 'nsg' ? 'NSG flow logs' : 'VNet flow logs'} · ${accountName}`,
+    tooltip: [
+      `**${escapeMarkdown(target.name)}**`,
+      '',
+      `Storage account: ${escapeMarkdown(accountName)}  `,
+      `Container: ${escapeMarkdown(container)}  `,
+      `Path: ${escapeMarkdown(target.prefix)}  `,
+    ].join('\n'),
+    contextValue: 'flowLogTarget;canOpenTimeRange;canRefresh',
+    icon: 'archive',
+    collapsible: true,
+  };
+}
+
+export function describeStorageDay(day: DiscoveredDay): ItemDescription {
+  return {
+    label: dayLabel(day.day),
+    tooltip: [`**${escapeMarkdown(dayLabel(day.day))}** (UTC)`, '', `Path: ${escapeMarkdown(day.prefix)}  `].join('\n'),
+    contextValue: 'flowLogDay;canOpenTimeRange;canRefresh',
+    icon: 'calendar',
+    collapsible: true,
+  };
+}
+
+export function describeStorageHour(hour: HourGroup): ItemDescription {
+  const blobs = hour.macs.flatMap((mac) => mac.blobs);
+  const bytes = blobs.reduce((sum, blob) => sum + (blob.size ?? 0), 0);
+  return {
+    label: hourLabel(hour.time),
+    description: `${plural(hour.macs.length, 'MAC')} · ${formatBytes(bytes)}`,
+    tooltip: [`**${escapeMarkdown(hourLabel(hour.time))}** on ${escapeMarkdown(dayLabel(hour.time))}`, '', `${plural(blobs.length, 'blob')}, ${escapeMarkdown(formatBytes(bytes))}`].join('\n'),
+    contextValue: 'flowLogHour;canOpenTimeRange',
+    icon: 'clock',
+    collapsible: true,
+  };
+}
+
+/** A blob row: labelled by its MAC (`00-0D-3A-7A-10-01`), or its file name for 2017-era blobs without one. */
+export function describeFlowLogBlob(blob: FlowLogBlob, macName?: string): ItemDescription {
+  const mac = blob.path.mac === undefined ? undefined : formatMac(blob.path.mac);
+  const fileName = blob.name.split('/').pop() ?? blob.name;
+  const label = mac ?? fileName;
+  const modified = blob.lastModified?.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    label,
+    description: [macName, blob.size === undefined ? undefined : formatBytes(blob.size)].filter(Boolean).join(' · '),
+    tooltip: [
+      `**${escapeMarkdown(label)}**`,
+      '',
+      ...(macName ? [`NIC: ${escapeMarkdown(macName)}  `] : []),
+      `Hour: ${escapeMarkdown(`${dayLabel(blob.path.time)} ${hourLabel(blob.path.time)}`)}  `,
+      ...(blob.size === undefined ? [] : [`Size: ${escapeMarkdown(formatBytes(blob.size))}  `]),
+      ...(modified === undefined ? [] : [`Last written: ${escapeMarkdown(modified)}  `]),
+      `Blob: ${escapeMarkdown(blob.name)}  `,
+      '',
+      'Click to open in the flow-log viewer.',
+    ].join('\n'),
+    contextValue: 'flowLogBlob;canOpenBlob;canOpenTimeRange',
+    icon: 'file',
+    collapsible: false,
+  };
+}
+
+/**
+ * The temporary file name for downloaded flow logs, safe on every file system:
+ * `fl-vnet-prod_2024-03-01T10_000D3A7A1001.json`, or with `to` an hour range
+ * `fl-vnet-prod_2024-03-01T08-11.json`.
+ */
+export function downloadFileName(flowLogName: string, from: Date, to?: Date, mac?: string): string {
+  const safe = (text: string): string => text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  const start = from.toISOString().slice(0, 13);
+  const range = to === undefined || to.getTime() === from.getTime() ? start : `${start}-${String(to.getUTCHours()).padStart(2, '0')}`;
+  return `${safe(flowLogName)}_${range}${mac === undefined ? '' : `_${safe(mac)}`}.json`;
+}
+
+/** A storage failure as a tree error row shows it: Azure's code (or ours) and the message naming the account and what to do. */
+export function storageProblemRow(problem: Pick<StorageProblemError, 'code' | 'azureCode' | 'message' | 'status'>): ArmProblem {
+  return {
+    code: problem.azureCode ?? problem.code,
+    message: problem.message,
+    ...(problem.status === undefined ? {} : { status: problem.status }),
+  };
+}

@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TrafficLensApi } from '../../src/extension';
+import type { InventoryRow } from '../../src/tree/lensTreeProvider';
+import type { RenderedReport, RowFilter } from '../../src/webview/protocol';
+import { demoTenantId, prodSubscriptionId } from '../standin/topologies/demo';
+import { activateTestedExtension } from './testedExtension';
+
+/** The stand-in and Azurite the runner started before VS Code (their CA is in NODE_EXTRA_CA_CERTS). */
+const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL;
+const storageUrl = process.env.TRAFFIC_LENS_STORAGE_URL;
+
+/** nic-web-01 in the demo topology: the seeded VNet flow logs carry its MAC and private IP. */
+const webNic = { mac: '000D3A7A1001', macLabel: '00-0D-3A-7A-10-01', ip: '10.1.1.4' };
+
+async function setSettings(values: Record<string, unknown>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('trafficLens');
+  for (const [name, value] of Object.entries(values)) {
+    await config.update(name, value, vscode.ConfigurationTarget.Global);
+  }
+}
+
+function only(rows: InventoryRow[], what: string): InventoryRow {
+  assert.equal(rows.length, 1, `expected one ${what} row, got ${rows.map((row) => `${row.label} (${row.contextValue})`).join(', ')}`);
+  return rows[0];
+}
+
+/**
+ * Applies a filter to an open viewer and waits for the page to report the filtered, fully decoded
+ * rows. Re-applies the filter while the page is still starting (the session may not exist yet).
+ */
+async function renderWith(api: TrafficLensApi, uri: vscode.Uri, filter: RowFilter): Promise<RenderedReport> {
+  const deadline = Date.now() + 60_000;
+  let last: RenderedReport | undefined;
+  while (Date.now() < deadline) {
+    const next = api.flowLogViewer.nextRendered(uri, 5_000);
+    api.flowLogViewer.setFilter(uri, filter);
+    try {
+      last = await next;
+    } catch {
+      continue;
+    }
+    if (!last.loading) {
+      return last;
+    }
+  }
+  throw new Error(`the viewer of ${uri.fsPath} did not render with ${JSON.stringify(filter)}; last: ${JSON.stringify(last).slice(0, 400)}`);
+}
+
+describe('flow logs in Azure Storage (Azurite)', function () {
+  this.timeout(120_000);
+  let api: TrafficLensApi;
+
+  before(async function () {
+    if (standInUrl === undefined || standInUrl === '' || storageUrl === undefined || storageUrl === '') {
+      throw new Error('TRAFFIC_LENS_STANDIN_URL or TRAFFIC_LENS_STORAGE_URL is not set: run this suite through test/vscode/runTests.js (npm test), which starts the stand-in and Azurite first.');
+    }
+    api = await activateTestedExtension();
+    await setSettings({ cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId });
+    assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  });
+
+  it('browses a VNet flow log\'s blobs by target, day, hour and MAC, and opens one in the viewer with decoded rows', async () => {
+    const subscription = `/subscriptions/${prodSubscriptionId}`;
+    await api.inventory.children();
+    await api.inventory.children(subscription);
+    const watcher = only(await api.inventory.children(`${subscription}#watchers`), 'network watcher');
+    const flowLog = (await api.inventory.children(watcher.id)).find((row) => row.label === 'fl-vnet-prod-spoke');
+    assert.ok(flowLog, 'the flow log fl-vnet-prod-spoke is listed under its watcher');
+
+    const target = only(await api.inventory.children(flowLog.id), 'target');
+    assert.equal(target.label.toLowerCase(), 'fl-vnet-prod-spoke', 'the blobs are found by listing the container, under the flow log\'s own path');
+    assert.equal(target.description, 'VNet flow logs · sthubflowlogsweu01');
+
+    const days = await api.inventory.children(target.id);
+    assert.ok(days.length > 0 && days.every((row) => /^\d{4}-\d{2}-\d{2}$/.test(row.label)), `days: ${days.map((row) => row.label).join(', ')}`);
+    const hours = await api.inventory.children(days[0].id);
+    assert.ok(hours.length > 0 && hours.every((row) => / UTC$/.test(row.label)), `hours: ${hours.map((row) => row.label).join(', ')}`);
+    const blobs = await api.inventory.children(hours[0].id);
+    const blob = blobs.find((row) => row.label === webNic.macLabel);
+    assert.ok(blob, `no blob of nic-web-01's MAC among ${blobs.map((row) => row.label).join(', ')}`);
+    assert.equal(blob.command, 'trafficLens.openFlowLogBlob', 'a click opens the blob');
+    assert.match(blob.contextValue ?? '', /canOpenBlob/);
+
+    const opened = await api.inventory.runOnRows('trafficLens.openFlowLogBlob', [blob.id]);
+    assert.ok(opened instanceof vscode.Uri, `the command opened no file (returned ${String(opened)})`);
+    assert.match(opened.fsPath, new RegExp(`fl-vnet-prod-spoke_\\d{4}-\\d{2}-\\d{2}T\\d{2}_${webNic.mac}\\.json$`));
+
+    const all = await renderWith(api, opened, {});
+    assert.ok(all.total > 0, `no decoded rows: ${all.summary}`);
+    assert.match(all.summary, /VNet flow log/);
+
+    const ofNic = await renderWith(api, opened, { text: webNic.mac });
+    assert.equal(ofNic.total, all.total, 'every decoded row carries nic-web-01\'s MAC');
+    const otherNic = await renderWith(api, opened, { text: '000D3A7A1002' });
+    assert.equal(otherNic.total, 0, 'no rows of another NIC\'s MAC in this blob');
+
+    const byIp = await renderWith(api, opened, { ip: webNic.ip });
+    assert.ok(byIp.total > 0, 'rows with nic-web-01\'s private IP');
+    const source = byIp.columns.indexOf('Source');
+    const destination = byIp.columns.indexOf('Destination');
+    assert.ok(source >= 0 && destination >= 0, `columns: ${byIp.columns.join(', ')}`);
+    for (const row of byIp.rows) {
+      assert.ok(row[source] === webNic.ip || row[destination] === webNic.ip, `row ${row.join(' | ')} is not nic-web-01's`);
+    }
+
+    // Opening it again downloads it again and shows it in one viewer.
+    const again = await api.inventory.click(blob.id);
+    assert.equal(String(again), String(opened));
+    const reopened = await renderWith(api, opened, {});
+    assert.ok(reopened.total >= all.total, `${reopened.total} rows after opening again, ${all.total} before`);
+    const viewers = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.uri.toString() === opened.toString());
+    assert.equal(viewers.length, 1);
+  });
+
+  it('finds an NSG flow log\'s blobs in the NSG container under its NSG', async () => {
+    const subscription = `/subscriptions/${prodSubscriptionId}`;
+    await api.inventory.children(subscription);
+    const watcher = only(await api.inventory.children(`${subscription}#watchers`), 'network watcher');
+    const flowLog = (await api.inventory.children(watcher.id)).find((row) => row.label === 'fl-nsg-prod-web');
+    assert.ok(flowLog, 'the flow log fl-nsg-prod-web is listed under its watcher');
+    const target = only(await api.inventory.children(flowLog.id), 'target');
+    assert.deepEqual([target.label.toLowerCase(), target.description], ['nsg-prod-web', 'NSG flow logs · sthubflowlogsweu01']);
+    const days = await api.inventory.children(target.id);
+    const hours = await api.inventory.children(days[0].id);
+    const blobs = await api.inventory.children(hours[0].id);
+    assert.ok(blobs.some((row) => row.label === webNic.macLabel), `blobs: ${blobs.map((row) => row.label).join(', ')}`);
+  });
+
+  it('opens every MAC of an hour together with "Open Time Range…" on the hour', async () => {
+    const subscription = `/subscriptions/${prodSubscriptionId}`;
+    await api.inventory.children(subscription);
+    const watcher = only(await api.inventory.children(`${subscription}#watchers`), 'network watcher');
+    const flowLog = (await api.inventory.children(watcher.id)).find((row) => row.label === 'fl-vnet-prod-spoke');
+    assert.ok(flowLog);
+    const target = only(await api.inventory.children(flowLog.id), 'target');
+    const days = await api.inventory.children(target.id);
+    const hours = await api.inventory.children(days[0].id);
+    const macs = await api.inventory.children(hours[0].id);
+    assert.ok(macs.length > 1, `the hour has blobs of several NICs: ${macs.map((row) => row.label).join(', ')}`);
+
+    // The hour the command runs on is preselected in the multi-select pick of hours: accept it.
+    const running = api.inventory.runOnRows('trafficLens.openFlowLogTimeRange', [hours[0].id]);
+    let opened: unknown;
+    for (let attempt = 0; attempt < 50 && opened === undefined; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      opened = await Promise.race([running, new Promise((resolve) => setTimeout(() => resolve(undefined), 100))]);
+    }
+    opened ??= await running;
+    assert.ok(opened instanceof vscode.Uri, `the command opened no file (returned ${String(opened)})`);
+    assert.match(opened.fsPath, /fl-vnet-prod-spoke_\d{4}-\d{2}-\d{2}T\d{2}\.json$/);
+
+    const all = await renderWith(api, opened, {});
+    const ofOneNic = await renderWith(api, opened, { text: webNic.mac });
+    assert.ok(ofOneNic.total > 0 && ofOneNic.total < all.total, `rows of nic-web-01 (${ofOneNic.total}) are some of the hour's rows (${all.total})`);
+  });
+});

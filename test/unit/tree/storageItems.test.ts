@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict';
+import type { DiscoveredTarget } from '../../../src/azure/storageFlowLogs';
+import { StorageProblemError } from '../../../src/azure/storageProblem';
+import { groupFlowLogBlobs, nsgFlowLogContainer, parseTarget, vnetFlowLogContainer, type ListedBlob } from '../../../src/flowlogs/blobPath';
+import {
+  describeFlowLogBlob,
+  describeStorageDay,
+  describeStorageHour,
+  describeStorageTarget,
+  downloadFileName,
+  flowLogContainer,
+  formatBytes,
+  hourLabel,
+  isTargetOfFlowLog,
+  storageProblemRow,
+} from '../../../src/tree/storageItems';
+import { armId, flowLog } from './builders';
+
+const subscriptionId = '11111111-2222-3333-4444-555555555555';
+
+/** A target as `FlowLogStorage.listTargets` reports it, parsed from a real listing prefix. */
+function target(prefix: string): DiscoveredTarget {
+  const parsed = parseTarget(prefix);
+  assert.ok(parsed.ok, `not a target prefix: ${prefix}`);
+  return {
+    kind: parsed.kind,
+    prefix,
+    name: parsed.fields.targetName,
+    subscriptionId: parsed.fields.subscriptionId,
+    resourceGroup: parsed.fields.resourceGroup,
+    ...(parsed.fields.region === undefined ? {} : { region: parsed.fields.region }),
+    pathId: parsed.fields.resourceId ?? parsed.fields.flowLogResourceId ?? '',
+  };
+}
+
+const vnetPrefix = (name: string, region = 'WESTEUROPE', sub = subscriptionId.toUpperCase()): string => `flowLogResourceID=/${sub}_RG-NET/NETWORKWATCHER_${region}_${name}/`;
+const nsgPrefix = (name: string): string => `resourceId=/SUBSCRIPTIONS/${subscriptionId.toUpperCase()}/RESOURCEGROUPS/RG-NET/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/${name}/`;
+
+function plain(markdown: string): string {
+  return markdown.replace(/\\(.)/g, '$1');
+}
+
+describe('flow-log storage rows', () => {
+  it('looks for NSG flow logs in the NSG container and VNet flow logs in the VNet container', () => {
+    assert.equal(flowLogContainer(flowLog({ target: armId.nsg('nsg-web') })), nsgFlowLogContainer);
+    assert.equal(flowLogContainer(flowLog({ target: armId.vnet('vnet-a') })), vnetFlowLogContainer);
+  });
+
+  it('matches a VNet flow log to its own target only: name, region and subscription, in either documented spelling', () => {
+    const log = flowLog({ name: 'fl-vnet-a' });
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A')), log), true);
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A-RG-NET-FLOWLOGS')), log), true, 'the portal layout {NAME}-{RG}-FLOWLOGS');
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-B')), log), false, 'another flow log in the same account');
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A', 'NORTHEUROPE')), log), false, 'same name under another region\'s watcher');
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A', 'WESTEUROPE', '99999999-2222-3333-4444-555555555555')), log), false, 'same name in another subscription');
+  });
+
+  it('matches an NSG flow log to the blobs of its NSG, whatever the case of the path', () => {
+    const log = flowLog({ name: 'fl-nsg-web', target: armId.nsg('nsg-web') });
+    assert.equal(isTargetOfFlowLog(target(nsgPrefix('NSG-WEB')), log), true);
+    assert.equal(isTargetOfFlowLog(target(nsgPrefix('NSG-DB')), log), false);
+  });
+
+  it('labels the target, day, hour and blob rows as the user browses them', () => {
+    const blobs: ListedBlob[] = [
+      { name: `${vnetPrefix('FL-VNET-A')}y=2024/m=03/d=01/h=10/m=00/macAddress=000D3A7A1001/PT1H.json`, size: 2048, lastModified: new Date('2024-03-01T10:59:00Z') },
+      { name: `${vnetPrefix('FL-VNET-A')}y=2024/m=03/d=01/h=10/m=00/macAddress=000D3A7A1002/PT1H.json`, size: 1024 },
+      { name: `${vnetPrefix('FL-VNET-A')}y=2024/m=03/d=01/h=23/m=00/macAddress=000D3A7A1001/PT1H.json`, size: 10 },
+    ];
+    const hierarchy = groupFlowLogBlobs(blobs, vnetFlowLogContainer);
+    const day = hierarchy.targets[0].days[0];
+
+    const targetRow = describeStorageTarget(target(vnetPrefix('FL-VNET-A')), vnetFlowLogContainer, 'stlogs');
+    assert.equal(targetRow.label, 'FL-VNET-A');
+    assert.equal(targetRow.description, 'VNet flow logs · stlogs');
+    assert.ok(targetRow.collapsible);
+    assert.match(targetRow.contextValue, /canOpenTimeRange/);
+
+    const dayRow = describeStorageDay({ prefix: `${vnetPrefix('FL-VNET-A')}y=2024/m=03/d=01/`, day: day.day });
+    assert.equal(dayRow.label, '2024-03-01');
+
+    assert.deepEqual(day.hours.map((hour) => [describeStorageHour(hour).label, describeStorageHour(hour).description]), [
+      ['23:00–00:00 UTC', '1 MAC · 10 B'],
+      ['10:00–11:00 UTC', '2 MACs · 3.0 KB'],
+    ]);
+
+    const blob = day.hours[1].macs[0].blobs[0];
+    const blobRow = describeFlowLogBlob(blob);
+    assert.equal(blobRow.label, '00-0D-3A-7A-10-01');
+    assert.equal(blobRow.description, '2.0 KB');
+    assert.equal(blobRow.collapsible, false);
+    assert.match(blobRow.contextValue, /canOpenBlob/);
+    assert.match(plain(blobRow.tooltip), /Last written: 2024-03-01T10:59:00Z/);
+    assert.match(plain(blobRow.tooltip), /macAddress=000D3A7A1001\/PT1H\.json/);
+  });
+
+  it('labels a 2017-era NSG blob without a MAC by its file name', () => {
+    const hierarchy = groupFlowLogBlobs([{ name: `${nsgPrefix('NSG-WEB')}y=2017/m=06/d=01/h=00/m=00/PT1H.json` }], nsgFlowLogContainer);
+    const row = describeFlowLogBlob(hierarchy.targets[0].days[0].hours[0].macs[0].blobs[0]);
+    assert.equal(row.label, 'PT1H.json');
+    assert.equal(row.description, '');
+  });
+
+  it('escapes Markdown in names taken from blob paths', () => {
+    const row = describeStorageTarget({ ...target(vnetPrefix('FL-A')), name: 'fl_*evil*<b>' }, vnetFlowLogContainer, 'stlogs');
+    assert.doesNotMatch(row.tooltip, /<b>/);
+    assert.match(row.tooltip, /fl\\_\\\*evil\\\*&lt;b&gt;/);
+  });
+
+  it('names downloaded files after the flow log, hour and MAC, safe for any file system', () => {
+    const hour = new Date('2024-03-01T10:00:00Z');
+    assert.equal(downloadFileName('fl-vnet-a', hour, undefined, '000D3A7A1001'), 'fl-vnet-a_2024-03-01T10_000D3A7A1001.json');
+    assert.equal(downloadFileName('fl-vnet-a', new Date('2024-03-01T08:00:00Z'), hour), 'fl-vnet-a_2024-03-01T08-10.json');
+    assert.equal(downloadFileName('../x:y', hour), '__x_y_2024-03-01T10.json', 'no path separators, no leading dot');
+  });
+
+  it('formats sizes and hours', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(1536), '1.5 KB');
+    assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MB');
+    assert.equal(hourLabel(new Date('2024-03-01T09:00:00Z')), '09:00–10:00 UTC');
+  });
+
+  it('turns a missing-role refusal into an error row naming the role and the account', () => {
+    const problem = new StorageProblemError({
+      code: 'missingRole',
+      message: 'Reading flow logs with your sign-in needs the role Storage Blob Data Reader on account stlogs.',
+      accountName: 'stlogs',
+      status: 403,
+      azureCode: 'AuthorizationPermissionMismatch',
+      canUseAccountKey: true,
+    });
+    assert.deepEqual(storageProblemRow(problem), { code: 'AuthorizationPermissionMismatch', message: problem.message, status: 403 });
+    const network = new StorageProblemError({ code: 'network', message: 'Couldn\'t reach storage account stlogs.', accountName: 'stlogs', canUseAccountKey: false });
+    assert.deepEqual(storageProblemRow(network), { code: 'network', message: network.message });
+  });
+});
