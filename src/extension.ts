@@ -11,6 +11,7 @@ import { openInPortalCommand } from './commands/openInPortal';
 import { refreshCommand } from './commands/refresh';
 import { refreshNodeCommand } from './commands/refreshNode';
 import { retryCommand } from './commands/retry';
+import { useAccountKeyCommand } from './commands/useAccountKey';
 import { viewPropertiesCommand } from './commands/viewProperties';
 import { selectSubscriptionsCommand } from './commands/selectSubscriptions';
 import { signInCommand } from './commands/signIn';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     openFlowLogBlobCommand(downloads),
     openFlowLogTimeRangeCommand(downloads),
     forgetAccountKeyCommand(storage),
+    useAccountKeyCommand(tree),
   ]) {
     context.subscriptions.push(registerLensCommand(command, log));
   }

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
+import { StorageManagementClient, type StorageAccount } from '@azure/arm-storage';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { idKey, nameOf, resourceGroupOf } from './armIds';
 import { settleBounded } from './bounded';
@@ -15,6 +16,7 @@ import type {
   PacketCaptureRef,
   PeeringRef,
   SecurityRuleRef,
+  StorageAccountRef,
   SubnetRef,
   SubscriptionRef,
   TenantRef,
@@ -160,6 +162,15 @@ export class ArmNetworkApi implements NetworkApi {
     return captures.sort(byName);
   }
 
+  async listStorageAccounts(subscription: SubscriptionRef, signal?: AbortSignal): Promise<StorageAccountRef[]> {
+    const client = new StorageManagementClient(this.options.credentialForTenant(subscription.tenantId), subscription.subscriptionId, this.clientOptions());
+    const accounts: StorageAccountRef[] = [];
+    for await (const account of client.storageAccounts.list({ abortSignal: signal })) {
+      accounts.push(toStorageAccountRef(account));
+    }
+    return accounts.sort(byName);
+  }
+
   private network(subscription: SubscriptionRef): NetworkManagementClient {
     let client = this.networkClients.get(subscription.id);
     if (client === undefined) {
@@ -283,6 +294,10 @@ export function toNsgRef(nsg: NetworkSecurityGroup): NsgRef {
     // An NSG lists the NICs' IP configurations' parents as NICs already.
     nicIds: (nsg.networkInterfaces ?? []).flatMap((nic) => (nic.id ? [idKey(nic.id)] : [])),
   };
+}
+
+function toStorageAccountRef(account: StorageAccount): StorageAccountRef {
+  return { ...base(account, account), location: account.location ?? '', kind: account.kind ?? '', sku: account.sku?.name ?? '' };
 }
 
 function toWatcherRef(watcher: NetworkWatcher): NetworkWatcherRef {

@@ -100,6 +100,14 @@ export interface NetworkWatcherRef extends ResourceRef {
   location: string;
 }
 
+export interface StorageAccountRef extends ResourceRef {
+  location: string;
+  /** `StorageV2`, `BlobStorage`, … */
+  kind: string;
+  /** `Standard_LRS`, … */
+  sku: string;
+}
+
 export interface FlowLogRef extends ResourceRef {
   watcherId: string;
   location: string;
@@ -146,4 +154,6 @@ export interface NetworkApi {
   listVirtualNetworkTaps(subscription: SubscriptionRef, signal?: AbortSignal): Promise<VirtualNetworkTapRef[]>;
   listFlowLogs(subscription: SubscriptionRef, watcher: NetworkWatcherRef, signal?: AbortSignal): Promise<FlowLogRef[]>;
   listPacketCaptures(subscription: SubscriptionRef, watcher: NetworkWatcherRef, signal?: AbortSignal): Promise<PacketCaptureRef[]>;
+  /** The subscription's storage accounts (one subscription-wide list); absent where storage is not browsed. */
+  listStorageAccounts?(subscription: SubscriptionRef, signal?: AbortSignal): Promise<StorageAccountRef[]>;
 }

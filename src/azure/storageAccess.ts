@@ -47,8 +47,11 @@ export class StorageAccountAccess {
     return this.usingKey;
   }
 
-  /** Runs `operation` with the current way in, switching to the account key once if the user agrees. */
-  async run<T>(operation: (storage: FlowLogStorage) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /**
+   * Runs `operation` with the current way in, switching to the account key once if the user agrees.
+   * With `ask` false (tree rows), a missing role is thrown as is, for the caller to offer the key.
+   */
+  async run<T>(operation: (storage: FlowLogStorage) => Promise<T>, signal?: AbortSignal, ask = true): Promise<T> {
     const storage = await this.current();
     try {
       return await operation(storage);
@@ -63,21 +66,29 @@ export class StorageAccountAccess {
       if (error.code !== 'missingRole' || !error.canUseAccountKey) {
         throw error;
       }
+      if (!ask) {
+        throw error;
+      }
       const consent = await this.options.askToUseKey(error);
       if (consent === undefined) {
         throw error;
       }
-      signal?.throwIfAborted();
-      const key = await fetchStorageAccountKey(this.options.credential, this.options.resourceManagerEndpoint, this.options.storageAccountId, {
-        ...(signal ? { signal } : {}),
-        ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
-      });
-      if (consent === 'remember') {
-        await this.options.keyStore.store(this.options.storageAccountId.toLowerCase(), key);
-      }
-      this.useKey(key);
+      await this.switchToAccountKey(consent, signal);
       return operation(this.storage!);
     }
+  }
+
+  /** Fetches the account key with `listKeys` and reads with it from now on; `'remember'` also saves it in the `KeyStore`. */
+  async switchToAccountKey(consent: 'once' | 'remember', signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const key = await fetchStorageAccountKey(this.options.credential, this.options.resourceManagerEndpoint, this.options.storageAccountId, {
+      ...(signal ? { signal } : {}),
+      ...(this.options.ca === undefined ? {} : { ca: this.options.ca }),
+    });
+    if (consent === 'remember') {
+      await this.options.keyStore.store(this.options.storageAccountId.toLowerCase(), key);
+    }
+    this.useKey(key);
   }
 
   /** Drops a saved key (for a "Forget Account Key" command, or after Azure refused it) and goes back to the sign-in. */

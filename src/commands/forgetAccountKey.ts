@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { nameOf } from '../azure/armIds';
 import type { FlowLogStorageBrowser } from '../tree/storageBrowser';
 import { FlowLogBlobNode } from '../tree/flowLogBlobNode';
-import { StorageDayNode, StorageHourNode, StorageTargetNode } from '../tree/storageNodes';
+import { StorageAccountNode, StorageContainerNode, StorageDayNode, StorageHourNode, StorageTargetNode } from '../tree/storageNodes';
 import { FlowLogNode } from '../tree/watcherNode';
 import type { LensCommand } from './lensCommand';
 
@@ -10,8 +10,8 @@ function storageAccountOf(node: unknown): string | undefined {
   if (node instanceof FlowLogNode) {
     return node.flowLog.storageArmId || undefined;
   }
-  if (node instanceof StorageTargetNode || node instanceof StorageDayNode || node instanceof StorageHourNode || node instanceof FlowLogBlobNode) {
-    return node.scope.flowLog.storageArmId;
+  if (node instanceof StorageTargetNode || node instanceof StorageDayNode || node instanceof StorageHourNode || node instanceof FlowLogBlobNode || node instanceof StorageContainerNode || node instanceof StorageAccountNode) {
+    return node.scope.accountId;
   }
   return undefined;
 }

@@ -101,8 +101,8 @@ export function openFlowLogBlobCommand(target: DownloadTarget): LensCommand {
       }
       const { blob, scope } = node;
       const mac = blob.path.mac;
-      const what = `flow log ${scope.flowLog.name} (${blob.path.time.toISOString().slice(0, 13)}:00 UTC${mac === undefined ? '' : `, MAC ${mac}`})`;
-      return downloadAndOpen(target, scope, what, downloadFileName(scope.flowLog.name, blob.path.time, undefined, mac), (storage, path, options) =>
+      const what = `flow log ${scope.name} (${blob.path.time.toISOString().slice(0, 13)}:00 UTC${mac === undefined ? '' : `, MAC ${mac}`})`;
+      return downloadAndOpen(target, scope, what, downloadFileName(scope.name, blob.path.time, undefined, mac), (storage, path, options) =>
         storage.downloadToFile(scope.container, blob.name, path, options),
       );
     },

@@ -118,9 +118,9 @@ export function openFlowLogTimeRangeCommand(target: DownloadTarget): LensCommand
       let targetNode = start.target;
       if (targetNode === undefined) {
         const flowLogNode = node as FlowLogNode;
-        const targets = await listing(scope, `Listing the flow logs of ${scope.flowLog.name}`, (signal) => flowLogNode.storageRows!.targets(signal));
+        const targets = await listing(scope, `Listing the flow logs of ${scope.name}`, (signal) => flowLogNode.storageRows!.targets(signal));
         if (targets.length === 0) {
-          void vscode.window.showInformationMessage(`No blobs from ${scope.flowLog.name} in ${scope.accountName}/${scope.container} yet.`);
+          void vscode.window.showInformationMessage(`No blobs from ${scope.name} in ${scope.accountName}/${scope.container} yet.`);
           return undefined;
         }
         const picked = await pickTarget(targets);
@@ -153,8 +153,8 @@ export function openFlowLogTimeRangeCommand(target: DownloadTarget): LensCommand
       const times = chosen.map((hour) => hour.time.getTime());
       const from = new Date(Math.min(...times));
       const to = new Date(Math.max(...times));
-      const what = `flow log ${scope.flowLog.name} (${dayLabel(from)} ${hourLabel(from).slice(0, 5)}–${hourLabel(to).slice(6, 11)} UTC, ${blobs.length} blob${blobs.length === 1 ? '' : 's'})`;
-      return downloadAndOpen(target, scope, what, downloadFileName(scope.flowLog.name, from, to, start.mac), (storage, path, options) =>
+      const what = `flow log ${scope.name} (${dayLabel(from)} ${hourLabel(from).slice(0, 5)}–${hourLabel(to).slice(6, 11)} UTC, ${blobs.length} blob${blobs.length === 1 ? '' : 's'})`;
+      return downloadAndOpen(target, scope, what, downloadFileName(scope.name, from, to, start.mac), (storage, path, options) =>
         storage.downloadTimeRange(scope.container, blobs, path, options),
       );
     },

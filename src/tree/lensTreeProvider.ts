@@ -4,6 +4,7 @@ import { isCancellation, problemLogLine, toArmProblem } from '../azure/armProble
 import { CloudSettingsError } from '../azure/cloud';
 import type { SubscriptionRef } from '../azure/networkApi';
 import { MessageNode } from './messageNode';
+import { storageLevelOf } from './storageNodes';
 import type { FlowLogStorageSource } from './storageSource';
 import type { SubscriptionFilter } from './subscriptionFilter';
 import { SubscriptionInventory } from './subscriptionInventory';
@@ -92,6 +93,9 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       for (const subscription of this.subscriptionNodes.values()) {
         subscription.cancel();
       }
+      for (const known of this.known.values()) {
+        storageLevelOf(known)?.clear();
+      }
       this.root = undefined;
       this.subscriptionNodes.clear();
       this.known.clear();
@@ -107,8 +111,19 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.refresh(node);
   }
 
-  /** Aborts every load in flight; the rows show "Loading cancelled" with a Retry. */
-  cancelLoading(): void {
+  /**
+   * Aborts the load behind a "Loading…" row of a storage level (`node`, the row's parent), or
+   * without one every load in flight; the rows show "Loading cancelled" with a Retry.
+   */
+  cancelLoading(node?: TreeNode): void {
+    const level = storageLevelOf(node);
+    if (level !== undefined) {
+      level.cancel();
+      return;
+    }
+    for (const known of this.known.values()) {
+      storageLevelOf(known)?.cancel();
+    }
     for (const subscription of this.subscriptionNodes.values()) {
       subscription.cancel();
     }
@@ -145,7 +160,8 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       let node = this.subscriptionNodes.get(subscription.id);
       if (node === undefined) {
         const inventory = new SubscriptionInventory(account.api, subscription, (what, problem) => this.log.error(problemLogLine(what, problem)));
-        inventory.flowLogStorage = this.flowLogStorage?.(account, subscription);
+        const storage = this.flowLogStorage?.(account, subscription);
+        inventory.flowLogStorage = storage && { ...storage, changed: (changed) => this.changeEmitter.fire(changed) };
         node = new SubscriptionNode(subscription, inventory, subscription.tenantName, (changed) => this.changeEmitter.fire(changed));
         this.subscriptionNodes.set(subscription.id, node);
       }
@@ -218,7 +234,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         }
         for (;;) {
           const children = await this.getChildren(node);
-          const pending = node instanceof SubscriptionNode ? node.pending : undefined;
+          const pending = node instanceof SubscriptionNode ? node.pending : storageLevelOf(node)?.pending;
           if (pending !== undefined && children.some((child) => child instanceof MessageNode && child.kind === 'loading')) {
             await pending;
             continue;

@@ -15,12 +15,14 @@ export class MessageNode implements TreeNode {
     readonly message: string,
     private readonly command?: vscode.Command,
     readonly problem?: ArmProblem,
+    /** Extra `contextValue` flag for menus (`canUseAccountKey`). */
+    private readonly flag?: string,
   ) {
     this.id = `${parent?.id ?? 'root'}#${kind}`;
   }
 
   static loading(parent: TreeNode | undefined, what = 'Loading…'): MessageNode {
-    return new MessageNode(parent, 'loading', what, { title: 'Cancel Loading', command: 'trafficLens.cancelLoading' });
+    return new MessageNode(parent, 'loading', what, { title: 'Cancel Loading', command: 'trafficLens.cancelLoading', arguments: [parent] });
   }
 
   static empty(parent: TreeNode | undefined, message: string): MessageNode {
@@ -30,6 +32,11 @@ export class MessageNode implements TreeNode {
   /** The problem's code and message; clicking it retries the parent. */
   static error(parent: TreeNode | undefined, problem: ArmProblem): MessageNode {
     return new MessageNode(parent, 'error', describeProblem(problem), { title: 'Retry', command: 'trafficLens.retry', arguments: [parent] }, problem);
+  }
+
+  /** An error row whose click runs `command` (not Retry); `flag` is added to its `contextValue`. */
+  static errorWithAction(parent: TreeNode | undefined, label: string, problem: ArmProblem, command: vscode.Command, flag: string): MessageNode {
+    return new MessageNode(parent, 'error', label, command, problem, flag);
   }
 
   static cancelled(parent: TreeNode | undefined): MessageNode {
@@ -43,7 +50,7 @@ export class MessageNode implements TreeNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.contextValue = `message;${this.kind}${this.kind === 'error' || this.kind === 'cancelled' ? ';canRetry' : ''}`;
+    item.contextValue = `message;${this.kind}${this.kind === 'error' || this.kind === 'cancelled' ? ';canRetry' : ''}${this.flag === undefined ? '' : `;${this.flag}`}`;
     item.command = this.command;
     switch (this.kind) {
       case 'loading':
@@ -51,7 +58,7 @@ export class MessageNode implements TreeNode {
         break;
       case 'error':
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-        item.tooltip = this.problem ? errorTooltip(this.problem) : undefined;
+        item.tooltip = this.problem ? errorTooltip(this.problem, this.command?.command === 'trafficLens.retry' ? 'Click to retry.' : `Click: ${this.command?.title ?? 'Retry'}`) : undefined;
         break;
       case 'signIn':
         item.iconPath = new vscode.ThemeIcon('sign-in');
@@ -71,7 +78,7 @@ export class MessageNode implements TreeNode {
   }
 }
 
-function errorTooltip(problem: ArmProblem): vscode.MarkdownString {
+function errorTooltip(problem: ArmProblem, hint: string): vscode.MarkdownString {
   const lines = [`**${escapeMarkdown(problem.code)}**`, '', escapeMarkdown(problem.message), ''];
   if (problem.status !== undefined) {
     lines.push(`Status: ${problem.status}  `);
@@ -79,6 +86,6 @@ function errorTooltip(problem: ArmProblem): vscode.MarkdownString {
   if (problem.correlationId) {
     lines.push(`Correlation id: ${escapeMarkdown(problem.correlationId)}  `);
   }
-  lines.push('', 'Click to retry.');
+  lines.push('', hint);
   return new vscode.MarkdownString(lines.join('\n'));
 }

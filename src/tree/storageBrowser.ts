@@ -10,6 +10,8 @@ const storageScope = 'https://storage.azure.com/.default';
 
 export const useKeyOnce = 'Use Account Key Once';
 export const useAndRememberKey = 'Use and Remember Key';
+export const useOnce = 'Use Once';
+export const useAndRemember = 'Use and Remember';
 
 /**
  * Storage access for the tree and the open commands: one `StorageAccountAccess` per signed-in
@@ -41,6 +43,7 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
     return {
       access: (storageAccountArmId, signal) => this.access(account, tenantId, storageAccountArmId, signal),
       report: (what, error) => this.report(what, error),
+      useAccountKey: (storageAccountArmId) => this.useAccountKey(account, tenantId, storageAccountArmId),
     };
   }
 
@@ -100,6 +103,36 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
       keyStore: this.keyStore,
       askToUseKey: (problem) => this.askToUseKey(problem),
     });
+  }
+
+  /**
+   * "Use Account Key…" on a tree row whose listing Azure refused: asks Use Once / Use and Remember /
+   * Cancel, then fetches the key with listKeys and reads the account with it.
+   */
+  private async useAccountKey(account: SignedInAccount, tenantId: string, storageAccountArmId: string): Promise<boolean> {
+    const accountName = parseStorageAccountId(storageAccountArmId).accountName;
+    const choice = await vscode.window.showWarningMessage(
+      `Read the flow logs in storage account ${accountName} with its account key?`,
+      {
+        modal: true,
+        detail: `Your sign-in lacks the role Storage Blob Data Reader on ${accountName}. The account key is fetched with listKeys. "Use and Remember" keeps it in VS Code's secret storage until you run "Forget Storage Account Key".`,
+      },
+      useOnce,
+      useAndRemember,
+    );
+    const consent: KeyConsent = choice === useOnce ? 'once' : choice === useAndRemember ? 'remember' : undefined;
+    if (consent === undefined) {
+      return false;
+    }
+    const access = await this.access(account, tenantId, storageAccountArmId);
+    try {
+      await access.switchToAccountKey(consent);
+    } catch (error) {
+      this.report(`Fetching the account key of ${accountName}`, error);
+      throw error;
+    }
+    this.log.info(`Storage account ${accountName}: reading with the account key${consent === 'remember' ? ' (saved in secret storage)' : ''}.`);
+    return true;
   }
 
   private async askToUseKey(problem: StorageProblemError): Promise<KeyConsent> {

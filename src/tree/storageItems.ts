@@ -2,7 +2,7 @@
  * How the flow-log blob hierarchy under a flow log looks in the tree (target › day › hour › MAC
  * blob), and which container and targets belong to a flow log. Pure: no `vscode`, no Azure calls.
  */
-import type { FlowLogRef } from '../azure/networkApi';
+import type { FlowLogRef, StorageAccountRef } from '../azure/networkApi';
 import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import type { StorageProblemError } from '../azure/storageProblem';
 import type { ArmProblem } from '../azure/armProblem';
@@ -150,5 +150,69 @@ export function storageProblemRow(problem: Pick<StorageProblemError, 'code' | 'a
     code: problem.azureCode ?? problem.code,
     message: problem.message,
     ...(problem.status === undefined ? {} : { status: problem.status }),
+  };
+}
+
+/** How a storage failure shows under a tree row: its label, the problem behind it, and whether the row offers "Use Account Key…". */
+export interface StorageErrorRow {
+  label: string;
+  problem: ArmProblem;
+  offerAccountKey: boolean;
+}
+
+/**
+ * The error row of a storage failure. A refused sign-in (the data role is missing) names the role
+ * and the account and offers the account key; anything else shows Azure's code and the message, with Retry.
+ */
+export function storageErrorRow(problem: Pick<StorageProblemError, 'code' | 'azureCode' | 'message' | 'status' | 'accountName' | 'canUseAccountKey'>): StorageErrorRow {
+  const row = storageProblemRow(problem);
+  if (problem.code === 'missingRole' && problem.canUseAccountKey) {
+    return { label: `Needs the Storage Blob Data Reader role on ${problem.accountName}`, problem: row, offerAccountKey: true };
+  }
+  return { label: `${row.code}: ${row.message}${row.status === undefined ? '' : ` (${row.status})`}`, problem: row, offerAccountKey: false };
+}
+
+/** The flow-log containers, in the order a storage account shows them. */
+export const flowLogContainers: readonly string[] = [vnetFlowLogContainer, nsgFlowLogContainer];
+
+/** "Storage accounts" under a subscription; the count once listed. */
+export function describeStorageAccountsFolder(count?: number): ItemDescription {
+  return {
+    label: 'Storage accounts',
+    ...(count === undefined ? {} : { description: String(count) }),
+    tooltip: ['**Storage accounts**', '', 'Browse the flow logs stored in this subscription\'s storage accounts.', ...(count === undefined ? [] : ['', `Count: ${count}`])].join('\n'),
+    contextValue: 'folder;folder-storageAccounts;canRefresh',
+    icon: 'database',
+    collapsible: true,
+  };
+}
+
+export function describeStorageAccount(account: StorageAccountRef): ItemDescription {
+  return {
+    label: account.name,
+    description: [account.location, account.sku].filter(Boolean).join(' · '),
+    tooltip: [
+      `**${escapeMarkdown(account.name)}**`,
+      '',
+      `Resource group: ${escapeMarkdown(account.resourceGroup)}  `,
+      ...(account.location ? [`Region: ${escapeMarkdown(account.location)}  `] : []),
+      ...(account.kind ? [`Kind: ${escapeMarkdown(account.kind)}  `] : []),
+      ...(account.sku ? [`SKU: ${escapeMarkdown(account.sku)}  `] : []),
+    ].join('\n'),
+    contextValue: 'storageAccount;azureResource;canCopyId;canOpenInPortal;canViewProperties;canRefresh',
+    icon: 'database',
+    collapsible: true,
+  };
+}
+
+export function describeFlowLogContainer(container: string, accountName: string): ItemDescription {
+  const kind = container === nsgFlowLogContainer ? 'NSG flow logs' : 'VNet flow logs';
+  return {
+    label: container,
+    description: kind,
+    tooltip: [`**${escapeMarkdown(container)}**`, '', `${kind} in storage account ${escapeMarkdown(accountName)}`].join('\n'),
+    contextValue: 'flowLogContainer;canRefresh',
+    icon: 'folder-library',
+    collapsible: true,
   };
 }

@@ -1,4 +1,5 @@
 import type { StorageAccountAccess } from '../azure/storageAccess';
+import type { TreeNode } from './treeNode';
 
 /**
  * How tree rows reach a flow log's storage account with the sign-in that listed them: one
@@ -9,4 +10,8 @@ export interface FlowLogStorageSource {
   access(storageAccountArmId: string, signal?: AbortSignal): Promise<StorageAccountAccess>;
   /** Writes a failure's full details (code, status, request id; never keys or tokens) to the log. */
   report(what: string, error: unknown): void;
+  /** Asks whether to read this account with its key (once, or remembered) and switches to it; false when the user declined. */
+  useAccountKey(storageAccountArmId: string): Promise<boolean>;
+  /** Tells the tree a row's children changed (its listing finished). */
+  changed?(node: TreeNode): void;
 }

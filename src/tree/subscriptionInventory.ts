@@ -1,6 +1,6 @@
 import { mapBounded } from '../azure/bounded';
 import { isCancellation, toArmProblem, type ArmProblem } from '../azure/armProblem';
-import type { NetworkApi, NetworkWatcherRef, NicRef, NsgRef, SubscriptionRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
+import type { NetworkApi, NetworkWatcherRef, NicRef, NsgRef, StorageAccountRef, SubscriptionRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
 import type { FlowLogStorageSource } from './storageSource';
 import { InventoryIndex, type SectionName, type WatcherContents } from './inventory';
 
@@ -78,6 +78,11 @@ export class SubscriptionInventory {
   /** The cached answer of a section, if it has settled. */
   cached<K extends SectionName>(name: K): SectionResult<SectionValues[K]> | undefined {
     return this.settled.get(name) as SectionResult<SectionValues[K]> | undefined;
+  }
+
+  /** The subscription's storage accounts (one subscription-wide list call); not cached here, the storage folder caches it. */
+  async listStorageAccounts(signal: AbortSignal): Promise<StorageAccountRef[]> {
+    return this.api.listStorageAccounts === undefined ? [] : this.api.listStorageAccounts(this.subscription, signal);
   }
 
   /** Lookups across the sections that loaded. */

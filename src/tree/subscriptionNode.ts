@@ -4,6 +4,7 @@ import type { SectionName } from './inventory';
 import { MessageNode } from './messageNode';
 import { NsgNode } from './nsgNode';
 import { ResourceNode } from './resourceNode';
+import { StorageAccountsFolderNode } from './storageNodes';
 import { sectionNames, type SubscriptionInventory } from './subscriptionInventory';
 import { TapNode } from './tapNode';
 import { describeFolder, describeSubscription, emptyFolderMessage, type FolderKind, type ItemDescription } from './treeItems';
@@ -18,6 +19,7 @@ import { WatcherNode } from './watcherNode';
 export class SubscriptionNode extends ResourceNode {
   private loading: Promise<void> | undefined;
   private wasCancelled = false;
+  private storageFolder: StorageAccountsFolderNode | undefined;
 
   constructor(
     readonly subscription: SubscriptionRef,
@@ -69,10 +71,18 @@ export class SubscriptionNode extends ResourceNode {
       const first = failed[0];
       return first && !first.ok ? [MessageNode.error(this, first.problem)] : [];
     }
-    return (['vnets', 'nsgs', 'watchers', 'taps'] as const).map((kind) => new FolderNode(this, kind, this.inventory));
+    const folders: TreeNode[] = (['vnets', 'nsgs', 'watchers', 'taps'] as const).map((kind) => new FolderNode(this, kind, this.inventory));
+    const storage = this.inventory.flowLogStorage;
+    if (storage !== undefined) {
+      this.storageFolder ??= new StorageAccountsFolderNode(this, this.inventory, storage);
+      folders.push(this.storageFolder);
+    }
+    return folders;
   }
 
   invalidate(): void {
+    this.storageFolder?.invalidate();
+    this.storageFolder = undefined;
     this.loading = undefined;
     this.wasCancelled = false;
     this.inventory.invalidate();

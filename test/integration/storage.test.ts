@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
+import { request } from 'node:https';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import type { RenderedReport, RowFilter } from '../../src/webview/protocol';
-import { demoTenantId, prodSubscriptionId } from '../standin/topologies/demo';
+import { demoTenantId, hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
 import { activateTestedExtension } from './testedExtension';
 
 /** The stand-in and Azurite the runner started before VS Code (their CA is in NODE_EXTRA_CA_CERTS). */
@@ -47,6 +48,19 @@ async function renderWith(api: TrafficLensApi, uri: vscode.Uri, filter: RowFilte
   throw new Error(`the viewer of ${uri.fsPath} did not render with ${JSON.stringify(filter)}; last: ${JSON.stringify(last).slice(0, 400)}`);
 }
 
+/** Sets (or with no rule clears) the stand-in's fault rules. */
+function faults(rule?: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = rule === undefined ? undefined : JSON.stringify(rule);
+    const req = request(`${standInUrl}/_standin/faults`, { method: rule === undefined ? 'DELETE' : 'POST', headers: payload ? { 'Content-Type': 'application/json' } : {} }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
 describe('flow logs in Azure Storage (Azurite)', function () {
   this.timeout(120_000);
   let api: TrafficLensApi;
@@ -61,6 +75,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
   });
 
   after(async () => {
+    await faults();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('trafficLens.signOut');
     await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
@@ -160,5 +175,87 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     const all = await renderWith(api, opened, {});
     const ofOneNic = await renderWith(api, opened, { text: webNic.mac });
     assert.ok(ofOneNic.total > 0 && ofOneNic.total < all.total, `rows of nic-web-01 (${ofOneNic.total}) are some of the hour's rows (${all.total})`);
+  });
+
+  it('browses a storage account\'s flow-log containers from the subscription\'s "Storage accounts" folder and opens a blob', async () => {
+    const subscription = `/subscriptions/${hubSubscriptionId}`;
+    await api.inventory.children();
+    const folders = await api.inventory.children(subscription);
+    const folder = folders.find((row) => row.label === 'Storage accounts');
+    assert.ok(folder, `folders: ${folders.map((row) => row.label).join(', ')}`);
+    assert.equal(folder.id, `${subscription}#storageAccounts`);
+
+    const accounts = await api.inventory.children(folder.id);
+    assert.deepEqual(accounts.map((row) => row.label), ['sthubflowlogsneu01', 'sthubflowlogsweu01'], 'the hub\'s storage accounts, from one subscription-wide list');
+    const account = accounts.find((row) => row.label === 'sthubflowlogsweu01');
+    assert.ok(account);
+    assert.match(account.contextValue ?? '', /(^|;)storageAccount;.*canCopyId/);
+    assert.equal(account.id, `${subscription}/resourcegroups/rg-hub-logs/providers/microsoft.storage/storageaccounts/sthubflowlogsweu01`);
+
+    const containers = await api.inventory.children(account.id);
+    assert.deepEqual(
+      containers.map((row) => row.label),
+      ['insights-logs-flowlogflowevent', 'insights-logs-networksecuritygroupflowevent'],
+      'both flow-log containers are present in the demo account',
+    );
+    const vnetContainer = containers[0];
+    assert.equal(vnetContainer.description, 'VNet flow logs');
+
+    const targets = await api.inventory.children(vnetContainer.id);
+    const target = targets.find((row) => row.label.toLowerCase() === 'fl-vnet-prod-spoke');
+    assert.ok(target, `targets: ${targets.map((row) => row.label).join(', ')}`);
+    assert.match(target.contextValue ?? '', /canOpenTimeRange/, '"Open Time Range…" is offered on the target');
+
+    const days = await api.inventory.children(target.id);
+    assert.ok(days.length > 0 && days.every((row) => /^\d{4}-\d{2}-\d{2}$/.test(row.label)), `days: ${days.map((row) => row.label).join(', ')}`);
+    const hours = await api.inventory.children(days[0].id);
+    const blobs = await api.inventory.children(hours[0].id);
+    const blob = blobs.find((row) => row.label === webNic.macLabel);
+    assert.ok(blob, `no blob of nic-web-01's MAC among ${blobs.map((row) => row.label).join(', ')}`);
+
+    const opened = await api.inventory.click(blob.id);
+    assert.ok(opened instanceof vscode.Uri, `the command opened no file (returned ${String(opened)})`);
+    assert.match(opened.fsPath, new RegExp(`fl-vnet-prod-spoke_\\d{4}-\\d{2}-\\d{2}T\\d{2}_${webNic.mac}\\.json$`, 'i'));
+    const ofNic = await renderWith(api, opened, { text: webNic.mac });
+    assert.ok(ofNic.total > 0, `no decoded rows of nic-web-01: ${ofNic.summary}`);
+    assert.match(ofNic.summary, /VNet flow log/);
+
+    // The NSG container lists the NSG targets.
+    const nsgTargets = await api.inventory.children(containers[1].id);
+    assert.ok(nsgTargets.some((row) => row.label.toLowerCase() === 'nsg-prod-web'), `NSG targets: ${nsgTargets.map((row) => row.label).join(', ')}`);
+  });
+
+  it('lists storage accounts behind a "Loading…" row that "Cancel Loading" cancels for that folder only, and loads on Retry', async () => {
+    const subscription = `/subscriptions/${hubSubscriptionId}`;
+    await api.inventory.children();
+    await api.inventory.children(subscription);
+    const folder = `${subscription}#storageAccounts`;
+    await faults({ kind: 'latency', ms: 3000 });
+    await api.inventory.refresh(folder);
+    const loading = api.inventory.children(folder);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // What a click on the folder's "Loading…" row runs: Cancel Loading with the folder.
+    await api.inventory.runOnRows('trafficLens.cancelLoading', [folder]);
+    const cancelled = await loading;
+    assert.deepEqual(cancelled.map((row) => row.id), [`${folder}#cancelled`]);
+    assert.equal((await api.inventory.children(subscription)).length, 5, 'the subscription\'s own rows stay loaded');
+    await faults();
+    await api.inventory.click(cancelled[0].id);
+    assert.deepEqual((await api.inventory.children(folder)).map((row) => row.label), ['sthubflowlogsneu01', 'sthubflowlogsweu01']);
+  });
+
+  it('shows Azure\'s error as a row under the storage folder and recovers on Retry', async () => {
+    const subscription = `/subscriptions/${hubSubscriptionId}`;
+    await api.inventory.children(subscription);
+    const folder = `${subscription}#storageAccounts`;
+    await faults({ kind: 'forbidden', count: 100, match: '/providers/Microsoft.Storage/storageAccounts' });
+    await api.inventory.refresh(folder);
+    const failed = await api.inventory.children(folder);
+    assert.deepEqual(failed.map((row) => row.id), [`${folder}#error`]);
+    assert.match(failed[0].label, /^AuthorizationFailed: /);
+    assert.equal(failed[0].command, 'trafficLens.retry');
+    await faults();
+    await api.inventory.click(failed[0].id);
+    assert.equal((await api.inventory.children(folder)).length, 2);
   });
 });

@@ -106,6 +106,7 @@ describe('inventory tree against the ARM stand-in', function () {
       ['Network security groups', '2'],
       ['Network watchers', '2'],
       ['Virtual network TAPs', '1'],
+      ['Storage accounts', undefined],
     ]);
     const vnets = await api.inventory.children(`${subscriptionRow(hubSubscriptionId)}#vnets`);
     assert.deepEqual(vnets.map((row) => [row.id, row.description]), [[key(hubVnetId), '10.0.0.0/16 · westeurope']]);
@@ -211,7 +212,7 @@ describe('inventory tree against the ARM stand-in', function () {
     assert.match(failed[0].label, /^AuthorizationFailed: .*Microsoft\.Network\/\w+\/read/);
     await faults();
     await api.inventory.click(failed[0].id);
-    assert.equal((await api.inventory.children(subscription)).length, 4);
+    assert.equal((await api.inventory.children(subscription)).length, 5, 'four folders and Storage accounts');
   });
 
   it('cancels a slow load, shows it as cancelled, and loads on Retry', async () => {
@@ -225,7 +226,7 @@ describe('inventory tree against the ARM stand-in', function () {
     assert.deepEqual(cancelled.map((row) => row.id), [`${subscription}#cancelled`]);
     await faults();
     await api.inventory.click(cancelled[0].id);
-    assert.deepEqual((await api.inventory.children(subscription)).map((row) => row.label), ['Virtual networks', 'Network security groups', 'Network watchers', 'Virtual network TAPs']);
+    assert.deepEqual((await api.inventory.children(subscription)).map((row) => row.label), ['Virtual networks', 'Network security groups', 'Network watchers', 'Virtual network TAPs', 'Storage accounts']);
   });
 
   it('refuses the test sign-in against an endpoint that is not local', async () => {

@@ -307,6 +307,21 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
     assert.equal(declined.size, 0);
   });
 
+  it('does not ask from a tree listing, and reads with the key once the user chose it from the row', async () => {
+    const saved = new Map<string, string>();
+    const asked: StorageProblemError[] = [];
+    const tree = access(saved, 'remember', asked);
+    await assert.rejects(tree.run((storage) => storage.listTargets(vnetContainer), undefined, false), (error: StorageProblemError) => error.code === 'missingRole' && error.canUseAccountKey);
+    assert.equal(asked.length, 0, 'no question while listing');
+    assert.equal(tree.isUsingAccountKey, false);
+    await tree.switchToAccountKey('once');
+    assert.equal(tree.isUsingAccountKey, true);
+    assert.deepEqual((await tree.run((storage) => storage.listTargets(vnetContainer), undefined, false)).map((target) => target.name), ['FL-HUB']);
+    assert.equal(saved.size, 0, "'once' never stores the key");
+    await access(saved, undefined, []).switchToAccountKey('remember');
+    assert.deepEqual([...saved.entries()], [[hubFlowLogStorageId.toLowerCase(), key]]);
+  });
+
   it('forgets a saved key that Azure refuses', async () => {
     const saved = new Map([[hubFlowLogStorageId.toLowerCase(), Buffer.alloc(64, 9).toString('base64')]]);
     const stale = access(saved, 'remember', []);

@@ -12,6 +12,7 @@ import {
   formatBytes,
   hourLabel,
   isTargetOfFlowLog,
+  storageErrorRow,
   storageProblemRow,
 } from '../../../src/tree/storageItems';
 import { armId, flowLog } from './builders';
@@ -133,5 +134,41 @@ describe('flow-log storage rows', () => {
     assert.deepEqual(storageProblemRow(problem), { code: 'AuthorizationPermissionMismatch', message: problem.message, status: 403 });
     const network = new StorageProblemError({ code: 'network', message: 'Couldn\'t reach storage account stlogs.', accountName: 'stlogs', canUseAccountKey: false });
     assert.deepEqual(storageProblemRow(network), { code: 'network', message: network.message });
+  });
+
+  it('offers the account key on a refused sign-in, in a row naming the missing role and the account', () => {
+    const refused = new StorageProblemError({
+      code: 'missingRole',
+      message: 'Azure Storage refused to list flow logs on account sthubflowlogs with your sign-in (AuthorizationPermissionMismatch).',
+      accountName: 'sthubflowlogs',
+      status: 403,
+      azureCode: 'AuthorizationPermissionMismatch',
+      canUseAccountKey: true,
+    });
+    assert.deepEqual(storageErrorRow(refused), {
+      label: 'Needs the Storage Blob Data Reader role on sthubflowlogs',
+      problem: { code: 'AuthorizationPermissionMismatch', message: refused.message, status: 403 },
+      offerAccountKey: true,
+    });
+  });
+
+  it('shows other storage failures with their code and message and no key offer', () => {
+    const missing = new StorageProblemError({
+      code: 'containerNotFound',
+      message: 'Storage account stlogs has no container insights-logs-flowlogflowevent.',
+      accountName: 'stlogs',
+      status: 404,
+      azureCode: 'ContainerNotFound',
+      canUseAccountKey: false,
+    });
+    assert.deepEqual(storageErrorRow(missing), {
+      label: `ContainerNotFound: ${missing.message} (404)`,
+      problem: { code: 'ContainerNotFound', message: missing.message, status: 404 },
+      offerAccountKey: false,
+    });
+    const keyRefused = new StorageProblemError({ code: 'keyRejected', message: 'Azure Storage refused the account key of stlogs.', accountName: 'stlogs', status: 403, canUseAccountKey: true });
+    const row = storageErrorRow(keyRefused);
+    assert.equal(row.offerAccountKey, false, 'a refused key is not offered again from the row');
+    assert.equal(row.label, `keyRejected: ${keyRefused.message} (403)`);
   });
 });
