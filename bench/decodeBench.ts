@@ -54,11 +54,15 @@ async function measureDecode(path: string): Promise<DecodeMeasurement> {
     });
     seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
   }
+  return decodeMeasurement('decode', result, runs, seconds);
+}
+
+function decodeMeasurement(mode: 'decode' | 'bytes', result: DecodeResult | undefined, runs: number, seconds: number): DecodeMeasurement {
   if (result === undefined) {
     throw new Error('no run');
   }
   return {
-    mode: 'decode',
+    mode,
     bytes: result.bytes,
     runs,
     seconds,
@@ -79,19 +83,7 @@ function measureBytes(path: string): DecodeMeasurement {
     result = decodeFlowLogBytes(bytes);
     seconds = Math.min(seconds, Number(process.hrtime.bigint() - started) / 1e9);
   }
-  if (result === undefined) {
-    throw new Error('no run');
-  }
-  return {
-    mode: 'bytes',
-    bytes: result.bytes,
-    runs,
-    seconds,
-    tuples: result.tuples,
-    records: result.records,
-    problems: result.problemCount,
-    maxRssMiB: process.resourceUsage().maxRSS / 1024,
-  };
+  return decodeMeasurement('bytes', result, runs, seconds);
 }
 
 function measureParse(path: string): ParseMeasurement {

@@ -4,25 +4,15 @@
  * generated 1,000,000-row table. Types filters into the real inputs and measures the time from
  * the input event to the table showing the new rows (the page's `rendered` report).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { projectRoot } from '../test/fixtures/projectRoot';
 
 const rowCount = Number(process.env.TRAFFIC_LENS_FILTER_ROWS ?? 1_000_000);
 const targetMs = 150;
 
-function projectRoot(): string {
-  let folder = __dirname;
-  while (!existsSync(join(folder, 'package.json'))) {
-    const parent = join(folder, '..');
-    if (parent === folder) {
-      return process.cwd();
-    }
-    folder = parent;
-  }
-  return folder;
-}
 
 interface Esbuild {
   build(options: Record<string, unknown>): Promise<{ outputFiles: { text: string }[] }>;
@@ -55,12 +45,12 @@ const steps: Step[] = [
 ];
 
 /** The in-page host: generates the table, runs FlowLogView, and plays the extension host's part. */
-function hostSource(root: string, hasConnections: boolean): string {
+function hostSource(root: string): string {
   const path = (relative: string): string => JSON.stringify(join(root, relative));
   return `
 import { FlowTable, packFlags } from ${path('src/flowlogs/flowTable.ts')};
 import { FlowLogView } from ${path('src/flowlogs/flowLogView.ts')};
-${hasConnections ? `import { joinConnections } from ${path('src/flowlogs/connections.ts')};` : ''}
+import { joinConnections } from ${path('src/flowlogs/connections.ts')};
 
 const rowCount = ${rowCount};
 let seed = 12345;
@@ -112,7 +102,7 @@ for (let row = 0; row < rowCount; row++) {
 }
 table.length = rowCount;
 const generatedMs = performance.now() - started;
-const join = ${hasConnections ? 'joinConnections' : '() => { throw new Error("connections are not available in this build"); }'};
+const join = joinConnections;
 const view = new FlowLogView(table, (t) => join(t), async () => ({ text: '{}', tuples: [] }));
 const summary = {
   fileName: 'generated-' + rowCount + '.json', fileBytes: rowCount * 75, formats: ['VNet flow log v4'],
@@ -165,10 +155,9 @@ export async function runFilterBench(): Promise<void> {
   const load = createRequire(join(root, 'package.json'));
   const esbuild = load('esbuild') as Esbuild;
   const { chromium } = load('playwright-core') as typeof import('playwright-core');
-  const hasConnections = existsSync(join(root, 'src/flowlogs/connections.ts'));
 
   const host = await esbuild.build({
-    stdin: { contents: hostSource(root, hasConnections), resolveDir: root, loader: 'ts', sourcefile: 'filterBenchHost.ts' },
+    stdin: { contents: hostSource(root), resolveDir: root, loader: 'ts', sourcefile: 'filterBenchHost.ts' },
     bundle: true,
     write: false,
     platform: 'browser',

@@ -16,6 +16,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../test/fixtures/flowLogGenerator';
 import type { DecodeMeasurement, ParseMeasurement } from './decodeBench';
+import { projectRoot } from '../test/fixtures/projectRoot';
 
 const megabyte = 1000 * 1000;
 const formats: { format: GeneratedFormat; label: string }[] = [
@@ -24,17 +25,6 @@ const formats: { format: GeneratedFormat; label: string }[] = [
   { format: 'vnet', label: 'VNet v4' },
 ];
 
-function root(): string {
-  let folder = __dirname;
-  while (!existsSync(join(folder, 'package.json'))) {
-    const parent = join(folder, '..');
-    if (parent === folder) {
-      return process.cwd();
-    }
-    folder = parent;
-  }
-  return folder;
-}
 
 async function ensureFile(folder: string, format: GeneratedFormat, sizeMb: number): Promise<string> {
   const path = join(folder, `${format}-${sizeMb}MB.json`);
@@ -87,7 +77,7 @@ async function main(): Promise<void> {
     .map((size) => Number(size.trim()))
     .filter((size) => size > 0);
   const repeat = Math.max(1, Math.floor(Number(process.env.TRAFFIC_LENS_BENCH_REPEAT ?? '1')) || 1);
-  const folder = join(root(), '.bench');
+  const folder = join(projectRoot(), '.bench');
   mkdirSync(folder, { recursive: true });
   const header = [
     pad('file', 18, false),

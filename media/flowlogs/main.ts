@@ -17,6 +17,7 @@ import {
   type ViewRow,
   type ViewToHost,
 } from '../../src/webview/protocol';
+import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, type Column } from './format';
 
 interface VsCodeApi {
@@ -811,18 +812,8 @@ function renderSummary(): void {
   problemsPanel.replaceChildren(element('h2', undefined, `Problems found while decoding (${problems.length})`));
   const list = element('ul', 'problem-list');
   for (const problem of problems) {
-    const where: string[] = [];
-    if (problem.offset !== undefined) {
-      where.push(`byte ${problem.offset}`);
-    }
-    if (problem.recordIndex !== undefined) {
-      where.push(`record ${problem.recordIndex}`);
-    }
-    if (problem.tupleIndex !== undefined) {
-      where.push(`tuple ${problem.tupleIndex}`);
-    }
     const item = element('li', `problem-${problem.severity}`);
-    item.append(element('span', 'problem-severity', problem.severity === 'error' ? 'Error' : 'Warning'), element('span', 'problem-where', where.join(', ')), element('span', 'problem-message', problem.message));
+    item.append(element('span', 'problem-severity', problem.severity === 'error' ? 'Error' : 'Warning'), element('span', 'problem-where', problemLocation(problem)), element('span', 'problem-message', problem.message));
     list.append(item);
   }
   problemsPanel.append(list);

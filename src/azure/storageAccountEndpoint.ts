@@ -6,7 +6,7 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
 import { StorageManagementClient } from '@azure/arm-storage';
 import { parseStorageAccountId } from './storageKeys';
-import { StorageProblemError, isStorageCancellation } from './storageProblem';
+import { StorageProblemError, isStorageCancellation, storageArmProblem } from './storageProblem';
 
 /** `https://{account}.blob.core.windows.net/` for the account with this ARM id; a `StorageProblemError` when ARM refuses or the account has no blob endpoint. */
 export async function fetchBlobEndpoint(credential: TokenCredential, resourceManagerEndpoint: string, storageAccountId: string, options: { signal?: AbortSignal; ca?: string } = {}): Promise<string> {
@@ -24,20 +24,14 @@ export async function fetchBlobEndpoint(credential: TokenCredential, resourceMan
     if (isStorageCancellation(error)) {
       throw error;
     }
-    const rest = error as { statusCode?: number; code?: string; message?: string };
-    const status = rest.statusCode;
-    throw new StorageProblemError({
+    throw storageArmProblem(error, account.accountName, (problem) => ({
       code: 'other',
-      message: status === 404
+      message: problem.status === 404
         ? `Storage account ${account.accountName} (the flow log's storage) was not found in resource group ${account.resourceGroup}: it may have been deleted or moved.`
-        : status === 403
-          ? `You may not read storage account ${account.accountName} in Resource Manager (${rest.code ?? 'AuthorizationFailed'}): ask for Reader on the account to browse its flow logs.`
-          : `Couldn't read storage account ${account.accountName} from Resource Manager: ${(rest.message ?? String(error)).split('\n')[0]}`,
-      accountName: account.accountName,
-      ...(status === undefined ? {} : { status }),
-      ...(rest.code === undefined ? {} : { azureCode: rest.code }),
-      canUseAccountKey: false,
-    }, { cause: error });
+        : problem.status === 403
+          ? `You may not read storage account ${account.accountName} in Resource Manager (${problem.code}): ask for Reader on the account to browse its flow logs.`
+          : `Couldn't read storage account ${account.accountName} from Resource Manager: ${problem.message}`,
+    }));
   }
   if (blob === undefined || blob === '') {
     throw new StorageProblemError({

@@ -14,7 +14,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { StorageManagementClient } from '@azure/arm-storage';
-import { StorageProblemError, isStorageCancellation } from './storageProblem';
+import { StorageProblemError, isStorageCancellation, storageArmProblem } from './storageProblem';
 
 /** Secret storage for account keys, keyed by the storage account's ARM id (lower-cased). */
 export interface KeyStore {
@@ -73,18 +73,12 @@ export async function fetchStorageAccountKey(credential: TokenCredential, resour
     if (isStorageCancellation(error)) {
       throw error;
     }
-    const rest = error as { statusCode?: number; code?: string; message?: string };
-    const status = rest.statusCode;
-    throw new StorageProblemError({
-      code: status === 403 ? 'listKeysDenied' : 'other',
-      message: status === 403
-        ? `You may not read the keys of storage account ${account.accountName} (${rest.code ?? 'AuthorizationFailed'}): that needs Microsoft.Storage/storageAccounts/listKeys/action, e.g. the Storage Account Key Operator Service Role or Contributor on the account. Ask for Storage Blob Data Reader instead to read with your sign-in.`
-        : `Couldn't read the keys of storage account ${account.accountName}: ${(rest.message ?? String(error)).split('\n')[0]}`,
-      accountName: account.accountName,
-      ...(status === undefined ? {} : { status }),
-      ...(rest.code === undefined ? {} : { azureCode: rest.code }),
-      canUseAccountKey: false,
-    }, { cause: error });
+    throw storageArmProblem(error, account.accountName, (problem) => ({
+      code: problem.status === 403 ? 'listKeysDenied' : 'other',
+      message: problem.status === 403
+        ? `You may not read the keys of storage account ${account.accountName} (${problem.code}): that needs Microsoft.Storage/storageAccounts/listKeys/action, e.g. the Storage Account Key Operator Service Role or Contributor on the account. Ask for Storage Blob Data Reader instead to read with your sign-in.`
+        : `Couldn't read the keys of storage account ${account.accountName}: ${problem.message}`,
+    }));
   }
   const key = keys.find((candidate) => (candidate.permissions ?? 'Full').toLowerCase() === 'full' && candidate.value);
   if (!key?.value) {

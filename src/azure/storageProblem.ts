@@ -5,6 +5,7 @@
  * role (Storage Blob Data Reader) even for an Owner; the caller may then offer the account key.
  * Never carries keys, tokens or SAS query strings.
  */
+import { toArmProblem, type ArmProblem } from './armProblem';
 
 export type StorageProblemCode =
   /** 403 with a token: the user lacks a data-plane role (or the token was refused). */
@@ -167,6 +168,25 @@ export function toStorageProblem(error: unknown, context: StorageCallContext): E
     ...base,
     code: 'other',
     message: `Couldn't ${context.action} on storage account ${account}: ${firstLine}`,
+    canUseAccountKey: false,
+  }, { cause: error });
+}
+
+/**
+ * A failed Resource Manager call about a storage account (getProperties, listKeys), mapped once
+ * through `toArmProblem` (ARM's error body, network and certificate failures) and worded by the
+ * caller, who knows what was being done.
+ */
+export function storageArmProblem(
+  error: unknown,
+  accountName: string,
+  word: (problem: ArmProblem) => { code: StorageProblemCode; message: string },
+): StorageProblemError {
+  const problem = toArmProblem(error);
+  return new StorageProblemError({
+    ...word(problem),
+    accountName,
+    ...(problem.status === undefined ? {} : { status: problem.status, azureCode: problem.code }),
     canUseAccountKey: false,
   }, { cause: error });
 }

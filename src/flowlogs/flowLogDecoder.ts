@@ -11,6 +11,7 @@
  */
 import { read as fsRead, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { problemLocation } from './problemLocation';
 import { FlowTable, packFlags, type FlowLogFormat, type RecordContext } from './flowTable';
 
 export interface DecodeProblem {
@@ -131,17 +132,8 @@ function quoteForMessage(text: string): string {
 
 /** `byte 1834, record 3, tuple 7: expected 13 fields…` (the parts that are known). */
 export function describeProblem(problem: DecodeProblem): string {
-  const where: string[] = [];
-  if (problem.offset !== undefined) {
-    where.push(`byte ${problem.offset}`);
-  }
-  if (problem.recordIndex !== undefined) {
-    where.push(`record ${problem.recordIndex}`);
-  }
-  if (problem.tupleIndex !== undefined) {
-    where.push(`tuple ${problem.tupleIndex}`);
-  }
-  return where.length > 0 ? `${where.join(', ')}: ${problem.message}` : problem.message;
+  const where = problemLocation(problem);
+  return where.length > 0 ? `${where}: ${problem.message}` : problem.message;
 }
 
 /** Format label for `DecodeResult.formats`. */

@@ -8,21 +8,10 @@
 import { FlowTable, flagDecision, flagDirection, flagState } from './flowTable';
 import type { RowFilter, SortSpec, ViewAggregates, ViewRow } from '../webview/protocol';
 import { compileIpMatcher, rankAddresses } from './ipMatch';
+import type { ConnectionTable } from './connections';
 
-/** The columns of a joined connection table that queries read (satisfied by `ConnectionTable`). */
-export interface ConnectionColumns {
-  length: number;
-  start: Float64Array;
-  end: Float64Array;
-  packetsSrcToDst: Float64Array;
-  bytesSrcToDst: Float64Array;
-  packetsDstToSrc: Float64Array;
-  bytesDstToSrc: Float64Array;
-  finalFlags: Uint8Array;
-  tupleCount: Uint32Array;
-  tupleRowStart: Uint32Array;
-  tupleRows: Uint32Array;
-}
+/** The columns of a joined connection table that queries read. */
+export type ConnectionColumns = ConnectionTable;
 
 export type FilterField = keyof RowFilter;
 

@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { projectRoot } from '../fixtures/projectRoot';
 
-function repoRoot(): string {
-  let folder = __dirname;
-  while (!existsSync(join(folder, 'package.json'))) {
-    folder = dirname(folder);
-  }
-  return folder;
-}
 
-const root = repoRoot();
+const root = projectRoot();
 const cli = join(root, 'dist/cli.js');
 const samples = join(root, 'test/fixtures/samples');
 

@@ -1,19 +1,13 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connectionAt, joinConnections } from '../../../src/flowlogs/connections';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
+import { projectRoot } from '../../fixtures/projectRoot';
 
-function repoRoot(): string {
-  let folder = __dirname;
-  while (!existsSync(join(folder, 'package.json'))) {
-    folder = dirname(folder);
-  }
-  return folder;
-}
 
-const samples = join(repoRoot(), 'test/fixtures/samples');
+const samples = join(projectRoot(), 'test/fixtures/samples');
 
 function tupleLines(name: string): string[] {
   return readFileSync(join(samples, name), 'utf8')

@@ -1,20 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { decodeFlowLogBytes, decodeFlowLogFile, describeProblem, readRecordAt, type DecodeResult } from '../../../src/flowlogs/flowLogDecoder';
 import { FlowTable, type FlowRow } from '../../../src/flowlogs/flowTable';
 import { generateFlowLog, writeFlowLogFile } from '../../fixtures/flowLogGenerator';
+import { projectRoot } from '../../fixtures/projectRoot';
 
-function repoRoot(): string {
-  let folder = __dirname;
-  while (!existsSync(join(folder, 'package.json'))) {
-    folder = dirname(folder);
-  }
-  return folder;
-}
 
-const samples = join(repoRoot(), 'test/fixtures/samples');
+const samples = join(projectRoot(), 'test/fixtures/samples');
 const sample = (name: string): Buffer => readFileSync(join(samples, name));
 const decodeText = (text: string): DecodeResult => decodeFlowLogBytes(Buffer.from(text, 'utf8'));
 const rows = (result: DecodeResult): FlowRow[] => Array.from({ length: result.table.length }, (_, i) => result.table.rowAt(i));
