@@ -26,6 +26,10 @@ export interface SignedInAccount {
   tenantProblems: Map<string, { tenant: TenantRef; problem: ArmProblem }>;
   /** A credential of this identity for another resource, e.g. `https://storage.azure.com/.default` for blobs. */
   credentialForScope(scope: string, tenantId?: string): TokenCredential;
+  /** Its Resource Manager credential for one tenant (writes, and reads the `NetworkApi` does not cover). */
+  credentialForTenant(tenantId: string): TokenCredential;
+  /** The Resource Manager endpoint it signed in to, e.g. `https://management.azure.com`. */
+  resourceManagerEndpoint: string;
 }
 
 /** Raised when VS Code holds no session for a tenant and asking silently is all that was allowed. */
@@ -196,7 +200,7 @@ export class AzureSignIn implements vscode.Disposable {
         this.log.warn(problemLogLine(`Listing subscriptions of tenant ${tenant.displayName} (${tenant.tenantId})`, problem));
       },
     });
-    return { ...remembered, kind, api, tenantProblems, credentialForScope: credentials.forScope };
+    return { ...remembered, kind, api, tenantProblems, credentialForScope: credentials.forScope, credentialForTenant: credentials.forTenant, resourceManagerEndpoint: cloud.resourceManagerEndpoint };
   }
 
   private credentials(

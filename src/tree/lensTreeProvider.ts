@@ -37,6 +37,13 @@ export interface InventoryApi {
   isSignedIn(): boolean;
 }
 
+/** A subscription the tree shows, with what a wizard needs to read and change it. */
+export interface EstateSubscription {
+  subscription: SubscriptionRef;
+  account: SignedInAccount;
+  inventory: SubscriptionInventory;
+}
+
 interface RootListing {
   subscriptions: { subscription: SubscriptionRef; account: SignedInAccount }[];
   /** Rows to show when there are no subscriptions, or next to them (tenants that need a sign-in, errors). */
@@ -136,6 +143,33 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     }
     this.root ??= this.listRoot(this.rootController.signal);
     return (await this.root).subscriptions.map((entry) => entry.subscription);
+  }
+
+  /**
+   * The subscriptions the tree shows, each with the account that lists it and its cached inventory
+   * (the same cache the tree reads, so a wizard and the tree agree). Loads nothing by itself.
+   */
+  async estate(): Promise<EstateSubscription[]> {
+    if (!this.signIn.isSignedIn) {
+      return [];
+    }
+    this.root ??= this.listRoot(this.rootController.signal);
+    const listing = await this.root;
+    this.rootRows(listing);
+    return listing.subscriptions.flatMap(({ subscription, account }) => {
+      const node = this.subscriptionNodes.get(subscription.id);
+      return node === undefined ? [] : [{ subscription, account, inventory: node.subscriptionInventory }];
+    });
+  }
+
+  /** Drops the cached sections of these subscriptions (all sections when none are named) and redraws them. */
+  invalidateSubscriptions(subscriptionIds: readonly string[]): void {
+    for (const id of subscriptionIds) {
+      const node = this.subscriptionNodes.get(id.toLowerCase().startsWith('/subscriptions/') ? id.toLowerCase() : `/subscriptions/${id.toLowerCase()}`);
+      if (node !== undefined) {
+        this.refresh(node);
+      }
+    }
   }
 
   /** A node the tree has shown, by id. */

@@ -1,0 +1,55 @@
+/**
+ * The questions a wizard asks, as data. `vscode` implements them with multi-step quick picks and
+ * input boxes (Back, validation, cancel); integration tests answer them from a script through the
+ * extension's API, where an unexpected question fails at once. No `vscode` import here.
+ */
+
+/** Returned by a step when the user pressed Back. */
+export const back = Symbol('back');
+export type Back = typeof back;
+
+export interface PickItem<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  value: T;
+  /** Pre-selected in a multi-pick. */
+  picked?: boolean;
+}
+
+interface StepBase {
+  /** Stable id the test script answers by, e.g. `tap.destination`. */
+  id: string;
+  /** The wizard's title; the UI adds "(2/5)". */
+  title: string;
+  step?: number;
+  totalSteps?: number;
+}
+
+export interface PickStep<T> extends StepBase {
+  placeholder: string;
+  items: PickItem<T>[];
+  /** Shown instead of the list when `items` is empty. */
+  emptyMessage?: string;
+}
+
+export interface PickManyStep<T> extends PickStep<T> {
+  /** Fewer picked is refused with this message, e.g. "Pick at least one NIC". */
+  minimum?: number;
+}
+
+export interface InputStep extends StepBase {
+  prompt: string;
+  value?: string;
+  placeholder?: string;
+  /** Pure validation: a message names what is wrong, `undefined` accepts. */
+  validate?(value: string): string | undefined;
+  /** Slower checks (name taken?) run after `validate` passes; only the latest answer counts. */
+  validateAsync?(value: string): Promise<string | undefined>;
+}
+
+export interface WizardUi {
+  pick<T>(step: PickStep<T>): Promise<T | Back | undefined>;
+  pickMany<T>(step: PickManyStep<T>): Promise<T[] | Back | undefined>;
+  input(step: InputStep): Promise<string | Back | undefined>;
+}
