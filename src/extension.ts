@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { AzureSignIn } from './azure/azureSignIn';
-import { registerLensCommand } from './commands/lensCommand';
+import { registerLensCommand, type LensCommand } from './commands/lensCommand';
 import { openFlowLogFile } from './commands/openFlowLogFile';
 import { cancelLoadingCommand } from './commands/cancelLoading';
 import { copyResourceIdCommand } from './commands/copyResourceId';
@@ -22,6 +22,7 @@ import { FlowLogStorageBrowser } from './tree/storageBrowser';
 import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
+import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
 
 /** What the extension exposes to other extensions and integration tests. */
 export interface TrafficLensApi {
@@ -32,6 +33,8 @@ export interface TrafficLensApi {
    * `#suffix`); see `InventoryApi`. Sign-in goes through the `trafficLens.signIn` command.
    */
   inventory: InventoryApi;
+  /** Answers wizard questions and plan reviews from a script; see `WizardTestApi`. */
+  wizards: WizardTestApi;
 }
 
 export function activate(context: vscode.ExtensionContext): TrafficLensApi {
@@ -62,7 +65,14 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     (removed) => removed.length > 0 && log.info(`Removed ${removed.length} flow-log download(s) older than a week.`),
     (error: unknown) => log.warn(`Couldn't clean up old flow-log downloads: ${error instanceof Error ? error.message : String(error)}`),
   );
+  const wizards = createWizardHost(tree, log);
+  context.subscriptions.push(...wizards.disposables);
+  const wizardCommands: LensCommand[] = [
+    // Wizards: one command per file in src/commands, each given `wizards.context`.
+  ];
+
   for (const command of [
+    ...wizardCommands,
     signInCommand(signIn),
     signOutCommand(signIn),
     selectSubscriptionsCommand(tree, filter),
@@ -89,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
       setFilter: (uri, filter, mode) => provider.setFilter(uri, filter, mode),
     },
     inventory: tree.api(),
+    wizards: wizards.testApi,
   };
 }
 
