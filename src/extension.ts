@@ -23,6 +23,18 @@ import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
 import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
+import { createPeeringCommand } from './commands/createPeering';
+import { syncPeeringCommand } from './commands/syncPeering';
+import { createTapCommand } from './commands/createTap';
+import { removeTapCommand } from './commands/removeTap';
+import { removeTapSourceCommand } from './commands/removeTapSource';
+import { enableFlowLogsCommand } from './commands/enableFlowLogs';
+import { migrateNsgFlowLogsCommand } from './commands/migrateNsgFlowLogs';
+import { openPacketCaptureCommand } from './commands/openPacketCapture';
+import { packetCaptureStatusCommand } from './commands/packetCaptureStatus';
+import { startPacketCaptureCommand } from './commands/startPacketCapture';
+import { stopPacketCaptureCommand } from './commands/stopPacketCapture';
+import { CaptureSummaryDocuments, captureSummaryScheme } from './packetcapture/captureSummaryDocuments';
 
 /** What the extension exposes to other extensions and integration tests. */
 export interface TrafficLensApi {
@@ -67,8 +79,21 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   );
   const wizards = createWizardHost(tree, log);
   context.subscriptions.push(...wizards.disposables);
+  const captureSummaries = new CaptureSummaryDocuments();
+  context.subscriptions.push(captureSummaries, vscode.workspace.registerTextDocumentContentProvider(captureSummaryScheme, captureSummaries));
   const wizardCommands: LensCommand[] = [
     // Wizards: one command per file in src/commands, each given `wizards.context`.
+    createTapCommand(wizards.context),
+    removeTapCommand(wizards.context),
+    removeTapSourceCommand(wizards.context),
+    createPeeringCommand(wizards.context),
+    syncPeeringCommand(wizards.context),
+    enableFlowLogsCommand(wizards.context),
+    migrateNsgFlowLogsCommand(wizards.context),
+    startPacketCaptureCommand(wizards.context),
+    stopPacketCaptureCommand(wizards.context, (subscriptionId) => tree.invalidateSubscriptions([subscriptionId])),
+    packetCaptureStatusCommand(wizards.context),
+    openPacketCaptureCommand(wizards.context, storage, vscode.Uri.joinPath(context.globalStorageUri, 'packet-captures'), captureSummaries),
   ];
 
   for (const command of [

@@ -201,7 +201,7 @@ export function describePeering(peering: PeeringRef): ItemDescription {
       ['Gateway transit', peering.allowGatewayTransit ? 'allowed' : 'off'],
       ['Remote gateways', peering.useRemoteGateways ? 'used' : 'not used'],
     ]),
-    contextValue: flags('peering', `peering-${peering.peeringState.toLowerCase()}`, ...resourceFlags),
+    contextValue: flags('peering', `peering-${peering.peeringState.toLowerCase()}`, peering.syncLevel && peering.syncLevel !== 'FullyInSync' ? 'canSync' : undefined, ...resourceFlags),
     icon: 'arrow-swap',
     iconColor: peeringColors[peering.peeringState],
     collapsible: false,
@@ -263,9 +263,13 @@ export function describeWatcher(watcher: NetworkWatcherRef, flowLogCount: number
   };
 }
 
+/** Shown on every NSG flow log: Azure blocks new ones and retires them (learn.microsoft.com/azure/network-watcher/nsg-flow-logs-migrate). */
+export const nsgFlowLogRetirement = 'No new NSG flow logs since 30 June 2025; retires 30 September 2027';
+
 export function describeFlowLog(flowLog: FlowLogRef): ItemDescription {
   const target = flowLog.targetArmId ? nameOf(flowLog.targetArmId) : 'no target';
   const storage = flowLog.storageArmId ? nameOf(flowLog.storageArmId) : 'no storage';
+  const onNsg = /\/providers\/microsoft\.network\/networksecuritygroups\/[^/]+$/i.test(flowLog.targetArmId);
   return {
     label: flowLog.name,
     description: [`${target} → ${storage}`, flowLog.enabled ? undefined : 'disabled', flowLog.trafficAnalytics ? 'Traffic Analytics' : undefined].filter(Boolean).join(' · '),
@@ -277,8 +281,9 @@ export function describeFlowLog(flowLog: FlowLogRef): ItemDescription {
       ['Format version', flowLog.formatVersion === undefined ? undefined : String(flowLog.formatVersion)],
       ['Retention', flowLog.retentionDays === undefined ? 'not set' : `${flowLog.retentionDays} days`],
       ['Region', flowLog.location],
+      ['NSG flow log', onNsg ? nsgFlowLogRetirement : undefined],
     ]),
-    contextValue: flags('flowLog', flowLog.enabled ? 'enabled' : 'disabled', flowLog.trafficAnalytics ? 'trafficAnalytics' : undefined, flowLog.storageArmId ? 'hasStorage' : undefined, ...resourceFlags),
+    contextValue: flags('flowLog', flowLog.enabled ? 'enabled' : 'disabled', flowLog.trafficAnalytics ? 'trafficAnalytics' : undefined, flowLog.storageArmId ? 'hasStorage' : undefined, onNsg ? 'nsgFlowLog' : undefined, ...resourceFlags),
     icon: 'pulse',
     iconColor: flowLog.enabled ? undefined : 'disabledForeground',
     collapsible: false,
@@ -295,7 +300,7 @@ export function describePacketCapture(capture: PacketCaptureRef): ItemDescriptio
       ['File', capture.filePath],
       ['State', capture.provisioningState],
     ]),
-    contextValue: flags('packetCapture', ...resourceFlags),
+    contextValue: flags('packetCapture', capture.storageId ? 'hasStorage' : undefined, ...resourceFlags),
     icon: 'record',
     collapsible: false,
   };

@@ -63,6 +63,18 @@ export async function startFlowLogAzurite(options: FlowLogAzuriteOptions): Promi
         ...(options.recordsPerBlob === undefined ? {} : { recordsPerBlob: options.recordsPerBlob }),
       }));
     }
+    options.standIn.useCaptureStorage({
+      write: async (storageAccountId, container, blobName, data) => {
+        const account = accounts.find((candidate) => candidate.id === storageAccountId.toLowerCase());
+        if (!account) {
+          throw new Error(`Azurite does not serve storage account ${storageAccountId}.`);
+        }
+        const containerClient = azuriteServiceClient(azurite, account.name).getContainerClient(container);
+        await containerClient.createIfNotExists();
+        await containerClient.getBlockBlobClient(blobName).uploadData(data);
+        return `${azurite.serviceUrl}/${account.name}/${container}/${blobName}`;
+      },
+    });
     return { azurite, blobEndpoints, seeded, close: () => azurite.close() };
   } catch (error) {
     await azurite.close();

@@ -16,6 +16,13 @@ export interface StandInCore {
   pageSize: number;
   /** When set, long-running responses carry `Retry-After` (ARM sends 10; clients then wait that long). */
   lroRetryAfterSeconds?: number;
+  /** Where stopped packet captures upload their `.cap` file (Azurite); absent, no file is written. */
+  captureStorage?: CaptureStorage;
+}
+
+/** Writes a blob into a storage account the stand-in knows; answers the blob's URL. */
+export interface CaptureStorage {
+  write(storageAccountId: string, container: string, blobName: string, data: Buffer): Promise<string>;
 }
 
 export interface RequestContext {
@@ -29,6 +36,8 @@ export interface RequestContext {
   body: JsonObject;
   apiVersion: string;
   claims: TokenClaims;
+  /** Request headers (lower-case names), e.g. `x-ms-authorization-auxiliary` for cross-tenant writes. */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 export interface Reply {

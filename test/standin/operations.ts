@@ -15,6 +15,8 @@ export interface Operation {
   pollsLeft: number;
   startTime: string;
   endTime?: string;
+  /** The body a `Location` poll answers once the operation succeeded (POST actions such as queryStatus). */
+  result?: () => unknown;
 }
 
 interface TrackedOperation extends Operation {
@@ -39,7 +41,7 @@ export class OperationTracker {
 
   constructor(private readonly options: OperationOptions) {}
 
-  start(handlers: { onSucceeded: () => void; onFailed?: () => void; failure?: OperationFailure }): Operation {
+  start(handlers: { onSucceeded: () => void; onFailed?: () => void; failure?: OperationFailure; result?: () => unknown }): Operation {
     const operation: TrackedOperation = {
       id: randomUUID(),
       status: 'InProgress',
@@ -50,6 +52,9 @@ export class OperationTracker {
     };
     if (handlers.failure) {
       operation.failure = handlers.failure;
+    }
+    if (handlers.result) {
+      operation.result = handlers.result;
     }
     operation.timer = setTimeout(() => this.finish(operation), this.options.completeAfterMs);
     operation.timer.unref();

@@ -7,7 +7,7 @@ import { ArmError, missingSubscriptionRegistration, subscriptionNotFound } from 
 import { authenticate, expiredToken } from './auth';
 import { createCertificates, sharedCertificates } from './certs';
 import { Faults } from './faults';
-import type { HttpMethod, Reply, RequestContext, StandInCore } from './http';
+import type { CaptureStorage, HttpMethod, Reply, RequestContext, StandInCore } from './http';
 import { Router } from './http';
 import { OperationTracker } from './operations';
 import { flowLogRoutes } from './routes/flowLogs';
@@ -23,9 +23,12 @@ import { storageAccountRoutes } from './routes/storageAccounts';
 import { subnetRoutes } from './routes/subnets';
 import { tapConfigurationRoutes } from './routes/tapConfigurations';
 import { virtualNetworkPeeringRoutes } from './routes/virtualNetworkPeerings';
+import { virtualMachineRoutes } from './routes/virtualMachines';
 import { virtualNetworkRoutes } from './routes/virtualNetworks';
 import { virtualNetworkTapRoutes } from './routes/virtualNetworkTaps';
+import { workspaceRoutes } from './routes/workspaces';
 import { ArmState, type JsonObject } from './state';
+import { remainingHeader, requestKind } from './writeLimits';
 import { seedTopology, type Topology } from './topology';
 
 export interface StandInOptions {
@@ -97,6 +100,8 @@ export interface StandIn {
   faults: Faults;
   requests: RequestLog;
   operations: OperationTracker;
+  /** Lets stopped packet captures write their `.cap` blob (see startFlowLogAzurite). */
+  useCaptureStorage(storage: CaptureStorage): void;
   close(): Promise<void>;
 }
 
@@ -127,6 +132,8 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     ...virtualNetworkTapRoutes,
     ...loadBalancerRoutes,
     ...storageAccountRoutes,
+    ...workspaceRoutes,
+    ...virtualMachineRoutes,
     ...networkOperationRoutes,
   ]);
   const core: StandInCore = {
@@ -190,6 +197,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1] ?? '';
       throw new ArmError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscriptionId}' actor '${claims.oid}' exceeded. Please try again after '${retryHeaders['Retry-After'] ?? Math.ceil((throttled.retryAfterMs ?? 0) / 1000)}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`, { headers: retryHeaders });
     }
+    const limited = throttleByLimits(method, path, claims.oid);
     if (faults.take('forbidden', method, path)) {
       const segments = (/\/providers\/(.+)$/i.exec(path)?.[1] ?? '').split('/');
       const resourceType = segments.length > 1 ? [segments[0], ...segments.slice(1).filter((_, index) => index % 2 === 0)].join('/') : 'Microsoft.Resources/subscriptions';
@@ -240,8 +248,34 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${(error as Error).message}'.`);
       }
     }
-    const context: RequestContext = { core, method: method as HttpMethod, path, query, params, body, apiVersion, claims };
-    return route.handle(context);
+    const context: RequestContext = { core, method: method as HttpMethod, path, query, params, body, apiVersion, claims, headers: request.headers };
+    const reply = route.handle(context);
+    return limited ? { ...reply, headers: { ...limited, ...(reply.headers ?? {}) } } : reply;
+  }
+
+  /** The random-throttle fault and ARM's write/delete buckets: throws the 429, or answers the remaining-tokens header. */
+  function throttleByLimits(method: string, path: string, oid: string): Record<string, string> | undefined {
+    const kind = requestKind(method);
+    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    const throttledAnswer = (retryAfterSeconds: number, headers: Record<string, string>): ArmError =>
+      new ArmError(429, 'SubscriptionRequestsThrottled', `Number of '${kind}' requests for subscription '${subscriptionId ?? ''}' actor '${oid}' exceeded. Please try again after '${retryAfterSeconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`, {
+        headers: { 'Retry-After': String(retryAfterSeconds), ...headers },
+      });
+    const random = faults.takeRandomThrottle(method, path);
+    if (random) {
+      throw throttledAnswer(random.retryAfterSeconds, {});
+    }
+    if (kind === 'read' || subscriptionId === undefined) {
+      return undefined;
+    }
+    const limit = faults.writeLimits.take(subscriptionId, kind);
+    if (!limit) {
+      return undefined;
+    }
+    if (!limit.allowed) {
+      throw throttledAnswer(limit.retryAfterSeconds, { [remainingHeader(kind)]: '0' });
+    }
+    return { [remainingHeader(kind)]: String(limit.remaining) };
   }
 
   function control(method: string, path: string, rawBody: string): Reply {
@@ -289,6 +323,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     faults,
     requests,
     operations,
+    useCaptureStorage: (storage) => {
+      core.captureStorage = storage;
+    },
     close: async () => {
       operations.dispose();
       server.closeAllConnections();

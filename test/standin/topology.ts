@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { refreshTapBackReferences } from './routes/tapConfigurations';
 import { defaultSecurityRules } from './routes/networkSecurityGroups';
 import { regionalCommunity, settlePeeringState } from './routes/virtualNetworkPeerings';
+import { seedVirtualMachine } from './routes/virtualMachines';
 import { asObject, newEtag, refId, type ArmResource, type ArmState, type JsonObject } from './state';
 import { types } from './types';
 
@@ -106,11 +107,24 @@ export interface NetworkInterfaceSpec {
   /** `00-0D-3A-…` as ARM prints it. */
   macAddress: string;
   virtualMachineId?: string;
+  /** The VM behind `virtualMachineId` (the stand-in serves one VM per distinct id, from its NICs). */
+  virtualMachine?: VirtualMachineSpec;
   acceleratedNetworking?: boolean;
   ipForwarding?: boolean;
   networkSecurityGroupId?: string;
   tapConfigurations?: Array<{ name: string; virtualNetworkTapId: string }>;
   tags?: Record<string, string>;
+}
+
+export interface VirtualMachineSpec {
+  /** Default `Linux`. */
+  osType?: 'Linux' | 'Windows';
+  /** Default `Standard_D2s_v5`. */
+  vmSize?: string;
+  /** Default `running`. */
+  powerState?: 'running' | 'deallocated';
+  /** Whether the Network Watcher agent extension is installed (default no). */
+  networkWatcherAgent?: boolean;
 }
 
 export interface VirtualNetworkTapSpec {
@@ -198,6 +212,9 @@ export function seedTopology(state: ArmState, topology: Topology): void {
         }
         for (const spec of group.networkInterfaces ?? []) {
           seedNetworkInterface(state, `${groupId}/providers/Microsoft.Network/networkInterfaces/${spec.name}`, spec, location(spec));
+          if (spec.virtualMachineId) {
+            seedVirtualMachine(state, spec.virtualMachineId, `${groupId}/providers/Microsoft.Network/networkInterfaces/${spec.name}`, location(spec), spec.virtualMachine ?? {});
+          }
         }
       });
       later.push(() => {

@@ -14,4 +14,6 @@ export const types = {
   virtualNetworkTap: 'Microsoft.Network/virtualNetworkTaps',
   loadBalancer: 'Microsoft.Network/loadBalancers',
   storageAccount: 'Microsoft.Storage/storageAccounts',
+  virtualMachine: 'Microsoft.Compute/virtualMachines',
+  virtualMachineExtension: 'Microsoft.Compute/virtualMachines/extensions',
 } as const;

@@ -1,4 +1,7 @@
-import type { ActionOutcome, ApplyReport, Plan, PlanAction } from './plan';
+import { subscriptionOf } from '../../azure/armIds';
+import { toArmProblem, type ArmProblem } from '../../azure/armProblem';
+import { actionsToSend, type ActionOutcome, type ActionStatus, type ApplyReport, type Plan, type PlanAction, type UndoStep } from './plan';
+import { armWritePacer, sleep, type WriteKind, type WritePacer } from './writePacer';
 
 /** Sends plan actions to Azure; implemented on the official SDKs in `src/azure/armActionRunner.ts`. */
 export interface ActionRunner {
@@ -6,6 +9,8 @@ export interface ActionRunner {
   run(action: PlanAction, signal: AbortSignal): Promise<void>;
   /** Reverses a succeeded action as its `undo` step says (default for a created resource: delete it). */
   undo(action: PlanAction, signal: AbortSignal): Promise<void>;
+  /** The pacer `applyPlan` uses when the options name none; an ARM runner keeps it in step with ARM's rate-limit headers. */
+  readonly pacer?: WritePacer;
 }
 
 export interface ApplyOptions {
@@ -16,28 +21,332 @@ export interface ApplyOptions {
   onUpdate?(action: PlanAction, outcome: ActionOutcome): void;
   /** Asked before an action with `confirm`; false skips it (and what depends on it). */
   confirm?(action: PlanAction): Promise<boolean>;
+  /** Paces writes and deletes per subscription (default: Azure Resource Manager's documented limits). */
+  pacer?: WritePacer;
+  /** Tries per action when Azure throttles (429) even after the SDK's own retries (default 5). */
+  maxThrottledAttempts?: number;
+  /** Tries per action when Azure fails with a transient 5xx (default 3). */
+  maxTransientAttempts?: number;
+  /** Wait before retrying when the error carries no `Retry-After` (default 2000 ms, doubled per try). */
+  backoffMs?: number;
 }
 
+const defaultConcurrency = 8;
+
 /** Runs a plan's actions in dependency order with bounded parallelism and ARM-paced writes. */
-export function applyPlan(plan: Plan, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
-  void plan;
-  void runner;
-  void options;
-  throw new Error('applyPlan is not implemented yet');
+export async function applyPlan(plan: Plan, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const outcomes = new Map<string, ActionOutcome>();
+  const toSend = new Set(actionsToSend(plan).map((action) => action.id));
+  for (const action of plan.actions) {
+    outcomes.set(action.id, { actionId: action.id, status: toSend.has(action.id) ? 'pending' : 'kept', attempts: 0 });
+  }
+  for (const action of plan.actions) {
+    if (!toSend.has(action.id)) {
+      options.onUpdate?.(action, { ...outcomes.get(action.id)! });
+    }
+  }
+  await execute(plan, toSend, outcomes, 'apply', runner, options);
+  return report(plan, outcomes);
 }
 
 /** Runs again what failed, was skipped or cancelled in `report`; what succeeded stays. */
-export function retryRemaining(report: ApplyReport, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
-  void report;
-  void runner;
-  void options;
-  throw new Error('retryRemaining is not implemented yet');
+export async function retryRemaining(previous: ApplyReport, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const plan = previous.plan;
+  const before = new Map(previous.outcomes.map((outcome) => [outcome.actionId, outcome]));
+  const outcomes = new Map<string, ActionOutcome>();
+  const toRun = new Set<string>();
+  for (const action of plan.actions) {
+    const old = before.get(action.id);
+    const done = old !== undefined && (old.status === 'succeeded' || old.status === 'kept');
+    if (done) {
+      outcomes.set(action.id, { ...old });
+    } else if (action.existing === 'same') {
+      outcomes.set(action.id, { actionId: action.id, status: 'kept', attempts: 0 });
+    } else {
+      outcomes.set(action.id, { actionId: action.id, status: 'pending', attempts: old?.attempts ?? 0 });
+      toRun.add(action.id);
+    }
+  }
+  await execute(plan, toRun, outcomes, 'apply', runner, options);
+  return report(plan, outcomes);
 }
 
-/** Reverses, in reverse dependency order, every action `report` shows as succeeded (never `kept` ones). */
-export function undoCreated(report: ApplyReport, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
-  void report;
-  void runner;
-  void options;
-  throw new Error('undoCreated is not implemented yet');
+/**
+ * Reverses, in reverse dependency order, every action `report` shows as succeeded (never `kept`
+ * ones, never those whose undo step is `none`). Their outcomes become `undone` or `failed`; the
+ * others keep their outcome. `complete` is true when everything that could be undone was.
+ */
+export async function undoCreated(previous: ApplyReport, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
+  const plan = previous.plan;
+  const before = new Map(previous.outcomes.map((outcome) => [outcome.actionId, outcome]));
+  const outcomes = new Map<string, ActionOutcome>();
+  const toUndo = new Set<string>();
+  for (const action of plan.actions) {
+    const old = before.get(action.id);
+    if (old?.status === 'succeeded' && undoStepOf(action).kind !== 'none') {
+      outcomes.set(action.id, { actionId: action.id, status: 'pending', attempts: 0 });
+      toUndo.add(action.id);
+    } else {
+      outcomes.set(action.id, old ? { ...old } : { actionId: action.id, status: 'pending', attempts: 0 });
+    }
+  }
+  await execute(plan, toUndo, outcomes, 'undo', runner, options);
+  return { plan, outcomes: plan.actions.map((action) => outcomes.get(action.id)!), complete: [...toUndo].every((id) => outcomes.get(id)!.status === 'undone') };
+}
+
+/** How an action is reversed: its `undo`, else delete for a `put` that created something, else nothing. */
+export function undoStepOf(action: PlanAction): UndoStep {
+  if (action.undo) {
+    return action.undo;
+  }
+  if (action.kind === 'put' && action.existing === 'absent') {
+    return { kind: 'delete' };
+  }
+  return { kind: 'none', reason: action.kind === 'put' ? 'It updated a resource that existed before.' : `A ${action.kind} cannot be reversed.` };
+}
+
+/** True for a 429 (`SubscriptionRequestsThrottled`, `TooManyRequests`). */
+export function isThrottled(problem: ArmProblem): boolean {
+  return problem.status === 429 || problem.code === 'SubscriptionRequestsThrottled' || problem.code === 'TooManyRequests' || problem.code === 'TenantRequestsThrottled';
+}
+
+/** True for a 5xx that a later try may not meet (not a failed validation). */
+export function isTransient(problem: ArmProblem): boolean {
+  return problem.status !== undefined && problem.status >= 500;
+}
+
+/**
+ * The wait Azure asked for, in ms: `x-ms-retry-after-ms`, `retry-after-ms` or `Retry-After`
+ * (seconds or an HTTP date) on the error's response; undefined when there is none.
+ */
+export function retryAfterMsOf(error: unknown, now: number = Date.now()): number | undefined {
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } | Record<string, string> } } | undefined)?.response?.headers;
+  if (!headers) {
+    return undefined;
+  }
+  const get = (name: string): string | undefined =>
+    typeof headers.get === 'function' ? (headers.get as (name: string) => string | undefined)(name) ?? undefined : (headers as Record<string, string>)[name] ?? (headers as Record<string, string>)[name.toLowerCase()];
+  for (const name of ['x-ms-retry-after-ms', 'retry-after-ms']) {
+    const value = Number(get(name));
+    if (get(name) !== undefined && Number.isFinite(value) && value >= 0) {
+      return value;
+    }
+  }
+  const retryAfter = get('retry-after') ?? get('Retry-After');
+  if (retryAfter === undefined) {
+    return undefined;
+  }
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) {
+    return seconds * 1000;
+  }
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+type Mode = 'apply' | 'undo';
+
+/**
+ * The scheduler: starts each action in `selected` once what it waits for is done, at most
+ * `concurrency` at once. In `apply` mode an action waits for its `dependsOn`; in `undo` mode for
+ * the selected actions that depend on it (directly or through others), so the last created goes first.
+ */
+async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, ActionOutcome>, mode: Mode, runner: ActionRunner, options: ApplyOptions): Promise<void> {
+  const byId = new Map(plan.actions.map((action) => [action.id, action]));
+  const waitsFor = mode === 'apply' ? applyWaits(plan, selected) : undoWaits(plan, selected);
+  const pacer = options.pacer ?? runner.pacer ?? armWritePacer();
+  const concurrency = Math.max(1, options.concurrency ?? defaultConcurrency);
+  const signal = options.signal;
+  const doneStatus: ActionStatus = mode === 'apply' ? 'succeeded' : 'undone';
+  const pending = plan.actions.filter((action) => selected.has(action.id)).map((action) => action.id);
+  const running = new Map<string, Promise<void>>();
+  let confirmations: Promise<unknown> = Promise.resolve();
+
+  const update = (id: string, change: Partial<ActionOutcome>): void => {
+    const outcome: ActionOutcome = { ...outcomes.get(id)!, ...change };
+    for (const key of Object.keys(outcome) as Array<keyof ActionOutcome>) {
+      if (outcome[key] === undefined) {
+        delete outcome[key];
+      }
+    }
+    outcomes.set(id, outcome);
+    options.onUpdate?.(byId.get(id)!, { ...outcome });
+  };
+
+  const satisfied = (id: string): boolean => {
+    const status = outcomes.get(id)?.status;
+    return mode === 'apply' ? status === 'succeeded' || status === 'kept' : status === 'undone';
+  };
+  const settled = (id: string): boolean => !selected.has(id) || !['pending', 'running'].includes(outcomes.get(id)!.status);
+
+  const runOne = async (action: PlanAction): Promise<void> => {
+    if (mode === 'apply' && action.confirm !== undefined && options.confirm) {
+      // One question at a time, even when several confirmed actions become ready together.
+      const answer = confirmations.then(() => options.confirm!(action));
+      confirmations = answer.catch(() => undefined);
+      let confirmed: boolean;
+      try {
+        confirmed = await answer;
+      } catch (error) {
+        update(action.id, { status: 'failed', ...problemFields(toArmProblem(error)), endedAt: new Date().toISOString() });
+        return;
+      }
+      if (!confirmed) {
+        update(action.id, { status: 'skipped', message: `Skipped: not confirmed (${action.confirm}).`, endedAt: new Date().toISOString() });
+        return;
+      }
+    }
+    update(action.id, { status: 'running', startedAt: new Date().toISOString(), code: undefined, message: undefined });
+    const kind = writeKindOf(action, mode);
+    const subscriptionId = subscriptionOf(action.resourceId);
+    let throttledTries = 0;
+    let transientTries = 0;
+    for (;;) {
+      try {
+        signal?.throwIfAborted();
+        await pacer.take(subscriptionId, kind, signal);
+        update(action.id, { attempts: outcomes.get(action.id)!.attempts + 1 });
+        const abort = signal ?? new AbortController().signal;
+        await (mode === 'apply' ? runner.run(action, abort) : runner.undo(action, abort));
+        update(action.id, { status: doneStatus, code: undefined, message: undefined, endedAt: new Date().toISOString() });
+        return;
+      } catch (error) {
+        const problem = toArmProblem(error);
+        if (problem.code === 'Cancelled' || signal?.aborted) {
+          update(action.id, { status: 'cancelled', message: 'Cancelled while it was running; check its state in Azure.', endedAt: new Date().toISOString() });
+          return;
+        }
+        const throttled = isThrottled(problem);
+        const transient = !throttled && isTransient(problem);
+        const tries = throttled ? ++throttledTries : transient ? ++transientTries : 0;
+        const limit = throttled ? options.maxThrottledAttempts ?? 5 : options.maxTransientAttempts ?? 3;
+        if ((throttled || transient) && tries < limit) {
+          const backoff = (options.backoffMs ?? 2000) * 2 ** (tries - 1);
+          const wait = retryAfterMsOf(error) ?? backoff;
+          if (throttled) {
+            pacer.throttled(subscriptionId, kind, wait);
+          }
+          update(action.id, { code: problem.code, message: `${problem.message} Trying again in ${Math.ceil(wait / 1000)} s.` });
+          try {
+            await sleep(throttled ? 0 : wait, signal);
+          } catch {
+            update(action.id, { status: 'cancelled', message: 'Cancelled while waiting to try again.', endedAt: new Date().toISOString() });
+            return;
+          }
+          continue;
+        }
+        update(action.id, { status: 'failed', ...problemFields(problem), endedAt: new Date().toISOString() });
+        return;
+      }
+    }
+  };
+
+  await new Promise<void>((resolve) => {
+    const pump = (): void => {
+      if (signal?.aborted) {
+        for (const id of pending.splice(0)) {
+          update(id, { status: 'cancelled', message: 'Not started: the apply was cancelled.' });
+        }
+      }
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        for (let index = 0; index < pending.length; index++) {
+          const id = pending[index];
+          const waits = waitsFor.get(id) ?? [];
+          const blocker = waits.find((other) => settled(other) && !satisfied(other) && selected.has(other));
+          if (blocker !== undefined) {
+            pending.splice(index, 1);
+            update(id, { status: 'skipped', message: skipMessage(mode, byId.get(blocker)!, outcomes.get(blocker)!.status) });
+            progressed = true;
+            break;
+          }
+          if (running.size >= concurrency) {
+            continue;
+          }
+          if (waits.every((other) => settled(other) && (satisfied(other) || !selected.has(other)))) {
+            pending.splice(index, 1);
+            const task = runOne(byId.get(id)!).finally(() => {
+              running.delete(id);
+              pump();
+            });
+            running.set(id, task);
+            progressed = true;
+            break;
+          }
+        }
+      }
+      if (running.size === 0) {
+        // Whatever is left waits on something that can never finish (a dependency cycle or an unknown id).
+        for (const id of pending.splice(0)) {
+          update(id, { status: 'skipped', message: `Skipped: it depends on ${(waitsFor.get(id) ?? []).join(', ')}, which cannot run first (a dependency cycle).` });
+        }
+        resolve();
+      }
+    };
+    pump();
+  });
+}
+
+function applyWaits(plan: Plan, selected: Set<string>): Map<string, string[]> {
+  const known = new Set(plan.actions.map((action) => action.id));
+  return new Map(plan.actions.filter((action) => selected.has(action.id)).map((action) => [action.id, action.dependsOn.filter((id) => known.has(id))]));
+}
+
+function undoWaits(plan: Plan, selected: Set<string>): Map<string, string[]> {
+  const byId = new Map(plan.actions.map((action) => [action.id, action]));
+  const ancestors = new Map<string, Set<string>>();
+  const ancestorsOf = (id: string, trail = new Set<string>()): Set<string> => {
+    const cached = ancestors.get(id);
+    if (cached) {
+      return cached;
+    }
+    const found = new Set<string>();
+    if (trail.has(id)) {
+      return found;
+    }
+    trail.add(id);
+    for (const dependency of byId.get(id)?.dependsOn ?? []) {
+      if (byId.has(dependency)) {
+        found.add(dependency);
+        for (const further of ancestorsOf(dependency, trail)) {
+          found.add(further);
+        }
+      }
+    }
+    ancestors.set(id, found);
+    return found;
+  };
+  const waits = new Map<string, string[]>([...selected].map((id) => [id, []]));
+  for (const id of selected) {
+    for (const ancestor of ancestorsOf(id)) {
+      if (selected.has(ancestor) && ancestor !== id) {
+        waits.get(ancestor)!.push(id);
+      }
+    }
+  }
+  return waits;
+}
+
+function writeKindOf(action: PlanAction, mode: Mode): WriteKind {
+  if (mode === 'apply') {
+    return action.kind === 'delete' ? 'delete' : 'write';
+  }
+  return undoStepOf(action).kind === 'delete' ? 'delete' : 'write';
+}
+
+function skipMessage(mode: Mode, blocker: PlanAction, status: ActionStatus): string {
+  const what = status === 'cancelled' ? 'was cancelled' : status === 'skipped' ? 'was skipped' : 'failed';
+  return mode === 'apply'
+    ? `Skipped: it needs "${blocker.title}", which ${what}.`
+    : `Not undone: "${blocker.title}" depends on it and ${status === 'failed' ? 'could not be undone' : what}.`;
+}
+
+function problemFields(problem: ArmProblem): Pick<ActionOutcome, 'code' | 'message'> {
+  return { code: problem.code, message: problem.message };
+}
+
+function report(plan: Plan, outcomes: Map<string, ActionOutcome>): ApplyReport {
+  const list = plan.actions.map((action) => outcomes.get(action.id)!);
+  return { plan, outcomes: list, complete: list.every((outcome) => outcome.status === 'succeeded' || outcome.status === 'kept') };
 }

@@ -29,6 +29,8 @@ export interface PlanAction {
   apiVersion: string;
   /** For `post`: the operation's path segment after the resource id, e.g. `deallocate`, `start`, `register`, `stop`. */
   operation?: string;
+  /** Query parameters sent besides `api-version`, e.g. `{ syncRemoteAddressSpace: 'true' }` for a peering sync PUT. */
+  query?: Record<string, string>;
   /** For `put`: the full ARM request body (`location`, `properties`, …). */
   body?: Record<string, unknown>;
   /** Ids of actions that must have succeeded (or been kept) before this one starts. */

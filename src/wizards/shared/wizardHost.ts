@@ -1,7 +1,21 @@
-import type * as vscode from 'vscode';
-import type { LensTreeProvider } from '../../tree/lensTreeProvider';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import * as vscode from 'vscode';
+import { ArmActionRunner } from '../../azure/armActionRunner';
+import { subscriptionOf } from '../../azure/armIds';
+import type { EstateSubscription, LensTreeProvider } from '../../tree/lensTreeProvider';
+import { ActivityView } from './activityView';
+import { applyPlan, retryRemaining, undoCreated, type ActionRunner } from './applyPlan';
+import { toBicep } from './bicep';
+import { toAzureCliScript, type CliScriptOptions } from './cliScript';
 import type { ApplyReport, Plan } from './plan';
+import { renderPreview } from './preview';
+import { QuickPickUi } from './quickPickUi';
+import { reviewPlan, type ReviewPorts, type ReviewQuestion } from './review';
+import { ScriptedUi } from './scriptedUi';
 import type { WizardContext } from './wizardContext';
+import type { WizardUi } from './wizardUi';
 
 /** A question answered by a test script: by the step's `id`; `pick` matches an item's label, or its value when that is a string. */
 export interface ScriptedAnswer {
@@ -15,9 +29,20 @@ export interface ScriptedAnswer {
 /** What a scripted plan review does: the first choice answers the preview, later ones the follow-ups after a partial failure. */
 export type ReviewChoice = 'apply' | 'cancel' | 'copyCli' | 'saveBicep' | 'retryRemaining' | 'undoCreated' | 'dismiss';
 
+/** What "Copy as Azure CLI Script" and "Save as Bicep" last produced. */
+export interface PlanExport {
+  cliScript?: string;
+  /** Paths of the Bicep files written. */
+  bicepFiles?: string[];
+}
+
 /** Drives wizards from integration tests (part of the API `activate()` returns). */
 export interface WizardTestApi {
-  /** Queues answers; while any are queued, questions are answered from them, and a question whose id differs from the next answer's fails the wizard at once. */
+  /**
+   * Queues answers. From the first queued answer or choice until `reset()`, questions are answered
+   * only from the queue: a question whose id differs from the next answer's, or one asked when none
+   * is left, fails the wizard at once, and a review with no choice left cancels (a report dismisses).
+   */
   answer(answers: ScriptedAnswer[]): void;
   /** Queues what plan reviews and partial-failure reports choose. */
   choose(choices: ReviewChoice[]): void;
@@ -27,11 +52,253 @@ export interface WizardTestApi {
   pending(): { answers: number; choices: number };
   /** Drops queued answers and choices and forgets the last plan and report. */
   reset(): void;
+  /** What the last scripted "Copy as Azure CLI Script" / "Save as Bicep" produced (Bicep goes to a temporary folder without a dialog). */
+  lastExport(): PlanExport;
+  /** The Activity view's rows as text, newest plan first. */
+  activity(): string[];
+  /** Reviews a plan built by hand exactly as a wizard's `review(plan)` does (queued choices answer it). */
+  review(plan: Plan): Promise<ApplyReport | undefined>;
 }
 
 /** Builds the `WizardContext` wizards get, and the test API. */
 export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputChannel): { context: WizardContext; testApi: WizardTestApi; disposables: vscode.Disposable[] } {
-  void tree;
-  void log;
-  throw new Error('createWizardHost is not implemented yet');
+  const answers: ScriptedAnswer[] = [];
+  const choices: ReviewChoice[] = [];
+  /** Set by the first queued answer or choice until `reset`: a script is driving, so nothing may wait for a person. */
+  let scripting = false;
+  let lastPlan: Plan | undefined;
+  let lastReport: ApplyReport | undefined;
+  let lastExport: PlanExport = {};
+  const quickPickUi = new QuickPickUi();
+  const scriptedUi = new ScriptedUi({ next: () => answers.shift() });
+
+  const activity = new ActivityView();
+  const activityView = vscode.window.createTreeView('trafficLens.activity', { treeDataProvider: activity });
+  const previews = new PlanPreviews();
+  const disposables: vscode.Disposable[] = [activity, activityView, previews, vscode.workspace.registerTextDocumentContentProvider(planScheme, previews)];
+
+  const portsFor = (scripted: boolean): ReviewPorts => ({
+    showPreview: async (plan) => {
+      const uri = previews.add(plan);
+      if (scripted) {
+        // A test reads the preview through the document; it opens no editor.
+        await vscode.workspace.openTextDocument(uri);
+        return;
+      }
+      try {
+        await vscode.commands.executeCommand('markdown.showPreview', uri);
+      } catch {
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
+      }
+    },
+    choose: async (question) => {
+      const next = choices.shift();
+      if (next !== undefined) {
+        if (!question.offered.includes(next)) {
+          throw new Error(`The scripted review chose "${next}", but "${question.message}" offers ${question.offered.map((choice) => `"${choice}"`).join(', ')}.`);
+        }
+        log.info(`Scripted review: ${next} (${question.message})`);
+        return next;
+      }
+      if (scripted) {
+        // Nothing left to choose: a script never waits for a person.
+        return question.kind === 'review' ? 'cancel' : 'dismiss';
+      }
+      return askUser(question);
+    },
+    notify: (message, severity) => {
+      const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(message);
+    },
+    copyCliScript: async (plan) => {
+      const script = toAzureCliScript(plan, await exportOptions(tree, plan));
+      lastExport = { ...lastExport, cliScript: script };
+      await vscode.env.clipboard.writeText(script);
+      log.info(`Copied the Azure CLI script of "${plan.title}" (${plan.actions.length} actions).`);
+      return `Copied the Azure CLI script for "${plan.title}" to the clipboard.`;
+    },
+    saveBicep: async (plan) => {
+      let folder: string;
+      if (scripted) {
+        folder = await mkdtemp(join(tmpdir(), 'traffic-lens-bicep-'));
+      } else {
+        const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Save Bicep Here', title: `Save "${plan.title}" as Bicep` });
+        if (picked === undefined || picked.length === 0) {
+          return undefined;
+        }
+        folder = picked[0].fsPath;
+      }
+      const { files } = toBicep(plan, await exportOptions(tree, plan));
+      const written: string[] = [];
+      for (const file of files) {
+        const path = resolve(folder, file.path);
+        if (relative(folder, path).startsWith('..')) {
+          throw new Error(`the Bicep export named a file outside the folder (${file.path}).`);
+        }
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, file.content, 'utf8');
+        written.push(path);
+      }
+      lastExport = { ...lastExport, bicepFiles: written };
+      log.info(`Saved "${plan.title}" as Bicep: ${written.join(', ')}`);
+      if (!scripted && written.length > 0) {
+        await vscode.window.showTextDocument(vscode.Uri.file(written[0]), { preview: true, preserveFocus: true });
+      }
+      return `Saved ${written.length} Bicep file${written.length === 1 ? '' : 's'} to ${folder}.`;
+    },
+    withProgress: async (title, work) =>
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const controller = new AbortController();
+        const subscription = token.onCancellationRequested(() => controller.abort());
+        try {
+          return await work((message) => progress.report({ message }), controller.signal);
+        } finally {
+          subscription.dispose();
+        }
+      }),
+    runnerFor: (plan) => runnerFor(tree, plan),
+    confirm: async (action) => {
+      if (scripted) {
+        log.info(`Scripted review confirmed: ${action.confirm ?? action.title}`);
+        return true;
+      }
+      const answer = await vscode.window.showWarningMessage(action.confirm ?? action.title, { modal: true, detail: action.title }, 'Continue');
+      return answer === 'Continue';
+    },
+    engine: { applyPlan, retryRemaining, undoCreated },
+    beginActivity: (plan) => activity.begin(plan),
+    subscriptionsChanged: (ids) => tree.invalidateSubscriptions(ids),
+    log: {
+      info: (message) => log.info(message),
+      warn: (message) => log.warn(message),
+      error: (message) => log.error(message),
+      show: () => log.show(),
+    },
+    remember: (plan, report) => {
+      lastPlan = plan;
+      lastReport = report;
+    },
+  });
+
+  const context: WizardContext = {
+    // While a script drives, a question past its answers fails at once instead of waiting for a person.
+    ui: (): WizardUi => ({
+      pick: (step) => (scripting ? scriptedUi.pick(step) : quickPickUi.pick(step)),
+      pickMany: (step) => (scripting ? scriptedUi.pickMany(step) : quickPickUi.pickMany(step)),
+      input: (step) => (scripting ? scriptedUi.input(step) : quickPickUi.input(step)),
+    }),
+    estate: () => tree.estate(),
+    review: (plan) => reviewPlan(plan, portsFor(scripting)),
+    log,
+  };
+
+  const testApi: WizardTestApi = {
+    answer: (more) => {
+      answers.push(...more);
+      scripting = true;
+    },
+    choose: (more) => {
+      choices.push(...more);
+      scripting = true;
+    },
+    lastPlan: () => lastPlan,
+    lastReport: () => lastReport,
+    pending: () => ({ answers: answers.length, choices: choices.length }),
+    reset: () => {
+      scripting = false;
+      answers.length = 0;
+      choices.length = 0;
+      lastPlan = undefined;
+      lastReport = undefined;
+      lastExport = {};
+    },
+    lastExport: () => lastExport,
+    activity: () => activity.describe(),
+    review: (plan) => context.review(plan),
+  };
+
+  return { context, testApi, disposables };
+}
+
+const choiceLabels: Record<ReviewChoice, string> = {
+  apply: 'Apply',
+  copyCli: 'Copy as Azure CLI Script',
+  saveBicep: 'Save as Bicep…',
+  cancel: 'Cancel',
+  retryRemaining: 'Retry Remaining',
+  undoCreated: 'Undo Created',
+  dismiss: 'Dismiss',
+};
+
+const choiceIcons: Partial<Record<ReviewChoice, string>> = { apply: 'check', copyCli: 'clippy', saveBicep: 'save', cancel: 'close' };
+
+/** The review as a quick pick next to the preview; a report as a warning with buttons. */
+async function askUser(question: ReviewQuestion): Promise<ReviewChoice | 'showDetails' | undefined> {
+  if (question.kind === 'review') {
+    const picked = await vscode.window.showQuickPick(
+      question.offered.map((choice) => ({ label: `$(${choiceIcons[choice] ?? 'circle'}) ${choiceLabels[choice]}`, choice })),
+      { title: question.message, placeHolder: 'Read the plan preview, then choose', ignoreFocusOut: true },
+    );
+    return picked?.choice;
+  }
+  const buttons = question.offered.filter((choice) => choice !== 'dismiss').map((choice) => choiceLabels[choice]);
+  const show = question.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const answer = await show(question.message, ...buttons, 'Show Details');
+  if (answer === 'Show Details') {
+    return 'showDetails';
+  }
+  return question.offered.find((choice) => choiceLabels[choice] === answer) ?? 'dismiss';
+}
+
+/** The estate entry of the subscription of the plan's first action (`undefined` when the tree does not show it). */
+async function ownerOf(tree: LensTreeProvider, plan: Plan): Promise<EstateSubscription | undefined> {
+  const first = plan.actions[0];
+  const subscriptionId = first ? subscriptionOf(first.resourceId) : '';
+  const estate = await tree.estate();
+  return estate.find((entry) => entry.subscription.subscriptionId.toLowerCase() === subscriptionId) ?? (subscriptionId === '' ? estate[0] : undefined);
+}
+
+/** Exports address the cloud the plan was made in (`az rest` URLs). */
+async function exportOptions(tree: LensTreeProvider, plan: Plan): Promise<CliScriptOptions> {
+  const owner = await ownerOf(tree, plan).catch(() => undefined);
+  return owner === undefined ? {} : { resourceManagerEndpoint: owner.account.resourceManagerEndpoint };
+}
+
+/** Builds the runner for `plan` from the signed-in account that lists the subscription of its first action. */
+async function runnerFor(tree: LensTreeProvider, plan: Plan): Promise<ActionRunner> {
+  const owner = await ownerOf(tree, plan);
+  if (owner === undefined) {
+    const first = plan.actions[0];
+    const subscriptionId = first ? subscriptionOf(first.resourceId) : '';
+    throw new Error(`Couldn't apply "${plan.title}": subscription ${subscriptionId || '(none)'} is not among the signed-in subscriptions the tree shows. Sign in or select it, then try again.`);
+  }
+  const account = owner.account;
+  return new ArmActionRunner({ resourceManagerEndpoint: account.resourceManagerEndpoint, credentialForTenant: (tenantId) => account.credentialForTenant(tenantId) });
+}
+
+const planScheme = 'traffic-lens-plan';
+
+/** Read-only plan previews, one virtual markdown document per review. */
+class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private sequence = 0;
+
+  add(plan: Plan): vscode.Uri {
+    const slug = plan.title.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'plan';
+    const uri = vscode.Uri.from({ scheme: planScheme, path: `/${++this.sequence}/${slug}.md` });
+    this.contents.set(uri.toString(), renderPreview(plan));
+    // Older previews stay readable while their editors are open; only the latest 20 are kept.
+    for (const key of [...this.contents.keys()].slice(0, -20)) {
+      this.contents.delete(key);
+    }
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '# This plan preview is no longer available\n\nRun the wizard again to see its plan.\n';
+  }
+
+  dispose(): void {
+    this.contents.clear();
+  }
 }

@@ -44,7 +44,7 @@ export const networkOperationRoutes: Route[] = [
       if (operation.status === 'Failed' && operation.failure) {
         throw new ArmError(operation.failure.code === 'InternalServerError' ? 500 : 400, operation.failure.code, operation.failure.message, { details: [] });
       }
-      return { status: 204 };
+      return operation.result ? { status: 200, body: operation.result() } : { status: 204 };
     },
   },
 ];

@@ -57,6 +57,10 @@ export const tapConfigurationRoutes: Route[] = [
       if (!tap) {
         throw new ArmError(400, 'InvalidResourceReference', `Resource ${tapId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`, { details: [] });
       }
+      if (String(tap.location ?? '').toLowerCase() !== String(nic.location ?? '').toLowerCase()) {
+        // A TAP mirrors only NICs of its own region; ARM answers with the same reference error as for a missing TAP.
+        throw new ArmError(400, 'InvalidResourceReference', `Resource ${tap.id} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`, { details: [] });
+      }
       const others = state.list(types.tapConfiguration, nic.id).filter((configuration) => idKey(configuration.id) !== idKey(id));
       if (others.length > 0) {
         throw invalidRequest(

@@ -1,6 +1,7 @@
 import { ArmError, invalidRequest } from '../armErrors';
 import { overlappingPrefixes } from '../cidr';
-import type { Route } from '../http';
+import { authenticate } from '../auth';
+import type { RequestContext, Route } from '../http';
 import { asObject, asStrings, idKey, refId, type ArmResource, type ArmState } from '../state';
 import { types } from '../types';
 import { bodyProperties, childId, findChild, newGuid, page, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
@@ -37,6 +38,74 @@ export function settlePeeringState(state: ArmState, local: ArmResource, remote: 
   } else {
     forward.properties.peeringState = 'Initiated';
   }
+}
+
+/**
+ * A peering whose remote VNet is in another tenant than the caller's token needs an
+ * `x-ms-authorization-auxiliary: Bearer <token>` for that tenant; without one ARM refuses with
+ * `LinkedAuthorizationFailed` (403).
+ */
+function requireLinkedAuthorization(context: RequestContext, peeringId: string, remoteId: string): void {
+  const remoteSubscriptionId = /^\/subscriptions\/([^/]+)/i.exec(remoteId)?.[1] ?? '';
+  const remoteTenant = context.core.state.subscription(remoteSubscriptionId)?.tenantId.toLowerCase();
+  if (remoteTenant === undefined || remoteTenant === context.claims.tid.toLowerCase()) {
+    return;
+  }
+  const header = context.headers?.['x-ms-authorization-auxiliary'];
+  const tenants = (Array.isArray(header) ? header.join(',') : header ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '')
+    .flatMap((value) => {
+      try {
+        return [authenticate(value).tid.toLowerCase()];
+      } catch {
+        return [];
+      }
+    });
+  if (!tenants.includes(remoteTenant)) {
+    throw new ArmError(
+      403,
+      'LinkedAuthorizationFailed',
+      `The client has permission to perform action 'Microsoft.Network/virtualNetworks/peer/action' on scope '${peeringId}', however the current tenant '${context.claims.tid}' is not authorized to access linked subscription '${remoteSubscriptionId}'.`,
+    );
+  }
+}
+
+/**
+ * After `vnet`'s address space changed: peerings pointing at it see the new space as
+ * `remoteVirtualNetworkAddressSpace` but keep the peered `remoteAddressSpace` until synced
+ * (`LocalNotInSync`); its own peerings wait on those remote sides (`RemoteNotInSync`).
+ */
+export function markAddressSpaceChanged(state: ArmState, vnet: ArmResource): void {
+  const current = { addressPrefixes: addressPrefixes(vnet) };
+  for (const peering of state.list(types.peering)) {
+    if (idKey(refId(peering.properties.remoteVirtualNetwork) ?? '') !== idKey(vnet.id)) {
+      continue;
+    }
+    peering.properties.remoteVirtualNetworkAddressSpace = structuredClone(current);
+    const peered = asStrings(asObject(peering.properties.remoteAddressSpace).addressPrefixes);
+    const inSync = peered.length === current.addressPrefixes.length && peered.every((prefix, index) => prefix === current.addressPrefixes[index]);
+    peering.properties.peeringSyncLevel = combineSync(peering.properties.peeringSyncLevel, 'local', !inSync);
+    const owner = state.getTyped(types.virtualNetwork, peering.id.split('/').slice(0, -2).join('/'));
+    const back = owner ? peeringBetween(state, vnet, owner) : undefined;
+    if (back) {
+      back.properties.peeringSyncLevel = combineSync(back.properties.peeringSyncLevel, 'remote', !inSync);
+    }
+  }
+}
+
+/** Sets or clears the local or remote half of a peering sync level. */
+function combineSync(level: unknown, half: 'local' | 'remote', stale: boolean): string {
+  const text = typeof level === 'string' ? level : 'FullyInSync';
+  let local = text === 'LocalNotInSync' || text === 'LocalAndRemoteNotInSync';
+  let remote = text === 'RemoteNotInSync' || text === 'LocalAndRemoteNotInSync';
+  if (half === 'local') {
+    local = stale;
+  } else {
+    remote = stale;
+  }
+  return local && remote ? 'LocalAndRemoteNotInSync' : local ? 'LocalNotInSync' : remote ? 'RemoteNotInSync' : 'FullyInSync';
 }
 
 export function regionalCommunity(location: string | undefined): string {
@@ -93,11 +162,17 @@ export const virtualNetworkPeeringRoutes: Route[] = [
           `Cannot create or update peering ${id}. Virtual networks ${vnet.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlap.join(', ')}. For more information please refer to https://aka.ms/VnetPeeringInfo`,
         );
       }
+      requireLinkedAuthorization(context, id, remote.id);
       const other = peeringBetween(state, vnet, remote);
       if (other && idKey(other.id) !== idKey(id)) {
         throw invalidRequest('VnetPeeringAlreadyExists', `Cannot create or update peering ${id}. Peering ${other.id} between virtual networks ${vnet.id} and ${remote.id} already exists.`);
       }
+      // VirtualNetworkPeeringSync.json: `syncRemoteAddressSpace=true` makes the peering take the remote's current address space.
+      const syncing = context.query.get('syncRemoteAddressSpace')?.toLowerCase() === 'true';
       const remoteSpace = { addressPrefixes: addressPrefixes(remote) };
+      // An update without the sync flag keeps the address space the peering already uses.
+      const peeredSpace = existing && !syncing ? asObject(existing.properties.remoteAddressSpace) : remoteSpace;
+      const syncLevel = existing && !syncing ? String(existing.properties.peeringSyncLevel ?? 'FullyInSync') : combineSync(existing?.properties.peeringSyncLevel, 'local', false);
       const resource: ArmResource = {
         id,
         name: existing?.name ?? context.params.virtualNetworkPeeringName,
@@ -110,15 +185,24 @@ export const virtualNetworkPeeringRoutes: Route[] = [
           doNotVerifyRemoteGateways: false,
           ...properties,
           remoteVirtualNetwork: { id: remote.id },
-          remoteAddressSpace: remoteSpace,
+          remoteAddressSpace: structuredClone(peeredSpace),
           remoteVirtualNetworkAddressSpace: structuredClone(remoteSpace),
           remoteBgpCommunities: { virtualNetworkCommunity: '12076:20002', regionalCommunity: regionalCommunity(remote.location) },
           peeringState: existing?.properties.peeringState ?? 'Initiated',
-          peeringSyncLevel: 'FullyInSync',
+          peeringSyncLevel: syncLevel,
           resourceGuid: existing?.properties.resourceGuid ?? newGuid(),
         },
       };
-      return startPut(context, resource, { existed: existing !== undefined, onSucceeded: () => settlePeeringState(state, vnet, remote) });
+      return startPut(context, resource, {
+        existed: existing !== undefined,
+        onSucceeded: () => {
+          settlePeeringState(state, vnet, remote);
+          const back = syncing ? peeringBetween(state, remote, vnet) : undefined;
+          if (back) {
+            back.properties.peeringSyncLevel = combineSync(back.properties.peeringSyncLevel, 'remote', false);
+          }
+        },
+      });
     },
   },
   {

@@ -40,6 +40,9 @@ export const hubFlowLogStorageNorthId = armIds.storageAccount(hubSubscriptionId,
  * balancer, a virtual network TAP, flow-log storage) and two workload subscriptions with spoke
  * VNets. Prod is peered with the hub (Connected both ways); dev has only its own side (Initiated),
  * a sandbox VNet overlapping prod's address space, and Microsoft.Insights not registered.
+ * Every NIC's VM is served by the Compute routes: the Network Watcher agent is installed on
+ * vm-collector-01, vm-jumpbox-01 (Windows), vm-web-01 and vm-web-02 only; vm-db-01 is Windows;
+ * vm-dev-02 is deallocated.
  */
 export function demoTopology(): Topology {
   return {
@@ -87,8 +90,8 @@ export function demoTopology(): Topology {
             ],
             loadBalancers: [{ name: 'ilb-collectors', sku: 'Standard', frontends: [{ name: 'fe-collectors', privateIpAddress: '10.0.1.10', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors') }] }],
             networkInterfaces: [
-              { name: 'nic-collector-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors'), privateIpAddress: '10.0.1.4', macAddress: '00-0D-3A-4C-21-7E', virtualMachineId: hub('rg-hub-network').vm('vm-collector-01'), acceleratedNetworking: true },
-              { name: 'nic-jumpbox-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-shared'), privateIpAddress: '10.0.2.4', macAddress: '00-0D-3A-4C-22-19', virtualMachineId: hub('rg-hub-network').vm('vm-jumpbox-01') },
+              { name: 'nic-collector-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors'), privateIpAddress: '10.0.1.4', macAddress: '00-0D-3A-4C-21-7E', virtualMachineId: hub('rg-hub-network').vm('vm-collector-01'), virtualMachine: { vmSize: 'Standard_D4s_v5', networkWatcherAgent: true }, acceleratedNetworking: true },
+              { name: 'nic-jumpbox-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-shared'), privateIpAddress: '10.0.2.4', macAddress: '00-0D-3A-4C-22-19', virtualMachineId: hub('rg-hub-network').vm('vm-jumpbox-01'), virtualMachine: { osType: 'Windows', networkWatcherAgent: true } },
             ],
             virtualNetworkTaps: [{ name: 'vtap-collectors', destinationIpConfigurationId: armIds.ipConfiguration(collectorNicId) }],
           },
@@ -142,11 +145,11 @@ export function demoTopology(): Topology {
             name: 'rg-prod-app',
             location: 'westeurope',
             networkInterfaces: [
-              { name: 'nic-web-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.4', macAddress: '00-0D-3A-7A-10-01', virtualMachineId: prod('rg-prod-app').vm('vm-web-01'), acceleratedNetworking: true, tapConfigurations: [{ name: 'tapcfg-web-01', virtualNetworkTapId: collectorTapId }] },
-              { name: 'nic-web-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.5', macAddress: '00-0D-3A-7A-10-02', virtualMachineId: prod('rg-prod-app').vm('vm-web-02'), acceleratedNetworking: true },
+              { name: 'nic-web-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.4', macAddress: '00-0D-3A-7A-10-01', virtualMachineId: prod('rg-prod-app').vm('vm-web-01'), virtualMachine: { networkWatcherAgent: true }, acceleratedNetworking: true, tapConfigurations: [{ name: 'tapcfg-web-01', virtualNetworkTapId: collectorTapId }] },
+              { name: 'nic-web-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.5', macAddress: '00-0D-3A-7A-10-02', virtualMachineId: prod('rg-prod-app').vm('vm-web-02'), virtualMachine: { networkWatcherAgent: true }, acceleratedNetworking: true },
               { name: 'nic-app-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.4', macAddress: '00-0D-3A-7A-20-01', virtualMachineId: prod('rg-prod-app').vm('vm-app-01') },
               { name: 'nic-app-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.5', macAddress: '00-0D-3A-7A-20-02', virtualMachineId: prod('rg-prod-app').vm('vm-app-02') },
-              { name: 'nic-db-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-data'), privateIpAddress: '10.1.3.4', macAddress: '00-0D-3A-7A-30-01', virtualMachineId: prod('rg-prod-app').vm('vm-db-01'), acceleratedNetworking: true },
+              { name: 'nic-db-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-data'), privateIpAddress: '10.1.3.4', macAddress: '00-0D-3A-7A-30-01', virtualMachineId: prod('rg-prod-app').vm('vm-db-01'), virtualMachine: { osType: 'Windows', vmSize: 'Standard_E4s_v5' }, acceleratedNetworking: true },
             ],
           },
           {
@@ -187,10 +190,25 @@ export function demoTopology(): Topology {
             ],
             networkInterfaces: [
               { name: 'nic-dev-01', subnetId: dev('rg-dev-network').subnet('vnet-dev-spoke', 'snet-app'), privateIpAddress: '10.2.1.4', macAddress: '00-0D-3A-9E-01-01', virtualMachineId: dev('rg-dev-network').vm('vm-dev-01') },
-              { name: 'nic-dev-02', subnetId: dev('rg-dev-network').subnet('vnet-dev-spoke', 'snet-app'), privateIpAddress: '10.2.1.5', macAddress: '00-0D-3A-9E-01-02', virtualMachineId: dev('rg-dev-network').vm('vm-dev-02') },
+              { name: 'nic-dev-02', subnetId: dev('rg-dev-network').subnet('vnet-dev-spoke', 'snet-app'), privateIpAddress: '10.2.1.5', macAddress: '00-0D-3A-9E-01-02', virtualMachineId: dev('rg-dev-network').vm('vm-dev-02'), virtualMachine: { powerState: 'deallocated' } },
             ],
           },
           { name: 'NetworkWatcherRG', location: 'northeurope', networkWatchers: [{ name: 'NetworkWatcher_northeurope', location: 'northeurope' }] },
+          {
+            name: 'rg-dev-monitoring',
+            location: 'northeurope',
+            // A Log Analytics workspace for Traffic Analytics, shaped as WorkspacesSubscriptionList.json.
+            resources: [
+              {
+                id: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-dev-neu`,
+                name: 'law-dev-neu',
+                type: 'Microsoft.OperationalInsights/workspaces',
+                location: 'northeurope',
+                tags: {},
+                properties: { customerId: '6f1d2c3b-4a59-4e8d-9c7b-2a1e0f3d5c48', provisioningState: 'Succeeded', sku: { name: 'PerGB2018' }, retentionInDays: 30, publicNetworkAccessForQuery: 'Enabled', publicNetworkAccessForIngestion: 'Enabled' },
+              },
+            ],
+          },
         ],
       },
     ],

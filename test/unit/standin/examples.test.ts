@@ -254,7 +254,8 @@ describe('ARM stand-in against the official REST examples', function () {
           id: '/subscriptions/subid/resourceGroups/testrg/providers/Microsoft.Network/virtualNetworkTaps/testvtap',
           name: 'testvtap',
           type: 'Microsoft.Network/virtualNetworkTaps',
-          location: 'westus',
+          // The NICs' region: a TAP mirrors only NICs of its own region.
+          location: 'centraluseuap',
           properties: { provisioningState: 'Succeeded', destinationNetworkInterfaceIPConfiguration: { id: '/subscriptions/subid/resourceGroups/testrg/providers/Microsoft.Network/networkInterfaces/collector/ipConfigurations/ipconfig1' }, destinationPort: 4789, networkInterfaceTapConfigurations: [] },
         },
       ],
@@ -284,6 +285,8 @@ describe('ARM stand-in against the official REST examples', function () {
       prerequisites: () => [
         { id: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkWatchers/nw1', name: 'nw1', type: 'Microsoft.Network/networkWatchers', location: 'eastus', properties: { provisioningState: 'Succeeded' } },
         { id: '/subscriptions/subid/resourceGroups/rg2/providers/Microsoft.Storage/storageAccounts/pcstore', name: 'pcstore', type: 'Microsoft.Storage/storageAccounts', location: 'eastus', properties: {} },
+        { id: '/subscriptions/subid/resourceGroups/rg2/providers/Microsoft.Compute/virtualMachines/vm1', name: 'vm1', type: 'Microsoft.Compute/virtualMachines', location: 'eastus', properties: { storageProfile: { osDisk: { osType: 'Windows' } } } },
+        { id: '/subscriptions/subid/resourceGroups/rg2/providers/Microsoft.Compute/virtualMachines/vm1/extensions/AzureNetworkWatcherExtension', name: 'AzureNetworkWatcherExtension', type: 'Microsoft.Compute/virtualMachines/extensions', location: 'eastus', properties: { publisher: 'Microsoft.Azure.NetworkWatcher', type: 'NetworkWatcherAgentWindows', typeHandlerVersion: '1.4', provisioningState: 'Succeeded' } },
       ],
     },
     {

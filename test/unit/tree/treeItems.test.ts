@@ -51,6 +51,8 @@ describe('tree item descriptions', () => {
     const initiated = describePeering(peering({ peeringState: 'Initiated', syncLevel: 'RemoteNotInSync' }));
     assert.equal(initiated.description, '→ vnet-hub · Initiated');
     assert.match(plain(initiated.tooltip), /Sync level: remote not in sync/);
+    assert.match(initiated.contextValue, /canSync/, 'Sync Peering is offered on a peering out of sync');
+    assert.doesNotMatch(connected.contextValue, /canSync/);
     assert.equal(describePeering(peering({ peeringState: 'Disconnected' })).iconColor, 'list.errorForeground');
     assert.equal(describeSyncLevel('LocalAndRemoteNotInSync'), 'local and remote not in sync');
   });

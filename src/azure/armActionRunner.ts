@@ -1,0 +1,304 @@
+import { ComputeManagementClient } from '@azure/arm-compute';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { ActionRunner } from '../wizards/shared/applyPlan';
+import type { PlanAction } from '../wizards/shared/plan';
+import { armWritePacer, type WritePacer } from '../wizards/shared/writePacer';
+import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
+import { errorDetailsHeader } from './armProblem';
+
+export interface ArmActionRunnerOptions {
+  /** Resource Manager URL, e.g. `https://management.azure.com` (a `SignedInAccount` has it). */
+  resourceManagerEndpoint: string;
+  /** A credential for one tenant (a `SignedInAccount` has it). */
+  credentialForTenant(tenantId: string): TokenCredential;
+  /** Extra CA certificates (PEM), for tests that start the stand-in in-process. */
+  caPem?: string;
+  /** The scope auxiliary tokens are asked for (default: the endpoint plus `/.default`). */
+  armScope?: string;
+  /** Poll interval of long-running operations; only tests and the bench shorten the SDK's default. */
+  updateIntervalInMs?: number;
+  /** Retries of the SDK's own retry policies (429 with Retry-After, 5xx, network errors). */
+  maxRetries?: number;
+  /** How long a provider registration may take before the action fails (default 5 minutes). */
+  registrationTimeoutMs?: number;
+  /** Wait between reads of a registering provider (default 5 s). */
+  registrationPollMs?: number;
+  /** Paces this runner's writes in `applyPlan` (default: ARM's documented limits); told what ARM's rate-limit headers say. */
+  pacer?: WritePacer;
+}
+
+/** Thrown for an action the runner cannot send; `code` reaches the report through `toArmProblem`. */
+export class UnsupportedActionError extends Error {
+  readonly code = 'UnsupportedAction';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnsupportedActionError';
+  }
+}
+
+/** Carries extra query parameters from the call site to `extraQueryPolicy` (the generic SDK calls take none). */
+const extraQueryHeader = 'x-traffic-lens-extra-query';
+
+/**
+ * Sends plan actions with the official SDKs: generic PUT/DELETE/GET by id on
+ * `@azure/arm-resources` (with the action's api-version, the SDK's pollers and retries), resource
+ * groups and provider registrations on their typed operations, VM power operations on
+ * `@azure/arm-compute`, stopping a packet capture on `@azure/arm-network`.
+ */
+export class ArmActionRunner implements ActionRunner {
+  private readonly clients = new Map<string, { resources: ResourceManagementClient; compute: ComputeManagementClient; network: NetworkManagementClient }>();
+  /** One pacer for every plan this runner sends: ARM's buckets do not reset between plans. */
+  readonly pacer: WritePacer;
+
+  constructor(private readonly options: ArmActionRunnerOptions) {
+    this.pacer = options.pacer ?? armWritePacer();
+  }
+
+  async run(action: PlanAction, signal: AbortSignal): Promise<void> {
+    switch (action.kind) {
+      case 'put':
+        return this.put(action, action.body ?? {}, signal);
+      case 'delete':
+        return this.delete(action, signal);
+      case 'post':
+        return this.post(action, action.operation, signal);
+      default:
+        throw new UnsupportedActionError(`Unknown action kind '${String((action as { kind: unknown }).kind)}' for ${action.resourceId}.`);
+    }
+  }
+
+  async undo(action: PlanAction, signal: AbortSignal): Promise<void> {
+    const step = action.undo ?? (action.kind === 'put' && action.existing === 'absent' ? { kind: 'delete' as const } : undefined);
+    switch (step?.kind) {
+      case 'delete':
+        return this.delete(action, signal);
+      case 'put':
+        return this.put(action, step.body, signal);
+      case 'post':
+        return this.post(action, step.operation, signal);
+      default:
+        throw new UnsupportedActionError(`"${action.title}" cannot be undone${step?.kind === 'none' ? `: ${step.reason}` : '.'}`);
+    }
+  }
+
+  private async put(action: PlanAction, body: Record<string, unknown>, signal: AbortSignal): Promise<void> {
+    const { resources } = this.clientsFor(action);
+    if (isResourceGroup(action)) {
+      await resources.resourceGroups.createOrUpdate(nameOf(action.resourceId), { location: String(body.location ?? ''), tags: body.tags as Record<string, string> | undefined }, { abortSignal: signal });
+      const group = await resources.resourceGroups.get(nameOf(action.resourceId), { abortSignal: signal });
+      assertSucceeded(action, group.properties?.provisioningState);
+      return;
+    }
+    const headers = action.query && Object.keys(action.query).length > 0 ? { [extraQueryHeader]: new URLSearchParams(action.query).toString() } : undefined;
+    await resources.resources.createOrUpdateById(byIdPath(action.resourceId), action.apiVersion, body, {
+      abortSignal: signal,
+      updateIntervalInMs: this.options.updateIntervalInMs,
+      requestOptions: headers ? { headers } : undefined,
+    });
+    // STYLE: read a created resource back before reporting success.
+    const created = await resources.resources.getById(byIdPath(action.resourceId), action.apiVersion, { abortSignal: signal });
+    assertSucceeded(action, (created.properties as { provisioningState?: string } | undefined)?.provisioningState);
+  }
+
+  private async delete(action: PlanAction, signal: AbortSignal): Promise<void> {
+    const { resources } = this.clientsFor(action);
+    if (isResourceGroup(action)) {
+      await resources.resourceGroups.delete(nameOf(action.resourceId), { abortSignal: signal, updateIntervalInMs: this.options.updateIntervalInMs });
+      return;
+    }
+    await resources.resources.deleteById(byIdPath(action.resourceId), action.apiVersion, { abortSignal: signal, updateIntervalInMs: this.options.updateIntervalInMs });
+  }
+
+  private async post(action: PlanAction, operation: string | undefined, signal: AbortSignal): Promise<void> {
+    const { resources, compute, network } = this.clientsFor(action);
+    const type = action.resourceType.toLowerCase();
+    const poll = { abortSignal: signal, updateIntervalInMs: this.options.updateIntervalInMs };
+    if (type === 'microsoft.resources/providers' && operation === 'register') {
+      return this.register(resources, nameOf(action.resourceId), signal);
+    }
+    if (type === 'microsoft.compute/virtualmachines' && (operation === 'deallocate' || operation === 'start')) {
+      const group = resourceGroupOf(action.resourceId);
+      const name = nameOf(action.resourceId);
+      await (operation === 'deallocate' ? compute.virtualMachines.deallocate(group, name, poll) : compute.virtualMachines.start(group, name, poll));
+      return;
+    }
+    if (type === 'microsoft.network/networkwatchers/packetcaptures' && operation === 'stop') {
+      const parts = action.resourceId.split('/');
+      const watcher = parts[parts.findIndex((part) => part.toLowerCase() === 'networkwatchers') + 1];
+      await network.packetCaptures.stop(resourceGroupOf(action.resourceId), watcher, nameOf(action.resourceId), poll);
+      return;
+    }
+    throw new UnsupportedActionError(`Operation '${operation ?? '(none)'}' on ${action.resourceType} is not supported (${action.resourceId}).`);
+  }
+
+  /** Registration is asynchronous: ARM answers `Registering` and the provider reads `Registered` later. */
+  private async register(resources: ResourceManagementClient, namespace: string, signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    let provider = await resources.providers.register(namespace, { abortSignal: signal });
+    const timeout = this.options.registrationTimeoutMs ?? 5 * 60_000;
+    const interval = this.options.registrationPollMs ?? this.options.updateIntervalInMs ?? 5000;
+    while (provider.registrationState?.toLowerCase() !== 'registered') {
+      if (Date.now() - started > timeout) {
+        throw Object.assign(new Error(`Registering ${namespace} did not finish within ${Math.round(timeout / 1000)} s (it reads '${provider.registrationState ?? 'unknown'}'). Check the subscription's resource providers in the portal and try again.`), { code: 'RegistrationTimedOut' });
+      }
+      await delay(interval, signal);
+      provider = await resources.providers.get(namespace, { abortSignal: signal });
+    }
+  }
+
+  private clientsFor(action: PlanAction): { resources: ResourceManagementClient; compute: ComputeManagementClient; network: NetworkManagementClient } {
+    const subscriptionId = subscriptionOf(action.resourceId);
+    const auxiliary = [...(action.auxiliaryTenantIds ?? [])].sort();
+    const key = `${action.tenantId}|${subscriptionId}|${auxiliary.join(',')}`;
+    let clients = this.clients.get(key);
+    if (clients === undefined) {
+      const credential = this.options.credentialForTenant(action.tenantId);
+      const options = this.clientOptions(auxiliary);
+      clients = {
+        resources: new ResourceManagementClient(credential, subscriptionId, options),
+        compute: new ComputeManagementClient(credential, subscriptionId, options),
+        network: new NetworkManagementClient(credential, subscriptionId, options),
+      };
+      this.clients.set(key, clients);
+    }
+    return clients;
+  }
+
+  private clientOptions(auxiliaryTenantIds: string[]): {
+    endpoint: string;
+    tlsOptions?: { ca: string };
+    retryOptions?: { maxRetries: number };
+    additionalPolicies: { policy: PipelinePolicy; position: 'perCall' | 'perRetry' }[];
+  } {
+    const policies: { policy: PipelinePolicy; position: 'perCall' | 'perRetry' }[] = [
+      { policy: extraQueryPolicy, position: 'perCall' },
+      { policy: keepErrorDetailsPolicy, position: 'perCall' },
+      { policy: rateLimitHeadersPolicy(this.pacer), position: 'perRetry' },
+    ];
+    if (auxiliaryTenantIds.length > 0) {
+      const scope = this.options.armScope ?? `${this.options.resourceManagerEndpoint.replace(/\/+$/, '')}/.default`;
+      policies.push({ policy: auxiliaryTokensPolicy(auxiliaryTenantIds.map((tenantId) => this.options.credentialForTenant(tenantId)), scope), position: 'perRetry' });
+    }
+    return {
+      endpoint: this.options.resourceManagerEndpoint,
+      additionalPolicies: policies,
+      ...(this.options.caPem === undefined ? {} : { tlsOptions: { ca: this.options.caPem } }),
+      ...(this.options.maxRetries === undefined ? {} : { retryOptions: { maxRetries: this.options.maxRetries } }),
+    };
+  }
+}
+
+/**
+ * Cross-tenant writes (peering a VNet in another tenant) carry the other tenants' tokens:
+ * `x-ms-authorization-auxiliary: Bearer <token1>, Bearer <token2>` (at most three).
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/authenticate-multi-tenant
+ */
+export function auxiliaryTokensPolicy(credentials: TokenCredential[], scope: string): PipelinePolicy {
+  return {
+    name: 'trafficLensAuxiliaryTokens',
+    async sendRequest(request, next) {
+      const tokens = await Promise.all(credentials.map((credential) => credential.getToken(scope, { abortSignal: request.abortSignal })));
+      const values = tokens.flatMap((token) => (token ? [`Bearer ${token.token}`] : []));
+      if (values.length > 0) {
+        request.headers.set('x-ms-authorization-auxiliary', values.join(', '));
+      }
+      return next(request);
+    },
+  };
+}
+
+/** Passes ARM's `x-ms-ratelimit-remaining-subscription-writes` / `…-deletes` of every answer to the pacer. */
+export function rateLimitHeadersPolicy(pacer: WritePacer): PipelinePolicy {
+  return {
+    name: 'trafficLensRateLimitHeaders',
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (pacer.observeRemaining) {
+        const subscriptionId = /\/subscriptions\/([^/?]+)/i.exec(new URL(request.url).pathname)?.[1];
+        const writes = response.headers.get('x-ms-ratelimit-remaining-subscription-writes');
+        const deletes = response.headers.get('x-ms-ratelimit-remaining-subscription-deletes');
+        if (subscriptionId && writes !== undefined) {
+          pacer.observeRemaining(subscriptionId, 'write', Number(writes));
+        }
+        if (subscriptionId && deletes !== undefined) {
+          pacer.observeRemaining(subscriptionId, 'delete', Number(deletes));
+        }
+      }
+      return response;
+    },
+  };
+}
+
+/** Moves the query parameters a call put in `extraQueryHeader` into the URL. */
+const extraQueryPolicy: PipelinePolicy = {
+  name: 'trafficLensExtraQuery',
+  sendRequest(request, next) {
+    const extra = request.headers.get(extraQueryHeader);
+    if (extra !== undefined) {
+      request.headers.delete(extraQueryHeader);
+      const url = new URL(request.url);
+      for (const [name, value] of new URLSearchParams(extra)) {
+        url.searchParams.set(name, value);
+      }
+      request.url = url.toString();
+    }
+    return next(request);
+  },
+};
+
+/** Keeps ARM's error code and message where `toArmProblem` finds them, whatever the SDK helper drops. */
+const keepErrorDetailsPolicy: PipelinePolicy = {
+  name: 'trafficLensKeepActionErrorDetails',
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status >= 400 && response.bodyAsText) {
+      try {
+        const body = JSON.parse(response.bodyAsText) as { error?: { code?: unknown; message?: unknown; target?: unknown } };
+        if (body.error && typeof body.error.message === 'string') {
+          response.headers.set(errorDetailsHeader, JSON.stringify({ code: body.error.code, message: body.error.message, target: body.error.target }));
+        }
+      } catch {
+        // Not JSON (a proxy's HTML page): the status and code are all there is.
+      }
+    }
+    return response;
+  },
+};
+
+function isResourceGroup(action: PlanAction): boolean {
+  return action.resourceType.toLowerCase() === 'microsoft.resources/resourcegroups';
+}
+
+/** The generic by-id operations expand `/{+resourceId}`: the id goes in without its leading slash. */
+function byIdPath(resourceId: string): string {
+  return resourceId.replace(/^\/+/, '');
+}
+
+function assertSucceeded(action: PlanAction, provisioningState: string | undefined): void {
+  if (provisioningState !== undefined && provisioningState.toLowerCase() !== 'succeeded') {
+    throw Object.assign(new Error(`${action.title}: Azure accepted the request but ${nameOf(action.resourceId)} reads provisioningState '${provisioningState}'.`), {
+      code: provisioningState.toLowerCase() === 'failed' ? 'ProvisioningFailed' : 'ProvisioningNotFinished',
+    });
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

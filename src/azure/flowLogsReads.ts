@@ -1,0 +1,125 @@
+/**
+ * Reads the flow-log wizards need beyond the tree's inventory: storage accounts with their
+ * firewall, storage name availability, the Microsoft.Insights registration, the NetworkWatcherRG
+ * resource group, and Log Analytics workspaces. One instance per signed-in account.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { FlowLog } from '@azure/arm-network';
+import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
+import { ResourceManagementClient } from '@azure/arm-resources';
+import { StorageManagementClient } from '@azure/arm-storage';
+import type { ExistingFlowLog, StorageFact, WorkspaceFact } from '../wizards/flowLogs/flowLogFacts';
+import { resourceGroupOf } from './armIds';
+import { toArmProblem } from './armProblem';
+import type { FlowLogRef } from './networkApi';
+
+export interface FlowLogReadsAccount {
+  credentialForTenant(tenantId: string): TokenCredential;
+  resourceManagerEndpoint: string;
+}
+
+export class FlowLogReads {
+  constructor(private readonly account: FlowLogReadsAccount) {}
+
+  /** The subscription's storage accounts with kind, SKU and firewall (networkRuleSet). */
+  async listStorageAccounts(subscriptionId: string, tenantId: string, signal?: AbortSignal): Promise<StorageFact[]> {
+    const client = new StorageManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const accounts: StorageFact[] = [];
+    for await (const account of client.storageAccounts.list({ abortSignal: signal })) {
+      if (!account.id || !account.name) {
+        continue;
+      }
+      accounts.push({
+        armId: account.id,
+        name: account.name,
+        location: (account.location ?? '').toLowerCase(),
+        subscriptionId: subscriptionId.toLowerCase(),
+        resourceGroup: resourceGroupOf(account.id),
+        kind: account.kind ?? '',
+        sku: account.sku?.name ?? '',
+        defaultAction: account.networkRuleSet?.defaultAction,
+        bypass: account.networkRuleSet?.bypass,
+      });
+    }
+    return accounts.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Azure's answer to "may I create a storage account with this name?": a message when not, undefined when free. */
+  async storageNameProblem(subscriptionId: string, tenantId: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const client = new StorageManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    try {
+      const result = await client.storageAccounts.checkNameAvailability({ name, type: 'Microsoft.Storage/storageAccounts' }, { abortSignal: signal });
+      return result.nameAvailable ? undefined : (result.message ?? `The storage account name ${name} is not available (${result.reason ?? 'unknown reason'}).`);
+    } catch (error) {
+      const problem = toArmProblem(error);
+      return `Couldn't check whether ${name} is free: ${problem.message} (${problem.code}).`;
+    }
+  }
+
+  /** `registrationState` of a resource provider, e.g. `Registered`, `NotRegistered`, `Registering`. */
+  async providerState(subscriptionId: string, tenantId: string, namespace: string, signal?: AbortSignal): Promise<string> {
+    const client = new ResourceManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const provider = await client.providers.get(namespace, { abortSignal: signal });
+    return provider.registrationState ?? 'NotRegistered';
+  }
+
+  /** A resource group's location, or undefined when it does not exist. */
+  async resourceGroupLocation(subscriptionId: string, tenantId: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
+    const client = new ResourceManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    try {
+      const group = await client.resourceGroups.get(name, { abortSignal: signal });
+      return group.location;
+    } catch (error) {
+      const problem = toArmProblem(error);
+      if (problem.status === 404 || problem.code === 'ResourceGroupNotFound') {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /** The subscription's Log Analytics workspaces (Traffic Analytics destinations). */
+  async listWorkspaces(subscriptionId: string, tenantId: string, signal?: AbortSignal): Promise<WorkspaceFact[]> {
+    const client = new OperationalInsightsManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const workspaces: WorkspaceFact[] = [];
+    for await (const workspace of client.workspaces.list({ abortSignal: signal })) {
+      if (workspace.id && workspace.name && workspace.customerId) {
+        workspaces.push({ armId: workspace.id, name: workspace.name, customerId: workspace.customerId, location: (workspace.location ?? '').toLowerCase() });
+      }
+    }
+    return workspaces.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private options(): { endpoint: string } {
+    return { endpoint: this.account.resourceManagerEndpoint };
+  }
+}
+
+/** What a plan compares and keeps of a listed flow log (its SDK object is the ref's `properties`). */
+export function toExistingFlowLog(ref: FlowLogRef, watcherArmId: string): ExistingFlowLog {
+  const flowLog = (ref.properties ?? {}) as FlowLog;
+  const analytics = flowLog.flowAnalyticsConfiguration?.networkWatcherFlowAnalyticsConfiguration;
+  return {
+    id: ref.id,
+    armId: ref.armId,
+    name: ref.name,
+    watcherArmId,
+    location: ref.location,
+    targetId: ref.targetId,
+    targetArmId: ref.targetArmId,
+    enabled: ref.enabled,
+    storageArmId: ref.storageArmId,
+    retentionDays: flowLog.retentionPolicy?.enabled ? (flowLog.retentionPolicy.days ?? 0) : 0,
+    formatVersion: ref.formatVersion,
+    trafficAnalytics: {
+      enabled: analytics?.enabled ?? false,
+      workspaceResourceId: analytics?.workspaceResourceId,
+      workspaceId: analytics?.workspaceId,
+      workspaceRegion: analytics?.workspaceRegion,
+      intervalMinutes: analytics?.trafficAnalyticsInterval,
+    },
+    tags: flowLog.tags,
+    enabledFilteringCriteria: flowLog.enabledFilteringCriteria,
+    recordTypes: flowLog.recordTypes,
+  };
+}

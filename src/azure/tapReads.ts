@@ -1,0 +1,121 @@
+/**
+ * Reads the TAP wizard needs beyond the tree's inventory: the load balancers of a subscription (for
+ * their frontends and SKU), and the IP and tap configurations embedded in a listed NIC.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import { NetworkManagementClient, type LoadBalancer, type NetworkInterface } from '@azure/arm-network';
+import { idKey, nameOf, resourceGroupOf } from './armIds';
+import type { NicRef, SubscriptionRef } from './networkApi';
+
+export interface FrontendRef {
+  id: string;
+  armId: string;
+  name: string;
+  privateIp?: string;
+  /** `IPv4` or `IPv6`. */
+  ipVersion: string;
+  subnetId?: string;
+  hasPublicIp: boolean;
+}
+
+export interface LoadBalancerRef {
+  id: string;
+  armId: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+  /** `Standard`, `Basic`, `Gateway`. */
+  sku: string;
+  frontends: FrontendRef[];
+}
+
+export interface NicIpConfigurationRef {
+  id: string;
+  armId: string;
+  name: string;
+  privateIp?: string;
+  ipVersion: string;
+  subnetId?: string;
+  primary: boolean;
+}
+
+export interface NicTapConfigurationRef {
+  id: string;
+  armId: string;
+  name: string;
+  tapId: string;
+}
+
+/** The load balancers of one subscription (one subscription-wide list call). */
+export async function listLoadBalancers(credential: TokenCredential, endpoint: string, subscription: SubscriptionRef, signal?: AbortSignal): Promise<LoadBalancerRef[]> {
+  const client = new NetworkManagementClient(credential, subscription.subscriptionId, { endpoint });
+  const found: LoadBalancerRef[] = [];
+  for await (const balancer of client.loadBalancers.listAll({ abortSignal: signal })) {
+    found.push(toLoadBalancerRef(balancer));
+  }
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function toLoadBalancerRef(balancer: LoadBalancer): LoadBalancerRef {
+  const armId = balancer.id ?? '';
+  return {
+    id: idKey(armId),
+    armId,
+    name: balancer.name ?? nameOf(armId),
+    resourceGroup: resourceGroupOf(armId),
+    location: balancer.location ?? '',
+    sku: balancer.sku?.name ?? 'Basic',
+    frontends: (balancer.frontendIPConfigurations ?? []).flatMap((frontend) =>
+      frontend.id
+        ? [
+            {
+              id: idKey(frontend.id),
+              armId: frontend.id,
+              name: frontend.name ?? nameOf(frontend.id),
+              privateIp: frontend.privateIPAddress,
+              ipVersion: frontend.privateIPAddressVersion ?? 'IPv4',
+              subnetId: frontend.subnet?.id ? idKey(frontend.subnet.id) : undefined,
+              hasPublicIp: frontend.publicIPAddress?.id !== undefined || frontend.publicIPPrefix?.id !== undefined,
+            },
+          ]
+        : [],
+    ),
+  };
+}
+
+function sdkNic(nic: NicRef): NetworkInterface {
+  return (nic.properties ?? {}) as NetworkInterface;
+}
+
+/** The IP configurations of a listed NIC (they come embedded in the NIC). */
+export function nicIpConfigurations(nic: NicRef): NicIpConfigurationRef[] {
+  return (sdkNic(nic).ipConfigurations ?? []).flatMap((configuration) =>
+    configuration.id
+      ? [
+          {
+            id: idKey(configuration.id),
+            armId: configuration.id,
+            name: configuration.name ?? nameOf(configuration.id),
+            privateIp: configuration.privateIPAddress,
+            ipVersion: configuration.privateIPAddressVersion ?? 'IPv4',
+            subnetId: configuration.subnet?.id ? idKey(configuration.subnet.id) : undefined,
+            primary: configuration.primary ?? false,
+          },
+        ]
+      : [],
+  );
+}
+
+/** The tap configurations of a listed NIC, with the TAP each mirrors into. */
+export function nicTapConfigurations(nic: NicRef): NicTapConfigurationRef[] {
+  return (sdkNic(nic).tapConfigurations ?? []).flatMap((configuration) =>
+    configuration.id
+      ? [{ id: idKey(configuration.id), armId: configuration.id, name: configuration.name ?? nameOf(configuration.id), tapId: idKey(configuration.virtualNetworkTap?.id ?? '') }]
+      : [],
+  );
+}
+
+/** The NIC's VM id as Azure spells it. */
+export function nicVirtualMachineArmId(nic: NicRef): string | undefined {
+  return sdkNic(nic).virtualMachine?.id;
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import { resourceTypeOf } from '../azure/armIds';
+import { resourcesOf } from '../tree/treeNode';
+import { gatherPeering } from '../wizards/peering/gather';
+import { describeStatuses, loadPeeringEstate, peeringsOf, watchPeerings } from '../wizards/peering/peeringEstate';
+import { planPeering } from '../wizards/peering/plan';
+import type { PeeringStatus } from '../azure/peeringReads';
+import type { ApplyReport } from '../wizards/shared/plan';
+import type { WizardContext } from '../wizards/shared/wizardContext';
+import type { LensCommand } from './lensCommand';
+
+/** What the command resolves with (integration tests read it). */
+export interface PeeringCommandResult {
+  report?: ApplyReport;
+  /** The peerings' states read after Apply. */
+  statuses: PeeringStatus[];
+}
+
+/**
+ * "Peer with Hub…": from a VNet (as a spoke, or as the hub of many spokes), a selection of VNets
+ * (one is the hub) or the palette. Both directions per spoke; afterwards the peerings are read
+ * again until Connected and their states reported.
+ */
+export function createPeeringCommand(wizards: WizardContext): LensCommand {
+  return {
+    id: 'trafficLens.createPeering',
+    async run(node?: unknown, selection?: unknown): Promise<PeeringCommandResult | undefined> {
+      const chosenIds = new Set(
+        resourcesOf(node, selection)
+          .filter((resource) => resourceTypeOf(resource.armId) === 'microsoft.network/virtualnetworks')
+          .map((resource) => resource.armId.toLowerCase()),
+      );
+      const estate = await loadPeeringEstate(wizards);
+      const selected = estate.vnets.filter((vnet) => chosenIds.has(vnet.id));
+      if (estate.vnets.length < 2) {
+        throw new Error('Peering needs at least two virtual networks in the subscriptions the Azure Traffic Lens view shows.');
+      }
+      const answers = await gatherPeering(wizards.ui(), { selected, all: estate.vnets });
+      if (answers === undefined) {
+        return undefined;
+      }
+      const report = await wizards.review(planPeering(answers));
+      const peerings = report ? peeringsOf(report) : [];
+      if (peerings.length === 0) {
+        return { report, statuses: [] };
+      }
+      const statuses = await watchPeerings(estate, peerings, { log: wizards.log });
+      const message = `Peering states: ${describeStatuses(statuses)}.`;
+      wizards.log.info(message);
+      if (statuses.some((status) => status.peeringState !== 'Connected')) {
+        void vscode.window.showWarningMessage(`${message} A peering stays Initiated until its other side exists; refresh the tree to see it change.`);
+      } else {
+        void vscode.window.showInformationMessage(message);
+      }
+      return { report, statuses };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import * as vscode from 'vscode';
+import { problemLogLine, toArmProblem } from '../azure/armProblem';
+import type { CaptureStatus } from '../azure/packetCaptureReads';
+import type { WizardContext } from '../wizards/shared/wizardContext';
+import type { LensCommand } from './lensCommand';
+import { captureTarget } from './packetCaptureRows';
+
+/** The status line shown for a capture: state, since when, why it stopped, and its errors. */
+export function describeCaptureStatus(name: string, status: CaptureStatus): string {
+  const parts = [`Packet capture ${name}: ${status.status}`];
+  if (status.startTime) {
+    parts.push(`started ${status.startTime}`);
+  }
+  if (status.stopReason) {
+    parts.push(`stop reason ${status.stopReason}`);
+  }
+  if (status.errors.length > 0) {
+    parts.push(`capture errors: ${status.errors.join(', ')}`);
+  }
+  return `${parts.join('; ')}.`;
+}
+
+/** "Packet Capture Status": queryStatus with progress, shown as a message (errors as a warning). */
+export function packetCaptureStatusCommand(context: WizardContext): LensCommand {
+  return {
+    id: 'trafficLens.packetCaptureStatus',
+    async run(node?: unknown, selection?: unknown): Promise<CaptureStatus | undefined> {
+      const target = await captureTarget(context, node, selection);
+      if (target === undefined) {
+        return undefined;
+      }
+      const status = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Asking Network Watcher for the status of ${target.name}…`, cancellable: true },
+        async (_progress, token) => {
+          const controller = new AbortController();
+          const subscription = token.onCancellationRequested(() => controller.abort());
+          try {
+            return await target.reads.status(target.armId, target.entry.subscription.tenantId, controller.signal);
+          } catch (error) {
+            const problem = toArmProblem(error);
+            if (problem.code === 'Cancelled') {
+              throw error;
+            }
+            context.log.error(problemLogLine(`Querying the status of packet capture ${target.armId}`, problem));
+            throw new Error(`Couldn't get the status of packet capture ${target.name}: ${problem.message} (${problem.code}).`, { cause: error });
+          } finally {
+            subscription.dispose();
+          }
+        },
+      );
+      const message = describeCaptureStatus(target.name, status);
+      context.log.info(message);
+      if (status.errors.length > 0 || status.status === 'Error') {
+        void vscode.window.showWarningMessage(message);
+      } else {
+        void vscode.window.showInformationMessage(message);
+      }
+      return status;
+    },
+  };
+}

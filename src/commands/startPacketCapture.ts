@@ -1,0 +1,52 @@
+import { resourceTypeOf } from '../azure/armIds';
+import { problemLogLine, toArmProblem } from '../azure/armProblem';
+import { resourcesOf } from '../tree/treeNode';
+import { readCaptureEstate, type CaptureEstate } from '../wizards/packetCapture/captureEstate';
+import { gatherPacketCapture, type CaptureSeed } from '../wizards/packetCapture/gather';
+import { planPacketCapture } from '../wizards/packetCapture/plan';
+import type { ApplyReport } from '../wizards/shared/plan';
+import type { WizardContext } from '../wizards/shared/wizardContext';
+import type { LensCommand } from './lensCommand';
+
+/** The VM of a NIC row (its `virtualMachine` in the inventory), or a VM id itself. */
+function seedFrom(armIds: string[], estate: CaptureEstate): CaptureSeed {
+  for (const armId of armIds) {
+    const type = resourceTypeOf(armId);
+    if (type === 'microsoft.compute/virtualmachines') {
+      return { vmArmId: armId };
+    }
+    if (type === 'microsoft.network/networkinterfaces') {
+      for (const entry of estate.subscriptions) {
+        const nic = entry.inventory.index().nicsById.get(armId.toLowerCase());
+        if (nic?.virtualMachineId) {
+          return { vmArmId: nic.virtualMachineId };
+        }
+      }
+      throw new Error(`Network interface ${armId.split('/').at(-1) ?? armId} is not attached to a virtual machine: packet capture needs a VM.`);
+    }
+  }
+  return {};
+}
+
+/** "Start Packet Capture…": from a NIC row whose VM it captures, or the palette (pick a VM). */
+export function startPacketCaptureCommand(context: WizardContext): LensCommand {
+  return {
+    id: 'trafficLens.startPacketCapture',
+    async run(node?: unknown, selection?: unknown): Promise<ApplyReport | undefined> {
+      const estate = await readCaptureEstate(await context.estate(), (what, error) => context.log.warn(problemLogLine(what, toArmProblem(error))));
+      const answers = await gatherPacketCapture(context.ui(), estate, seedFrom(resourcesOf(node, selection).map((resource) => resource.armId), estate));
+      if (answers === undefined) {
+        return undefined;
+      }
+      let facts;
+      try {
+        facts = await estate.factsFor(answers);
+      } catch (error) {
+        const problem = toArmProblem(error);
+        context.log.error(problemLogLine(`Reading ${answers.vmArmId.split('/').at(-1) ?? answers.vmArmId} for packet capture ${answers.name}`, problem));
+        throw new Error(`Couldn't read virtual machine ${answers.vmArmId.split('/').at(-1) ?? answers.vmArmId}: ${problem.message} (${problem.code}).`, { cause: error });
+      }
+      return context.review(planPacketCapture(answers, facts));
+    },
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * The plain data the flow-log plans are built from: the targets, what Azure holds today (watchers,
+ * provider registration, flow logs, storage accounts, workspaces), and the answers. Read by
+ * `src/azure/flowLogsReads.ts` and the inventory; no `vscode` or `@azure/*` import here.
+ */
+
+export const networkApiVersion = '2025-05-01';
+export const storageApiVersion = '2025-06-01';
+export const resourcesApiVersion = '2025-04-01';
+export const watcherResourceGroup = 'NetworkWatcherRG';
+
+/** What a VNet flow log can be attached to (an NSG only appears as the source of a migration). */
+export type FlowLogTargetKind = 'vnet' | 'subnet' | 'nic' | 'nsg';
+
+export interface FlowLogTarget {
+  /** Lower-cased ARM id. */
+  id: string;
+  armId: string;
+  /** What a person reads: `vnet-dev-spoke`, `vnet-dev-spoke/snet-app`, `nic-dev-01`. */
+  name: string;
+  kind: FlowLogTargetKind;
+  location: string;
+  subscriptionId: string;
+  tenantId: string;
+  /** Lower-cased id of the virtual network it belongs to (a subnet's or a NIC's), or its own for a VNet. */
+  vnetId?: string;
+  /** Lower-cased ids of the subnets a NIC sits in. */
+  subnetIds?: string[];
+  /** NICs whose traffic it covers (for the estimate). */
+  nicCount: number;
+}
+
+export interface TrafficAnalyticsSettings {
+  enabled: boolean;
+  workspaceResourceId?: string;
+  intervalMinutes?: number;
+}
+
+/** A flow log Azure holds, with what a plan compares and what an update must keep. */
+export interface ExistingFlowLog {
+  id: string;
+  armId: string;
+  name: string;
+  /** ARM id of its network watcher. */
+  watcherArmId: string;
+  location: string;
+  targetId: string;
+  targetArmId: string;
+  enabled: boolean;
+  storageArmId: string;
+  /** 0 = kept forever. */
+  retentionDays: number;
+  formatVersion?: number;
+  trafficAnalytics: TrafficAnalyticsSettings & { workspaceId?: string; workspaceRegion?: string };
+  tags?: Record<string, string>;
+  enabledFilteringCriteria?: string;
+  recordTypes?: string;
+}
+
+export interface WatcherFact {
+  armId: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+export interface SubscriptionFacts {
+  subscriptionId: string;
+  tenantId: string;
+  displayName: string;
+  /** Microsoft.Insights `registrationState`: `Registered`, `NotRegistered`, `Registering`, … */
+  insightsState: string;
+  watchers: WatcherFact[];
+  /** Location of the NetworkWatcherRG resource group, undefined when it does not exist. */
+  watcherGroupLocation?: string;
+}
+
+export interface StorageFact {
+  armId: string;
+  name: string;
+  location: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** `StorageV2`, `Storage`, `BlobStorage`, … */
+  kind: string;
+  sku: string;
+  /** networkRuleSet.defaultAction: `Allow` or `Deny`. */
+  defaultAction?: string;
+  /** networkRuleSet.bypass, e.g. `AzureServices` or `Logging, Metrics`. */
+  bypass?: string;
+}
+
+export type StorageChoice = { kind: 'existing'; account: StorageFact } | { kind: 'new'; name: string; subscriptionId: string; tenantId: string; resourceGroup: string; location: string };
+
+export interface WorkspaceFact {
+  armId: string;
+  name: string;
+  /** The workspace GUID (`customerId`), what flowAnalyticsConfiguration calls `workspaceId`. */
+  customerId: string;
+  location: string;
+}
+
+export interface FlowLogAnswers {
+  targets: FlowLogTarget[];
+  storage: StorageChoice;
+  retentionDays: number;
+  trafficAnalytics?: { workspace: WorkspaceFact; intervalMinutes: 10 | 60 };
+  /** Flow log names by target id; targets without one get `defaultFlowLogName`. */
+  flowLogNames?: Record<string, string>;
+  /** Estimate input; `defaultFlowsPerHourPerNic` when unset. */
+  flowsPerHourPerNic?: number;
+}
+
+export interface FlowLogFacts {
+  subscriptions: SubscriptionFacts[];
+  /** Every flow log of the target subscriptions (same-target detection, double-logging warnings). */
+  flowLogs: ExistingFlowLog[];
+}
+
+/** The segment after `/resourceGroups/` of an ARM id. */
+export function resourceGroupOf(armId: string): string {
+  return /\/resourceGroups\/([^/]+)/i.exec(armId)?.[1] ?? '';
+}
+
+/** The subscription GUID of an ARM id, lower case. */
+export function subscriptionOf(armId: string): string {
+  return (/^\/subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? '').toLowerCase();
+}
+
+/** The last segment of an ARM id. */
+export function nameOf(armId: string): string {
+  return armId.split('/').filter(Boolean).pop() ?? armId;
+}

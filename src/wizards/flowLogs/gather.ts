@@ -1,0 +1,262 @@
+/**
+ * "Enable VNet Flow Logs" questions: targets (prefilled from the rows, or every VNet of a
+ * subscription and region), storage account in the targets' region or a new one, retention,
+ * Traffic Analytics and its interval, and the flow log name for a single new target. Back re-asks
+ * the previous question with its old answer.
+ */
+import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
+import { defaultFlowLogName, existingFlowLogFor, validateFlowLogName, validateRetentionDays, validateStorageAccountName } from './checks';
+import { resourceGroupOf, type ExistingFlowLog, type FlowLogAnswers, type FlowLogTarget, type StorageFact, type WorkspaceFact } from './flowLogFacts';
+
+/** What the questions offer; `readFlowLogEstate` provides it. */
+export interface FlowLogChoices {
+  targets: FlowLogTarget[];
+  storageAccounts: StorageFact[];
+  workspaces: WorkspaceFact[];
+  flowLogs: ExistingFlowLog[];
+  storageNameProblem(name: string, subscriptionId: string): Promise<string | undefined>;
+}
+
+/** What the command knows before asking: targets from the rows, or a subscription to pick a region of. */
+export interface FlowLogSeed {
+  targetIds?: string[];
+  subscriptionId?: string;
+}
+
+interface Draft {
+  region?: string;
+  targetIds?: string[];
+  storage?: string;
+  storageName?: string;
+  retention?: string;
+  workspace?: string;
+  interval?: 10 | 60;
+  flowLogName?: string;
+}
+
+interface Question {
+  id: string;
+  shouldAsk(draft: Draft): boolean;
+  ask(draft: Draft, step: { step: number; totalSteps: number }): Promise<Draft | typeof back | undefined>;
+}
+
+const title = 'Enable VNet Flow Logs';
+const newStorage = '#new';
+const analyticsOff = '#off';
+
+/** A storage account name to suggest: `stfl` plus the target's letters and digits. */
+export function suggestStorageName(target: Pick<FlowLogTarget, 'name'> | undefined): string {
+  const letters = (target?.name ?? 'logs').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return `stfl${letters}`.slice(0, 24);
+}
+
+/** Asks the questions; undefined when cancelled. */
+export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed: FlowLogSeed = {}): Promise<FlowLogAnswers | undefined> {
+  const seeded = (seed.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id.toLowerCase())).filter((target): target is FlowLogTarget => target !== undefined);
+  const vnets = choices.targets.filter((target) => target.kind === 'vnet' && (seed.subscriptionId === undefined || target.subscriptionId === seed.subscriptionId.toLowerCase()));
+  const targetsOf = (draft: Draft): FlowLogTarget[] => (seeded.length > 0 ? seeded : (draft.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id)).filter((target): target is FlowLogTarget => target !== undefined));
+  const regionOf = (draft: Draft): string => targetsOf(draft)[0]?.location ?? draft.region ?? '';
+  const fromSubscription = seeded.length === 0 && seed.subscriptionId !== undefined;
+
+  const questions: Question[] = [
+    {
+      id: 'flowLogs.region',
+      shouldAsk: () => fromSubscription,
+      ask: async (draft, step) => {
+        const regions = [...new Set(vnets.map((vnet) => vnet.location))].sort();
+        const answer = await ui.pick({
+          id: 'flowLogs.region',
+          title,
+          ...step,
+          placeholder: 'Region: every virtual network of the subscription in it gets a flow log',
+          items: regions.map((region) => {
+            const count = vnets.filter((vnet) => vnet.location === region).length;
+            return { label: region, description: `${count} virtual network${count === 1 ? '' : 's'}`, value: region };
+          }),
+          emptyMessage: 'This subscription has no virtual networks.',
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, region: answer, targetIds: answer === draft.region ? draft.targetIds : undefined };
+      },
+    },
+    {
+      id: 'flowLogs.targets',
+      shouldAsk: () => seeded.length === 0,
+      ask: async (draft, step) => {
+        const candidates = vnets.filter((vnet) => draft.region === undefined || vnet.location === draft.region);
+        const chosen = new Set(draft.targetIds ?? (fromSubscription ? candidates.map((vnet) => vnet.id) : []));
+        const answer = await ui.pickMany({
+          id: 'flowLogs.targets',
+          title,
+          ...step,
+          placeholder: 'Virtual networks to log',
+          items: candidates.map((vnet) => {
+            const existing = existingFlowLogFor(vnet, choices.flowLogs);
+            return {
+              label: vnet.name,
+              description: [vnet.location, `${vnet.nicCount} NIC${vnet.nicCount === 1 ? '' : 's'}`, existing ? `flow log ${existing.name}${existing.enabled ? '' : ' (disabled)'}` : undefined].filter(Boolean).join(' · '),
+              value: vnet.id,
+              picked: chosen.has(vnet.id),
+            };
+          }),
+          minimum: 1,
+          emptyMessage: 'No virtual networks to log.',
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, targetIds: answer };
+      },
+    },
+    {
+      id: 'flowLogs.storage',
+      shouldAsk: () => true,
+      ask: async (draft, step) => {
+        const region = regionOf(draft);
+        // Accounts in other regions are listed last: the plan then explains why they can't be used.
+        const accounts = choices.storageAccounts;
+        const inRegion = accounts.filter((account) => account.location === region);
+        const elsewhere = accounts.filter((account) => account.location !== region);
+        const describe = (account: StorageFact, note?: string): PickItem<string> => ({
+          label: account.name,
+          description: [account.location, account.kind, account.sku, note].filter(Boolean).join(' · '),
+          detail: account.resourceGroup,
+          value: account.armId.toLowerCase(),
+        });
+        const answer = await ui.pick({
+          id: 'flowLogs.storage',
+          title,
+          ...step,
+          placeholder: `Storage account for the flow logs (it must be in ${region})`,
+          items: [
+            { label: 'Create new storage account…', description: `general-purpose v2, Standard_LRS, in ${region}`, value: newStorage },
+            ...inRegion.map((account) => describe(account)),
+            ...elsewhere.map((account) => describe(account, `not in ${region}`)),
+          ],
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, storage: answer };
+      },
+    },
+    {
+      id: 'flowLogs.storageName',
+      shouldAsk: (draft) => draft.storage === newStorage,
+      ask: async (draft, step) => {
+        const subscriptionId = targetsOf(draft)[0]?.subscriptionId ?? '';
+        const answer = await ui.input({
+          id: 'flowLogs.storageName',
+          title,
+          ...step,
+          prompt: 'Name of the new storage account (3-24 lowercase letters and digits, unique across Azure)',
+          value: draft.storageName ?? suggestStorageName(targetsOf(draft)[0]),
+          validate: validateStorageAccountName,
+          validateAsync: (value) => choices.storageNameProblem(value, subscriptionId),
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, storageName: answer };
+      },
+    },
+    {
+      id: 'flowLogs.retention',
+      shouldAsk: () => true,
+      ask: async (draft, step) => {
+        const answer = await ui.input({
+          id: 'flowLogs.retention',
+          title,
+          ...step,
+          prompt: 'Retention in days, 0-365 (0 keeps flow logs forever). Retention replaces lifecycle rules for the flow-log container.',
+          value: draft.retention ?? '30',
+          validate: validateRetentionDays,
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, retention: answer.trim() };
+      },
+    },
+    {
+      id: 'flowLogs.trafficAnalytics',
+      shouldAsk: () => true,
+      ask: async (draft, step) => {
+        const answer = await ui.pick({
+          id: 'flowLogs.trafficAnalytics',
+          title,
+          ...step,
+          placeholder: 'Traffic Analytics (billed per GB processed)',
+          items: [
+            { label: 'Off', description: 'flow logs in storage only', value: analyticsOff },
+            ...choices.workspaces.map((workspace) => ({ label: workspace.name, description: [workspace.location, 'Log Analytics workspace'].join(' · '), detail: resourceGroupOf(workspace.armId), value: workspace.armId.toLowerCase() })),
+          ],
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, workspace: answer };
+      },
+    },
+    {
+      id: 'flowLogs.interval',
+      shouldAsk: (draft) => draft.workspace !== undefined && draft.workspace !== analyticsOff,
+      ask: async (draft, step) => {
+        const answer = await ui.pick<10 | 60>({
+          id: 'flowLogs.interval',
+          title,
+          ...step,
+          placeholder: 'Traffic Analytics processing interval',
+          items: [
+            { label: 'Every 60 minutes', value: 60 },
+            { label: 'Every 10 minutes', description: 'higher price per GB', value: 10 },
+          ],
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, interval: answer };
+      },
+    },
+    {
+      id: 'flowLogs.name',
+      shouldAsk: (draft) => targetsOf(draft).length === 1 && existingFlowLogFor(targetsOf(draft)[0], choices.flowLogs) === undefined,
+      ask: async (draft, step) => {
+        const answer = await ui.input({
+          id: 'flowLogs.name',
+          title,
+          ...step,
+          prompt: 'Flow log name',
+          value: draft.flowLogName ?? defaultFlowLogName(targetsOf(draft)[0]),
+          validate: validateFlowLogName,
+        });
+        return answer === back || answer === undefined ? answer : { ...draft, flowLogName: answer };
+      },
+    },
+  ];
+
+  let draft: Draft = {};
+  const asked: number[] = [];
+  let index = 0;
+  while (index < questions.length) {
+    const question = questions[index];
+    if (!question.shouldAsk(draft)) {
+      index += 1;
+      continue;
+    }
+    const active = questions.filter((candidate) => candidate.shouldAsk(draft));
+    const result = await question.ask(draft, { step: active.indexOf(question) + 1, totalSteps: active.length });
+    if (result === undefined) {
+      return undefined;
+    }
+    if (result === back) {
+      const previous = asked.pop();
+      index = previous ?? index;
+      continue;
+    }
+    draft = result;
+    asked.push(index);
+    index += 1;
+  }
+  return toAnswers(draft, targetsOf(draft), choices);
+}
+
+function toAnswers(draft: Draft, targets: FlowLogTarget[], choices: FlowLogChoices): FlowLogAnswers | undefined {
+  const first = targets[0];
+  if (first === undefined) {
+    return undefined;
+  }
+  const account = choices.storageAccounts.find((candidate) => candidate.armId.toLowerCase() === draft.storage);
+  const workspace = choices.workspaces.find((candidate) => candidate.armId.toLowerCase() === draft.workspace);
+  return {
+    targets,
+    storage:
+      draft.storage === newStorage || account === undefined
+        ? { kind: 'new', name: draft.storageName ?? '', subscriptionId: first.subscriptionId, tenantId: first.tenantId, resourceGroup: resourceGroupOf(first.armId), location: first.location }
+        : { kind: 'existing', account },
+    retentionDays: Number(draft.retention ?? '0'),
+    ...(workspace ? { trafficAnalytics: { workspace, intervalMinutes: draft.interval ?? 60 } } : {}),
+    ...(draft.flowLogName && targets.length === 1 ? { flowLogNames: { [first.id]: draft.flowLogName } } : {}),
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Validators for the packet-capture questions (what the PacketCapture API accepts) and the plan's
+ * prerequisite checks. Pure: no `vscode`, no Azure calls.
+ */
+import ipaddr from 'ipaddr.js';
+import type { PlanCheck } from '../shared/plan';
+import { agentExtension, type CaptureAnswers, type CaptureFilter, type CaptureStorageFact, type ExistingCapture, type OsType, type VmFact } from './captureFacts';
+
+const maxUint32 = 4294967295;
+
+/** Capture names: 1–80 letters, digits, `_`, `.`, `-`; starting with a letter or digit, ending with one or `_`. */
+export function validateCaptureName(name: string): string | undefined {
+  if (name.length === 0) {
+    return 'Enter a name for the packet capture.';
+  }
+  if (name.length > 80) {
+    return `The name is ${name.length} characters long; packet capture names have at most 80.`;
+  }
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(name)) {
+    return 'Use letters, digits, underscores, periods and hyphens; start with a letter or digit and end with a letter, digit or underscore.';
+  }
+  return undefined;
+}
+
+/**
+ * A file path on the VM, as Network Watcher accepts it: on Linux under `/var/captures`, on Windows
+ * a drive path; both ending in `.cap`. e.g. `/var/captures/web.cap`, `C:\captures\web.cap`.
+ */
+export function validateFilePath(path: string, osType: OsType): string | undefined {
+  if (path.trim() === '') {
+    return 'Enter the capture file\u2019s path on the VM.';
+  }
+  if (!/\.cap$/i.test(path)) {
+    return 'The capture file name must end in .cap.';
+  }
+  if (osType === 'Linux') {
+    if (!/^\/var\/captures\/(?:[^/\0]+\/)*[^/\0]+\.cap$/i.test(path)) {
+      return 'On a Linux VM the file must be under /var/captures, e.g. /var/captures/capture.cap.';
+    }
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex -- Windows forbids control characters in file names.
+  if (!/^[A-Za-z]:\\(?:[^<>:"/\\|?*\u0000-\u001f]+\\)*[^<>:"/\\|?*\u0000-\u001f]+\.cap$/.test(path)) {
+    return 'On a Windows VM use a local path such as C:\\captures\\capture.cap (no / or any of <>:"|?*).';
+  }
+  return undefined;
+}
+
+function validateOneAddress(entry: string): string | undefined {
+  const parts = entry.split('-');
+  if (parts.length > 2) {
+    return `"${entry}" is not an address or a range like 10.0.0.1-10.0.0.20.`;
+  }
+  const addresses = parts.map((part) => part.trim());
+  for (const address of addresses) {
+    if (!ipaddr.isValid(address) || !/^[0-9a-fA-F:.]+$/.test(address)) {
+      return `"${address}" is not an IP address.`;
+    }
+  }
+  if (addresses.length === 2) {
+    const [start, end] = addresses.map((address) => ipaddr.parse(address));
+    if (start.kind() !== end.kind()) {
+      return `The range ${entry} mixes IPv4 and IPv6.`;
+    }
+    const bytes = (address: ipaddr.IPv4 | ipaddr.IPv6) => address.toByteArray();
+    const a = bytes(start);
+    const b = bytes(end);
+    const compare = a.findIndex((value, index) => value !== b[index]);
+    if (compare >= 0 && a[compare] > b[compare]) {
+      return `The range ${entry} ends before it starts.`;
+    }
+  }
+  return undefined;
+}
+
+/** An IP filter: one address, a range `a-b`, or several separated by `;`. Empty means any. */
+export function validateIpFilter(value: string): string | undefined {
+  if (value.trim() === '') {
+    return undefined;
+  }
+  for (const entry of value.split(';')) {
+    const problem = validateOneAddress(entry.trim());
+    if (problem) {
+      return problem;
+    }
+  }
+  return undefined;
+}
+
+/** A port filter: one port, a range `80-120`, or several separated by `;` (0–65535). Empty means any. */
+export function validatePortFilter(value: string): string | undefined {
+  if (value.trim() === '') {
+    return undefined;
+  }
+  for (const entry of value.split(';').map((part) => part.trim())) {
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(entry);
+    if (!match) {
+      return `"${entry}" is not a port or a range like 80-120.`;
+    }
+    const start = Number(match[1]);
+    const end = match[2] === undefined ? start : Number(match[2]);
+    if (start > 65535 || end > 65535) {
+      return `Ports go up to 65535 ("${entry}").`;
+    }
+    if (end < start) {
+      return `The range ${entry} ends before it starts.`;
+    }
+  }
+  return undefined;
+}
+
+function validateWhole(value: string, minimum: number, maximum: number, what: string): string | undefined {
+  if (!/^\d+$/.test(value.trim())) {
+    return `Enter ${what} as a whole number from ${minimum} to ${maximum}.`;
+  }
+  const number = Number(value.trim());
+  if (number < minimum || number > maximum) {
+    return `${what[0].toUpperCase()}${what.slice(1)} must be from ${minimum} to ${maximum}.`;
+  }
+  return undefined;
+}
+
+export function validateTimeLimit(value: string): string | undefined {
+  return validateWhole(value, 1, 18000, 'the time limit in seconds');
+}
+
+export function validateBytesPerPacket(value: string): string | undefined {
+  return validateWhole(value, 0, maxUint32, 'the bytes kept per packet (0 keeps whole packets)');
+}
+
+export function validateBytesPerSession(value: string): string | undefined {
+  return validateWhole(value, 1, maxUint32, 'the total bytes per capture');
+}
+
+/** The VM must run: Network Watcher starts captures through the agent inside it. */
+export function checkVmRunning(vm: VmFact): PlanCheck {
+  const running = vm.powerState === 'running';
+  return {
+    id: 'vmRunning',
+    title: 'Virtual machine running',
+    status: running ? 'passed' : 'failed',
+    detail: running
+      ? `${vm.name} is running.`
+      : `${vm.name} is ${vm.powerState === 'unknown' ? 'in an unknown power state' : vm.powerState}: packet capture needs a running VM. Start ${vm.name}, then run the wizard again.`,
+  };
+}
+
+/** The installed Network Watcher agent extension, if any (any name; the portal uses AzureNetworkWatcherExtension). */
+export function findAgent(vm: VmFact): VmFact['extensions'][number] | undefined {
+  return vm.extensions.find((extension) => extension.publisher.toLowerCase() === agentExtension.publisher.toLowerCase() && extension.type.toLowerCase().startsWith('networkwatcheragent'));
+}
+
+export function checkStorageRegion(vm: VmFact, storage: CaptureStorageFact | undefined, storageArmId: string | undefined): PlanCheck {
+  if (storage === undefined) {
+    return {
+      id: 'storageRegion',
+      title: 'Storage account in the VM\u2019s region',
+      status: 'failed',
+      detail: `Storage account ${storageArmId ?? '(none)'} is not in the subscriptions the view shows. Pick another account.`,
+    };
+  }
+  const same = storage.location.toLowerCase() === vm.location.toLowerCase();
+  return {
+    id: 'storageRegion',
+    title: 'Storage account in the VM\u2019s region',
+    status: same ? 'passed' : 'failed',
+    detail: same
+      ? `${storage.name} is in ${storage.location}, like ${vm.name}.`
+      : `${storage.name} is in ${storage.location} but ${vm.name} is in ${vm.location}: Network Watcher writes captures only to a storage account in the VM's region.`,
+  };
+}
+
+function sameFilters(a: readonly CaptureFilter[], b: readonly CaptureFilter[]): boolean {
+  const normal = (filters: readonly CaptureFilter[]) => JSON.stringify(filters.map((filter) => ({
+    protocol: filter.protocol,
+    localIPAddress: filter.localIPAddress ?? '',
+    remoteIPAddress: filter.remoteIPAddress ?? '',
+    localPort: filter.localPort ?? '',
+    remotePort: filter.remotePort ?? '',
+  })));
+  return normal(a) === normal(b);
+}
+
+/** Whether an existing capture already is what the answers ask for (same VM, destination, limits and filters). */
+export function captureMatches(existing: ExistingCapture, answers: CaptureAnswers): boolean {
+  const wantsStorage = answers.destination !== 'file';
+  const wantsFile = answers.destination !== 'storage';
+  return existing.target.toLowerCase() === answers.vmArmId.toLowerCase()
+    && (existing.storageId ?? '').toLowerCase() === (wantsStorage ? (answers.storageArmId ?? '').toLowerCase() : '')
+    && (existing.filePath ?? '') === (wantsFile ? (answers.filePath ?? '') : '')
+    && (existing.timeLimitInSeconds ?? 18000) === answers.timeLimitSeconds
+    && (existing.bytesToCapturePerPacket ?? 0) === answers.bytesPerPacket
+    && (existing.totalBytesPerSession ?? 1073741824) === answers.bytesPerSession
+    && sameFilters(existing.filters, answers.filters);
+}
+
+/** A capture of the same name: the same one still running is kept; anything else blocks. */
+export function checkNameFree(existing: ExistingCapture | undefined, answers: CaptureAnswers, watcherName: string): PlanCheck {
+  if (existing === undefined) {
+    return { id: 'captureName', title: 'Capture name free', status: 'passed', detail: `No packet capture named ${answers.name} in ${watcherName}.` };
+  }
+  if (existing.status === 'Running' && captureMatches(existing, answers)) {
+    return { id: 'captureName', title: 'Capture name free', status: 'passed', detail: `${answers.name} already runs in ${watcherName} with these settings: it is kept.` };
+  }
+  return {
+    id: 'captureName',
+    title: 'Capture name free',
+    status: 'failed',
+    detail: `A packet capture named ${answers.name} already exists in ${watcherName} (${existing.status}, on ${existing.target.split('/').at(-1) ?? existing.target}). Choose another name, or stop and delete that capture first.`,
+  };
+}

@@ -1,0 +1,246 @@
+/**
+ * The packet-capture wizard's questions: VM (skipped when started from a NIC or VM row),
+ * destination, storage account and/or file path, a 5-tuple filter, limits and the name. Back
+ * re-asks the previous question with its old answer.
+ */
+import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
+import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFilter, type CaptureStorageFact, type VmFact } from './captureFacts';
+import {
+  validateBytesPerPacket,
+  validateBytesPerSession,
+  validateCaptureName,
+  validateFilePath,
+  validateIpFilter,
+  validatePortFilter,
+  validateTimeLimit,
+} from './checks';
+
+/** A VM the wizard can capture on (from the NICs of the shown subscriptions). */
+export interface VmChoice {
+  armId: string;
+  name: string;
+  location: string;
+  subscriptionName: string;
+  privateIps: string[];
+}
+
+/** What the questions need: VMs, storage accounts, and the VM's details (read once it is picked). */
+export interface CaptureQuestionsEstate {
+  vms: VmChoice[];
+  storageAccounts: CaptureStorageFact[];
+  readVm(vmArmId: string): Promise<VmFact>;
+}
+
+export interface CaptureSeed {
+  vmArmId?: string;
+}
+
+interface Draft {
+  vmArmId?: string;
+  destination?: CaptureDestination;
+  storageArmId?: string;
+  filePath?: string;
+  protocol?: CaptureFilter['protocol'];
+  localIPAddress?: string;
+  remoteIPAddress?: string;
+  localPort?: string;
+  remotePort?: string;
+  timeLimitSeconds?: string;
+  bytesPerPacket?: string;
+  bytesPerSession?: string;
+  name?: string;
+}
+
+interface Question {
+  id: string;
+  shouldAsk(draft: Draft): boolean;
+  ask(draft: Draft, step: { step: number; totalSteps: number }): Promise<Draft | typeof back | undefined>;
+}
+
+const title = 'Start Packet Capture';
+
+/** A name from the VM and the time: `vm-web-01-20250301-1000`. */
+export function defaultCaptureName(vmName: string, now: Date): string {
+  const pad = (value: number) => String(value).padStart(2, '0');
+  const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
+  return `${vmName}-${stamp}`.slice(0, 80);
+}
+
+/** Asks the questions; `undefined` when cancelled. */
+export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestionsEstate, seed: CaptureSeed = {}, now = new Date()): Promise<CaptureAnswers | undefined> {
+  let draft: Draft = seed.vmArmId ? { vmArmId: seed.vmArmId } : {};
+  const vmOf = (current: Draft) => estate.vms.find((vm) => vm.armId.toLowerCase() === current.vmArmId?.toLowerCase());
+  const input = async (current: Draft, step: { step: number; totalSteps: number }, id: string, key: keyof Draft, prompt: string, validate: (value: string) => string | undefined, fallback = '', placeholder?: string) => {
+    const answer = await ui.input({ id, title, ...step, prompt, value: current[key] ?? fallback, ...(placeholder ? { placeholder } : {}), validate });
+    return answer === back || answer === undefined ? answer : { ...current, [key]: answer.trim() };
+  };
+  const seededVm = seed.vmArmId !== undefined;
+
+  const questions: Question[] = [
+    {
+      id: 'capture.vm',
+      shouldAsk: () => !seededVm,
+      ask: async (current, step) => {
+        const answer = await ui.pick<string>({
+          id: 'capture.vm',
+          title,
+          ...step,
+          placeholder: 'Which virtual machine\u2019s traffic should be captured?',
+          items: estate.vms.map((vm) => ({
+            label: vm.name,
+            description: [vm.privateIps[0], vm.location].filter(Boolean).join(' · '),
+            detail: vm.subscriptionName,
+            value: vm.armId,
+            picked: vm.armId === current.vmArmId,
+          })),
+          emptyMessage: 'No virtual machines in the subscriptions the view shows.',
+        });
+        return answer === back || answer === undefined ? answer : { ...current, vmArmId: answer };
+      },
+    },
+    {
+      id: 'capture.destination',
+      shouldAsk: () => true,
+      ask: async (current, step) => {
+        const items: PickItem<CaptureDestination>[] = [
+          { label: 'Storage account', description: 'Upload the .cap file to a storage account in the VM\u2019s region', value: 'storage', picked: current.destination === 'storage' },
+          { label: 'File on the VM', description: 'Keep the .cap file on the VM\u2019s disk', value: 'file', picked: current.destination === 'file' },
+          { label: 'Both', description: 'Upload it and keep a copy on the VM', value: 'both', picked: current.destination === 'both' },
+        ];
+        const answer = await ui.pick<CaptureDestination>({ id: 'capture.destination', title, ...step, placeholder: 'Where should the capture file go?', items });
+        return answer === back || answer === undefined ? answer : { ...current, destination: answer };
+      },
+    },
+    {
+      id: 'capture.storage',
+      shouldAsk: (current) => current.destination !== 'file',
+      ask: async (current, step) => {
+        const vm = await estate.readVm(current.vmArmId ?? '');
+        const answer = await ui.pick<string>({
+          id: 'capture.storage',
+          title,
+          ...step,
+          placeholder: `Storage account in ${vm.location} for the capture file`,
+          items: estate.storageAccounts
+            .filter((account) => account.location.toLowerCase() === vm.location.toLowerCase())
+            .map((account) => ({ label: account.name, description: account.location, detail: `resource group ${account.resourceGroup}`, value: account.armId, picked: account.armId === current.storageArmId })),
+          emptyMessage: `No storage account in ${vm.location} in the subscriptions the view shows: create one there, or keep the file on the VM.`,
+        });
+        return answer === back || answer === undefined ? answer : { ...current, storageArmId: answer };
+      },
+    },
+    {
+      id: 'capture.filePath',
+      shouldAsk: (current) => current.destination !== 'storage',
+      ask: async (current, step) => {
+        const vm = await estate.readVm(current.vmArmId ?? '');
+        const example = vm.osType === 'Windows' ? 'C:\\captures\\capture.cap' : '/var/captures/capture.cap';
+        return input(current, step, 'capture.filePath', 'filePath', `Path of the .cap file on ${vm.name} (${vm.osType})`, (value) => validateFilePath(value.trim(), vm.osType), example, example);
+      },
+    },
+    {
+      id: 'capture.protocol',
+      shouldAsk: () => true,
+      ask: async (current, step) => {
+        const answer = await ui.pick<CaptureFilter['protocol']>({
+          id: 'capture.protocol',
+          title,
+          ...step,
+          placeholder: 'Which protocol?',
+          items: (['Any', 'TCP', 'UDP'] as const).map((protocol) => ({ label: protocol, value: protocol, picked: (current.protocol ?? 'Any') === protocol })),
+        });
+        return answer === back || answer === undefined ? answer : { ...current, protocol: answer };
+      },
+    },
+    {
+      id: 'capture.localIp',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.localIp', 'localIPAddress', 'Local IP address filter (empty for any): an address, a range a-b, or several separated by ;', validateIpFilter, '', vmOf(current)?.privateIps[0]),
+    },
+    {
+      id: 'capture.remoteIp',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.remoteIp', 'remoteIPAddress', 'Remote IP address filter (empty for any): an address, a range a-b, or several separated by ;', validateIpFilter, '', '10.0.0.0-10.255.255.255'),
+    },
+    {
+      id: 'capture.localPort',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.localPort', 'localPort', 'Local port filter (empty for any): a port, a range 80-120, or several separated by ;', validatePortFilter, '', '443'),
+    },
+    {
+      id: 'capture.remotePort',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.remotePort', 'remotePort', 'Remote port filter (empty for any): a port, a range 80-120, or several separated by ;', validatePortFilter, '', '1024-65535'),
+    },
+    {
+      id: 'capture.timeLimit',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.timeLimit', 'timeLimitSeconds', 'Time limit in seconds (1 to 18000)', validateTimeLimit, String(defaults.timeLimitSeconds)),
+    },
+    {
+      id: 'capture.bytesPerPacket',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.bytesPerPacket', 'bytesPerPacket', 'Bytes kept of each packet (0 keeps whole packets; 34 is enough for IPv4 headers)', validateBytesPerPacket, String(defaults.bytesPerPacket)),
+    },
+    {
+      id: 'capture.bytesPerSession',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total bytes to capture before the session stops', validateBytesPerSession, String(defaults.bytesPerSession)),
+    },
+    {
+      id: 'capture.name',
+      shouldAsk: () => true,
+      ask: (current, step) => input(current, step, 'capture.name', 'name', 'Name of the packet capture', validateCaptureName, defaultCaptureName(vmOf(current)?.name ?? 'capture', now)),
+    },
+  ];
+
+  const history: number[] = [];
+  let index = 0;
+  while (index < questions.length) {
+    const question = questions[index];
+    if (!question.shouldAsk(draft)) {
+      index += 1;
+      continue;
+    }
+    const asked = history.length;
+    const remaining = questions.slice(index).filter((later) => later.shouldAsk(draft)).length;
+    const result = await question.ask(draft, { step: asked + 1, totalSteps: asked + remaining });
+    if (result === undefined) {
+      return undefined;
+    }
+    if (result === back) {
+      const previous = history.pop();
+      if (previous === undefined) {
+        return undefined;
+      }
+      index = previous;
+      continue;
+    }
+    draft = result;
+    history.push(index);
+    index += 1;
+  }
+
+  if (draft.vmArmId === undefined || draft.destination === undefined || draft.name === undefined) {
+    return undefined;
+  }
+  const filter: CaptureFilter = {
+    protocol: draft.protocol ?? 'Any',
+    ...(draft.localIPAddress ? { localIPAddress: draft.localIPAddress } : {}),
+    ...(draft.remoteIPAddress ? { remoteIPAddress: draft.remoteIPAddress } : {}),
+    ...(draft.localPort ? { localPort: draft.localPort } : {}),
+    ...(draft.remotePort ? { remotePort: draft.remotePort } : {}),
+  };
+  const hasFilter = filter.protocol !== 'Any' || Object.keys(filter).length > 1;
+  return {
+    vmArmId: vmOf(draft)?.armId ?? draft.vmArmId,
+    destination: draft.destination,
+    ...(draft.destination !== 'file' && draft.storageArmId ? { storageArmId: draft.storageArmId } : {}),
+    ...(draft.destination !== 'storage' && draft.filePath ? { filePath: draft.filePath } : {}),
+    filters: hasFilter ? [filter] : [],
+    timeLimitSeconds: Number(draft.timeLimitSeconds ?? defaults.timeLimitSeconds),
+    bytesPerPacket: Number(draft.bytesPerPacket ?? defaults.bytesPerPacket),
+    bytesPerSession: Number(draft.bytesPerSession ?? defaults.bytesPerSession),
+    name: draft.name,
+  };
+}

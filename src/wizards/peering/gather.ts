@@ -1,0 +1,264 @@
+import { back, type Back, type PickItem, type WizardUi } from '../shared/wizardUi';
+import { addressOverlaps } from './addressOverlap';
+import { defaultPeeringName, validatePeeringName } from './checks';
+import type { PeeringVnet } from './peeringVnet';
+import type { PeeringAnswers, PeeringNames } from './plan';
+
+const title = 'Peer with Hub';
+
+/** What the wizard starts from: the VNets right-clicked or selected (none from the palette), and every VNet the tree shows. */
+export interface PeeringSeed {
+  selected: PeeringVnet[];
+  all: PeeringVnet[];
+}
+
+type Role = 'spoke' | 'hub';
+type Option = 'allowForwardedTraffic' | 'useHubGateway';
+
+interface State {
+  role?: Role;
+  hub?: PeeringVnet;
+  spokes?: PeeringVnet[];
+  options?: Option[];
+  naming?: 'default' | 'custom';
+  names: Record<string, Partial<PeeringNames>>;
+}
+
+interface Step {
+  key: string;
+  ask(state: State, step: number, totalSteps: number): Promise<'next' | Back | undefined>;
+}
+
+function vnetItem(vnet: PeeringVnet, hub?: PeeringVnet, picked?: boolean): PickItem<PeeringVnet> {
+  const overlaps = hub && hub.id !== vnet.id ? addressOverlaps(hub.addressSpace, vnet.addressSpace) : [];
+  const peered = hub ? vnet.peerings.find((peering) => peering.remoteVnetId === hub.id) : undefined;
+  return {
+    label: vnet.name,
+    description: `${vnet.addressSpace.join(', ') || 'no address space'} · ${vnet.subscriptionName}`,
+    detail: overlaps.length > 0 ? `Overlaps ${hub?.name} (${overlaps[0].left})` : peered ? `Already has ${peered.name} to ${hub?.name} (${peered.peeringState})` : vnet.location,
+    value: vnet,
+    picked,
+  };
+}
+
+/** The name a side will have: an existing peering to the same remote keeps its own. */
+function existingName(local: PeeringVnet, remote: PeeringVnet): string | undefined {
+  return local.peerings.find((peering) => peering.remoteVnetId === remote.id)?.name;
+}
+
+/**
+ * Asks for the hub, the spokes, the options and the peering names. From one VNet it first asks
+ * whether that VNet is a spoke or the hub; from several it asks which one is the hub. Back re-asks
+ * the previous question; `undefined` means cancelled.
+ */
+export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<PeeringAnswers | undefined> {
+  const state: State = { names: {} };
+  const selected = seed.selected;
+  if (selected.length >= 2) {
+    state.role = 'hub';
+  }
+
+  const steps = (): Step[] => {
+    const list: Step[] = [];
+    if (selected.length === 1) {
+      const only = selected[0];
+      list.push({
+        key: 'role',
+        ask: async (current, step, totalSteps) => {
+          const answer = await ui.pick<Role>({
+            id: 'peering.role',
+            title,
+            step,
+            totalSteps,
+            placeholder: `What is ${only.name} in this peering?`,
+            items: [
+              { label: `Peer ${only.name} with a hub`, description: `${only.name} is a spoke`, value: 'spoke' },
+              { label: `Make ${only.name} the hub`, description: 'and choose its spokes', value: 'hub' },
+            ],
+          });
+          if (answer === back || answer === undefined) {
+            return answer;
+          }
+          current.role = answer;
+          return 'next';
+        },
+      });
+    }
+    const hubFixed = selected.length === 1 && state.role === 'hub';
+    if (!hubFixed) {
+      list.push({
+        key: 'hub',
+        ask: async (current, step, totalSteps) => {
+          const spoke = selected.length === 1 ? selected[0] : undefined;
+          const candidates = selected.length >= 2 ? selected : seed.all.filter((vnet) => vnet.id !== spoke?.id);
+          const answer = await ui.pick<PeeringVnet>({
+            id: 'peering.hub',
+            title,
+            step,
+            totalSteps,
+            placeholder: selected.length >= 2 ? 'Which of the selected virtual networks is the hub? The others become its spokes.' : spoke ? `Hub virtual network for ${spoke.name}` : 'Hub virtual network',
+            items: candidates.map((vnet) => vnetItem(vnet, spoke)),
+            emptyMessage: 'No other virtual networks in the subscriptions shown',
+          });
+          if (answer === back || answer === undefined) {
+            return answer;
+          }
+          current.hub = answer;
+          return 'next';
+        },
+      });
+    }
+    const spokesFixed = selected.length >= 2 || (selected.length === 1 && state.role === 'spoke');
+    if (!spokesFixed) {
+      list.push({
+        key: 'spokes',
+        ask: async (current, step, totalSteps) => {
+          const hub = current.hub ?? selected[0];
+          const previous = new Set((current.spokes ?? []).map((vnet) => vnet.id));
+          const answer = await ui.pickMany<PeeringVnet>({
+            id: 'peering.spokes',
+            title,
+            step,
+            totalSteps,
+            placeholder: `Spokes to peer with ${hub.name}`,
+            items: seed.all.filter((vnet) => vnet.id !== hub.id).map((vnet) => vnetItem(vnet, hub, previous.has(vnet.id))),
+            minimum: 1,
+            emptyMessage: 'No other virtual networks in the subscriptions shown',
+          });
+          if (answer === back || answer === undefined) {
+            return answer;
+          }
+          current.spokes = answer;
+          return 'next';
+        },
+      });
+    }
+    list.push({
+      key: 'options',
+      ask: async (current, step, totalSteps) => {
+        const { hub } = resolved(current);
+        const chosen = new Set<Option>(current.options ?? ['allowForwardedTraffic']);
+        const items: PickItem<Option>[] = [
+          { label: 'Allow forwarded traffic', description: 'traffic a firewall or appliance forwards between the networks', value: 'allowForwardedTraffic', picked: chosen.has('allowForwardedTraffic') },
+        ];
+        if (hub.hasGateway) {
+          items.push({ label: `Use ${hub.name}'s gateway`, description: 'gateway transit on the hub, remote gateways on the spokes', value: 'useHubGateway', picked: chosen.has('useHubGateway') });
+        }
+        const answer = await ui.pickMany<Option>({ id: 'peering.options', title, step, totalSteps, placeholder: 'Peering options (both directions)', items, minimum: 0 });
+        if (answer === back || answer === undefined) {
+          return answer;
+        }
+        current.options = answer;
+        return 'next';
+      },
+    });
+    list.push({
+      key: 'naming',
+      ask: async (current, step, totalSteps) => {
+        const { hub, spokes } = resolved(current);
+        const examples = spokes.slice(0, 2).map((spoke) => existingName(hub, spoke) ?? defaultPeeringName(hub.name, spoke.name));
+        const answer = await ui.pick<'default' | 'custom'>({
+          id: 'peering.names',
+          title,
+          step,
+          totalSteps,
+          placeholder: 'Peering names',
+          items: [
+            { label: 'Use default names', description: `${examples.join(', ')}${spokes.length > 2 ? ', …' : ''}`, detail: 'Existing peerings between the same networks keep their names.', value: 'default' },
+            { label: 'Enter names…', description: 'for each new peering', value: 'custom' },
+          ],
+        });
+        if (answer === back || answer === undefined) {
+          return answer;
+        }
+        current.naming = answer;
+        return 'next';
+      },
+    });
+    if (state.naming === 'custom') {
+      const { hub, spokes } = resolvedOrEmpty(state);
+      for (const spoke of hub ? spokes : []) {
+        for (const side of ['hubSide', 'spokeSide'] as const) {
+          const [local, remote] = side === 'hubSide' ? [hub!, spoke] : [spoke, hub!];
+          if (existingName(local, remote) !== undefined) {
+            continue;
+          }
+          list.push({
+            key: `name:${spoke.id}:${side}`,
+            ask: async (current, step, totalSteps) => {
+              const names = (current.names[spoke.id] ??= {});
+              const taken = new Set(local.peerings.map((peering) => peering.name.toLowerCase()));
+              const answer = await ui.input({
+                id: side === 'hubSide' ? 'peering.hubSideName' : 'peering.spokeSideName',
+                title,
+                step,
+                totalSteps,
+                prompt: `Name of the peering on ${local.name} to ${remote.name}`,
+                value: names[side] ?? defaultPeeringName(local.name, remote.name),
+                validate: (value) => validatePeeringName(value) ?? (taken.has(value.toLowerCase()) ? `${local.name} already has a peering named ${value}.` : undefined),
+              });
+              if (answer === back || answer === undefined) {
+                return answer;
+              }
+              names[side] = answer;
+              return 'next';
+            },
+          });
+        }
+      }
+    }
+    return list;
+  };
+
+  const history: string[] = [];
+  let current: Step | undefined = steps()[0];
+  while (current !== undefined) {
+    const list = steps();
+    const index = list.findIndex((step) => step.key === current!.key);
+    const result = await current.ask(state, history.length + 1, history.length + (list.length - Math.max(index, 0)));
+    if (result === undefined) {
+      return undefined;
+    }
+    if (result === back) {
+      const previous = history.pop();
+      if (previous === undefined) {
+        return undefined;
+      }
+      current = steps().find((step) => step.key === previous);
+      continue;
+    }
+    history.push(current.key);
+    const fresh = steps();
+    current = fresh[fresh.findIndex((step) => step.key === history[history.length - 1]) + 1];
+  }
+
+  const { hub, spokes } = resolved(state);
+  const names: Record<string, PeeringNames> = {};
+  for (const spoke of spokes) {
+    const chosen = state.naming === 'custom' ? state.names[spoke.id] ?? {} : {};
+    names[spoke.id] = {
+      hubSide: chosen.hubSide ?? defaultPeeringName(hub.name, spoke.name),
+      spokeSide: chosen.spokeSide ?? defaultPeeringName(spoke.name, hub.name),
+    };
+  }
+  const options = new Set(state.options ?? []);
+  return { hub, spokes, allowForwardedTraffic: options.has('allowForwardedTraffic'), useHubGateway: options.has('useHubGateway') && hub.hasGateway, names };
+
+  function resolvedOrEmpty(current: State): { hub?: PeeringVnet; spokes: PeeringVnet[] } {
+    if (selected.length >= 2) {
+      return { hub: current.hub, spokes: current.hub ? selected.filter((vnet) => vnet.id !== current.hub!.id) : [] };
+    }
+    if (selected.length === 1) {
+      return current.role === 'hub' ? { hub: selected[0], spokes: current.spokes ?? [] } : { hub: current.hub, spokes: [selected[0]] };
+    }
+    return { hub: current.hub, spokes: current.spokes ?? [] };
+  }
+
+  function resolved(current: State): { hub: PeeringVnet; spokes: PeeringVnet[] } {
+    const found = resolvedOrEmpty(current);
+    if (!found.hub) {
+      throw new Error('The hub virtual network was not chosen.');
+    }
+    return { hub: found.hub, spokes: found.spokes };
+  }
+}

@@ -1,0 +1,332 @@
+import type { PeeringRef } from '../../azure/networkApi';
+import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
+import { crossTenantCheck, gatewayChecks, overlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
+import { allowsVirtualNetworkAccess, type PeeringVnet } from './peeringVnet';
+
+/** The api-version of every peering request (and Bicep resource) this wizard writes. */
+export const peeringApiVersion = '2025-05-01';
+export const peeringResourceType = 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings';
+
+/** The names asked for one spoke's pair of peerings. */
+export interface PeeringNames {
+  /** The peering on the hub, pointing at the spoke. */
+  hubSide: string;
+  /** The peering on the spoke, pointing at the hub. */
+  spokeSide: string;
+}
+
+export interface PeeringAnswers {
+  hub: PeeringVnet;
+  spokes: PeeringVnet[];
+  /** Both sides accept traffic forwarded by an appliance in the other network. */
+  allowForwardedTraffic: boolean;
+  /** The hub side allows gateway transit and each spoke side uses the hub's gateway. */
+  useHubGateway: boolean;
+  /** By spoke id (lower-cased ARM id). */
+  names: Record<string, PeeringNames>;
+}
+
+/** The peering properties one side asks for. */
+interface PeeringSettings {
+  allowForwardedTraffic: boolean;
+  allowGatewayTransit: boolean;
+  useRemoteGateways: boolean;
+}
+
+/** The ARM body of a peering PUT (VirtualNetworkPeeringCreate.json). */
+export function peeringBody(remote: { armId: string }, settings: PeeringSettings): Record<string, unknown> {
+  return {
+    properties: {
+      remoteVirtualNetwork: { id: remote.armId },
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: settings.allowForwardedTraffic,
+      allowGatewayTransit: settings.allowGatewayTransit,
+      useRemoteGateways: settings.useRemoteGateways,
+    },
+  };
+}
+
+/** The body that puts an existing peering back as it was (for "Undo Created" of an update). */
+export function bodyOfExisting(peering: PeeringRef): Record<string, unknown> {
+  const body = peeringBody({ armId: peering.remoteVnetArmId ?? '' }, peering) as { properties: Record<string, unknown> };
+  return { properties: { ...body.properties, allowVirtualNetworkAccess: allowsVirtualNetworkAccess(peering) } };
+}
+
+function sameSettings(peering: PeeringRef, settings: PeeringSettings): boolean {
+  return (
+    allowsVirtualNetworkAccess(peering) &&
+    peering.allowForwardedTraffic === settings.allowForwardedTraffic &&
+    peering.allowGatewayTransit === settings.allowGatewayTransit &&
+    peering.useRemoteGateways === settings.useRemoteGateways
+  );
+}
+
+function describeSettings(settings: PeeringSettings): string {
+  const parts = [settings.allowForwardedTraffic ? 'forwarded traffic allowed' : 'forwarded traffic blocked'];
+  if (settings.allowGatewayTransit) {
+    parts.push('gateway transit');
+  }
+  if (settings.useRemoteGateways) {
+    parts.push('uses remote gateways');
+  }
+  return parts.join(', ');
+}
+
+/** Auxiliary tenants for a request sent in `own` that references a VNet in `other`. */
+function auxiliaryTenants(own: PeeringVnet, other: PeeringVnet): string[] | undefined {
+  return own.tenantId === other.tenantId ? undefined : [other.tenantId];
+}
+
+class ActionList {
+  readonly actions: PlanAction[] = [];
+  add(action: Omit<PlanAction, 'id'>): PlanAction {
+    const full: PlanAction = { id: `a${this.actions.length + 1}`, ...action };
+    this.actions.push(full);
+    return full;
+  }
+}
+
+interface SideResult {
+  /** The actions for this side (a delete before a re-create of a Disconnected peering, then the PUT). */
+  actions: PlanAction[];
+  checks: PlanCheck[];
+}
+
+/**
+ * One direction of a pair: the peering on `local` pointing at `remote`. An existing peering to the
+ * same remote is reused whatever its name (`same` when already as planned, `differs` otherwise);
+ * a Disconnected one is deleted and created again, since Azure reconnects a peering only that way.
+ */
+function planSide(list: ActionList, local: PeeringVnet, remote: PeeringVnet, wantedName: string, settings: PeeringSettings, dependsOn: string[]): SideResult {
+  const checks: PlanCheck[] = [];
+  const existing = local.peerings.find((peering) => peering.remoteVnetId === remote.id);
+  const name = existing?.name ?? wantedName;
+  const resourceId = `${local.armId}/virtualNetworkPeerings/${name}`;
+  const body = peeringBody(remote, settings);
+  const aux = auxiliaryTenants(local, remote);
+  const common = { kind: 'put' as const, resourceId, resourceType: peeringResourceType, apiVersion: peeringApiVersion, body, tenantId: local.tenantId, ...(aux ? { auxiliaryTenantIds: aux } : {}) };
+
+  if (!existing) {
+    const taken = local.peerings.find((peering) => peering.name.toLowerCase() === name.toLowerCase());
+    if (taken) {
+      checks.push({
+        id: `name:${local.name}:${name}`,
+        title: `Peering name ${name} on ${local.name}`,
+        status: 'failed',
+        detail: `${local.name} already has a peering named ${name}, to ${taken.remoteVnetArmId?.split('/').pop() ?? 'another network'}. Choose another name.`,
+      });
+    }
+    const action = list.add({ ...common, title: `Create peering ${name} on ${local.name} to ${remote.name} (${describeSettings(settings)})`, dependsOn, existing: 'absent', undo: { kind: 'delete' } });
+    return { actions: [action], checks };
+  }
+
+  if (existing.peeringState === 'Disconnected') {
+    const remove = list.add({
+      kind: 'delete',
+      resourceId,
+      resourceType: peeringResourceType,
+      apiVersion: peeringApiVersion,
+      tenantId: local.tenantId,
+      title: `Delete Disconnected peering ${name} on ${local.name}`,
+      dependsOn,
+      existing: 'differs',
+      undo: { kind: 'put', body: bodyOfExisting(existing) },
+      impact: `Traffic between ${local.name} and ${remote.name} stays blocked until both sides are Connected again.`,
+    });
+    const create = list.add({ ...common, title: `Create peering ${name} on ${local.name} to ${remote.name} again (${describeSettings(settings)})`, dependsOn: [remove.id], existing: 'absent', undo: { kind: 'delete' } });
+    checks.push({
+      id: `disconnected:${local.name}:${name}`,
+      title: `Peering ${name} on ${local.name} is Disconnected`,
+      status: 'fixed',
+      detail: `${name} lost its other side; Azure reconnects it only when it is deleted and created again, which this plan does.`,
+      fixedBy: [remove.id, create.id],
+    });
+    return { actions: [remove, create], checks };
+  }
+
+  if (sameSettings(existing, settings)) {
+    const action = list.add({ ...common, title: `Keep peering ${name} on ${local.name} to ${remote.name} (${existing.peeringState})`, dependsOn, existing: 'same' });
+    return { actions: [action], checks };
+  }
+  const action = list.add({
+    ...common,
+    title: `Update peering ${name} on ${local.name} to ${remote.name} (${describeSettings(settings)})`,
+    dependsOn,
+    existing: 'differs',
+    undo: { kind: 'put', body: bodyOfExisting(existing) },
+  });
+  return { actions: [action], checks };
+}
+
+/**
+ * Hub-and-spoke peering: for each spoke, the peering on the spoke to the hub, then the one on the hub
+ * to the spoke (it depends on the first, so "Undo Created" removes the hub side first). Checks refuse
+ * self-peering, hub↔spoke overlaps, invalid or taken names and impossible gateway settings.
+ */
+export function planPeering(answers: PeeringAnswers): Plan {
+  const { hub } = answers;
+  const spokes = answers.spokes.filter((spoke, index) => answers.spokes.findIndex((other) => other.id === spoke.id) === index);
+  const list = new ActionList();
+  const checks: PlanCheck[] = [];
+  const warnings: string[] = [];
+
+  if (spokes.length === 0) {
+    checks.push({ id: 'spokes', title: 'Spokes', status: 'failed', detail: `No spoke was chosen to peer with ${hub.name}.` });
+  }
+  const hubSettings: PeeringSettings = { allowForwardedTraffic: answers.allowForwardedTraffic, allowGatewayTransit: answers.useHubGateway, useRemoteGateways: false };
+  const spokeSettings: PeeringSettings = { allowForwardedTraffic: answers.allowForwardedTraffic, allowGatewayTransit: false, useRemoteGateways: answers.useHubGateway };
+
+  for (const spoke of spokes) {
+    const self = selfPeeringCheck(hub, spoke);
+    if (self) {
+      checks.push(self);
+      continue;
+    }
+    checks.push(overlapCheck(hub, spoke));
+    const names = answers.names[spoke.id] ?? { hubSide: `${hub.name}-to-${spoke.name}`, spokeSide: `${spoke.name}-to-${hub.name}` };
+    for (const [side, name] of [[hub, names.hubSide], [spoke, names.spokeSide]] as const) {
+      const problem = validatePeeringName(name);
+      if (problem) {
+        checks.push({ id: `nameValid:${side.name}:${name}`, title: `Peering name ${name || '(empty)'}`, status: 'failed', detail: `${name || 'The name'} on ${side.name}: ${problem}` });
+      }
+    }
+    const spokeSide = planSide(list, spoke, hub, names.spokeSide, spokeSettings, []);
+    const hubSide = planSide(list, hub, spoke, names.hubSide, hubSettings, [spokeSide.actions[spokeSide.actions.length - 1].id]);
+    checks.push(...spokeSide.checks, ...hubSide.checks);
+    const kept = [...spokeSide.actions, ...hubSide.actions].filter((action) => action.existing !== 'absent');
+    if (kept.length > 0) {
+      checks.push({
+        id: `existing:${spoke.name}`,
+        title: `Existing peerings between ${hub.name} and ${spoke.name}`,
+        status: 'passed',
+        detail: kept.map((action) => `${action.resourceId.split('/').pop()} on ${action.resourceId.split('/')[8]} ${action.existing === 'same' ? 'is already as planned' : 'will be updated'}`).join('; '),
+      });
+    }
+    if (hub.location !== spoke.location && hub.location !== '' && spoke.location !== '') {
+      warnings.push(`${hub.name} (${hub.location}) and ${spoke.name} (${spoke.location}) are in different regions: global VNet peering charges for data in both directions.`);
+    }
+  }
+  const spokeOverlap = spokeOverlapCheck(spokes.filter((spoke) => spoke.id !== hub.id));
+  if (spokeOverlap) {
+    checks.push(spokeOverlap);
+  }
+  if (answers.useHubGateway) {
+    checks.push(...gatewayChecks(hub, spokes));
+  }
+  const crossTenant = crossTenantCheck(hub, spokes);
+  if (crossTenant) {
+    checks.push(crossTenant);
+  }
+
+  const spokeNames = spokes.map((spoke) => spoke.name);
+  return {
+    kind: 'peering',
+    title: spokes.length === 1 ? `Peer ${hub.name} with ${spokes[0].name}` : `Peer ${hub.name} with ${spokes.length} spokes`,
+    summary: [
+      `Hub: ${hub.name} (${hub.addressSpace.join(', ') || 'no address space'}, ${hub.subscriptionName}).`,
+      `Spokes: ${spokeNames.join(', ') || 'none'}.`,
+      `Each pair gets a peering in both directions; forwarded traffic ${answers.allowForwardedTraffic ? 'allowed' : 'blocked'}${answers.useHubGateway ? `; spokes use ${hub.name}'s gateway` : ''}.`,
+    ],
+    checks,
+    warnings,
+    actions: list.actions,
+  };
+}
+
+/** A peering to sync, with the VNet it belongs to and (when the tree shows it) the remote VNet. */
+export interface SyncTarget {
+  peering: PeeringRef;
+  local: PeeringVnet;
+  remote?: PeeringVnet;
+}
+
+/** True when this peering's own view of the remote address space is stale (the sync is sent on it). */
+export function needsLocalSync(peering: PeeringRef): boolean {
+  return peering.syncLevel === 'LocalNotInSync' || peering.syncLevel === 'LocalAndRemoteNotInSync';
+}
+
+/**
+ * The peerings to sync for a peering or VNet the user picked: a peering whose own copy of the remote
+ * address space is stale (`LocalNotInSync`) is synced itself; one whose remote side is stale
+ * (`RemoteNotInSync`) gets the remote VNet's peering back synced, as Azure wants the sync called on
+ * the peering of the network that did not change.
+ */
+export function syncTargetsFor(peerings: readonly PeeringRef[], vnets: ReadonlyMap<string, PeeringVnet>): { targets: SyncTarget[]; missing: string[] } {
+  const targets = new Map<string, SyncTarget>();
+  const missing: string[] = [];
+  for (const peering of peerings) {
+    const local = vnets.get(peering.vnetId);
+    const remote = peering.remoteVnetId ? vnets.get(peering.remoteVnetId) : undefined;
+    if (!local) {
+      continue;
+    }
+    const level = peering.syncLevel ?? 'FullyInSync';
+    if (level === 'FullyInSync' || needsLocalSync(peering)) {
+      targets.set(peering.id, { peering, local, remote });
+    }
+    if (level === 'RemoteNotInSync' || level === 'LocalAndRemoteNotInSync') {
+      const back = remote?.peerings.find((candidate) => candidate.remoteVnetId === local.id);
+      if (remote && back) {
+        targets.set(back.id, { peering: back, local: remote, remote: local });
+      } else {
+        missing.push(`${peering.name}: the peering back from ${peering.remoteVnetArmId?.split('/').pop() ?? 'the remote network'} is not in the subscriptions shown`);
+      }
+    }
+  }
+  return { targets: [...targets.values()], missing };
+}
+
+/**
+ * Sync Peering: a PUT of each peering as it is, with `syncRemoteAddressSpace=true`
+ * (VirtualNetworkPeeringSync.json), so it takes the remote network's current address space. A
+ * peering already in sync is `same` and nothing is sent for it.
+ */
+export function planPeeringSync(targets: readonly SyncTarget[], missing: readonly string[] = []): Plan {
+  const list = new ActionList();
+  const checks: PlanCheck[] = [];
+  for (const { peering, local, remote } of targets) {
+    const inSync = (peering.syncLevel ?? 'FullyInSync') === 'FullyInSync';
+    const aux = remote && remote.tenantId !== local.tenantId ? [remote.tenantId] : undefined;
+    list.add({
+      kind: 'put',
+      title: inSync ? `Keep peering ${peering.name} on ${local.name} (in sync)` : `Sync peering ${peering.name} on ${local.name} with the address space of ${remote?.name ?? peering.remoteVnetArmId?.split('/').pop() ?? 'its remote network'}`,
+      resourceId: peering.armId,
+      resourceType: peeringResourceType,
+      apiVersion: peeringApiVersion,
+      query: { syncRemoteAddressSpace: 'true' },
+      body: bodyOfExisting(peering),
+      dependsOn: [],
+      tenantId: local.tenantId,
+      ...(aux ? { auxiliaryTenantIds: aux } : {}),
+      existing: inSync ? 'same' : 'differs',
+      undo: { kind: 'none', reason: 'A sync only refreshes the remote address space the peering uses.' },
+    });
+    if (peering.peeringState !== 'Connected') {
+      checks.push({
+        id: `state:${peering.name}`,
+        title: `Peering ${peering.name} state`,
+        status: 'failed',
+        detail: `${peering.name} on ${local.name} is ${peering.peeringState}; only a Connected peering can be synced. Peer both sides first.`,
+      });
+    }
+  }
+  if (targets.length === 0) {
+    checks.push({ id: 'targets', title: 'Peerings to sync', status: 'failed', detail: 'None of the chosen peerings can be synced from the subscriptions shown.' });
+  }
+  for (const reason of missing) {
+    checks.push({ id: `missing:${reason.split(':')[0]}`, title: 'Remote side not shown', status: 'warning', detail: `${reason}; sync it from its own subscription.` });
+  }
+  const pending = targets.filter((target) => (target.peering.syncLevel ?? 'FullyInSync') !== 'FullyInSync');
+  return {
+    kind: 'syncPeering',
+    title: targets.length === 1 ? `Sync peering ${targets[0].peering.name}` : `Sync ${targets.length} peerings`,
+    summary: [
+      pending.length === 0
+        ? 'Every chosen peering is already in sync with its remote address space.'
+        : `${pending.map((target) => `${target.peering.name} (${target.peering.syncLevel})`).join(', ')} will take the current address space of ${pending.length === 1 ? 'its' : 'their'} remote network${pending.length === 1 ? '' : 's'}.`,
+    ],
+    checks,
+    warnings: [],
+    actions: list.actions,
+  };
+}

@@ -1,0 +1,535 @@
+/**
+ * "Copy as Azure CLI Script": turns a plan into a bash script that makes the same changes with `az`.
+ * Each action becomes the idiomatic command for its resource type (`az network vnet tap create`,
+ * `az network vnet peering create`, `az network watcher flow-log create`, …); when the CLI has no
+ * command, or its flags cannot say everything the request body says, the action falls back to
+ * `az rest` with the body exactly as the plan has it. Pure; no `vscode` import.
+ */
+import { ancestorId, lastName, parseArmPath } from './armPath';
+import type { Plan, PlanAction } from './plan';
+
+export interface CliScriptOptions {
+  /** The Resource Manager endpoint `az rest` sends to; the public cloud's when not given. */
+  resourceManagerEndpoint?: string;
+}
+
+const publicCloudEndpoint = 'https://management.azure.com';
+
+type Json = Record<string, unknown>;
+
+/** A flag and its value(s); `undefined` drops the flag, an array passes several values after it. */
+type Flag = [string, string | number | boolean | string[] | undefined];
+
+/** One `az` invocation before it is written out. */
+export interface AzCommand {
+  /** Command words after `az`: `['network', 'vnet', 'tap', 'create']`. */
+  words: string[];
+  flags: Flag[];
+  /** Comment lines to print above it. */
+  notes: string[];
+  /** True for `az rest`, which reads the subscription from the URL instead of `--subscription`. */
+  isRest: boolean;
+}
+
+/** One bash word: bare when it holds only characters bash and `az` read literally, else single-quoted. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9_%+=:,./-]+$/.test(value) && !value.startsWith('-')) {
+    return value;
+  }
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Text safe inside a `#` comment: one line, no control characters. */
+export function commentText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** True when `value` is absent or an object holding no key outside `keys`. */
+function hasOnly(value: unknown, keys: readonly string[]): boolean {
+  if (value === undefined) {
+    return true;
+  }
+  const object = asObject(value);
+  return object !== undefined && Object.keys(object).every((key) => keys.includes(key));
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function idOf(value: unknown): string | undefined {
+  return text(asObject(value)?.id);
+}
+
+function bool(value: unknown): string | undefined {
+  return typeof value === 'boolean' ? String(value) : undefined;
+}
+
+/** `{ env: 'prod' }` → `['env=prod']`, for `--tags`; undefined when there are none. */
+function tagList(value: unknown): string[] | undefined {
+  const tags = asObject(value);
+  if (!tags || Object.keys(tags).length === 0) {
+    return undefined;
+  }
+  return Object.entries(tags).map(([key, tagValue]) => `${key}=${String(tagValue)}`);
+}
+
+/** A value or list of values from a singular ARM property and its plural twin. */
+function oneOrMany(single: unknown, many: unknown): string[] | undefined {
+  if (Array.isArray(many) && many.length > 0) {
+    return many.map(String);
+  }
+  return typeof single === 'string' && single !== '' ? [single] : undefined;
+}
+
+function command(words: string[], flags: Flag[], notes: string[] = []): AzCommand {
+  return { words, flags, notes, isRest: false };
+}
+
+/** The location of a network watcher: from the plan when it creates it, else from `NetworkWatcher_<location>`. */
+function watcherLocation(plan: Plan, watcherId: string): string | undefined {
+  const key = watcherId.toLowerCase();
+  const created = plan.actions.find((action) => action.kind === 'put' && action.resourceId.toLowerCase() === key);
+  const location = text(created?.body?.location);
+  if (location) {
+    return location;
+  }
+  return /^NetworkWatcher_([A-Za-z0-9]+)$/i.exec(lastName(watcherId))?.[1];
+}
+
+/** The `az network watcher flow-log` flag naming the target, by the target's resource type. */
+function flowLogTargetFlag(targetId: string): string | undefined {
+  const types = parseArmPath(targetId).types.map((type) => type.toLowerCase());
+  switch (types.join('/')) {
+    case 'virtualnetworks':
+      return '--vnet';
+    case 'virtualnetworks/subnets':
+      return '--subnet';
+    case 'networkinterfaces':
+      return '--nic';
+    case 'networksecuritygroups':
+      return '--nsg';
+    default:
+      return undefined;
+  }
+}
+
+const flowLogPropertyKeys = ['targetResourceId', 'storageId', 'enabled', 'retentionPolicy', 'format', 'flowAnalyticsConfiguration', 'enabledFilteringCriteria', 'recordTypes'];
+const analyticsKeys = ['enabled', 'workspaceResourceId', 'trafficAnalyticsInterval', 'workspaceId', 'workspaceRegion'];
+
+function flowLogCommand(action: PlanAction, plan: Plan, body: Json, props: Json): AzCommand | undefined {
+  const location = watcherLocation(plan, ancestorId(action.resourceId)) ?? text(body.location);
+  const name = lastName(action.resourceId);
+  if (!location || !hasOnly(body, ['location', 'tags', 'properties']) || !hasOnly(props, flowLogPropertyKeys)) {
+    return undefined;
+  }
+  if (props.enabled === false && action.existing !== 'absent') {
+    // Disabling keeps everything else as Azure holds it, which is what `update --enabled false` sends.
+    return command(['network', 'watcher', 'flow-log', 'update'], [['--location', location], ['--name', name], ['--enabled', 'false']]);
+  }
+  const targetId = text(props.targetResourceId);
+  const targetFlag = targetId ? flowLogTargetFlag(targetId) : undefined;
+  const retention = asObject(props.retentionPolicy);
+  const format = asObject(props.format);
+  const analytics = asObject(asObject(props.flowAnalyticsConfiguration)?.networkWatcherFlowAnalyticsConfiguration);
+  if (
+    !targetId ||
+    !targetFlag ||
+    !hasOnly(retention, ['days', 'enabled']) ||
+    !hasOnly(format, ['type', 'version']) ||
+    !hasOnly(props.flowAnalyticsConfiguration, ['networkWatcherFlowAnalyticsConfiguration']) ||
+    !hasOnly(analytics, analyticsKeys) ||
+    (analytics?.enabled === true && !text(analytics.workspaceResourceId))
+  ) {
+    return undefined;
+  }
+  const analyticsOn = analytics?.enabled === true;
+  return command(['network', 'watcher', 'flow-log', 'create'], [
+    ['--location', location],
+    ['--name', name],
+    [targetFlag, targetId],
+    ['--storage-account', text(props.storageId)],
+    ['--enabled', bool(props.enabled)],
+    ['--retention', retention?.enabled === true ? text(retention.days) : undefined],
+    ['--format', text(format?.type)],
+    ['--log-version', text(format?.version)],
+    ['--traffic-analytics', analyticsOn ? 'true' : undefined],
+    ['--workspace', analyticsOn ? text(analytics?.workspaceResourceId) : undefined],
+    ['--interval', analyticsOn ? text(analytics?.trafficAnalyticsInterval) : undefined],
+    ['--filtering-criteria', text(props.enabledFilteringCriteria)],
+    ['--record-types', text(props.recordTypes)],
+    ['--tags', tagList(body.tags)],
+  ]);
+}
+
+function securityRuleCommand(group: string, nsg: string, name: string, body: Json, props: Json): AzCommand | undefined {
+  const keys = [
+    'priority',
+    'direction',
+    'access',
+    'protocol',
+    'description',
+    'sourceAddressPrefix',
+    'sourceAddressPrefixes',
+    'sourcePortRange',
+    'sourcePortRanges',
+    'destinationAddressPrefix',
+    'destinationAddressPrefixes',
+    'destinationPortRange',
+    'destinationPortRanges',
+  ];
+  if (!hasOnly(body, ['properties']) || !hasOnly(props, keys) || props.priority === undefined) {
+    return undefined;
+  }
+  return command(['network', 'nsg', 'rule', 'create'], [
+    ['--resource-group', group],
+    ['--nsg-name', nsg],
+    ['--name', name],
+    ['--priority', text(props.priority)],
+    ['--direction', text(props.direction)],
+    ['--access', text(props.access)],
+    ['--protocol', text(props.protocol)],
+    ['--source-address-prefixes', oneOrMany(props.sourceAddressPrefix, props.sourceAddressPrefixes)],
+    ['--source-port-ranges', oneOrMany(props.sourcePortRange, props.sourcePortRanges)],
+    ['--destination-address-prefixes', oneOrMany(props.destinationAddressPrefix, props.destinationAddressPrefixes)],
+    ['--destination-port-ranges', oneOrMany(props.destinationPortRange, props.destinationPortRanges)],
+    ['--description', text(props.description)],
+  ]);
+}
+
+function peeringCommand(action: PlanAction, group: string, vnet: string, name: string, body: Json, props: Json): AzCommand | undefined {
+  const keys = ['remoteVirtualNetwork', 'allowVirtualNetworkAccess', 'allowForwardedTraffic', 'allowGatewayTransit', 'useRemoteGateways'];
+  const remote = idOf(props.remoteVirtualNetwork);
+  const query = Object.entries(action.query ?? {});
+  if (!remote || !hasOnly(body, ['properties']) || !hasOnly(props, keys)) {
+    return undefined;
+  }
+  if (query.length === 1 && query[0][0] === 'syncRemoteAddressSpace' && query[0][1] === 'true') {
+    return command(['network', 'vnet', 'peering', 'sync'], [['--resource-group', group], ['--vnet-name', vnet], ['--name', name]]);
+  }
+  if (query.length > 0) {
+    return undefined;
+  }
+  const notes: string[] = [];
+  if ((action.auxiliaryTenantIds ?? []).length > 0) {
+    notes.push(
+      `Cross-tenant: az sends a token for tenant ${action.auxiliaryTenantIds?.join(', ')} too (taken from the --remote-vnet id), so sign in to both tenants first (az login --tenant ${action.tenantId}, then az login --tenant ${action.auxiliaryTenantIds?.join(' / ')}).`,
+    );
+  }
+  return command(
+    ['network', 'vnet', 'peering', 'create'],
+    [
+      ['--resource-group', group],
+      ['--vnet-name', vnet],
+      ['--name', name],
+      ['--remote-vnet', remote],
+      ['--allow-vnet-access', bool(props.allowVirtualNetworkAccess)],
+      ['--allow-forwarded-traffic', bool(props.allowForwardedTraffic)],
+      ['--allow-gateway-transit', bool(props.allowGatewayTransit)],
+      ['--use-remote-gateways', bool(props.useRemoteGateways)],
+    ],
+    notes,
+  );
+}
+
+function storageAccountCommand(group: string, name: string, body: Json, props: Json): AzCommand | undefined {
+  const keys = ['minimumTlsVersion', 'allowBlobPublicAccess', 'supportsHttpsTrafficOnly', 'allowSharedKeyAccess', 'accessTier'];
+  const sku = asObject(body.sku);
+  if (!hasOnly(body, ['location', 'kind', 'sku', 'tags', 'properties']) || !hasOnly(sku, ['name']) || !hasOnly(props, keys) || !text(body.location)) {
+    return undefined;
+  }
+  return command(['storage', 'account', 'create'], [
+    ['--name', name],
+    ['--resource-group', group],
+    ['--location', text(body.location)],
+    ['--kind', text(body.kind)],
+    ['--sku', text(sku?.name)],
+    ['--min-tls-version', text(props.minimumTlsVersion)],
+    ['--allow-blob-public-access', bool(props.allowBlobPublicAccess)],
+    ['--https-only', bool(props.supportsHttpsTrafficOnly)],
+    ['--allow-shared-key-access', bool(props.allowSharedKeyAccess)],
+    ['--access-tier', text(props.accessTier)],
+    ['--tags', tagList(body.tags)],
+  ]);
+}
+
+function vmExtensionCommand(group: string, vm: string, name: string, body: Json, props: Json): AzCommand | undefined {
+  const type = text(props.type);
+  const publisher = text(props.publisher);
+  const keys = ['publisher', 'type', 'typeHandlerVersion', 'autoUpgradeMinorVersion', 'enableAutomaticUpgrade', 'settings'];
+  if (!type || !publisher || !hasOnly(body, ['location', 'properties', 'tags']) || !hasOnly(props, keys) || props.autoUpgradeMinorVersion === false) {
+    return undefined;
+  }
+  return command(['vm', 'extension', 'set'], [
+    ['--resource-group', group],
+    ['--vm-name', vm],
+    ['--name', type],
+    ['--publisher', publisher],
+    ['--version', text(props.typeHandlerVersion)],
+    ['--extension-instance-name', name === type ? undefined : name],
+    ['--enable-auto-upgrade', bool(props.enableAutomaticUpgrade)],
+    ['--settings', props.settings === undefined ? undefined : JSON.stringify(props.settings)],
+  ]);
+}
+
+function packetCaptureCommand(body: Json, props: Json, name: string): AzCommand | undefined {
+  const target = text(props.target);
+  const storage = asObject(props.storageLocation);
+  const keys = ['target', 'targetType', 'storageLocation', 'bytesToCapturePerPacket', 'totalBytesPerSession', 'timeLimitInSeconds', 'filters'];
+  const targetPath = target ? parseArmPath(target) : undefined;
+  if (
+    !target ||
+    targetPath?.types.join('/').toLowerCase() !== 'virtualmachines' ||
+    (props.targetType !== undefined && props.targetType !== 'AzureVM') ||
+    !hasOnly(body, ['properties']) ||
+    !hasOnly(props, keys) ||
+    !hasOnly(storage, ['storageId', 'storagePath', 'filePath'])
+  ) {
+    return undefined;
+  }
+  const filters = Array.isArray(props.filters) && props.filters.length > 0 ? JSON.stringify(props.filters) : undefined;
+  // The CLI picks the network watcher of the VM's region itself (one per region and subscription).
+  return command(['network', 'watcher', 'packet-capture', 'create'], [
+    ['--resource-group', targetPath.resourceGroup],
+    ['--vm', target],
+    ['--name', name],
+    ['--storage-account', text(storage?.storageId)],
+    ['--storage-path', text(storage?.storagePath)],
+    ['--file-path', text(storage?.filePath)],
+    ['--capture-size', text(props.bytesToCapturePerPacket)],
+    ['--capture-limit', text(props.totalBytesPerSession)],
+    ['--time-limit', text(props.timeLimitInSeconds)],
+    ['--filters', filters],
+  ]);
+}
+
+function putCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
+  const body = action.body ?? {};
+  const props = asObject(body.properties) ?? {};
+  const path = parseArmPath(action.resourceId);
+  const group = path.resourceGroup;
+  const names = path.names;
+  const type = action.resourceType.toLowerCase();
+  if (action.query !== undefined && type !== 'microsoft.network/virtualnetworks/virtualnetworkpeerings') {
+    return undefined;
+  }
+  switch (type) {
+    case 'microsoft.resources/resourcegroups':
+      return hasOnly(body, ['location', 'tags']) && text(body.location)
+        ? command(['group', 'create'], [['--name', group], ['--location', text(body.location)], ['--tags', tagList(body.tags)]])
+        : undefined;
+    case 'microsoft.network/virtualnetworktaps': {
+      const destination = idOf(props.destinationNetworkInterfaceIPConfiguration) ?? idOf(props.destinationLoadBalancerFrontEndIPConfiguration);
+      const keys = ['destinationNetworkInterfaceIPConfiguration', 'destinationLoadBalancerFrontEndIPConfiguration', 'destinationPort'];
+      if (!destination || !hasOnly(body, ['location', 'tags', 'properties']) || !hasOnly(props, keys)) {
+        return undefined;
+      }
+      return command(['network', 'vnet', 'tap', 'create'], [
+        ['--resource-group', group],
+        ['--name', names[0]],
+        ['--location', text(body.location)],
+        ['--destination', destination],
+        ['--port', text(props.destinationPort)],
+        ['--tags', tagList(body.tags)],
+      ]);
+    }
+    case 'microsoft.network/networkinterfaces/tapconfigurations': {
+      const tap = idOf(props.virtualNetworkTap);
+      return tap && hasOnly(body, ['properties']) && hasOnly(props, ['virtualNetworkTap'])
+        ? command(['network', 'nic', 'vtap-config', 'create'], [['--resource-group', group], ['--nic-name', names[0]], ['--name', names[1]], ['--vnet-tap', tap]])
+        : undefined;
+    }
+    case 'microsoft.network/networksecuritygroups/securityrules':
+      return securityRuleCommand(group, names[0], names[1], body, props);
+    case 'microsoft.network/virtualnetworks/virtualnetworkpeerings':
+      return peeringCommand(action, group, names[0], names[1], body, props);
+    case 'microsoft.network/networkwatchers': {
+      const location = text(body.location);
+      // `configure` creates the watcher Azure itself would create: NetworkWatcher_<region>.
+      const isDefaultName = location !== undefined && names[0].toLowerCase() === `networkwatcher_${location.toLowerCase()}`;
+      return isDefaultName && hasOnly(body, ['location', 'properties']) && hasOnly(props, [])
+        ? command(['network', 'watcher', 'configure'], [['--resource-group', group], ['--locations', location], ['--enabled', 'true']])
+        : undefined;
+    }
+    case 'microsoft.network/networkwatchers/flowlogs':
+      return flowLogCommand(action, plan, body, props);
+    case 'microsoft.network/networkwatchers/packetcaptures':
+      return packetCaptureCommand(body, props, names[1]);
+    case 'microsoft.storage/storageaccounts':
+      return storageAccountCommand(group, names[0], body, props);
+    case 'microsoft.compute/virtualmachines/extensions':
+      return vmExtensionCommand(group, names[0], names[1], body, props);
+    default:
+      return undefined;
+  }
+}
+
+const vmOperations: Record<string, string> = { deallocate: 'deallocate', start: 'start', restart: 'restart', poweroff: 'stop' };
+
+function postCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
+  const path = parseArmPath(action.resourceId);
+  const operation = (action.operation ?? '').toLowerCase();
+  const type = action.resourceType.toLowerCase();
+  if (action.query !== undefined) {
+    return undefined;
+  }
+  if (type === 'microsoft.compute/virtualmachines' && vmOperations[operation]) {
+    return command(['vm', vmOperations[operation]], [['--resource-group', path.resourceGroup], ['--name', path.names[0]]]);
+  }
+  if (type === 'microsoft.resources/providers' && operation === 'register' && path.namespace !== '') {
+    return command(['provider', 'register'], [['--namespace', path.namespace], ['--wait', []]]);
+  }
+  if (type === 'microsoft.network/networkwatchers/packetcaptures' && operation === 'stop') {
+    const location = watcherLocation(plan, ancestorId(action.resourceId));
+    return location ? command(['network', 'watcher', 'packet-capture', 'stop'], [['--location', location], ['--name', path.names[1]]]) : undefined;
+  }
+  return undefined;
+}
+
+function deleteCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
+  const path = parseArmPath(action.resourceId);
+  const group = path.resourceGroup;
+  const names = path.names;
+  if (action.query !== undefined) {
+    return undefined;
+  }
+  switch (action.resourceType.toLowerCase()) {
+    case 'microsoft.resources/resourcegroups':
+      return command(['group', 'delete'], [['--name', group], ['--yes', []]]);
+    case 'microsoft.network/virtualnetworktaps':
+      return command(['network', 'vnet', 'tap', 'delete'], [['--resource-group', group], ['--name', names[0]]]);
+    case 'microsoft.network/networkinterfaces/tapconfigurations':
+      return command(['network', 'nic', 'vtap-config', 'delete'], [['--resource-group', group], ['--nic-name', names[0]], ['--name', names[1]]]);
+    case 'microsoft.network/networksecuritygroups/securityrules':
+      return command(['network', 'nsg', 'rule', 'delete'], [['--resource-group', group], ['--nsg-name', names[0]], ['--name', names[1]]]);
+    case 'microsoft.network/virtualnetworks/virtualnetworkpeerings':
+      return command(['network', 'vnet', 'peering', 'delete'], [['--resource-group', group], ['--vnet-name', names[0]], ['--name', names[1]]]);
+    case 'microsoft.network/networkwatchers/flowlogs':
+    case 'microsoft.network/networkwatchers/packetcaptures': {
+      const location = watcherLocation(plan, ancestorId(action.resourceId));
+      const group = action.resourceType.toLowerCase().endsWith('flowlogs') ? 'flow-log' : 'packet-capture';
+      return location ? command(['network', 'watcher', group, 'delete'], [['--location', location], ['--name', names[1]]]) : undefined;
+    }
+    case 'microsoft.storage/storageaccounts':
+      return command(['storage', 'account', 'delete'], [['--resource-group', group], ['--name', names[0]], ['--yes', []]]);
+    case 'microsoft.compute/virtualmachines/extensions':
+      return command(['vm', 'extension', 'delete'], [['--resource-group', group], ['--vm-name', names[0]], ['--name', names[1]]]);
+    default:
+      return undefined;
+  }
+}
+
+/** Keys whose values are secrets: never written into a script or template. */
+const secretKeys = new Set(['protectedsettings', 'password', 'adminpassword', 'secret', 'clientsecret']);
+
+/** The body with secret values replaced; the exporters never print them. */
+export function withoutSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(withoutSecrets);
+  }
+  const object = asObject(value);
+  if (!object) {
+    return value;
+  }
+  return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, secretKeys.has(key.toLowerCase()) ? '<secret: fill in before running>' : withoutSecrets(inner)]));
+}
+
+/** The `az rest` call that sends exactly the plan's request. */
+function restCommand(action: PlanAction, endpoint: string): AzCommand {
+  const path = action.resourceId
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+  const operation = action.kind === 'post' && action.operation ? `/${encodeURIComponent(action.operation)}` : '';
+  const query = new URLSearchParams({ 'api-version': action.apiVersion, ...(action.query ?? {}) }).toString();
+  const flags: Flag[] = [
+    ['--method', action.kind],
+    ['--url', `${endpoint.replace(/\/+$/, '')}${path}${operation}?${query}`],
+  ];
+  if (action.kind === 'put') {
+    flags.push(['--body', JSON.stringify(withoutSecrets(action.body ?? {}), null, 2)]);
+  }
+  const notes = ['No az command says everything this request does, so it is sent as is.'];
+  if ((action.auxiliaryTenantIds ?? []).length > 0) {
+    notes.push(`Cross-tenant: az rest sends no token for tenant ${action.auxiliaryTenantIds?.join(', ')}; if Azure answers LinkedAuthorizationFailed, run this step from the Azure portal or VS Code instead.`);
+  }
+  return { words: ['rest'], flags, notes, isRest: true };
+}
+
+/** The `az` command for one action: the idiomatic one when it can say everything, else `az rest`. */
+export function azCommandFor(action: PlanAction, plan: Plan, options: CliScriptOptions = {}): AzCommand {
+  const idiomatic = action.kind === 'put' ? putCommand(action, plan) : action.kind === 'post' ? postCommand(action, plan) : deleteCommand(action, plan);
+  return idiomatic ?? restCommand(action, options.resourceManagerEndpoint ?? publicCloudEndpoint);
+}
+
+/** The command as bash text, one flag per continued line; `az rest` takes the subscription from its URL. */
+export function renderAzCommand(azCommand: AzCommand, subscriptionId: string): string {
+  const flags = azCommand.isRest || subscriptionId === '' ? azCommand.flags : [...azCommand.flags, ['--subscription', subscriptionId] as Flag];
+  const parts = [['az', ...azCommand.words].join(' ')];
+  for (const [flag, value] of flags) {
+    if (value === undefined) {
+      continue;
+    }
+    const values = Array.isArray(value) ? value : [String(value)];
+    parts.push([flag, ...values.map(shellQuote)].join(' '));
+  }
+  return parts.join(' \\\n  ');
+}
+
+/** Words of the `az` commands from the virtual-network-tap extension. */
+function needsTapExtension(azCommand: AzCommand): boolean {
+  const words = azCommand.words.join(' ');
+  return words.startsWith('network vnet tap') || words.startsWith('network nic vtap-config');
+}
+
+/**
+ * The plan as a bash script for Azure CLI: a header naming the plan and the tenants to sign in to,
+ * `set -euo pipefail`, then one command per action in plan order (actions already in place are
+ * comments). Every command passes `--subscription`, so the script never depends on `az account set`.
+ */
+export function toAzureCliScript(plan: Plan, options: CliScriptOptions = {}): string {
+  const lines: string[] = ['#!/usr/bin/env bash', `# ${commentText(plan.title)}`, '# Generated by Azure Traffic Lens from the plan it previewed; it makes the same changes as Apply.'];
+  for (const line of plan.summary) {
+    lines.push(`# ${commentText(line)}`);
+  }
+  for (const warning of plan.warnings) {
+    lines.push(`# Warning: ${commentText(warning)}`);
+  }
+  const tenants = [...new Set(plan.actions.flatMap((action) => [action.tenantId, ...(action.auxiliaryTenantIds ?? [])]).filter((tenant) => tenant !== ''))];
+  if (tenants.length > 1) {
+    lines.push('#', '# This plan spans several Microsoft Entra tenants. Sign in to each of them before running it:');
+    lines.push(...tenants.map((tenant) => `#   az login --tenant ${commentText(tenant)}`));
+  } else {
+    lines.push('#', `# Sign in first: az login${tenants.length === 1 ? ` --tenant ${commentText(tenants[0])}` : ''}`);
+  }
+  lines.push('', 'set -euo pipefail');
+
+  const commands = plan.actions.map((action) => (action.existing === 'same' ? undefined : azCommandFor(action, plan, options)));
+  if (commands.some((azCommand) => azCommand !== undefined && needsTapExtension(azCommand))) {
+    lines.push('', '# az network vnet tap and az network nic vtap-config come from the virtual-network-tap extension.', 'az extension add --name virtual-network-tap --upgrade --only-show-errors');
+  }
+  plan.actions.forEach((action, index) => {
+    const azCommand = commands[index];
+    lines.push('');
+    if (azCommand === undefined) {
+      lines.push(`# ${index + 1}. ${commentText(action.title)}: already in place, nothing to do.`);
+      return;
+    }
+    lines.push(`# ${index + 1}. ${commentText(action.title)}`);
+    if (action.impact) {
+      lines.push(`# Impact: ${commentText(action.impact)}`);
+    }
+    if (action.confirm) {
+      lines.push(`# Apply asks before this step: ${commentText(action.confirm)}`);
+    }
+    lines.push(...azCommand.notes.map((note) => `# ${commentText(note)}`));
+    lines.push(renderAzCommand(azCommand, parseArmPath(action.resourceId).subscriptionId));
+  });
+  lines.push('');
+  return lines.join('\n');
+}

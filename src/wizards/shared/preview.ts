@@ -1,0 +1,134 @@
+/**
+ * The plan preview every wizard shows before Apply: markdown generated from the plan alone. Names,
+ * ids and messages come from Azure or from the user, so every one of them is escaped. No `vscode`
+ * import here.
+ */
+import { nameOf, subscriptionOf } from '../../azure/armIds';
+import { actionsToSend, isBlocked, type CheckStatus, type Plan, type PlanAction } from './plan';
+
+const checkMarks: Record<CheckStatus, string> = {
+  passed: '✓',
+  failed: '✗',
+  warning: '!',
+  fixed: 'fixed',
+};
+
+const verbs: Record<PlanAction['kind'], string> = {
+  put: 'Create or update',
+  delete: 'Delete',
+  post: 'Run',
+};
+
+/**
+ * Escapes text for markdown: characters that would start formatting, links or HTML are
+ * backslash-escaped, and line breaks become spaces so a value never opens a new block.
+ * `escapeMarkdown('nsg_[prod]*')` → `nsg\_\[prod\]\*`.
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r?\n|\r/g, ' ')
+    .replace(/[\\`*_[\]<>#|~&]/g, (char) => `\\${char}`)
+    .replace(/^(\s*)(=|[-+](?=\s|$))/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
+}
+
+/** Escapes text for an inline code span (backticks cannot be escaped inside one, so they become `'`). */
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, ' ')}\``;
+}
+
+/** What the action does, as the preview's verb: `existing` turns a put into create or update. */
+function verbOf(action: PlanAction): string {
+  if (action.kind === 'put') {
+    return action.existing === 'absent' ? 'Create' : action.existing === 'differs' ? 'Update' : 'Keep';
+  }
+  if (action.kind === 'post') {
+    return action.operation ? `Run ${action.operation} on` : verbs.post;
+  }
+  return verbs[action.kind];
+}
+
+/** Renders the preview of `plan` as markdown: title, summary, checks, warnings, estimate and numbered actions. */
+export function renderPreview(plan: Plan): string {
+  const lines: string[] = [`# ${escapeMarkdown(plan.title)}`, ''];
+  for (const line of plan.summary) {
+    lines.push(escapeMarkdown(line), '');
+  }
+  const toSend = actionsToSend(plan).length;
+  const kept = plan.actions.length - toSend;
+  if (isBlocked(plan)) {
+    const failed = plan.checks.filter((check) => check.status === 'failed').map((check) => escapeMarkdown(check.title));
+    lines.push(`**Apply is not offered:** ${failed.length === 1 ? 'a check failed' : `${failed.length} checks failed`} (${failed.join('; ')}). Fix what it names, then run the wizard again.`, '');
+  } else if (toSend === 0) {
+    lines.push('**Nothing to send:** everything is already in place as planned.', '');
+  } else {
+    lines.push(`Apply sends ${toSend} ${toSend === 1 ? 'request' : 'requests'}${kept > 0 ? `; ${kept} already in place ${kept === 1 ? 'is' : 'are'} kept` : ''}. Nothing is sent before Apply.`, '');
+  }
+
+  if (plan.checks.length > 0) {
+    lines.push('## Checks', '');
+    for (const check of plan.checks) {
+      const mark = checkMarks[check.status];
+      const fixedBy = check.status === 'fixed' && check.fixedBy && check.fixedBy.length > 0 ? ` (fixed by ${check.fixedBy.map((id) => actionNumber(plan, id)).join(', ')})` : '';
+      lines.push(`- ${mark} **${escapeMarkdown(check.title)}**: ${escapeMarkdown(check.detail)}${fixedBy}`);
+    }
+    lines.push('');
+  }
+
+  if (plan.warnings.length > 0) {
+    lines.push('## Warnings', '');
+    for (const warning of plan.warnings) {
+      lines.push(`- ⚠ ${escapeMarkdown(warning)}`);
+    }
+    lines.push('');
+  }
+
+  if (plan.estimate) {
+    lines.push(`## Estimate: ${escapeMarkdown(plan.estimate.title)}`, '');
+    for (const line of plan.estimate.lines) {
+      lines.push(`- ${escapeMarkdown(line)}`);
+    }
+    if (plan.estimate.inputs.length > 0) {
+      lines.push('', 'Estimate inputs:', '');
+      for (const input of plan.estimate.inputs) {
+        lines.push(`- ${escapeMarkdown(input)}`);
+      }
+    }
+    lines.push('');
+  }
+
+  lines.push('## Actions', '');
+  if (plan.actions.length === 0) {
+    lines.push('No actions.', '');
+  }
+  plan.actions.forEach((action, index) => {
+    const state = action.existing === 'same' ? ' — already in place, kept' : '';
+    lines.push(`${index + 1}. **${escapeMarkdown(verbOf(action))}** ${escapeMarkdown(nameOf(action.resourceId))} (${code(action.resourceType)})${state}`);
+    lines.push(`   - ${escapeMarkdown(action.title)}`);
+    const subscription = subscriptionOf(action.resourceId);
+    if (subscription !== '') {
+      lines.push(`   - Subscription ${code(subscription)}`);
+    }
+    lines.push(`   - ${code(action.resourceId)}`);
+    if (action.query && Object.keys(action.query).length > 0) {
+      lines.push(`   - With ${Object.entries(action.query).map(([name, value]) => code(`${name}=${value}`)).join(', ')}`);
+    }
+    if (action.dependsOn.length > 0) {
+      lines.push(`   - Depends on ${action.dependsOn.map((id) => actionNumber(plan, id)).join(', ')}`);
+    }
+    if (action.impact) {
+      lines.push(`   - Impact: ${escapeMarkdown(action.impact)}`);
+    }
+    if (action.confirm) {
+      lines.push(`   - Asks before running: ${escapeMarkdown(action.confirm)}`);
+    }
+  });
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** "action 2" for an action id, or the id itself when the plan has no such action. */
+function actionNumber(plan: Plan, actionId: string): string {
+  const index = plan.actions.findIndex((action) => action.id === actionId);
+  return index < 0 ? escapeMarkdown(actionId) : `action ${index + 1}`;
+}

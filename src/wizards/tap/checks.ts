@@ -1,0 +1,273 @@
+/**
+ * The TAP wizard's validators and prerequisite checks: pure functions of the answers and the
+ * estate read from Azure. Each check names the resources it looked at.
+ */
+import { nameOf } from '../../azure/armIds';
+import type { NsgRef, SecurityRuleRef, VnetRef } from '../../azure/networkApi';
+import { prefixContains } from '../../tree/addresses';
+import type { PlanCheck } from '../shared/plan';
+import { normalizeRegion, tapComingSoonRegions, tapRegionsSource, tapSupportedRegions } from './tapRegions';
+import { vnetOfSubnet, vxlanPort, type TapDestination, type TapEstate, type TapSourceNic } from './tapModel';
+
+const namePattern = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+
+/**
+ * Azure's naming rule for virtualNetworkTaps (and tap configurations): 1-80 characters, letters,
+ * digits, underscores, periods and hyphens, starting with a letter or digit and ending with a
+ * letter, digit or underscore. `vtap-collectors` passes; `-tap`, `tap.` and `tap collectors` do not.
+ */
+export function validateTapName(name: string, what = 'A TAP name'): string | undefined {
+  if (name.length === 0) {
+    return `${what} is required.`;
+  }
+  if (name.length > 80) {
+    return `${what} can have at most 80 characters (this one has ${name.length}).`;
+  }
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
+    return `${what} can contain only letters, digits, underscores, periods and hyphens.`;
+  }
+  if (!/^[A-Za-z0-9]/.test(name)) {
+    return `${what} must start with a letter or a digit.`;
+  }
+  if (!namePattern.test(name)) {
+    return `${what} must end with a letter, a digit or an underscore.`;
+  }
+  return undefined;
+}
+
+/** What the checks look at: the destination, the TAP (new or reused) and the NICs to mirror. */
+export interface TapCheckInput {
+  destination: TapDestination;
+  tapId: string;
+  tapName: string;
+  tapLocation: string;
+  sources: TapSourceNic[];
+  estate: TapEstate;
+}
+
+function list(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** Whether the TAP's region is one where the overview page lists virtual network TAP. */
+export function regionCheck(input: TapCheckInput): PlanCheck {
+  const region = normalizeRegion(input.tapLocation);
+  if (tapSupportedRegions.includes(region)) {
+    return { id: 'tap.region', title: 'Region offers virtual network TAP', status: 'passed', detail: `${region} is listed as a virtual network TAP region (${tapRegionsSource}).` };
+  }
+  const soon = tapComingSoonRegions.includes(region) ? ' (announced as coming soon)' : '';
+  return {
+    id: 'tap.region',
+    title: 'Region offers virtual network TAP',
+    status: 'warning',
+    detail: `${region}${soon} is not in the list of regions where virtual network TAP is in public preview (${tapSupportedRegions.join(', ')}; ${tapRegionsSource}). Azure may refuse ${input.tapName} there.`,
+  };
+}
+
+/** The TAP, its destination and every source must be in one region. */
+export function sameRegionCheck(input: TapCheckInput): PlanCheck {
+  const region = normalizeRegion(input.tapLocation);
+  const elsewhere: string[] = [];
+  if (normalizeRegion(input.destination.location) !== region) {
+    elsewhere.push(`destination ${input.destination.parentName} is in ${normalizeRegion(input.destination.location)}`);
+  }
+  for (const nic of input.sources) {
+    if (normalizeRegion(nic.location) !== region) {
+      elsewhere.push(`${nic.name} is in ${normalizeRegion(nic.location)}`);
+    }
+  }
+  return elsewhere.length === 0
+    ? { id: 'tap.sameRegion', title: 'TAP, destination and sources in one region', status: 'passed', detail: `${input.tapName}, ${input.destination.parentName} and ${input.sources.length} source NIC(s) are all in ${region}.` }
+    : { id: 'tap.sameRegion', title: 'TAP, destination and sources in one region', status: 'failed', detail: `${input.tapName} is in ${region}, but ${list(elsewhere)}. A TAP mirrors only NICs of its own region.` };
+}
+
+function peeringStates(from: VnetRef | undefined, toId: string): string[] {
+  return (from?.peerings ?? []).filter((peering) => peering.remoteVnetId === toId).map((peering) => peering.peeringState);
+}
+
+/** Each source's VNet is the destination's VNet or peered with it (Connected on every side the inventory shows). */
+export function reachCheck(input: TapCheckInput): PlanCheck {
+  const title = 'Sources reach the destination';
+  if (input.destination.subnetId === undefined) {
+    return { id: 'tap.reach', title, status: 'failed', detail: `${input.destination.label} has no subnet, so no VNet can reach it.` };
+  }
+  const destinationVnetId = vnetOfSubnet(input.destination.subnetId);
+  const vnets = new Map(input.estate.vnets.map((vnet) => [vnet.id, vnet]));
+  const destinationVnet = vnets.get(destinationVnetId);
+  const destinationVnetName = destinationVnet?.name ?? nameOf(destinationVnetId);
+  const problems: string[] = [];
+  const reached: string[] = [];
+  for (const nic of input.sources) {
+    const vnetId = nic.subnetIds[0] === undefined ? undefined : vnetOfSubnet(nic.subnetIds[0]);
+    if (vnetId === undefined) {
+      problems.push(`${nic.name} has no subnet`);
+      continue;
+    }
+    if (vnetId === destinationVnetId) {
+      reached.push(`${nic.name} (same VNet)`);
+      continue;
+    }
+    const vnetName = vnets.get(vnetId)?.name ?? nameOf(vnetId);
+    const states = [...peeringStates(vnets.get(vnetId), destinationVnetId), ...peeringStates(destinationVnet, vnetId)];
+    const sidesSeen = (vnets.has(vnetId) ? 1 : 0) + (destinationVnet ? 1 : 0);
+    if (states.length === 0) {
+      problems.push(`${nic.name}'s VNet ${vnetName} is not peered with ${destinationVnetName}`);
+    } else if (states.some((state) => state !== 'Connected') || states.length < sidesSeen) {
+      problems.push(`the peering between ${vnetName} (${nic.name}) and ${destinationVnetName} is ${states.find((state) => state !== 'Connected') ?? 'missing on one side'}, not Connected`);
+    } else {
+      reached.push(`${nic.name} (via peering ${vnetName} ↔ ${destinationVnetName})`);
+    }
+  }
+  return problems.length === 0
+    ? { id: 'tap.reach', title, status: 'passed', detail: `Reach ${input.destination.label} in ${destinationVnetName}: ${list(reached)}.` }
+    : { id: 'tap.reach', title, status: 'failed', detail: `${list(problems)}. A TAP destination must be in the source's VNet or a VNet peered with it (peering Connected).` };
+}
+
+/** A NIC has at most one tap configuration: already mirrored into this TAP is kept, into another TAP refuses the plan. */
+export function oneConfigurationCheck(input: TapCheckInput): PlanCheck {
+  const title = 'One tap configuration per NIC';
+  const taps = new Map(input.estate.taps.map((tap) => [tap.id, tap.name]));
+  const kept: string[] = [];
+  const taken: string[] = [];
+  for (const nic of input.sources) {
+    for (const configuration of nic.tapConfigurations) {
+      if (configuration.tapId === input.tapId) {
+        kept.push(nic.name);
+      } else {
+        taken.push(`${nic.name} already mirrors into ${taps.get(configuration.tapId) ?? nameOf(configuration.tapId)} (tap configuration ${configuration.name})`);
+      }
+    }
+  }
+  if (taken.length > 0) {
+    return { id: 'tap.oneConfiguration', title, status: 'failed', detail: `${list(taken)}. A NIC can have only one tap configuration: remove it first or pick other NICs.` };
+  }
+  return { id: 'tap.oneConfiguration', title, status: 'passed', detail: kept.length > 0 ? `${list(kept)} already mirror(s) into ${input.tapName} and stay as they are; the others have no tap configuration.` : 'None of the sources has a tap configuration yet.' };
+}
+
+/** A load balancer destination must be an internal frontend of a Standard load balancer. */
+export function loadBalancerCheck(input: TapCheckInput): PlanCheck | undefined {
+  const destination = input.destination;
+  if (destination.kind !== 'loadBalancer') {
+    return undefined;
+  }
+  const title = 'Destination load balancer is internal and not Basic';
+  if ((destination.sku ?? '').toLowerCase() === 'basic') {
+    return { id: 'tap.loadBalancerSku', title, status: 'failed', detail: `${destination.parentName} is a Basic load balancer: virtual network TAP does not support Basic load balancers (retired). Use a Standard internal load balancer.` };
+  }
+  if (destination.isPublic === true || destination.privateIp === undefined) {
+    return { id: 'tap.loadBalancerSku', title, status: 'failed', detail: `${destination.label} has no private IP address: the destination must be an internal load balancer frontend.` };
+  }
+  return { id: 'tap.loadBalancerSku', title, status: 'passed', detail: `${destination.parentName} is a ${destination.sku ?? 'Standard'} load balancer; frontend ${destination.label} has private IP ${destination.privateIp}.` };
+}
+
+/** Virtual network TAP does not support IPv6: the destination must be an IPv4 configuration. */
+export function ipv4Check(input: TapCheckInput): PlanCheck {
+  const destination = input.destination;
+  return destination.ipVersion.toLowerCase() === 'ipv4'
+    ? { id: 'tap.ipv4', title: 'Destination is IPv4', status: 'passed', detail: `${destination.label} is IPv4${destination.privateIp ? ` (${destination.privateIp})` : ''}.` }
+    : { id: 'tap.ipv4', title: 'Destination is IPv4', status: 'failed', detail: `${destination.label} is ${destination.ipVersion}: virtual network TAP does not support IPv6. Pick an IPv4 IP configuration.` };
+}
+
+/**
+ * The overview's preview limitations name no accelerated-networking restriction, but v6 VM sizes
+ * (which always use accelerated networking) are not supported as sources yet: a note, not a refusal.
+ */
+export function acceleratedNetworkingCheck(input: TapCheckInput): PlanCheck {
+  const accelerated = input.sources.filter((nic) => nic.acceleratedNetworking).map((nic) => nic.name);
+  return accelerated.length === 0
+    ? { id: 'tap.acceleratedNetworking', title: 'Accelerated networking', status: 'passed', detail: 'No source NIC uses accelerated networking.' }
+    : {
+        id: 'tap.acceleratedNetworking',
+        title: 'Accelerated networking',
+        status: 'warning',
+        detail: `${list(accelerated)} use(s) accelerated networking. That is supported, but v6 VM sizes are not supported as sources during the preview: check the VM sizes (${tapRegionsSource}).`,
+      };
+}
+
+function portsInclude(ports: string, port: number): boolean {
+  return ports.split(',').some((part) => {
+    const text = part.trim();
+    if (text === '*' || text.toLowerCase() === 'any') {
+      return true;
+    }
+    const [low, high] = text.split('-').map((value) => Number(value.trim()));
+    return high === undefined ? low === port : low <= port && port <= high;
+  });
+}
+
+function addressesInclude(prefixes: string, address: string | undefined): boolean {
+  return prefixes.split(',').some((part) => {
+    const text = part.trim();
+    if (text === '*' || /^(any|virtualnetwork)$/i.test(text)) {
+      return true;
+    }
+    if (address === undefined) {
+      return false;
+    }
+    return text.includes('/') ? prefixContains(text, address) : text === address;
+  });
+}
+
+/** The inbound rule that decides whether UDP `port` from `sourceIp` to `destinationIp` passes; `undefined` means the default AllowVnetInBound decides (allowed). */
+export function decidingRule(nsg: NsgRef, sourceIp: string | undefined, destinationIp: string | undefined, port = vxlanPort): SecurityRuleRef | undefined {
+  return nsg.rules
+    .filter((rule) => rule.direction.toLowerCase() === 'inbound')
+    .sort((a, b) => a.priority - b.priority)
+    .find(
+      (rule) =>
+        /^(udp|\*|any)$/i.test(rule.protocol) && portsInclude(rule.destinationPorts, port) && addressesInclude(rule.source, sourceIp) && addressesInclude(rule.destination, destinationIp),
+    );
+}
+
+/** An NSG that drops VXLAN from at least one source, and the deny rule that does it. */
+export interface VxlanBlock {
+  nsg: NsgRef;
+  rule: SecurityRuleRef;
+}
+
+/** The NSGs in front of the destination (its subnet's, its NIC's) that deny UDP 4789 from a source. */
+export function vxlanBlocks(input: TapCheckInput): VxlanBlock[] {
+  const nsgs = new Map(input.estate.nsgs.map((nsg) => [nsg.id, nsg]));
+  const subnet = input.destination.subnetId === undefined ? undefined : input.estate.vnets.find((vnet) => vnet.id === vnetOfSubnet(input.destination.subnetId ?? ''))?.subnets.find((item) => item.id === input.destination.subnetId);
+  const nsgIds = [...new Set([subnet?.networkSecurityGroupId, input.destination.nicNsgId].filter((id): id is string => id !== undefined))];
+  const sourceIps = input.sources.flatMap((nic) => nic.privateIps);
+  const blocks: VxlanBlock[] = [];
+  for (const id of nsgIds) {
+    const nsg = nsgs.get(id);
+    if (nsg === undefined) {
+      continue;
+    }
+    for (const ip of sourceIps.length === 0 ? [undefined] : sourceIps) {
+      const rule = decidingRule(nsg, ip, input.destination.privateIp);
+      if (rule !== undefined && rule.access.toLowerCase() === 'deny') {
+        blocks.push({ nsg, rule });
+        break;
+      }
+    }
+  }
+  return blocks;
+}
+
+/** The NSGs in front of the destination (names), for check details. */
+export function destinationNsgNames(input: TapCheckInput): string[] {
+  const subnet = input.estate.vnets.flatMap((vnet) => vnet.subnets).find((item) => item.id === input.destination.subnetId);
+  const ids = [...new Set([subnet?.networkSecurityGroupId, input.destination.nicNsgId].filter((id): id is string => id !== undefined))];
+  return ids.map((id) => input.estate.nsgs.find((nsg) => nsg.id === id)?.name ?? nameOf(id));
+}
+
+/** An unused inbound priority that comes before `before` (100-4096), preferring round numbers close to it. */
+export function freeInboundPriority(nsg: NsgRef, before: number): number | undefined {
+  const used = new Set(nsg.rules.filter((rule) => rule.direction.toLowerCase() === 'inbound').map((rule) => rule.priority));
+  const limit = Math.min(before - 1, 4096);
+  for (let priority = limit - (limit % 10); priority >= 100; priority -= 10) {
+    if (!used.has(priority)) {
+      return priority;
+    }
+  }
+  for (let priority = limit; priority >= 100; priority -= 1) {
+    if (!used.has(priority)) {
+      return priority;
+    }
+  }
+  return undefined;
+}

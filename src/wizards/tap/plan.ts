@@ -1,0 +1,372 @@
+/**
+ * Plans for virtual network TAP: mirror NICs into a TAP (creating it when needed, with an optional
+ * NSG rule for VXLAN and optional VM restarts), remove a TAP with its tap configurations, or remove
+ * one NIC's tap configuration. Pure: the answers and the estate in, a `Plan` out.
+ */
+import { idKey, nameOf } from '../../azure/armIds';
+import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
+import {
+  acceleratedNetworkingCheck,
+  destinationNsgNames,
+  freeInboundPriority,
+  ipv4Check,
+  loadBalancerCheck,
+  oneConfigurationCheck,
+  reachCheck,
+  regionCheck,
+  sameRegionCheck,
+  validateTapName,
+  vxlanBlocks,
+  type TapCheckInput,
+} from './checks';
+import { computeApiVersion, networkApiVersion, tapArmId, vxlanPort, type TapDestinationKind, type TapEstate, type TapRef, type TapSourceNic } from './tapModel';
+
+/** The name of the NSG rule the plan adds when an NSG drops VXLAN. */
+export const vxlanRuleName = 'AllowVxlanInbound';
+
+export interface TapAnswers {
+  destinationKind: TapDestinationKind;
+  /** Lower-cased id of the NIC IP configuration or load balancer frontend. */
+  destinationId: string;
+  /** Reuse a TAP (its lower-cased id), or create one with this name. */
+  tap: { kind: 'existing'; id: string } | { kind: 'new'; name: string };
+  /** Lower-cased NIC ids. */
+  sourceIds: string[];
+  configurationName: string;
+  addNsgRule: boolean;
+  restartVms: boolean;
+}
+
+/** The default tap configuration name for a TAP: `tapcfg-<tap>`, cut to Azure's 80 characters. */
+export function defaultConfigurationName(tapName: string): string {
+  return `tapcfg-${tapName}`.slice(0, 80).replace(/[.-]+$/, '');
+}
+
+class ActionIds {
+  private next = 1;
+  take(): string {
+    return `a${this.next++}`;
+  }
+}
+
+function tapBody(location: string, kind: TapDestinationKind, destinationArmId: string): Record<string, unknown> {
+  const destination = kind === 'nic' ? { destinationNetworkInterfaceIPConfiguration: { id: destinationArmId } } : { destinationLoadBalancerFrontEndIPConfiguration: { id: destinationArmId } };
+  return { location, properties: { ...destination, destinationPort: vxlanPort } };
+}
+
+function configurationBody(tapArm: string): Record<string, unknown> {
+  return { properties: { virtualNetworkTap: { id: tapArm } } };
+}
+
+/** Mirrors the chosen NICs into a TAP: the plan with its checks, warnings and actions. */
+export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
+  const destination = estate.destinations.find((item) => item.id === answers.destinationId);
+  if (destination === undefined) {
+    throw new Error(`The destination ${answers.destinationId} is no longer in the inventory. Refresh the view and run the wizard again.`);
+  }
+  const existingTap: TapRef | undefined =
+    answers.tap.kind === 'existing'
+      ? estate.taps.find((tap) => tap.id === (answers.tap as { id: string }).id)
+      : estate.taps.find((tap) => tap.id === idKey(tapArmId(destination, (answers.tap as { name: string }).name)));
+  if (answers.tap.kind === 'existing' && existingTap === undefined) {
+    throw new Error(`The virtual network TAP ${nameOf(answers.tap.id)} is no longer in the inventory. Refresh the view and run the wizard again.`);
+  }
+  const tapName = existingTap?.name ?? (answers.tap.kind === 'new' ? answers.tap.name : '');
+  const tapArm = existingTap?.armId ?? tapArmId(destination, tapName);
+  const tapId = idKey(tapArm);
+  const tapLocation = existingTap?.location ?? destination.location;
+  const nics = new Map(estate.nics.map((nic) => [nic.id, nic]));
+  const sources = answers.sourceIds.map((id) => {
+    const nic = nics.get(id);
+    if (nic === undefined) {
+      throw new Error(`The network interface ${nameOf(id)} is no longer in the inventory. Refresh the view and run the wizard again.`);
+    }
+    return nic;
+  });
+
+  const input: TapCheckInput = { destination, tapId, tapName, tapLocation, sources, estate };
+  const checks: PlanCheck[] = [];
+  const nameProblem = answers.tap.kind === 'new' ? validateTapName(tapName) : undefined;
+  if (nameProblem !== undefined) {
+    checks.push({ id: 'tap.name', title: 'TAP name', status: 'failed', detail: `${tapName}: ${nameProblem}` });
+  }
+  const configurationProblem = validateTapName(answers.configurationName, 'A tap configuration name');
+  if (configurationProblem !== undefined) {
+    checks.push({ id: 'tap.configurationName', title: 'Tap configuration name', status: 'failed', detail: `${answers.configurationName}: ${configurationProblem}` });
+  }
+  if (sources.length === 0) {
+    checks.push({ id: 'tap.sources', title: 'Sources', status: 'failed', detail: 'No network interface was chosen to mirror.' });
+  }
+  checks.push(regionCheck(input), sameRegionCheck(input), reachCheck(input), oneConfigurationCheck(input));
+  const lbCheck = loadBalancerCheck(input);
+  if (lbCheck) {
+    checks.push(lbCheck);
+  }
+  checks.push(ipv4Check(input));
+
+  const ids = new ActionIds();
+  const actions: PlanAction[] = [];
+
+  // NSG rules first: the collector must accept VXLAN before packets arrive.
+  const blocks = vxlanBlocks(input);
+  const nsgNames = destinationNsgNames(input);
+  if (blocks.length === 0) {
+    checks.push({
+      id: 'tap.nsgVxlan',
+      title: `Destination accepts UDP ${vxlanPort} (VXLAN)`,
+      status: 'passed',
+      detail: nsgNames.length === 0 ? `No NSG is attached to ${destination.label} or its subnet.` : `${nsgNames.join(' and ')} allow(s) inbound UDP ${vxlanPort} from the sources to ${destination.label}.`,
+    });
+  } else if (!answers.addNsgRule) {
+    checks.push({
+      id: 'tap.nsgVxlan',
+      title: `Destination accepts UDP ${vxlanPort} (VXLAN)`,
+      status: 'warning',
+      detail: `${blocks.map((block) => `${block.nsg.name} rule ${block.rule.name} (priority ${block.rule.priority}) denies inbound UDP ${vxlanPort}`).join('; ')}: mirrored packets will be dropped before they reach ${destination.label}.`,
+    });
+  } else {
+    const fixedBy: string[] = [];
+    const unfixable: string[] = [];
+    for (const block of blocks) {
+      const existingRule = block.nsg.rules.find((rule) => rule.name.toLowerCase() === vxlanRuleName.toLowerCase());
+      const priority = freeInboundPriority({ ...block.nsg, rules: block.nsg.rules.filter((rule) => rule !== existingRule) }, block.rule.priority);
+      if (priority === undefined) {
+        unfixable.push(`${block.nsg.name} has no free inbound priority before ${block.rule.name} (${block.rule.priority})`);
+        continue;
+      }
+      const id = ids.take();
+      fixedBy.push(id);
+      actions.push({
+        id,
+        kind: 'put',
+        title: `Allow inbound UDP ${vxlanPort} in ${block.nsg.name} (rule ${vxlanRuleName}, priority ${priority})`,
+        resourceId: `${block.nsg.armId}/securityRules/${vxlanRuleName}`,
+        resourceType: 'Microsoft.Network/networkSecurityGroups/securityRules',
+        apiVersion: networkApiVersion,
+        body: {
+          properties: {
+            description: 'VXLAN from virtual network TAP sources',
+            priority,
+            direction: 'Inbound',
+            access: 'Allow',
+            protocol: 'Udp',
+            sourceAddressPrefix: 'VirtualNetwork',
+            sourcePortRange: '*',
+            destinationAddressPrefix: destination.privateIp ?? 'VirtualNetwork',
+            destinationPortRange: String(vxlanPort),
+          },
+        },
+        dependsOn: [],
+        tenantId: destination.tenantId,
+        existing: existingRule === undefined ? 'absent' : 'differs',
+        undo: existingRule === undefined ? { kind: 'delete' } : { kind: 'none', reason: `${vxlanRuleName} existed before; it keeps its new priority.` },
+      });
+    }
+    checks.push({
+      id: 'tap.nsgVxlan',
+      title: `Destination accepts UDP ${vxlanPort} (VXLAN)`,
+      status: unfixable.length > 0 ? 'failed' : 'fixed',
+      detail: [
+        ...blocks.map((block) => `${block.nsg.name} rule ${block.rule.name} (priority ${block.rule.priority}) denies inbound UDP ${vxlanPort}`),
+        ...(unfixable.length > 0 ? unfixable : [`the plan adds ${vxlanRuleName} before it`]),
+      ].join('; '),
+      fixedBy: fixedBy.length > 0 ? fixedBy : undefined,
+    });
+  }
+  checks.push(acceleratedNetworkingCheck(input));
+
+  const tapAction = ids.take();
+  const body = tapBody(tapLocation, destination.kind, existingTap?.destinationArmId ?? destination.armId);
+  const tapSame = existingTap !== undefined && existingTap.destinationId === destination.id && (existingTap.destinationPort ?? vxlanPort) === vxlanPort;
+  if (existingTap !== undefined && existingTap.destinationId !== destination.id && answers.tap.kind === 'new') {
+    checks.push({ id: 'tap.existingTap', title: 'TAP name', status: 'failed', detail: `${tapName} already exists in ${destination.resourceGroup} and sends to ${existingTap.destinationArmId ?? 'another destination'}: choose another name or reuse it.` });
+  }
+  actions.push({
+    id: tapAction,
+    kind: 'put',
+    title: existingTap ? `Keep virtual network TAP ${tapName} → ${destination.label}` : `Create virtual network TAP ${tapName} → ${destination.label}:${vxlanPort}`,
+    resourceId: tapArm,
+    resourceType: 'Microsoft.Network/virtualNetworkTaps',
+    apiVersion: networkApiVersion,
+    body,
+    dependsOn: [],
+    tenantId: existingTap?.tenantId ?? destination.tenantId,
+    existing: existingTap === undefined ? 'absent' : tapSame ? 'same' : 'differs',
+    undo: existingTap === undefined ? { kind: 'delete' } : { kind: 'none', reason: `${tapName} existed before this plan.` },
+  });
+
+  let restartCount = 0;
+  for (const nic of sources) {
+    const current = nic.tapConfigurations.find((configuration) => configuration.tapId === tapId);
+    const configurationAction = ids.take();
+    actions.push({
+      id: configurationAction,
+      kind: 'put',
+      title: current ? `Keep tap configuration ${current.name} on ${nic.name}` : `Mirror ${nic.name} into ${tapName} (tap configuration ${answers.configurationName})`,
+      resourceId: current?.armId ?? `${nic.armId}/tapConfigurations/${answers.configurationName}`,
+      resourceType: 'Microsoft.Network/networkInterfaces/tapConfigurations',
+      apiVersion: networkApiVersion,
+      body: configurationBody(tapArm),
+      dependsOn: [tapAction],
+      tenantId: nic.tenantId,
+      existing: current ? 'same' : 'absent',
+      undo: current ? undefined : { kind: 'delete' },
+      impact: current ? undefined : `${nic.name} may lose network connectivity for up to 60 seconds while mirroring is set up.`,
+    });
+    if (answers.restartVms && current === undefined && nic.vmArmId !== undefined) {
+      restartCount += 1;
+      const vmName = nic.vmName ?? nameOf(nic.vmArmId);
+      const deallocate = ids.take();
+      actions.push({
+        id: deallocate,
+        kind: 'post',
+        title: `Stop (deallocate) ${vmName}`,
+        resourceId: nic.vmArmId,
+        resourceType: 'Microsoft.Compute/virtualMachines',
+        apiVersion: computeApiVersion,
+        operation: 'deallocate',
+        dependsOn: [configurationAction],
+        tenantId: nic.tenantId,
+        existing: 'absent',
+        undo: { kind: 'none', reason: `${vmName} is started again by the next step.` },
+        impact: `${vmName} is stopped and started: a few minutes of downtime.`,
+      });
+      actions.push({
+        id: ids.take(),
+        kind: 'post',
+        title: `Start ${vmName}`,
+        resourceId: nic.vmArmId,
+        resourceType: 'Microsoft.Compute/virtualMachines',
+        apiVersion: computeApiVersion,
+        operation: 'start',
+        dependsOn: [deallocate],
+        tenantId: nic.tenantId,
+        existing: 'absent',
+        undo: { kind: 'none', reason: `Starting ${vmName} is not reversed.` },
+        impact: `${vmName} comes back after its stop: a few minutes of downtime in all.`,
+      });
+    }
+  }
+
+  const newSources = sources.filter((nic) => !nic.tapConfigurations.some((configuration) => configuration.tapId === tapId));
+  const warnings = [
+    'Virtual network TAP is in public preview: each source VM must be stopped (deallocated) and started once after the TAP exists for mirroring to begin; until then Azure reports that the NIC is not on fastpath.',
+  ];
+  if (!answers.restartVms && newSources.some((nic) => nic.vmArmId !== undefined)) {
+    warnings.push(`This plan does not restart the VMs: stop (deallocate) and start ${newSources.flatMap((nic) => (nic.vmName ? [nic.vmName] : [])).join(', ')} yourself after Apply.`);
+  }
+  const withoutVm = newSources.filter((nic) => nic.vmArmId === undefined).map((nic) => nic.name);
+  if (withoutVm.length > 0) {
+    warnings.push(`${withoutVm.join(', ')} is not attached to a VM: virtual network TAP mirrors only VM network interfaces.`);
+  }
+
+  return {
+    kind: 'tap',
+    title: `Mirror ${sources.length} NIC${sources.length === 1 ? '' : 's'} to ${destination.label} (virtual network TAP ${tapName})`,
+    summary: [
+      `${existingTap ? 'Reuse' : 'Create'} virtual network TAP ${tapName} in ${tapLocation} (resource group ${destination.resourceGroup}), sending VXLAN to ${destination.label}${destination.privateIp ? ` (${destination.privateIp})` : ''} on UDP ${vxlanPort}.`,
+      `Mirror ${sources.map((nic) => nic.name).join(', ') || 'no NIC'} with tap configuration ${answers.configurationName}${newSources.length < sources.length ? ` (${sources.length - newSources.length} already mirrored, kept)` : ''}.`,
+      ...(restartCount > 0 ? [`Stop and start ${restartCount} VM${restartCount === 1 ? '' : 's'} so mirroring begins.`] : []),
+    ],
+    checks,
+    warnings,
+    actions,
+  };
+}
+
+/** Removes a TAP: every tap configuration that mirrors into it, then the TAP. */
+export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
+  const ids = new ActionIds();
+  const nicsByConfiguration = new Map<string, TapSourceNic>();
+  for (const nic of estate.nics) {
+    for (const configuration of nic.tapConfigurations) {
+      nicsByConfiguration.set(configuration.id, nic);
+    }
+  }
+  const configurationIds = [...new Set([...tap.sourceIds, ...estate.nics.flatMap((nic) => nic.tapConfigurations.filter((configuration) => configuration.tapId === tap.id).map((configuration) => configuration.id))])];
+  const actions: PlanAction[] = configurationIds.map((configurationId) => {
+    const nic = nicsByConfiguration.get(configurationId);
+    const configuration = nic?.tapConfigurations.find((item) => item.id === configurationId);
+    const nicName = nic?.name ?? nameOf(configurationId.replace(/\/tapConfigurations\/[^/]+$/i, ''));
+    return {
+      id: ids.take(),
+      kind: 'delete',
+      title: `Remove tap configuration ${configuration?.name ?? nameOf(configurationId)} from ${nicName}`,
+      resourceId: configuration?.armId ?? configurationId,
+      resourceType: 'Microsoft.Network/networkInterfaces/tapConfigurations',
+      apiVersion: networkApiVersion,
+      dependsOn: [],
+      tenantId: nic?.tenantId ?? tap.tenantId,
+      existing: 'differs',
+      undo: { kind: 'put', body: configurationBody(tap.armId) },
+      impact: `${nicName} may lose network connectivity for up to 60 seconds.`,
+    };
+  });
+  const destinationKind: TapDestinationKind = /\/frontendipconfigurations\//i.test(tap.destinationArmId ?? '') ? 'loadBalancer' : 'nic';
+  actions.push({
+    id: ids.take(),
+    kind: 'delete',
+    title: `Delete virtual network TAP ${tap.name}`,
+    resourceId: tap.armId,
+    resourceType: 'Microsoft.Network/virtualNetworkTaps',
+    apiVersion: networkApiVersion,
+    dependsOn: actions.map((action) => action.id),
+    tenantId: tap.tenantId,
+    existing: 'differs',
+    undo: tap.destinationArmId ? { kind: 'put', body: tapBody(tap.location, destinationKind, tap.destinationArmId) } : { kind: 'none', reason: `${tap.name} has no destination to recreate it with.` },
+  });
+  const unseen = configurationIds.filter((id) => !nicsByConfiguration.has(id));
+  return {
+    kind: 'removeTap',
+    title: `Remove virtual network TAP ${tap.name} and its ${configurationIds.length} tap configuration${configurationIds.length === 1 ? '' : 's'}`,
+    summary: [`Remove the tap configurations that mirror into ${tap.name}, then delete ${tap.name} (resource group ${tap.resourceGroup}).`],
+    checks: [
+      {
+        id: 'removeTap.sources',
+        title: 'Tap configurations found',
+        status: unseen.length > 0 ? 'warning' : 'passed',
+        detail:
+          unseen.length > 0
+            ? `${unseen.map(nameOf).join(', ')} belong(s) to NICs the tree does not show (another subscription or tenant); deleting them may need access there.`
+            : `${configurationIds.length} tap configuration(s) mirror into ${tap.name}.`,
+      },
+    ],
+    warnings: ['Removing a tap configuration can interrupt the NIC\u2019s traffic for up to 60 seconds (virtual network TAP preview).'],
+    actions,
+  };
+}
+
+/** Removes one NIC's tap configuration (the NIC stops mirroring; the TAP stays). */
+export function planRemoveTapSource(nic: TapSourceNic, estate: TapEstate, tapId?: string): Plan {
+  const configurations = nic.tapConfigurations.filter((configuration) => tapId === undefined || configuration.tapId === tapId);
+  const taps = new Map(estate.taps.map((tap) => [tap.id, tap]));
+  const ids = new ActionIds();
+  const actions: PlanAction[] = configurations.map((configuration) => {
+    const tap = taps.get(configuration.tapId);
+    return {
+      id: ids.take(),
+      kind: 'delete',
+      title: `Remove tap configuration ${configuration.name} from ${nic.name} (stops mirroring into ${tap?.name ?? nameOf(configuration.tapId)})`,
+      resourceId: configuration.armId,
+      resourceType: 'Microsoft.Network/networkInterfaces/tapConfigurations',
+      apiVersion: networkApiVersion,
+      dependsOn: [],
+      tenantId: nic.tenantId,
+      existing: 'differs',
+      undo: tap ? { kind: 'put', body: configurationBody(tap.armId) } : { kind: 'none', reason: 'The TAP is not in the inventory.' },
+      impact: `${nic.name} may lose network connectivity for up to 60 seconds.`,
+    };
+  });
+  return {
+    kind: 'removeTap',
+    title: `Stop mirroring ${nic.name}`,
+    summary: [`Remove ${configurations.map((configuration) => configuration.name).join(', ') || 'no tap configuration'} from ${nic.name}.`],
+    checks: [
+      configurations.length === 0
+        ? { id: 'removeTapSource.found', title: 'Tap configuration found', status: 'failed', detail: `${nic.name} has no tap configuration${tapId ? ` for ${taps.get(tapId)?.name ?? nameOf(tapId)}` : ''}.` }
+        : { id: 'removeTapSource.found', title: 'Tap configuration found', status: 'passed', detail: `${nic.name} mirrors through ${configurations.map((configuration) => configuration.name).join(', ')}.` },
+    ],
+    warnings: ['Removing a tap configuration can interrupt the NIC\u2019s traffic for up to 60 seconds (virtual network TAP preview).'],
+    actions,
+  };
+}

@@ -1,0 +1,94 @@
+import { listLoadBalancers, nicIpConfigurations, nicTapConfigurations, nicVirtualMachineArmId } from '../../azure/tapReads';
+import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import type { TapDestination, TapEstate } from './tapModel';
+
+/** Problems reading one subscription's load balancers: the wizard goes on without them and logs this. */
+export type LoadBalancerProblem = (subscription: EstateSubscription, error: unknown) => void;
+
+/**
+ * Reads what the TAP wizard needs from the subscriptions the tree shows, fresh: each inventory is
+ * reloaded first (so the plan sees Azure as it is now), then the load balancers are listed.
+ */
+export async function readTapEstate(subscriptions: EstateSubscription[], onProblem: LoadBalancerProblem, signal?: AbortSignal): Promise<TapEstate> {
+  const estate: TapEstate = { destinations: [], nics: [], vnets: [], nsgs: [], taps: [] };
+  await Promise.all(
+    subscriptions.map(async (entry) => {
+      entry.inventory.invalidate();
+      const [, balancers] = await Promise.all([
+        entry.inventory.loadAll(),
+        listLoadBalancers(entry.account.credentialForTenant(entry.subscription.tenantId), entry.account.resourceManagerEndpoint, entry.subscription, signal).catch((error: unknown) => {
+          onProblem(entry, error);
+          return [];
+        }),
+      ]);
+      const { subscriptionId, tenantId } = entry.subscription;
+      const index = entry.inventory.index();
+      estate.vnets.push(...index.vnetsById.values());
+      estate.nsgs.push(...index.nsgsById.values());
+      for (const tap of index.tapsById.values()) {
+        estate.taps.push({ ...tap, subscriptionId, tenantId });
+      }
+      for (const nic of index.nicsById.values()) {
+        estate.nics.push({
+          id: nic.id,
+          armId: nic.armId,
+          name: nic.name,
+          subscriptionId,
+          tenantId,
+          resourceGroup: nic.resourceGroup,
+          location: nic.location,
+          subnetIds: nic.subnetIds,
+          privateIps: nic.privateIpAddresses,
+          vmArmId: nicVirtualMachineArmId(nic),
+          vmName: nic.virtualMachineName,
+          acceleratedNetworking: nic.acceleratedNetworking,
+          tapConfigurations: nicTapConfigurations(nic),
+        });
+        for (const configuration of nicIpConfigurations(nic)) {
+          estate.destinations.push({
+            kind: 'nic',
+            id: configuration.id,
+            armId: configuration.armId,
+            label: `${nic.name} › ${configuration.name}`,
+            parentArmId: nic.armId,
+            parentName: nic.name,
+            subscriptionId,
+            tenantId,
+            resourceGroup: nic.resourceGroup,
+            location: nic.location,
+            privateIp: configuration.privateIp,
+            ipVersion: configuration.ipVersion,
+            subnetId: configuration.subnetId,
+            nicNsgId: nic.networkSecurityGroupId,
+          });
+        }
+      }
+      for (const balancer of balancers) {
+        for (const frontend of balancer.frontends) {
+          const destination: TapDestination = {
+            kind: 'loadBalancer',
+            id: frontend.id,
+            armId: frontend.armId,
+            label: `${balancer.name} › ${frontend.name}`,
+            parentArmId: balancer.armId,
+            parentName: balancer.name,
+            subscriptionId,
+            tenantId,
+            resourceGroup: balancer.resourceGroup,
+            location: balancer.location,
+            privateIp: frontend.privateIp,
+            ipVersion: frontend.ipVersion,
+            subnetId: frontend.subnetId,
+            sku: balancer.sku,
+            isPublic: frontend.hasPublicIp,
+          };
+          estate.destinations.push(destination);
+        }
+      }
+    }),
+  );
+  const byName = (a: { armId: string }, b: { armId: string }): number => a.armId.localeCompare(b.armId);
+  estate.nics.sort(byName);
+  estate.destinations.sort(byName);
+  return estate;
+}

@@ -1,0 +1,100 @@
+/**
+ * What the TAP wizard knows about Azure, as plain data read from the estate (no SDK types, no
+ * `vscode`): where mirrored packets can go, the NICs that can be mirrored, and the VNets, NSGs and
+ * TAPs the checks need. Keys (`id`, `vnetId`, …) are lower-cased ARM ids; `armId` keeps Azure's casing.
+ */
+import type { NsgRef, VnetRef } from '../../azure/networkApi';
+
+/** VXLAN: the only port virtual network TAP sends to. */
+export const vxlanPort = 4789;
+/** Microsoft.Network api-version of every network request the plans carry. */
+export const networkApiVersion = '2025-05-01';
+/** Microsoft.Compute api-version of the VM deallocate/start steps. */
+export const computeApiVersion = '2024-11-01';
+
+export type TapDestinationKind = 'nic' | 'loadBalancer';
+
+/** A NIC IP configuration of a collector VM, or a frontend IP configuration of a load balancer. */
+export interface TapDestination {
+  kind: TapDestinationKind;
+  id: string;
+  armId: string;
+  /** `nic-collector-01 › ipconfig1`. */
+  label: string;
+  /** The NIC or load balancer. */
+  parentArmId: string;
+  parentName: string;
+  subscriptionId: string;
+  tenantId: string;
+  resourceGroup: string;
+  location: string;
+  privateIp?: string;
+  /** `IPv4` or `IPv6`. */
+  ipVersion: string;
+  subnetId?: string;
+  /** Load balancer SKU: `Standard`, `Basic`, `Gateway`. */
+  sku?: string;
+  /** A frontend with a public IP address (not an internal load balancer). */
+  isPublic?: boolean;
+  /** The destination NIC's own NSG. */
+  nicNsgId?: string;
+}
+
+export interface TapConfigurationRef {
+  id: string;
+  armId: string;
+  name: string;
+  /** The TAP it mirrors into. */
+  tapId: string;
+}
+
+/** A NIC that can be mirrored. */
+export interface TapSourceNic {
+  id: string;
+  armId: string;
+  name: string;
+  subscriptionId: string;
+  tenantId: string;
+  resourceGroup: string;
+  location: string;
+  subnetIds: string[];
+  privateIps: string[];
+  vmArmId?: string;
+  vmName?: string;
+  acceleratedNetworking: boolean;
+  tapConfigurations: TapConfigurationRef[];
+}
+
+export interface TapRef {
+  id: string;
+  armId: string;
+  name: string;
+  subscriptionId: string;
+  tenantId: string;
+  resourceGroup: string;
+  location: string;
+  destinationId?: string;
+  destinationArmId?: string;
+  destinationPort?: number;
+  /** Lower-cased ids of the tap configurations mirroring into it. */
+  sourceIds: string[];
+}
+
+/** Everything the TAP checks and plans read, across the subscriptions the tree shows. */
+export interface TapEstate {
+  destinations: TapDestination[];
+  nics: TapSourceNic[];
+  vnets: VnetRef[];
+  nsgs: NsgRef[];
+  taps: TapRef[];
+}
+
+/** The virtual network a subnet id belongs to. */
+export function vnetOfSubnet(subnetId: string): string {
+  return subnetId.toLowerCase().replace(/\/subnets\/[^/]+$/, '');
+}
+
+/** The ARM id of a TAP named `name` in the destination's subscription and resource group. */
+export function tapArmId(destination: Pick<TapDestination, 'subscriptionId' | 'resourceGroup'>, name: string): string {
+  return `/subscriptions/${destination.subscriptionId}/resourceGroups/${destination.resourceGroup}/providers/Microsoft.Network/virtualNetworkTaps/${name}`;
+}

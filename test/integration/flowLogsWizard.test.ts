@@ -1,0 +1,212 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TrafficLensApi } from '../../src/extension';
+import type { ApplyReport } from '../../src/wizards/shared/plan';
+import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import { devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, prodSubscriptionId } from '../standin/topologies/demo';
+import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl, type HttpAnswer } from './standInClient';
+import { suiteLog } from './suiteLog';
+import { activateTestedExtension } from './testedExtension';
+
+const network = '2025-05-01';
+const storageApi = '2025-06-01';
+const devWatcherId = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`;
+const devFlowLogId = `${devWatcherId}/flowLogs/fl-vnet-dev-spoke`;
+const newStorageName = 'stdevflowlogs01';
+const newStorageId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/${newStorageName}`;
+const nsgFlowLogId = `/subscriptions/${prodSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-nsg-prod-web`;
+const insightsId = `/subscriptions/${devSubscriptionId}/providers/Microsoft.Insights`;
+
+interface FlowLogBody {
+  properties: {
+    enabled: boolean;
+    storageId: string;
+    targetResourceId: string;
+    retentionPolicy: { days: number; enabled: boolean };
+    format: { type: string; version: number };
+    flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration?: { enabled?: boolean; workspaceResourceId?: string; trafficAnalyticsInterval?: number } };
+  };
+}
+
+async function flowLog(armId: string): Promise<FlowLogBody | undefined> {
+  const answer = await armGet(armId, network);
+  return answer.status === 200 ? (answer.body as FlowLogBody) : undefined;
+}
+
+async function waitForOperation(answer: HttpAnswer): Promise<void> {
+  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
+  for (let poll = 0; url !== undefined && poll < 50; poll++) {
+    const status = await call('GET', String(url), undefined, demoToken());
+    const state = (status.body as { status?: string } | undefined)?.status;
+    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
+      return;
+    }
+    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function describeReport(report: ApplyReport): string {
+  const byId = new Map(report.plan.actions.map((action) => [action.id, action]));
+  return report.outcomes.map((outcome) => `${byId.get(outcome.actionId)?.title}: ${outcome.status}${outcome.code ? ` (${outcome.code})` : ''}`).join('; ');
+}
+
+/** The questions on dev's VNet row with a new storage account, 7-day retention and Traffic Analytics every 10 minutes. */
+const newStorageAnswers: ScriptedAnswer[] = [
+  { id: 'flowLogs.storage', pick: 'Create new storage account…' },
+  { id: 'flowLogs.storageName', input: newStorageName },
+  { id: 'flowLogs.retention', input: '7' },
+  { id: 'flowLogs.trafficAnalytics', pick: 'law-dev-neu' },
+  { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
+  { id: 'flowLogs.name', input: 'fl-vnet-dev-spoke' },
+];
+
+describe('Flow logs wizard', function () {
+  this.timeout(180_000);
+  let api: TrafficLensApi;
+
+  async function runOnVnetRow(subscriptionId: string, vnetId: string): Promise<void> {
+    await api.inventory.children(`/subscriptions/${subscriptionId}`);
+    await api.inventory.children(`/subscriptions/${subscriptionId}#vnets`);
+    await api.inventory.runOnRows('trafficLens.enableFlowLogs', [vnetId.toLowerCase()]);
+  }
+
+  before(async function () {
+    api = await activateTestedExtension();
+    await faults();
+    await signInToStandIn();
+  });
+
+  beforeEach(() => {
+    api.wizards.reset();
+  });
+
+  afterEach(async () => {
+    await faults();
+    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted answer and choice was used');
+  });
+
+  after(async () => {
+    await faults();
+    // Put back what this suite changed: dev's flow log and storage account, the Insights registration, the NSG flow log.
+    const deleted = await call('DELETE', `${standInUrl}${devFlowLogId}?api-version=${network}`, undefined, demoToken());
+    if (deleted.status === 202) {
+      await waitForOperation(deleted);
+    }
+    await call('DELETE', `${standInUrl}${newStorageId}?api-version=${storageApi}`, undefined, demoToken());
+    await call('POST', `${standInUrl}${insightsId}/unregister?api-version=2025-04-01`, undefined, demoToken());
+    const nsgFlowLog = await armGet(nsgFlowLogId, network);
+    const body = nsgFlowLog.body as FlowLogBody & { location: string };
+    if (nsgFlowLog.status === 200 && !body.properties.enabled) {
+      await waitForOperation(await call('PUT', `${standInUrl}${nsgFlowLogId}?api-version=${network}`, { location: body.location, properties: { ...body.properties, enabled: true } }, demoToken()));
+    }
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  });
+
+  it('shows but refuses a plan whose storage account is in another region', async () => {
+    api.wizards.answer([
+      { id: 'flowLogs.storage', pick: 'sthubflowlogsneu01' },
+      { id: 'flowLogs.retention', input: '30' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+      { id: 'flowLogs.name', input: 'fl-vnet-hub' },
+    ]);
+    api.wizards.choose(['cancel']);
+    await runOnVnetRow(hubSubscriptionId, hubVnetId);
+    assert.equal(api.wizards.lastReport(), undefined, 'Apply was not offered');
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    const failed = plan.checks.filter((check) => check.status === 'failed');
+    assert.deepEqual(failed.map((check) => check.id), ['storageRegion']);
+    assert.match(failed[0].detail, /vnet-hub is in westeurope, but storage account sthubflowlogsneu01 is in northeurope/);
+    assert.equal(await flowLog(`${hubVnetId.replace(/\/resourceGroups\/.*$/, '')}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-vnet-hub`), undefined);
+  });
+
+  it('reports a partial failure, retries what remains, then undoes what it created', async () => {
+    await faults({ kind: 'throttle', match: 'flowLogs', count: 2, retryAfterMs: 50 });
+    await faults({ kind: 'serverError', match: 'fl-vnet-dev-spoke', method: 'PUT', count: 40 });
+    api.wizards.answer(newStorageAnswers);
+    api.wizards.choose(['apply', 'retryRemaining', 'undoCreated']);
+    await runOnVnetRow(devSubscriptionId, devVnetId);
+    const report = api.wizards.lastReport();
+    assert.ok(report, 'a report');
+    suiteLog('after undo:', describeReport(report));
+    assert.deepEqual(report.plan.actions.map((action) => [action.resourceType, action.existing]), [
+      ['Microsoft.Resources/providers', 'absent'],
+      ['Microsoft.Storage/storageAccounts', 'absent'],
+      ['Microsoft.Network/networkWatchers/flowLogs', 'absent'],
+    ]);
+    assert.equal(report.plan.checks.find((check) => check.id === 'insightsProvider')?.status, 'fixed');
+    const status = (type: string): string | undefined => report.outcomes.find((outcome) => report.plan.actions.find((action) => action.id === outcome.actionId)?.resourceType === type)?.status;
+    assert.equal(status('Microsoft.Network/networkWatchers/flowLogs'), 'failed');
+    assert.equal(report.outcomes.find((outcome) => outcome.status === 'failed')?.code, 'InternalServerError');
+    assert.equal(status('Microsoft.Storage/storageAccounts'), 'undone');
+    assert.equal(await flowLog(devFlowLogId), undefined, 'the flow log was never created');
+    assert.equal((await armGet(newStorageId, storageApi)).status, 404, 'the new storage account is gone again');
+    assert.equal(((await armGet(insightsId, '2025-04-01')).body as { registrationState: string }).registrationState, 'Registered', 'a registration stays');
+  });
+
+  it('enables a VNet flow log on dev with a new storage account and Traffic Analytics', async () => {
+    api.wizards.answer(newStorageAnswers);
+    api.wizards.choose(['apply']);
+    await runOnVnetRow(devSubscriptionId, devVnetId);
+    const report = api.wizards.lastReport();
+    assert.ok(report);
+    assert.equal(report.complete, true, describeReport(report));
+    assert.deepEqual(report.plan.actions.map((action) => action.resourceType), ['Microsoft.Storage/storageAccounts', 'Microsoft.Network/networkWatchers/flowLogs'], 'Insights is registered now');
+    assert.ok(report.plan.estimate?.title.startsWith('Estimate'));
+    const created = await flowLog(devFlowLogId);
+    assert.ok(created, 'the flow log exists');
+    assert.equal(created.properties.targetResourceId.toLowerCase(), devVnetId.toLowerCase());
+    assert.equal(created.properties.storageId.toLowerCase(), newStorageId.toLowerCase());
+    assert.deepEqual(created.properties.retentionPolicy, { days: 7, enabled: true });
+    assert.deepEqual(created.properties.format, { type: 'JSON', version: 2 });
+    assert.equal(created.properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration?.trafficAnalyticsInterval, 10);
+    assert.match(created.properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration?.workspaceResourceId ?? '', /law-dev-neu$/);
+  });
+
+  it('sends nothing when the same settings run again', async () => {
+    const before = await requestCounts();
+    api.wizards.answer([
+      { id: 'flowLogs.storage', pick: newStorageName },
+      { id: 'flowLogs.retention', input: '7' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'law-dev-neu' },
+      { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
+    ]);
+    api.wizards.choose(['apply']);
+    await runOnVnetRow(devSubscriptionId, devVnetId);
+    const after = await requestCounts();
+    const report = api.wizards.lastReport();
+    assert.ok(report);
+    assert.deepEqual(report.plan.actions.map((action) => action.existing), ['same']);
+    assert.deepEqual([...new Set(report.outcomes.map((outcome) => outcome.status))], ['kept']);
+    assert.equal(countOf(after, 'PUT'), countOf(before, 'PUT'), 'no PUT was sent');
+    const registrations = (counts: Record<string, number>): number => counts['POST /subscriptions/{subscriptionId}/providers/{resourceProviderNamespace}/register'] ?? 0;
+    assert.equal(registrations(after), registrations(before), 'no registration was sent');
+  });
+
+  it('migrates the NSG flow log of nsg-prod-web: keeps the VNet flow log, disables the NSG flow log after a confirmation', async () => {
+    await api.inventory.children(`/subscriptions/${prodSubscriptionId}`);
+    const watchers = await api.inventory.children(`/subscriptions/${prodSubscriptionId}#watchers`);
+    const rows = await api.inventory.children(watchers[0].id);
+    const nsgRow = rows.find((row) => row.label === 'fl-nsg-prod-web');
+    assert.match(nsgRow?.tooltip ?? '', /No new NSG flow logs since 30 June 2025; retires 30 September 2027/);
+    assert.match(nsgRow?.contextValue ?? '', /nsgFlowLog/);
+    api.wizards.answer([{ id: 'migrate.flowLogs', pick: ['fl-nsg-prod-web'] }]);
+    api.wizards.choose(['apply']);
+    await vscode.commands.executeCommand('trafficLens.migrateNsgFlowLogs');
+    const report = api.wizards.lastReport();
+    assert.ok(report);
+    assert.equal(report.complete, true, describeReport(report));
+    assert.deepEqual(report.plan.actions.map((action) => [action.resourceId.split('/').pop(), action.existing]), [
+      ['fl-vnet-prod-spoke', 'same'],
+      ['fl-nsg-prod-web', 'differs'],
+    ]);
+    assert.match(report.plan.actions[1].confirm ?? '', /Disable NSG flow log fl-nsg-prod-web now\?/);
+    assert.ok(report.plan.warnings.some((warning) => /twice the records and twice the cost/.test(warning)));
+    const disabled = await flowLog(nsgFlowLogId);
+    assert.equal(disabled?.properties.enabled, false);
+    assert.deepEqual(disabled?.properties.retentionPolicy, { days: 7, enabled: true }, 'the rest of the NSG flow log is as it was');
+  });
+});

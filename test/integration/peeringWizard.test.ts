@@ -1,0 +1,184 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { PeeringCommandResult } from '../../src/commands/createPeering';
+import type { TrafficLensApi } from '../../src/extension';
+import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import { devSubscriptionId, devVnetId, hubVnetId } from '../standin/topologies/demo';
+import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl, type HttpAnswer } from './standInClient';
+import { suiteLog } from './suiteLog';
+import { activateTestedExtension } from './testedExtension';
+
+const network = '2025-05-01';
+const hubSideName = 'vnet-hub-to-vnet-dev-spoke';
+const hubSideId = `${hubVnetId}/virtualNetworkPeerings/${hubSideName}`;
+const devSideId = `${devVnetId}/virtualNetworkPeerings/dev-to-hub`;
+
+interface PeeringBody {
+  properties: { peeringState: string; peeringSyncLevel: string; allowForwardedTraffic: boolean; remoteAddressSpace?: { addressPrefixes: string[] } };
+}
+
+async function peering(armId: string): Promise<PeeringBody | undefined> {
+  const answer = await armGet(armId, network);
+  return answer.status === 200 ? (answer.body as PeeringBody) : undefined;
+}
+
+/** Polls a long-running operation's Azure-AsyncOperation (or Location) URL until it ends. */
+async function waitForOperation(answer: HttpAnswer): Promise<void> {
+  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
+  for (let poll = 0; url !== undefined && poll < 50; poll++) {
+    const status = await call('GET', String(url), undefined, demoToken());
+    const state = (status.body as { status?: string } | undefined)?.status;
+    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
+      return;
+    }
+    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function putArm(armId: string, body: unknown): Promise<void> {
+  await waitForOperation(await call('PUT', `${standInUrl}${armId}?api-version=${network}`, body, demoToken()));
+}
+
+/** dev's address space: a VNet PUT, as someone changing it in the portal. */
+async function setDevAddressSpace(prefixes: string[]): Promise<void> {
+  await putArm(devVnetId, { location: 'northeurope', properties: { addressSpace: { addressPrefixes: prefixes } } });
+}
+
+/** Puts dev↔hub back as seeded: dev-to-hub alone (Initiated), no hub side, dev at 10.2.0.0/16. */
+async function restoreSeededPeering(): Promise<void> {
+  const answer = await call('DELETE', `${standInUrl}${hubSideId}?api-version=${network}`, undefined, demoToken());
+  if (answer.status === 202) {
+    await waitForOperation(answer);
+  }
+  await setDevAddressSpace(['10.2.0.0/16']);
+  await putArm(devSideId, { properties: { remoteVirtualNetwork: { id: hubVnetId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false } });
+}
+
+/** The questions from dev's row: dev is the spoke, vnet-hub the hub, default options and names. */
+const fromDevRow: ScriptedAnswer[] = [
+  { id: 'peering.role', pick: 'spoke' },
+  { id: 'peering.hub', pick: 'vnet-hub' },
+  { id: 'peering.options', pick: ['allowForwardedTraffic'] },
+  { id: 'peering.names', pick: 'default' },
+];
+
+describe('Peering wizard', function () {
+  this.timeout(180_000);
+  let api: TrafficLensApi;
+
+  /** Runs Peer with Hub… on dev's row in the tree, as the context menu does. */
+  async function peerFromDevRow(): Promise<PeeringCommandResult | undefined> {
+    await api.inventory.children();
+    await api.inventory.children(`/subscriptions/${devSubscriptionId}`);
+    await api.inventory.children(`/subscriptions/${devSubscriptionId}#vnets`);
+    return (await api.inventory.runOnRows('trafficLens.createPeering', [devVnetId.toLowerCase()])) as PeeringCommandResult | undefined;
+  }
+
+  before(async function () {
+    api = await activateTestedExtension();
+    await faults();
+    await signInToStandIn();
+  });
+
+  beforeEach(() => {
+    api.wizards.reset();
+  });
+
+  afterEach(async () => {
+    await faults();
+    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted answer and choice was used');
+  });
+
+  after(async () => {
+    await faults();
+    await restoreSeededPeering();
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  });
+
+  it('shows but refuses a plan whose spoke overlaps the hub', async () => {
+    api.wizards.answer([
+      { id: 'peering.hub', pick: 'vnet-prod-spoke' },
+      { id: 'peering.spokes', pick: ['vnet-dev-sandbox'] },
+      { id: 'peering.options', pick: ['allowForwardedTraffic'] },
+      { id: 'peering.names', pick: 'default' },
+    ]);
+    api.wizards.choose(['cancel']);
+    await vscode.commands.executeCommand('trafficLens.createPeering');
+    assert.equal(api.wizards.lastReport(), undefined, 'Apply was not offered');
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    const failed = plan.checks.filter((check) => check.status === 'failed');
+    assert.deepEqual(failed.map((check) => check.id), ['overlap:vnet-dev-sandbox']);
+    assert.match(failed[0].detail, /Couldn't peer vnet-prod-spoke with vnet-dev-sandbox: their address spaces overlap \(10\.1\.0\.0\/16 ↔ 10\.1\.0\.0\/16\)/);
+  });
+
+  it('reports a partial failure, retries what remains, then undoes what it changed', async () => {
+    await faults({ kind: 'throttle', match: 'virtualNetworkPeerings', count: 2, retryAfterMs: 50 });
+    await faults({ kind: 'serverError', match: hubSideName, method: 'PUT', count: 40 });
+    api.wizards.answer(fromDevRow);
+    api.wizards.choose(['apply', 'retryRemaining', 'undoCreated']);
+    await peerFromDevRow();
+    const report = api.wizards.lastReport();
+    assert.ok(report, 'a report');
+    const byId = new Map(report.plan.actions.map((action) => [action.id, action]));
+    suiteLog('after undo:', report.outcomes.map((outcome) => `${byId.get(outcome.actionId)?.title}: ${outcome.status}${outcome.code ? ` (${outcome.code})` : ''}`).join('; '));
+    assert.deepEqual(report.plan.actions.map((action) => [action.resourceId.split('/').pop(), action.existing]), [
+      ['dev-to-hub', 'differs'],
+      [hubSideName, 'absent'],
+    ]);
+    const status = (name: string): string | undefined => report.outcomes.find((outcome) => byId.get(outcome.actionId)?.resourceId.endsWith(`/${name}`))?.status;
+    assert.equal(status(hubSideName), 'failed');
+    assert.equal(report.outcomes.find((outcome) => outcome.status === 'failed')?.code, 'InternalServerError');
+    assert.equal(status('dev-to-hub'), 'undone');
+    assert.equal(await peering(hubSideId), undefined, 'the hub side was never created');
+    const devSide = await peering(devSideId);
+    assert.equal(devSide?.properties.allowForwardedTraffic, false, 'dev-to-hub is back as it was');
+    assert.equal(devSide?.properties.peeringState, 'Initiated');
+  });
+
+  it('peers dev with the hub from dev\'s row: both sides Connected', async () => {
+    api.wizards.answer(fromDevRow);
+    api.wizards.choose(['apply']);
+    const result = await peerFromDevRow();
+    const report = api.wizards.lastReport();
+    assert.ok(report);
+    assert.equal(report.complete, true, JSON.stringify(report.outcomes));
+    assert.equal((await peering(hubSideId))?.properties.peeringState, 'Connected');
+    const devSide = await peering(devSideId);
+    assert.equal(devSide?.properties.peeringState, 'Connected');
+    assert.equal(devSide?.properties.allowForwardedTraffic, true);
+    assert.deepEqual(result?.statuses.map((status) => `${status.name}: ${status.peeringState}`).sort(), ['dev-to-hub: Connected', `${hubSideName}: Connected`]);
+  });
+
+  it('sends nothing when the same answers run again', async () => {
+    const before = await requestCounts();
+    api.wizards.answer(fromDevRow);
+    api.wizards.choose(['apply']);
+    await peerFromDevRow();
+    const after = await requestCounts();
+    const report = api.wizards.lastReport();
+    assert.ok(report);
+    assert.deepEqual([...new Set(report.outcomes.map((outcome) => outcome.status))], ['kept']);
+    assert.equal(countOf(after, 'PUT'), countOf(before, 'PUT'), 'no PUT was sent');
+  });
+
+  it('syncs the hub\'s peering after dev\'s address space grew', async () => {
+    await setDevAddressSpace(['10.2.0.0/16', '10.3.0.0/16']);
+    assert.equal((await peering(hubSideId))?.properties.peeringSyncLevel, 'LocalNotInSync');
+    api.wizards.answer([{ id: 'peering.syncTargets', pick: [hubSideName] }]);
+    api.wizards.choose(['apply']);
+    const result = (await vscode.commands.executeCommand('trafficLens.syncPeering')) as PeeringCommandResult | undefined;
+    const report = api.wizards.lastReport();
+    assert.ok(report);
+    assert.equal(report.complete, true, JSON.stringify(report.outcomes));
+    assert.deepEqual(report.plan.actions.map((action) => [action.resourceId.split('/').pop(), action.query]), [[hubSideName, { syncRemoteAddressSpace: 'true' }]]);
+    const synced = await peering(hubSideId);
+    assert.equal(synced?.properties.peeringSyncLevel, 'FullyInSync');
+    assert.deepEqual(synced?.properties.remoteAddressSpace?.addressPrefixes, ['10.2.0.0/16', '10.3.0.0/16']);
+    assert.equal((await peering(devSideId))?.properties.peeringSyncLevel, 'FullyInSync');
+    assert.deepEqual(result?.statuses.map((status) => `${status.name}: ${status.peeringState} ${status.syncLevel}`), [`${hubSideName}: Connected FullyInSync`]);
+  });
+});

@@ -1,0 +1,248 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { TrafficLensApi } from '../../src/extension';
+import type { Plan, PlanAction } from '../../src/wizards/shared/plan';
+import { QuickPickUi } from '../../src/wizards/shared/quickPickUi';
+import { back } from '../../src/wizards/shared/wizardUi';
+import { demoTenantId, devSubscriptionId } from '../standin/topologies/demo';
+import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl } from './standInClient';
+import { suiteLog } from './suiteLog';
+import { activateTestedExtension } from './testedExtension';
+
+const network = '2025-05-01';
+const nsgId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
+const ruleId = (name: string): string => `${nsgId}/securityRules/${name}`;
+const ruleNames = ['lens-host-a', 'lens-host-b', 'lens-host-clash'];
+
+/** A security rule PUT on nsg-dev-app; priority 100 inbound clashes with its allow-ssh-from-hub. */
+function ruleAction(id: string, name: string, priority: number, fields: Partial<PlanAction> = {}): PlanAction {
+  return {
+    id,
+    kind: 'put',
+    title: `Create security rule ${name} on nsg-dev-app`,
+    resourceId: ruleId(name),
+    resourceType: 'Microsoft.Network/networkSecurityGroups/securityRules',
+    apiVersion: network,
+    body: {
+      properties: {
+        priority,
+        direction: 'Inbound',
+        access: 'Deny',
+        protocol: 'Tcp',
+        sourceAddressPrefix: '10.9.0.0/16',
+        sourcePortRange: '*',
+        destinationAddressPrefix: '*',
+        destinationPortRange: '8080',
+      },
+    },
+    dependsOn: [],
+    tenantId: demoTenantId,
+    existing: 'absent',
+    ...fields,
+  };
+}
+
+function rulesPlan(actions: PlanAction[], fields: Partial<Plan> = {}): Plan {
+  return {
+    kind: 'flowLogs',
+    title: `Deny 8080 from 10.9.0.0/16 on nsg-dev-app`,
+    summary: ['Adds inbound deny rules (a hand-built plan of the wizard host suite).'],
+    checks: [{ id: 'nsg', title: 'NSG exists', status: 'passed', detail: 'nsg-dev-app is in the dev subscription' }],
+    warnings: [],
+    actions,
+    ...fields,
+  };
+}
+
+async function statusOf(armId: string): Promise<number> {
+  return (await armGet(armId, network)).status;
+}
+
+/** Deletes the rules a run may have left, waiting until they are gone. */
+async function removeRules(): Promise<void> {
+  for (const name of ruleNames) {
+    await call('DELETE', `${standInUrl}${ruleId(name)}?api-version=${network}`, undefined, demoToken());
+  }
+  for (const name of ruleNames) {
+    for (let attempt = 0; attempt < 50 && (await statusOf(ruleId(name))) !== 404; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+describe('Wizard host', function () {
+  this.timeout(120_000);
+  let api: TrafficLensApi;
+
+  before(async function () {
+    api = await activateTestedExtension();
+    await faults();
+    await signInToStandIn();
+    await removeRules();
+  });
+
+  beforeEach(() => {
+    api.wizards.reset();
+  });
+
+  afterEach(async () => {
+    await faults();
+    await removeRules();
+    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted choice was used');
+  });
+
+  after(async () => {
+    await faults();
+    await removeRules();
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  });
+
+  it('copies the plan as an Azure CLI script, saves it as Bicep, then applies it and shows it in the Activity view', async () => {
+    const plan = rulesPlan([ruleAction('a1', 'lens-host-a', 3001), ruleAction('a2', 'lens-host-b', 3002, { dependsOn: ['a1'] })]);
+    api.wizards.choose(['copyCli', 'saveBicep', 'apply']);
+    const report = await api.wizards.review(plan);
+    assert.equal(report?.complete, true, JSON.stringify(report?.outcomes));
+    assert.deepEqual(report.outcomes.map((outcome) => outcome.status), ['succeeded', 'succeeded']);
+    assert.equal(api.wizards.lastReport(), report);
+    assert.equal(api.wizards.lastPlan(), plan);
+    assert.equal(await statusOf(ruleId('lens-host-a')), 200);
+    assert.equal(((await armGet(ruleId('lens-host-b'), network)).body as { properties: { priority: number } }).properties.priority, 3002);
+
+    const exported = api.wizards.lastExport();
+    assert.match(exported.cliScript ?? '', /lens-host-a/);
+    assert.equal(await vscode.env.clipboard.readText(), exported.cliScript, 'the script is on the clipboard');
+    const bicep = exported.bicepFiles ?? [];
+    assert.equal(basename(bicep[0] ?? ''), 'main.bicep');
+    assert.ok(bicep.every((path) => existsSync(path)));
+    assert.match(bicep.map((path) => readFileSync(path, 'utf8')).join('\n'), /lens-host-b/);
+
+    const preview = vscode.workspace.textDocuments.find((document) => document.uri.scheme === 'traffic-lens-plan' && document.getText().includes('lens-host-b'));
+    assert.ok(preview, 'the preview is a read-only plan document');
+    assert.match(preview.getText(), /^# Deny 8080 from 10\.9\.0\.0\/16 on nsg-dev-app/);
+    assert.match(preview.getText(), /^2\. \*\*Create\*\* lens-host-b/m);
+    assert.match(api.wizards.activity()[0] ?? '', /^Deny 8080 .* — applied$/);
+    suiteLog(`    Activity: ${api.wizards.activity().slice(0, 3).join(' | ')}`);
+  });
+
+  it('keeps what is already in place without sending anything', async () => {
+    const before = countOf(await requestCounts(), 'PUT');
+    api.wizards.choose(['apply']);
+    const report = await api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001, { existing: 'same' })]));
+    assert.equal(report?.complete, true);
+    assert.equal(report.outcomes[0]?.status, 'kept');
+    assert.equal(countOf(await requestCounts(), 'PUT'), before);
+  });
+
+  it('after a partial failure, Retry Remaining sends only what failed', async () => {
+    await faults({ kind: 'forbidden', match: 'lens-host-b', method: 'PUT', count: 1 });
+    api.wizards.choose(['apply', 'retryRemaining']);
+    const report = await api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001), ruleAction('a2', 'lens-host-b', 3002)]));
+    assert.equal(report?.complete, true, JSON.stringify(report?.outcomes));
+    const [first, second] = report.outcomes;
+    assert.equal(first?.attempts, 1, 'what succeeded is not sent again');
+    assert.equal(second?.attempts, 2);
+    assert.equal(await statusOf(ruleId('lens-host-b')), 200);
+    assert.match(api.wizards.activity()[0] ?? '', /— applied$/);
+  });
+
+  it("Undo Created removes what a failed apply created and keeps Azure's error code", async () => {
+    api.wizards.choose(['apply', 'undoCreated']);
+    const report = await api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001), ruleAction('a2', 'lens-host-clash', 100)]));
+    assert.equal(report?.outcomes[0]?.status, 'undone', JSON.stringify(report?.outcomes));
+    assert.equal(report.outcomes[1]?.status, 'failed');
+    assert.equal(report.outcomes[1]?.code, 'SecurityRuleConflict');
+    assert.equal(await statusOf(ruleId('lens-host-a')), 404);
+    assert.equal(await statusOf(ruleId('lens-host-clash')), 404);
+    assert.match(api.wizards.activity()[0] ?? '', /— undone \(1\)$/);
+  });
+
+  it('refuses a scripted Apply of a plan whose check failed, naming what it offers', async () => {
+    const before = countOf(await requestCounts(), 'PUT');
+    api.wizards.choose(['apply']);
+    const blocked = rulesPlan([ruleAction('a1', 'lens-host-a', 3001)], { checks: [{ id: 'region', title: 'Same region', status: 'failed', detail: 'nsg-dev-app is elsewhere' }] });
+    await assert.rejects(api.wizards.review(blocked), /chose "apply", but .*can't apply, a check failed: Same region.* offers "copyCli", "saveBicep", "cancel"/);
+    assert.equal(countOf(await requestCounts(), 'PUT'), before);
+  });
+
+  it('ends a scripted review with Cancel when no choice is left after a copy', async () => {
+    api.wizards.choose(['copyCli']);
+    assert.equal(await api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001)])), undefined);
+    assert.equal(await statusOf(ruleId('lens-host-a')), 404);
+  });
+});
+
+/** Runs `command` until `pending` settles: the quick input opens a moment after the call. */
+async function drive<T>(pending: Promise<T>, ...commands: string[]): Promise<T> {
+  let settled = false;
+  void pending.finally(() => (settled = true));
+  for (let attempt = 0; attempt < 40 && !settled; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (const command of commands) {
+      if (!settled) {
+        await vscode.commands.executeCommand(command);
+      }
+    }
+  }
+  return pending;
+}
+
+describe('Wizard questions in VS Code', function () {
+  this.timeout(60_000);
+  const ui = new QuickPickUi();
+  const items = [
+    { label: 'nic-web-1', value: 'first' },
+    { label: 'nic-web-2', value: 'second', picked: true },
+  ];
+
+  before(async () => {
+    await activateTestedExtension();
+  });
+
+  afterEach(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  });
+
+  it('accepts the active item of a pick', async () => {
+    assert.equal(await drive(ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items }), 'workbench.action.acceptSelectedQuickOpenItem'), 'first');
+  });
+
+  it('returns Back from step 2 on, and undefined on Escape', async () => {
+    assert.equal(await drive(ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items, step: 2, totalSteps: 3 }), 'workbench.action.quickInputBack'), back);
+    assert.equal(await drive(ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items }), 'workbench.action.closeQuickOpen'), undefined);
+  });
+
+  it('returns the pre-selected items of a multi-pick', async () => {
+    assert.deepEqual(await drive(ui.pickMany({ id: 't.many', title: 'Pick', placeholder: 'Pick NICs', items, minimum: 1 }), 'workbench.action.acceptSelectedQuickOpenItem'), ['second']);
+  });
+
+  it('does not accept an empty list, only Escape', async () => {
+    const pending = ui.pick({ id: 't.empty', title: 'Pick', placeholder: 'Pick a NIC', items: [], emptyMessage: 'No NICs in westeurope' });
+    await drive(Promise.race([pending, new Promise((resolve) => setTimeout(resolve, 1500))]), 'workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(await drive(pending, 'workbench.action.closeQuickOpen'), undefined);
+  });
+
+  it('accepts a valid input only after its async check, and holds an invalid one', async () => {
+    const checked: string[] = [];
+    const step = {
+      id: 't.name',
+      title: 'Name',
+      prompt: 'A name',
+      validate: (value: string) => (value.includes(' ') ? 'No spaces' : undefined),
+      validateAsync: async (value: string) => {
+        checked.push(value);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return value === 'taken' ? 'taken is taken' : undefined;
+      },
+    };
+    assert.equal(await drive(ui.input({ ...step, value: 'fresh' }), 'workbench.action.acceptSelectedQuickOpenItem'), 'fresh');
+    assert.ok(checked.includes('fresh'));
+    for (const invalid of ['taken', 'has space']) {
+      const pending = ui.input({ ...step, value: invalid });
+      await drive(Promise.race([pending, new Promise((resolve) => setTimeout(resolve, 1500))]), 'workbench.action.acceptSelectedQuickOpenItem');
+      assert.equal(await drive(pending, 'workbench.action.closeQuickOpen'), undefined, `${invalid} is not accepted`);
+    }
+  });
+});

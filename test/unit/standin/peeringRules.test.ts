@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { ArmActionRunner } from '../../../src/azure/armActionRunner';
+import { toArmProblem } from '../../../src/azure/armProblem';
+import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
+import { planPeering, planPeeringSync } from '../../../src/wizards/peering/plan';
+import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
+import type { PlanAction } from '../../../src/wizards/shared/plan';
+import { startStandIn, type StandIn } from '../../standin/server';
+import { armIds, type Topology } from '../../standin/topology';
+import { demoTenantId, demoTopology, devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, partnerTenantId } from '../../standin/topologies/demo';
+import { types } from '../../standin/types';
+
+const partnerSubscriptionId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+const partnerVnetId = armIds.virtualNetwork(partnerSubscriptionId, 'rg-partner', 'vnet-partner');
+
+function topologyWithPartner(): Topology {
+  const topology = demoTopology();
+  topology.subscriptions.push({
+    subscriptionId: partnerSubscriptionId,
+    displayName: 'Fabrikam Shared',
+    tenantId: partnerTenantId,
+    resourceGroups: [{ name: 'rg-partner', location: 'westeurope', virtualNetworks: [{ name: 'vnet-partner', addressPrefixes: ['10.60.0.0/16'], subnets: [{ name: 'snet-a', addressPrefix: '10.60.1.0/24' }] }] }],
+  });
+  return topology;
+}
+
+describe('ARM stand-in: peering sync, address-space changes and cross-tenant peering', function () {
+  this.timeout(30_000);
+  let standIn: StandIn;
+  let runner: ArmActionRunner;
+  const signal = new AbortController().signal;
+
+  before(async () => {
+    standIn = await startStandIn({ topology: topologyWithPartner(), lroPollsBeforeDone: 1 });
+    const credential = new UnsignedTestCredential(demoTenantId);
+    runner = new ArmActionRunner({
+      resourceManagerEndpoint: standIn.url,
+      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
+      caPem: standIn.caPem,
+      updateIntervalInMs: 5,
+    });
+  });
+
+  after(async () => {
+    await standIn?.close();
+  });
+
+  /** A VNet of the stand-in as the wizard would read it. */
+  function vnet(id: string, subscriptionId: string, tenantId: string): PeeringVnet {
+    const stored = standIn.state.getTyped(types.virtualNetwork, id);
+    assert.ok(stored, `no ${id}`);
+    const peerings = standIn.state.list(types.peering, stored.id).map((peering) => {
+      const remote = (peering.properties.remoteVirtualNetwork as { id: string }).id;
+      return {
+        id: peering.id.toLowerCase(),
+        armId: peering.id,
+        name: peering.name,
+        resourceGroup: '',
+        properties: peering.properties,
+        vnetId: stored.id.toLowerCase(),
+        remoteVnetId: remote.toLowerCase(),
+        remoteVnetArmId: remote,
+        peeringState: String(peering.properties.peeringState),
+        syncLevel: String(peering.properties.peeringSyncLevel),
+        allowForwardedTraffic: peering.properties.allowForwardedTraffic === true,
+        allowGatewayTransit: peering.properties.allowGatewayTransit === true,
+        useRemoteGateways: peering.properties.useRemoteGateways === true,
+      };
+    });
+    const space = (stored.properties.addressSpace as { addressPrefixes: string[] }).addressPrefixes;
+    return { id: stored.id.toLowerCase(), armId: stored.id, name: stored.name, location: stored.location ?? '', addressSpace: space, subscriptionId, subscriptionName: subscriptionId, tenantId, hasGateway: false, peerings };
+  }
+
+  const peering = (vnetId: string, name: string) => standIn.state.getTyped(types.peering, `${vnetId}/virtualNetworkPeerings/${name}`)?.properties ?? {};
+
+  async function runAll(actions: PlanAction[]): Promise<void> {
+    for (const action of actions.filter((candidate) => candidate.existing !== 'same')) {
+      await runner.run(action, signal);
+    }
+  }
+
+  it('connects hub and dev, reports a changed address space as not in sync, and syncs it with syncRemoteAddressSpace=true', async () => {
+    const hub = () => vnet(hubVnetId, hubSubscriptionId, demoTenantId);
+    const dev = () => vnet(devVnetId, devSubscriptionId, demoTenantId);
+    await runAll(planPeering({ hub: hub(), spokes: [dev()], allowForwardedTraffic: true, useHubGateway: false, names: {} }).actions);
+    assert.equal(peering(hubVnetId, 'vnet-hub-to-vnet-dev-spoke').peeringState, 'Connected');
+    assert.equal(peering(devVnetId, 'dev-to-hub').peeringState, 'Connected');
+
+    // dev grows: a VNet PUT with a second prefix.
+    await runner.run(
+      {
+        id: 'grow', kind: 'put', title: 'Grow dev', resourceId: devVnetId, resourceType: 'Microsoft.Network/virtualNetworks', apiVersion: '2025-05-01', dependsOn: [], tenantId: demoTenantId, existing: 'differs',
+        body: { location: 'northeurope', properties: { addressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } } },
+      },
+      signal,
+    );
+    const stale = peering(hubVnetId, 'vnet-hub-to-vnet-dev-spoke');
+    assert.equal(stale.peeringSyncLevel, 'LocalNotInSync');
+    assert.deepEqual(stale.remoteAddressSpace, { addressPrefixes: ['10.2.0.0/16'] });
+    assert.deepEqual(stale.remoteVirtualNetworkAddressSpace, { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] });
+    assert.equal(peering(devVnetId, 'dev-to-hub').peeringSyncLevel, 'RemoteNotInSync');
+    assert.equal(standIn.state.list(types.subnet, devVnetId).length, 1, 'the VNet PUT keeps its subnets');
+
+    // A plain update does not sync.
+    await runAll(planPeering({ hub: hub(), spokes: [dev()], allowForwardedTraffic: false, useHubGateway: false, names: {} }).actions);
+    assert.equal(peering(hubVnetId, 'vnet-hub-to-vnet-dev-spoke').peeringSyncLevel, 'LocalNotInSync');
+
+    const hubSide = hub().peerings.find((candidate) => candidate.name === 'vnet-hub-to-vnet-dev-spoke')!;
+    const sync = planPeeringSync([{ peering: hubSide, local: hub(), remote: dev() }]);
+    await runAll(sync.actions);
+    const synced = peering(hubVnetId, 'vnet-hub-to-vnet-dev-spoke');
+    assert.equal(synced.peeringSyncLevel, 'FullyInSync');
+    assert.deepEqual(synced.remoteAddressSpace, { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] });
+    assert.equal(peering(devVnetId, 'dev-to-hub').peeringSyncLevel, 'FullyInSync');
+    assert.equal(standIn.requests.apiVersions.get('PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings/{virtualNetworkPeeringName}')?.has('2025-05-01'), true);
+  });
+
+  it('refuses a peering to another tenant\'s VNet without an auxiliary token, and accepts it with one', async () => {
+    const hub = vnet(hubVnetId, hubSubscriptionId, demoTenantId);
+    const partner = vnet(partnerVnetId, partnerSubscriptionId, partnerTenantId);
+    const plan = planPeering({ hub, spokes: [partner], allowForwardedTraffic: true, useHubGateway: false, names: {} });
+    const [partnerSide, hubSide] = plan.actions;
+    assert.deepEqual(partnerSide.auxiliaryTenantIds, [demoTenantId]);
+
+    const withoutAuxiliary = { ...hubSide, auxiliaryTenantIds: undefined };
+    const problem = await runner.run(withoutAuxiliary, signal).then(() => undefined, (error: unknown) => toArmProblem(error));
+    assert.equal(problem?.code, 'LinkedAuthorizationFailed');
+    assert.match(problem?.message ?? '', new RegExp(`not authorized to access linked subscription '${partnerSubscriptionId}'`));
+
+    await runAll(plan.actions);
+    assert.equal(peering(partnerVnetId, 'vnet-partner-to-vnet-hub').peeringState, 'Connected');
+    assert.equal(peering(hubVnetId, 'vnet-hub-to-vnet-partner').peeringState, 'Connected');
+  });
+});

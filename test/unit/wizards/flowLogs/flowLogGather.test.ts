@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { gatherFlowLogs, type FlowLogChoices } from '../../../../src/wizards/flowLogs/gather';
+import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
+import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
+import { devSubscription, existingFlowLog, storageAccount, subnetTarget, target, workspace } from './builders';
+
+function script(answers: ScriptedAnswer[]): { ui: ScriptedUi; asked: string[]; left: () => number } {
+  const queue = [...answers];
+  const asked: string[] = [];
+  return {
+    ui: new ScriptedUi({
+      next: () => {
+        const answer = queue.shift();
+        if (answer) {
+          asked.push(answer.id);
+        }
+        return answer;
+      },
+    }),
+    asked,
+    left: () => queue.length,
+  };
+}
+
+const otherVnet = target({ armId: '/subscriptions/x/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/vnet-west', id: '/subscriptions/x/resourcegroups/g/providers/microsoft.network/virtualnetworks/vnet-west', name: 'vnet-west', location: 'westeurope' });
+
+function choices(overrides: Partial<FlowLogChoices> = {}): FlowLogChoices {
+  return {
+    targets: [target(), subnetTarget(), otherVnet],
+    storageAccounts: [storageAccount(), storageAccount({ name: stWest, location: 'westeurope' })],
+    workspaces: [workspace()],
+    flowLogs: [],
+    storageNameProblem: async (name) => (name === 'sttaken' ? 'The storage account named sttaken is already taken.' : undefined),
+    ...overrides,
+  };
+}
+const stWest = 'stwestlogs';
+
+describe('Flow-log questions', () => {
+  it('skips the targets for a seeded VNet and asks storage, retention, Traffic Analytics and the name', async () => {
+    const { ui, left } = script([
+      { id: 'flowLogs.storage', pick: 'stdevflowlogs' },
+      { id: 'flowLogs.retention', input: '7' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'law-dev' },
+      { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
+      { id: 'flowLogs.name', input: 'fl-custom' },
+    ]);
+    const answers = await gatherFlowLogs(ui, choices(), { targetIds: [target().armId] });
+    assert.equal(left(), 0);
+    assert.deepEqual(answers?.targets.map((item) => item.name), ['vnet-dev-spoke']);
+    assert.equal(answers?.storage.kind, 'existing');
+    assert.equal(answers?.retentionDays, 7);
+    assert.equal(answers?.trafficAnalytics?.intervalMinutes, 10);
+    assert.deepEqual(answers?.flowLogNames, { [target().id]: 'fl-custom' });
+  });
+
+  it('asks a region for a subscription and pre-picks its VNets there; a new storage account is checked with Azure', async () => {
+    const { ui, left } = script([
+      { id: 'flowLogs.region', pick: 'northeurope' },
+      { id: 'flowLogs.targets', pick: ['vnet-dev-spoke'] },
+      { id: 'flowLogs.storage', pick: 'Create new storage account…' },
+      { id: 'flowLogs.storageName', input: 'stdevnew01' },
+      { id: 'flowLogs.retention', input: '0' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+      { id: 'flowLogs.name', input: 'fl-vnet-dev-spoke' },
+    ]);
+    const answers = await gatherFlowLogs(ui, choices(), { subscriptionId: devSubscription });
+    assert.equal(left(), 0);
+    assert.deepEqual(answers?.storage, { kind: 'new', name: 'stdevnew01', subscriptionId: devSubscription, tenantId: target().tenantId, resourceGroup: 'rg-dev-network', location: 'northeurope' });
+    assert.equal(answers?.trafficAnalytics, undefined);
+  });
+
+  it('refuses a taken storage account name through the async check', async () => {
+    const { ui } = script([
+      { id: 'flowLogs.storage', pick: 'Create new storage account…' },
+      { id: 'flowLogs.storageName', input: 'sttaken' },
+    ]);
+    await assert.rejects(gatherFlowLogs(ui, choices(), { targetIds: [target().armId] }), /already taken/);
+  });
+
+  it('goes Back to the previous question and skips the name when the target already has a flow log', async () => {
+    const { ui, asked, left } = script([
+      { id: 'flowLogs.storage', pick: 'stdevflowlogs' },
+      { id: 'flowLogs.retention', back: true },
+      { id: 'flowLogs.storage', pick: stWest },
+      { id: 'flowLogs.retention', input: '30' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+    ]);
+    const answers = await gatherFlowLogs(ui, choices({ flowLogs: [existingFlowLog()] }), { targetIds: [target().armId] });
+    assert.equal(left(), 0);
+    assert.deepEqual(asked, ['flowLogs.storage', 'flowLogs.retention', 'flowLogs.storage', 'flowLogs.retention', 'flowLogs.trafficAnalytics']);
+    assert.equal(answers?.storage.kind === 'existing' && answers.storage.account.name, stWest);
+  });
+
+  it('returns undefined when cancelled', async () => {
+    const { ui } = script([{ id: 'flowLogs.storage', cancel: true }]);
+    assert.equal(await gatherFlowLogs(ui, choices(), { targetIds: [target().armId] }), undefined);
+  });
+});

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { actionsToSend, isBlocked, type Plan } from '../../../../src/wizards/shared/plan';
+import { planFlowLogs, planNsgMigration } from '../../../../src/wizards/flowLogs/plan';
+import { answers, devSubscription, existingFlowLog, facts, storageAccount, subnetTarget, subscriptionFacts, target, tenantId, vnetArmId, watcherArmId, workspace } from './builders';
+
+function check(plan: Plan, id: string) {
+  const found = plan.checks.find((item) => item.id === id);
+  assert.ok(found, `no check ${id} in ${plan.checks.map((item) => item.id).join(', ')}`);
+  return found;
+}
+
+describe('Flow-log plan', () => {
+  it('plans one flow log on an existing watcher and storage account, with a JSON v2 body', () => {
+    const plan = planFlowLogs(answers(), facts());
+    assert.equal(isBlocked(plan), false);
+    assert.equal(plan.actions.length, 1);
+    const [action] = plan.actions;
+    assert.equal(action.resourceId, `${watcherArmId}/flowLogs/fl-vnet-dev-spoke`);
+    assert.equal(action.apiVersion, '2025-05-01');
+    assert.equal(action.existing, 'absent');
+    assert.deepEqual(action.body, {
+      location: 'northeurope',
+      properties: {
+        targetResourceId: vnetArmId,
+        storageId: storageAccount().armId,
+        enabled: true,
+        retentionPolicy: { days: 30, enabled: true },
+        format: { type: 'JSON', version: 2 },
+        flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration: { enabled: false } },
+      },
+    });
+    assert.equal(check(plan, 'networkWatcher').status, 'passed');
+    assert.equal(check(plan, 'insightsProvider').status, 'passed');
+    assert.match(plan.warnings.join('\n'), /lifecycle management/);
+    assert.ok(plan.estimate?.title.startsWith('Estimate'));
+  });
+
+  it('orders resource group, watcher, registration, storage account, then the flow log depending on them', () => {
+    const plan = planFlowLogs(
+      answers({ storage: { kind: 'new', name: stName(), subscriptionId: devSubscription, tenantId, resourceGroup: 'rg-dev-network', location: 'northeurope' }, retentionDays: 0 }),
+      facts({ subscriptions: [subscriptionFacts({ watchers: [], watcherGroupLocation: undefined, insightsState: 'NotRegistered' })] }),
+    );
+    assert.deepEqual(plan.actions.map((action) => action.resourceType), [
+      'Microsoft.Resources/resourceGroups',
+      'Microsoft.Network/networkWatchers',
+      'Microsoft.Resources/providers',
+      'Microsoft.Storage/storageAccounts',
+      'Microsoft.Network/networkWatchers/flowLogs',
+    ]);
+    const [group, watcher, register, storage, flowLog] = plan.actions;
+    assert.equal(group.resourceId, `/subscriptions/${devSubscription}/resourceGroups/NetworkWatcherRG`);
+    assert.equal(watcher.resourceId, `${group.resourceId}/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`);
+    assert.deepEqual(watcher.dependsOn, [group.id]);
+    assert.equal(register.kind, 'post');
+    assert.equal(register.operation, 'register');
+    assert.equal(register.resourceId, `/subscriptions/${devSubscription}/providers/Microsoft.Insights`);
+    assert.equal(register.undo?.kind, 'none');
+    assert.deepEqual(storage.body?.sku, { name: 'Standard_LRS' });
+    assert.equal(storage.body?.kind, 'StorageV2');
+    assert.deepEqual(flowLog.dependsOn, [watcher.id, register.id, storage.id]);
+    assert.ok(flowLog.resourceId.startsWith(watcher.resourceId));
+    assert.equal(check(plan, 'networkWatcher').status, 'fixed');
+    assert.deepEqual(check(plan, 'networkWatcher').fixedBy, [group.id, watcher.id]);
+    assert.equal(check(plan, 'insightsProvider').status, 'fixed');
+    assert.deepEqual((flowLog.body?.properties as Record<string, unknown>).retentionPolicy, { days: 0, enabled: false });
+    assert.equal(plan.warnings.some((warning) => /lifecycle/.test(warning)), false, 'no retention warning when kept forever');
+  });
+
+  it('uses a watcher under another name in the region as it is, and creates no resource group when NetworkWatcherRG exists', () => {
+    const other = { armId: `/subscriptions/${devSubscription}/resourceGroups/rg-ops/providers/Microsoft.Network/networkWatchers/nw-neu`, name: 'nw-neu', resourceGroup: 'rg-ops', location: 'northeurope' };
+    const plan = planFlowLogs(answers(), facts({ subscriptions: [subscriptionFacts({ watchers: [other] })] }));
+    assert.equal(plan.actions.length, 1);
+    assert.equal(plan.actions[0].resourceId, `${other.armId}/flowLogs/fl-vnet-dev-spoke`);
+    const missing = planFlowLogs(answers(), facts({ subscriptions: [subscriptionFacts({ watchers: [] })] }));
+    assert.deepEqual(missing.actions.map((action) => action.resourceType), ['Microsoft.Network/networkWatchers', 'Microsoft.Network/networkWatchers/flowLogs']);
+  });
+
+  it('refuses a storage account in another region, naming both regions', () => {
+    const plan = planFlowLogs(answers({ targets: [target({ location: 'westeurope', name: 'vnet-hub' })], storage: { kind: 'existing', account: storageAccount({ name: 'sthubflowlogsneu01' }) } }), facts());
+    assert.equal(isBlocked(plan), true);
+    assert.equal(check(plan, 'storageRegion').status, 'failed');
+    assert.match(check(plan, 'storageRegion').detail, /vnet-hub is in westeurope, but storage account sthubflowlogsneu01 is in northeurope/);
+  });
+
+  it('refuses a storage firewall that denies by default without trusted Microsoft services, and accepts it with them', () => {
+    const closed = planFlowLogs(answers({ storage: { kind: 'existing', account: storageAccount({ defaultAction: 'Deny', bypass: 'Logging, Metrics' }) } }), facts());
+    assert.equal(check(closed, 'storageFirewall').status, 'failed');
+    assert.match(check(closed, 'storageFirewall').detail, /stdevflowlogs denies network access by default.*AzureServices/);
+    const trusted = planFlowLogs(answers({ storage: { kind: 'existing', account: storageAccount({ defaultAction: 'Deny', bypass: 'Logging, Metrics, AzureServices' }) } }), facts());
+    assert.equal(check(trusted, 'storageFirewall').status, 'passed');
+  });
+
+  it('never plans an NSG flow log', () => {
+    const nsg = target({ kind: 'nsg', name: 'nsg-dev-app', armId: `/subscriptions/${devSubscription}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app` });
+    const plan = planFlowLogs(answers({ targets: [nsg] }), facts());
+    assert.equal(check(plan, 'nsgFlowLogBlocked').status, 'failed');
+    assert.equal(plan.actions.some((action) => action.resourceType.endsWith('flowLogs')), false);
+  });
+
+  it('keeps an existing flow log already as planned (nothing to send) and updates one that differs, with an undo back to it', () => {
+    const same = planFlowLogs(answers(), facts({ flowLogs: [existingFlowLog()] }));
+    assert.equal(same.actions[0].existing, 'same');
+    assert.equal(actionsToSend(same).length, 0);
+    const differs = planFlowLogs(answers({ retentionDays: 7, trafficAnalytics: { workspace: workspace(), intervalMinutes: 10 } }), facts({ flowLogs: [existingFlowLog({ name: 'custom-name' })] }));
+    const [action] = differs.actions;
+    assert.equal(action.existing, 'differs');
+    assert.ok(action.resourceId.endsWith('/flowLogs/custom-name'));
+    assert.match(check(differs, 'existingFlowLogs').detail, /custom-name on vnet-dev-spoke exists and will be updated \(retention, Traffic Analytics\)/);
+    assert.equal(action.undo?.kind, 'put');
+    const analytics = ((action.body?.properties as Record<string, unknown>).flowAnalyticsConfiguration as Record<string, Record<string, unknown>>).networkWatcherFlowAnalyticsConfiguration;
+    assert.deepEqual(analytics, { enabled: true, workspaceId: workspace().customerId, workspaceRegion: 'northeurope', workspaceResourceId: workspace().armId, trafficAnalyticsInterval: 10 });
+  });
+
+  it('warns about double logging for a subnet its VNet flow log already covers', () => {
+    const plan = planFlowLogs(answers({ targets: [subnetTarget()] }), facts({ flowLogs: [existingFlowLog()] }));
+    assert.equal(check(plan, 'doubleLogging').status, 'warning');
+    assert.match(check(plan, 'doubleLogging').detail, /vnet-dev-spoke\/snet-app is already covered by flow log fl-vnet-dev-spoke/);
+    assert.equal(plan.actions[0].resourceId.endsWith('/flowLogs/fl-vnet-dev-spoke-snet-app'), true);
+  });
+
+  it('refuses a flow log name that already logs another target in the watcher', () => {
+    const plan = planFlowLogs(answers({ targets: [subnetTarget()], flowLogNames: { [subnetTarget().id]: 'fl-vnet-dev-spoke' } }), facts({ flowLogs: [existingFlowLog({ enabled: false })] }));
+    assert.equal(check(plan, 'flowLogName').status, 'failed');
+  });
+});
+
+describe('NSG flow log migration plan', () => {
+  const nsgArmId = `/subscriptions/${devSubscription}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
+  const nsgFlowLog = existingFlowLog({ name: 'fl-nsg-dev-app', targetArmId: nsgArmId, targetId: nsgArmId.toLowerCase(), retentionDays: 7 });
+
+  it('creates the VNet flow log with the NSG flow log settings, then disables the NSG flow log after a confirmation', () => {
+    const plan = planNsgMigration([{ flowLog: nsgFlowLog, nsgName: 'nsg-dev-app', targets: [target()] }], facts({ flowLogs: [nsgFlowLog] }));
+    assert.equal(isBlocked(plan), false);
+    const [create, disable] = plan.actions;
+    assert.equal(create.existing, 'absent');
+    assert.deepEqual((create.body?.properties as Record<string, unknown>).retentionPolicy, { days: 7, enabled: true });
+    assert.equal(disable.resourceId, nsgFlowLog.armId);
+    assert.equal((disable.body?.properties as Record<string, unknown>).enabled, false);
+    assert.equal((disable.body?.properties as Record<string, unknown>).targetResourceId, nsgArmId);
+    assert.deepEqual(disable.dependsOn, [create.id]);
+    assert.match(disable.confirm ?? '', /Disable NSG flow log fl-nsg-dev-app now\? Keeping both doubles the records and the cost/);
+    assert.equal(disable.undo?.kind, 'put');
+    assert.match(plan.warnings.join('\n'), /twice the records and twice the cost/);
+  });
+
+  it('keeps a VNet flow log that already covers the target as it is', () => {
+    const vnetFlowLog = existingFlowLog({ retentionDays: 30 });
+    const plan = planNsgMigration([{ flowLog: nsgFlowLog, nsgName: 'nsg-dev-app', targets: [target()] }], facts({ flowLogs: [vnetFlowLog, nsgFlowLog] }));
+    assert.equal(plan.actions[0].existing, 'same');
+    assert.deepEqual((plan.actions[0].body?.properties as Record<string, unknown>).retentionPolicy, { days: 30, enabled: true });
+    assert.equal(actionsToSend(plan).length, 1);
+  });
+
+  it('sends nothing when the NSG flow log is already disabled and the VNet is covered', () => {
+    const plan = planNsgMigration([{ flowLog: { ...nsgFlowLog, enabled: false }, nsgName: 'nsg-dev-app', targets: [target()] }], facts({ flowLogs: [existingFlowLog()] }));
+    assert.equal(actionsToSend(plan).length, 0);
+  });
+
+  it('refuses an NSG attached to nothing', () => {
+    const plan = planNsgMigration([{ flowLog: nsgFlowLog, nsgName: 'nsg-dev-app', targets: [] }], facts());
+    assert.equal(check(plan, 'migrationTargets').status, 'failed');
+  });
+});
+
+function stName(): string {
+  return 'stflowlogsdev01';
+}

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import type { VmFact } from '../../../../src/wizards/packetCapture/captureFacts';
+import { validateCaptureName, validateFilePath, validateIpFilter, validatePortFilter, validateTimeLimit, validateBytesPerSession } from '../../../../src/wizards/packetCapture/checks';
+import { gatherPacketCapture, type CaptureQuestionsEstate } from '../../../../src/wizards/packetCapture/gather';
+import { back, type InputStep, type PickManyStep, type PickStep, type WizardUi } from '../../../../src/wizards/shared/wizardUi';
+
+type Answer = { id: string; value?: unknown; back?: true };
+
+/** Answers by step id in order; an unexpected question fails the test. */
+function scripted(answers: Answer[], asked: Array<{ id: string; value?: string; step?: number; totalSteps?: number }>): WizardUi {
+  const take = (id: string) => {
+    const next = answers.shift();
+    assert.ok(next, `unexpected question ${id}`);
+    assert.equal(next.id, id);
+    return next;
+  };
+  return {
+    pick: <T>(step: PickStep<T>) => {
+      asked.push({ id: step.id, step: step.step, totalSteps: step.totalSteps });
+      const answer = take(step.id);
+      if (answer.back) {
+        return Promise.resolve(back);
+      }
+      const item = step.items.find((candidate) => candidate.value === answer.value || candidate.label === answer.value);
+      assert.ok(item, `${step.id} offers no ${String(answer.value)}`);
+      return Promise.resolve(item.value);
+    },
+    pickMany: <T>(_step: PickManyStep<T>) => Promise.reject(new Error('no multi-pick expected')),
+    input: (step: InputStep) => {
+      asked.push({ id: step.id, value: step.value });
+      const answer = take(step.id);
+      if (answer.back) {
+        return Promise.resolve(back);
+      }
+      const value = String(answer.value);
+      assert.equal(step.validate?.(value), undefined, `${step.id} refused ${value}`);
+      return Promise.resolve(value);
+    },
+  };
+}
+
+const vmArmId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-app-01';
+const vmFact: VmFact = { armId: vmArmId, name: 'vm-app-01', subscriptionId: 's', tenantId: 't', resourceGroup: 'rg', location: 'westeurope', osType: 'Linux', powerState: 'running', privateIps: ['10.1.2.4'], extensions: [] };
+const estate: CaptureQuestionsEstate = {
+  vms: [{ armId: vmArmId, name: 'vm-app-01', location: 'westeurope', subscriptionName: 'Prod', privateIps: ['10.1.2.4'] }],
+  storageAccounts: [
+    { armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stweu', name: 'stweu', location: 'westeurope', subscriptionId: 's', resourceGroup: 'rg' },
+    { armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stneu', name: 'stneu', location: 'northeurope', subscriptionId: 's', resourceGroup: 'rg' },
+  ],
+  readVm: () => Promise.resolve(vmFact),
+};
+
+describe('packet capture questions', () => {
+  it('skips the VM when seeded, offers only storage in the VM region, and builds one filter', async () => {
+    const asked: Array<{ id: string; value?: string }> = [];
+    const result = await gatherPacketCapture(scripted([
+      { id: 'capture.destination', value: 'storage' },
+      { id: 'capture.storage', value: 'stweu' },
+      { id: 'capture.protocol', value: 'TCP' },
+      { id: 'capture.localIp', value: '' },
+      { id: 'capture.remoteIp', value: '10.1.1.0-10.1.1.255;10.1.3.4' },
+      { id: 'capture.localPort', value: '' },
+      { id: 'capture.remotePort', value: '443;8080-8090' },
+      { id: 'capture.timeLimit', value: '120' },
+      { id: 'capture.bytesPerPacket', value: '0' },
+      { id: 'capture.bytesPerSession', value: '1073741824' },
+      { id: 'capture.name', value: 'pc-app' },
+    ], asked), estate, { vmArmId }, new Date(Date.UTC(2025, 2, 1, 10, 5)));
+    assert.deepEqual(result, {
+      vmArmId,
+      destination: 'storage',
+      storageArmId: estate.storageAccounts[0].armId,
+      filters: [{ protocol: 'TCP', remoteIPAddress: '10.1.1.0-10.1.1.255;10.1.3.4', remotePort: '443;8080-8090' }],
+      timeLimitSeconds: 120,
+      bytesPerPacket: 0,
+      bytesPerSession: 1073741824,
+      name: 'pc-app',
+    });
+    assert.equal(asked.find((step) => step.id === 'capture.timeLimit')?.value, '3600');
+    assert.equal(asked.find((step) => step.id === 'capture.name')?.value, 'vm-app-01-20250301-1005');
+  });
+
+  it('asks the VM from the palette, the file path for the VM OS, and Back re-asks the previous question', async () => {
+    const asked: Array<{ id: string; value?: string }> = [];
+    const result = await gatherPacketCapture(scripted([
+      { id: 'capture.vm', value: 'vm-app-01' },
+      { id: 'capture.destination', value: 'file' },
+      { id: 'capture.filePath', back: true },
+      { id: 'capture.destination', value: 'file' },
+      { id: 'capture.filePath', value: '/var/captures/a.cap' },
+      { id: 'capture.protocol', value: 'Any' },
+      { id: 'capture.localIp', value: '' },
+      { id: 'capture.remoteIp', value: '' },
+      { id: 'capture.localPort', value: '' },
+      { id: 'capture.remotePort', value: '' },
+      { id: 'capture.timeLimit', value: '3600' },
+      { id: 'capture.bytesPerPacket', value: '0' },
+      { id: 'capture.bytesPerSession', value: '1073741824' },
+      { id: 'capture.name', value: 'pc-a' },
+    ], asked), estate);
+    assert.equal(result?.destination, 'file');
+    assert.equal(result?.filePath, '/var/captures/a.cap');
+    assert.deepEqual(result?.filters, []);
+    assert.equal(asked.filter((step) => step.id === 'capture.destination').length, 2);
+    assert.equal(asked.find((step) => step.id === 'capture.filePath')?.value, '/var/captures/capture.cap');
+  });
+});
+
+describe('packet capture validators', () => {
+  it('accepts what the API accepts and names what is wrong', () => {
+    assert.equal(validateFilePath('/var/captures/x.cap', 'Linux'), undefined);
+    assert.equal(validateFilePath('/var/captures/sub/x.cap', 'Linux'), undefined);
+    assert.match(validateFilePath('/tmp/x.cap', 'Linux') ?? '', /under \/var\/captures/);
+    assert.match(validateFilePath('/var/captures/x.pcap', 'Linux') ?? '', /end in \.cap/);
+    assert.equal(validateFilePath('C:\\captures\\x.cap', 'Windows'), undefined);
+    assert.match(validateFilePath('C:/captures/x.cap', 'Windows') ?? '', /local path/);
+    assert.match(validateFilePath('/var/captures/x.cap', 'Windows') ?? '', /local path/);
+    assert.equal(validateIpFilter('10.0.0.1'), undefined);
+    assert.equal(validateIpFilter('10.0.0.1-10.0.0.20;192.168.1.1'), undefined);
+    assert.equal(validateIpFilter('fd00::1'), undefined);
+    assert.match(validateIpFilter('10.0.0.300') ?? '', /not an IP address/);
+    assert.match(validateIpFilter('10.0.0.9-10.0.0.1') ?? '', /ends before it starts/);
+    assert.match(validateIpFilter('10.0.0.1-fd00::1') ?? '', /mixes IPv4 and IPv6/);
+    assert.equal(validatePortFilter('80;443;1000-2000'), undefined);
+    assert.match(validatePortFilter('70000') ?? '', /65535/);
+    assert.match(validatePortFilter('90-80') ?? '', /ends before/);
+    assert.match(validatePortFilter('http') ?? '', /not a port/);
+    assert.equal(validateTimeLimit('18000'), undefined);
+    assert.match(validateTimeLimit('0') ?? '', /from 1 to 18000/);
+    assert.match(validateTimeLimit('18001') ?? '', /from 1 to 18000/);
+    assert.match(validateBytesPerSession('4294967296') ?? '', /4294967295/);
+    assert.equal(validateCaptureName('pc-web_1.a'), undefined);
+    assert.match(validateCaptureName('-pc') ?? '', /start with a letter/);
+    assert.match(validateCaptureName('a'.repeat(81)) ?? '', /at most 80/);
+  });
+});

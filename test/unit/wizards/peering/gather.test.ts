@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { gatherPeering } from '../../../../src/wizards/peering/gather';
+import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
+import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
+import { existingPeering, peeringVnet } from './builders';
+
+function scripted(answers: ScriptedAnswer[]): ScriptedUi {
+  const queue = [...answers];
+  return new ScriptedUi({ next: () => queue.shift() });
+}
+
+const hub = peeringVnet({ name: 'vnet-hub', hasGateway: true });
+const dev = peeringVnet({ name: 'vnet-dev', addressSpace: ['10.2.0.0/16'] });
+const prod = peeringVnet({ name: 'vnet-prod', addressSpace: ['10.1.0.0/16'] });
+const all = [dev, hub, prod];
+
+describe('peering questions', () => {
+  it('from the palette asks hub, spokes, options and names, with default names', async () => {
+    const answers = await gatherPeering(
+      scripted([
+        { id: 'peering.hub', pick: 'vnet-hub' },
+        { id: 'peering.spokes', pick: ['vnet-dev', 'vnet-prod'] },
+        { id: 'peering.options', pick: ['allowForwardedTraffic', 'useHubGateway'] },
+        { id: 'peering.names', pick: 'default' },
+      ]),
+      { selected: [], all },
+    );
+    assert.equal(answers?.hub, hub);
+    assert.deepEqual(answers?.spokes.map((vnet) => vnet.name), ['vnet-dev', 'vnet-prod']);
+    assert.equal(answers?.allowForwardedTraffic, true);
+    assert.equal(answers?.useHubGateway, true);
+    assert.deepEqual(answers?.names[dev.id], { hubSide: 'vnet-hub-to-vnet-dev', spokeSide: 'vnet-dev-to-vnet-hub' });
+  });
+
+  it('from one VNet as a spoke skips the spokes question; custom names skip sides that exist; Back re-asks', async () => {
+    const spoke = peeringVnet({ name: 'vnet-dev', addressSpace: ['10.2.0.0/16'] });
+    spoke.peerings = [existingPeering(spoke, hub, { name: 'dev-to-hub' })];
+    const answers = await gatherPeering(
+      scripted([
+        { id: 'peering.role', pick: 'spoke' },
+        { id: 'peering.hub', pick: 'vnet-prod' },
+        { id: 'peering.options', back: true },
+        { id: 'peering.hub', pick: 'vnet-hub' },
+        { id: 'peering.options', pick: [] },
+        { id: 'peering.names', pick: 'custom' },
+        { id: 'peering.hubSideName', input: 'hub-to-dev' },
+      ]),
+      { selected: [spoke], all: [spoke, hub, prod] },
+    );
+    assert.equal(answers?.hub, hub);
+    assert.deepEqual(answers?.spokes, [spoke]);
+    assert.equal(answers?.allowForwardedTraffic, false);
+    assert.equal(answers?.names[spoke.id].hubSide, 'hub-to-dev');
+  });
+
+  it('from several VNets asks only which is the hub; cancel returns undefined', async () => {
+    const answers = await gatherPeering(
+      scripted([
+        { id: 'peering.hub', pick: 'vnet-hub' },
+        { id: 'peering.options', pick: ['allowForwardedTraffic'] },
+        { id: 'peering.names', pick: 'default' },
+      ]),
+      { selected: all, all },
+    );
+    assert.deepEqual(answers?.spokes.map((vnet) => vnet.name), ['vnet-dev', 'vnet-prod']);
+    assert.equal(await gatherPeering(scripted([{ id: 'peering.hub', cancel: true }]), { selected: [], all }), undefined);
+  });
+
+  it('refuses an invalid custom name', async () => {
+    await assert.rejects(
+      gatherPeering(
+        scripted([
+          { id: 'peering.role', pick: 'hub' },
+          { id: 'peering.spokes', pick: ['vnet-dev'] },
+          { id: 'peering.options', pick: [] },
+          { id: 'peering.names', pick: 'custom' },
+          { id: 'peering.hubSideName', input: 'bad name-' },
+        ]),
+        { selected: [hub], all },
+      ),
+      /Use only letters/,
+    );
+  });
+});

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import type { ActionRunner } from '../../../../src/wizards/shared/applyPlan';
+import { applyPlan, retryRemaining, undoCreated } from '../../../../src/wizards/shared/applyPlan';
+import type { ActionOutcome, ApplyReport, Plan, PlanAction } from '../../../../src/wizards/shared/plan';
+import { describeReport, pastTense, reviewPlan, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
+import type { ReviewChoice } from '../../../../src/wizards/shared/wizardHost';
+import { action, check, plan, subscriptionId } from './builders';
+
+function armError(code: string, status: number): Error {
+  return Object.assign(new Error(`${code} happened`), { name: 'RestError', code, statusCode: status });
+}
+
+/** A runner whose actions fail with the codes in `failures` (each failure once, or always with `always`). */
+class FakeRunner implements ActionRunner {
+  readonly ran: string[] = [];
+  readonly undone: string[] = [];
+  constructor(
+    private readonly failures: Record<string, string> = {},
+    private readonly always = false,
+    private readonly onRun?: (action: PlanAction) => void,
+  ) {}
+
+  async run(action: PlanAction, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    this.ran.push(action.id);
+    this.onRun?.(action);
+    const code = this.failures[action.id];
+    if (code !== undefined) {
+      if (!this.always) {
+        delete this.failures[action.id];
+      }
+      throw armError(code, 409);
+    }
+  }
+
+  async undo(action: PlanAction): Promise<void> {
+    this.undone.push(action.id);
+  }
+}
+
+interface Recorded {
+  questions: ReviewQuestion[];
+  notifications: { message: string; severity: string }[];
+  logs: string[];
+  changed: string[][];
+  activity: string[];
+  copied: number;
+  remembered?: ApplyReport;
+}
+
+function ports(choices: (ReviewChoice | 'showDetails')[], runner: ActionRunner, options: { abortAfter?: number } = {}): { ports: ReviewPorts; recorded: Recorded } {
+  const recorded: Recorded = { questions: [], notifications: [], logs: [], changed: [], activity: [], copied: 0 };
+  const fast = { backoffMs: 1 };
+  const value: ReviewPorts = {
+    showPreview: async () => undefined,
+    choose: async (question) => {
+      recorded.questions.push(question);
+      const next = choices.shift();
+      assert.ok(next === undefined || next === 'showDetails' || question.offered.includes(next), `"${next}" is not offered by "${question.message}"`);
+      return next;
+    },
+    notify: (message, severity) => void recorded.notifications.push({ message, severity }),
+    copyCliScript: async (reviewed) => {
+      recorded.copied++;
+      return `Copied the Azure CLI script for "${reviewed.title}".`;
+    },
+    saveBicep: async () => undefined,
+    withProgress: async (_title, work) => {
+      const controller = new AbortController();
+      let finished = 0;
+      return work((message) => {
+        if (options.abortAfter !== undefined && /^\d+\/\d+: (Created|Failed)/.test(message) && ++finished >= options.abortAfter) {
+          controller.abort();
+        }
+      }, controller.signal);
+    },
+    runnerFor: async () => runner,
+    confirm: async () => true,
+    engine: {
+      applyPlan: (reviewed, used, applyOptions) => applyPlan(reviewed, used, { ...applyOptions, ...fast, concurrency: 1 }),
+      retryRemaining: (report, used, applyOptions) => retryRemaining(report, used, { ...applyOptions, ...fast, concurrency: 1 }),
+      undoCreated: (report, used, applyOptions) => undoCreated(report, used, { ...applyOptions, ...fast, concurrency: 1 }),
+    },
+    beginActivity: () => ({
+      start: (kind) => void recorded.activity.push(`start ${kind}`),
+      update: (updated: PlanAction, outcome: ActionOutcome) => void recorded.activity.push(`${updated.id} ${outcome.status}`),
+      finish: (_report, summary) => void recorded.activity.push(`finish ${summary}`),
+    }),
+    subscriptionsChanged: (ids) => void recorded.changed.push(ids),
+    log: {
+      info: (message) => void recorded.logs.push(`info ${message}`),
+      warn: (message) => void recorded.logs.push(`warn ${message}`),
+      error: (message) => void recorded.logs.push(`error ${message}`),
+      show: () => void recorded.logs.push('show'),
+    },
+    remember: (_plan, report) => {
+      recorded.remembered = report;
+    },
+  };
+  return { ports: value, recorded };
+}
+
+function twoRules(): Plan {
+  return plan({ actions: [action({ id: 'a1' }), action({ id: 'a2', dependsOn: ['a1'] })] });
+}
+
+describe('plan review', () => {
+  it('applies after a copy, logs each action with its count, refreshes the subscription and fills the Activity row', async () => {
+    const runner = new FakeRunner();
+    const { ports: used, recorded } = ports(['copyCli', 'apply'], runner);
+    const report = await reviewPlan(twoRules(), used);
+    assert.equal(report?.complete, true);
+    assert.equal(recorded.copied, 1);
+    assert.deepEqual(recorded.questions.map((question) => question.offered), [['apply', 'copyCli', 'saveBicep', 'cancel'], ['apply', 'copyCli', 'saveBicep', 'cancel']]);
+    assert.deepEqual(runner.ran, ['a1', 'a2']);
+    assert.ok(recorded.logs.includes('info [1/2] Created security rule rule-a1 on nsg-web'), recorded.logs.join('\n'));
+    assert.ok(recorded.logs.includes('info [2/2] Created security rule rule-a2 on nsg-web'));
+    assert.deepEqual(recorded.changed, [[subscriptionId]]);
+    assert.equal(recorded.activity[0], 'start apply');
+    assert.equal(recorded.activity.at(-1), 'finish applied');
+    assert.equal(recorded.notifications.at(-1)?.message, 'Allow HTTPS on nsg-web: done (2 changes made).');
+    assert.equal(recorded.remembered, report);
+  });
+
+  it('never offers Apply for a blocked plan, and says which checks failed', async () => {
+    const runner = new FakeRunner();
+    const { ports: used, recorded } = ports(['cancel'], runner);
+    const blocked = plan({ checks: [check({ title: 'Same region', status: 'failed' }), check({ title: 'Quota', status: 'failed' })] });
+    assert.equal(await reviewPlan(blocked, used), undefined);
+    assert.deepEqual(recorded.questions[0]?.offered, ['copyCli', 'saveBicep', 'cancel']);
+    assert.match(recorded.questions[0]?.message ?? '', /can't apply, 2 checks failed: Same region; Quota/);
+    assert.deepEqual(runner.ran, []);
+  });
+
+  it('sends nothing when the review is cancelled or closed', async () => {
+    for (const choices of [['cancel'], []] as ReviewChoice[][]) {
+      const runner = new FakeRunner();
+      const { ports: used, recorded } = ports(choices, runner);
+      assert.equal(await reviewPlan(twoRules(), used), undefined);
+      assert.deepEqual(runner.ran, []);
+      assert.deepEqual(recorded.activity, []);
+    }
+  });
+
+  it('after a partial failure names what exists and what failed with its code, and Retry Remaining finishes it', async () => {
+    const runner = new FakeRunner({ a2: 'SecurityRuleConflict' });
+    const { ports: used, recorded } = ports(['apply', 'retryRemaining'], runner);
+    const report = await reviewPlan(twoRules(), used);
+    const failure = recorded.questions[1];
+    assert.equal(failure?.kind, 'report');
+    assert.deepEqual(failure?.offered, ['retryRemaining', 'undoCreated', 'dismiss']);
+    assert.equal(failure?.message, 'Allow HTTPS on nsg-web: 1 of 2 actions failed: rule-a2 (SecurityRuleConflict). Now in place: rule-a1.');
+    assert.ok(recorded.logs.some((line) => line.startsWith('error [2/2] Failed: Create security rule rule-a2 on nsg-web: SecurityRuleConflict')), recorded.logs.join('\n'));
+    assert.deepEqual(runner.ran, ['a1', 'a2', 'a2']);
+    assert.equal(report?.complete, true);
+    assert.ok(recorded.activity.includes('finish 1 failed'));
+    assert.equal(recorded.activity.at(-1), 'finish applied');
+  });
+
+  it('Undo Created removes what the failed apply created, and only that', async () => {
+    const runner = new FakeRunner({ a2: 'SecurityRuleConflict' }, true);
+    const { ports: used, recorded } = ports(['apply', 'undoCreated'], runner);
+    const independent = plan({ actions: [action({ id: 'a1' }), action({ id: 'a2' }), action({ id: 'a3', existing: 'same' })] });
+    await reviewPlan(independent, used);
+    assert.deepEqual(runner.undone, ['a1']);
+    assert.equal(recorded.notifications.at(-1)?.message, 'Allow HTTPS on nsg-web: undone (rule-a1).');
+    assert.ok(recorded.activity.includes('finish undone (1)'), recorded.activity.join('\n'));
+  });
+
+  it('after a cancel says what was created before it and offers the same choices', async () => {
+    const runner = new FakeRunner();
+    const { ports: used, recorded } = ports(['apply', 'dismiss'], runner, { abortAfter: 1 });
+    const report = await reviewPlan(plan({ actions: [action({ id: 'a1' }), action({ id: 'a2' }), action({ id: 'a3' })] }), used);
+    assert.equal(report?.complete, false);
+    const question = recorded.questions[1];
+    assert.equal(question?.message, 'Allow HTTPS on nsg-web: cancelled. Created before the cancel: rule-a1.');
+    assert.deepEqual(question?.offered, ['retryRemaining', 'undoCreated', 'dismiss']);
+  });
+
+  it('lists the first failures and counts the rest', () => {
+    const many = plan({ actions: ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => action({ id })) });
+    const report: ApplyReport = { plan: many, complete: false, outcomes: many.actions.map((each) => ({ actionId: each.id, status: 'failed', code: 'Conflict', attempts: 1 })) };
+    assert.equal(
+      describeReport(report).message,
+      'Allow HTTPS on nsg-web: 6 of 6 actions failed: rule-a1 (Conflict), rule-a2 (Conflict), rule-a3 (Conflict) and 3 more. Nothing was created.',
+    );
+    assert.deepEqual(describeReport(report).question?.offered, ['retryRemaining', 'dismiss'], 'nothing to undo');
+  });
+
+  it('turns an action title into a log line in the past tense', () => {
+    assert.equal(pastTense('Create tap configuration t on nic-1'), 'Created tap configuration t on nic-1');
+    assert.equal(pastTense('Stop packet capture pc-1'), 'Stopped packet capture pc-1');
+    assert.equal(pastTense('Register Microsoft.Network'), 'Registered Microsoft.Network');
+    assert.equal(pastTense('Deploy x'), 'Deployed x');
+    assert.equal(pastTense('Apply x'), 'Applied x');
+  });
+});

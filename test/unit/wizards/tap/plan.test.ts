@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { actionsToSend, isBlocked } from '../../../../src/wizards/shared/plan';
+import { defaultConfigurationName, planRemoveTap, planRemoveTapSource, planTap, vxlanRuleName } from '../../../../src/wizards/tap/plan';
+import { answers, armId, estate, key, lbDestination, nsg, rule, sourceNic, tap } from './builders';
+
+const tapId = key(armId.tap('vtap-collectors'));
+
+describe('TAP plan', () => {
+  it('creates a TAP on an ILB frontend, then one tap configuration per NIC depending on it', () => {
+    const plan = planTap(answers({ destinationKind: 'loadBalancer', destinationId: lbDestination().id, tap: { kind: 'new', name: 'vtap-ilb' }, configurationName: 'tapcfg-vtap-ilb' }), estate());
+    assert.equal(plan.kind, 'tap');
+    assert.equal(isBlocked(plan), false, JSON.stringify(plan.checks));
+    assert.deepEqual(
+      plan.actions.map((action) => [action.id, action.kind, action.resourceType, action.existing, action.dependsOn.join(',')]),
+      [
+        ['a1', 'put', 'Microsoft.Network/virtualNetworkTaps', 'absent', ''],
+        ['a2', 'put', 'Microsoft.Network/networkInterfaces/tapConfigurations', 'absent', 'a1'],
+        ['a3', 'put', 'Microsoft.Network/networkInterfaces/tapConfigurations', 'absent', 'a1'],
+      ],
+    );
+    const [tapPut, configurationPut] = plan.actions;
+    assert.equal(tapPut.resourceId, armId.tap('vtap-ilb'));
+    assert.equal(tapPut.apiVersion, '2025-05-01');
+    assert.deepEqual(tapPut.body, { location: 'eastus', properties: { destinationLoadBalancerFrontEndIPConfiguration: { id: lbDestination().armId }, destinationPort: 4789 } });
+    assert.deepEqual(tapPut.undo, { kind: 'delete' });
+    assert.equal(configurationPut.resourceId, `${armId.nic('nic-web-02')}/tapConfigurations/tapcfg-vtap-ilb`);
+    assert.deepEqual(configurationPut.body, { properties: { virtualNetworkTap: { id: armId.tap('vtap-ilb') } } });
+    assert.ok(plan.warnings.some((warning) => /deallocated\) and started once after the TAP exists/.test(warning)));
+    assert.ok(plan.checks.some((check) => check.id === 'tap.loadBalancerSku' && check.status === 'passed'));
+    assert.match(plan.title, /Mirror 2 NICs to ilb-collectors › fe-collectors \(virtual network TAP vtap-ilb\)/);
+  });
+
+  it('reuses an existing TAP unchanged and keeps a NIC already mirrored into it: a re-run sends nothing', () => {
+    const mirrored = sourceNic('nic-web-02', { tapConfigurations: [{ id: key(`${armId.nic('nic-web-02')}/tapConfigurations/old-name`), armId: `${armId.nic('nic-web-02')}/tapConfigurations/old-name`, name: 'old-name', tapId }] });
+    const world = estate({ nics: [mirrored, sourceNic('nic-app-01', { tapConfigurations: [{ id: 'c', armId: `${armId.nic('nic-app-01')}/tapConfigurations/tapcfg-vtap-collectors`, name: 'tapcfg-vtap-collectors', tapId }] })] });
+    const plan = planTap(answers({ restartVms: true }), world);
+    assert.deepEqual(plan.actions.map((action) => action.existing), ['same', 'same', 'same']);
+    assert.equal(plan.actions[1].resourceId, `${armId.nic('nic-web-02')}/tapConfigurations/old-name`, 'the existing configuration keeps its name');
+    assert.deepEqual(actionsToSend(plan), [], 'no restart steps for NICs that already mirror');
+  });
+
+  it('treats a new TAP name that already exists with the same destination as the same TAP', () => {
+    const plan = planTap(answers({ tap: { kind: 'new', name: 'vtap-collectors' } }), estate());
+    assert.equal(plan.actions[0].existing, 'same');
+    const moved = planTap(answers({ tap: { kind: 'new', name: 'vtap-collectors' }, destinationKind: 'loadBalancer', destinationId: lbDestination().id }), estate());
+    assert.equal(isBlocked(moved), true);
+    assert.match(moved.checks.find((check) => check.id === 'tap.existingTap')?.detail ?? '', /vtap-collectors already exists in rg-net and sends to/);
+  });
+
+  it('adds the VXLAN rule first, before the deny rule, when an NSG drops UDP 4789 and the answer says so', () => {
+    const denying = nsg('nsg-collectors', [rule({ name: 'deny-all-in', priority: 4000, access: 'Deny' })], [armId.subnet('vnet-hub', 'snet-collectors')]);
+    const plan = planTap(answers(), estate({ nsgs: [denying] }));
+    const check = plan.checks.find((item) => item.id === 'tap.nsgVxlan');
+    assert.equal(check?.status, 'fixed');
+    assert.deepEqual(check?.fixedBy, ['a1']);
+    assert.match(check?.detail ?? '', /nsg-collectors rule deny-all-in \(priority 4000\) denies inbound UDP 4789/);
+    const [rulePut] = plan.actions;
+    assert.equal(rulePut.resourceId, `${armId.nsg('nsg-collectors')}/securityRules/${vxlanRuleName}`);
+    assert.equal(rulePut.resourceType, 'Microsoft.Network/networkSecurityGroups/securityRules');
+    assert.deepEqual((rulePut.body?.properties as Record<string, unknown>).priority, 3990);
+    assert.equal((rulePut.body?.properties as Record<string, unknown>).protocol, 'Udp');
+    assert.equal((rulePut.body?.properties as Record<string, unknown>).destinationPortRange, '4789');
+
+    const declined = planTap(answers({ addNsgRule: false }), estate({ nsgs: [denying] }));
+    assert.equal(declined.checks.find((item) => item.id === 'tap.nsgVxlan')?.status, 'warning');
+    assert.ok(!declined.actions.some((action) => action.resourceType.endsWith('securityRules')));
+  });
+
+  it('adds a deallocate and a start per new source VM, after its tap configuration, with the downtime stated', () => {
+    const plan = planTap(answers({ restartVms: true, sourceIds: [key(armId.nic('nic-web-02'))] }), estate());
+    const posts = plan.actions.filter((action) => action.kind === 'post');
+    assert.deepEqual(posts.map((action) => [action.operation, action.resourceId, action.dependsOn.join(',')]), [
+      ['deallocate', armId.vm('vm-web-02'), 'a2'],
+      ['start', armId.vm('vm-web-02'), 'a3'],
+    ]);
+    assert.equal(posts[0].resourceType, 'Microsoft.Compute/virtualMachines');
+    assert.equal(posts[0].impact, 'vm-web-02 is stopped and started: a few minutes of downtime.');
+    assert.equal(posts[0].undo?.kind, 'none');
+    const without = planTap(answers({ restartVms: false }), estate());
+    assert.ok(without.warnings.some((warning) => /does not restart the VMs: stop \(deallocate\) and start vm-web-02, vm-app-01/.test(warning)));
+  });
+
+  it('still shows a refused plan: a source mirrored elsewhere and a source in another region', () => {
+    const elsewhere = sourceNic('nic-web-01', { tapConfigurations: [{ id: 'x', armId: 'x', name: 'cfg', tapId: key(armId.tap('vtap-other')) }] });
+    const dev = sourceNic('nic-dev-01', { location: 'northeurope' });
+    const world = estate({ nics: [elsewhere, dev], taps: [tap('vtap-collectors'), tap('vtap-other')] });
+    const plan = planTap(answers({ sourceIds: [elsewhere.id, dev.id] }), world);
+    assert.equal(isBlocked(plan), true);
+    const failed = plan.checks.filter((check) => check.status === 'failed').map((check) => check.id);
+    assert.deepEqual(failed.sort(), ['tap.oneConfiguration', 'tap.sameRegion']);
+    assert.equal(plan.actions.length, 3, 'the actions still show');
+  });
+
+  it('refuses names Azure would refuse and an empty source list', () => {
+    const plan = planTap(answers({ tap: { kind: 'new', name: 'bad name.' }, configurationName: '-x', sourceIds: [] }), estate());
+    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed').map((check) => check.id), ['tap.name', 'tap.configurationName', 'tap.sources']);
+  });
+
+  it('names the default tap configuration after the TAP', () => {
+    assert.equal(defaultConfigurationName('vtap-collectors'), 'tapcfg-vtap-collectors');
+    assert.equal(defaultConfigurationName('x'.repeat(80)).length, 80);
+  });
+
+  it('removes a TAP: its tap configurations first, then the TAP, each undoable', () => {
+    const configurationId = `${armId.nic('nic-web-01')}/tapConfigurations/tapcfg-web-01`;
+    const nic = sourceNic('nic-web-01', { tapConfigurations: [{ id: key(configurationId), armId: configurationId, name: 'tapcfg-web-01', tapId }] });
+    const target = tap('vtap-collectors', { sourceIds: [key(configurationId), '/subscriptions/other/resourcegroups/rg/providers/microsoft.network/networkinterfaces/nic-far/tapconfigurations/cfg'] });
+    const plan = planRemoveTap(target, estate({ nics: [nic] }));
+    assert.equal(plan.kind, 'removeTap');
+    assert.deepEqual(plan.actions.map((action) => [action.kind, action.resourceId, action.dependsOn.join(',')]), [
+      ['delete', configurationId, ''],
+      ['delete', '/subscriptions/other/resourcegroups/rg/providers/microsoft.network/networkinterfaces/nic-far/tapconfigurations/cfg', ''],
+      ['delete', armId.tap('vtap-collectors'), 'a1,a2'],
+    ]);
+    assert.deepEqual(plan.actions[0].undo, { kind: 'put', body: { properties: { virtualNetworkTap: { id: armId.tap('vtap-collectors') } } } });
+    assert.equal(plan.actions[2].undo?.kind, 'put');
+    assert.equal(plan.checks[0].status, 'warning', 'a configuration on a NIC the tree does not show');
+  });
+
+  it('removes one NIC\u2019s tap configuration, or refuses when it has none', () => {
+    const configurationId = `${armId.nic('nic-web-01')}/tapConfigurations/tapcfg-web-01`;
+    const nic = sourceNic('nic-web-01', { tapConfigurations: [{ id: key(configurationId), armId: configurationId, name: 'tapcfg-web-01', tapId }] });
+    const plan = planRemoveTapSource(nic, estate(), tapId);
+    assert.deepEqual(plan.actions.map((action) => [action.kind, action.resourceId]), [['delete', configurationId]]);
+    assert.equal(isBlocked(plan), false);
+    assert.equal(isBlocked(planRemoveTapSource(sourceNic('nic-web-02'), estate())), true);
+  });
+});
