@@ -7,8 +7,10 @@
  * TRAFFIC_LENS_BENCH_SIZES=1,100 restricts the sizes (MB).
  * TRAFFIC_LENS_BENCH_REPEAT=3 runs every measurement process 3 times, the modes taking turns, and
  * keeps each mode's best (on a busy machine a single run of a large file can be far off).
- * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark.
+ * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark;
+ * TRAFFIC_LENS_BENCH_APPLY=0 the apply benchmark (500 tap configurations under ARM's write limits).
  */
+import { runApplyBench } from './applyBench';
 import { runFilterBench } from './filterBench';
 import { runTreeBench } from './treeBench';
 import { execFileSync } from 'node:child_process';
@@ -150,6 +152,9 @@ async function main(): Promise<void> {
   }
   if (process.env.TRAFFIC_LENS_BENCH_TREE !== '0') {
     await runTreeBench();
+  }
+  if (process.env.TRAFFIC_LENS_BENCH_APPLY !== '0') {
+    await runApplyBench();
   }
 }
 

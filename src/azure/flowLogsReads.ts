@@ -16,6 +16,8 @@ import type { FlowLogRef } from './networkApi';
 export interface FlowLogReadsAccount {
   credentialForTenant(tenantId: string): TokenCredential;
   resourceManagerEndpoint: string;
+  /** Extra CA certificates (PEM), for tests that start the stand-in in-process. */
+  caPem?: string;
 }
 
 export class FlowLogReads {
@@ -90,8 +92,9 @@ export class FlowLogReads {
     return workspaces.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  private options(): { endpoint: string } {
-    return { endpoint: this.account.resourceManagerEndpoint };
+  private options(): { endpoint: string; tlsOptions?: { ca: string } } {
+    const endpoint = this.account.resourceManagerEndpoint;
+    return this.account.caPem === undefined ? { endpoint } : { endpoint, tlsOptions: { ca: this.account.caPem } };
   }
 }
 

@@ -167,6 +167,17 @@ describe('Wizard host', function () {
     assert.equal(countOf(await requestCounts(), 'PUT'), before);
   });
 
+  it('without a script shows the rendered preview and asks in a quick pick; Escape sends nothing', async () => {
+    const before = countOf(await requestCounts(), 'PUT');
+    const reviewed = api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001)], { title: 'Deny 8080 on nsg-dev-app (unscripted)' }));
+    assert.equal(await drive(reviewed, 'workbench.action.closeQuickOpen'), undefined);
+    const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+    const preview = tabs.find((tab) => tab.input instanceof vscode.TabInputWebview && /markdown/i.test(tab.input.viewType) && tab.label.includes('unscripted'));
+    assert.ok(preview, `a markdown preview tab is open (tabs: ${tabs.map((tab) => tab.label).join(', ')})`);
+    await vscode.window.tabGroups.close(preview);
+    assert.equal(countOf(await requestCounts(), 'PUT'), before);
+  });
+
   it('ends a scripted review with Cancel when no choice is left after a copy', async () => {
     api.wizards.choose(['copyCli']);
     assert.equal(await api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001)])), undefined);

@@ -87,8 +87,7 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
       }
     }),
   );
-  const byName = (a: { armId: string }, b: { armId: string }): number => a.armId.localeCompare(b.armId);
-  estate.nics.sort(byName);
-  estate.destinations.sort(byName);
+  estate.nics.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  estate.destinations.sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
   return estate;
 }

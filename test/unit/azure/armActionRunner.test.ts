@@ -7,7 +7,8 @@ import { applyPlan } from '../../../src/wizards/shared/applyPlan';
 import type { Plan, PlanAction } from '../../../src/wizards/shared/plan';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds } from '../../standin/topology';
-import { collectorTapId, demoTenantId, demoTopology, devSubscriptionId, hubSubscriptionId, prodSubscriptionId } from '../../standin/topologies/demo';
+import { collectorTapId, demoTenantId, demoTopology, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../../standin/topologies/demo';
+import { TokenBucketPacer } from '../../../src/wizards/shared/writePacer';
 
 const nsgId = armIds.networkSecurityGroup(prodSubscriptionId, 'rg-prod-network', 'nsg-prod-web');
 const nicId = armIds.networkInterface(prodSubscriptionId, 'rg-prod-app', 'nic-web-02');
@@ -170,6 +171,40 @@ describe('ArmActionRunner against the ARM stand-in', function () {
     assert.equal(standIn.requests.count('POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/deallocate'), 1);
     await runner.run(power('start'), signal);
     assert.equal(standIn.requests.count('POST /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/{vmName}/start'), 1);
+  });
+
+  it('sends the action\'s extra query parameters (a peering sync)', async () => {
+    const hub = standIn.state.get(hubVnetId)!;
+    const space = hub.properties.addressSpace as { addressPrefixes: string[] };
+    space.addressPrefixes = [...space.addressPrefixes, '10.250.0.0/24'];
+    const peering = action({
+      id: 'sync',
+      resourceId: `${prodVnetId}/virtualNetworkPeerings/prod-to-hub`,
+      resourceType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+      existing: 'differs',
+      body: { properties: { remoteVirtualNetwork: { id: hubVnetId }, allowForwardedTraffic: true } },
+    });
+    await runner.run(peering, signal);
+    const remoteSpace = () => (standIn.state.get(peering.resourceId)?.properties.remoteAddressSpace as { addressPrefixes: string[] }).addressPrefixes;
+    assert.ok(!remoteSpace().includes('10.250.0.0/24'), 'without the flag the peering keeps its address space');
+    await runner.run({ ...peering, query: { syncRemoteAddressSpace: 'true' } }, signal);
+    assert.ok(remoteSpace().includes('10.250.0.0/24'), 'with syncRemoteAddressSpace=true it takes the remote\'s');
+  });
+
+  it('keeps its pacer in step with ARM\'s remaining-writes header', async () => {
+    const pacer = new TokenBucketPacer(undefined, undefined, 10);
+    const credential = new UnsignedTestCredential(demoTenantId);
+    const paced = new ArmActionRunner({
+      resourceManagerEndpoint: standIn.url,
+      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
+      caPem: standIn.caPem,
+      updateIntervalInMs: 5,
+      pacer,
+    });
+    standIn.faults.limitWrites({ write: { bucket: 40, refillPerSecond: 0.01 } });
+    await paced.run(ruleAction('paced-rule', 314), signal);
+    assert.equal(paced.pacer, pacer);
+    assert.ok(pacer.available(prodSubscriptionId, 'write') >= 29 && pacer.available(prodSubscriptionId, 'write') < 31, `pacer has ${pacer.available(prodSubscriptionId, 'write')}`);
   });
 
   it('refuses an operation it does not know, naming it', async () => {

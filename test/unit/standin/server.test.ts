@@ -175,6 +175,18 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
     assert.equal(afterDelete.networkInterfaceTapConfigurations?.length, 1);
   });
 
+  it('refuses a tap configuration on a NIC in another region than the TAP', async () => {
+    const { network } = sdkClients(standIn, demoTenantId, devSubscriptionId);
+    await assert.rejects(
+      network.networkInterfaceTapConfigurations.createOrUpdate('rg-dev-network', 'nic-dev-01', 'tapcfg-dev-01', { virtualNetworkTap: { id: collectorTapId } }, fastPoll),
+      (error: unknown) => {
+        armFailure('InvalidResourceReference', 400)(error);
+        assert.match((error as Error).message, /same region/);
+        return true;
+      },
+    );
+  });
+
   it('creates and deletes a virtual network TAP, a security rule, a network watcher and a packet capture', async () => {
     const { network } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
     const tap = await network.virtualNetworkTaps.createOrUpdate('rg-hub-network', 'vtap-jumpbox', {

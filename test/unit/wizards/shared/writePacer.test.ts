@@ -11,7 +11,7 @@ class FakeClock implements PacerClock {
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     this.sleeps.push(ms);
-    this.time = Math.max(this.time, ms + this.time);
+    this.time += ms;
   }
 }
 
@@ -60,6 +60,19 @@ describe('TokenBucketPacer', () => {
     assert.deepEqual(clock.sleeps, [3000]);
     await pacer.take('s', 'delete');
     assert.deepEqual(clock.sleeps, [3000], 'deletes have their own bucket');
+  });
+
+  it('pulls its count back to what ARM says is left, less the headroom', async () => {
+    const clock = new FakeClock();
+    const pacer = new TokenBucketPacer(armWriteLimits, clock, 10);
+    assert.equal(pacer.available('s', 'write'), 190, 'the headroom is never used');
+    pacer.observeRemaining('s', 'write', 50);
+    assert.equal(pacer.available('s', 'write'), 40);
+    pacer.observeRemaining('s', 'write', 150);
+    assert.equal(pacer.available('s', 'write'), 40, 'a higher count from an older answer changes nothing');
+    pacer.observeRemaining('s', 'write', 5);
+    await pacer.take('s', 'write');
+    assert.deepEqual(clock.sleeps, [600], 'six tenths of a second until ARM has the token and the headroom');
   });
 
   it('gives the token back when the wait is cancelled', async () => {
