@@ -67,6 +67,7 @@ describe('Flow logs wizard', function () {
   let api: TrafficLensApi;
 
   async function runOnVnetRow(subscriptionId: string, vnetId: string): Promise<void> {
+    await api.inventory.children();
     await api.inventory.children(`/subscriptions/${subscriptionId}`);
     await api.inventory.children(`/subscriptions/${subscriptionId}#vnets`);
     await api.inventory.runOnRows('trafficLens.enableFlowLogs', [vnetId.toLowerCase()]);
@@ -187,6 +188,7 @@ describe('Flow logs wizard', function () {
   });
 
   it('migrates the NSG flow log of nsg-prod-web: keeps the VNet flow log, disables the NSG flow log after a confirmation', async () => {
+    await api.inventory.children();
     await api.inventory.children(`/subscriptions/${prodSubscriptionId}`);
     const watchers = await api.inventory.children(`/subscriptions/${prodSubscriptionId}#watchers`);
     const rows = await api.inventory.children(watchers[0].id);

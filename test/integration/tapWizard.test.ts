@@ -89,6 +89,26 @@ describe('TAP wizard', function () {
     assert.equal(await statusOf(tapId), 404, 'nothing was created');
   });
 
+  it('adds sources to the TAP row it was opened on, without asking for a destination', async () => {
+    const hub = `/subscriptions/${hubSubscriptionId}`;
+    await api.inventory.children();
+    await api.inventory.children(hub);
+    const taps = await api.inventory.children(`${hub}#taps`);
+    const collectors = taps.find((row) => row.label === 'vtap-collectors');
+    assert.ok(collectors, `no vtap-collectors row among ${taps.map((row) => row.label).join(', ')}`);
+    api.wizards.answer([
+      { id: 'tap.sources', pick: ['nic-web-02'] },
+      { id: 'tap.configurationName', input: 'tapcfg-web-02' },
+      { id: 'tap.restartVms', pick: 'no' },
+    ]);
+    api.wizards.choose(['cancel']);
+    await api.inventory.runOnRows('trafficLens.createTap', [collectors.id]);
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    assert.deepEqual(plan.actions.map((action) => `${action.existing} ${action.resourceId.split('/').slice(-2).join('/')}`), ['same virtualNetworkTaps/vtap-collectors', 'absent tapConfigurations/tapcfg-web-02']);
+    assert.equal(api.wizards.lastReport(), undefined, 'cancelled at the review');
+  });
+
   it('reports a partial failure, retries what remains, then undoes what it created', async () => {
     await faults({ kind: 'throttle', match: 'tapConfigurations', count: 2, retryAfterMs: 50 });
     // Enough 500s for every try of the apply and of the retry (the SDK and the plan runner both retry 5xx); a 500 stores nothing.

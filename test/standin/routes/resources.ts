@@ -67,6 +67,20 @@ function providerBody(subscription: SubscriptionRecord, key: string, registratio
   };
 }
 
+/** Registrations still in flight: provider reads that answer `Registering` before `Registered`, per subscription. */
+const registering = new WeakMap<SubscriptionRecord, Map<string, number>>();
+
+/** `Registering` while a registration is in flight (counting this read down), else undefined. */
+function readRegistrationState(subscription: SubscriptionRecord, key: string): string | undefined {
+  const pending = registering.get(subscription);
+  const left = pending?.get(key) ?? 0;
+  if (left <= 0) {
+    return undefined;
+  }
+  pending?.set(key, left - 1);
+  return 'Registering';
+}
+
 function requireProvider(context: RequestContext): string {
   const key = context.params.resourceProviderNamespace.toLowerCase();
   if (!providerTypes[key]) {
@@ -187,7 +201,11 @@ export const resourceRoutes: Route[] = [
     template: `${subscriptionPath}/providers/{resourceProviderNamespace}`,
     family: 'resources',
     resourceType: 'providers',
-    handle: (context) => ({ status: 200, body: providerBody(requireSubscription(context), requireProvider(context)) }),
+    handle: (context) => {
+      const subscription = requireSubscription(context);
+      const key = requireProvider(context);
+      return { status: 200, body: providerBody(subscription, key, readRegistrationState(subscription, key)) };
+    },
   },
   {
     method: 'POST',
@@ -199,7 +217,13 @@ export const resourceRoutes: Route[] = [
       const key = requireProvider(context);
       const wasRegistered = subscription.registeredProviders.has(key);
       subscription.registeredProviders.add(key);
-      // ARM answers "Registering" and finishes in the background; here it is done by the next read.
+      // ARM answers "Registering" and finishes in the background: the next provider read still says
+      // Registering, the one after says Registered.
+      if (!wasRegistered) {
+        const pending = registering.get(subscription) ?? new Map<string, number>();
+        pending.set(key, 1);
+        registering.set(subscription, pending);
+      }
       return { status: 200, body: providerBody(subscription, key, wasRegistered ? 'Registered' : 'Registering') };
     },
   },

@@ -80,7 +80,8 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
     const body = { location: 'northeurope', properties: { targetResourceId: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke`, storageId, enabled: true } };
     const refused = await rawRequest(standIn, 'PUT', path, { tenantId: demoTenantId, body });
     assert.deepEqual([refused.status, errorCode(refused)], [409, 'MissingSubscriptionRegistration']);
-    await resources.providers.register('Microsoft.Insights');
+    assert.equal((await resources.providers.register('Microsoft.Insights')).registrationState, 'Registering');
+    assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'Registering', 'in flight for a moment');
     assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'Registered');
     const accepted = await rawRequest(standIn, 'PUT', path, { tenantId: demoTenantId, body });
     assert.equal(accepted.status, 201);

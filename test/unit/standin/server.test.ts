@@ -259,6 +259,7 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
     assert.equal(provider.registrationState, 'NotRegistered');
     const registering = await resources.providers.register('Microsoft.Insights');
     assert.equal(registering.registrationState, 'Registering');
+    assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'Registering');
     assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'Registered');
     const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_northeurope', 'fl-dev', body, fastPoll);
     assert.equal(created.provisioningState, 'Succeeded');
