@@ -98,7 +98,7 @@ export class ArmActionRunner implements ActionRunner {
       updateIntervalInMs: this.options.updateIntervalInMs,
       requestOptions: headers ? { headers } : undefined,
     });
-    // STYLE: read a created resource back before reporting success.
+    // The poller only says the operation ended; the resource's own provisioningState says it is usable.
     const created = await resources.resources.getById(byIdPath(action.resourceId), action.apiVersion, { abortSignal: signal });
     assertSucceeded(action, (created.properties as { provisioningState?: string } | undefined)?.provisioningState);
   }
@@ -249,7 +249,7 @@ const extraQueryPolicy: PipelinePolicy = {
   },
 };
 
-/** Keeps ARM's error code and message where `toArmProblem` finds them, whatever the SDK helper drops. */
+/** Keeps ARM's error code and message where `toArmProblem` finds them, whatever the SDK drops. */
 const keepErrorDetailsPolicy: PipelinePolicy = {
   name: 'trafficLensKeepActionErrorDetails',
   async sendRequest(request, next) {

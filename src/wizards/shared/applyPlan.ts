@@ -25,7 +25,7 @@ export interface ApplyOptions {
   pacer?: WritePacer;
   /** Tries per action when Azure throttles (429) even after the SDK's own retries (default 5). */
   maxThrottledAttempts?: number;
-  /** Tries per action when Azure fails with a transient 5xx (default 3). */
+  /** Tries per action when Azure fails with a 5xx even after the SDK's own retries (default 2: the SDK already tried 4 times with back-off). */
   maxTransientAttempts?: number;
   /** Wait before retrying when the error carries no `Retry-After` (default 2000 ms, doubled per try). */
   backoffMs?: number;
@@ -219,7 +219,7 @@ async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, 
         const throttled = isThrottled(problem);
         const transient = !throttled && isTransient(problem);
         const tries = throttled ? ++throttledTries : transient ? ++transientTries : 0;
-        const limit = throttled ? options.maxThrottledAttempts ?? 5 : options.maxTransientAttempts ?? 3;
+        const limit = throttled ? options.maxThrottledAttempts ?? 5 : options.maxTransientAttempts ?? 2;
         if ((throttled || transient) && tries < limit) {
           const backoff = (options.backoffMs ?? 2000) * 2 ** (tries - 1);
           const wait = retryAfterMsOf(error) ?? backoff;
