@@ -73,7 +73,7 @@ export async function retryRemaining(previous: ApplyReport, runner: ActionRunner
 
 /**
  * Reverses, in reverse dependency order, every action `report` shows as succeeded (never `kept`
- * ones, never those whose undo step is `none`). Their outcomes become `undone` or `failed`; the
+ * ones, never those whose undo step is `none`), and deletes what a failed create may have left. Their outcomes become `undone` or `failed`; the
  * others keep their outcome. `complete` is true when everything that could be undone was.
  */
 export async function undoCreated(previous: ApplyReport, runner: ActionRunner, options: ApplyOptions = {}): Promise<ApplyReport> {
@@ -83,7 +83,10 @@ export async function undoCreated(previous: ApplyReport, runner: ActionRunner, o
   const toUndo = new Set<string>();
   for (const action of plan.actions) {
     const old = before.get(action.id);
-    if (old?.status === 'succeeded' && undoStepOf(action).kind !== 'none') {
+    // A create whose long-running operation failed can leave the resource behind in a Failed
+    // state (Azure keeps it), which would block deleting what it depends on: delete it too.
+    const failedCreate = old?.status === 'failed' && action.kind === 'put' && action.existing === 'absent' && undoStepOf(action).kind === 'delete';
+    if ((old?.status === 'succeeded' || failedCreate) && undoStepOf(action).kind !== 'none') {
       outcomes.set(action.id, { actionId: action.id, status: 'pending', attempts: 0 });
       toUndo.add(action.id);
     } else {

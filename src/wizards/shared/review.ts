@@ -147,6 +147,8 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
       progress(`0/${total}`);
       const options: ApplyOptions = {
         signal,
+        // Big plans (hundreds of tap configurations) run wide: the runner's pacer keeps writes within ARM's limits.
+        concurrency: Math.min(100, Math.max(8, Math.ceil(total / 5))),
         confirm: (action) => ports.confirm(action),
         onUpdate: (action, outcome) => {
           const before = statuses.get(action.id);

@@ -273,8 +273,17 @@ async function runnerFor(tree: LensTreeProvider, plan: Plan): Promise<ActionRunn
     throw new Error(`Couldn't apply "${plan.title}": subscription ${subscriptionId || '(none)'} is not among the signed-in subscriptions the tree shows. Sign in or select it, then try again.`);
   }
   const account = owner.account;
-  return new ArmActionRunner({ resourceManagerEndpoint: account.resourceManagerEndpoint, credentialForTenant: (tenantId) => account.credentialForTenant(tenantId) });
+  // One runner per account, so its write pacer remembers ARM's budget across plans, retries and undos.
+  const cached = runners.get(account);
+  if (cached !== undefined) {
+    return cached;
+  }
+  const runner = new ArmActionRunner({ resourceManagerEndpoint: account.resourceManagerEndpoint, credentialForTenant: (tenantId) => account.credentialForTenant(tenantId) });
+  runners.set(account, runner);
+  return runner;
 }
+
+const runners = new WeakMap<object, ActionRunner>();
 
 const planScheme = 'traffic-lens-plan';
 

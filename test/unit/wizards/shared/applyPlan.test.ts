@@ -246,6 +246,20 @@ describe('undoCreated', () => {
     assert.equal(undone.complete, true);
   });
 
+  it('also deletes what a failed create may have left behind, but never reverts a failed update', async () => {
+    const runner = new FakeRunner((id) => {
+      if (id.startsWith('broken')) {
+        throw restError(400, 'InvalidResourceReference');
+      }
+    });
+    const plan = planOf([action('tap'), action('broken-create', { dependsOn: ['tap'] }), action('broken-update', { existing: 'differs' })]);
+    const applied = await applyPlan(plan, runner, { pacer: new CountingPacer() });
+    assert.deepEqual(statuses(applied.outcomes), { tap: 'succeeded', 'broken-create': 'failed', 'broken-update': 'failed' });
+    const undone = await undoCreated(applied, runner, { pacer: new CountingPacer() });
+    assert.deepEqual(runner.undone, ['broken-create', 'tap']);
+    assert.deepEqual(statuses(undone.outcomes), { tap: 'undone', 'broken-create': 'undone', 'broken-update': 'failed' });
+  });
+
   it('reports a failed undo with Azure\'s code and leaves what it depends on', async () => {
     const runner = new FakeRunner();
     const plan = planOf([action('vnet'), action('undo-fails', { dependsOn: ['vnet'] })]);
