@@ -84,6 +84,22 @@ export class ArmActionRunner implements ActionRunner {
     }
   }
 
+  async exists(action: PlanAction, signal: AbortSignal): Promise<boolean> {
+    const { resources } = this.clientsFor(action);
+    if (isResourceGroup(action)) {
+      return (await resources.resourceGroups.checkExistence(nameOf(action.resourceId), { abortSignal: signal })).body;
+    }
+    try {
+      await resources.resources.getById(byIdPath(action.resourceId), action.apiVersion, { abortSignal: signal });
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
   private async put(action: PlanAction, body: Record<string, unknown>, signal: AbortSignal): Promise<void> {
     const { resources } = this.clientsFor(action);
     if (isResourceGroup(action)) {

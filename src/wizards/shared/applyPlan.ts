@@ -9,6 +9,8 @@ export interface ActionRunner {
   run(action: PlanAction, signal: AbortSignal): Promise<void>;
   /** Reverses a succeeded action as its `undo` step says (default for a created resource: delete it). */
   undo(action: PlanAction, signal: AbortSignal): Promise<void>;
+  /** Whether the resource a `put` writes exists now (a failed create may have left it behind); absent means "assume it does". */
+  exists?(action: PlanAction, signal: AbortSignal): Promise<boolean>;
   /** The pacer `applyPlan` uses when the options name none; an ARM runner keeps it in step with ARM's rate-limit headers. */
   readonly pacer?: WritePacer;
 }
@@ -85,7 +87,7 @@ export async function undoCreated(previous: ApplyReport, runner: ActionRunner, o
     const old = before.get(action.id);
     // A create whose long-running operation failed can leave the resource behind in a Failed
     // state (Azure keeps it), which would block deleting what it depends on: delete it too.
-    const failedCreate = old?.status === 'failed' && action.kind === 'put' && action.existing === 'absent' && undoStepOf(action).kind === 'delete';
+    const failedCreate = old?.status === 'failed' && action.kind === 'put' && action.existing === 'absent' && undoStepOf(action).kind === 'delete' && (await leftBehind(action, runner, options.signal));
     if ((old?.status === 'succeeded' || failedCreate) && undoStepOf(action).kind !== 'none') {
       outcomes.set(action.id, { actionId: action.id, status: 'pending', attempts: 0 });
       toUndo.add(action.id);
@@ -95,6 +97,18 @@ export async function undoCreated(previous: ApplyReport, runner: ActionRunner, o
   }
   await execute(plan, toUndo, outcomes, 'undo', runner, options);
   return { plan, outcomes: plan.actions.map((action) => outcomes.get(action.id)!), complete: [...toUndo].every((id) => outcomes.get(id)!.status === 'undone') };
+}
+
+/** True when a failed create's resource exists anyway; a failed check counts as "it may exist". */
+async function leftBehind(action: PlanAction, runner: ActionRunner, signal: AbortSignal | undefined): Promise<boolean> {
+  if (runner.exists === undefined) {
+    return true;
+  }
+  try {
+    return await runner.exists(action, signal ?? new AbortController().signal);
+  } catch {
+    return true;
+  }
 }
 
 /** How an action is reversed: its `undo`, else delete for a `put` that created something, else nothing. */

@@ -73,6 +73,15 @@ describe('ArmActionRunner against the ARM stand-in', function () {
 
   afterEach(() => standIn.faults.reset());
 
+  it('tells whether what a put writes exists, for Undo Created after a failed create', async () => {
+    const rule = ruleAction('allow-exists-check', 311);
+    assert.equal(await runner.exists(rule, signal), false);
+    await runner.run(rule, signal);
+    assert.equal(await runner.exists(rule, signal), true);
+    await runner.undo(rule, signal);
+    assert.equal(await runner.exists(rule, signal), false);
+  });
+
   it('creates a security rule, reads it back, and deletes it', async () => {
     const rule = ruleAction('allow-collector-8443', 310);
     await runner.run(rule, signal);

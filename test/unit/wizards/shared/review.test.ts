@@ -23,12 +23,14 @@ class FakeRunner implements ActionRunner {
   async run(action: PlanAction, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     this.ran.push(action.id);
+    this.refused.delete(action.id);
     this.onRun?.(action);
     const code = this.failures[action.id];
     if (code !== undefined) {
       if (!this.always) {
         delete this.failures[action.id];
       }
+      this.refused.add(action.id);
       throw armError(code, 409);
     }
   }
@@ -36,6 +38,13 @@ class FakeRunner implements ActionRunner {
   async undo(action: PlanAction): Promise<void> {
     this.undone.push(action.id);
   }
+
+  /** Refused requests leave nothing behind here; what ran without failing exists. */
+  async exists(action: PlanAction): Promise<boolean> {
+    return this.ran.includes(action.id) && !this.refused.has(action.id);
+  }
+
+  private readonly refused = new Set<string>();
 }
 
 interface Recorded {
