@@ -126,8 +126,7 @@ describe('Flow logs wizard', function () {
 
   it('reports a partial failure, retries what remains, then undoes what it created', async () => {
     await faults({ kind: 'throttle', match: 'flowLogs', count: 2, retryAfterMs: 50 });
-    // The flow log's long-running operation keeps failing, on Apply and on Retry Remaining.
-    await faults({ kind: 'failOperation', match: 'fl-vnet-dev-spoke', method: 'PUT', count: 10, code: 'InternalServerError', message: 'An error occurred while creating the flow log.' });
+    await faults({ kind: 'serverError', match: 'fl-vnet-dev-spoke', method: 'PUT', count: 40 });
     api.wizards.answer(newStorageAnswers);
     api.wizards.choose(['apply', 'retryRemaining', 'undoCreated']);
     await runOnVnetRow(devSubscriptionId, devVnetId);

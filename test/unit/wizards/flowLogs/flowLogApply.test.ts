@@ -67,6 +67,15 @@ describe('Flow-log plan applied to the ARM stand-in', function () {
     assert.deepEqual((await reads.listWorkspaces(devSubscriptionId, demoTenantId)).map((workspace) => workspace.name), ['law-dev-neu']);
   });
 
+  it('reports a flow log whose long-running operation fails as failed', async () => {
+    standIn.faults.addFromJson({ kind: 'failOperation', match: 'fl-failing', method: 'PUT', count: 5 });
+    const answers: FlowLogAnswers = { targets: [{ ...target, id: `${target.id}/subnets/snet-app`, armId: `${devVnetId}/subnets/snet-app`, name: 'vnet-dev-spoke/snet-app', kind: 'subnet' }], storage: { kind: 'existing', account: (await reads.listStorageAccounts(devSubscriptionId, demoTenantId))[0] }, retentionDays: 0, flowLogNames: { [`${target.id}/subnets/snet-app`]: 'fl-failing' } };
+    const facts = await (async () => ({ subscriptions: [{ subscriptionId: devSubscriptionId, tenantId: demoTenantId, displayName: 'dev', insightsState: 'Registered', watchers: [{ armId: `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`, name: 'NetworkWatcher_northeurope', resourceGroup: 'NetworkWatcherRG', location: 'northeurope' }], watcherGroupLocation: 'northeurope' }], flowLogs: [] }))();
+    const report = await applyPlan(planFlowLogs(answers, facts), runner);
+    standIn.faults.reset();
+    assert.deepEqual(report.outcomes.map((outcome) => outcome.status), ['failed'], JSON.stringify(report.outcomes));
+  });
+
   it('reads no NetworkWatcherRG as missing', async () => {
     assert.equal(await reads.resourceGroupLocation(devSubscriptionId, demoTenantId, 'rg-does-not-exist'), undefined);
     assert.equal(await reads.resourceGroupLocation(devSubscriptionId, demoTenantId, 'NetworkWatcherRG'), 'northeurope');
