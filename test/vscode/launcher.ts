@@ -7,7 +7,7 @@
 //   code --install-extension=FILE.vsix --extensions-dir=DIR     installs a .vsix, offline
 //
 // Other desktop flags (--no-sandbox, --disable-updates, --skip-welcome, …) are accepted and ignored.
-// Environment: TRAFFIC_LENS_TEST_TIMEOUT (seconds, default 300) stops a hung run;
+// Environment: TRAFFIC_LENS_TEST_TIMEOUT (seconds, default 1200) stops a hung run;
 // TRAFFIC_LENS_SCREENSHOTS (a folder) lets the suite request PNGs of the page by logging
 // `[screenshot] name`; TRAFFIC_LENS_TEST_VERBOSE=1 shows the workbench's own log and console.
 import { randomBytes } from 'node:crypto';
@@ -92,7 +92,7 @@ function suiteOutput(line: string): string | undefined {
 async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandbox): Promise<number> {
   const verbose = process.env.TRAFFIC_LENS_TEST_VERBOSE === '1';
   const screenshots = process.env.TRAFFIC_LENS_SCREENSHOTS;
-  const timeoutSeconds = Number(process.env.TRAFFIC_LENS_TEST_TIMEOUT ?? '300');
+  const timeoutSeconds = Number(process.env.TRAFFIC_LENS_TEST_TIMEOUT ?? '1200');
   let browser: Browser | undefined;
   let finish: (code: number) => void = () => undefined;
   const finished = new Promise<number>((resolvePromise) => {
