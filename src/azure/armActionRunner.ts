@@ -7,7 +7,7 @@ import type { ActionRunner } from '../wizards/shared/applyPlan';
 import type { PlanAction } from '../wizards/shared/plan';
 import { armWritePacer, type WritePacer } from '../wizards/shared/writePacer';
 import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
-import { errorDetailsHeader } from './armProblem';
+import { keepErrorDetailsPolicy } from './armNetworkApi';
 
 export interface ArmActionRunnerOptions {
   /** Resource Manager URL, e.g. `https://management.azure.com` (a `SignedInAccount` has it). */
@@ -262,25 +262,6 @@ const extraQueryPolicy: PipelinePolicy = {
       request.url = url.toString();
     }
     return next(request);
-  },
-};
-
-/** Keeps ARM's error code and message where `toArmProblem` finds them, whatever the SDK drops. */
-const keepErrorDetailsPolicy: PipelinePolicy = {
-  name: 'trafficLensKeepActionErrorDetails',
-  async sendRequest(request, next) {
-    const response = await next(request);
-    if (response.status >= 400 && response.bodyAsText) {
-      try {
-        const body = JSON.parse(response.bodyAsText) as { error?: { code?: unknown; message?: unknown; target?: unknown } };
-        if (body.error && typeof body.error.message === 'string') {
-          response.headers.set(errorDetailsHeader, JSON.stringify({ code: body.error.code, message: body.error.message, target: body.error.target }));
-        }
-      } catch {
-        // Not JSON (a proxy's HTML page): the status and code are all there is.
-      }
-    }
-    return response;
   },
 };
 

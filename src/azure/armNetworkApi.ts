@@ -191,7 +191,7 @@ export class ArmNetworkApi implements NetworkApi {
  * and drop the parsed error body; only the response headers survive into the RestError. This
  * copies ARM's error message and target into a header that `toArmProblem` reads.
  */
-const keepErrorDetailsPolicy: PipelinePolicy = {
+export const keepErrorDetailsPolicy: PipelinePolicy = {
   name: 'trafficLensKeepErrorDetails',
   async sendRequest(request, next) {
     const response = await next(request);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { resourceTypeOf } from '../azure/armIds';
 import { resourcesOf } from '../tree/treeNode';
 import { gatherPeering } from '../wizards/peering/gather';
-import { describeStatuses, loadPeeringEstate, peeringsOf, watchPeerings } from '../wizards/peering/peeringEstate';
+import { describeStatuses, loadPeeringEstate, peeringsOf, peeringsSettled, watchPeerings, type PeeringEstate } from '../wizards/peering/peeringEstate';
 import { planPeering } from '../wizards/peering/plan';
 import type { PeeringStatus } from '../azure/peeringReads';
 import type { ApplyReport } from '../wizards/shared/plan';
@@ -17,9 +17,34 @@ export interface PeeringCommandResult {
 }
 
 /**
+ * Reads the peerings until they are Connected (and in sync when asked) in a cancellable progress
+ * notification that shows their states; at most 60 s. `stopped` is true when the user cancelled.
+ */
+export async function waitForPeerings(wizards: WizardContext, estate: PeeringEstate, peerings: readonly string[], options: { wantInSync: boolean }): Promise<{ statuses: PeeringStatus[]; stopped: boolean }> {
+  return vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: options.wantInSync ? 'Waiting for the peerings to be in sync' : 'Waiting for the peerings to connect', cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      const cancel = token.onCancellationRequested(() => controller.abort());
+      try {
+        const statuses = await watchPeerings(estate, peerings, {
+          wantInSync: options.wantInSync,
+          signal: controller.signal,
+          log: wizards.log,
+          onRead: (current) => progress.report({ message: describeStatuses(current) }),
+        });
+        return { statuses, stopped: controller.signal.aborted && !peeringsSettled(statuses, options.wantInSync) };
+      } finally {
+        cancel.dispose();
+      }
+    },
+  );
+}
+
+/**
  * "Peer with Hub…": from a VNet (as a spoke, or as the hub of many spokes), a selection of VNets
  * (one is the hub) or the palette. Both directions per spoke; afterwards the peerings are read
- * again until Connected and their states reported.
+ * again until Connected (at most 60 s, cancellable) and their states reported.
  */
 export function createPeeringCommand(wizards: WizardContext): LensCommand {
   return {
@@ -44,10 +69,10 @@ export function createPeeringCommand(wizards: WizardContext): LensCommand {
       if (peerings.length === 0) {
         return { report, statuses: [] };
       }
-      const statuses = await watchPeerings(estate, peerings, { log: wizards.log });
-      const message = `Peering states: ${describeStatuses(statuses)}.`;
+      const { statuses, stopped } = await waitForPeerings(wizards, estate, peerings, { wantInSync: false });
+      const message = `${stopped ? 'Stopped waiting. ' : ''}Peering states: ${describeStatuses(statuses)}.`;
       wizards.log.info(message);
-      if (statuses.some((status) => status.peeringState !== 'Connected')) {
+      if (!peeringsSettled(statuses)) {
         void vscode.window.showWarningMessage(`${message} A peering stays Initiated until its other side exists; refresh the tree to see it change.`);
       } else {
         void vscode.window.showInformationMessage(message);

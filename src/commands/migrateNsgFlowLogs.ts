@@ -1,7 +1,8 @@
-import { resourceTypeOf } from '../azure/armIds';
+import { nameOf, resourceTypeOf } from '../azure/armIds';
 import { resourcesOf } from '../tree/treeNode';
 import type { FlowLogEstate } from '../wizards/flowLogs/flowLogEstate';
-import { nameOf, type ExistingFlowLog, type FlowLogTarget } from '../wizards/flowLogs/flowLogFacts';
+import type { ExistingFlowLog, FlowLogTarget } from '../wizards/flowLogs/flowLogFacts';
+import { migrationTargets } from '../wizards/flowLogs/migrationTargets';
 import { planNsgMigration, type MigrationSource } from '../wizards/flowLogs/plan';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
@@ -21,16 +22,10 @@ function flowLogsFrom(armIds: string[], estate: FlowLogEstate): ExistingFlowLog[
   return estate.flowLogs.filter((flowLog) => isNsgFlowLog(flowLog) && (ids.has(flowLog.id) || ids.has(flowLog.targetId)));
 }
 
-/** The VNets of the NSG's subnets, and the NSG's NICs outside those VNets. */
-export function migrationTargets(flowLog: ExistingFlowLog, estate: FlowLogEstate): FlowLogTarget[] {
+/** The subnets (or covering VNets) and directly attached NICs of the flow log's NSG. */
+function targetsOf(flowLog: ExistingFlowLog, estate: FlowLogEstate): FlowLogTarget[] {
   const nsg = estate.nsgs.get(flowLog.targetId);
-  if (nsg === undefined) {
-    return [];
-  }
-  const vnetIds = new Set(nsg.subnetIds.map((subnetId) => subnetId.replace(/\/subnets\/[^/]+$/, '')));
-  const vnets = estate.targets.filter((target) => target.kind === 'vnet' && vnetIds.has(target.id));
-  const nics = estate.targets.filter((target) => target.kind === 'nic' && nsg.nicIds.includes(target.id) && !(target.vnetId !== undefined && vnetIds.has(target.vnetId)));
-  return [...vnets, ...nics];
+  return nsg === undefined ? [] : migrationTargets(nsg, estate.targets, estate.flowLogs);
 }
 
 /** "Migrate to VNet Flow Logs": from an NSG flow log row or an NSG row; from the palette, pick among the NSG flow logs. */
@@ -66,7 +61,7 @@ export function migrateNsgFlowLogsCommand(context: WizardContext): LensCommand {
       const sources: MigrationSource[] = flowLogs.map((flowLog) => ({
         flowLog,
         nsgName: nameOf(flowLog.targetArmId),
-        targets: migrationTargets(flowLog, estate),
+        targets: targetsOf(flowLog, estate),
         storage: estate.storageAccounts.find((account) => account.armId.toLowerCase() === flowLog.storageArmId.toLowerCase()),
       }));
       const facts = await estate.factsFor(sources.flatMap((source) => source.targets));

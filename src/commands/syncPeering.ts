@@ -2,11 +2,11 @@ import * as vscode from 'vscode';
 import { resourceTypeOf } from '../azure/armIds';
 import type { PeeringRef } from '../azure/networkApi';
 import { resourcesOf } from '../tree/treeNode';
-import { describeStatuses, loadPeeringEstate, peeringsOf, watchPeerings } from '../wizards/peering/peeringEstate';
+import { describeStatuses, loadPeeringEstate, peeringsOf, peeringsSettled } from '../wizards/peering/peeringEstate';
 import { planPeeringSync, syncTargetsFor } from '../wizards/peering/plan';
 import { back } from '../wizards/shared/wizardUi';
 import type { WizardContext } from '../wizards/shared/wizardContext';
-import type { PeeringCommandResult } from './createPeering';
+import { waitForPeerings, type PeeringCommandResult } from './createPeering';
 import type { LensCommand } from './lensCommand';
 
 /**
@@ -64,10 +64,14 @@ export function syncPeeringCommand(wizards: WizardContext): LensCommand {
       if (peerings.length === 0) {
         return { report, statuses: [] };
       }
-      const statuses = await watchPeerings(estate, peerings, { wantInSync: true, log: wizards.log });
-      const message = `Peering sync: ${describeStatuses(statuses)}.`;
+      const { statuses, stopped } = await waitForPeerings(wizards, estate, peerings, { wantInSync: true });
+      const message = `${stopped ? 'Stopped waiting. ' : ''}Peering sync: ${describeStatuses(statuses)}.`;
       wizards.log.info(message);
-      void vscode.window.showInformationMessage(message);
+      if (peeringsSettled(statuses, true)) {
+        void vscode.window.showInformationMessage(message);
+      } else {
+        void vscode.window.showWarningMessage(`${message} Refresh the tree to see the peerings change.`);
+      }
       return { report, statuses };
     },
   };

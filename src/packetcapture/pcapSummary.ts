@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { escapeMarkdown } from '../wizards/shared/markdown';
 
 /** A capture file that cannot be read; `offset` is the byte where reading stopped. */
 export class PcapFormatError extends Error {
@@ -282,17 +283,17 @@ function formatBytes(value: number): string {
 /** The summary as a markdown document, titled with the capture's name and source. */
 export function renderPcapSummary(summary: PcapSummary, title: string, source: string, maxConversations = 50): string {
   const lines = [
-    `# Packet capture ${title}`,
+    `# Packet capture ${escapeMarkdown(title)}`,
     '',
-    `Source: ${source}`,
+    `Source: ${escapeMarkdown(source)}`,
     '',
     `| | |`,
     `|---|---|`,
     `| Packets | ${summary.packets} |`,
     `| Bytes (on the wire) | ${summary.bytes} (${formatBytes(summary.bytes)}) |`,
-    `| First packet | ${summary.firstTime ?? '—'} |`,
-    `| Last packet | ${summary.lastTime ?? '—'} |`,
-    `| Link type | ${summary.linkTypeName} (${summary.linkType}) |`,
+    `| First packet | ${escapeMarkdown(summary.firstTime ?? '—')} |`,
+    `| Last packet | ${escapeMarkdown(summary.lastTime ?? '—')} |`,
+    `| Link type | ${escapeMarkdown(summary.linkTypeName)} (${summary.linkType}) |`,
     `| File format | pcap, ${summary.byteOrder}, ${summary.precision}, snap length ${summary.snapLength} |`,
   ];
   if (summary.cutPackets > 0) {
@@ -300,7 +301,7 @@ export function renderPcapSummary(summary: PcapSummary, title: string, source: s
   }
   lines.push('', '## Protocols', '', '| Protocol | Packets | Bytes |', '|---|---:|---:|');
   for (const totals of summary.protocols) {
-    lines.push(`| ${totals.protocol} | ${totals.packets} | ${totals.bytes} |`);
+    lines.push(`| ${escapeMarkdown(totals.protocol)} | ${totals.packets} | ${totals.bytes} |`);
   }
   lines.push('', '## Conversations', '');
   if (summary.conversations.length === 0) {
@@ -308,7 +309,8 @@ export function renderPcapSummary(summary: PcapSummary, title: string, source: s
   } else {
     lines.push('| Protocol | Endpoint A | Endpoint B | Packets | A→B | B→A | Bytes | First | Last |', '|---|---|---|---:|---:|---:|---:|---|---|');
     for (const conversation of summary.conversations.slice(0, maxConversations)) {
-      lines.push(`| ${conversation.protocol} | ${conversation.a} | ${conversation.b} | ${conversation.packets} | ${conversation.packetsAToB} | ${conversation.packetsBToA} | ${conversation.bytes} | ${conversation.firstTime} | ${conversation.lastTime} |`);
+      const cells = [conversation.protocol, conversation.a, conversation.b].map(escapeMarkdown);
+      lines.push(`| ${cells.join(' | ')} | ${conversation.packets} | ${conversation.packetsAToB} | ${conversation.packetsBToA} | ${conversation.bytes} | ${escapeMarkdown(conversation.firstTime)} | ${escapeMarkdown(conversation.lastTime)} |`);
     }
     if (summary.conversations.length > maxConversations) {
       lines.push('', `${summary.conversations.length - maxConversations} smaller conversations not shown.`);

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
-import type { ApplyReport } from '../../src/wizards/shared/plan';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, prodSubscriptionId } from '../standin/topologies/demo';
-import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl, type HttpAnswer } from './standInClient';
+import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension } from './testedExtension';
+import { describeReport, wizardSuite } from './wizardSuite';
 
 const network = '2025-05-01';
 const storageApi = '2025-06-01';
@@ -33,25 +32,6 @@ async function flowLog(armId: string): Promise<FlowLogBody | undefined> {
   return answer.status === 200 ? (answer.body as FlowLogBody) : undefined;
 }
 
-async function waitForOperation(answer: HttpAnswer): Promise<void> {
-  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
-  for (let poll = 0; url !== undefined && poll < 50; poll++) {
-    const status = await call('GET', String(url), undefined, demoToken());
-    const state = (status.body as { status?: string } | undefined)?.status;
-    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
-      return;
-    }
-    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function describeReport(report: ApplyReport): string {
-  const byId = new Map(report.plan.actions.map((action) => [action.id, action]));
-  return report.outcomes.map((outcome) => `${byId.get(outcome.actionId)?.title}: ${outcome.status}${outcome.code ? ` (${outcome.code})` : ''}`).join('; ');
-}
-
 /** The questions on dev's VNet row with a new storage account, 7-day retention and Traffic Analytics every 10 minutes. */
 const newStorageAnswers: ScriptedAnswer[] = [
   { id: 'flowLogs.storage', pick: 'Create new storage account…' },
@@ -61,6 +41,21 @@ const newStorageAnswers: ScriptedAnswer[] = [
   { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
   { id: 'flowLogs.name', input: 'fl-vnet-dev-spoke' },
 ];
+
+/** Puts back what the suite changed: dev's flow log and storage account, the Insights registration, the NSG flow log. */
+async function restoreDemo(): Promise<void> {
+  const deleted = await call('DELETE', `${standInUrl}${devFlowLogId}?api-version=${network}`, undefined, demoToken());
+  if (deleted.status === 202) {
+    await waitForOperation(deleted);
+  }
+  await call('DELETE', `${standInUrl}${newStorageId}?api-version=${storageApi}`, undefined, demoToken());
+  await call('POST', `${standInUrl}${insightsId}/unregister?api-version=2025-04-01`, undefined, demoToken());
+  const nsgFlowLog = await armGet(nsgFlowLogId, network);
+  const body = nsgFlowLog.body as FlowLogBody & { location: string };
+  if (nsgFlowLog.status === 200 && !body.properties.enabled) {
+    await waitForOperation(await call('PUT', `${standInUrl}${nsgFlowLogId}?api-version=${network}`, { location: body.location, properties: { ...body.properties, enabled: true } }, demoToken()));
+  }
+}
 
 describe('Flow logs wizard', function () {
   this.timeout(180_000);
@@ -73,38 +68,7 @@ describe('Flow logs wizard', function () {
     await api.inventory.runOnRows('trafficLens.enableFlowLogs', [vnetId.toLowerCase()]);
   }
 
-  before(async function () {
-    api = await activateTestedExtension();
-    await faults();
-    await signInToStandIn();
-  });
-
-  beforeEach(() => {
-    api.wizards.reset();
-  });
-
-  afterEach(async () => {
-    await faults();
-    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted answer and choice was used');
-  });
-
-  after(async () => {
-    await faults();
-    // Put back what this suite changed: dev's flow log and storage account, the Insights registration, the NSG flow log.
-    const deleted = await call('DELETE', `${standInUrl}${devFlowLogId}?api-version=${network}`, undefined, demoToken());
-    if (deleted.status === 202) {
-      await waitForOperation(deleted);
-    }
-    await call('DELETE', `${standInUrl}${newStorageId}?api-version=${storageApi}`, undefined, demoToken());
-    await call('POST', `${standInUrl}${insightsId}/unregister?api-version=2025-04-01`, undefined, demoToken());
-    const nsgFlowLog = await armGet(nsgFlowLogId, network);
-    const body = nsgFlowLog.body as FlowLogBody & { location: string };
-    if (nsgFlowLog.status === 200 && !body.properties.enabled) {
-      await waitForOperation(await call('PUT', `${standInUrl}${nsgFlowLogId}?api-version=${network}`, { location: body.location, properties: { ...body.properties, enabled: true } }, demoToken()));
-    }
-    await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
-  });
+  wizardSuite((started) => (api = started), { cleanUp: restoreDemo });
 
   it('shows but refuses a plan whose storage account is in another region', async () => {
     api.wizards.answer([

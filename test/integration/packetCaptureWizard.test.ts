@@ -6,9 +6,9 @@ import type { TrafficLensApi } from '../../src/extension';
 import type { ApplyReport } from '../../src/wizards/shared/plan';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { prodSubscriptionId } from '../standin/topologies/demo';
-import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl, type HttpAnswer } from './standInClient';
+import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension } from './testedExtension';
+import { describeReport, wizardSuite } from './wizardSuite';
 
 const network = '2025-05-01';
 const compute = '2026-04-01';
@@ -44,25 +44,6 @@ function captureAnswers(name: string): ScriptedAnswer[] {
   ];
 }
 
-function describeReport(report: ApplyReport): string {
-  const byId = new Map(report.plan.actions.map((action) => [action.id, action]));
-  return report.outcomes.map((outcome) => `${byId.get(outcome.actionId)?.title}: ${outcome.status}${outcome.code ? ` (${outcome.code})` : ''}`).join('; ');
-}
-
-async function waitForOperation(answer: HttpAnswer): Promise<void> {
-  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  const url = answer.headers['azure-asyncoperation'];
-  for (let poll = 0; url !== undefined && poll < 50; poll++) {
-    const status = await call('GET', String(url), undefined, demoToken());
-    const state = (status.body as { status?: string } | undefined)?.status;
-    if (state === 'Succeeded') {
-      return;
-    }
-    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function remove(armId: string, apiVersion: string): Promise<void> {
   const answer = await call('DELETE', `${standInUrl}${armId}?api-version=${apiVersion}`, undefined, demoToken());
   if (answer.status !== 204) {
@@ -74,28 +55,12 @@ describe('Packet capture wizard', function () {
   this.timeout(180_000);
   let api: TrafficLensApi;
 
-  before(async function () {
-    api = await activateTestedExtension();
-    await faults();
-    await signInToStandIn();
-  });
-
-  beforeEach(() => {
-    api.wizards.reset();
-  });
-
-  afterEach(async () => {
-    await faults();
-    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted answer and choice was used');
-  });
-
-  after(async () => {
-    await faults();
-    await remove(captureId, network);
-    await remove(`${watcherId}/packetCaptures/${failingName}`, network);
-    await remove(extensionId, compute);
-    await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  wizardSuite((started) => (api = started), {
+    cleanUp: async () => {
+      await remove(captureId, network);
+      await remove(`${watcherId}/packetCaptures/${failingName}`, network);
+      await remove(extensionId, compute);
+    },
   });
 
   it('installs the agent, starts a capture from a NIC row, reports its status, stops it and summarizes the uploaded file', async () => {

@@ -4,9 +4,9 @@ import type { PeeringCommandResult } from '../../src/commands/createPeering';
 import type { TrafficLensApi } from '../../src/extension';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { devSubscriptionId, devVnetId, hubVnetId } from '../standin/topologies/demo';
-import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl, type HttpAnswer } from './standInClient';
+import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension } from './testedExtension';
+import { wizardSuite } from './wizardSuite';
 
 const network = '2025-05-01';
 const hubSideName = 'vnet-hub-to-vnet-dev-spoke';
@@ -20,21 +20,6 @@ interface PeeringBody {
 async function peering(armId: string): Promise<PeeringBody | undefined> {
   const answer = await armGet(armId, network);
   return answer.status === 200 ? (answer.body as PeeringBody) : undefined;
-}
-
-/** Polls a long-running operation's Azure-AsyncOperation (or Location) URL until it ends. */
-async function waitForOperation(answer: HttpAnswer): Promise<void> {
-  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
-  for (let poll = 0; url !== undefined && poll < 50; poll++) {
-    const status = await call('GET', String(url), undefined, demoToken());
-    const state = (status.body as { status?: string } | undefined)?.status;
-    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
-      return;
-    }
-    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 async function putArm(armId: string, body: unknown): Promise<void> {
@@ -76,27 +61,7 @@ describe('Peering wizard', function () {
     return (await api.inventory.runOnRows('trafficLens.createPeering', [devVnetId.toLowerCase()])) as PeeringCommandResult | undefined;
   }
 
-  before(async function () {
-    api = await activateTestedExtension();
-    await faults();
-    await signInToStandIn();
-  });
-
-  beforeEach(() => {
-    api.wizards.reset();
-  });
-
-  afterEach(async () => {
-    await faults();
-    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted answer and choice was used');
-  });
-
-  after(async () => {
-    await faults();
-    await restoreSeededPeering();
-    await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
-  });
+  wizardSuite((started) => (api = started), { cleanUp: restoreSeededPeering });
 
   it('shows but refuses a plan whose spoke overlaps the hub', async () => {
     api.wizards.answer([

@@ -40,6 +40,24 @@ export function armGet(armId: string, apiVersion: string): Promise<HttpAnswer> {
   return call('GET', `${standInUrl}${armId}?api-version=${apiVersion}`, undefined, demoToken());
 }
 
+/**
+ * Waits for a write the stand-in accepted: polls its Azure-AsyncOperation (or Location) URL until
+ * the operation ends; a 2xx answer without either is already done.
+ */
+export async function waitForOperation(answer: HttpAnswer, token = demoToken()): Promise<void> {
+  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
+  for (let poll = 0; url !== undefined && poll < 50; poll++) {
+    const status = await call('GET', String(url), undefined, token);
+    const state = (status.body as { status?: string } | undefined)?.status;
+    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
+      return;
+    }
+    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Sets a fault (`POST /_standin/faults`), or clears them all without a body. */
 export function faults(body?: unknown): Promise<HttpAnswer> {
   return call(body === undefined ? 'DELETE' : 'POST', `${standInUrl}/_standin/faults`, body);
@@ -72,4 +90,10 @@ export async function signInToStandIn(): Promise<void> {
   }
   await setSettings({ cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId });
   assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
+}
+
+/** Signs out and puts back the settings `signInToStandIn` changed. */
+export async function signOutOfStandIn(): Promise<void> {
+  await vscode.commands.executeCommand('trafficLens.signOut');
+  await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
 }

@@ -3,9 +3,9 @@ import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
-import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl } from './standInClient';
+import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl } from './standInClient';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension } from './testedExtension';
+import { wizardSuite } from './wizardSuite';
 
 const network = '2025-05-01';
 const tapName = 'vtap-ilb-lens';
@@ -53,27 +53,7 @@ describe('TAP wizard', function () {
   this.timeout(180_000);
   let api: TrafficLensApi;
 
-  before(async function () {
-    api = await activateTestedExtension();
-    await faults();
-    await signInToStandIn();
-  });
-
-  beforeEach(() => {
-    api.wizards.reset();
-  });
-
-  afterEach(async () => {
-    await faults();
-    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted answer and choice was used');
-  });
-
-  after(async () => {
-    await faults();
-    await removeLeftovers();
-    await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
-  });
+  wizardSuite((started) => (api = started), { cleanUp: removeLeftovers });
 
   it('shows but refuses a plan whose sources are mirrored elsewhere or in another region', async () => {
     api.wizards.answer(createAnswers({ sources: ['nic-web-01', 'nic-dev-01'], restart: 'no' }));

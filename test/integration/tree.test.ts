@@ -1,61 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { request } from 'node:https';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
-import { createTestToken } from '../standin/credential';
 import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
+import { call, demoToken, faults, setSettings, standInUrl, waitForOperation } from './standInClient';
 import { activateTestedExtension } from './testedExtension';
-
-/** The stand-in the runner started before VS Code (its CA is in NODE_EXTRA_CA_CERTS). */
-const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL;
-
-interface HttpAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: unknown;
-}
-
-function call(method: string, url: string, body?: unknown, token?: string): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(url, { method, headers: { ...(payload ? { 'Content-Type': 'application/json' } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** Polls a long-running operation's Azure-AsyncOperation (or Location) URL until it ends. */
-async function waitForOperation(answer: HttpAnswer, token: string): Promise<void> {
-  assert.ok(answer.status >= 200 && answer.status < 300, `ARM answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-  const url = answer.headers['azure-asyncoperation'] ?? answer.headers.location;
-  for (let poll = 0; url !== undefined && poll < 20; poll++) {
-    const status = await call('GET', String(url), undefined, token);
-    const state = (status.body as { status?: string } | undefined)?.status;
-    if (state === 'Succeeded' || (state === undefined && status.status !== 202)) {
-      return;
-    }
-    assert.notEqual(state, 'Failed', `the operation failed: ${JSON.stringify(status.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 const key = (id: string): string => id.toLowerCase();
 const subscriptionRow = (id: string): string => `/subscriptions/${id}`;
-
-async function setSettings(values: Record<string, unknown>): Promise<void> {
-  const config = vscode.workspace.getConfiguration('trafficLens');
-  for (const [name, value] of Object.entries(values)) {
-    await config.update(name, value, vscode.ConfigurationTarget.Global);
-  }
-}
 
 function byId(rows: InventoryRow[], id: string): InventoryRow {
   const row = rows.find((candidate) => candidate.id === key(id));
@@ -67,10 +19,8 @@ describe('inventory tree against the ARM stand-in', function () {
   this.timeout(90_000);
   let api: TrafficLensApi;
 
-  const faults = (body?: unknown): Promise<HttpAnswer> => call(body === undefined ? 'DELETE' : 'POST', `${standInUrl}/_standin/faults`, body);
-
   before(async function () {
-    if (standInUrl === undefined || standInUrl === '') {
+    if (standInUrl === '') {
       throw new Error('TRAFFIC_LENS_STANDIN_URL is not set: run this suite through test/vscode/runTests.js (npm test), which starts the stand-in first.');
     }
     api = await activateTestedExtension();
@@ -165,7 +115,7 @@ describe('inventory tree against the ARM stand-in', function () {
     assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · northeurope');
 
     // Someone adds a rule in the portal: a long-running PUT, polled to the end as ARM clients do.
-    const token = createTestToken({ tenantId: demoTenantId }).token;
+    const token = demoToken();
     const rule = { properties: { priority: 300, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '10.0.0.0/16', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '443' } };
     await waitForOperation(await call('PUT', ruleUrl, rule, token), token);
     try {

@@ -7,9 +7,10 @@ import type { Plan, PlanAction } from '../../src/wizards/shared/plan';
 import { QuickPickUi } from '../../src/wizards/shared/quickPickUi';
 import { back } from '../../src/wizards/shared/wizardUi';
 import { demoTenantId, devSubscriptionId } from '../standin/topologies/demo';
-import { armGet, call, countOf, demoToken, faults, requestCounts, setSettings, signInToStandIn, standInUrl } from './standInClient';
+import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl } from './standInClient';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension } from './testedExtension';
+import { wizardSuite } from './wizardSuite';
 
 const network = '2025-05-01';
 const nsgId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
@@ -76,29 +77,7 @@ describe('Wizard host', function () {
   this.timeout(120_000);
   let api: TrafficLensApi;
 
-  before(async function () {
-    api = await activateTestedExtension();
-    await faults();
-    await signInToStandIn();
-    await removeRules();
-  });
-
-  beforeEach(() => {
-    api.wizards.reset();
-  });
-
-  afterEach(async () => {
-    await faults();
-    await removeRules();
-    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'every scripted choice was used');
-  });
-
-  after(async () => {
-    await faults();
-    await removeRules();
-    await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
-  });
+  wizardSuite((started) => (api = started), { cleanUp: removeRules, cleanUpEachTest: true });
 
   it('copies the plan as an Azure CLI script, saves it as Bicep, then applies it and shows it in the Activity view', async () => {
     const plan = rulesPlan([ruleAction('a1', 'lens-host-a', 3001), ruleAction('a2', 'lens-host-b', 3002, { dependsOn: ['a1'] })]);
@@ -216,8 +195,10 @@ describe('Wizard questions in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
   });
 
-  it('accepts the active item of a pick', async () => {
-    assert.equal(await drive(ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items }), 'workbench.action.acceptSelectedQuickOpenItem'), 'first');
+  it('accepts the active item of a pick: the first one, or the one marked picked (the old answer after Back)', async () => {
+    const unpicked = items.map(({ label, value }) => ({ label, value }));
+    assert.equal(await drive(ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items: unpicked }), 'workbench.action.acceptSelectedQuickOpenItem'), 'first');
+    assert.equal(await drive(ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items, step: 2, totalSteps: 3 }), 'workbench.action.acceptSelectedQuickOpenItem'), 'second');
   });
 
   it('returns Back from step 2 on, and undefined on Escape', async () => {

@@ -2,6 +2,7 @@
  * Validators and prerequisite checks for the flow-log wizards. Pure: they read the answers and the
  * plain facts in `flowLogFacts.ts` and return messages or `PlanCheck`s naming the resources.
  */
+import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import type { ExistingFlowLog, FlowLogAnswers, FlowLogTarget, StorageChoice, StorageFact } from './flowLogFacts';
 
@@ -16,18 +17,9 @@ export function validateStorageAccountName(name: string): string | undefined {
   return undefined;
 }
 
-/**
- * Network resource name rule for flow logs: 1-80 characters, letters, digits, underscores, periods
- * and hyphens, starting with a letter or digit and ending with a letter, digit or underscore.
- */
+/** Azure's rule for flow log names (see `validateNetworkName`). */
 export function validateFlowLogName(name: string): string | undefined {
-  if (name.length === 0 || name.length > 80) {
-    return 'A flow log name has 1 to 80 characters.';
-  }
-  if (!/^[A-Za-z0-9]([A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(name)) {
-    return 'A flow log name may contain letters, digits, underscores, periods and hyphens; it starts with a letter or digit and ends with a letter, digit or underscore.';
-  }
-  return undefined;
+  return validateNetworkName(name, 'A flow log name');
 }
 
 /** Retention in days: a whole number from 0 (keep forever) to 365. */

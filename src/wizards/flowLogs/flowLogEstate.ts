@@ -7,7 +7,8 @@
 import { FlowLogReads, toExistingFlowLog } from '../../azure/flowLogsReads';
 import type { NicRef, VnetRef } from '../../azure/networkApi';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import { watcherResourceGroup, type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WatcherFact, type WorkspaceFact } from './flowLogFacts';
+import { watcherResourceGroup } from '../shared/networkWatcher';
+import { type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WatcherFact, type WorkspaceFact } from './flowLogFacts';
 
 /** A read that failed: the wizard goes on without it and logs this. */
 export type ReadProblem = (what: string, error: unknown) => void;

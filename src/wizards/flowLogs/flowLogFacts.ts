@@ -7,7 +7,6 @@
 export const networkApiVersion = '2025-05-01';
 export const storageApiVersion = '2025-06-01';
 export const resourcesApiVersion = '2025-04-01';
-export const watcherResourceGroup = 'NetworkWatcherRG';
 
 /** What a VNet flow log can be attached to (an NSG only appears as the source of a migration). */
 export type FlowLogTargetKind = 'vnet' | 'subnet' | 'nic' | 'nsg';
@@ -115,19 +114,4 @@ export interface FlowLogFacts {
   subscriptions: SubscriptionFacts[];
   /** Every flow log of the target subscriptions (same-target detection, double-logging warnings). */
   flowLogs: ExistingFlowLog[];
-}
-
-/** The segment after `/resourceGroups/` of an ARM id. */
-export function resourceGroupOf(armId: string): string {
-  return /\/resourceGroups\/([^/]+)/i.exec(armId)?.[1] ?? '';
-}
-
-/** The subscription GUID of an ARM id, lower case. */
-export function subscriptionOf(armId: string): string {
-  return (/^\/subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? '').toLowerCase();
-}
-
-/** The last segment of an ARM id. */
-export function nameOf(armId: string): string {
-  return armId.split('/').filter(Boolean).pop() ?? armId;
 }

@@ -4,9 +4,11 @@
  * Traffic Analytics and its interval, and the flow log name for a single new target. Back re-asks
  * the previous question with its old answer.
  */
+import { resourceGroupOf } from '../../azure/armIds';
+import { askQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaultFlowLogName, existingFlowLogFor, validateFlowLogName, validateRetentionDays, validateStorageAccountName } from './checks';
-import { resourceGroupOf, type ExistingFlowLog, type FlowLogAnswers, type FlowLogTarget, type StorageFact, type WorkspaceFact } from './flowLogFacts';
+import { type ExistingFlowLog, type FlowLogAnswers, type FlowLogTarget, type StorageFact, type WorkspaceFact } from './flowLogFacts';
 
 /** What the questions offer; `readFlowLogEstate` provides it. */
 export interface FlowLogChoices {
@@ -34,12 +36,6 @@ interface Draft {
   flowLogName?: string;
 }
 
-interface Question {
-  id: string;
-  shouldAsk(draft: Draft): boolean;
-  ask(draft: Draft, step: { step: number; totalSteps: number }): Promise<Draft | typeof back | undefined>;
-}
-
 const title = 'Enable VNet Flow Logs';
 const newStorage = '#new';
 const analyticsOff = '#off';
@@ -58,7 +54,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
   const regionOf = (draft: Draft): string => targetsOf(draft)[0]?.location ?? draft.region ?? '';
   const fromSubscription = seeded.length === 0 && seed.subscriptionId !== undefined;
 
-  const questions: Question[] = [
+  const questions: Question<Draft>[] = [
     {
       id: 'flowLogs.region',
       shouldAsk: () => fromSubscription,
@@ -71,7 +67,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           placeholder: 'Region: every virtual network of the subscription in it gets a flow log',
           items: regions.map((region) => {
             const count = vnets.filter((vnet) => vnet.location === region).length;
-            return { label: region, description: `${count} virtual network${count === 1 ? '' : 's'}`, value: region };
+            return { label: region, description: `${count} virtual network${count === 1 ? '' : 's'}`, value: region, picked: region === draft.region };
           }),
           emptyMessage: 'This subscription has no virtual networks.',
         });
@@ -118,6 +114,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           description: [account.location, account.kind, account.sku, note].filter(Boolean).join(' · '),
           detail: account.resourceGroup,
           value: account.armId.toLowerCase(),
+          picked: account.armId.toLowerCase() === draft.storage,
         });
         const answer = await ui.pick({
           id: 'flowLogs.storage',
@@ -125,7 +122,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           ...step,
           placeholder: `Storage account for the flow logs (it must be in ${region})`,
           items: [
-            { label: 'Create new storage account…', description: `general-purpose v2, Standard_LRS, in ${region}`, value: newStorage },
+            { label: 'Create new storage account…', description: `general-purpose v2, Standard_LRS, in ${region}`, value: newStorage, picked: draft.storage === newStorage },
             ...inRegion.map((account) => describe(account)),
             ...elsewhere.map((account) => describe(account, `not in ${region}`)),
           ],
@@ -175,8 +172,8 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           ...step,
           placeholder: 'Traffic Analytics (billed per GB processed)',
           items: [
-            { label: 'Off', description: 'flow logs in storage only', value: analyticsOff },
-            ...choices.workspaces.map((workspace) => ({ label: workspace.name, description: [workspace.location, 'Log Analytics workspace'].join(' · '), detail: resourceGroupOf(workspace.armId), value: workspace.armId.toLowerCase() })),
+            { label: 'Off', description: 'flow logs in storage only', value: analyticsOff, picked: draft.workspace === analyticsOff },
+            ...choices.workspaces.map((workspace) => ({ label: workspace.name, description: [workspace.location, 'Log Analytics workspace'].join(' · '), detail: resourceGroupOf(workspace.armId), value: workspace.armId.toLowerCase(), picked: workspace.armId.toLowerCase() === draft.workspace })),
           ],
         });
         return answer === back || answer === undefined ? answer : { ...draft, workspace: answer };
@@ -192,8 +189,8 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           ...step,
           placeholder: 'Traffic Analytics processing interval',
           items: [
-            { label: 'Every 60 minutes', value: 60 },
-            { label: 'Every 10 minutes', description: 'higher price per GB', value: 10 },
+            { label: 'Every 60 minutes', value: 60, picked: draft.interval === 60 },
+            { label: 'Every 10 minutes', description: 'higher price per GB', value: 10, picked: draft.interval === 10 },
           ],
         });
         return answer === back || answer === undefined ? answer : { ...draft, interval: answer };
@@ -216,30 +213,8 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
     },
   ];
 
-  let draft: Draft = {};
-  const asked: number[] = [];
-  let index = 0;
-  while (index < questions.length) {
-    const question = questions[index];
-    if (!question.shouldAsk(draft)) {
-      index += 1;
-      continue;
-    }
-    const active = questions.filter((candidate) => candidate.shouldAsk(draft));
-    const result = await question.ask(draft, { step: active.indexOf(question) + 1, totalSteps: active.length });
-    if (result === undefined) {
-      return undefined;
-    }
-    if (result === back) {
-      const previous = asked.pop();
-      index = previous ?? index;
-      continue;
-    }
-    draft = result;
-    asked.push(index);
-    index += 1;
-  }
-  return toAnswers(draft, targetsOf(draft), choices);
+  const draft = await askQuestions(questions, {});
+  return draft === undefined ? undefined : toAnswers(draft, targetsOf(draft), choices);
 }
 
 function toAnswers(draft: Draft, targets: FlowLogTarget[], choices: FlowLogChoices): FlowLogAnswers | undefined {

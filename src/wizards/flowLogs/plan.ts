@@ -4,6 +4,9 @@
  * Microsoft.Insights registration, storage account, flow logs (and, for a migration, disabling the
  * NSG flow logs). Bodies follow NetworkWatcherFlowLogCreate.json and StorageAccountCreate.json.
  */
+import { nameOf } from '../../azure/armIds';
+import { ActionList } from '../shared/actionList';
+import { addWatcher, addWatcherGroup, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
 import {
   checkDoubleLogging,
@@ -18,11 +21,9 @@ import {
 } from './checks';
 import { defaultFlowsPerHourPerNic, estimateFlowLogs } from './estimate';
 import {
-  nameOf,
   networkApiVersion,
   resourcesApiVersion,
   storageApiVersion,
-  watcherResourceGroup,
   type ExistingFlowLog,
   type FlowLogAnswers,
   type FlowLogFacts,
@@ -41,16 +42,6 @@ export function retentionWarning(days: number, storageName: string): string {
 }
 
 export const doubleCostWarning = 'While an NSG flow log and a VNet flow log both record the same NICs, every flow is recorded twice: twice the records and twice the cost. Disable each NSG flow log once its VNet flow log runs.';
-
-class ActionList {
-  readonly actions: PlanAction[] = [];
-
-  add(action: Omit<PlanAction, 'id'>): PlanAction {
-    const full: PlanAction = { id: `a${this.actions.length + 1}`, ...action };
-    this.actions.push(full);
-    return full;
-  }
-}
 
 interface TrafficAnalyticsChoice {
   workspace: Pick<WorkspaceFact, 'armId' | 'customerId' | 'location'>;
@@ -155,42 +146,21 @@ function planPrerequisites(targets: readonly FlowLogTarget[], facts: FlowLogFact
       watcherLines.push(`${watcher.name} watches ${target.location} in ${subscription.displayName}`);
       continue;
     }
-    const groupArmId = `/subscriptions/${target.subscriptionId}/resourceGroups/${watcherResourceGroup}`;
+    const place = { subscriptionId: target.subscriptionId, subscriptionName: subscription.displayName, tenantId: target.tenantId, location: target.location };
     let dependsOn: string[] = [];
     if (subscription.watcherGroupLocation === undefined) {
       let group = groupActions.get(target.subscriptionId.toLowerCase());
       if (!group) {
-        group = list.add({
-          kind: 'put',
-          title: `Create resource group ${watcherResourceGroup} in ${subscription.displayName}`,
-          resourceId: groupArmId,
-          resourceType: 'Microsoft.Resources/resourceGroups',
-          apiVersion: resourcesApiVersion,
-          body: { location: target.location },
-          dependsOn: [],
-          tenantId: target.tenantId,
-          existing: 'absent',
-        });
+        group = addWatcherGroup(list, place);
         groupActions.set(target.subscriptionId.toLowerCase(), group);
         watcherFixes.push(group.id);
       }
       dependsOn = [group.id];
     }
-    const watcherName = `NetworkWatcher_${target.location.toLowerCase()}`;
-    const created = list.add({
-      kind: 'put',
-      title: `Create network watcher ${watcherName} in ${subscription.displayName}`,
-      resourceId: `${groupArmId}/providers/Microsoft.Network/networkWatchers/${watcherName}`,
-      resourceType: 'Microsoft.Network/networkWatchers',
-      apiVersion: networkApiVersion,
-      body: { location: target.location, properties: {} },
-      dependsOn,
-      tenantId: target.tenantId,
-      existing: 'absent',
-    });
+    const created = addWatcher(list, place, dependsOn);
     watcherFixes.push(created.id);
     result.watchers.set(key, { armId: created.resourceId, actionId: created.id });
-    watcherLines.push(`no network watcher in ${target.location} in ${subscription.displayName}: ${watcherName} will be created in ${watcherResourceGroup}`);
+    watcherLines.push(`no network watcher in ${target.location} in ${subscription.displayName}: ${defaultWatcherName(target.location)} will be created in ${watcherResourceGroup}`);
   }
   result.checks.push({
     id: 'networkWatcher',

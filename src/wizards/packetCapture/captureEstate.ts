@@ -7,7 +7,8 @@
 import { FlowLogReads } from '../../azure/flowLogsReads';
 import { PacketCaptureReads } from '../../azure/packetCaptureReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import { watcherResourceGroup, type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact, type WatcherFact } from './captureFacts';
+import { watcherResourceGroup } from '../shared/networkWatcher';
+import { type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact, type WatcherFact } from './captureFacts';
 import type { CaptureQuestionsEstate, VmChoice } from './gather';
 
 export type ReadProblem = (what: string, error: unknown) => void;

@@ -6,8 +6,6 @@
 export const networkApiVersion = '2025-05-01';
 /** Microsoft.Compute virtual machine extensions: a version Bicep, the CLI and the stand-in all know. */
 export const computeApiVersion = '2024-11-01';
-export const resourcesApiVersion = '2025-04-01';
-export const watcherResourceGroup = 'NetworkWatcherRG';
 
 /** The Network Watcher agent extension, as the portal installs it. */
 export const agentExtension = {
@@ -109,12 +107,3 @@ export const defaults = {
   bytesPerPacket: 0,
   bytesPerSession: 1073741824,
 };
-
-export function nameOf(armId: string): string {
-  return armId.split('/').filter(Boolean).at(-1) ?? armId;
-}
-
-/** The watcher Azure creates for a region: `NetworkWatcher_<region>` in NetworkWatcherRG. */
-export function defaultWatcherArmId(subscriptionId: string, region: string): string {
-  return `/subscriptions/${subscriptionId}/resourceGroups/${watcherResourceGroup}/providers/Microsoft.Network/networkWatchers/NetworkWatcher_${region.toLowerCase()}`;
-}

@@ -3,23 +3,15 @@
  * prerequisite checks. Pure: no `vscode`, no Azure calls.
  */
 import ipaddr from 'ipaddr.js';
+import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import { agentExtension, type CaptureAnswers, type CaptureFilter, type CaptureStorageFact, type ExistingCapture, type OsType, type VmFact } from './captureFacts';
 
 const maxUint32 = 4294967295;
 
-/** Capture names: 1–80 letters, digits, `_`, `.`, `-`; starting with a letter or digit, ending with one or `_`. */
+/** Azure's rule for packet capture names (see `validateNetworkName`). */
 export function validateCaptureName(name: string): string | undefined {
-  if (name.length === 0) {
-    return 'Enter a name for the packet capture.';
-  }
-  if (name.length > 80) {
-    return `The name is ${name.length} characters long; packet capture names have at most 80.`;
-  }
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(name)) {
-    return 'Use letters, digits, underscores, periods and hyphens; start with a letter or digit and end with a letter, digit or underscore.';
-  }
-  return undefined;
+  return validateNetworkName(name, 'A packet capture name');
 }
 
 /**

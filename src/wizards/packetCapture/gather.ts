@@ -3,6 +3,7 @@
  * destination, storage account and/or file path, a 5-tuple filter, limits and the name. Back
  * re-asks the previous question with its old answer.
  */
+import { askQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFilter, type CaptureStorageFact, type VmFact } from './captureFacts';
 import {
@@ -51,12 +52,6 @@ interface Draft {
   name?: string;
 }
 
-interface Question {
-  id: string;
-  shouldAsk(draft: Draft): boolean;
-  ask(draft: Draft, step: { step: number; totalSteps: number }): Promise<Draft | typeof back | undefined>;
-}
-
 const title = 'Start Packet Capture';
 
 /** A name from the VM and the time: `vm-web-01-20250301-1000`. */
@@ -76,7 +71,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
   };
   const seededVm = seed.vmArmId !== undefined;
 
-  const questions: Question[] = [
+  const questions: Question<Draft>[] = [
     {
       id: 'capture.vm',
       shouldAsk: () => !seededVm,
@@ -194,33 +189,11 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
   ];
 
-  const history: number[] = [];
-  let index = 0;
-  while (index < questions.length) {
-    const question = questions[index];
-    if (!question.shouldAsk(draft)) {
-      index += 1;
-      continue;
-    }
-    const asked = history.length;
-    const remaining = questions.slice(index).filter((later) => later.shouldAsk(draft)).length;
-    const result = await question.ask(draft, { step: asked + 1, totalSteps: asked + remaining });
-    if (result === undefined) {
-      return undefined;
-    }
-    if (result === back) {
-      const previous = history.pop();
-      if (previous === undefined) {
-        return undefined;
-      }
-      index = previous;
-      continue;
-    }
-    draft = result;
-    history.push(index);
-    index += 1;
+  const asked = await askQuestions(questions, draft);
+  if (asked === undefined) {
+    return undefined;
   }
-
+  draft = asked;
   if (draft.vmArmId === undefined || draft.destination === undefined || draft.name === undefined) {
     return undefined;
   }

@@ -3,30 +3,19 @@
  * run in this order: NetworkWatcherRG, the region's network watcher, the Network Watcher agent
  * extension on the VM, then the capture (body per NetworkWatcherPacketCaptureCreate.json).
  */
-import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
+import { nameOf } from '../../azure/armIds';
+import { ActionList } from '../shared/actionList';
+import { addWatcher, addWatcherGroup, defaultWatcherArmId, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
+import type { Plan, PlanCheck } from '../shared/plan';
 import {
   agentExtension,
   computeApiVersion,
-  defaultWatcherArmId,
-  nameOf,
   networkApiVersion,
-  resourcesApiVersion,
-  watcherResourceGroup,
   type CaptureAnswers,
   type CaptureFacts,
   type CaptureFilter,
 } from './captureFacts';
 import { checkNameFree, checkStorageRegion, checkVmRunning, findAgent, validateCaptureName, validateFilePath } from './checks';
-
-class ActionList {
-  readonly actions: PlanAction[] = [];
-
-  add(action: Omit<PlanAction, 'id'>): PlanAction {
-    const full: PlanAction = { id: `a${this.actions.length + 1}`, ...action };
-    this.actions.push(full);
-    return full;
-  }
-}
 
 /** The filter objects the API takes: empty fields left out, `Any` as no protocol. */
 export function filterBodies(filters: readonly CaptureFilter[]): Array<Record<string, string>> {
@@ -91,40 +80,20 @@ export function planPacketCapture(answers: CaptureAnswers, facts: CaptureFacts):
   // Network Watcher in the VM's region (created as Azure does: NetworkWatcher_<region> in NetworkWatcherRG).
   const watcherDependsOn: string[] = [];
   let watcherArmId = facts.watcher?.armId;
-  let watcherName = facts.watcher?.name ?? `NetworkWatcher_${vm.location.toLowerCase()}`;
+  let watcherName = facts.watcher?.name ?? defaultWatcherName(vm.location);
   if (facts.watcher) {
     checks.push({ id: 'networkWatcher', title: 'Network Watcher in the region', status: 'passed', detail: `${facts.watcher.name} watches ${vm.location} in ${facts.subscriptionName}.` });
   } else {
     const fixes: string[] = [];
-    const groupArmId = `/subscriptions/${vm.subscriptionId}/resourceGroups/${watcherResourceGroup}`;
+    const place = { subscriptionId: vm.subscriptionId, subscriptionName: facts.subscriptionName, tenantId: vm.tenantId, location: vm.location };
     if (facts.watcherGroupLocation === undefined) {
-      const group = list.add({
-        kind: 'put',
-        title: `Create resource group ${watcherResourceGroup} in ${facts.subscriptionName}`,
-        resourceId: groupArmId,
-        resourceType: 'Microsoft.Resources/resourceGroups',
-        apiVersion: resourcesApiVersion,
-        body: { location: vm.location },
-        dependsOn: [],
-        tenantId: vm.tenantId,
-        existing: 'absent',
-      });
+      const group = addWatcherGroup(list, place);
       fixes.push(group.id);
       watcherDependsOn.push(group.id);
     }
-    watcherArmId = defaultWatcherArmId(vm.subscriptionId, vm.location);
-    watcherName = nameOf(watcherArmId);
-    const watcher = list.add({
-      kind: 'put',
-      title: `Create network watcher ${watcherName} in ${facts.subscriptionName}`,
-      resourceId: watcherArmId,
-      resourceType: 'Microsoft.Network/networkWatchers',
-      apiVersion: networkApiVersion,
-      body: { location: vm.location, properties: {} },
-      dependsOn: [...watcherDependsOn],
-      tenantId: vm.tenantId,
-      existing: 'absent',
-    });
+    const watcher = addWatcher(list, place, [...watcherDependsOn]);
+    watcherArmId = watcher.resourceId;
+    watcherName = defaultWatcherName(vm.location);
     fixes.push(watcher.id);
     watcherDependsOn.push(watcher.id);
     checks.push({

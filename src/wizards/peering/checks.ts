@@ -1,38 +1,18 @@
+import { maxNetworkNameLength, validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import { addressOverlaps, formatOverlaps } from './addressOverlap';
 import type { PeeringVnet } from './peeringVnet';
 
-/** Longest peering name Azure accepts. */
-export const maxPeeringNameLength = 80;
-
-/**
- * Azure's rule for peering names: 1-80 characters of letters, digits, underscores, periods and
- * hyphens, starting with a letter or digit and ending with a letter, digit or underscore.
- */
+/** Azure's rule for peering names (see `validateNetworkName`). */
 export function validatePeeringName(name: string): string | undefined {
-  if (name.length === 0) {
-    return 'Enter a name for the peering.';
-  }
-  if (name.length > maxPeeringNameLength) {
-    return `A peering name has at most ${maxPeeringNameLength} characters (this one has ${name.length}).`;
-  }
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-    return 'Use only letters, digits, underscores (_), periods (.) and hyphens (-).';
-  }
-  if (!/^[A-Za-z0-9]/.test(name)) {
-    return 'Start the name with a letter or digit.';
-  }
-  if (!/[A-Za-z0-9_]$/.test(name)) {
-    return 'End the name with a letter, digit or underscore.';
-  }
-  return undefined;
+  return validateNetworkName(name, 'A peering name');
 }
 
 /** `<from>-to-<to>`, shortened to a valid name when the VNet names are long. */
 export function defaultPeeringName(from: string, to: string): string {
-  let name = `${from}-to-${to}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, maxPeeringNameLength);
+  let name = `${from}-to-${to}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, maxNetworkNameLength);
   name = name.replace(/[.-]+$/, '');
-  return /^[A-Za-z0-9]/.test(name) ? name : `p${name}`.slice(0, maxPeeringNameLength);
+  return /^[A-Za-z0-9]/.test(name) ? name : `p${name}`.slice(0, maxNetworkNameLength);
 }
 
 /** A VNet cannot peer with itself (Azure: `CannotPeerVirtualNetworkWithItself`). */

@@ -1,4 +1,5 @@
-import { back, type Back, type PickItem, type WizardUi } from '../shared/wizardUi';
+import { askQuestions, type Question } from '../shared/questions';
+import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { addressOverlaps } from './addressOverlap';
 import { defaultPeeringName, validatePeeringName } from './checks';
 import type { PeeringVnet } from './peeringVnet';
@@ -22,11 +23,6 @@ interface State {
   options?: Option[];
   naming?: 'default' | 'custom';
   names: Record<string, Partial<PeeringNames>>;
-}
-
-interface Step {
-  key: string;
-  ask(state: State, step: number, totalSteps: number): Promise<'next' | Back | undefined>;
 }
 
 function vnetItem(vnet: PeeringVnet, hub?: PeeringVnet, picked?: boolean): PickItem<PeeringVnet> {
@@ -58,68 +54,68 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
     state.role = 'hub';
   }
 
-  const steps = (): Step[] => {
-    const list: Step[] = [];
+  const steps = (): Question<State>[] => {
+    const list: Question<State>[] = [];
     if (selected.length === 1) {
       const only = selected[0];
       list.push({
-        key: 'role',
-        ask: async (current, step, totalSteps) => {
+        id: 'role',
+        shouldAsk: () => true,
+        ask: async (current, step) => {
           const answer = await ui.pick<Role>({
             id: 'peering.role',
             title,
-            step,
-            totalSteps,
+            ...step,
             placeholder: `What is ${only.name} in this peering?`,
             items: [
-              { label: `Peer ${only.name} with a hub`, description: `${only.name} is a spoke`, value: 'spoke' },
-              { label: `Make ${only.name} the hub`, description: 'and choose its spokes', value: 'hub' },
+              { label: `Peer ${only.name} with a hub`, description: `${only.name} is a spoke`, value: 'spoke', picked: current.role === 'spoke' },
+              { label: `Make ${only.name} the hub`, description: 'and choose its spokes', value: 'hub', picked: current.role === 'hub' },
             ],
           });
           if (answer === back || answer === undefined) {
             return answer;
           }
           current.role = answer;
-          return 'next';
+          return current;
         },
       });
     }
     const hubFixed = selected.length === 1 && state.role === 'hub';
     if (!hubFixed) {
       list.push({
-        key: 'hub',
-        ask: async (current, step, totalSteps) => {
+        id: 'hub',
+        shouldAsk: () => true,
+        ask: async (current, step) => {
           const spoke = selected.length === 1 ? selected[0] : undefined;
           const candidates = selected.length >= 2 ? selected : seed.all.filter((vnet) => vnet.id !== spoke?.id);
           const answer = await ui.pick<PeeringVnet>({
             id: 'peering.hub',
             title,
-            step,
-            totalSteps,
+            ...step,
             placeholder: selected.length >= 2 ? 'Which of the selected virtual networks is the hub? The others become its spokes.' : spoke ? `Hub virtual network for ${spoke.name}` : 'Hub virtual network',
-            items: candidates.map((vnet) => vnetItem(vnet, spoke)),
+            items: candidates.map((vnet) => vnetItem(vnet, spoke, vnet.id === current.hub?.id)),
             emptyMessage: 'No other virtual networks in the subscriptions shown',
           });
           if (answer === back || answer === undefined) {
             return answer;
           }
           current.hub = answer;
-          return 'next';
+          return current;
         },
       });
     }
     const spokesFixed = selected.length >= 2 || (selected.length === 1 && state.role === 'spoke');
     if (!spokesFixed) {
       list.push({
-        key: 'spokes',
-        ask: async (current, step, totalSteps) => {
+        id: 'spokes',
+        shouldAsk: () => true,
+        ask: async (current, step) => {
           const hub = current.hub ?? selected[0];
           const previous = new Set((current.spokes ?? []).map((vnet) => vnet.id));
           const answer = await ui.pickMany<PeeringVnet>({
             id: 'peering.spokes',
             title,
-            step,
-            totalSteps,
+            ...step,
             placeholder: `Spokes to peer with ${hub.name}`,
             items: seed.all.filter((vnet) => vnet.id !== hub.id).map((vnet) => vnetItem(vnet, hub, previous.has(vnet.id))),
             minimum: 1,
@@ -129,13 +125,14 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
             return answer;
           }
           current.spokes = answer;
-          return 'next';
+          return current;
         },
       });
     }
     list.push({
-      key: 'options',
-      ask: async (current, step, totalSteps) => {
+      id: 'options',
+      shouldAsk: () => true,
+      ask: async (current, step) => {
         const { hub } = resolved(current);
         const chosen = new Set<Option>(current.options ?? ['allowForwardedTraffic']);
         const items: PickItem<Option>[] = [
@@ -144,35 +141,35 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
         if (hub.hasGateway) {
           items.push({ label: `Use ${hub.name}'s gateway`, description: 'gateway transit on the hub, remote gateways on the spokes', value: 'useHubGateway', picked: chosen.has('useHubGateway') });
         }
-        const answer = await ui.pickMany<Option>({ id: 'peering.options', title, step, totalSteps, placeholder: 'Peering options (both directions)', items, minimum: 0 });
+        const answer = await ui.pickMany<Option>({ id: 'peering.options', title, ...step, placeholder: 'Peering options (both directions)', items, minimum: 0 });
         if (answer === back || answer === undefined) {
           return answer;
         }
         current.options = answer;
-        return 'next';
+        return current;
       },
     });
     list.push({
-      key: 'naming',
-      ask: async (current, step, totalSteps) => {
+      id: 'naming',
+      shouldAsk: () => true,
+      ask: async (current, step) => {
         const { hub, spokes } = resolved(current);
         const examples = spokes.slice(0, 2).map((spoke) => existingName(hub, spoke) ?? defaultPeeringName(hub.name, spoke.name));
         const answer = await ui.pick<'default' | 'custom'>({
           id: 'peering.names',
           title,
-          step,
-          totalSteps,
+          ...step,
           placeholder: 'Peering names',
           items: [
-            { label: 'Use default names', description: `${examples.join(', ')}${spokes.length > 2 ? ', …' : ''}`, detail: 'Existing peerings between the same networks keep their names.', value: 'default' },
-            { label: 'Enter names…', description: 'for each new peering', value: 'custom' },
+            { label: 'Use default names', description: `${examples.join(', ')}${spokes.length > 2 ? ', …' : ''}`, detail: 'Existing peerings between the same networks keep their names.', value: 'default', picked: current.naming === 'default' },
+            { label: 'Enter names…', description: 'for each new peering', value: 'custom', picked: current.naming === 'custom' },
           ],
         });
         if (answer === back || answer === undefined) {
           return answer;
         }
         current.naming = answer;
-        return 'next';
+        return current;
       },
     });
     if (state.naming === 'custom') {
@@ -184,15 +181,15 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
             continue;
           }
           list.push({
-            key: `name:${spoke.id}:${side}`,
-            ask: async (current, step, totalSteps) => {
+            id: `name:${spoke.id}:${side}`,
+            shouldAsk: () => true,
+            ask: async (current, step) => {
               const names = (current.names[spoke.id] ??= {});
               const taken = new Set(local.peerings.map((peering) => peering.name.toLowerCase()));
               const answer = await ui.input({
                 id: side === 'hubSide' ? 'peering.hubSideName' : 'peering.spokeSideName',
                 title,
-                step,
-                totalSteps,
+                ...step,
                 prompt: `Name of the peering on ${local.name} to ${remote.name}`,
                 value: names[side] ?? defaultPeeringName(local.name, remote.name),
                 validate: (value) => validatePeeringName(value) ?? (taken.has(value.toLowerCase()) ? `${local.name} already has a peering named ${value}.` : undefined),
@@ -201,7 +198,7 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
                 return answer;
               }
               names[side] = answer;
-              return 'next';
+              return current;
             },
           });
         }
@@ -210,26 +207,8 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
     return list;
   };
 
-  const history: string[] = [];
-  let current: Step | undefined = steps()[0];
-  while (current !== undefined) {
-    const list = steps();
-    const index = list.findIndex((step) => step.key === current!.key);
-    const result = await current.ask(state, history.length + 1, history.length + (list.length - Math.max(index, 0)));
-    if (result === undefined) {
-      return undefined;
-    }
-    if (result === back) {
-      const previous = history.pop();
-      if (previous === undefined) {
-        return undefined;
-      }
-      current = steps().find((step) => step.key === previous);
-      continue;
-    }
-    history.push(current.key);
-    const fresh = steps();
-    current = fresh[fresh.findIndex((step) => step.key === history[history.length - 1]) + 1];
+  if ((await askQuestions(steps, state)) === undefined) {
+    return undefined;
   }
 
   const { hub, spokes } = resolved(state);

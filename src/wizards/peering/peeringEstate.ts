@@ -43,37 +43,96 @@ export function peeringsOf(report: ApplyReport): string[] {
   return [...new Set(ids)];
 }
 
+export interface WatchOptions {
+  /** Stop reading after this long (default 60 s); the last states read are returned. */
+  timeoutMs?: number;
+  /** The first wait between reads (default 1 s); each later wait doubles, up to `maxIntervalMs`. */
+  intervalMs?: number;
+  /** The longest wait between reads (default 10 s). */
+  maxIntervalMs?: number;
+  /** Also wait until every peering is FullyInSync (after a sync). */
+  wantInSync?: boolean;
+  /** Aborting stops the waiting (not a failure): the last states read are returned. */
+  signal?: AbortSignal;
+  log?: { warn(message: string): void };
+  /** Called after each read, e.g. to show the states in a progress notification. */
+  onRead?(statuses: readonly PeeringStatus[]): void;
+  /** Reads one peering (default: a GET with the owning subscription's account). */
+  read?(armId: string, signal: AbortSignal | undefined): Promise<PeeringStatus>;
+}
+
+/** True when every peering is Connected (and, when asked, in sync). */
+export function peeringsSettled(statuses: readonly PeeringStatus[], wantInSync = false): boolean {
+  return statuses.every((status) => status.peeringState === 'Connected' && (!wantInSync || (status.syncLevel ?? 'FullyInSync') === 'FullyInSync'));
+}
+
 /**
- * Reads the peerings again until all are Connected (and, for a sync, in sync), at most `attempts`
- * times `intervalMs` apart: a new peering stays Initiated until its other side exists.
+ * Reads the peerings again until all are Connected (and, for a sync, in sync), with growing waits
+ * between reads, for at most `timeoutMs`: a new peering stays Initiated until its other side exists.
+ * Aborting `signal` stops the waiting and returns what was read last.
  */
-export async function watchPeerings(estate: PeeringEstate, peeringIds: readonly string[], options: { attempts?: number; intervalMs?: number; wantInSync?: boolean; signal?: AbortSignal; log?: { warn(message: string): void } } = {}): Promise<PeeringStatus[]> {
-  const attempts = options.attempts ?? 6;
-  let statuses: PeeringStatus[] = [];
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    statuses = await Promise.all(
+export async function watchPeerings(estate: PeeringEstate, peeringIds: readonly string[], options: WatchOptions = {}): Promise<PeeringStatus[]> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const maxIntervalMs = options.maxIntervalMs ?? 10_000;
+  const started = Date.now();
+  let intervalMs = options.intervalMs ?? 1000;
+  const read = options.read ?? ((armId: string, signal: AbortSignal | undefined) => readWithAccount(estate, armId, signal));
+  let statuses: PeeringStatus[] = peeringIds.map((armId) => ({ armId, name: armId.split('/').pop() ?? armId, peeringState: 'Unknown' }));
+  for (;;) {
+    const fresh = await Promise.all(
       peeringIds.map(async (armId) => {
-        const owner = estate.subscriptions.find((entry) => entry.subscription.subscriptionId.toLowerCase() === subscriptionOf(armId));
-        if (!owner) {
-          return { armId, name: armId.split('/').pop() ?? armId, peeringState: 'Unknown' };
-        }
         try {
-          return await readPeeringStatus(owner.account.credentialForTenant(owner.subscription.tenantId), owner.account.resourceManagerEndpoint, armId, options.signal);
+          return await read(armId, options.signal);
         } catch (error) {
           // The plan is applied; a failed read only leaves this peering's state unknown.
           const problem = toArmProblem(error);
-          options.log?.warn(problemLogLine(`Peering: reading the state of ${armId}`, problem));
+          if (!options.signal?.aborted) {
+            options.log?.warn(problemLogLine(`Peering: reading the state of ${armId}`, problem));
+          }
           return { armId, name: armId.split('/').pop() ?? armId, peeringState: `Unknown (${problem.code})` };
         }
       }),
     );
-    const settled = statuses.every((status) => status.peeringState === 'Connected' && (!options.wantInSync || (status.syncLevel ?? 'FullyInSync') === 'FullyInSync'));
-    if (settled || attempt === attempts - 1) {
-      break;
+    if (options.signal?.aborted) {
+      // A read cut short by the cancel says nothing new: keep the previous states.
+      return statuses;
     }
-    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
+    statuses = fresh;
+    options.onRead?.(statuses);
+    const remaining = timeoutMs - (Date.now() - started);
+    if (peeringsSettled(statuses, options.wantInSync) || remaining <= 0) {
+      return statuses;
+    }
+    if (!(await pause(Math.min(intervalMs, remaining), options.signal))) {
+      return statuses;
+    }
+    intervalMs = Math.min(intervalMs * 2, maxIntervalMs);
   }
-  return statuses;
+}
+
+/** Waits `ms`; false when `signal` aborted first. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  if (signal?.aborted) {
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(true), ms);
+    signal?.addEventListener('abort', onAbort);
+  });
+}
+
+async function readWithAccount(estate: PeeringEstate, armId: string, signal: AbortSignal | undefined): Promise<PeeringStatus> {
+  const owner = estate.subscriptions.find((entry) => entry.subscription.subscriptionId.toLowerCase() === subscriptionOf(armId));
+  if (!owner) {
+    return { armId, name: armId.split('/').pop() ?? armId, peeringState: 'Unknown' };
+  }
+  return readPeeringStatus(owner.account.credentialForTenant(owner.subscription.tenantId), owner.account.resourceManagerEndpoint, armId, signal);
 }
 
 /** `hub-to-dev: Connected, dev-to-hub: Initiated` */

@@ -1,4 +1,5 @@
 import type { PeeringRef } from '../../azure/networkApi';
+import { ActionList } from '../shared/actionList';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
 import { crossTenantCheck, gatewayChecks, overlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
 import { allowsVirtualNetworkAccess, type PeeringVnet } from './peeringVnet';
@@ -77,15 +78,6 @@ function auxiliaryTenants(own: PeeringVnet, other: PeeringVnet): string[] | unde
   return own.tenantId === other.tenantId ? undefined : [other.tenantId];
 }
 
-class ActionList {
-  readonly actions: PlanAction[] = [];
-  add(action: Omit<PlanAction, 'id'>): PlanAction {
-    const full: PlanAction = { id: `a${this.actions.length + 1}`, ...action };
-    this.actions.push(full);
-    return full;
-  }
-}
-
 interface SideResult {
   /** The actions for this side (a delete before a re-create of a Disconnected peering, then the PUT). */
   actions: PlanAction[];
@@ -158,9 +150,15 @@ function planSide(list: ActionList, local: PeeringVnet, remote: PeeringVnet, wan
   return { actions: [action], checks };
 }
 
+/** The id of the side's last action (the PUT), which the other side depends on. */
+function lastId(side: SideResult): string {
+  return side.actions[side.actions.length - 1].id;
+}
+
 /**
  * Hub-and-spoke peering: for each spoke, the peering on the spoke to the hub, then the one on the hub
- * to the spoke (it depends on the first, so "Undo Created" removes the hub side first). Checks refuse
+ * to the spoke, depending on the first; with the hub's gateway the hub side goes first instead, as
+ * Azure wants gateway transit allowed before a spoke uses remote gateways. Checks refuse
  * self-peering, hub↔spoke overlaps, invalid or taken names and impossible gateway settings.
  */
 export function planPeering(answers: PeeringAnswers): Plan {
@@ -190,8 +188,19 @@ export function planPeering(answers: PeeringAnswers): Plan {
         checks.push({ id: `nameValid:${side.name}:${name}`, title: `Peering name ${name || '(empty)'}`, status: 'failed', detail: `${name || 'The name'} on ${side.name}: ${problem}` });
       }
     }
-    const spokeSide = planSide(list, spoke, hub, names.spokeSide, spokeSettings, []);
-    const hubSide = planSide(list, hub, spoke, names.hubSide, hubSettings, [spokeSide.actions[spokeSide.actions.length - 1].id]);
+    // With the hub's gateway, Azure refuses `useRemoteGateways` on the spoke side until the hub side
+    // allows gateway transit, so the hub side goes first. Without it the spoke side goes first: a
+    // spoke that used the hub's gateway must stop before the hub side stops allowing transit.
+    // "Undo Created" runs in reverse, so it always undoes the later side first.
+    let spokeSide: SideResult;
+    let hubSide: SideResult;
+    if (answers.useHubGateway) {
+      hubSide = planSide(list, hub, spoke, names.hubSide, hubSettings, []);
+      spokeSide = planSide(list, spoke, hub, names.spokeSide, spokeSettings, [lastId(hubSide)]);
+    } else {
+      spokeSide = planSide(list, spoke, hub, names.spokeSide, spokeSettings, []);
+      hubSide = planSide(list, hub, spoke, names.hubSide, hubSettings, [lastId(spokeSide)]);
+    }
     checks.push(...spokeSide.checks, ...hubSide.checks);
     const kept = [...spokeSide.actions, ...hubSide.actions].filter((action) => action.existing !== 'absent');
     if (kept.length > 0) {

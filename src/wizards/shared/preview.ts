@@ -4,7 +4,10 @@
  * import here.
  */
 import { nameOf, subscriptionOf } from '../../azure/armIds';
+import { codeBlock, escapeMarkdown, inlineCode as code } from './markdown';
 import { actionsToSend, isBlocked, type CheckStatus, type Plan, type PlanAction } from './plan';
+
+export { escapeMarkdown } from './markdown';
 
 const checkMarks: Record<CheckStatus, string> = {
   passed: '✓',
@@ -19,24 +22,6 @@ const verbs: Record<PlanAction['kind'], string> = {
   post: 'Run',
 };
 
-/**
- * Escapes text for markdown: characters that would start formatting, links or HTML are
- * backslash-escaped, and line breaks become spaces so a value never opens a new block.
- * `escapeMarkdown('nsg_[prod]*')` → `nsg\_\[prod\]\*`.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r?\n|\r/g, ' ')
-    .replace(/[\\`*_[\]<>#|~&]/g, (char) => `\\${char}`)
-    .replace(/^(\s*)(=|[-+](?=\s|$))/, '$1\\$2')
-    .replace(/^(\s*\d+)([.)])(?=\s|$)/, '$1\\$2');
-}
-
-/** Escapes text for an inline code span (backticks cannot be escaped inside one, so they become `'`). */
-function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\r?\n|\r/g, ' ')}\``;
-}
-
 /** What the action does, as the preview's verb: `existing` turns a put into create or update. */
 function verbOf(action: PlanAction): string {
   if (action.kind === 'put') {
@@ -48,7 +33,7 @@ function verbOf(action: PlanAction): string {
   return verbs[action.kind];
 }
 
-/** Renders the preview of `plan` as markdown: title, summary, checks, warnings, estimate and numbered actions. */
+/** Renders the preview of `plan` as markdown: title, summary, checks, warnings, estimate and numbered actions (a put with its request body). */
 export function renderPreview(plan: Plan): string {
   const lines: string[] = [`# ${escapeMarkdown(plan.title)}`, ''];
   for (const line of plan.summary) {
@@ -121,6 +106,9 @@ export function renderPreview(plan: Plan): string {
     }
     if (action.confirm) {
       lines.push(`   - Asks before running: ${escapeMarkdown(action.confirm)}`);
+    }
+    if (action.kind === 'put' && action.body !== undefined) {
+      lines.push('', '   Request body:', '', ...codeBlock(JSON.stringify(action.body, null, 2), 'json', '   '), '');
     }
   });
   lines.push('');

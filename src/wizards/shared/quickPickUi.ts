@@ -99,6 +99,12 @@ export class QuickPickUi implements WizardUi {
     quickPick.items = isEmpty ? [{ label: step.emptyMessage ?? 'Nothing to pick' }] : items;
     if (many) {
       quickPick.selectedItems = items.filter((item) => item.picked);
+    } else {
+      // The item marked picked (the previous answer, when Back re-asks) is the one Enter takes.
+      const previous = items.find((item) => item.picked);
+      if (previous) {
+        quickPick.activeItems = [previous];
+      }
     }
     const minimum = many ? ((step as PickManyStep<T>).minimum ?? 0) : 1;
     const basePlaceholder = step.placeholder;

@@ -5,34 +5,14 @@
 import { nameOf } from '../../azure/armIds';
 import type { NsgRef, SecurityRuleRef, VnetRef } from '../../azure/networkApi';
 import { prefixContains } from '../../tree/addresses';
+import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import { normalizeRegion, tapComingSoonRegions, tapRegionsSource, tapSupportedRegions } from './tapRegions';
 import { vnetOfSubnet, vxlanPort, type TapDestination, type TapEstate, type TapSourceNic } from './tapModel';
 
-const namePattern = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
-
-/**
- * Azure's naming rule for virtualNetworkTaps (and tap configurations): 1-80 characters, letters,
- * digits, underscores, periods and hyphens, starting with a letter or digit and ending with a
- * letter, digit or underscore. `vtap-collectors` passes; `-tap`, `tap.` and `tap collectors` do not.
- */
+/** Azure's naming rule for virtualNetworkTaps (and tap configurations, with `what` 'A tap configuration name'). */
 export function validateTapName(name: string, what = 'A TAP name'): string | undefined {
-  if (name.length === 0) {
-    return `${what} is required.`;
-  }
-  if (name.length > 80) {
-    return `${what} can have at most 80 characters (this one has ${name.length}).`;
-  }
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
-    return `${what} can contain only letters, digits, underscores, periods and hyphens.`;
-  }
-  if (!/^[A-Za-z0-9]/.test(name)) {
-    return `${what} must start with a letter or a digit.`;
-  }
-  if (!namePattern.test(name)) {
-    return `${what} must end with a letter, a digit or an underscore.`;
-  }
-  return undefined;
+  return validateNetworkName(name, what);
 }
 
 /** What the checks look at: the destination, the TAP (new or reused) and the NICs to mirror. */

@@ -4,6 +4,7 @@
  * question with its old answer.
  */
 import { nameOf } from '../../azure/armIds';
+import { askQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { validateTapName, vxlanBlocks } from './checks';
 import { defaultConfigurationName, type TapAnswers } from './plan';
@@ -29,12 +30,6 @@ interface Draft {
 const newTap = '#new';
 const title = 'Mirror Traffic to a Collector';
 
-interface Question {
-  id: string;
-  shouldAsk(draft: Draft): boolean;
-  ask(draft: Draft, step: { step: number; totalSteps: number }): Promise<Draft | typeof back | undefined>;
-}
-
 function destinationOf(estate: TapEstate, draft: Draft): TapDestination | undefined {
   return estate.destinations.find((item) => item.id === draft.destinationId);
 }
@@ -57,9 +52,10 @@ function nicDescription(nic: TapSourceNic, estate: TapEstate): string {
   return [nic.privateIps[0], nic.vmName ? `VM ${nic.vmName}` : 'no VM', vnet, nic.location, ...tapped].filter(Boolean).join(' · ');
 }
 
-const yesNo = (yes: string, no: string): PickItem<string>[] => [
-  { label: 'Yes', description: yes, value: 'yes' },
-  { label: 'No', description: no, value: 'no' },
+/** Yes/No items; `previous` (the earlier answer, when Back re-asks) is marked picked. */
+const yesNo = (yes: string, no: string, previous?: boolean): PickItem<string>[] => [
+  { label: 'Yes', description: yes, value: 'yes', picked: previous === true },
+  { label: 'No', description: no, value: 'no', picked: previous === false },
 ];
 
 /** Asks the questions; `undefined` when cancelled. */
@@ -78,7 +74,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
   }
   const seededNics = new Set(seed.nicIds ?? []);
 
-  const questions: Question[] = [
+  const questions: Question<Draft>[] = [
     {
       id: 'tap.destinationKind',
       shouldAsk: () => seededTap === undefined,
@@ -214,7 +210,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           title,
           ...step,
           placeholder: 'An NSG in front of the destination denies UDP 4789 (VXLAN). Add an allow rule?',
-          items: yesNo('Add AllowVxlanInbound before the deny rule', 'Leave the NSG as it is (mirrored packets are dropped)'),
+          items: yesNo('Add AllowVxlanInbound before the deny rule', 'Leave the NSG as it is (mirrored packets are dropped)', current.addNsgRule),
         });
         return answer === back || answer === undefined ? answer : { ...current, addNsgRule: answer === 'yes' };
       },
@@ -231,40 +227,18 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           title,
           ...step,
           placeholder: 'Mirroring begins only after each source VM is stopped (deallocated) and started once. Add those steps?',
-          items: yesNo('Stop and start each new source VM after its tap configuration (a few minutes of downtime each)', 'I will restart the VMs myself'),
+          items: yesNo('Stop and start each new source VM after its tap configuration (a few minutes of downtime each)', 'I will restart the VMs myself', current.restartVms),
         });
         return answer === back || answer === undefined ? answer : { ...current, restartVms: answer === 'yes' };
       },
     },
   ];
 
-  const history: number[] = [];
-  let index = 0;
-  while (index < questions.length) {
-    const question = questions[index];
-    if (!question.shouldAsk(draft)) {
-      index += 1;
-      continue;
-    }
-    const asked = history.length;
-    const remaining = questions.slice(index).filter((later) => later.shouldAsk(draft)).length;
-    const result = await question.ask(draft, { step: asked + 1, totalSteps: asked + remaining });
-    if (result === undefined) {
-      return undefined;
-    }
-    if (result === back) {
-      const previous = history.pop();
-      if (previous === undefined) {
-        return undefined;
-      }
-      index = previous;
-      continue;
-    }
-    draft = result;
-    history.push(index);
-    index += 1;
+  const asked = await askQuestions(questions, draft);
+  if (asked === undefined) {
+    return undefined;
   }
-
+  draft = asked;
   if (draft.destinationKind === undefined || draft.destinationId === undefined || draft.sourceIds === undefined) {
     return undefined;
   }

@@ -4,7 +4,8 @@
  * one NIC's tap configuration. Pure: the answers and the estate in, a `Plan` out.
  */
 import { idKey, nameOf } from '../../azure/armIds';
-import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
+import { ActionList } from '../shared/actionList';
+import type { Plan, PlanCheck } from '../shared/plan';
 import {
   acceleratedNetworkingCheck,
   destinationNsgNames,
@@ -40,13 +41,6 @@ export interface TapAnswers {
 /** The default tap configuration name for a TAP: `tapcfg-<tap>`, cut to Azure's 80 characters. */
 export function defaultConfigurationName(tapName: string): string {
   return `tapcfg-${tapName}`.slice(0, 80).replace(/[.-]+$/, '');
-}
-
-class ActionIds {
-  private next = 1;
-  take(): string {
-    return `a${this.next++}`;
-  }
 }
 
 function tapBody(location: string, kind: TapDestinationKind, destinationArmId: string): Record<string, unknown> {
@@ -104,8 +98,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
   }
   checks.push(ipv4Check(input));
 
-  const ids = new ActionIds();
-  const actions: PlanAction[] = [];
+  const list = new ActionList();
 
   // NSG rules first: the collector must accept VXLAN before packets arrive.
   const blocks = vxlanBlocks(input);
@@ -134,10 +127,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
         unfixable.push(`${block.nsg.name} has no free inbound priority before ${block.rule.name} (${block.rule.priority})`);
         continue;
       }
-      const id = ids.take();
-      fixedBy.push(id);
-      actions.push({
-        id,
+      const rule = list.add({
         kind: 'put',
         title: `Allow inbound UDP ${vxlanPort} in ${block.nsg.name} (rule ${vxlanRuleName}, priority ${priority})`,
         resourceId: `${block.nsg.armId}/securityRules/${vxlanRuleName}`,
@@ -161,6 +151,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
         existing: existingRule === undefined ? 'absent' : 'differs',
         undo: existingRule === undefined ? { kind: 'delete' } : { kind: 'none', reason: `${vxlanRuleName} existed before; it keeps its new priority.` },
       });
+      fixedBy.push(rule.id);
     }
     checks.push({
       id: 'tap.nsgVxlan',
@@ -175,14 +166,12 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
   }
   checks.push(acceleratedNetworkingCheck(input));
 
-  const tapAction = ids.take();
   const body = tapBody(tapLocation, destination.kind, existingTap?.destinationArmId ?? destination.armId);
   const tapSame = existingTap !== undefined && existingTap.destinationId === destination.id && (existingTap.destinationPort ?? vxlanPort) === vxlanPort;
   if (existingTap !== undefined && existingTap.destinationId !== destination.id && answers.tap.kind === 'new') {
     checks.push({ id: 'tap.existingTap', title: 'TAP name', status: 'failed', detail: `${tapName} already exists in ${destination.resourceGroup} and sends to ${existingTap.destinationArmId ?? 'another destination'}: choose another name or reuse it.` });
   }
-  actions.push({
-    id: tapAction,
+  const tapAction = list.add({
     kind: 'put',
     title: existingTap ? `Keep virtual network TAP ${tapName} → ${destination.label}` : `Create virtual network TAP ${tapName} → ${destination.label}:${vxlanPort}`,
     resourceId: tapArm,
@@ -193,14 +182,14 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
     tenantId: existingTap?.tenantId ?? destination.tenantId,
     existing: existingTap === undefined ? 'absent' : tapSame ? 'same' : 'differs',
     undo: existingTap === undefined ? { kind: 'delete' } : { kind: 'none', reason: `${tapName} existed before this plan.` },
-  });
+  }).id;
 
-  let restartCount = 0;
+  // One stop/start per VM, after every tap configuration on its NICs: a VM with several mirrored
+  // NICs must not be deallocated twice, or started while another of its NICs is still being set up.
+  const restarts = new Map<string, { vmArmId: string; vmName: string; tenantId: string; configurations: string[]; needed: boolean }>();
   for (const nic of sources) {
     const current = nic.tapConfigurations.find((configuration) => configuration.tapId === tapId);
-    const configurationAction = ids.take();
-    actions.push({
-      id: configurationAction,
+    const configurationAction = list.add({
       kind: 'put',
       title: current ? `Keep tap configuration ${current.name} on ${nic.name}` : `Mirror ${nic.name} into ${tapName} (tap configuration ${answers.configurationName})`,
       resourceId: current?.armId ?? `${nic.armId}/tapConfigurations/${answers.configurationName}`,
@@ -212,40 +201,47 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
       existing: current ? 'same' : 'absent',
       undo: current ? undefined : { kind: 'delete' },
       impact: current ? undefined : `${nic.name} may lose network connectivity for up to 60 seconds while mirroring is set up.`,
-    });
-    if (answers.restartVms && current === undefined && nic.vmArmId !== undefined) {
-      restartCount += 1;
-      const vmName = nic.vmName ?? nameOf(nic.vmArmId);
-      const deallocate = ids.take();
-      actions.push({
-        id: deallocate,
-        kind: 'post',
-        title: `Stop (deallocate) ${vmName}`,
-        resourceId: nic.vmArmId,
-        resourceType: 'Microsoft.Compute/virtualMachines',
-        apiVersion: computeApiVersion,
-        operation: 'deallocate',
-        dependsOn: [configurationAction],
-        tenantId: nic.tenantId,
-        existing: 'absent',
-        undo: { kind: 'none', reason: `${vmName} is started again by the next step.` },
-        impact: `${vmName} is stopped and started: a few minutes of downtime.`,
-      });
-      actions.push({
-        id: ids.take(),
-        kind: 'post',
-        title: `Start ${vmName}`,
-        resourceId: nic.vmArmId,
-        resourceType: 'Microsoft.Compute/virtualMachines',
-        apiVersion: computeApiVersion,
-        operation: 'start',
-        dependsOn: [deallocate],
-        tenantId: nic.tenantId,
-        existing: 'absent',
-        undo: { kind: 'none', reason: `Starting ${vmName} is not reversed.` },
-        impact: `${vmName} comes back after its stop: a few minutes of downtime in all.`,
-      });
+    }).id;
+    if (answers.restartVms && nic.vmArmId !== undefined) {
+      const vmKey = idKey(nic.vmArmId);
+      const restart = restarts.get(vmKey) ?? { vmArmId: nic.vmArmId, vmName: nic.vmName ?? nameOf(nic.vmArmId), tenantId: nic.tenantId, configurations: [], needed: false };
+      restart.configurations.push(configurationAction);
+      restart.needed ||= current === undefined;
+      restarts.set(vmKey, restart);
     }
+  }
+  let restartCount = 0;
+  for (const { vmArmId, vmName, tenantId, configurations, needed } of restarts.values()) {
+    if (!needed) {
+      continue;
+    }
+    restartCount += 1;
+    const deallocate = list.add({
+      kind: 'post',
+      title: `Stop (deallocate) ${vmName}`,
+      resourceId: vmArmId,
+      resourceType: 'Microsoft.Compute/virtualMachines',
+      apiVersion: computeApiVersion,
+      operation: 'deallocate',
+      dependsOn: configurations,
+      tenantId,
+      existing: 'absent',
+      undo: { kind: 'none', reason: `${vmName} is started again by the next step.` },
+      impact: `${vmName} is stopped and started: a few minutes of downtime.`,
+    }).id;
+    list.add({
+      kind: 'post',
+      title: `Start ${vmName}`,
+      resourceId: vmArmId,
+      resourceType: 'Microsoft.Compute/virtualMachines',
+      apiVersion: computeApiVersion,
+      operation: 'start',
+      dependsOn: [deallocate],
+      tenantId,
+      existing: 'absent',
+      undo: { kind: 'none', reason: `Starting ${vmName} is not reversed.` },
+      impact: `${vmName} comes back after its stop: a few minutes of downtime in all.`,
+    });
   }
 
   const newSources = sources.filter((nic) => !nic.tapConfigurations.some((configuration) => configuration.tapId === tapId));
@@ -253,7 +249,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
     'Virtual network TAP is in public preview: each source VM must be stopped (deallocated) and started once after the TAP exists for mirroring to begin; until then Azure reports that the NIC is not on fastpath.',
   ];
   if (!answers.restartVms && newSources.some((nic) => nic.vmArmId !== undefined)) {
-    warnings.push(`This plan does not restart the VMs: stop (deallocate) and start ${newSources.flatMap((nic) => (nic.vmName ? [nic.vmName] : [])).join(', ')} yourself after Apply.`);
+    warnings.push(`This plan does not restart the VMs: stop (deallocate) and start ${[...new Set(newSources.flatMap((nic) => (nic.vmName ? [nic.vmName] : [])))].join(', ')} yourself after Apply.`);
   }
   const withoutVm = newSources.filter((nic) => nic.vmArmId === undefined).map((nic) => nic.name);
   if (withoutVm.length > 0) {
@@ -270,13 +266,13 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
     ],
     checks,
     warnings,
-    actions,
+    actions: list.actions,
   };
 }
 
 /** Removes a TAP: every tap configuration that mirrors into it, then the TAP. */
 export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
-  const ids = new ActionIds();
+  const list = new ActionList();
   const nicsByConfiguration = new Map<string, TapSourceNic>();
   for (const nic of estate.nics) {
     for (const configuration of nic.tapConfigurations) {
@@ -284,12 +280,11 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
     }
   }
   const configurationIds = [...new Set([...tap.sourceIds, ...estate.nics.flatMap((nic) => nic.tapConfigurations.filter((configuration) => configuration.tapId === tap.id).map((configuration) => configuration.id))])];
-  const actions: PlanAction[] = configurationIds.map((configurationId) => {
+  for (const configurationId of configurationIds) {
     const nic = nicsByConfiguration.get(configurationId);
     const configuration = nic?.tapConfigurations.find((item) => item.id === configurationId);
     const nicName = nic?.name ?? nameOf(configurationId.replace(/\/tapConfigurations\/[^/]+$/i, ''));
-    return {
-      id: ids.take(),
+    list.add({
       kind: 'delete',
       title: `Remove tap configuration ${configuration?.name ?? nameOf(configurationId)} from ${nicName}`,
       resourceId: configuration?.armId ?? configurationId,
@@ -300,17 +295,16 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
       existing: 'differs',
       undo: { kind: 'put', body: configurationBody(tap.armId) },
       impact: `${nicName} may lose network connectivity for up to 60 seconds.`,
-    };
-  });
+    });
+  }
   const destinationKind: TapDestinationKind = /\/frontendipconfigurations\//i.test(tap.destinationArmId ?? '') ? 'loadBalancer' : 'nic';
-  actions.push({
-    id: ids.take(),
+  list.add({
     kind: 'delete',
     title: `Delete virtual network TAP ${tap.name}`,
     resourceId: tap.armId,
     resourceType: 'Microsoft.Network/virtualNetworkTaps',
     apiVersion: networkApiVersion,
-    dependsOn: actions.map((action) => action.id),
+    dependsOn: list.actions.map((action) => action.id),
     tenantId: tap.tenantId,
     existing: 'differs',
     undo: tap.destinationArmId ? { kind: 'put', body: tapBody(tap.location, destinationKind, tap.destinationArmId) } : { kind: 'none', reason: `${tap.name} has no destination to recreate it with.` },
@@ -332,7 +326,7 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
       },
     ],
     warnings: ['Removing a tap configuration can interrupt the NIC\u2019s traffic for up to 60 seconds (virtual network TAP preview).'],
-    actions,
+    actions: list.actions,
   };
 }
 
@@ -340,11 +334,10 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
 export function planRemoveTapSource(nic: TapSourceNic, estate: TapEstate, tapId?: string): Plan {
   const configurations = nic.tapConfigurations.filter((configuration) => tapId === undefined || configuration.tapId === tapId);
   const taps = new Map(estate.taps.map((tap) => [tap.id, tap]));
-  const ids = new ActionIds();
-  const actions: PlanAction[] = configurations.map((configuration) => {
+  const list = new ActionList();
+  for (const configuration of configurations) {
     const tap = taps.get(configuration.tapId);
-    return {
-      id: ids.take(),
+    list.add({
       kind: 'delete',
       title: `Remove tap configuration ${configuration.name} from ${nic.name} (stops mirroring into ${tap?.name ?? nameOf(configuration.tapId)})`,
       resourceId: configuration.armId,
@@ -355,8 +348,8 @@ export function planRemoveTapSource(nic: TapSourceNic, estate: TapEstate, tapId?
       existing: 'differs',
       undo: tap ? { kind: 'put', body: configurationBody(tap.armId) } : { kind: 'none', reason: 'The TAP is not in the inventory.' },
       impact: `${nic.name} may lose network connectivity for up to 60 seconds.`,
-    };
-  });
+    });
+  }
   return {
     kind: 'removeTap',
     title: `Stop mirroring ${nic.name}`,
@@ -367,6 +360,6 @@ export function planRemoveTapSource(nic: TapSourceNic, estate: TapEstate, tapId?
         : { id: 'removeTapSource.found', title: 'Tap configuration found', status: 'passed', detail: `${nic.name} mirrors through ${configurations.map((configuration) => configuration.name).join(', ')}.` },
     ],
     warnings: ['Removing a tap configuration can interrupt the NIC\u2019s traffic for up to 60 seconds (virtual network TAP preview).'],
-    actions,
+    actions: list.actions,
   };
 }

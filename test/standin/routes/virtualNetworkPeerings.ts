@@ -72,6 +72,35 @@ function requireLinkedAuthorization(context: RequestContext, peeringId: string, 
   }
 }
 
+/** True when `vnet`'s GatewaySubnet holds a virtual network gateway's IP configuration. */
+export function hasVirtualNetworkGateway(state: ArmState, vnet: ArmResource): boolean {
+  const subnet = state.list(types.subnet, vnet.id).find((candidate) => candidate.name.toLowerCase() === 'gatewaysubnet');
+  const configurations = Array.isArray(subnet?.properties.ipConfigurations) ? subnet.properties.ipConfigurations : [];
+  return configurations.some((configuration) => /\/providers\/microsoft\.network\/virtualnetworkgateways\//i.test(refId(configuration) ?? ''));
+}
+
+/**
+ * ARM's rules for `useRemoteGateways: true` on the peering `id` of `vnet`: the remote VNet has a
+ * gateway (`RemoteVnetHasNoGateways`, as Azure answers it), the remote's peering back exists and
+ * allows gateway transit, and no other peering of `vnet` already uses remote gateways.
+ */
+function requireRemoteGateway(state: ArmState, vnet: ArmResource, remote: ArmResource, id: string): void {
+  if (!hasVirtualNetworkGateway(state, remote)) {
+    throw invalidRequest('RemoteVnetHasNoGateways', `Peering ${id} cannot have UseRemoteGateway flag set to true because remote virtual network ${remote.id} referenced by the peering does not have any gateways.`);
+  }
+  const back = peeringBetween(state, remote, vnet);
+  if (back?.properties.allowGatewayTransit !== true) {
+    throw invalidRequest(
+      'RemotePeeringDoesNotAllowGatewayTransit',
+      `Peering ${id} cannot have UseRemoteGateways flag set to true, because corresponding remote peering ${back?.id ?? `on ${remote.id}`} ${back ? 'has AllowGatewayTransit flag set to false' : 'does not exist'}.`,
+    );
+  }
+  const other = state.list(types.peering, vnet.id).find((peering) => idKey(peering.id) !== idKey(id) && peering.properties.useRemoteGateways === true);
+  if (other) {
+    throw invalidRequest('AnotherPeeringAlreadyUsesRemoteGateways', `Peering ${id} cannot have UseRemoteGateways flag set to true, because another peering ${other.id} already has UseRemoteGateways flag set to true.`);
+  }
+}
+
 /**
  * After `vnet`'s address space changed: peerings pointing at it see the new space as
  * `remoteVirtualNetworkAddressSpace` but keep the peered `remoteAddressSpace` until synced
@@ -166,6 +195,9 @@ export const virtualNetworkPeeringRoutes: Route[] = [
       const other = peeringBetween(state, vnet, remote);
       if (other && idKey(other.id) !== idKey(id)) {
         throw invalidRequest('VnetPeeringAlreadyExists', `Cannot create or update peering ${id}. Peering ${other.id} between virtual networks ${vnet.id} and ${remote.id} already exists.`);
+      }
+      if (properties.useRemoteGateways === true) {
+        requireRemoteGateway(state, vnet, remote, id);
       }
       // VirtualNetworkPeeringSync.json: `syncRemoteAddressSpace=true` makes the peering take the remote's current address space.
       const syncing = context.query.get('syncRemoteAddressSpace')?.toLowerCase() === 'true';

@@ -86,4 +86,12 @@ describe('pcap summary', () => {
     assert.match(markdown, /\| Packets \| 19 \|/);
     assert.match(markdown, /\| TCP \| 10\.1\.1\.4:443 \| 10\.1\.2\.4:50432 \| 8 \|/);
   });
+
+  it('escapes the capture name and a Windows path so they cannot format, link or split a table cell', () => {
+    const { summary } = conversationsOf({});
+    const markdown = renderPcapSummary({ ...summary, linkTypeName: 'x|y' }, 'pc_*|\\web', 'C:\\Users\\me\\captures\\pc_1.cap');
+    assert.match(markdown, /^# Packet capture pc\\_\\\*\\\|\\\\web$/m);
+    assert.match(markdown, /^Source: C:\\\\Users\\\\me\\\\captures\\\\pc\\_1\.cap$/m);
+    assert.match(markdown, /^\| Link type \| x\\\|y \(\d+\) \|$/m, 'a pipe in a value stays inside its cell');
+  });
 });

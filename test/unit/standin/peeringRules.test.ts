@@ -5,9 +5,10 @@ import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/cre
 import { planPeering, planPeeringSync } from '../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
 import type { PlanAction } from '../../../src/wizards/shared/plan';
+import { hasVirtualNetworkGateway } from '../../standin/routes/virtualNetworkPeerings';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
-import { demoTenantId, demoTopology, devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, partnerTenantId } from '../../standin/topologies/demo';
+import { demoTenantId, demoTopology, devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, partnerTenantId, prodVnetId } from '../../standin/topologies/demo';
 import { types } from '../../standin/types';
 
 const partnerSubscriptionId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
@@ -22,6 +23,32 @@ function topologyWithPartner(): Topology {
     resourceGroups: [{ name: 'rg-partner', location: 'westeurope', virtualNetworks: [{ name: 'vnet-partner', addressPrefixes: ['10.60.0.0/16'], subnets: [{ name: 'snet-a', addressPrefix: '10.60.1.0/24' }] }] }],
   });
   return topology;
+}
+
+/** A VNet of the stand-in as the wizard would read it. */
+function readVnet(standIn: StandIn, id: string, subscriptionId: string, tenantId: string): PeeringVnet {
+  const stored = standIn.state.getTyped(types.virtualNetwork, id);
+  assert.ok(stored, `no ${id}`);
+  const peerings = standIn.state.list(types.peering, stored.id).map((peering) => {
+    const remote = (peering.properties.remoteVirtualNetwork as { id: string }).id;
+    return {
+      id: peering.id.toLowerCase(),
+      armId: peering.id,
+      name: peering.name,
+      resourceGroup: '',
+      properties: peering.properties,
+      vnetId: stored.id.toLowerCase(),
+      remoteVnetId: remote.toLowerCase(),
+      remoteVnetArmId: remote,
+      peeringState: String(peering.properties.peeringState),
+      syncLevel: String(peering.properties.peeringSyncLevel),
+      allowForwardedTraffic: peering.properties.allowForwardedTraffic === true,
+      allowGatewayTransit: peering.properties.allowGatewayTransit === true,
+      useRemoteGateways: peering.properties.useRemoteGateways === true,
+    };
+  });
+  const space = (stored.properties.addressSpace as { addressPrefixes: string[] }).addressPrefixes;
+  return { id: stored.id.toLowerCase(), armId: stored.id, name: stored.name, location: stored.location ?? '', addressSpace: space, subscriptionId, subscriptionName: subscriptionId, tenantId, hasGateway: hasVirtualNetworkGateway(standIn.state, stored), peerings };
 }
 
 describe('ARM stand-in: peering sync, address-space changes and cross-tenant peering', function () {
@@ -45,31 +72,7 @@ describe('ARM stand-in: peering sync, address-space changes and cross-tenant pee
     await standIn?.close();
   });
 
-  /** A VNet of the stand-in as the wizard would read it. */
-  function vnet(id: string, subscriptionId: string, tenantId: string): PeeringVnet {
-    const stored = standIn.state.getTyped(types.virtualNetwork, id);
-    assert.ok(stored, `no ${id}`);
-    const peerings = standIn.state.list(types.peering, stored.id).map((peering) => {
-      const remote = (peering.properties.remoteVirtualNetwork as { id: string }).id;
-      return {
-        id: peering.id.toLowerCase(),
-        armId: peering.id,
-        name: peering.name,
-        resourceGroup: '',
-        properties: peering.properties,
-        vnetId: stored.id.toLowerCase(),
-        remoteVnetId: remote.toLowerCase(),
-        remoteVnetArmId: remote,
-        peeringState: String(peering.properties.peeringState),
-        syncLevel: String(peering.properties.peeringSyncLevel),
-        allowForwardedTraffic: peering.properties.allowForwardedTraffic === true,
-        allowGatewayTransit: peering.properties.allowGatewayTransit === true,
-        useRemoteGateways: peering.properties.useRemoteGateways === true,
-      };
-    });
-    const space = (stored.properties.addressSpace as { addressPrefixes: string[] }).addressPrefixes;
-    return { id: stored.id.toLowerCase(), armId: stored.id, name: stored.name, location: stored.location ?? '', addressSpace: space, subscriptionId, subscriptionName: subscriptionId, tenantId, hasGateway: false, peerings };
-  }
+  const vnet = (id: string, subscriptionId: string, tenantId: string) => readVnet(standIn, id, subscriptionId, tenantId);
 
   const peering = (vnetId: string, name: string) => standIn.state.getTyped(types.peering, `${vnetId}/virtualNetworkPeerings/${name}`)?.properties ?? {};
 
@@ -130,5 +133,82 @@ describe('ARM stand-in: peering sync, address-space changes and cross-tenant pee
     await runAll(plan.actions);
     assert.equal(peering(partnerVnetId, 'vnet-partner-to-vnet-hub').peeringState, 'Connected');
     assert.equal(peering(hubVnetId, 'vnet-hub-to-vnet-partner').peeringState, 'Connected');
+  });
+});
+
+describe('ARM stand-in: gateway transit rules of peerings', function () {
+  this.timeout(30_000);
+  let standIn: StandIn;
+  let runner: ArmActionRunner;
+  const signal = new AbortController().signal;
+
+  before(async () => {
+    standIn = await startStandIn({ topology: demoTopology(), lroPollsBeforeDone: 1 });
+    const credential = new UnsignedTestCredential(demoTenantId);
+    runner = new ArmActionRunner({
+      resourceManagerEndpoint: standIn.url,
+      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
+      caPem: standIn.caPem,
+      updateIntervalInMs: 5,
+    });
+  });
+
+  after(async () => {
+    await standIn?.close();
+  });
+
+  /** Gives `vnetId` a GatewaySubnet holding a virtual network gateway's IP configuration. */
+  function addGateway(vnetId: string): void {
+    const gatewayId = `${vnetId.split('/providers/')[0]}/providers/Microsoft.Network/virtualNetworkGateways/vgw-${vnetId.split('/').pop()}`;
+    standIn.state.put({ id: `${vnetId}/subnets/GatewaySubnet`, name: 'GatewaySubnet', type: types.subnet, properties: { provisioningState: 'Succeeded', addressPrefix: '10.255.0.0/27', ipConfigurations: [{ id: `${gatewayId}/ipConfigurations/default` }] } });
+  }
+
+  function put(vnetId: string, name: string, remoteId: string, properties: Record<string, unknown>): PlanAction {
+    return {
+      id: `put-${name}`, kind: 'put', title: `Put ${name}`, resourceId: `${vnetId}/virtualNetworkPeerings/${name}`, resourceType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', apiVersion: '2025-05-01',
+      dependsOn: [], tenantId: demoTenantId, existing: 'differs',
+      body: { properties: { remoteVirtualNetwork: { id: remoteId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false, ...properties } },
+    };
+  }
+
+  const refusal = (action: PlanAction) => runner.run(action, signal).then(() => undefined, (error: unknown) => toArmProblem(error));
+  const peering = (vnetId: string, name: string) => standIn.state.getTyped(types.peering, `${vnetId}/virtualNetworkPeerings/${name}`)?.properties ?? {};
+
+  it('refuses remote gateways without a remote gateway, without transit on the remote peering, and on a second peering; the hub-first plan is accepted', async () => {
+    const noGateway = await refusal(put(devVnetId, 'dev-to-hub', hubVnetId, { useRemoteGateways: true }));
+    assert.equal(noGateway?.code, 'RemoteVnetHasNoGateways');
+    assert.match(noGateway?.message ?? '', /does not have any gateways/);
+
+    addGateway(hubVnetId);
+    const noPeeringBack = await refusal(put(devVnetId, 'dev-to-hub', hubVnetId, { useRemoteGateways: true }));
+    assert.equal(noPeeringBack?.code, 'RemotePeeringDoesNotAllowGatewayTransit');
+
+    await runner.run(put(hubVnetId, 'hub-to-dev', devVnetId, { allowGatewayTransit: false }), signal);
+    const noTransit = await refusal(put(devVnetId, 'dev-to-hub', hubVnetId, { useRemoteGateways: true }));
+    assert.equal(noTransit?.code, 'RemotePeeringDoesNotAllowGatewayTransit');
+    assert.match(noTransit?.message ?? '', /AllowGatewayTransit flag set to false/);
+    assert.equal(peering(devVnetId, 'dev-to-hub').useRemoteGateways, false, 'a refused PUT changes nothing');
+
+    // The wizard's plan with the hub's gateway: the hub side allows transit before the spoke side uses it.
+    const hub = readVnet(standIn, hubVnetId, hubSubscriptionId, demoTenantId);
+    const dev = readVnet(standIn, devVnetId, devSubscriptionId, demoTenantId);
+    assert.equal(hub.hasGateway, true);
+    const plan = planPeering({ hub, spokes: [dev], allowForwardedTraffic: false, useHubGateway: true, names: {} });
+    for (const action of plan.actions.filter((candidate) => candidate.existing !== 'same')) {
+      await runner.run(action, signal);
+    }
+    assert.equal(peering(hubVnetId, 'hub-to-dev').allowGatewayTransit, true);
+    assert.equal(peering(devVnetId, 'dev-to-hub').useRemoteGateways, true);
+    assert.equal(peering(devVnetId, 'dev-to-hub').peeringState, 'Connected');
+
+    // dev already uses the hub's gateway: a second peering of dev may not use remote gateways too.
+    addGateway(prodVnetId);
+    await runner.run(put(prodVnetId, 'prod-to-dev', devVnetId, { allowGatewayTransit: true }), signal);
+    const second = await refusal(put(devVnetId, 'dev-to-prod', prodVnetId, { useRemoteGateways: true }));
+    assert.equal(second?.code, 'AnotherPeeringAlreadyUsesRemoteGateways');
+    assert.match(second?.message ?? '', /dev-to-hub already has UseRemoteGateways flag set to true/);
+    // Updating the peering that already uses them stays possible.
+    await runner.run(put(devVnetId, 'dev-to-hub', hubVnetId, { useRemoteGateways: true, allowForwardedTraffic: true }), signal);
+    assert.equal(peering(devVnetId, 'dev-to-hub').allowForwardedTraffic, true);
   });
 });

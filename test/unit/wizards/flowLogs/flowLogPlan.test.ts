@@ -51,6 +51,9 @@ describe('Flow-log plan', () => {
     assert.equal(group.resourceId, `/subscriptions/${devSubscription}/resourceGroups/NetworkWatcherRG`);
     assert.equal(watcher.resourceId, `${group.resourceId}/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`);
     assert.deepEqual(watcher.dependsOn, [group.id]);
+    assert.equal(group.undo?.kind, 'none', 'Undo never deletes NetworkWatcherRG: other regions\' watchers may live there');
+    assert.equal(watcher.undo?.kind, 'none', 'Undo never deletes the watcher: every flow log under it would go too');
+    assert.match(watcher.undo?.kind === 'none' ? watcher.undo.reason : '', /NetworkWatcher_northeurope is kept/);
     assert.equal(register.kind, 'post');
     assert.equal(register.operation, 'register');
     assert.equal(register.resourceId, `/subscriptions/${devSubscription}/providers/Microsoft.Insights`);

@@ -103,6 +103,8 @@ describe('packet capture plan', () => {
     assert.deepEqual(plan.actions[1].dependsOn, [plan.actions[0].id]);
     assert.deepEqual(plan.actions[2].dependsOn, [plan.actions[0].id, plan.actions[1].id]);
     assert.equal(status(plan, 'networkWatcher'), 'fixed');
+    assert.deepEqual(plan.actions.slice(0, 2).map((action) => action.undo?.kind), ['none', 'none'], 'Undo keeps NetworkWatcherRG and the watcher');
+    assert.equal(plan.actions[2].undo?.kind ?? 'delete', 'delete', 'the capture itself is undone');
     const withGroup = planPacketCapture(answers(), facts({ watcher: undefined, watcherGroupLocation: 'westeurope' }));
     assert.deepEqual(withGroup.actions.map((action) => action.resourceType), ['Microsoft.Network/networkWatchers', 'Microsoft.Network/networkWatchers/packetCaptures']);
   });

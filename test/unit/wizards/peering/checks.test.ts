@@ -9,13 +9,13 @@ describe('peering checks', () => {
     assert.equal(validatePeeringName('a'), undefined);
     assert.equal(validatePeeringName('hub_to.dev_'), undefined);
     assert.equal(validatePeeringName('x'.repeat(80)), undefined);
-    assert.match(validatePeeringName('') ?? '', /Enter a name/);
+    assert.match(validatePeeringName('') ?? '', /^A peering name is required/);
     assert.match(validatePeeringName('x'.repeat(81)) ?? '', /at most 80 characters \(this one has 81\)/);
-    assert.match(validatePeeringName('hub to dev') ?? '', /Use only letters/);
-    assert.match(validatePeeringName('-hub') ?? '', /Start the name/);
-    assert.match(validatePeeringName('_hub') ?? '', /Start the name/);
-    assert.match(validatePeeringName('hub-') ?? '', /End the name/);
-    assert.match(validatePeeringName('hub.') ?? '', /End the name/);
+    assert.match(validatePeeringName('hub to dev') ?? '', /can contain only letters/);
+    assert.match(validatePeeringName('-hub') ?? '', /must start with a letter or a digit/);
+    assert.match(validatePeeringName('_hub') ?? '', /must start with a letter or a digit/);
+    assert.match(validatePeeringName('hub-') ?? '', /must end with a letter, a digit or an underscore/);
+    assert.match(validatePeeringName('hub.') ?? '', /must end with a letter, a digit or an underscore/);
   });
 
   it('builds valid default names, shortened when the VNet names are long', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { gatherPeering } from '../../../../src/wizards/peering/gather';
 import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
 import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
+import type { WizardUi } from '../../../../src/wizards/shared/wizardUi';
 import { existingPeering, peeringVnet } from './builders';
 
 function scripted(answers: ScriptedAnswer[]): ScriptedUi {
@@ -66,6 +67,38 @@ describe('peering questions', () => {
     assert.equal(await gatherPeering(scripted([{ id: 'peering.hub', cancel: true }]), { selected: [], all }), undefined);
   });
 
+  it('marks the previous answer of each single pick as picked when Back re-asks it', async () => {
+    const inner = scripted([
+      { id: 'peering.role', pick: 'spoke' },
+      { id: 'peering.hub', pick: 'vnet-hub' },
+      { id: 'peering.options', pick: [] },
+      { id: 'peering.names', pick: 'custom' },
+      { id: 'peering.hubSideName', back: true },
+      { id: 'peering.names', back: true },
+      { id: 'peering.options', back: true },
+      { id: 'peering.hub', back: true },
+      { id: 'peering.role', cancel: true },
+    ]);
+    const asked: { id: string; picked: unknown[] }[] = [];
+    const ui: WizardUi = {
+      pick: (step) => {
+        asked.push({ id: step.id, picked: step.items.filter((item) => item.picked).map((item) => (typeof item.value === 'string' ? item.value : item.label)) });
+        return inner.pick(step);
+      },
+      pickMany: (step) => inner.pickMany(step),
+      input: (step) => inner.input(step),
+    };
+    assert.equal(await gatherPeering(ui, { selected: [dev], all }), undefined);
+    assert.deepEqual(asked, [
+      { id: 'peering.role', picked: [] },
+      { id: 'peering.hub', picked: [] },
+      { id: 'peering.names', picked: [] },
+      { id: 'peering.names', picked: ['custom'] },
+      { id: 'peering.hub', picked: ['vnet-hub'] },
+      { id: 'peering.role', picked: ['spoke'] },
+    ]);
+  });
+
   it('refuses an invalid custom name', async () => {
     await assert.rejects(
       gatherPeering(
@@ -78,7 +111,7 @@ describe('peering questions', () => {
         ]),
         { selected: [hub], all },
       ),
-      /Use only letters/,
+      /can contain only letters/,
     );
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { describeStatuses, peeringsOf } from '../../../../src/wizards/peering/peeringEstate';
+import type { PeeringStatus } from '../../../../src/azure/peeringReads';
+import { describeStatuses, peeringsOf, watchPeerings, type PeeringEstate } from '../../../../src/wizards/peering/peeringEstate';
 import { planPeering } from '../../../../src/wizards/peering/plan';
 import type { ApplyReport } from '../../../../src/wizards/shared/plan';
 import { peeringVnet } from './builders';
@@ -22,5 +23,57 @@ describe('peering states after Apply', () => {
       ]),
       'hub-to-dev: Connected, dev-to-hub: Connected (LocalNotInSync)',
     );
+  });
+
+  describe('waiting until Connected', () => {
+    const estate: PeeringEstate = { subscriptions: [], vnets: [] };
+    const ids = ['/subscriptions/s/resourcegroups/rg/providers/microsoft.network/virtualnetworks/hub/virtualnetworkpeerings/hub-to-dev'];
+
+    /** A reader that answers Initiated for the first `initiatedReads` reads, recording when it was called. */
+    function reader(initiatedReads: number): { times: number[]; read(armId: string): Promise<PeeringStatus> } {
+      const times: number[] = [];
+      return {
+        times,
+        read: async (armId) => {
+          times.push(Date.now());
+          return { armId, name: 'hub-to-dev', peeringState: times.length > initiatedReads ? 'Connected' : 'Initiated' };
+        },
+      };
+    }
+
+    it('reads again with growing waits until Connected, reporting each read', async () => {
+      const fake = reader(3);
+      const seen: string[] = [];
+      const statuses = await watchPeerings(estate, ids, { intervalMs: 20, read: fake.read, onRead: (current) => seen.push(describeStatuses(current)) });
+      assert.equal(describeStatuses(statuses), 'hub-to-dev: Connected');
+      assert.deepEqual(seen, ['hub-to-dev: Initiated', 'hub-to-dev: Initiated', 'hub-to-dev: Initiated', 'hub-to-dev: Connected']);
+      const gaps = fake.times.slice(1).map((time, index) => time - fake.times[index]);
+      assert.ok(gaps[0] >= 15 && gaps[1] >= 35 && gaps[2] >= 75, `waits grow: ${gaps.join(', ')}`);
+    });
+
+    it('stops at the time limit with the last states', async () => {
+      const fake = reader(Infinity);
+      const started = Date.now();
+      const statuses = await watchPeerings(estate, ids, { timeoutMs: 120, intervalMs: 10, maxIntervalMs: 40, read: fake.read });
+      const elapsed = Date.now() - started;
+      assert.equal(statuses[0].peeringState, 'Initiated');
+      assert.ok(elapsed >= 110 && elapsed < 1000, `stopped after ${elapsed} ms`);
+      assert.ok(fake.times.length >= 4 && fake.times.length <= 8, `${fake.times.length} reads`);
+    });
+
+    it('stops at once when cancelled, keeping the states read before', async () => {
+      const fake = reader(Infinity);
+      const controller = new AbortController();
+      const started = Date.now();
+      const statuses = await watchPeerings(estate, ids, { intervalMs: 10_000, read: fake.read, signal: controller.signal, onRead: () => setTimeout(() => controller.abort(), 10) });
+      assert.ok(Date.now() - started < 2000, 'did not wait out the interval');
+      assert.equal(fake.times.length, 1);
+      assert.equal(statuses[0].peeringState, 'Initiated');
+    });
+
+    it('shows a failed read as Unknown with its code', async () => {
+      const statuses = await watchPeerings(estate, ids, { timeoutMs: 0, read: () => Promise.reject(Object.assign(new Error('nope'), { statusCode: 403, code: 'AuthorizationFailed' })) });
+      assert.match(statuses[0].peeringState, /^Unknown \(/);
+    });
   });
 });

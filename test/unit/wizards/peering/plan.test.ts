@@ -113,10 +113,33 @@ describe('peering plan', () => {
     const withGateway = planPeering(answers({ hub: peeringVnet({ name: 'vnet-hub', hasGateway: true }), useHubGateway: true }));
     assert.equal(isBlocked(withGateway), false);
     const props = (index: number) => (withGateway.actions[index].body as { properties: Record<string, unknown> }).properties;
-    assert.deepEqual([props(0).allowGatewayTransit, props(0).useRemoteGateways], [false, true]);
-    assert.deepEqual([props(1).allowGatewayTransit, props(1).useRemoteGateways], [true, false]);
+    assert.deepEqual([props(0).allowGatewayTransit, props(0).useRemoteGateways], [true, false]);
+    assert.deepEqual([props(1).allowGatewayTransit, props(1).useRemoteGateways], [false, true]);
     const without = planPeering(answers({ useHubGateway: true }));
     assert.equal(without.checks.find((check) => check.id === 'gateway:hub')?.status, 'failed');
+  });
+
+  it('with the hub gateway, puts the hub side (gateway transit) first and makes the spoke side (remote gateways) depend on it', () => {
+    const hub = peeringVnet({ name: 'vnet-hub', hasGateway: true });
+    const dev = peeringVnet({ name: 'vnet-dev', subscriptionId: 'sub-dev', addressSpace: ['10.2.0.0/16'] });
+    const test = peeringVnet({ name: 'vnet-test', subscriptionId: 'sub-dev', addressSpace: ['10.3.0.0/16'] });
+    const plan = planPeering(answers({ hub, spokes: [dev, test], useHubGateway: true }));
+    assert.deepEqual(plan.actions.map((action) => [action.id, action.resourceId.split('/').pop(), action.dependsOn]), [
+      ['a1', 'vnet-hub-to-vnet-dev', []],
+      ['a2', 'vnet-dev-to-vnet-hub', ['a1']],
+      ['a3', 'vnet-hub-to-vnet-test', []],
+      ['a4', 'vnet-test-to-vnet-hub', ['a3']],
+    ]);
+
+    // An existing pair that gains the gateway: the hub side's update still goes first.
+    const spoke = peeringVnet({ name: 'vnet-dev', subscriptionId: 'sub-dev', addressSpace: ['10.2.0.0/16'] });
+    hub.peerings = [existingPeering(hub, spoke, { name: 'hub-to-dev' })];
+    spoke.peerings = [existingPeering(spoke, hub, { name: 'dev-to-hub' })];
+    const update = planPeering(answers({ hub, spokes: [spoke], useHubGateway: true }));
+    assert.deepEqual(update.actions.map((action) => [action.resourceId.split('/').pop(), action.existing, action.dependsOn]), [
+      ['hub-to-dev', 'differs', []],
+      ['dev-to-hub', 'differs', ['a1']],
+    ]);
   });
 
   it('sends each side with its own tenant and the other as auxiliary across tenants, with a warning check', () => {

@@ -69,6 +69,22 @@ describe('plan preview', () => {
     assert.match(markdown, /`\/subscriptions\/s\/.*\/securityRules\/a'b`/, 'a backtick inside a code span becomes a quote');
   });
 
+  it('shows each put action\'s request body as a JSON block inside its list item, and none for a delete or post', () => {
+    const markdown = renderPreview(plan({ actions: [action({ id: 'a1' }), action({ id: 'a2', kind: 'delete', body: undefined }), action({ id: 'a3', kind: 'post', operation: 'start', body: undefined })] }));
+    const block = ['   ```json', '   {', '     "properties": {', '       "priority": 100,', '       "direction": "Inbound",', '       "access": "Allow",', '       "protocol": "Tcp"', '     }', '   }', '   ```'].join('\n');
+    assert.ok(markdown.includes(`Request body:\n\n${block}\n`), markdown);
+    assert.ok(markdown.indexOf(block) > markdown.indexOf('1. **Create** rule-a1') && markdown.indexOf(block) < markdown.indexOf('2. **Delete**'), 'the body follows its action');
+    assert.equal(markdown.split('Request body:').length - 1, 1, 'only the put has a body');
+  });
+
+  it('fences a request body longer than any backtick run in it, so a value cannot close the block', () => {
+    const markdown = renderPreview(plan({ actions: [action({ body: { properties: { description: 'x ```` y\n# heading\n```' } } })] }));
+    assert.match(markdown, /^ {3}`{5}json$/m);
+    const fences = markdown.split('\n').filter((line) => /^\s*`{3,}/.test(line));
+    assert.deepEqual(fences, ['   `````json', '   `````']);
+    assert.match(markdown, /"description": "x ```` y\\n# heading\\n```"/);
+  });
+
   it('escapes markdown characters one by one', () => {
     assert.equal(escapeMarkdown('nsg_[prod]*'), 'nsg\\_\\[prod\\]\\*');
     assert.equal(escapeMarkdown('- item'), '\\- item');

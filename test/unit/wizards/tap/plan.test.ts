@@ -80,6 +80,34 @@ describe('TAP plan', () => {
     assert.ok(without.warnings.some((warning) => /does not restart the VMs: stop \(deallocate\) and start vm-web-02, vm-app-01/.test(warning)));
   });
 
+  it('restarts a VM with several new source NICs once, after all of its tap configurations', () => {
+    const vm = { vmArmId: armId.vm('vm-multi'), vmName: 'vm-multi' };
+    const world = estate({ nics: [sourceNic('nic-multi-a', vm), sourceNic('nic-multi-b', vm), sourceNic('nic-app-01')] });
+    const plan = planTap(answers({ restartVms: true, sourceIds: [key(armId.nic('nic-multi-a')), key(armId.nic('nic-multi-b')), key(armId.nic('nic-app-01'))] }), world);
+    const configurations = plan.actions.filter((action) => action.resourceType.endsWith('tapConfigurations')).map((action) => action.id);
+    assert.deepEqual(configurations, ['a2', 'a3', 'a4']);
+    const posts = plan.actions.filter((action) => action.kind === 'post');
+    assert.deepEqual(posts.map((action) => [action.id, action.operation, action.resourceId, action.dependsOn.join(',')]), [
+      ['a5', 'deallocate', armId.vm('vm-multi'), 'a2,a3'],
+      ['a6', 'start', armId.vm('vm-multi'), 'a5'],
+      ['a7', 'deallocate', armId.vm('vm-app-01'), 'a4'],
+      ['a8', 'start', armId.vm('vm-app-01'), 'a7'],
+    ]);
+    assert.ok(plan.summary.some((line) => line === 'Stop and start 2 VMs so mirroring begins.'));
+    const without = planTap(answers({ restartVms: false, sourceIds: [key(armId.nic('nic-multi-a')), key(armId.nic('nic-multi-b'))] }), world);
+    assert.ok(without.warnings.some((warning) => /stop \(deallocate\) and start vm-multi yourself/.test(warning)));
+  });
+
+  it('still restarts a VM when one of its NICs is new and another already mirrors', () => {
+    const vm = { vmArmId: armId.vm('vm-multi'), vmName: 'vm-multi' };
+    const mirrored = sourceNic('nic-multi-a', { ...vm, tapConfigurations: [{ id: 'c', armId: `${armId.nic('nic-multi-a')}/tapConfigurations/cfg`, name: 'cfg', tapId }] });
+    const plan = planTap(answers({ restartVms: true, sourceIds: [key(armId.nic('nic-multi-a')), key(armId.nic('nic-multi-b'))] }), estate({ nics: [mirrored, sourceNic('nic-multi-b', vm)] }));
+    assert.deepEqual(plan.actions.filter((action) => action.kind === 'post').map((action) => [action.operation, action.dependsOn.join(',')]), [
+      ['deallocate', 'a2,a3'],
+      ['start', 'a4'],
+    ]);
+  });
+
   it('still shows a refused plan: a source mirrored elsewhere and a source in another region', () => {
     const elsewhere = sourceNic('nic-web-01', { tapConfigurations: [{ id: 'x', armId: 'x', name: 'cfg', tapId: key(armId.tap('vtap-other')) }] });
     const dev = sourceNic('nic-dev-01', { location: 'northeurope' });

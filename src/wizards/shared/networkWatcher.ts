@@ -1,0 +1,62 @@
+/**
+ * A region's Network Watcher as Azure creates it on first use: `NetworkWatcher_<region>` in the
+ * resource group NetworkWatcherRG. Flow logs and packet captures live under it, so their plans
+ * create both when the subscription has no watcher in the region. Pure: no `vscode` import here.
+ */
+import type { ActionList } from './actionList';
+import type { PlanAction } from './plan';
+
+export const watcherResourceGroup = 'NetworkWatcherRG';
+/** Microsoft.Network (the watcher) and Microsoft.Resources (its resource group) api-versions. */
+const networkApiVersion = '2025-05-01';
+const resourcesApiVersion = '2025-04-01';
+
+/** Where a watcher is missing: the subscription (its id, name and tenant) and the region. */
+export interface WatcherPlace {
+  subscriptionId: string;
+  subscriptionName: string;
+  tenantId: string;
+  location: string;
+}
+
+/** The name Azure gives a region's watcher: `NetworkWatcher_northeurope`. */
+export function defaultWatcherName(region: string): string {
+  return `NetworkWatcher_${region.toLowerCase()}`;
+}
+
+/** The watcher Azure creates for a region: `NetworkWatcher_<region>` in NetworkWatcherRG. */
+export function defaultWatcherArmId(subscriptionId: string, region: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${watcherResourceGroup}/providers/Microsoft.Network/networkWatchers/${defaultWatcherName(region)}`;
+}
+
+/** Adds the creation of NetworkWatcherRG (in the watcher's region) for a subscription that has none. */
+export function addWatcherGroup(list: ActionList, place: WatcherPlace): PlanAction {
+  return list.add({
+    kind: 'put',
+    title: `Create resource group ${watcherResourceGroup} in ${place.subscriptionName}`,
+    resourceId: `/subscriptions/${place.subscriptionId}/resourceGroups/${watcherResourceGroup}`,
+    resourceType: 'Microsoft.Resources/resourceGroups',
+    apiVersion: resourcesApiVersion,
+    body: { location: place.location },
+    dependsOn: [],
+    tenantId: place.tenantId,
+    existing: 'absent',
+    undo: { kind: 'none', reason: `${watcherResourceGroup} is kept: it holds the network watchers of every region in ${place.subscriptionName}.` },
+  });
+}
+
+/** Adds the creation of `NetworkWatcher_<region>`, after `dependsOn` (the resource group's action, when the plan creates it). */
+export function addWatcher(list: ActionList, place: WatcherPlace, dependsOn: string[]): PlanAction {
+  return list.add({
+    kind: 'put',
+    title: `Create network watcher ${defaultWatcherName(place.location)} in ${place.subscriptionName}`,
+    resourceId: defaultWatcherArmId(place.subscriptionId, place.location),
+    resourceType: 'Microsoft.Network/networkWatchers',
+    apiVersion: networkApiVersion,
+    body: { location: place.location, properties: {} },
+    dependsOn,
+    tenantId: place.tenantId,
+    existing: 'absent',
+    undo: { kind: 'none', reason: `${defaultWatcherName(place.location)} is kept: deleting it would delete every flow log and packet capture in ${place.location}.` },
+  });
+}
