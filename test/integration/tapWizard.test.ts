@@ -122,8 +122,10 @@ describe('TAP wizard', function () {
     assert.equal(report.complete, true, JSON.stringify(report.outcomes));
     assert.deepEqual(
       report.plan.actions.map((action) => `${action.kind} ${action.operation ?? action.resourceType.split('/').pop()}`),
-      ['put virtualNetworkTaps', ...sources.flatMap(() => ['put tapConfigurations', 'post deallocate', 'post start'])],
+      ['put virtualNetworkTaps', ...sources.map(() => 'put tapConfigurations'), ...sources.flatMap(() => ['post deallocate', 'post start'])],
     );
+    const deallocates = report.plan.actions.filter((action) => action.operation === 'deallocate');
+    assert.equal(new Set(deallocates.map((action) => action.resourceId.toLowerCase())).size, deallocates.length, 'one stop and start per VM');
     const tap = (await armGet(tapId, network)).body as { location: string; properties: { destinationLoadBalancerFrontEndIPConfiguration?: { id: string }; destinationPort?: number; networkInterfaceTapConfigurations?: unknown[] } };
     assert.equal(tap.location, 'westeurope');
     assert.equal(tap.properties.destinationLoadBalancerFrontEndIPConfiguration?.id.toLowerCase(), frontendId.toLowerCase());
