@@ -57,7 +57,7 @@ export function sameRegionCheck(input: TapCheckInput): PlanCheck {
     }
   }
   return elsewhere.length === 0
-    ? { id: 'tap.sameRegion', title: 'TAP, destination and sources in one region', status: 'passed', detail: `${input.tapName}, ${input.destination.parentName} and ${input.sources.length} source NIC(s) are all in ${region}.` }
+    ? { id: 'tap.sameRegion', title: 'TAP, destination and sources in one region', status: 'passed', detail: `${input.tapName}, ${input.destination.parentName} and ${input.sources.length === 1 ? '1 source NIC' : `${input.sources.length} source NICs`} are all in ${region}.` }
     : { id: 'tap.sameRegion', title: 'TAP, destination and sources in one region', status: 'failed', detail: `${input.tapName} is in ${region}, but ${list(elsewhere)}. A TAP mirrors only NICs of its own region.` };
 }
 
@@ -121,7 +121,7 @@ export function oneConfigurationCheck(input: TapCheckInput): PlanCheck {
   if (taken.length > 0) {
     return { id: 'tap.oneConfiguration', title, status: 'failed', detail: `${list(taken)}. A NIC can have only one tap configuration: remove it first or pick other NICs.` };
   }
-  return { id: 'tap.oneConfiguration', title, status: 'passed', detail: kept.length > 0 ? `${list(kept)} already mirror(s) into ${input.tapName} and stay as they are; the others have no tap configuration.` : 'None of the sources has a tap configuration yet.' };
+  return { id: 'tap.oneConfiguration', title, status: 'passed', detail: kept.length > 0 ? `${list(kept)} already ${kept.length === 1 ? 'mirrors' : 'mirror'} into ${input.tapName} and stay as they are; the others have no tap configuration.` : 'None of the sources has a tap configuration yet.' };
 }
 
 /** A load balancer destination must be an internal frontend of a Standard load balancer. */
@@ -160,7 +160,7 @@ export function acceleratedNetworkingCheck(input: TapCheckInput): PlanCheck {
         id: 'tap.acceleratedNetworking',
         title: 'Accelerated networking',
         status: 'warning',
-        detail: `${list(accelerated)} use(s) accelerated networking. That is supported, but v6 VM sizes are not supported as sources during the preview: check the VM sizes (${tapRegionsSource}).`,
+        detail: `${list(accelerated)} ${accelerated.length === 1 ? 'uses' : 'use'} accelerated networking. That is supported, but v6 VM sizes are not supported as sources during the preview: check the VM sizes (${tapRegionsSource}).`,
       };
 }
 

@@ -128,7 +128,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           items: [
             ...estate.taps
               .filter((tap) => tap.destinationId === current.destinationId)
-              .map((tap) => ({ label: tap.name, description: `${tap.sourceIds.length} source(s) · ${tap.location}`, detail: `resource group ${tap.resourceGroup}`, value: tap.id, picked: tap.id === current.tapChoice })),
+              .map((tap) => ({ label: tap.name, description: `${tap.sourceIds.length === 1 ? '1 source' : `${tap.sourceIds.length} sources`} · ${tap.location}`, detail: `resource group ${tap.resourceGroup}`, value: tap.id, picked: tap.id === current.tapChoice })),
             { label: 'New virtual network TAP…', value: newTap, picked: current.tapChoice === newTap },
           ],
         });

@@ -108,7 +108,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
       id: 'tap.nsgVxlan',
       title: `Destination accepts UDP ${vxlanPort} (VXLAN)`,
       status: 'passed',
-      detail: nsgNames.length === 0 ? `No NSG is attached to ${destination.label} or its subnet.` : `${nsgNames.join(' and ')} allow(s) inbound UDP ${vxlanPort} from the sources to ${destination.label}.`,
+      detail: nsgNames.length === 0 ? `No NSG is attached to ${destination.label} or its subnet.` : `${nsgNames.join(' and ')} ${nsgNames.length === 1 ? 'allows' : 'allow'} inbound UDP ${vxlanPort} from the sources to ${destination.label}.`,
     });
   } else if (!answers.addNsgRule) {
     checks.push({
@@ -321,8 +321,8 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
         status: unseen.length > 0 ? 'warning' : 'passed',
         detail:
           unseen.length > 0
-            ? `${unseen.map(nameOf).join(', ')} belong(s) to NICs the tree does not show (another subscription or tenant); deleting them may need access there.`
-            : `${configurationIds.length} tap configuration(s) mirror into ${tap.name}.`,
+            ? `${unseen.map(nameOf).join(', ')} ${unseen.length === 1 ? 'belongs' : 'belong'} to NICs the tree does not show (another subscription or tenant); deleting them may need access there.`
+            : `${configurationIds.length === 1 ? '1 tap configuration mirrors' : `${configurationIds.length} tap configurations mirror`} into ${tap.name}.`,
       },
     ],
     warnings: ['Removing a tap configuration can interrupt the NIC\u2019s traffic for up to 60 seconds (virtual network TAP preview).'],

@@ -107,7 +107,7 @@ describe('TAP checks', () => {
     assert.equal(acceleratedNetworkingCheck(input()).status, 'passed');
     const check = acceleratedNetworkingCheck(input({ sources: [sourceNic('nic-web-02', { acceleratedNetworking: true })] }));
     assert.equal(check.status, 'warning');
-    assert.match(check.detail, /nic-web-02 use\(s\) accelerated networking.*v6 VM sizes/);
+    assert.match(check.detail, /nic-web-02 uses accelerated networking.*v6 VM sizes/);
   });
 
   it('finds the inbound rule that decides VXLAN: protocol, port ranges, sources and priority order', () => {
