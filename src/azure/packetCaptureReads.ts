@@ -7,7 +7,7 @@ import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient, type PacketCaptureResult } from '@azure/arm-network';
 import type { TokenCredential } from '@azure/core-auth';
 import type { CaptureFilter, ExistingCapture, OsType, VmFact } from '../wizards/packetCapture/captureFacts';
-import { nameOf, resourceGroupOf } from './armIds';
+import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
 import { toArmProblem } from './armProblem';
 
 export interface PacketCaptureReadsAccount {
@@ -42,7 +42,7 @@ export class PacketCaptureReads {
 
   /** The VM with power state (instance view), OS and extensions; private IPs come from the caller's NIC inventory. */
   async readVm(vmArmId: string, tenantId: string, privateIps: string[], signal?: AbortSignal): Promise<VmFact> {
-    const subscriptionId = (/^\/subscriptions\/([^/]+)/i.exec(vmArmId)?.[1] ?? '').toLowerCase();
+    const subscriptionId = subscriptionOf(vmArmId);
     const client = this.compute(tenantId, subscriptionId);
     const group = resourceGroupOf(vmArmId);
     const vm = await client.virtualMachines.get(group, nameOf(vmArmId), { expand: 'instanceView', abortSignal: signal });
@@ -148,7 +148,6 @@ export class PacketCaptureReads {
   }
 
   private network(tenantId: string, armId: string): NetworkManagementClient {
-    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? '';
-    return new NetworkManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, { endpoint: this.account.resourceManagerEndpoint });
+    return new NetworkManagementClient(this.account.credentialForTenant(tenantId), subscriptionOf(armId), { endpoint: this.account.resourceManagerEndpoint });
   }
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { resourceTypeOf } from '../azure/armIds';
 import { PacketCaptureReads } from '../azure/packetCaptureReads';
 import type { EstateSubscription } from '../tree/lensTreeProvider';
+import { estateEntryOf } from '../wizards/shared/estate';
 import { resourcesOf } from '../tree/treeNode';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 
@@ -44,8 +45,7 @@ export async function captureTarget(context: WizardContext, node: unknown, selec
   if (armId === undefined) {
     return undefined;
   }
-  const subscriptionId = (/^\/subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? '').toLowerCase();
-  const entry = estate.find((candidate) => candidate.subscription.subscriptionId.toLowerCase() === subscriptionId);
+  const entry = estateEntryOf(estate, armId);
   if (entry === undefined) {
     throw new Error(`The subscription of packet capture ${armId.split('/').at(-1) ?? armId} is not shown in the tree; select it with "Select Subscriptions…".`);
   }

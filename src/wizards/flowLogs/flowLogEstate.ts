@@ -7,6 +7,7 @@
 import { FlowLogReads, toExistingFlowLog } from '../../azure/flowLogsReads';
 import type { NicRef, VnetRef } from '../../azure/networkApi';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import { estateEntryOf } from '../shared/estate';
 import { watcherResourceGroup } from '../shared/networkWatcher';
 import { type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WatcherFact, type WorkspaceFact } from './flowLogFacts';
 
@@ -54,7 +55,7 @@ export async function readFlowLogEstate(subscriptions: EstateSubscription[], onP
     storageAccounts: [],
     workspaces: [],
     storageNameProblem: async (name, subscriptionId) => {
-      const entry = subscriptions.find((candidate) => candidate.subscription.subscriptionId.toLowerCase() === subscriptionId.toLowerCase()) ?? subscriptions[0];
+      const entry = estateEntryOf(subscriptions, subscriptionId) ?? subscriptions[0];
       return entry === undefined ? undefined : new FlowLogReads(entry.account).storageNameProblem(entry.subscription.subscriptionId, entry.subscription.tenantId, name, signal);
     },
     factsFor: (targets) => factsFor(estate, targets, signal),
@@ -113,7 +114,7 @@ async function factsFor(estate: FlowLogEstate, targets: readonly FlowLogTarget[]
   const ids = [...new Set(targets.map((target) => target.subscriptionId.toLowerCase()))];
   const subscriptions = await Promise.all(
     ids.map(async (subscriptionId): Promise<SubscriptionFacts> => {
-      const entry = estate.subscriptions.find((candidate) => candidate.subscription.subscriptionId.toLowerCase() === subscriptionId);
+      const entry = estateEntryOf(estate.subscriptions, subscriptionId);
       if (entry === undefined) {
         throw new Error(`Subscription ${subscriptionId} is not shown in the tree; select it with "Select Subscriptions…" and try again.`);
       }

@@ -7,6 +7,7 @@
 import { FlowLogReads } from '../../azure/flowLogsReads';
 import { PacketCaptureReads } from '../../azure/packetCaptureReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import { estateEntryOf } from '../shared/estate';
 import { watcherResourceGroup } from '../shared/networkWatcher';
 import { type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact, type WatcherFact } from './captureFacts';
 import type { CaptureQuestionsEstate, VmChoice } from './gather';
@@ -19,8 +20,7 @@ export interface CaptureEstate extends CaptureQuestionsEstate {
 }
 
 function entryFor(subscriptions: EstateSubscription[], armId: string): EstateSubscription {
-  const subscriptionId = (/^\/subscriptions\/([^/]+)/i.exec(armId)?.[1] ?? '').toLowerCase();
-  const entry = subscriptions.find((candidate) => candidate.subscription.subscriptionId.toLowerCase() === subscriptionId);
+  const entry = estateEntryOf(subscriptions, armId);
   if (entry === undefined) {
     throw new Error(`The subscription of ${armId} is not shown in the tree; select it with "Select Subscriptions…" and try again.`);
   }

@@ -1,7 +1,7 @@
 import { problemLogLine, toArmProblem } from '../../azure/armProblem';
 import { readPeeringStatus, type PeeringStatus } from '../../azure/peeringReads';
-import { subscriptionOf } from '../../azure/armIds';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import { estateEntryOf } from '../shared/estate';
 import type { ApplyReport } from '../shared/plan';
 import type { WizardContext } from '../shared/wizardContext';
 import { peeringVnetOf, type PeeringVnet } from './peeringVnet';
@@ -128,7 +128,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
 }
 
 async function readWithAccount(estate: PeeringEstate, armId: string, signal: AbortSignal | undefined): Promise<PeeringStatus> {
-  const owner = estate.subscriptions.find((entry) => entry.subscription.subscriptionId.toLowerCase() === subscriptionOf(armId));
+  const owner = estateEntryOf(estate.subscriptions, armId);
   if (!owner) {
     return { armId, name: armId.split('/').pop() ?? armId, peeringState: 'Unknown' };
   }

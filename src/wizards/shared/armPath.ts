@@ -40,18 +40,6 @@ export function parseArmPath(id: string): ArmPath {
   return path;
 }
 
-/** The last name segment of an id (the resource's own name). */
-export function lastName(id: string): string {
-  const { names, resourceGroup, namespace } = parseArmPath(id);
-  return names[names.length - 1] ?? (namespace || resourceGroup);
-}
-
-/** The id of the resource `levels` up: `…/networkInterfaces/nic/tapConfigurations/t` → `…/networkInterfaces/nic`. */
-export function ancestorId(id: string, levels = 1): string {
-  const parts = id.split('/');
-  return parts.slice(0, parts.length - 2 * levels).join('/');
-}
-
 /** The first eight characters of a subscription GUID, used in file and symbol names. */
 export function shortSubscription(subscriptionId: string): string {
   return subscriptionId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8).toLowerCase() || 'sub';

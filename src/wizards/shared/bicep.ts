@@ -6,7 +6,8 @@
  * requests with extra query parameters) is listed at the top of main.bicep as steps to run with
  * Azure CLI, before or after the deployment. Pure; no `vscode` import.
  */
-import { ancestorId, parseArmPath, shortSubscription } from './armPath';
+import { parentId } from '../../azure/armIds';
+import { parseArmPath, shortSubscription } from './armPath';
 import { azCommandFor, renderAzCommand, withoutSecrets, type CliScriptOptions } from './cliScript';
 import type { Plan, PlanAction } from './plan';
 
@@ -158,7 +159,7 @@ function moduleContent(plan: Plan, draft: ModuleDraft, declaredDeps: (action: Pl
       return known;
     }
     const path = parseArmPath(id);
-    const parentSymbol = path.names.length > 1 ? declareExisting(ancestorId(id), resourceType.split('/').slice(0, -1).join('/'), apiVersion) : undefined;
+    const parentSymbol = path.names.length > 1 ? declareExisting(parentId(id), resourceType.split('/').slice(0, -1).join('/'), apiVersion) : undefined;
     const symbol = symbols.take(typePrefix(resourceType), path.names[path.names.length - 1]);
     symbolById.set(id.toLowerCase(), symbol);
     lines.push('', `resource ${symbol} ${bicepString(`${resourceType}@${apiVersion}`)} existing = {`);
@@ -173,7 +174,7 @@ function moduleContent(plan: Plan, draft: ModuleDraft, declaredDeps: (action: Pl
     const path = parseArmPath(action.resourceId);
     const name = isResourceGroup(action) ? path.resourceGroup : path.names[path.names.length - 1];
     const parentSymbol =
-      path.names.length > 1 ? declareExisting(ancestorId(action.resourceId), action.resourceType.split('/').slice(0, -1).join('/'), action.apiVersion) : undefined;
+      path.names.length > 1 ? declareExisting(parentId(action.resourceId), action.resourceType.split('/').slice(0, -1).join('/'), action.apiVersion) : undefined;
     const symbol = symbols.take(isResourceGroup(action) ? 'resourceGroup' : typePrefix(action.resourceType), name);
     const dependsOn = declaredDeps(action)
       .map((dependency) => symbolById.get(dependency.resourceId.toLowerCase()))

@@ -5,7 +5,8 @@
  * command, or its flags cannot say everything the request body says, the action falls back to
  * `az rest` with the body exactly as the plan has it. Pure; no `vscode` import.
  */
-import { ancestorId, lastName, parseArmPath } from './armPath';
+import { nameOf, parentId } from '../../azure/armIds';
+import { parseArmPath } from './armPath';
 import type { Plan, PlanAction } from './plan';
 
 export interface CliScriptOptions {
@@ -99,7 +100,7 @@ function watcherLocation(plan: Plan, watcherId: string): string | undefined {
   if (location) {
     return location;
   }
-  return /^NetworkWatcher_([A-Za-z0-9]+)$/i.exec(lastName(watcherId))?.[1];
+  return /^NetworkWatcher_([A-Za-z0-9]+)$/i.exec(nameOf(watcherId))?.[1];
 }
 
 /** The `az network watcher flow-log` flag naming the target, by the target's resource type. */
@@ -123,8 +124,8 @@ const flowLogPropertyKeys = ['targetResourceId', 'storageId', 'enabled', 'retent
 const analyticsKeys = ['enabled', 'workspaceResourceId', 'trafficAnalyticsInterval', 'workspaceId', 'workspaceRegion'];
 
 function flowLogCommand(action: PlanAction, plan: Plan, body: Json, props: Json): AzCommand | undefined {
-  const location = watcherLocation(plan, ancestorId(action.resourceId)) ?? text(body.location);
-  const name = lastName(action.resourceId);
+  const location = watcherLocation(plan, parentId(action.resourceId)) ?? text(body.location);
+  const name = nameOf(action.resourceId);
   if (!location || !hasOnly(body, ['location', 'tags', 'properties']) || !hasOnly(props, flowLogPropertyKeys)) {
     return undefined;
   }
@@ -385,7 +386,7 @@ function postCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
     return command(['provider', 'register'], [['--namespace', path.namespace], ['--wait', []]]);
   }
   if (type === 'microsoft.network/networkwatchers/packetcaptures' && operation === 'stop') {
-    const location = watcherLocation(plan, ancestorId(action.resourceId));
+    const location = watcherLocation(plan, parentId(action.resourceId));
     return location ? command(['network', 'watcher', 'packet-capture', 'stop'], [['--location', location], ['--name', path.names[1]]]) : undefined;
   }
   return undefined;
@@ -411,7 +412,7 @@ function deleteCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
       return command(['network', 'vnet', 'peering', 'delete'], [['--resource-group', group], ['--vnet-name', names[0]], ['--name', names[1]]]);
     case 'microsoft.network/networkwatchers/flowlogs':
     case 'microsoft.network/networkwatchers/packetcaptures': {
-      const location = watcherLocation(plan, ancestorId(action.resourceId));
+      const location = watcherLocation(plan, parentId(action.resourceId));
       const group = action.resourceType.toLowerCase().endsWith('flowlogs') ? 'flow-log' : 'packet-capture';
       return location ? command(['network', 'watcher', group, 'delete'], [['--location', location], ['--name', names[1]]]) : undefined;
     }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { ArmActionRunner } from '../../azure/armActionRunner';
 import { subscriptionOf } from '../../azure/armIds';
 import type { EstateSubscription, LensTreeProvider } from '../../tree/lensTreeProvider';
+import { estateEntryOf } from './estate';
 import { ActivityView } from './activityView';
 import { applyPlan, retryRemaining, undoCreated, type ActionRunner } from './applyPlan';
 import { toBicep } from './bicep';
@@ -64,6 +65,8 @@ export interface WizardTestApi {
 export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputChannel): { context: WizardContext; testApi: WizardTestApi; disposables: vscode.Disposable[] } {
   const answers: ScriptedAnswer[] = [];
   const choices: ReviewChoice[] = [];
+  /** One runner per signed-in account, so its write pacer remembers ARM's budget across plans, retries and undos. */
+  const runners = new WeakMap<object, ActionRunner>();
   /** Set by the first queued answer or choice until `reset`: a script is driving, so nothing may wait for a person. */
   let scripting = false;
   let lastPlan: Plan | undefined;
@@ -156,7 +159,7 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
           subscription.dispose();
         }
       }),
-    runnerFor: (plan) => runnerFor(tree, plan),
+    runnerFor: (plan) => runnerFor(tree, plan, runners),
     confirm: async (action) => {
       if (scripted) {
         log.info(`Scripted review confirmed: ${action.confirm ?? action.title}`);
@@ -255,7 +258,7 @@ async function ownerOf(tree: LensTreeProvider, plan: Plan): Promise<EstateSubscr
   const first = plan.actions[0];
   const subscriptionId = first ? subscriptionOf(first.resourceId) : '';
   const estate = await tree.estate();
-  return estate.find((entry) => entry.subscription.subscriptionId.toLowerCase() === subscriptionId) ?? (subscriptionId === '' ? estate[0] : undefined);
+  return subscriptionId === '' ? estate[0] : estateEntryOf(estate, subscriptionId);
 }
 
 /** Exports address the cloud the plan was made in (`az rest` URLs). */
@@ -265,7 +268,7 @@ async function exportOptions(tree: LensTreeProvider, plan: Plan): Promise<CliScr
 }
 
 /** Builds the runner for `plan` from the signed-in account that lists the subscription of its first action. */
-async function runnerFor(tree: LensTreeProvider, plan: Plan): Promise<ActionRunner> {
+async function runnerFor(tree: LensTreeProvider, plan: Plan, runners: WeakMap<object, ActionRunner>): Promise<ActionRunner> {
   const owner = await ownerOf(tree, plan);
   if (owner === undefined) {
     const first = plan.actions[0];
@@ -283,7 +286,6 @@ async function runnerFor(tree: LensTreeProvider, plan: Plan): Promise<ActionRunn
   return runner;
 }
 
-const runners = new WeakMap<object, ActionRunner>();
 
 const planScheme = 'traffic-lens-plan';
 
