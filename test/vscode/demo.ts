@@ -154,28 +154,75 @@ function latencyOption(): number {
 
 type Page = Awaited<ReturnType<Awaited<ReturnType<typeof import('playwright-core')['chromium']['launch']>>['newPage']>>;
 
-/** Quick Open a generated VNet blob: the editor association opens it in the viewer. */
+/**
+ * Quick Open a generated VNet blob: the editor association opens it in the viewer. A fresh
+ * code-server may still be indexing the workspace or loading the webview on a busy machine, so
+ * each step waits for what the user would see, and the whole open is tried again once.
+ */
 async function checkFlowLogViewer(page: Page): Promise<string | undefined> {
-  await page.keyboard.press('Control+P');
-  await page.keyboard.type('WEB-FLOWLOG PT1H.json');
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      const text = await frame
-        .locator('body')
-        .innerText({ timeout: 1_000 })
-        .catch(() => '');
-      const records = /Records\s+([\d,]+)/.exec(text);
-      if (records !== null && records[1] !== '0') {
-        console.log(`check: the flow-log viewer shows ${records[1]} records`);
+  let problem = '';
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    const quickOpen = await quickOpenFile(page, 'WEB-FLOWLOG PT1H.json', 'PT1H.json');
+    if (quickOpen !== undefined) {
+      problem = quickOpen;
+      continue;
+    }
+    const deadline = Date.now() + 45_000;
+    while (Date.now() < deadline) {
+      const records = await recordCount(page);
+      if (records !== undefined && records !== '0') {
+        console.log(`check: the flow-log viewer shows ${records} records`);
         return undefined;
       }
+      await page.waitForTimeout(500);
     }
-    await page.waitForTimeout(500);
+    const tab = await page.locator('.tab.active').first().innerText({ timeout: 1_000 }).catch(() => '(none)');
+    problem = `the flow-log viewer did not show any records within 45 s (active tab: ${tab.replace(/\s+/g, ' ')}; frames: ${(await frameTexts(page)).join(' | ') || 'none'})`;
+    console.log(`check: attempt ${attempt}: ${problem}`);
+    await page.keyboard.press('Escape');
   }
-  return 'the flow-log viewer did not show any records within 30 s';
+  return problem;
+}
+
+/** Opens Quick Open, types the query into its input, and accepts the first row naming `expect`. */
+async function quickOpenFile(page: Page, query: string, expect: string): Promise<string | undefined> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  if (!(await input.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    return 'Quick Open (Ctrl+P) did not open within 10 s';
+  }
+  await input.fill(query);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: expect }).first();
+  if (!(await row.waitFor({ timeout: 30_000 }).then(() => true, () => false))) {
+    const rows = await page.locator('.quick-input-list .monaco-list-row').allInnerTexts().catch(() => [] as string[]);
+    return `Quick Open found no ${expect} for '${query}' within 30 s (rows: ${rows.join(' | ') || 'none'})`;
+  }
+  await row.click();
+  return undefined;
+}
+
+async function recordCount(page: Page): Promise<string | undefined> {
+  for (const frame of page.frames()) {
+    const text = await frame
+      .locator('body')
+      .innerText({ timeout: 1_000 })
+      .catch(() => '');
+    const records = /Records\s+([\d,]+)/.exec(text);
+    if (records !== null) {
+      return records[1];
+    }
+  }
+  return undefined;
+}
+
+async function frameTexts(page: Page): Promise<string[]> {
+  const texts: string[] = [];
+  for (const frame of page.frames().slice(1)) {
+    const text = await frame.locator('body').innerText({ timeout: 1_000 }).catch(() => '(unreadable)');
+    texts.push(`${frame.url().slice(0, 60)}: ${text.replace(/\s+/g, ' ').slice(0, 160)}`);
+  }
+  return texts;
 }
 
 /**
