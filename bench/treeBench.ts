@@ -4,7 +4,8 @@
  * 200 VNets, 5,000 NICs) and 50 ms latency per request. Prints the time to the subscription list,
  * the time to a fully expanded subscription, the time until a subscription has all its NICs and
  * the requests made per subscription, once with each subscription's network in 1 resource group
- * and once spread over 20, then a subscription holding all 5,000 NICs.
+ * and once spread over 20, then a subscription holding all 5,000 NICs: listed through Resource
+ * Graph (Resource Manager pages them 50 at a time here), and once more from Resource Manager's pages only.
  *
  *   node out/bench/treeBench.js     (or through `npm run bench`)
  *
@@ -21,6 +22,7 @@ import type { ResourceGroupSpec, Topology } from '../test/standin/topology';
 
 const latencyMs = 50;
 const nicRoute = 'GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces';
+const graphRoute = 'POST /providers/Microsoft.ResourceGraph/resources';
 const nicTargetMs = 2000;
 
 /** The scale generator's one resource group per subscription for VNets, NSGs and NICs. */
@@ -94,7 +96,7 @@ export interface EstateMeasurement {
  * Starts the stand-in with `topology`, lists the subscriptions, then expands each subscription
  * in turn (one at a time, so the stand-in's request counts belong to that subscription).
  */
-export async function measureEstate(label: string, topology: Topology, options: { latencyMs: number; pageSize?: number }): Promise<EstateMeasurement> {
+export async function measureEstate(label: string, topology: Topology, options: { latencyMs: number; pageSize?: number; useResourceGraph?: boolean }): Promise<EstateMeasurement> {
   const standIn = await startStandIn({ topology, latencyMs: options.latencyMs, ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }) });
   try {
     const credentials = new Map<string, TestCredential>();
@@ -106,7 +108,13 @@ export async function measureEstate(label: string, topology: Topology, options: 
       }
       return credential;
     };
-    const api = new ArmNetworkApi({ endpoint: standIn.url, homeCredential: credentialFor(scaleTenantId), credentialForTenant: credentialFor, caPem: standIn.caPem });
+    const api = new ArmNetworkApi({
+      endpoint: standIn.url,
+      homeCredential: credentialFor(scaleTenantId),
+      credentialForTenant: credentialFor,
+      caPem: standIn.caPem,
+      useResourceGraph: () => options.useResourceGraph ?? true,
+    });
     standIn.requests.reset();
     const listStart = performance.now();
     const subscriptionRefs = await api.listSubscriptions();
@@ -194,11 +202,15 @@ export async function runTreeBench(): Promise<void> {
   console.log('');
   const single = await measureEstate('one subscription', scaleTopology({ subscriptions: 1 }), { latencyMs });
   const holder = single.subscriptions[0];
+  const pagesOnly = (await measureEstate('one subscription, Resource Manager pages only', scaleTopology({ subscriptions: 1 }), { latencyMs, useResourceGraph: false })).subscriptions[0];
   console.log(`one subscription with all ${holder.vnets} VNets and ${holder.nics.toLocaleString('en-US')} NICs`);
-  const nicPages = holder.byRoute[nicRoute] ?? 0;
-  // nextLink pages can only be fetched one after another: the page count sets the time.
-  console.log(`  all NICs                         ${ms(holder.nicsMs)} (${nicPages} pages one after another, ${nicPages > 0 ? ms(holder.nicsMs / nicPages) : '?'} per page)`);
+  const graphQueries = holder.byRoute[graphRoute] ?? 0;
+  console.log(`  all NICs                         ${ms(holder.nicsMs)} (${holder.byRoute[nicRoute] ?? 0} Resource Manager page, then ${graphQueries} Resource Graph queries: 1, then ${graphQueries - 1} side by side)`);
   console.log(`  fully expanded subscription      ${ms(holder.expandedMs)} (${holder.requests} requests)`);
+  // nextLink pages can only be fetched one after another: the page count sets the time.
+  const armPages = pagesOnly.byRoute[nicRoute] ?? 0;
+  console.log(`  all NICs, Resource Manager only  ${ms(pagesOnly.nicsMs)} (${armPages} pages one after another, ${armPages > 0 ? ms(pagesOnly.nicsMs / armPages) : '?'} per page; trafficLens.inventory.useResourceGraph off)`);
+  console.log(`  Resource Graph / pages only      ${(holder.nicsMs / pagesOnly.nicsMs).toFixed(2)}× the time`);
   console.log('');
 
   const perSubscription = (estate: EstateMeasurement): string => spreadOf(estate.subscriptions.map((item) => item.requests));

@@ -1,12 +1,14 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { StorageManagementClient, type StorageAccount } from '@azure/arm-storage';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { idKey, nameOf, resourceGroupOf } from './armIds';
 import { settleBounded } from './bounded';
 import { errorDetailsHeader, toArmProblem, type ArmProblem } from './armProblem';
+import { graphRows } from './resourceGraph';
 import type {
   FlowLogRef,
   NetworkApi,
@@ -37,11 +39,28 @@ export interface ArmNetworkApiOptions {
   tenantConcurrency?: number;
   /** Called when a tenant's subscriptions cannot be listed (e.g. it needs its own sign-in); the others are still listed. */
   onTenantProblem?(tenant: TenantRef, problem: ArmProblem): void;
+  /**
+   * Lists a subscription's NICs through Azure Resource Graph when Resource Manager pages them
+   * (default true): Resource Manager's pages come one after another, Resource Graph's 1,000 rows at
+   * a time and side by side. Resource Graph can lag a change by some seconds. Asked on each list.
+   */
+  useResourceGraph?(): boolean;
+  /** Told how a list was made when it took another way than Resource Manager's pages (for the output channel). */
+  onNote?(message: string): void;
 }
+
+/** A subscription's NICs in Resource Graph, with what the tree shows of them. `id` keeps paging stable. */
+export const nicGraphQuery = [
+  'Resources',
+  "| where type =~ 'microsoft.network/networkinterfaces'",
+  '| order by id asc',
+  '| project id, name, type, location, resourceGroup, subscriptionId, tags, properties',
+].join('\n');
 
 /** `NetworkApi` on the official SDKs: their paging, retries and pollers. */
 export class ArmNetworkApi implements NetworkApi {
   private readonly networkClients = new Map<string, NetworkManagementClient>();
+  private readonly graphClients = new Map<string, ResourceGraphClient>();
 
   constructor(private readonly options: ArmNetworkApiOptions) {}
 
@@ -114,10 +133,36 @@ export class ArmNetworkApi implements NetworkApi {
     return vnets.sort(byName);
   }
 
+  /**
+   * The first page from Resource Manager; when it is not the last, the whole list from Resource
+   * Graph (see `useResourceGraph`), else the remaining pages from Resource Manager. The first page's
+   * NICs replace Resource Graph's rows for them, being at least as fresh.
+   */
   async listNics(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NicRef[]> {
-    const nics: NicRef[] = [];
-    for await (const nic of this.network(subscription).networkInterfaces.listAll({ abortSignal: signal })) {
-      nics.push(toNicRef(nic));
+    const pages = this.network(subscription).networkInterfaces.listAll({ abortSignal: signal }).byPage();
+    const first = await pages.next();
+    const nics: NicRef[] = first.done === true ? [] : first.value.map(toNicRef);
+    if (first.done === true || first.value.continuationToken === undefined) {
+      return nics.sort(byName);
+    }
+    if (this.options.useResourceGraph?.() ?? true) {
+      try {
+        const rows = await graphRows(this.graph(subscription), subscription.subscriptionId, nicGraphQuery, { signal });
+        const byId = new Map(rows.map((row) => nicRefFromGraph(row)).map((nic) => [nic.id, nic]));
+        for (const nic of nics) {
+          byId.set(nic.id, nic);
+        }
+        this.options.onNote?.(`Listed the ${byId.size} NICs of ${subscription.displayName} through Azure Resource Graph: Resource Manager returns them in more than one page.`);
+        return [...byId.values()].sort(byName);
+      } catch (error) {
+        if (signal?.aborted === true) {
+          throw error;
+        }
+        this.options.onNote?.(`Listing the NICs of ${subscription.displayName} page by page from Resource Manager instead of Resource Graph. ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    for await (const page of pages) {
+      nics.push(...page.map(toNicRef));
     }
     return nics.sort(byName);
   }
@@ -176,6 +221,15 @@ export class ArmNetworkApi implements NetworkApi {
     if (client === undefined) {
       client = new NetworkManagementClient(this.options.credentialForTenant(subscription.tenantId), subscription.subscriptionId, this.clientOptions());
       this.networkClients.set(subscription.id, client);
+    }
+    return client;
+  }
+
+  private graph(subscription: SubscriptionRef): ResourceGraphClient {
+    let client = this.graphClients.get(subscription.tenantId);
+    if (client === undefined) {
+      client = new ResourceGraphClient(this.options.credentialForTenant(subscription.tenantId), this.clientOptions());
+      this.graphClients.set(subscription.tenantId, client);
     }
     return client;
   }
@@ -248,6 +302,49 @@ export function toVnetRef(vnet: VirtualNetwork): VnetRef {
     subnets: subnets.sort(byName),
     peerings: peerings.sort(byName),
   };
+}
+
+/**
+ * A NIC row of Resource Graph (the resource as Resource Manager's GET shows it, `properties`
+ * nested) as the tree's NIC; "View Properties" shows the row.
+ */
+export function nicRefFromGraph(row: Record<string, unknown>): NicRef {
+  const properties = objectOf(row.properties);
+  const nic: NetworkInterface = {
+    id: stringOf(row.id),
+    name: stringOf(row.name),
+    location: stringOf(row.location),
+    macAddress: stringOf(properties.macAddress),
+    enableAcceleratedNetworking: properties.enableAcceleratedNetworking === true,
+    virtualMachine: subResourceOf(properties.virtualMachine),
+    networkSecurityGroup: subResourceOf(properties.networkSecurityGroup),
+    ipConfigurations: arrayOf(properties.ipConfigurations).map((configuration) => {
+      const inner = objectOf(configuration.properties);
+      return { id: stringOf(configuration.id), name: stringOf(configuration.name), primary: inner.primary === true, privateIPAddress: stringOf(inner.privateIPAddress), subnet: subResourceOf(inner.subnet) };
+    }),
+    tapConfigurations: arrayOf(properties.tapConfigurations).map((configuration) => ({
+      id: stringOf(configuration.id),
+      virtualNetworkTap: subResourceOf(objectOf(configuration.properties).virtualNetworkTap),
+    })),
+  };
+  return { ...toNicRef(nic), properties: row };
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function arrayOf(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.map(objectOf) : [];
+}
+
+function stringOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function subResourceOf(value: unknown): { id: string } | undefined {
+  const id = stringOf(objectOf(value).id);
+  return id === undefined ? undefined : { id };
 }
 
 export function toNicRef(nic: NetworkInterface): NicRef {

@@ -195,6 +195,8 @@ export class AzureSignIn implements vscode.Disposable {
       endpoint: cloud.resourceManagerEndpoint,
       homeCredential: credentials.home,
       credentialForTenant: credentials.forTenant,
+      useResourceGraph: () => vscode.workspace.getConfiguration('trafficLens').get<boolean>('inventory.useResourceGraph', true),
+      onNote: (message) => this.log.info(message),
       onTenantProblem: (tenant, problem) => {
         tenantProblems.set(tenant.tenantId, { tenant, problem });
         this.log.warn(problemLogLine(`Listing subscriptions of tenant ${tenant.displayName} (${tenant.tenantId})`, problem));

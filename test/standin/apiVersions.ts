@@ -15,6 +15,8 @@ export const apiVersions = {
   compute: ['2026-04-01', '2025-11-01', '2025-04-01', '2024-11-01', '2024-07-01', '2024-03-01', '2023-09-01', '2023-07-01', '2023-03-01'],
   /** Microsoft.OperationalInsights workspaces: @azure/arm-operationalinsights 11 sends 2025-07-01. */
   operationalinsights: ['2025-07-01', '2025-02-01', '2023-09-01', '2022-10-01', '2021-06-01', '2020-08-01'],
+  /** Microsoft.ResourceGraph queries: @azure/arm-resourcegraph 5 sends 2024-04-01. */
+  resourcegraph: ['2024-04-01', '2022-10-01', '2021-03-01', '2019-04-01'],
   storage: ['2026-09-01', '2026-06-01', '2026-04-01', '2025-08-01', '2025-06-01', '2025-01-01', '2024-01-01', '2023-05-01', '2023-01-01'],
 } as const;
 

@@ -17,6 +17,7 @@ import { networkOperationRoutes } from './routes/networkOperations';
 import { networkSecurityGroupRoutes } from './routes/networkSecurityGroups';
 import { networkWatcherRoutes } from './routes/networkWatchers';
 import { packetCaptureRoutes } from './routes/packetCaptures';
+import { resourceGraphRoutes } from './routes/resourceGraph';
 import { resourceRoutes } from './routes/resources';
 import { securityRuleRoutes } from './routes/securityRules';
 import { storageAccountRoutes } from './routes/storageAccounts';
@@ -119,6 +120,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const router = new Router();
   router.add([
     ...resourceRoutes,
+    ...resourceGraphRoutes,
     ...virtualNetworkRoutes,
     ...subnetRoutes,
     ...virtualNetworkPeeringRoutes,
