@@ -49,6 +49,12 @@ export interface ArmNetworkApiOptions {
   onNote?(message: string): void;
 }
 
+/**
+ * How long after a change made here a subscription's lists skip Resource Graph, which takes in
+ * changes from Resource Manager with a delay (usually seconds).
+ */
+export const graphCatchUpMs = 2 * 60_000;
+
 /** A subscription's NICs in Resource Graph, with what the tree shows of them. `id` keeps paging stable. */
 export const nicGraphQuery = [
   'Resources',
@@ -61,6 +67,8 @@ export const nicGraphQuery = [
 export class ArmNetworkApi implements NetworkApi {
   private readonly networkClients = new Map<string, NetworkManagementClient>();
   private readonly graphClients = new Map<string, ResourceGraphClient>();
+  /** When this extension last changed each subscription (by id key). */
+  private readonly changedAt = new Map<string, number>();
 
   constructor(private readonly options: ArmNetworkApiOptions) {}
 
@@ -145,7 +153,10 @@ export class ArmNetworkApi implements NetworkApi {
     if (first.done === true || first.value.continuationToken === undefined) {
       return nics.sort(byName);
     }
-    if (this.options.useResourceGraph?.() ?? true) {
+    const sinceChange = Date.now() - (this.changedAt.get(subscription.id) ?? Number.NEGATIVE_INFINITY);
+    if (sinceChange < graphCatchUpMs) {
+      this.options.onNote?.(`Listing the NICs of ${subscription.displayName} page by page from Resource Manager: changes made ${Math.round(sinceChange / 1000)} s ago may not be in Resource Graph yet.`);
+    } else if (this.options.useResourceGraph?.() ?? true) {
       try {
         const rows = await graphRows(this.graph(subscription), subscription.subscriptionId, nicGraphQuery, { signal });
         const byId = new Map(rows.map((row) => nicRefFromGraph(row)).map((nic) => [nic.id, nic]));
@@ -223,6 +234,11 @@ export class ArmNetworkApi implements NetworkApi {
       this.networkClients.set(subscription.id, client);
     }
     return client;
+  }
+
+  /** After a change here, lists of this subscription come from Resource Manager alone for a while (`graphCatchUpMs`). */
+  noteChanged(subscription: SubscriptionRef): void {
+    this.changedAt.set(subscription.id, Date.now());
   }
 
   private graph(subscription: SubscriptionRef): ResourceGraphClient {

@@ -149,6 +149,8 @@ export interface NetworkApi {
   listSubscriptions(signal?: AbortSignal): Promise<SubscriptionRef[]>;
   listVnets(subscription: SubscriptionRef, signal?: AbortSignal): Promise<VnetRef[]>;
   listNics(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NicRef[]>;
+  /** Told when this extension changed the subscription, so the next lists show the change. */
+  noteChanged?(subscription: SubscriptionRef): void;
   listNsgs(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NsgRef[]>;
   listNetworkWatchers(subscription: SubscriptionRef, signal?: AbortSignal): Promise<NetworkWatcherRef[]>;
   listVirtualNetworkTaps(subscription: SubscriptionRef, signal?: AbortSignal): Promise<VirtualNetworkTapRef[]>;

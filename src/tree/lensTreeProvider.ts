@@ -162,11 +162,12 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     });
   }
 
-  /** Drops the cached sections of these subscriptions (all sections when none are named) and redraws them. */
+  /** After a change this extension made: drops the cached sections of these subscriptions and redraws them. */
   invalidateSubscriptions(subscriptionIds: readonly string[]): void {
     for (const id of subscriptionIds) {
       const node = this.subscriptionNodes.get(id.toLowerCase().startsWith('/subscriptions/') ? id.toLowerCase() : `/subscriptions/${id.toLowerCase()}`);
       if (node !== undefined) {
+        node.subscriptionInventory.noteChanged();
         this.refresh(node);
       }
     }

@@ -97,6 +97,11 @@ export class SubscriptionInventory {
     return this.cachedIndex;
   }
 
+  /** After this extension changed the subscription: the next lists must show the change. */
+  noteChanged(): void {
+    this.api.noteChanged?.(this.subscription);
+  }
+
   /** Drops cached sections (all when none are named), so the next read lists again. */
   invalidate(...names: SectionName[]): void {
     for (const name of names.length === 0 ? sectionNames : names) {

@@ -94,8 +94,13 @@ describe('tree benchmark', () => {
         spread.subscriptions.map((item) => item.requests),
         oneGroup.subscriptions.map((item) => item.requests),
       );
-      // 20 NICs at 5 per page: 4 pages of the subscription-wide list, no per-group lists.
-      assert.equal(oneGroup.subscriptions[0].byRoute['GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces'], 4);
+      // 20 NICs at 5 per page: the subscription-wide list's first page, then one Resource Graph
+      // query for all of them; no per-group lists.
+      assert.equal(oneGroup.subscriptions[0].byRoute['GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces'], 1);
+      assert.equal(oneGroup.subscriptions[0].byRoute['POST /providers/Microsoft.ResourceGraph/resources'], 1);
+      const pagesOnly = await measureEstate('one group, pages only', small(), { latencyMs: 0, pageSize: 5, useResourceGraph: false });
+      assert.equal(pagesOnly.subscriptions[0].byRoute['GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces'], 4);
+      assert.deepEqual(pagesOnly.subscriptions.map((item) => item.nics), [20, 20]);
       assert.ok(!Object.keys(spread.subscriptions[0].byRoute).some((route) => route.includes('{resourceGroupName}/providers/Microsoft.Network/networkInterfaces')));
     });
   });

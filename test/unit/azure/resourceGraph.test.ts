@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { ArmNetworkApi, nicGraphQuery } from '../../../src/azure/armNetworkApi';
+import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
+import type { NicRef, SubscriptionRef } from '../../../src/azure/networkApi';
+import { GraphUnavailable, graphRows } from '../../../src/azure/resourceGraph';
+import { TestCredential } from '../../standin/credential';
+import { graphQuota } from '../../standin/routes/resourceGraph';
+import { startStandIn, type StandIn } from '../../standin/server';
+import { demoTenantId, demoTopology, prodSubscriptionId } from '../../standin/topologies/demo';
+
+const nicPages = 'GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces';
+const graphQueries = 'POST /providers/Microsoft.ResourceGraph/resources';
+
+function apiFor(standIn: StandIn, useResourceGraph: boolean, notes: string[]): ArmNetworkApi {
+  const credential = new UnsignedTestCredential(demoTenantId);
+  return new ArmNetworkApi({
+    endpoint: standIn.url,
+    homeCredential: credential,
+    credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
+    caPem: standIn.caPem,
+    useResourceGraph: () => useResourceGraph,
+    onNote: (message) => notes.push(message),
+  });
+}
+
+/** What the tree shows of a NIC: everything but the raw properties behind "View Properties". */
+function shown(nics: NicRef[]): Omit<NicRef, 'properties'>[] {
+  return nics.map(({ properties: _properties, ...rest }) => rest);
+}
+
+describe("A subscription's NICs through Azure Resource Graph", function () {
+  this.timeout(30_000);
+  let standIn: StandIn;
+  let prod: SubscriptionRef;
+
+  beforeEach(async () => {
+    // Two NICs per Resource Manager page: prod's five take three pages.
+    standIn = await startStandIn({ topology: demoTopology(), pageSize: 2 });
+    prod = (await apiFor(standIn, true, []).listSubscriptions()).find((subscription) => subscription.subscriptionId === prodSubscriptionId)!;
+  });
+
+  afterEach(async () => {
+    await standIn?.close();
+  });
+
+  async function listed(useResourceGraph: boolean): Promise<{ nics: NicRef[]; notes: string[]; pages: number; queries: number }> {
+    const notes: string[] = [];
+    standIn.requests.reset();
+    const nics = await apiFor(standIn, useResourceGraph, notes).listNics(prod);
+    const byRoute = standIn.requests.byRoute();
+    return { nics, notes, pages: byRoute[nicPages] ?? 0, queries: byRoute[graphQueries] ?? 0 };
+  }
+
+  it("shows the same NICs as Resource Manager's pages, after one page and one query", async () => {
+    const graph = await listed(true);
+    const pages = await listed(false);
+    assert.deepEqual(shown(graph.nics), shown(pages.nics));
+    assert.deepEqual(graph.nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+    assert.deepEqual([graph.pages, graph.queries], [1, 1]);
+    assert.deepEqual([pages.pages, pages.queries], [3, 0]);
+    assert.match(graph.notes.join('\n'), /Listed the 5 NICs of Contoso Workload Prod through Azure Resource Graph/);
+    assert.deepEqual(pages.notes, []);
+    // The first page's two NICs come from Resource Manager; the other three show Resource Graph's
+    // row (properties nested, type in lower case) under "View Properties".
+    const fromGraph = graph.nics.filter((nic) => (nic.properties as { type?: string }).type === 'microsoft.network/networkinterfaces');
+    assert.equal(fromGraph.length, 3);
+  });
+
+  it('lists from Resource Manager alone right after this extension changed the subscription', async () => {
+    const notes: string[] = [];
+    const api = apiFor(standIn, true, notes);
+    api.noteChanged(prod);
+    standIn.requests.reset();
+    assert.equal((await api.listNics(prod)).length, 5);
+    assert.deepEqual([standIn.requests.byRoute()[nicPages], standIn.requests.byRoute()[graphQueries] ?? 0], [3, 0]);
+    assert.match(notes.join('\n'), /page by page from Resource Manager: changes made 0 s ago may not be in Resource Graph yet/);
+  });
+
+  it('asks Resource Graph nothing when the NICs fit in one page', async () => {
+    await standIn.close();
+    standIn = await startStandIn({ topology: demoTopology() });
+    const one = await listed(true);
+    assert.deepEqual([one.nics.length, one.pages, one.queries, one.notes.length], [5, 1, 0, 0]);
+  });
+
+  it("falls back to Resource Manager's pages when Resource Graph refuses, and says why", async () => {
+    standIn.faults.forbid({ match: 'Microsoft.ResourceGraph' });
+    const refused = await listed(true);
+    assert.deepEqual(refused.nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+    assert.deepEqual([refused.pages, refused.queries], [3, 1]);
+    assert.match(refused.notes.join('\n'), /page by page from Resource Manager instead of Resource Graph\. Resource Graph refused the query: 403 AuthorizationFailed/);
+  });
+
+  it('reads Resource Graph pages side by side by $skip, and gives up before the query quota runs out', async () => {
+    const client = new ResourceGraphClient(new TestCredential({ tenantId: demoTenantId }), { endpoint: standIn.url, tlsOptions: { ca: standIn.caPem } });
+    standIn.requests.reset();
+    const rows = await graphRows(client, prodSubscriptionId, nicGraphQuery, { pageSize: 2 });
+    assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+    assert.equal(standIn.requests.byRoute()[graphQueries], 3);
+
+    const saved = graphQuota.queries;
+    graphQuota.queries = 5;
+    try {
+      // Three queries used above, one more now: one left, two pages to go.
+      await assert.rejects(graphRows(client, prodSubscriptionId, nicGraphQuery, { pageSize: 2 }), (error: unknown) => {
+        assert.ok(error instanceof GraphUnavailable);
+        assert.match(error.message, /query quota has 1 left, and 2 more pages are needed/);
+        return true;
+      });
+    } finally {
+      graphQuota.queries = saved;
+    }
+  });
+});
