@@ -63,6 +63,12 @@ export function faults(body?: unknown): Promise<HttpAnswer> {
   return call(body === undefined ? 'DELETE' : 'POST', `${standInUrl}/_standin/faults`, body);
 }
 
+/** Items per list page from now on (`POST /_standin/settings`); without a size, the stand-in's start value. */
+export async function setPageSize(pageSize?: number): Promise<void> {
+  const answer = await call('POST', `${standInUrl}/_standin/settings`, pageSize === undefined ? {} : { pageSize });
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+}
+
 /** The stand-in's request counts per route template (`PUT /subscriptions/{subscriptionId}/…`). */
 export async function requestCounts(): Promise<Record<string, number>> {
   const answer = await call('GET', `${standInUrl}/_standin/requests`);

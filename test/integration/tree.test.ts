@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
-import { call, demoToken, faults, setSettings, standInUrl, waitForOperation } from './standInClient';
+import { call, demoToken, faults, requestCounts, setPageSize, setSettings, standInUrl, waitForOperation } from './standInClient';
 import { activateTestedExtension } from './testedExtension';
 
 const key = (id: string): string => id.toLowerCase();
@@ -105,6 +105,41 @@ describe('inventory tree against the ARM stand-in', function () {
     const properties = JSON.parse(document.getText()) as { name: string; macAddress: string; enableAcceleratedNetworking: boolean };
     assert.deepEqual([properties.name, properties.macAddress, properties.enableAcceleratedNetworking], ['nic-web-01', '00-0D-3A-7A-10-01', true]);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it("lists a paged subscription's NICs through Resource Graph, and page by page with the setting off", async () => {
+    const nicPages = 'GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces';
+    const graphQueries = 'POST /providers/Microsoft.ResourceGraph/resources';
+    const prod = subscriptionRow(prodSubscriptionId);
+    const nicsOf = async (): Promise<string[]> => {
+      await api.inventory.children(prod);
+      await api.inventory.children(`${prod}#vnets`);
+      const subnets = await api.inventory.children(key(prodVnetId));
+      const rows = await Promise.all(subnets.filter((row) => row.id.includes('/subnets/')).map((row) => api.inventory.children(row.id)));
+      return rows.flat().filter((row) => /^nic;/.test(row.contextValue ?? '')).map((row) => `${row.label} ${row.description ?? ''}`).sort();
+    };
+    const seen: Record<string, { nics: string[]; pages: number; queries: number }> = {};
+    // Two items per page: prod's five NICs take three Resource Manager pages.
+    await setPageSize(2);
+    try {
+      for (const useResourceGraph of [true, false]) {
+        await setSettings({ 'inventory.useResourceGraph': useResourceGraph });
+        await call('DELETE', `${standInUrl}/_standin/requests`);
+        await api.inventory.refresh(prod);
+        const nics = await nicsOf();
+        const counts = await requestCounts();
+        seen[String(useResourceGraph)] = { nics, pages: counts[nicPages] ?? 0, queries: counts[graphQueries] ?? 0 };
+      }
+    } finally {
+      await setPageSize();
+      await setSettings({ 'inventory.useResourceGraph': undefined });
+      await api.inventory.refresh(prod);
+    }
+    assert.equal(seen.true.nics.length, 5, seen.true.nics.join('; '));
+    assert.ok(seen.true.nics.includes('nic-web-01 10.1.1.4 · VM vm-web-01 · accelerated · TAP'), seen.true.nics.join('; '));
+    assert.deepEqual(seen.false.nics, seen.true.nics, 'the same rows either way');
+    assert.deepEqual([seen.true.pages, seen.true.queries], [1, 1], 'one page, then one Resource Graph query');
+    assert.deepEqual([seen.false.pages, seen.false.queries], [3, 0], 'three pages, no Resource Graph');
   });
 
   it('shows a security rule added in Azure after a refresh of the NSG folder', async () => {

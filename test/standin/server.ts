@@ -307,7 +307,22 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
       requests.reset();
       return { status: 200, body: { total: 0, byRoute: {} } };
     }
-    return { status: 404, body: { error: { code: 'NotFound', message: `Unknown control route ${method} ${path}. Use /_standin/faults (GET, POST, DELETE) or /_standin/requests (GET, DELETE).` } } };
+    if (route === '/settings' && method === 'POST') {
+      // `{ "pageSize": N }`: items per list page from now on (absent: back to the start value).
+      let input: { pageSize?: unknown };
+      try {
+        input = (rawBody.trim() === '' ? {} : JSON.parse(rawBody)) as { pageSize?: unknown };
+      } catch (error) {
+        return { status: 400, body: { error: { code: 'InvalidSettings', message: (error as Error).message } } };
+      }
+      const size = input.pageSize ?? options.pageSize ?? 50;
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
+        return { status: 400, body: { error: { code: 'InvalidSettings', message: `pageSize must be a whole number of at least 1, got ${JSON.stringify(size)}.` } } };
+      }
+      core.pageSize = size;
+      return { status: 200, body: { pageSize: core.pageSize } };
+    }
+    return { status: 404, body: { error: { code: 'NotFound', message: `Unknown control route ${method} ${path}. Use /_standin/faults (GET, POST, DELETE), /_standin/requests (GET, DELETE) or /_standin/settings (POST).` } } };
   }
 
   await new Promise<void>((resolve, reject) => {
