@@ -109,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     openInPortalCommand(signIn),
     viewPropertiesCommand(properties),
     openFlowLogBlobCommand(downloads),
-    openFlowLogTimeRangeCommand(downloads),
+    openFlowLogTimeRangeCommand(downloads, () => wizards.context.ui()),
     forgetAccountKeyCommand(storage),
     useAccountKeyCommand(tree),
   ]) {

@@ -3,9 +3,10 @@ import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import { isStorageCancellation } from '../azure/storageProblem';
 import type { FlowLogBlob, HourGroup } from '../flowlogs/blobPath';
 import { FlowLogBlobNode } from '../tree/flowLogBlobNode';
-import { dayLabel, downloadFileName, formatBytes, hourLabel } from '../tree/storageItems';
+import { dayLabel, downloadFileName, formatBytes, hourLabel, hourRangeLabel } from '../tree/storageItems';
 import { StorageDayNode, StorageHourNode, StorageTargetNode, type FlowLogStorageScope } from '../tree/storageNodes';
 import { FlowLogNode } from '../tree/watcherNode';
+import { back, type WizardUi } from '../wizards/shared/wizardUi';
 import type { LensCommand } from './lensCommand';
 import { downloadAndOpen, type DownloadTarget } from './openFlowLogBlob';
 
@@ -52,60 +53,76 @@ async function listing<T>(scope: FlowLogStorageScope, what: string, load: (signa
   }
 }
 
-async function pickTarget(targets: DiscoveredTarget[]): Promise<DiscoveredTarget | undefined> {
+/** The target, the days and the hours are questions of the wizards' UI: quick picks, or a test script (ids `timeRange.*`). */
+const title = 'Open Time Range';
+
+async function pickTarget(ui: WizardUi, targets: DiscoveredTarget[]): Promise<DiscoveredTarget | undefined> {
   if (targets.length <= 1) {
     return targets[0];
   }
-  const picked = await vscode.window.showQuickPick(
-    targets.map((target) => ({ label: target.name, description: target.kind === 'nsg' ? 'NSG' : 'VNet flow log', detail: target.prefix, target })),
-    { title: 'Open Time Range: target', placeHolder: 'Which target’s flow logs?' },
-  );
-  return picked?.target;
+  const picked = await ui.pick({
+    id: 'timeRange.target',
+    title,
+    placeholder: 'Which target’s flow logs?',
+    items: targets.map((target) => ({ label: target.name, description: target.kind === 'nsg' ? 'NSG' : 'VNet flow log', detail: target.prefix, value: target })),
+  });
+  return picked === back ? undefined : picked;
 }
 
-async function pickDay(days: DiscoveredDay[]): Promise<DiscoveredDay | undefined> {
-  const picked = await vscode.window.showQuickPick(
-    days.map((day) => ({ label: dayLabel(day.day), description: 'UTC', day })),
-    { title: 'Open Time Range: day', placeHolder: 'Which day (newest first)?' },
-  );
-  return picked?.day;
+/** Several days at once, for a range over midnight; the newest is picked to start with. */
+async function pickDays(ui: WizardUi, days: DiscoveredDay[]): Promise<DiscoveredDay[] | undefined> {
+  if (days.length === 1) {
+    return days;
+  }
+  const picked = await ui.pickMany({
+    id: 'timeRange.days',
+    title,
+    placeholder: 'Which days (UTC, newest first)? Pick two for a range over midnight.',
+    items: days.map((day, index) => ({ label: dayLabel(day.day), description: 'UTC', picked: index === 0, value: day })),
+    minimum: 1,
+  });
+  return picked === back || picked === undefined || picked.length === 0 ? undefined : picked;
 }
 
 function blobsOf(hour: HourGroup, mac: string | undefined): FlowLogBlob[] {
   return hour.macs.filter((group) => mac === undefined || group.mac === mac).flatMap((group) => group.blobs);
 }
 
-async function pickHours(hours: HourGroup[], preselected: Date | undefined, mac: string | undefined): Promise<HourGroup[] | undefined> {
+async function pickHours(ui: WizardUi, hours: HourGroup[], preselected: Date | undefined, mac: string | undefined): Promise<HourGroup[] | undefined> {
+  const severalDays = new Set(hours.map((hour) => dayLabel(hour.time))).size > 1;
   const items = hours
     .filter((hour) => blobsOf(hour, mac).length > 0)
     .map((hour) => {
       const blobs = blobsOf(hour, mac);
       const bytes = blobs.reduce((sum, blob) => sum + (blob.size ?? 0), 0);
       return {
-        label: hourLabel(hour.time),
+        label: severalDays ? `${dayLabel(hour.time)} ${hourLabel(hour.time)}` : hourLabel(hour.time),
         description: `${mac === undefined ? `${hour.macs.length} MAC${hour.macs.length === 1 ? '' : 's'} · ` : ''}${formatBytes(bytes)}`,
         picked: preselected === undefined || hour.time.getTime() === preselected.getTime(),
-        hour,
+        value: hour,
       };
     });
   if (items.length === 0) {
-    void vscode.window.showInformationMessage('No flow-log blobs on that day.');
+    void vscode.window.showInformationMessage(severalDays ? 'No flow-log blobs on those days.' : 'No flow-log blobs on that day.');
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `Open Time Range: hours${mac === undefined ? '' : ` (MAC ${mac})`}`,
-    placeHolder: 'Hours to decode together',
-    canPickMany: true,
+  const picked = await ui.pickMany({
+    id: 'timeRange.hours',
+    title: `${title}: hours${mac === undefined ? '' : ` (MAC ${mac})`}`,
+    placeholder: 'Hours to decode together',
+    items,
+    minimum: 1,
   });
-  return picked === undefined || picked.length === 0 ? undefined : picked.map((item) => item.hour);
+  return picked === back || picked === undefined || picked.length === 0 ? undefined : picked;
 }
 
 /**
  * "Open Time Range…" on a flow log, a target, a day, an hour or a blob row: picks the target and
- * day when the row does not fix them, then the hours (several at once), downloads their blobs (of
- * one MAC when run on a blob) into one file and opens it in the viewer.
+ * days (several, for a range over midnight) when the row does not fix them, then the hours (several
+ * at once), downloads their blobs (of one MAC when run on a blob) into one file, oldest first, and
+ * opens it in the viewer.
  */
-export function openFlowLogTimeRangeCommand(target: DownloadTarget): LensCommand {
+export function openFlowLogTimeRangeCommand(target: DownloadTarget, ui: () => WizardUi): LensCommand {
   return {
     id: 'trafficLens.openFlowLogTimeRange',
     async run(node?: unknown): Promise<vscode.Uri | undefined> {
@@ -123,29 +140,30 @@ export function openFlowLogTimeRangeCommand(target: DownloadTarget): LensCommand
           void vscode.window.showInformationMessage(`No blobs from ${scope.name} in ${scope.accountName}/${scope.container} yet.`);
           return undefined;
         }
-        const picked = await pickTarget(targets);
+        const picked = await pickTarget(ui(), targets);
         if (picked === undefined) {
           return undefined;
         }
         targetNode = new StorageTargetNode(flowLogNode, scope, picked);
       }
-      let dayNode = start.day;
-      if (dayNode === undefined) {
+      let dayNodes = start.day === undefined ? undefined : [start.day];
+      if (dayNodes === undefined) {
         const owner = targetNode;
         const days = await listing(scope, `Listing the days of ${owner.target.name}`, (signal) => owner.listDays(signal));
         if (days.length === 0) {
           void vscode.window.showInformationMessage(`No days with flow logs for ${owner.target.name} in ${scope.accountName}.`);
           return undefined;
         }
-        const day = await pickDay(days);
-        if (day === undefined) {
+        const picked = await pickDays(ui(), days);
+        if (picked === undefined) {
           return undefined;
         }
-        dayNode = new StorageDayNode(owner, day);
+        dayNodes = picked.map((day) => new StorageDayNode(owner, day));
       }
-      const chosenDay = dayNode;
-      const hours = await listing(scope, `Listing the flow logs of ${dayLabel(chosenDay.day.day)}`, (signal) => chosenDay.listHours(signal));
-      const chosen = await pickHours(hours, start.hour, start.mac);
+      const chosenDays = dayNodes;
+      const listed = await listing(scope, `Listing the flow logs of ${chosenDays.map((node) => dayLabel(node.day.day)).join(', ')}`, (signal) => Promise.all(chosenDays.map((node) => node.listHours(signal))));
+      const hours = listed.flat().sort((a, b) => b.time.getTime() - a.time.getTime());
+      const chosen = await pickHours(ui(), hours, start.hour, start.mac);
       if (chosen === undefined) {
         return undefined;
       }
@@ -153,7 +171,7 @@ export function openFlowLogTimeRangeCommand(target: DownloadTarget): LensCommand
       const times = chosen.map((hour) => hour.time.getTime());
       const from = new Date(Math.min(...times));
       const to = new Date(Math.max(...times));
-      const what = `flow log ${scope.name} (${dayLabel(from)} ${hourLabel(from).slice(0, 5)}–${hourLabel(to).slice(6, 11)} UTC, ${blobs.length} blob${blobs.length === 1 ? '' : 's'})`;
+      const what = `flow log ${scope.name} (${hourRangeLabel(from, to)}, ${blobs.length} blob${blobs.length === 1 ? '' : 's'})`;
       return downloadAndOpen(target, scope, what, downloadFileName(scope.name, from, to, start.mac), (storage, path, options) =>
         storage.downloadTimeRange(scope.container, blobs, path, options),
       );

@@ -40,6 +40,13 @@ export function dayLabel(day: Date): string {
   return day.toISOString().slice(0, 10);
 }
 
+/** `2024-03-01 10:00 – 2024-03-02 02:00 UTC` for the hours from `from` to the end of `to`; one day: `2024-03-01 10:00–13:00 UTC`. */
+export function hourRangeLabel(from: Date, to: Date): string {
+  const end = new Date(to.getTime() + 3600_000);
+  const time = (date: Date): string => date.toISOString().slice(11, 16);
+  return dayLabel(from) === dayLabel(to) ? `${dayLabel(from)} ${time(from)}–${time(end)} UTC` : `${dayLabel(from)} ${time(from)} – ${dayLabel(end)} ${time(end)} UTC`;
+}
+
 /** `10:00–11:00 UTC` */
 export function hourLabel(time: Date): string {
   const start = time.getUTCHours();
@@ -140,7 +147,8 @@ export function describeFlowLogBlob(blob: FlowLogBlob, macName?: string): ItemDe
 export function downloadFileName(flowLogName: string, from: Date, to?: Date, mac?: string): string {
   const safe = (text: string): string => text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 80);
   const start = from.toISOString().slice(0, 13);
-  const range = to === undefined || to.getTime() === from.getTime() ? start : `${start}-${String(to.getUTCHours()).padStart(2, '0')}`;
+  const sameDay = to !== undefined && to.toISOString().slice(0, 10) === from.toISOString().slice(0, 10);
+  const range = to === undefined || to.getTime() === from.getTime() ? start : sameDay ? `${start}-${String(to.getUTCHours()).padStart(2, '0')}` : `${start}_to_${to.toISOString().slice(0, 13)}`;
   return `${safe(flowLogName)}_${range}${mac === undefined ? '' : `_${safe(mac)}`}.json`;
 }
 

@@ -148,13 +148,18 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     assert.ok(blobs.some((row) => row.label === webNic.macLabel), `blobs: ${blobs.map((row) => row.label).join(', ')}`);
   });
 
-  it('opens every MAC of an hour together with "Open Time Range…" on the hour', async () => {
+  /** The target row under prod's VNet flow log fl-vnet-prod-spoke (Network watchers › flow log › target). */
+  async function prodSpokeTarget(): Promise<InventoryRow> {
     const subscription = `/subscriptions/${prodSubscriptionId}`;
     await api.inventory.children(subscription);
     const watcher = only(await api.inventory.children(`${subscription}#watchers`), 'network watcher');
     const flowLog = (await api.inventory.children(watcher.id)).find((row) => row.label === 'fl-vnet-prod-spoke');
-    assert.ok(flowLog);
-    const target = only(await api.inventory.children(flowLog.id), 'target');
+    assert.ok(flowLog, 'the flow log fl-vnet-prod-spoke is listed under its watcher');
+    return only(await api.inventory.children(flowLog.id), 'target');
+  }
+
+  it('opens every MAC of an hour together with "Open Time Range…" on the hour', async () => {
+    const target = await prodSpokeTarget();
     const days = await api.inventory.children(target.id);
     const hours = await api.inventory.children(days[0].id);
     const macs = await api.inventory.children(hours[0].id);
@@ -175,6 +180,29 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     const all = await renderWith(api, opened, {});
     const ofOneNic = await renderWith(api, opened, { text: webNic.mac });
     assert.ok(ofOneNic.total > 0 && ofOneNic.total < all.total, `rows of nic-web-01 (${ofOneNic.total}) are some of the hour's rows (${all.total})`);
+  });
+
+  it('opens a range over midnight with "Open Time Range…" on a target: two days, then an hour of each', async () => {
+    const target = await prodSpokeTarget();
+    // The runner seeds 23:00 yesterday to 01:59 today (UTC); the newest day comes first.
+    const [today, yesterday] = (await api.inventory.children(target.id)).map((row) => row.label);
+    assert.ok(today !== undefined && yesterday !== undefined, 'the seeded hours cross midnight');
+    api.wizards.answer([
+      { id: 'timeRange.days', pick: [today, yesterday] },
+      { id: 'timeRange.hours', pick: [`${yesterday} 23:00–00:00 UTC`, `${today} 00:00–01:00 UTC`] },
+    ]);
+    try {
+      const opened = await api.inventory.runOnRows('trafficLens.openFlowLogTimeRange', [target.id]);
+      assert.ok(opened instanceof vscode.Uri, `the command opened no file (returned ${String(opened)})`);
+      assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'both questions were asked');
+      assert.ok(opened.fsPath.endsWith(`fl-vnet-prod-spoke_${yesterday}T23_to_${today}T00.json`), opened.fsPath);
+      const report = await renderWith(api, opened, {});
+      assert.ok(report.total > 0);
+      assert.ok(report.summary.includes(`${yesterday} 23:`) && report.summary.includes(`${today} 00:`), `the flows span both hours: ${report.summary}`);
+      assert.ok(!report.summary.includes(`${today} 01:`), `the 01:00 hour was not picked: ${report.summary}`);
+    } finally {
+      api.wizards.reset();
+    }
   });
 
   it('browses a storage account\'s flow-log containers from the subscription\'s "Storage accounts" folder and opens a blob', async () => {

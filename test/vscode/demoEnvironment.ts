@@ -23,6 +23,8 @@ export interface DemoEnvironmentOptions {
   latencyMs?: number;
   /** Hours of flow logs per NIC in Azurite (default 3, ending with the current hour). */
   hours?: number;
+  /** Epoch ms of the newest hour of flow logs (default: the current hour). */
+  lastHour?: number;
 }
 
 export interface DemoSubscription {
@@ -72,7 +74,13 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   const standIn = await startStandIn({ topology, latencyMs: options.latencyMs ?? 0 });
   let storage: FlowLogAzurite;
   try {
-    storage = await startFlowLogAzurite({ topology, standIn, https: true, ...(options.hours === undefined ? {} : { hours: options.hours }) });
+    storage = await startFlowLogAzurite({
+      topology,
+      standIn,
+      https: true,
+      ...(options.hours === undefined ? {} : { hours: options.hours }),
+      ...(options.lastHour === undefined ? {} : { lastHour: options.lastHour }),
+    });
   } catch (error) {
     await standIn.close();
     throw new Error(`Azurite could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

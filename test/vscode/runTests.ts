@@ -66,7 +66,11 @@ async function main(): Promise<number> {
 
   let local: DemoEnvironment | undefined;
   try {
-    local = await startDemoEnvironment({ folder: join(profile, 'local-azure') });
+    local = await startDemoEnvironment({
+      folder: join(profile, 'local-azure'),
+      // Flow logs from 23:00 yesterday to 01:59 today (UTC): "Open Time Range…" is tested over midnight.
+      lastHour: Math.floor(Date.now() / 86_400_000) * 86_400_000 + 3_600_000,
+    });
     const env: Record<string, string> = {
       TRAFFIC_LENS_TEST_RESULTS: options.results,
       TRAFFIC_LENS_STANDIN_URL: local.resourceManagerUrl,

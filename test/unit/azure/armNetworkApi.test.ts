@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { ArmNetworkApi } from '../../../src/azure/armNetworkApi';
-import { toArmProblem, type ArmProblem } from '../../../src/azure/armProblem';
-import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
-import type { SubscriptionRef, TenantRef } from '../../../src/azure/networkApi';
+import { toArmProblem } from '../../../src/azure/armProblem';
+import { UnsignedTestCredential } from '../../../src/azure/credentials';
+import type { SubscriptionRef } from '../../../src/azure/networkApi';
 import { SubscriptionInventory } from '../../../src/tree/subscriptionInventory';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { collectorNicId, collectorTapId, demoTenantId, demoTopology, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../../standin/topologies/demo';
-
-function apiFor(standIn: StandIn, onTenantProblem?: (tenant: TenantRef, problem: ArmProblem) => void): ArmNetworkApi {
-  const credential = new UnsignedTestCredential(demoTenantId);
-  return new ArmNetworkApi({
-    endpoint: standIn.url,
-    homeCredential: credential,
-    credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
-    caPem: standIn.caPem,
-    onTenantProblem,
-  });
-}
+import { apiFor } from './demoApi';
 
 /** The demo estate plus `extraGroups` resource groups in the prod subscription, each with a VNet, an NSG and a NIC. */
 function topologyWithGroups(extraGroups: number): Topology {
@@ -46,7 +36,7 @@ describe('ArmNetworkApi against the ARM stand-in', function () {
   before(async () => {
     // Two items per page: every list below has to follow nextLink to be complete.
     standIn = await startStandIn({ topology: demoTopology(), pageSize: 2 });
-    api = apiFor(standIn, (tenant, problem) => tenantProblems.push(`${tenant.tenantId}:${problem.code}`));
+    api = apiFor(standIn, { onTenantProblem: (tenant, problem) => tenantProblems.push(`${tenant.tenantId}:${problem.code}`) });
     subscriptions = await api.listSubscriptions();
   });
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { ArmNetworkApi, nicGraphQuery } from '../../../src/azure/armNetworkApi';
-import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
 import type { NicRef, SubscriptionRef } from '../../../src/azure/networkApi';
 import { GraphUnavailable, graphRows } from '../../../src/azure/resourceGraph';
 import { TestCredential } from '../../standin/credential';
+import { apiFor as demoApiFor } from './demoApi';
 import { graphQuota } from '../../standin/routes/resourceGraph';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { demoTenantId, demoTopology, prodSubscriptionId } from '../../standin/topologies/demo';
@@ -13,15 +13,7 @@ const nicPages = 'GET /subscriptions/{subscriptionId}/providers/Microsoft.Networ
 const graphQueries = 'POST /providers/Microsoft.ResourceGraph/resources';
 
 function apiFor(standIn: StandIn, useResourceGraph: boolean, notes: string[]): ArmNetworkApi {
-  const credential = new UnsignedTestCredential(demoTenantId);
-  return new ArmNetworkApi({
-    endpoint: standIn.url,
-    homeCredential: credential,
-    credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
-    caPem: standIn.caPem,
-    useResourceGraph: () => useResourceGraph,
-    onNote: (message) => notes.push(message),
-  });
+  return demoApiFor(standIn, { useResourceGraph: () => useResourceGraph, onNote: (message) => notes.push(message) });
 }
 
 /** What the tree shows of a NIC: everything but the raw properties behind "View Properties". */

@@ -11,6 +11,7 @@ import {
   flowLogContainer,
   formatBytes,
   hourLabel,
+  hourRangeLabel,
   isTargetOfFlowLog,
   storageErrorRow,
   storageProblemRow,
@@ -113,6 +114,13 @@ describe('flow-log storage rows', () => {
     assert.equal(downloadFileName('fl-vnet-a', hour, undefined, '000D3A7A1001'), 'fl-vnet-a_2024-03-01T10_000D3A7A1001.json');
     assert.equal(downloadFileName('fl-vnet-a', new Date('2024-03-01T08:00:00Z'), hour), 'fl-vnet-a_2024-03-01T08-10.json');
     assert.equal(downloadFileName('../x:y', hour), '__x_y_2024-03-01T10.json', 'no path separators, no leading dot');
+    assert.equal(downloadFileName('fl-vnet-a', new Date('2024-02-29T22:00:00Z'), hour), 'fl-vnet-a_2024-02-29T22_to_2024-03-01T10.json', 'a range over midnight names both days');
+  });
+
+  it('labels an hour range on one day, and over midnight with both days', () => {
+    assert.equal(hourRangeLabel(new Date('2024-03-01T08:00:00Z'), new Date('2024-03-01T10:00:00Z')), '2024-03-01 08:00–11:00 UTC');
+    assert.equal(hourRangeLabel(new Date('2024-02-29T22:00:00Z'), new Date('2024-03-01T01:00:00Z')), '2024-02-29 22:00 – 2024-03-01 02:00 UTC');
+    assert.equal(hourRangeLabel(new Date('2024-02-29T22:00:00Z'), new Date('2024-02-29T23:00:00Z')), '2024-02-29 22:00–00:00 UTC', 'the last hour of a day ends at midnight');
   });
 
   it('formats sizes and hours', () => {
