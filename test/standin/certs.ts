@@ -13,16 +13,20 @@ export interface StandInCertificates {
   dispose(): void;
 }
 
-let shared: StandInCertificates | undefined;
+/** Kept on `globalThis`: every test file is its own bundle with its own copy of this module. */
+const sharedKey = Symbol.for('trafficLens.standIn.certificates');
 
 /**
  * One set of certificates per process: every stand-in a test run starts reuses it (creating them
- * takes three openssl runs). The folder is removed when the process exits.
+ * takes three openssl runs), whichever bundle starts it. The folder is removed when the process exits.
  */
 export function sharedCertificates(): StandInCertificates {
+  const holder = globalThis as { [sharedKey]?: StandInCertificates };
+  let shared = holder[sharedKey];
   if (!shared) {
     const created = createCertificates();
     shared = { ...created, dispose: () => undefined };
+    holder[sharedKey] = shared;
     process.once('exit', () => created.dispose());
   }
   return shared;
