@@ -138,6 +138,13 @@ describe('Wizard host', function () {
     assert.match(api.wizards.activity()[0] ?? '', /— undone \(1\)$/);
   });
 
+  it('clears finished plans from the Activity view with "Clear Finished Activity"', async () => {
+    const shown = api.wizards.activity().filter((line) => !line.startsWith('  ')).length;
+    assert.ok(shown >= 3, `the plans applied above are listed (${shown})`);
+    assert.equal(await vscode.commands.executeCommand('trafficLens.clearActivity'), shown);
+    assert.deepEqual(api.wizards.activity(), []);
+  });
+
   it('refuses a scripted Apply of a plan whose check failed, naming what it offers', async () => {
     const before = countOf(await requestCounts(), 'PUT');
     api.wizards.choose(['apply']);

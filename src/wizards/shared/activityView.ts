@@ -114,6 +114,15 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
     return row.kind === 'action' ? row.parent : undefined;
   }
 
+  /** Drops the plans that are not running; answers how many went. */
+  clearFinished(): number {
+    const before = this.rows.length;
+    const running = this.rows.filter((row) => row.running !== undefined);
+    this.rows.splice(0, this.rows.length, ...running);
+    this.changeEmitter.fire(undefined);
+    return before - running.length;
+  }
+
   /** The rows as text, for the extension's API: "title — status" with its actions indented. */
   describe(): string[] {
     return this.rows.flatMap((row) => [

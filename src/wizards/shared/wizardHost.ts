@@ -78,7 +78,14 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
   const activity = new ActivityView();
   const activityView = vscode.window.createTreeView('trafficLens.activity', { treeDataProvider: activity });
   const previews = new PlanPreviews();
-  const disposables: vscode.Disposable[] = [activity, activityView, previews, vscode.workspace.registerTextDocumentContentProvider(planScheme, previews)];
+  const disposables: vscode.Disposable[] = [
+    activity,
+    activityView,
+    previews,
+    vscode.workspace.registerTextDocumentContentProvider(planScheme, previews),
+    // The output channel keeps every step; this only tidies the view.
+    vscode.commands.registerCommand('trafficLens.clearActivity', () => activity.clearFinished()),
+  ];
 
   const portsFor = (scripted: boolean): ReviewPorts => ({
     showPreview: async (plan) => {
