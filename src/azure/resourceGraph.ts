@@ -32,10 +32,10 @@ export class GraphUnavailable extends Error {
 export async function graphRows(client: ResourceGraphClient, subscriptionId: string, query: string, options: GraphRowsOptions = {}): Promise<Record<string, unknown>[]> {
   const pageSize = Math.min(options.pageSize ?? graphPageSize, graphPageSize);
   let quotaRemaining: number | undefined;
-  const page = async (skip: number): Promise<{ total: number; rows: Record<string, unknown>[] }> => {
+  const page = async (skip: number, top = pageSize): Promise<{ total: number; rows: Record<string, unknown>[] }> => {
     try {
       const response = await client.resources(
-        { subscriptions: [subscriptionId], query, options: { top: pageSize, skip, resultFormat: 'objectArray' } },
+        { subscriptions: [subscriptionId], query, options: { top, skip, resultFormat: 'objectArray' } },
         {
           abortSignal: options.signal,
           onResponse: (raw) => {
@@ -68,7 +68,19 @@ export async function graphRows(client: ResourceGraphClient, subscriptionId: str
   const worker = async (): Promise<void> => {
     while (next < skips.length) {
       const index = next++;
-      rest[index] = (await page(skips[index])).rows;
+      // Resource Graph may answer fewer rows than asked (it caps a response's size): ask again
+      // for the rest of this page's range.
+      const end = Math.min(skips[index] + pageSize, first.total);
+      const rows: Record<string, unknown>[] = [];
+      for (let at = skips[index]; at < end; ) {
+        const answer = (await page(at, end - at)).rows;
+        if (answer.length === 0) {
+          break;
+        }
+        rows.push(...answer);
+        at += answer.length;
+      }
+      rest[index] = rows;
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, skips.length) }, worker));

@@ -5,7 +5,7 @@ import type { NicRef, SubscriptionRef } from '../../../src/azure/networkApi';
 import { GraphUnavailable, graphRows } from '../../../src/azure/resourceGraph';
 import { TestCredential } from '../../standin/credential';
 import { apiFor as demoApiFor } from './demoApi';
-import { graphQuota } from '../../standin/routes/resourceGraph';
+import { graphAnswerLimit, graphQuota } from '../../standin/routes/resourceGraph';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { demoTenantId, demoTopology, prodSubscriptionId } from '../../standin/topologies/demo';
 
@@ -84,18 +84,35 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     assert.match(refused.notes.join('\n'), /page by page from Resource Manager instead of Resource Graph\. Resource Graph refused the query: 403 AuthorizationFailed/);
   });
 
-  it('reads Resource Graph pages side by side by $skip, and gives up before the query quota runs out', async () => {
-    const client = new ResourceGraphClient(new TestCredential({ tenantId: demoTenantId }), { endpoint: standIn.url, tlsOptions: { ca: standIn.caPem } });
+  const graphClient = (): ResourceGraphClient => new ResourceGraphClient(new TestCredential({ tenantId: demoTenantId }), { endpoint: standIn.url, tlsOptions: { ca: standIn.caPem } });
+
+  it('reads Resource Graph pages side by side by $skip', async () => {
     standIn.requests.reset();
-    const rows = await graphRows(client, prodSubscriptionId, nicGraphQuery, { pageSize: 2 });
+    const rows = await graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 2 });
     assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
     assert.equal(standIn.requests.byRoute()[graphQueries], 3);
+  });
 
-    const saved = graphQuota.queries;
-    graphQuota.queries = 5;
+  it('asks again for the rows of a page that Resource Graph answered only in part', async () => {
+    // Answers capped to one row each: every page is asked again for the rows it did not get.
+    const saved = graphAnswerLimit.bytes;
+    graphAnswerLimit.bytes = 1;
     try {
-      // Three queries used above, one more now: one left, two pages to go.
-      await assert.rejects(graphRows(client, prodSubscriptionId, nicGraphQuery, { pageSize: 2 }), (error: unknown) => {
+      standIn.requests.reset();
+      const rows = await graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 2 });
+      assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+      assert.equal(standIn.requests.byRoute()[graphQueries], 5, 'one query per row');
+    } finally {
+      graphAnswerLimit.bytes = saved;
+    }
+  });
+
+  it('gives up before the query quota runs out', async () => {
+    const saved = graphQuota.queries;
+    graphQuota.queries = 2;
+    try {
+      // The first query leaves one of two; two more pages are needed.
+      await assert.rejects(graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 2 }), (error: unknown) => {
         assert.ok(error instanceof GraphUnavailable);
         assert.match(error.message, /query quota has 1 left, and 2 more pages are needed/);
         return true;
