@@ -165,7 +165,9 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     const macs = await api.inventory.children(hours[0].id);
     assert.ok(macs.length > 1, `the hour has blobs of several NICs: ${macs.map((row) => row.label).join(', ')}`);
 
-    // The hour the command runs on is preselected in the multi-select pick of hours: accept it.
+    // The hour the command runs on is preselected in the multi-select pick of hours: accept it in
+    // the real quick pick (no script answers it).
+    api.wizards.reset();
     const running = api.inventory.runOnRows('trafficLens.openFlowLogTimeRange', [hours[0].id]);
     let opened: unknown;
     for (let attempt = 0; attempt < 50 && opened === undefined; attempt++) {

@@ -47,6 +47,8 @@ export function wizardSuite(started: (api: TrafficLensApi) => void, options: Wiz
   });
 
   after(async () => {
+    // Later suites meet the real quick picks again, not this suite's script.
+    api?.wizards.reset();
     await cleanUp();
     await signOutOfStandIn();
   });
