@@ -22,27 +22,84 @@ export class GraphUnavailable extends Error {
   }
 }
 
+/** The longest wait for Resource Graph's query quota to reset before listing another way. */
+export const graphQuotaWaitMs = 10_000;
+
+/**
+ * The user's Resource Graph query quota as its answers report it (`x-ms-user-quota-remaining`, 15
+ * queries per 5 s by default, and `x-ms-user-quota-resets-after`, hh:mm:ss), minus the queries
+ * still under way. A query waits for the reset when none is left, up to `graphQuotaWaitMs`.
+ */
+class QuotaPacer {
+  private remaining: number | undefined;
+  private resetAt = 0;
+  private inFlight = 0;
+
+  constructor(private readonly signal: AbortSignal | undefined) {}
+
+  observe(headers: { get(name: string): string | undefined }): void {
+    const remaining = Number.parseInt(headers.get('x-ms-user-quota-remaining') ?? '', 10);
+    if (!Number.isNaN(remaining)) {
+      this.remaining = remaining;
+    }
+    const resets = /^(\d+):(\d{2}):(\d{2})/.exec(headers.get('x-ms-user-quota-resets-after') ?? '');
+    if (resets !== null) {
+      // Whole seconds: a second more, so that the quota has surely reset.
+      this.resetAt = Date.now() + ((Number(resets[1]) * 60 + Number(resets[2])) * 60 + Number(resets[3]) + 1) * 1000;
+    }
+  }
+
+  async acquire(): Promise<void> {
+    while (this.remaining !== undefined && this.remaining - this.inFlight <= 0) {
+      const wait = this.resetAt - Date.now();
+      if (wait > graphQuotaWaitMs) {
+        throw new GraphUnavailable(`Resource Graph's query quota is used up for ${Math.ceil(wait / 1000)} s more.`);
+      }
+      await delay(Math.max(wait, 0), this.signal);
+      // Unknown again until the next answer reports it.
+      this.remaining = undefined;
+    }
+    this.inFlight += 1;
+  }
+
+  release(): void {
+    this.inFlight -= 1;
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 /**
  * Every row of `query` over one subscription. The first request tells the total; the other pages
- * are then asked for at once by `$skip`, which Resource Graph keeps stable when the query projects
- * `id`. Before asking, the user's query quota (`x-ms-user-quota-remaining`, 15 queries per 5 s by
- * default) must cover the pages still to fetch; otherwise, or on any refusal, this throws
- * `GraphUnavailable` rather than wait, since the caller has another way to list.
+ * are then asked for side by side by `$skip`, which Resource Graph keeps stable when the query
+ * projects `id`, paced to the user's query quota (`QuotaPacer`). Any refusal, or a quota that
+ * resets too late, throws `GraphUnavailable`: the caller has another way to list.
  */
 export async function graphRows(client: ResourceGraphClient, subscriptionId: string, query: string, options: GraphRowsOptions = {}): Promise<Record<string, unknown>[]> {
   const pageSize = Math.min(options.pageSize ?? graphPageSize, graphPageSize);
-  let quotaRemaining: number | undefined;
+  const quota = new QuotaPacer(options.signal);
   const page = async (skip: number, top = pageSize): Promise<{ total: number; rows: Record<string, unknown>[] }> => {
+    await quota.acquire();
     try {
       const response = await client.resources(
         { subscriptions: [subscriptionId], query, options: { top, skip, resultFormat: 'objectArray' } },
-        {
-          abortSignal: options.signal,
-          onResponse: (raw) => {
-            const remaining = Number.parseInt(raw.headers.get('x-ms-user-quota-remaining') ?? '', 10);
-            quotaRemaining = Number.isNaN(remaining) ? quotaRemaining : remaining;
-          },
-        },
+        { abortSignal: options.signal, onResponse: (raw) => quota.observe(raw.headers) },
       );
       if (!Array.isArray(response.data)) {
         throw new GraphUnavailable('Resource Graph answered without an object array of rows.');
@@ -53,15 +110,14 @@ export async function graphRows(client: ResourceGraphClient, subscriptionId: str
         throw error;
       }
       throw new GraphUnavailable(`Resource Graph refused the query: ${describe(error)}`, error);
+    } finally {
+      quota.release();
     }
   };
   const first = await page(0);
   const skips: number[] = [];
   for (let skip = first.rows.length; skip < first.total && first.rows.length > 0; skip += pageSize) {
     skips.push(skip);
-  }
-  if (quotaRemaining !== undefined && quotaRemaining < skips.length) {
-    throw new GraphUnavailable(`Resource Graph's query quota has ${quotaRemaining} left, and ${skips.length} more pages are needed.`);
   }
   const rest = new Array<Record<string, unknown>[]>(skips.length);
   let next = 0;

@@ -107,18 +107,33 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     }
   });
 
-  it('gives up before the query quota runs out', async () => {
-    const saved = graphQuota.queries;
-    graphQuota.queries = 2;
+  it('waits for the query quota to reset when the pages need more queries than it has left', async () => {
+    const saved = { ...graphQuota };
+    Object.assign(graphQuota, { queries: 3, windowMs: 1_000 });
     try {
-      // The first query leaves one of two; two more pages are needed.
+      standIn.requests.reset();
+      const started = Date.now();
+      // Five queries of one row against three a second: the last two wait for the next window.
+      const rows = await graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 1 });
+      assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+      assert.equal(standIn.requests.byRoute()[graphQueries], 5, 'no query was refused and asked again');
+      assert.ok(Date.now() - started >= 900, `waited for the reset (${Date.now() - started} ms)`);
+    } finally {
+      Object.assign(graphQuota, saved);
+    }
+  });
+
+  it('gives up when the quota resets too late, for the caller to list another way', async () => {
+    const saved = { ...graphQuota };
+    Object.assign(graphQuota, { queries: 2, windowMs: 60_000 });
+    try {
       await assert.rejects(graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 2 }), (error: unknown) => {
         assert.ok(error instanceof GraphUnavailable);
-        assert.match(error.message, /query quota has 1 left, and 2 more pages are needed/);
+        assert.match(error.message, /query quota is used up for 6\d s more/);
         return true;
       });
     } finally {
-      graphQuota.queries = saved;
+      Object.assign(graphQuota, saved);
     }
   });
 });
