@@ -322,45 +322,24 @@ export function toVnetRef(vnet: VirtualNetwork): VnetRef {
 
 /**
  * A NIC row of Resource Graph (the resource as Resource Manager's GET shows it, `properties`
- * nested) as the tree's NIC; "View Properties" shows the row.
+ * nested) as the tree's NIC. The row is flattened the way the SDK flattens a NIC, so every reader
+ * of `NicRef.properties` (the TAP wizard's IP and tap configurations, "View Properties") sees the
+ * same shape whichever way the NIC was listed.
  */
 export function nicRefFromGraph(row: Record<string, unknown>): NicRef {
-  const properties = objectOf(row.properties);
-  const nic: NetworkInterface = {
-    id: stringOf(row.id),
-    name: stringOf(row.name),
-    location: stringOf(row.location),
-    macAddress: stringOf(properties.macAddress),
-    enableAcceleratedNetworking: properties.enableAcceleratedNetworking === true,
-    virtualMachine: subResourceOf(properties.virtualMachine),
-    networkSecurityGroup: subResourceOf(properties.networkSecurityGroup),
-    ipConfigurations: arrayOf(properties.ipConfigurations).map((configuration) => {
-      const inner = objectOf(configuration.properties);
-      return { id: stringOf(configuration.id), name: stringOf(configuration.name), primary: inner.primary === true, privateIPAddress: stringOf(inner.privateIPAddress), subnet: subResourceOf(inner.subnet) };
-    }),
-    tapConfigurations: arrayOf(properties.tapConfigurations).map((configuration) => ({
-      id: stringOf(configuration.id),
-      virtualNetworkTap: subResourceOf(objectOf(configuration.properties).virtualNetworkTap),
-    })),
-  };
-  return { ...toNicRef(nic), properties: row };
+  return toNicRef(flattened(row) as NetworkInterface);
+}
+
+/** `{ id, name, properties: { a, ipConfigurations: [{ id, properties: { b } }] } }` → `{ id, name, a, ipConfigurations: [{ id, b }] }`. */
+function flattened(resource: Record<string, unknown>): Record<string, unknown> {
+  const { properties, ...top } = resource;
+  const inner = objectOf(properties);
+  const subResources = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.map((item) => flattened(objectOf(item))) : []);
+  return { ...top, ...inner, ipConfigurations: subResources(inner.ipConfigurations), tapConfigurations: subResources(inner.tapConfigurations) };
 }
 
 function objectOf(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function arrayOf(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.map(objectOf) : [];
-}
-
-function stringOf(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function subResourceOf(value: unknown): { id: string } | undefined {
-  const id = stringOf(objectOf(value).id);
-  return id === undefined ? undefined : { id };
 }
 
 export function toNicRef(nic: NetworkInterface): NicRef {

@@ -3,6 +3,7 @@ import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { ArmNetworkApi, nicGraphQuery } from '../../../src/azure/armNetworkApi';
 import type { NicRef, SubscriptionRef } from '../../../src/azure/networkApi';
 import { GraphUnavailable, graphRows } from '../../../src/azure/resourceGraph';
+import { nicIpConfigurations, nicTapConfigurations, nicVirtualMachineArmId } from '../../../src/azure/tapReads';
 import { TestCredential } from '../../standin/credential';
 import { apiFor as demoApiFor } from './demoApi';
 import { graphAnswerLimit, graphQuota } from '../../standin/routes/resourceGraph';
@@ -53,10 +54,18 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     assert.deepEqual([pages.pages, pages.queries], [3, 0]);
     assert.match(graph.notes.join('\n'), /Listed the 5 NICs of Contoso Workload Prod through Azure Resource Graph/);
     assert.deepEqual(pages.notes, []);
-    // The first page's two NICs come from Resource Manager; the other three show Resource Graph's
-    // row (properties nested, type in lower case) under "View Properties".
+    // The first page's two NICs come from Resource Manager; the other three from Resource Graph
+    // (type in lower case), flattened as the SDK flattens them, so the TAP wizard reads the same
+    // IP and tap configurations from either.
     const fromGraph = graph.nics.filter((nic) => (nic.properties as { type?: string }).type === 'microsoft.network/networkinterfaces');
     assert.equal(fromGraph.length, 3);
+    for (const nic of fromGraph) {
+      const same = pages.nics.find((candidate) => candidate.id === nic.id)!;
+      assert.deepEqual(nicIpConfigurations(nic), nicIpConfigurations(same), nic.name);
+      assert.deepEqual(nicTapConfigurations(nic), nicTapConfigurations(same), nic.name);
+      assert.equal(nicVirtualMachineArmId(nic), nicVirtualMachineArmId(same), nic.name);
+    }
+    assert.ok(fromGraph.some((nic) => nicIpConfigurations(nic).length > 0));
   });
 
   it('lists from Resource Manager alone right after this extension changed the subscription', async () => {
