@@ -1,4 +1,4 @@
-import { resourceTypeOf } from '../azure/armIds';
+import { parentId, resourceTypeOf } from '../azure/armIds';
 import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { resourcesOf } from '../tree/treeNode';
 import type { ApplyReport } from '../wizards/shared/plan';
@@ -6,7 +6,7 @@ import type { WizardContext } from '../wizards/shared/wizardContext';
 import { gatherTap, type TapSeed } from '../wizards/tap/gather';
 import { planTap } from '../wizards/tap/plan';
 import { readTapEstate } from '../wizards/tap/tapEstate';
-import { vnetOfSubnet, type TapEstate } from '../wizards/tap/tapModel';
+import { type TapEstate } from '../wizards/tap/tapModel';
 import type { LensCommand } from './lensCommand';
 
 /** The TAP estate of the subscriptions the tree shows; load balancers that can't be listed are logged and left out. */
@@ -27,7 +27,7 @@ function seedFrom(armIds: string[], estate: TapEstate): TapSeed {
         seed.nicIds?.push(...estate.nics.filter((nic) => nic.subnetIds.includes(id)).map((nic) => nic.id));
         break;
       case 'microsoft.network/virtualnetworks':
-        seed.nicIds?.push(...estate.nics.filter((nic) => nic.subnetIds.some((subnetId) => vnetOfSubnet(subnetId) === id)).map((nic) => nic.id));
+        seed.nicIds?.push(...estate.nics.filter((nic) => nic.subnetIds.some((subnetId) => parentId(subnetId) === id)).map((nic) => nic.id));
         break;
       case 'microsoft.network/virtualnetworktaps':
         seed.tapId = id;

@@ -4,6 +4,7 @@
  * watchers and flow logs; then, for the subscriptions a plan touches, the Microsoft.Insights
  * registration and the NetworkWatcherRG resource group.
  */
+import { parentId } from '../../azure/armIds';
 import { FlowLogReads, toExistingFlowLog } from '../../azure/flowLogsReads';
 import type { NicRef, VnetRef } from '../../azure/networkApi';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
@@ -87,7 +88,7 @@ export async function readFlowLogEstate(subscriptions: EstateSubscription[], onP
         }
       }
       for (const nic of index.nicsById.values()) {
-        const vnetId = nic.subnetIds[0]?.replace(/\/subnets\/[^/]+$/, '');
+        const vnetId = (nic.subnetIds[0] === undefined ? undefined : parentId(nic.subnetIds[0]));
         estate.targets.push({ id: nic.id, armId: nic.armId, name: nic.name, kind: 'nic', location: nic.location.toLowerCase(), subscriptionId: subscriptionId.toLowerCase(), tenantId, vnetId, subnetIds: nic.subnetIds, nicCount: 1 });
       }
       for (const nsg of index.nsgsById.values()) {

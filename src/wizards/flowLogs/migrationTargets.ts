@@ -4,16 +4,13 @@
  * each NIC the NSG is attached to directly (or the VNet or subnet whose enabled flow log already covers it).
  * Pure: no `vscode` import here.
  */
+import { parentId } from '../../azure/armIds';
 import type { ExistingFlowLog, FlowLogTarget } from './flowLogFacts';
 
 /** What an NSG is attached to: lower-cased subnet and NIC ids. */
 export interface NsgAttachments {
   subnetIds: readonly string[];
   nicIds: readonly string[];
-}
-
-function vnetOf(subnetId: string): string {
-  return subnetId.replace(/\/subnets\/[^/]+$/i, '');
 }
 
 /** The VNet flow-log targets that take over an NSG's traffic, VNets and subnets first, then NICs. */
@@ -23,7 +20,7 @@ export function migrationTargets(nsg: NsgAttachments, targets: readonly FlowLogT
   const chosen = new Map<string, FlowLogTarget>();
   const covered = new Set<string>();
   for (const subnetId of nsg.subnetIds.map((id) => id.toLowerCase())) {
-    const vnetId = vnetOf(subnetId);
+    const vnetId = parentId(subnetId);
     const target = logged.has(vnetId) ? byId.get(vnetId) : byId.get(subnetId);
     if (target !== undefined) {
       chosen.set(target.id, target);

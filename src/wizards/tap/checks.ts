@@ -2,13 +2,13 @@
  * The TAP wizard's validators and prerequisite checks: pure functions of the answers and the
  * estate read from Azure. Each check names the resources it looked at.
  */
-import { nameOf } from '../../azure/armIds';
+import { nameOf, parentId } from '../../azure/armIds';
 import type { NsgRef, SecurityRuleRef, VnetRef } from '../../azure/networkApi';
 import { prefixContains } from '../../tree/addresses';
 import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import { normalizeRegion, tapComingSoonRegions, tapRegionsSource, tapSupportedRegions } from './tapRegions';
-import { vnetOfSubnet, vxlanPort, type TapDestination, type TapEstate, type TapSourceNic } from './tapModel';
+import { vxlanPort, type TapDestination, type TapEstate, type TapSourceNic } from './tapModel';
 
 /** Azure's naming rule for virtualNetworkTaps (and tap configurations, with `what` 'A tap configuration name'). */
 export function validateTapName(name: string, what = 'A TAP name'): string | undefined {
@@ -71,14 +71,14 @@ export function reachCheck(input: TapCheckInput): PlanCheck {
   if (input.destination.subnetId === undefined) {
     return { id: 'tap.reach', title, status: 'failed', detail: `${input.destination.label} has no subnet, so no VNet can reach it.` };
   }
-  const destinationVnetId = vnetOfSubnet(input.destination.subnetId);
+  const destinationVnetId = parentId(input.destination.subnetId);
   const vnets = new Map(input.estate.vnets.map((vnet) => [vnet.id, vnet]));
   const destinationVnet = vnets.get(destinationVnetId);
   const destinationVnetName = destinationVnet?.name ?? nameOf(destinationVnetId);
   const problems: string[] = [];
   const reached: string[] = [];
   for (const nic of input.sources) {
-    const vnetId = nic.subnetIds[0] === undefined ? undefined : vnetOfSubnet(nic.subnetIds[0]);
+    const vnetId = nic.subnetIds[0] === undefined ? undefined : parentId(nic.subnetIds[0]);
     if (vnetId === undefined) {
       problems.push(`${nic.name} has no subnet`);
       continue;
@@ -208,7 +208,7 @@ export interface VxlanBlock {
 /** The NSGs in front of the destination (its subnet's, its NIC's) that deny UDP 4789 from a source. */
 export function vxlanBlocks(input: TapCheckInput): VxlanBlock[] {
   const nsgs = new Map(input.estate.nsgs.map((nsg) => [nsg.id, nsg]));
-  const subnet = input.destination.subnetId === undefined ? undefined : input.estate.vnets.find((vnet) => vnet.id === vnetOfSubnet(input.destination.subnetId ?? ''))?.subnets.find((item) => item.id === input.destination.subnetId);
+  const subnet = input.destination.subnetId === undefined ? undefined : input.estate.vnets.find((vnet) => vnet.id === parentId(input.destination.subnetId ?? ''))?.subnets.find((item) => item.id === input.destination.subnetId);
   const nsgIds = [...new Set([subnet?.networkSecurityGroupId, input.destination.nicNsgId].filter((id): id is string => id !== undefined))];
   const sourceIps = input.sources.flatMap((nic) => nic.privateIps);
   const blocks: VxlanBlock[] = [];

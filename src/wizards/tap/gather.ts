@@ -3,12 +3,12 @@
  * the NICs of a selection, subnet or VNet) are skipped or pre-picked; Back re-asks the previous
  * question with its old answer.
  */
-import { nameOf } from '../../azure/armIds';
+import { nameOf, parentId } from '../../azure/armIds';
 import { askQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { validateTapName, vxlanBlocks } from './checks';
 import { defaultConfigurationName, type TapAnswers } from './plan';
-import { tapArmId, vnetOfSubnet, type TapDestination, type TapDestinationKind, type TapEstate, type TapSourceNic } from './tapModel';
+import { tapArmId, type TapDestination, type TapDestinationKind, type TapEstate, type TapSourceNic } from './tapModel';
 
 /** What the command knows before asking: NICs to pre-pick, or a TAP to add sources to. */
 export interface TapSeed {
@@ -47,7 +47,7 @@ function tapIdOf(estate: TapEstate, draft: Draft): string {
 }
 
 function nicDescription(nic: TapSourceNic, estate: TapEstate): string {
-  const vnet = nic.subnetIds[0] ? nameOf(vnetOfSubnet(nic.subnetIds[0])) : 'no VNet';
+  const vnet = nic.subnetIds[0] ? nameOf(parentId(nic.subnetIds[0])) : 'no VNet';
   const tapped = nic.tapConfigurations.map((configuration) => `mirrors into ${estate.taps.find((tap) => tap.id === configuration.tapId)?.name ?? nameOf(configuration.tapId)}`);
   return [nic.privateIps[0], nic.vmName ? `VM ${nic.vmName}` : 'no VM', vnet, nic.location, ...tapped].filter(Boolean).join(' · ');
 }
@@ -101,7 +101,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           .map((item) => ({
             label: item.label,
             description: [item.privateIp, item.kind === 'loadBalancer' ? `${item.sku ?? ''} load balancer` : undefined, item.location].filter(Boolean).join(' · '),
-            detail: item.subnetId ? `VNet ${nameOf(vnetOfSubnet(item.subnetId))}, resource group ${item.resourceGroup}` : `resource group ${item.resourceGroup}`,
+            detail: item.subnetId ? `VNet ${nameOf(parentId(item.subnetId))}, resource group ${item.resourceGroup}` : `resource group ${item.resourceGroup}`,
             value: item.id,
             picked: item.id === current.destinationId,
           }));

@@ -89,11 +89,6 @@ export interface TapEstate {
   taps: TapRef[];
 }
 
-/** The virtual network a subnet id belongs to. */
-export function vnetOfSubnet(subnetId: string): string {
-  return subnetId.toLowerCase().replace(/\/subnets\/[^/]+$/, '');
-}
-
 /** The ARM id of a TAP named `name` in the destination's subscription and resource group. */
 export function tapArmId(destination: Pick<TapDestination, 'subscriptionId' | 'resourceGroup'>, name: string): string {
   return `/subscriptions/${destination.subscriptionId}/resourceGroups/${destination.resourceGroup}/providers/Microsoft.Network/virtualNetworkTaps/${name}`;
