@@ -3,10 +3,11 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import type { ActionRunner } from '../wizards/shared/applyPlan';
+import { undoStepOf, type ActionRunner } from '../wizards/shared/applyPlan';
 import type { PlanAction } from '../wizards/shared/plan';
 import { armWritePacer, type WritePacer } from '../wizards/shared/writePacer';
 import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
+import { sleep } from './bounded';
 import { keepErrorDetailsPolicy } from './armNetworkApi';
 
 export interface ArmActionRunnerOptions {
@@ -71,7 +72,7 @@ export class ArmActionRunner implements ActionRunner {
   }
 
   async undo(action: PlanAction, signal: AbortSignal): Promise<void> {
-    const step = action.undo ?? (action.kind === 'put' && action.existing === 'absent' ? { kind: 'delete' as const } : undefined);
+    const step = undoStepOf(action);
     switch (step?.kind) {
       case 'delete':
         return this.delete(action, signal);
@@ -80,7 +81,7 @@ export class ArmActionRunner implements ActionRunner {
       case 'post':
         return this.post(action, step.operation, signal);
       default:
-        throw new UnsupportedActionError(`"${action.title}" cannot be undone${step?.kind === 'none' ? `: ${step.reason}` : '.'}`);
+        throw new UnsupportedActionError(`"${action.title}" cannot be undone: ${step.reason}`);
     }
   }
 
@@ -160,7 +161,7 @@ export class ArmActionRunner implements ActionRunner {
       if (Date.now() - started > timeout) {
         throw Object.assign(new Error(`Registering ${namespace} did not finish within ${Math.round(timeout / 1000)} s (it reads '${provider.registrationState ?? 'unknown'}'). Check the subscription's resource providers in the portal and try again.`), { code: 'RegistrationTimedOut' });
       }
-      await delay(interval, signal);
+      await sleep(interval, signal);
       provider = await resources.providers.get(namespace, { abortSignal: signal });
     }
   }
@@ -280,22 +281,4 @@ function assertSucceeded(action: PlanAction, provisioningState: string | undefin
       code: provisioningState.toLowerCase() === 'failed' ? 'ProvisioningFailed' : 'ProvisioningNotFinished',
     });
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -250,10 +250,21 @@ export class ArmNetworkApi implements NetworkApi {
     return client;
   }
 
-  private clientOptions(): { endpoint: string; tlsOptions?: { ca: string }; additionalPolicies: { policy: PipelinePolicy; position: 'perCall' }[] } {
-    const options = { endpoint: this.options.endpoint, additionalPolicies: [{ policy: keepErrorDetailsPolicy, position: 'perCall' as const }] };
-    return this.options.caPem === undefined ? options : { ...options, tlsOptions: { ca: this.options.caPem } };
+  private clientOptions(): ArmClientOptions {
+    return armClientOptions(this.options.endpoint, this.options.caPem);
   }
+}
+
+export interface ArmClientOptions {
+  endpoint: string;
+  tlsOptions?: { ca: string };
+  additionalPolicies: { policy: PipelinePolicy; position: 'perCall' }[];
+}
+
+/** Options for every SDK client that reads from Resource Manager: the endpoint, a test CA, and ARM's error details kept. */
+export function armClientOptions(endpoint: string, caPem?: string): ArmClientOptions {
+  const options: ArmClientOptions = { endpoint, additionalPolicies: [{ policy: keepErrorDetailsPolicy, position: 'perCall' }] };
+  return caPem === undefined ? options : { ...options, tlsOptions: { ca: caPem } };
 }
 
 /**

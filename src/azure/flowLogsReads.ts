@@ -10,6 +10,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
 import type { ExistingFlowLog, StorageFact, WorkspaceFact } from '../wizards/flowLogs/flowLogFacts';
 import { resourceGroupOf } from './armIds';
+import { armClientOptions, type ArmClientOptions } from './armNetworkApi';
 import { toArmProblem } from './armProblem';
 import type { FlowLogRef } from './networkApi';
 
@@ -92,9 +93,8 @@ export class FlowLogReads {
     return workspaces.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  private options(): { endpoint: string; tlsOptions?: { ca: string } } {
-    const endpoint = this.account.resourceManagerEndpoint;
-    return this.account.caPem === undefined ? { endpoint } : { endpoint, tlsOptions: { ca: this.account.caPem } };
+  private options(): ArmClientOptions {
+    return armClientOptions(this.account.resourceManagerEndpoint, this.account.caPem);
   }
 }
 

@@ -1,28 +1,18 @@
 /**
- * Azure calls of the packet-capture commands: the VM with its instance view and extensions, VMs of
- * a subscription for the palette, a capture's settings and status, and stopping a capture. One
- * instance per signed-in account.
+ * Azure calls of the packet-capture commands: the VM with its instance view and extensions, a
+ * capture's settings and status, and stopping a capture. One instance per signed-in account.
  */
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient, type PacketCaptureResult } from '@azure/arm-network';
 import type { TokenCredential } from '@azure/core-auth';
 import type { CaptureFilter, ExistingCapture, OsType, VmFact } from '../wizards/packetCapture/captureFacts';
-import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
+import { nameOf, parentId, resourceGroupOf, subscriptionOf } from './armIds';
+import { armClientOptions } from './armNetworkApi';
 import { toArmProblem } from './armProblem';
 
 export interface PacketCaptureReadsAccount {
   credentialForTenant(tenantId: string): TokenCredential;
   resourceManagerEndpoint: string;
-}
-
-/** A VM as the palette lists it. */
-export interface VmListItem {
-  armId: string;
-  name: string;
-  location: string;
-  osType: OsType;
-  subscriptionId: string;
-  tenantId: string;
 }
 
 /** What queryStatus answers, plus the capture's storage path once known. */
@@ -67,18 +57,6 @@ export class PacketCaptureReads {
     };
   }
 
-  /** Every VM of a subscription, for the palette's picker. */
-  async listVms(subscriptionId: string, tenantId: string, signal?: AbortSignal): Promise<VmListItem[]> {
-    const client = this.compute(tenantId, subscriptionId);
-    const vms: VmListItem[] = [];
-    for await (const vm of client.virtualMachines.listAll({ abortSignal: signal })) {
-      if (vm.id && vm.name) {
-        vms.push({ armId: vm.id, name: vm.name, location: (vm.location ?? '').toLowerCase(), osType: osTypeOf(vm.storageProfile?.osDisk?.osType), subscriptionId: subscriptionId.toLowerCase(), tenantId });
-      }
-    }
-    return vms.sort((a, b) => a.name.localeCompare(b.name));
-  }
-
   /** A capture and its status, or undefined when the watcher has no capture of that name. */
   async readCapture(watcherArmId: string, name: string, tenantId: string, signal?: AbortSignal): Promise<ExistingCapture | undefined> {
     const network = this.network(tenantId, watcherArmId);
@@ -115,7 +93,7 @@ export class PacketCaptureReads {
 
   /** The capture's storage account and blob URL (`storageLocation.storagePath`), if it writes to storage. */
   async storageOf(captureArmId: string, tenantId: string, signal?: AbortSignal): Promise<{ storageId?: string; storagePath?: string; filePath?: string; target?: string }> {
-    const watcherArmId = captureArmId.replace(/\/packetCaptures\/[^/]+$/i, '');
+    const watcherArmId = parentId(captureArmId);
     const capture = await this.network(tenantId, watcherArmId).packetCaptures.get(resourceGroupOf(watcherArmId), nameOf(watcherArmId), nameOf(captureArmId), { abortSignal: signal });
     return {
       ...(capture.storageLocation?.storageId ? { storageId: capture.storageLocation.storageId } : {}),
@@ -127,7 +105,7 @@ export class PacketCaptureReads {
 
   /** queryStatus (a long-running POST): Running, Stopped, NotStarted, Error or Unknown. */
   async status(captureArmId: string, tenantId: string, signal?: AbortSignal): Promise<CaptureStatus> {
-    const watcherArmId = captureArmId.replace(/\/packetCaptures\/[^/]+$/i, '');
+    const watcherArmId = parentId(captureArmId);
     const result = await this.network(tenantId, watcherArmId).packetCaptures.beginGetStatusAndWait(resourceGroupOf(watcherArmId), nameOf(watcherArmId), nameOf(captureArmId), { abortSignal: signal });
     return {
       status: result.packetCaptureStatus ?? 'Unknown',
@@ -139,15 +117,15 @@ export class PacketCaptureReads {
 
   /** Stops a running capture (a long-running POST); the agent then uploads the file. */
   async stop(captureArmId: string, tenantId: string, signal?: AbortSignal): Promise<void> {
-    const watcherArmId = captureArmId.replace(/\/packetCaptures\/[^/]+$/i, '');
+    const watcherArmId = parentId(captureArmId);
     await this.network(tenantId, watcherArmId).packetCaptures.beginStopAndWait(resourceGroupOf(watcherArmId), nameOf(watcherArmId), nameOf(captureArmId), { abortSignal: signal });
   }
 
   private compute(tenantId: string, subscriptionId: string): ComputeManagementClient {
-    return new ComputeManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, { endpoint: this.account.resourceManagerEndpoint });
+    return new ComputeManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, armClientOptions(this.account.resourceManagerEndpoint));
   }
 
   private network(tenantId: string, armId: string): NetworkManagementClient {
-    return new NetworkManagementClient(this.account.credentialForTenant(tenantId), subscriptionOf(armId), { endpoint: this.account.resourceManagerEndpoint });
+    return new NetworkManagementClient(this.account.credentialForTenant(tenantId), subscriptionOf(armId), armClientOptions(this.account.resourceManagerEndpoint));
   }
 }

@@ -5,6 +5,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { nameOf, parentId, resourceGroupOf, subscriptionOf } from './armIds';
+import { armClientOptions } from './armNetworkApi';
 
 export interface PeeringStatus {
   /** The peering's ARM id as given. */
@@ -17,7 +18,7 @@ export interface PeeringStatus {
 
 /** The current state of one peering (`…/virtualNetworks/<vnet>/virtualNetworkPeerings/<name>`). */
 export async function readPeeringStatus(credential: TokenCredential, endpoint: string, peeringArmId: string, signal?: AbortSignal): Promise<PeeringStatus> {
-  const client = new NetworkManagementClient(credential, subscriptionOf(peeringArmId), { endpoint });
+  const client = new NetworkManagementClient(credential, subscriptionOf(peeringArmId), armClientOptions(endpoint));
   const name = nameOf(peeringArmId);
   try {
     const peering = await client.virtualNetworkPeerings.get(resourceGroupOf(peeringArmId), nameOf(parentId(peeringArmId)), name, { abortSignal: signal });

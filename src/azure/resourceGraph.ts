@@ -1,4 +1,6 @@
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import { idKey } from './armIds';
+import { mapBounded, sleep } from './bounded';
 
 /** Azure Resource Graph's largest page (`$top`), documented as 1,000 rows. */
 export const graphPageSize = 1000;
@@ -55,7 +57,7 @@ class QuotaPacer {
       if (wait > graphQuotaWaitMs) {
         throw new GraphUnavailable(`Resource Graph's query quota is used up for ${Math.ceil(wait / 1000)} s more.`);
       }
-      await delay(Math.max(wait, 0), this.signal);
+      await sleep(wait, this.signal);
       // Unknown again until the next answer reports it.
       this.remaining = undefined;
     }
@@ -65,24 +67,6 @@ class QuotaPacer {
   release(): void {
     this.inFlight -= 1;
   }
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -119,31 +103,25 @@ export async function graphRows(client: ResourceGraphClient, subscriptionId: str
   for (let skip = first.rows.length; skip < first.total && first.rows.length > 0; skip += pageSize) {
     skips.push(skip);
   }
-  const rest = new Array<Record<string, unknown>[]>(skips.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < skips.length) {
-      const index = next++;
-      // Resource Graph may answer fewer rows than asked (it caps a response's size): ask again
-      // for the rest of this page's range.
-      const end = Math.min(skips[index] + pageSize, first.total);
-      const rows: Record<string, unknown>[] = [];
-      for (let at = skips[index]; at < end; ) {
-        const answer = (await page(at, end - at)).rows;
-        if (answer.length === 0) {
-          break;
-        }
-        rows.push(...answer);
-        at += answer.length;
+  // Resource Graph may answer fewer rows than asked (it caps a response's size): each page's range
+  // is asked again for the rows it did not get.
+  const rest = await mapBounded(skips, options.concurrency ?? 4, async (skip) => {
+    const end = Math.min(skip + pageSize, first.total);
+    const rows: Record<string, unknown>[] = [];
+    for (let at = skip; at < end; ) {
+      const answer = (await page(at, end - at)).rows;
+      if (answer.length === 0) {
+        break;
       }
-      rest[index] = rows;
+      rows.push(...answer);
+      at += answer.length;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, skips.length) }, worker));
+    return rows;
+  });
   // Rows are keyed by id: one that moved between pages while they were read counts once.
   const byId = new Map<string, Record<string, unknown>>();
   for (const row of [first.rows, ...rest].flat()) {
-    byId.set(String(row.id ?? '').toLowerCase(), row);
+    byId.set(idKey(String(row.id ?? '')), row);
   }
   return [...byId.values()];
 }

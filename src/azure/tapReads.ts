@@ -5,6 +5,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { NetworkManagementClient, type LoadBalancer, type NetworkInterface } from '@azure/arm-network';
 import { idKey, nameOf, resourceGroupOf } from './armIds';
+import { armClientOptions } from './armNetworkApi';
 import type { NicRef, SubscriptionRef } from './networkApi';
 
 export interface FrontendRef {
@@ -48,7 +49,7 @@ export interface NicTapConfigurationRef {
 
 /** The load balancers of one subscription (one subscription-wide list call). */
 export async function listLoadBalancers(credential: TokenCredential, endpoint: string, subscription: SubscriptionRef, signal?: AbortSignal): Promise<LoadBalancerRef[]> {
-  const client = new NetworkManagementClient(credential, subscription.subscriptionId, { endpoint });
+  const client = new NetworkManagementClient(credential, subscription.subscriptionId, armClientOptions(endpoint));
   const found: LoadBalancerRef[] = [];
   for await (const balancer of client.loadBalancers.listAll({ abortSignal: signal })) {
     found.push(toLoadBalancerRef(balancer));

@@ -1,7 +1,8 @@
 import { subscriptionOf } from '../../azure/armIds';
 import { toArmProblem, type ArmProblem } from '../../azure/armProblem';
 import { actionsToSend, type ActionOutcome, type ActionStatus, type ApplyReport, type Plan, type PlanAction, type UndoStep } from './plan';
-import { armWritePacer, sleep, type WriteKind, type WritePacer } from './writePacer';
+import { sleep } from '../../azure/bounded';
+import { armWritePacer, type WriteKind, type WritePacer } from './writePacer';
 
 /** Sends plan actions to Azure; implemented on the official SDKs in `src/azure/armActionRunner.ts`. */
 export interface ActionRunner {

@@ -8,6 +8,7 @@
  * One extension instance is one principal, and a plan's writes mostly go to one region, so a bucket
  * per (subscription, kind) is the closest match we can keep on the client.
  */
+import { sleep } from '../../azure/bounded';
 
 export type WriteKind = 'write' | 'delete';
 
@@ -136,31 +137,4 @@ export class TokenBucketPacer implements WritePacer {
 /** A pacer with Azure Resource Manager's documented write and delete limits, less the headroom. */
 export function armWritePacer(clock: PacerClock = systemClock, headroom = defaultHeadroomTokens): WritePacer {
   return new TokenBucketPacer(armWriteLimits, clock, headroom);
-}
-
-/** Resolves after `ms`, or rejects with an `AbortError` when `signal` aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(abortError(signal));
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal!));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, Math.max(0, ms));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') {
-    return reason;
-  }
-  return Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' });
 }
