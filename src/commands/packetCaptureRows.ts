@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { resourceTypeOf } from '../azure/armIds';
+import { nameOf, resourceTypeOf } from '../azure/armIds';
 import { PacketCaptureReads } from '../azure/packetCaptureReads';
 import type { EstateSubscription } from '../tree/lensTreeProvider';
 import { estateEntryOf } from '../wizards/shared/estate';
@@ -32,7 +32,7 @@ export async function captureTarget(context: WizardContext, node: unknown, selec
       }
       for (const contents of watchers.value) {
         for (const capture of contents.packetCaptures) {
-          items.push({ label: capture.name, description: `${capture.targetArmId.split('/').at(-1) ?? ''} · ${contents.watcher.name}`, detail: entry.subscription.displayName, armId: capture.armId });
+          items.push({ label: capture.name, description: `${nameOf(capture.targetArmId)} · ${contents.watcher.name}`, detail: entry.subscription.displayName, armId: capture.armId });
         }
       }
     }
@@ -47,7 +47,7 @@ export async function captureTarget(context: WizardContext, node: unknown, selec
   }
   const entry = estateEntryOf(estate, armId);
   if (entry === undefined) {
-    throw new Error(`The subscription of packet capture ${armId.split('/').at(-1) ?? armId} is not shown in the tree; select it with "Select Subscriptions…".`);
+    throw new Error(`The subscription of packet capture ${nameOf(armId)} is not shown in the tree; select it with "Select Subscriptions…".`);
   }
-  return { armId, name: armId.split('/').at(-1) ?? armId, entry, reads: new PacketCaptureReads(entry.account) };
+  return { armId, name: nameOf(armId), entry, reads: new PacketCaptureReads(entry.account) };
 }

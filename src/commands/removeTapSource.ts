@@ -1,4 +1,4 @@
-import { resourceTypeOf } from '../azure/armIds';
+import { nameOf, resourceTypeOf } from '../azure/armIds';
 import { isTreeNode, resourcesOf } from '../tree/treeNode';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
@@ -26,7 +26,7 @@ export function removeTapSourceCommand(context: WizardContext): LensCommand {
             .filter((nic) => nic.tapConfigurations.length > 0)
             .map((nic) => ({
               label: nic.name,
-              description: nic.tapConfigurations.map((configuration) => `${configuration.name} → ${estate.taps.find((tap) => tap.id === configuration.tapId)?.name ?? configuration.tapId.split('/').pop()}`).join(', '),
+              description: nic.tapConfigurations.map((configuration) => `${configuration.name} → ${estate.taps.find((tap) => tap.id === configuration.tapId)?.name ?? nameOf(configuration.tapId)}`).join(', '),
               value: nic.id,
             })),
           emptyMessage: 'No network interface in the subscriptions the view shows has a tap configuration.',

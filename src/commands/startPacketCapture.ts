@@ -1,4 +1,4 @@
-import { resourceTypeOf } from '../azure/armIds';
+import { nameOf, resourceTypeOf } from '../azure/armIds';
 import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { resourcesOf } from '../tree/treeNode';
 import { readCaptureEstate, type CaptureEstate } from '../wizards/packetCapture/captureEstate';
@@ -22,7 +22,7 @@ function seedFrom(armIds: string[], estate: CaptureEstate): CaptureSeed {
           return { vmArmId: nic.virtualMachineId };
         }
       }
-      throw new Error(`Network interface ${armId.split('/').at(-1) ?? armId} is not attached to a virtual machine: packet capture needs a VM.`);
+      throw new Error(`Network interface ${nameOf(armId)} is not attached to a virtual machine: packet capture needs a VM.`);
     }
   }
   return {};
@@ -43,8 +43,8 @@ export function startPacketCaptureCommand(context: WizardContext): LensCommand {
         facts = await estate.factsFor(answers);
       } catch (error) {
         const problem = toArmProblem(error);
-        context.log.error(problemLogLine(`Reading ${answers.vmArmId.split('/').at(-1) ?? answers.vmArmId} for packet capture ${answers.name}`, problem));
-        throw new Error(`Couldn't read virtual machine ${answers.vmArmId.split('/').at(-1) ?? answers.vmArmId}: ${problem.message} (${problem.code}).`, { cause: error });
+        context.log.error(problemLogLine(`Reading ${nameOf(answers.vmArmId)} for packet capture ${answers.name}`, problem));
+        throw new Error(`Couldn't read virtual machine ${nameOf(answers.vmArmId)}: ${problem.message} (${problem.code}).`, { cause: error });
       }
       return context.review(planPacketCapture(answers, facts));
     },

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { resourceTypeOf } from '../azure/armIds';
+import { nameOf, resourceTypeOf } from '../azure/armIds';
 import type { PeeringRef } from '../azure/networkApi';
 import { resourcesOf } from '../tree/treeNode';
 import { describeStatuses, loadPeeringEstate, peeringsOf, peeringsSettled } from '../wizards/peering/peeringEstate';
@@ -46,7 +46,7 @@ export function syncPeeringCommand(wizards: WizardContext): LensCommand {
           id: 'peering.syncTargets',
           title: 'Sync Peering',
           placeholder: 'Peerings to sync with their remote address space',
-          items: stale.map((peering) => ({ label: peering.name, description: `${vnets.get(peering.vnetId)?.name ?? ''} → ${peering.remoteVnetArmId?.split('/').pop() ?? ''} · ${peering.syncLevel}`, value: peering, picked: true })),
+          items: stale.map((peering) => ({ label: peering.name, description: `${vnets.get(peering.vnetId)?.name ?? ''} → ${peering.remoteVnetArmId ? nameOf(peering.remoteVnetArmId) : ''} · ${peering.syncLevel}`, value: peering, picked: true })),
           minimum: 1,
         });
         if (picked === undefined || picked === back) {

@@ -2,6 +2,7 @@
  * Validators and prerequisite checks for the flow-log wizards. Pure: they read the answers and the
  * plain facts in `flowLogFacts.ts` and return messages or `PlanCheck`s naming the resources.
  */
+import { nameOf } from '../../azure/armIds';
 import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import type { ExistingFlowLog, FlowLogAnswers, FlowLogTarget, StorageChoice, StorageFact } from './flowLogFacts';
@@ -133,7 +134,7 @@ export function checkDoubleLogging(targets: readonly FlowLogTarget[], flowLogs: 
     for (const id of covering) {
       const flowLog = enabledOn.get(id);
       if (flowLog && flowLog.targetId !== target.id) {
-        lines.push(`${target.name} is already covered by flow log ${flowLog.name} on ${flowLog.targetArmId.split('/').pop()}`);
+        lines.push(`${target.name} is already covered by flow log ${flowLog.name} on ${nameOf(flowLog.targetArmId)}`);
         break;
       }
       if (targetIds.has(id)) {

@@ -4,6 +4,7 @@
  * then for the picked VM its power state and extensions, NetworkWatcherRG, and a capture of the
  * same name with its status.
  */
+import { nameOf } from '../../azure/armIds';
 import { FlowLogReads } from '../../azure/flowLogsReads';
 import { PacketCaptureReads } from '../../azure/packetCaptureReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
@@ -53,7 +54,7 @@ export async function readCaptureEstate(subscriptions: EstateSubscription[], onP
       } else {
         vms.set(key, {
           armId: nic.virtualMachineId,
-          name: nic.virtualMachineName ?? nic.virtualMachineId.split('/').at(-1) ?? nic.virtualMachineId,
+          name: nic.virtualMachineName ?? nameOf(nic.virtualMachineId),
           location: nic.location.toLowerCase(),
           subscriptionName: displayName,
           privateIps: [...nic.privateIpAddresses],

@@ -2,6 +2,7 @@
  * Validators for the packet-capture questions (what the PacketCapture API accepts) and the plan's
  * prerequisite checks. Pure: no `vscode`, no Azure calls.
  */
+import { nameOf } from '../../azure/armIds';
 import ipaddr from 'ipaddr.js';
 import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
@@ -198,6 +199,6 @@ export function checkNameFree(existing: ExistingCapture | undefined, answers: Ca
     id: 'captureName',
     title: 'Capture name free',
     status: 'failed',
-    detail: `A packet capture named ${answers.name} already exists in ${watcherName} (${existing.status}, on ${existing.target.split('/').at(-1) ?? existing.target}). Choose another name, or stop and delete that capture first.`,
+    detail: `A packet capture named ${answers.name} already exists in ${watcherName} (${existing.status}, on ${nameOf(existing.target)}). Choose another name, or stop and delete that capture first.`,
   };
 }

@@ -1,3 +1,4 @@
+import { nameOf } from '../../azure/armIds';
 import { maxNetworkNameLength, validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import { addressOverlaps, formatOverlaps } from './addressOverlap';
@@ -104,7 +105,7 @@ export function gatewayChecks(hub: PeeringVnet, spokes: readonly PeeringVnet[]):
             id: `gateway:${spoke.name}`,
             title: `Remote gateways for ${spoke.name}`,
             status: 'failed',
-            detail: `${spoke.name}'s peering ${other.name} already uses the gateway of ${other.remoteVnetArmId?.split('/').pop() ?? 'another network'}; a virtual network can use remote gateways over one peering only.`,
+            detail: `${spoke.name}'s peering ${other.name} already uses the gateway of ${other.remoteVnetArmId ? nameOf(other.remoteVnetArmId) : 'another network'}; a virtual network can use remote gateways over one peering only.`,
           }
         : { id: `gateway:${spoke.name}`, title: `Remote gateways for ${spoke.name}`, status: 'passed', detail: `No other peering of ${spoke.name} uses remote gateways.` },
     );

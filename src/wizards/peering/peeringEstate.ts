@@ -1,3 +1,4 @@
+import { nameOf } from '../../azure/armIds';
 import { problemLogLine, toArmProblem } from '../../azure/armProblem';
 import { readPeeringStatus, type PeeringStatus } from '../../azure/peeringReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
@@ -77,7 +78,7 @@ export async function watchPeerings(estate: PeeringEstate, peeringIds: readonly 
   const started = Date.now();
   let intervalMs = options.intervalMs ?? 1000;
   const read = options.read ?? ((armId: string, signal: AbortSignal | undefined) => readWithAccount(estate, armId, signal));
-  let statuses: PeeringStatus[] = peeringIds.map((armId) => ({ armId, name: armId.split('/').pop() ?? armId, peeringState: 'Unknown' }));
+  let statuses: PeeringStatus[] = peeringIds.map((armId) => ({ armId, name: nameOf(armId), peeringState: 'Unknown' }));
   for (;;) {
     const fresh = await Promise.all(
       peeringIds.map(async (armId) => {
@@ -89,7 +90,7 @@ export async function watchPeerings(estate: PeeringEstate, peeringIds: readonly 
           if (!options.signal?.aborted) {
             options.log?.warn(problemLogLine(`Peering: reading the state of ${armId}`, problem));
           }
-          return { armId, name: armId.split('/').pop() ?? armId, peeringState: `Unknown (${problem.code})` };
+          return { armId, name: nameOf(armId), peeringState: `Unknown (${problem.code})` };
         }
       }),
     );
@@ -130,7 +131,7 @@ function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
 async function readWithAccount(estate: PeeringEstate, armId: string, signal: AbortSignal | undefined): Promise<PeeringStatus> {
   const owner = estateEntryOf(estate.subscriptions, armId);
   if (!owner) {
-    return { armId, name: armId.split('/').pop() ?? armId, peeringState: 'Unknown' };
+    return { armId, name: nameOf(armId), peeringState: 'Unknown' };
   }
   return readPeeringStatus(owner.account.credentialForTenant(owner.subscription.tenantId), owner.account.resourceManagerEndpoint, armId, signal);
 }

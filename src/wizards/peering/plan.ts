@@ -1,3 +1,4 @@
+import { nameOf, parentId } from '../../azure/armIds';
 import type { PeeringRef } from '../../azure/networkApi';
 import { ActionList } from '../shared/actionList';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
@@ -105,7 +106,7 @@ function planSide(list: ActionList, local: PeeringVnet, remote: PeeringVnet, wan
         id: `name:${local.name}:${name}`,
         title: `Peering name ${name} on ${local.name}`,
         status: 'failed',
-        detail: `${local.name} already has a peering named ${name}, to ${taken.remoteVnetArmId?.split('/').pop() ?? 'another network'}. Choose another name.`,
+        detail: `${local.name} already has a peering named ${name}, to ${taken.remoteVnetArmId ? nameOf(taken.remoteVnetArmId) : 'another network'}. Choose another name.`,
       });
     }
     const action = list.add({ ...common, title: `Create peering ${name} on ${local.name} to ${remote.name} (${describeSettings(settings)})`, dependsOn, existing: 'absent', undo: { kind: 'delete' } });
@@ -208,7 +209,7 @@ export function planPeering(answers: PeeringAnswers): Plan {
         id: `existing:${spoke.name}`,
         title: `Existing peerings between ${hub.name} and ${spoke.name}`,
         status: 'passed',
-        detail: kept.map((action) => `${action.resourceId.split('/').pop()} on ${action.resourceId.split('/')[8]} ${action.existing === 'same' ? 'is already as planned' : 'will be updated'}`).join('; '),
+        detail: kept.map((action) => `${nameOf(action.resourceId)} on ${nameOf(parentId(action.resourceId))} ${action.existing === 'same' ? 'is already as planned' : 'will be updated'}`).join('; '),
       });
     }
     if (hub.location !== spoke.location && hub.location !== '' && spoke.location !== '') {
@@ -278,7 +279,7 @@ export function syncTargetsFor(peerings: readonly PeeringRef[], vnets: ReadonlyM
       if (remote && back) {
         targets.set(back.id, { peering: back, local: remote, remote: local });
       } else {
-        missing.push(`${peering.name}: the peering back from ${peering.remoteVnetArmId?.split('/').pop() ?? 'the remote network'} is not in the subscriptions shown`);
+        missing.push(`${peering.name}: the peering back from ${peering.remoteVnetArmId ? nameOf(peering.remoteVnetArmId) : 'the remote network'} is not in the subscriptions shown`);
       }
     }
   }
@@ -298,7 +299,7 @@ export function planPeeringSync(targets: readonly SyncTarget[], missing: readonl
     const aux = remote && remote.tenantId !== local.tenantId ? [remote.tenantId] : undefined;
     list.add({
       kind: 'put',
-      title: inSync ? `Keep peering ${peering.name} on ${local.name} (in sync)` : `Sync peering ${peering.name} on ${local.name} with the address space of ${remote?.name ?? peering.remoteVnetArmId?.split('/').pop() ?? 'its remote network'}`,
+      title: inSync ? `Keep peering ${peering.name} on ${local.name} (in sync)` : `Sync peering ${peering.name} on ${local.name} with the address space of ${remote?.name ?? (peering.remoteVnetArmId ? nameOf(peering.remoteVnetArmId) : 'its remote network')}`,
       resourceId: peering.armId,
       resourceType: peeringResourceType,
       apiVersion: peeringApiVersion,

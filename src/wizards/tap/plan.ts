@@ -3,7 +3,7 @@
  * NSG rule for VXLAN and optional VM restarts), remove a TAP with its tap configurations, or remove
  * one NIC's tap configuration. Pure: the answers and the estate in, a `Plan` out.
  */
-import { idKey, nameOf } from '../../azure/armIds';
+import { idKey, nameOf, parentId } from '../../azure/armIds';
 import { ActionList } from '../shared/actionList';
 import type { Plan, PlanCheck } from '../shared/plan';
 import {
@@ -283,7 +283,7 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
   for (const configurationId of configurationIds) {
     const nic = nicsByConfiguration.get(configurationId);
     const configuration = nic?.tapConfigurations.find((item) => item.id === configurationId);
-    const nicName = nic?.name ?? nameOf(configurationId.replace(/\/tapConfigurations\/[^/]+$/i, ''));
+    const nicName = nic?.name ?? nameOf(parentId(configurationId));
     list.add({
       kind: 'delete',
       title: `Remove tap configuration ${configuration?.name ?? nameOf(configurationId)} from ${nicName}`,
