@@ -95,6 +95,20 @@ export function describeProblem(problem: ArmProblem): string {
 }
 
 /** Full details for the log channel: code, status, correlation id, URL. Never headers or tokens. */
+/**
+ * A failed Azure call as the user sees it: logged in full (`logWhat`), then an Error saying what
+ * could not be done (`userWhat`, e.g. "stop packet capture pc-1") and Azure's reason. A cancel
+ * comes back unchanged.
+ */
+export function armFailure(log: { error(message: string): void }, logWhat: string, userWhat: string, error: unknown): unknown {
+  const problem = toArmProblem(error);
+  if (problem.code === 'Cancelled') {
+    return error;
+  }
+  log.error(problemLogLine(logWhat, problem));
+  return new Error(`Couldn't ${userWhat}: ${problem.message} (${problem.code}).`, { cause: error });
+}
+
 export function problemLogLine(what: string, problem: ArmProblem): string {
   const parts = [`${what} failed: ${problem.code}`];
   if (problem.status !== undefined) {

@@ -8,6 +8,7 @@ import type { PeeringStatus } from '../azure/peeringReads';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import type { LensCommand } from './lensCommand';
+import { withCancellableProgress } from '../wizards/shared/progress';
 
 /** What the command resolves with (integration tests read it). */
 export interface PeeringCommandResult {
@@ -21,24 +22,15 @@ export interface PeeringCommandResult {
  * notification that shows their states; at most 60 s. `stopped` is true when the user cancelled.
  */
 export async function waitForPeerings(wizards: WizardContext, estate: PeeringEstate, peerings: readonly string[], options: { wantInSync: boolean }): Promise<{ statuses: PeeringStatus[]; stopped: boolean }> {
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: options.wantInSync ? 'Waiting for the peerings to be in sync' : 'Waiting for the peerings to connect', cancellable: true },
-    async (progress, token) => {
-      const controller = new AbortController();
-      const cancel = token.onCancellationRequested(() => controller.abort());
-      try {
-        const statuses = await watchPeerings(estate, peerings, {
-          wantInSync: options.wantInSync,
-          signal: controller.signal,
-          log: wizards.log,
-          onRead: (current) => progress.report({ message: describeStatuses(current) }),
-        });
-        return { statuses, stopped: controller.signal.aborted && !peeringsSettled(statuses, options.wantInSync) };
-      } finally {
-        cancel.dispose();
-      }
-    },
-  );
+  return withCancellableProgress(options.wantInSync ? 'Waiting for the peerings to be in sync' : 'Waiting for the peerings to connect', async (progress, signal) => {
+    const statuses = await watchPeerings(estate, peerings, {
+      wantInSync: options.wantInSync,
+      signal,
+      log: wizards.log,
+      onRead: (current) => progress.report({ message: describeStatuses(current) }),
+    });
+    return { statuses, stopped: signal.aborted && !peeringsSettled(statuses, options.wantInSync) };
+  });
 }
 
 /**

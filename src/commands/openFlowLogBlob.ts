@@ -9,6 +9,7 @@ import { downloadFileName, formatBytes } from '../tree/storageItems';
 import { withStorage, type FlowLogStorageScope } from '../tree/storageNodes';
 import { flowLogViewType } from '../webview/flowLogEditorProvider';
 import type { LensCommand } from './lensCommand';
+import { withCancellableProgress } from '../wizards/shared/progress';
 
 /** Where downloads go and what to tell the user. */
 export interface DownloadTarget {
@@ -33,38 +34,29 @@ export async function downloadAndOpen(
   const path = join(target.folder.fsPath, fileName);
   let result: DownloadResult;
   try {
-    result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Downloading ${what}`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const subscription = token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        let lastReport = 0;
-        try {
-          return await withStorage(scope, controller.signal, (access: StorageAccountAccess) =>
-            access.run(
-              (storage) =>
-                download(storage, path, {
-                  signal: controller.signal,
-                  onProgress: (bytes, total) => {
-                    const percent = total > 0 ? Math.min(100, Math.floor((bytes / total) * 100)) : 0;
-                    const now = Date.now();
-                    // Chunks arrive every few KB: report only whole percents, at most ten times a second.
-                    if (percent > reported && (now - lastReport >= 100 || percent === 100)) {
-                      progress.report({ increment: percent - reported, message: `${formatBytes(bytes)} of ${formatBytes(total)}` });
-                      reported = percent;
-                      lastReport = now;
-                    }
-                  },
-                }),
-              controller.signal,
-            ),
-          );
-        } finally {
-          subscription.dispose();
-        }
-      },
-    );
+    result = await withCancellableProgress(`Downloading ${what}`, async (progress, signal) => {
+      let reported = 0;
+      let lastReport = 0;
+      return await withStorage(scope, signal, (access: StorageAccountAccess) =>
+        access.run(
+          (storage) =>
+            download(storage, path, {
+              signal,
+              onProgress: (bytes, total) => {
+                const percent = total > 0 ? Math.min(100, Math.floor((bytes / total) * 100)) : 0;
+                const now = Date.now();
+                // Chunks arrive every few KB: report only whole percents, at most ten times a second.
+                if (percent > reported && (now - lastReport >= 100 || percent === 100)) {
+                  progress.report({ increment: percent - reported, message: `${formatBytes(bytes)} of ${formatBytes(total)}` });
+                  reported = percent;
+                  lastReport = now;
+                }
+              },
+            }),
+          signal,
+        ),
+      );
+    });
   } catch (error) {
     if (isStorageCancellation(error) || error instanceof vscode.CancellationError) {
       return undefined;

@@ -1,7 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { parseStorageAccountId } from '../azure/storageKeys';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
 import { captureBlobLocation } from '../packetcapture/captureBlob';
@@ -11,6 +10,9 @@ import type { FlowLogStorageBrowser } from '../tree/storageBrowser';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import type { LensCommand } from './lensCommand';
 import { captureTarget } from './packetCaptureRows';
+import { armFailure } from '../azure/armProblem';
+import { formatBytes } from '../tree/storageItems';
+import { withCancellableProgress } from '../wizards/shared/progress';
 
 export interface OpenedCapture {
   path: string;
@@ -35,9 +37,7 @@ export function openPacketCaptureCommand(context: WizardContext, storage: FlowLo
       try {
         location = await target.reads.storageOf(target.armId, tenantId);
       } catch (error) {
-        const problem = toArmProblem(error);
-        context.log.error(problemLogLine(`Reading packet capture ${target.armId}`, problem));
-        throw new Error(`Couldn't read packet capture ${target.name}: ${problem.message} (${problem.code}).`, { cause: error });
+        throw armFailure(context.log, `Reading packet capture ${target.armId}`, `read packet capture ${target.name}`, error);
       }
       if (location.storageId === undefined || location.storagePath === undefined) {
         throw new Error(`Packet capture ${target.name} writes only to ${location.filePath ?? 'a file'} on the VM, not to a storage account: copy the file from the VM to open it.`);
@@ -47,38 +47,31 @@ export function openPacketCaptureCommand(context: WizardContext, storage: FlowLo
       await mkdir(folder.fsPath, { recursive: true });
       const path = join(folder.fsPath, `${target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.cap`);
       const source = storage.sourceFor(target.entry.account, tenantId);
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Downloading packet capture ${target.name}`, cancellable: true },
-        async (progress, token) => {
-          const controller = new AbortController();
-          const subscription = token.onCancellationRequested(() => controller.abort());
-          let reported = 0;
-          try {
-            const access = await source.access(location.storageId!, controller.signal);
-            await access.run((files) => files.downloadToFile(blob.container, blob.blobName, path, {
-              signal: controller.signal,
-              onProgress: (written, total) => {
-                const percent = total > 0 ? Math.floor((written / total) * 100) : 0;
-                if (percent > reported) {
-                  progress.report({ increment: percent - reported, message: `${written} of ${total} bytes` });
-                  reported = percent;
-                }
-              },
-            }), controller.signal);
-          } catch (error) {
-            if (isStorageCancellation(error) || controller.signal.aborted) {
-              throw new vscode.CancellationError();
-            }
-            source.report(`Downloading packet capture ${target.name} (${blob.container}/${blob.blobName})`, error);
-            if (error instanceof StorageProblemError && (error.code === 'blobNotFound' || error.code === 'containerNotFound')) {
-              throw new Error(`The file of packet capture ${target.name} is not in ${accountName} yet (${blob.blobName}): Network Watcher uploads it when the capture stops. Stop the capture, then try again.`, { cause: error });
-            }
-            throw new Error(`Couldn't download packet capture ${target.name} from ${accountName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-          } finally {
-            subscription.dispose();
+      await withCancellableProgress(`Downloading packet capture ${target.name}`, async (progress, signal) => {
+        let reported = 0;
+        try {
+          const access = await source.access(location.storageId!, signal);
+          await access.run((files) => files.downloadToFile(blob.container, blob.blobName, path, {
+            signal,
+            onProgress: (written, total) => {
+              const percent = total > 0 ? Math.floor((written / total) * 100) : 0;
+              if (percent > reported) {
+                progress.report({ increment: percent - reported, message: `${formatBytes(written)} of ${formatBytes(total)}` });
+                reported = percent;
+              }
+            },
+          }), signal);
+        } catch (error) {
+          if (isStorageCancellation(error) || signal.aborted) {
+            throw new vscode.CancellationError();
           }
-        },
-      );
+          source.report(`Downloading packet capture ${target.name} (${blob.container}/${blob.blobName})`, error);
+          if (error instanceof StorageProblemError && (error.code === 'blobNotFound' || error.code === 'containerNotFound')) {
+            throw new Error(`The file of packet capture ${target.name} is not in ${accountName} yet (${blob.blobName}): Network Watcher uploads it when the capture stops. Stop the capture, then try again.`, { cause: error });
+          }
+          throw new Error(`Couldn't download packet capture ${target.name} from ${accountName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+      });
       let summary: PcapSummary;
       try {
         summary = summarizePcap(await readFile(path));

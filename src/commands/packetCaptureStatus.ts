@@ -1,9 +1,10 @@
 import * as vscode from 'vscode';
-import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import type { CaptureStatus } from '../azure/packetCaptureReads';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import type { LensCommand } from './lensCommand';
 import { captureTarget } from './packetCaptureRows';
+import { armFailure } from '../azure/armProblem';
+import { withCancellableProgress } from '../wizards/shared/progress';
 
 /** The status line shown for a capture: state, since when, why it stopped, and its errors. */
 export function describeCaptureStatus(name: string, status: CaptureStatus): string {
@@ -29,25 +30,13 @@ export function packetCaptureStatusCommand(context: WizardContext): LensCommand 
       if (target === undefined) {
         return undefined;
       }
-      const status = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Asking Network Watcher for the status of ${target.name}…`, cancellable: true },
-        async (_progress, token) => {
-          const controller = new AbortController();
-          const subscription = token.onCancellationRequested(() => controller.abort());
-          try {
-            return await target.reads.status(target.armId, target.entry.subscription.tenantId, controller.signal);
-          } catch (error) {
-            const problem = toArmProblem(error);
-            if (problem.code === 'Cancelled') {
-              throw error;
-            }
-            context.log.error(problemLogLine(`Querying the status of packet capture ${target.armId}`, problem));
-            throw new Error(`Couldn't get the status of packet capture ${target.name}: ${problem.message} (${problem.code}).`, { cause: error });
-          } finally {
-            subscription.dispose();
-          }
-        },
-      );
+      const status = await withCancellableProgress(`Asking Network Watcher for the status of ${target.name}…`, async (_progress, signal) => {
+        try {
+          return await target.reads.status(target.armId, target.entry.subscription.tenantId, signal);
+        } catch (error) {
+          throw armFailure(context.log, `Querying the status of packet capture ${target.armId}`, `get the status of packet capture ${target.name}`, error);
+        }
+      });
       const message = describeCaptureStatus(target.name, status);
       context.log.info(message);
       if (status.errors.length > 0 || status.status === 'Error') {

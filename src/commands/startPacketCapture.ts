@@ -1,5 +1,4 @@
 import { nameOf, resourceTypeOf } from '../azure/armIds';
-import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { resourcesOf } from '../tree/treeNode';
 import { readCaptureEstate, type CaptureEstate } from '../wizards/packetCapture/captureEstate';
 import { gatherPacketCapture, type CaptureSeed } from '../wizards/packetCapture/gather';
@@ -7,6 +6,7 @@ import { planPacketCapture } from '../wizards/packetCapture/plan';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import type { LensCommand } from './lensCommand';
+import { armFailure, problemLogLine, toArmProblem } from '../azure/armProblem';
 
 /** The VM of a NIC row (its `virtualMachine` in the inventory), or a VM id itself. */
 function seedFrom(armIds: string[], estate: CaptureEstate): CaptureSeed {
@@ -42,9 +42,7 @@ export function startPacketCaptureCommand(context: WizardContext): LensCommand {
       try {
         facts = await estate.factsFor(answers);
       } catch (error) {
-        const problem = toArmProblem(error);
-        context.log.error(problemLogLine(`Reading ${nameOf(answers.vmArmId)} for packet capture ${answers.name}`, problem));
-        throw new Error(`Couldn't read virtual machine ${nameOf(answers.vmArmId)}: ${problem.message} (${problem.code}).`, { cause: error });
+        throw armFailure(context.log, `Reading ${nameOf(answers.vmArmId)} for packet capture ${answers.name}`, `read virtual machine ${nameOf(answers.vmArmId)}`, error);
       }
       return context.review(planPacketCapture(answers, facts));
     },

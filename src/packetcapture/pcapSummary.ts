@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { escapeMarkdown } from '../wizards/shared/markdown';
+import { formatBytes } from '../tree/storageItems';
 
 /** A capture file that cannot be read; `offset` is the byte where reading stopped. */
 export class PcapFormatError extends Error {
@@ -264,20 +265,6 @@ export function summarizePcap(input: Uint8Array): PcapSummary {
     protocols: [...protocols.values()].sort((x, y) => y.bytes - x.bytes || x.protocol.localeCompare(y.protocol)),
     conversations: [...conversations.values()].sort((x, y) => y.bytes - x.bytes || y.packets - x.packets || x.a.localeCompare(y.a)),
   };
-}
-
-function formatBytes(value: number): string {
-  if (value < 1024) {
-    return `${value} B`;
-  }
-  const units = ['KiB', 'MiB', 'GiB'];
-  let scaled = value / 1024;
-  let unit = 0;
-  while (scaled >= 1024 && unit < units.length - 1) {
-    scaled /= 1024;
-    unit += 1;
-  }
-  return `${scaled.toFixed(1)} ${units[unit]}`;
 }
 
 /** The summary as a markdown document, titled with the capture's name and source. */

@@ -17,6 +17,7 @@ import { reviewPlan, type ReviewPorts, type ReviewQuestion } from './review';
 import { ScriptedUi } from './scriptedUi';
 import type { WizardContext } from './wizardContext';
 import type { WizardUi } from './wizardUi';
+import { withCancellableProgress } from './progress';
 
 /** A question answered by a test script: by the step's `id`; `pick` matches an item's label, or its value when that is a string. */
 export interface ScriptedAnswer {
@@ -156,16 +157,7 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
       }
       return `Saved ${written.length} Bicep file${written.length === 1 ? '' : 's'} to ${folder}.`;
     },
-    withProgress: async (title, work) =>
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        const controller = new AbortController();
-        const subscription = token.onCancellationRequested(() => controller.abort());
-        try {
-          return await work((message) => progress.report({ message }), controller.signal);
-        } finally {
-          subscription.dispose();
-        }
-      }),
+    withProgress: async (title, work) => await withCancellableProgress(title, (progress, signal) => work((message) => progress.report({ message }), signal)),
     runnerFor: (plan) => runnerFor(tree, plan, runners),
     confirm: async (action) => {
       if (scripted) {
