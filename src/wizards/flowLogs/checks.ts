@@ -3,7 +3,7 @@
  * plain facts in `flowLogFacts.ts` and return messages or `PlanCheck`s naming the resources.
  */
 import { nameOf } from '../../azure/armIds';
-import { validateNetworkName } from '../shared/networkNames';
+import { defaultNetworkName, validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import type { ExistingFlowLog, FlowLogAnswers, FlowLogTarget, StorageChoice, StorageFact } from './flowLogFacts';
 
@@ -34,11 +34,7 @@ export function validateRetentionDays(value: string): string | undefined {
 
 /** `fl-<target>`: `fl-vnet-dev-spoke`, `fl-vnet-dev-spoke-snet-app` for a subnet; made to pass `validateFlowLogName`. */
 export function defaultFlowLogName(target: Pick<FlowLogTarget, 'name'>): string {
-  let name = `fl-${target.name.replace(/\//g, '-').replace(/[^A-Za-z0-9_.-]/g, '-')}`.slice(0, 80);
-  while (name.length > 1 && /[.-]$/.test(name)) {
-    name = name.slice(0, -1);
-  }
-  return name;
+  return defaultNetworkName(`fl-${target.name}`);
 }
 
 /** The storage account's name and region, whichever the choice is. */

@@ -4,9 +4,6 @@
  * `src/azure/flowLogsReads.ts` and the inventory; no `vscode` or `@azure/*` import here.
  */
 
-export const networkApiVersion = '2025-05-01';
-export const storageApiVersion = '2025-06-01';
-export const resourcesApiVersion = '2025-04-01';
 
 /** What a VNet flow log can be attached to (an NSG only appears as the source of a migration). */
 export type FlowLogTargetKind = 'vnet' | 'subnet' | 'nic' | 'nsg';

@@ -6,6 +6,7 @@
  */
 import { nameOf } from '../../azure/armIds';
 import { ActionList } from '../shared/actionList';
+import { networkApiVersion, resourcesApiVersion, storageApiVersion } from '../shared/apiVersions';
 import { addWatcher, addWatcherGroup, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
 import {
@@ -21,9 +22,6 @@ import {
 } from './checks';
 import { defaultFlowsPerHourPerNic, estimateFlowLogs } from './estimate';
 import {
-  networkApiVersion,
-  resourcesApiVersion,
-  storageApiVersion,
   type ExistingFlowLog,
   type FlowLogAnswers,
   type FlowLogFacts,

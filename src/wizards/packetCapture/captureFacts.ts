@@ -3,9 +3,6 @@
  * what it asks. Plain data: the checks and the plan builder are pure functions of these.
  */
 
-export const networkApiVersion = '2025-05-01';
-/** Microsoft.Compute virtual machine extensions: a version Bicep, the CLI and the stand-in all know. */
-export const computeApiVersion = '2024-11-01';
 
 /** The Network Watcher agent extension, as the portal installs it. */
 export const agentExtension = {

@@ -6,6 +6,7 @@
 import { askQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFilter, type CaptureStorageFact, type VmFact } from './captureFacts';
+import { defaultNetworkName } from '../shared/networkNames';
 import {
   validateBytesPerPacket,
   validateBytesPerSession,
@@ -58,7 +59,7 @@ const title = 'Start Packet Capture';
 export function defaultCaptureName(vmName: string, now: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
-  return `${vmName}-${stamp}`.slice(0, 80);
+  return defaultNetworkName(`${vmName}-${stamp}`);
 }
 
 /** Asks the questions; `undefined` when cancelled. */

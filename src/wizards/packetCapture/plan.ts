@@ -5,12 +5,11 @@
  */
 import { nameOf } from '../../azure/armIds';
 import { ActionList } from '../shared/actionList';
+import { computeApiVersion, networkApiVersion } from '../shared/apiVersions';
 import { addWatcher, addWatcherGroup, defaultWatcherArmId, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
 import type { Plan, PlanCheck } from '../shared/plan';
 import {
   agentExtension,
-  computeApiVersion,
-  networkApiVersion,
   type CaptureAnswers,
   type CaptureFacts,
   type CaptureFilter,

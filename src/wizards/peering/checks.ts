@@ -1,5 +1,5 @@
 import { nameOf } from '../../azure/armIds';
-import { maxNetworkNameLength, validateNetworkName } from '../shared/networkNames';
+import { defaultNetworkName, validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
 import { addressOverlaps, formatOverlaps } from './addressOverlap';
 import type { PeeringVnet } from './peeringVnet';
@@ -11,9 +11,7 @@ export function validatePeeringName(name: string): string | undefined {
 
 /** `<from>-to-<to>`, shortened to a valid name when the VNet names are long. */
 export function defaultPeeringName(from: string, to: string): string {
-  let name = `${from}-to-${to}`.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, maxNetworkNameLength);
-  name = name.replace(/[.-]+$/, '');
-  return /^[A-Za-z0-9]/.test(name) ? name : `p${name}`.slice(0, maxNetworkNameLength);
+  return defaultNetworkName(`${from}-to-${to}`, 'p');
 }
 
 /** A VNet cannot peer with itself (Azure: `CannotPeerVirtualNetworkWithItself`). */

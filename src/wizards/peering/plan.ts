@@ -4,9 +4,11 @@ import { ActionList } from '../shared/actionList';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
 import { crossTenantCheck, gatewayChecks, overlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
 import { allowsVirtualNetworkAccess, type PeeringVnet } from './peeringVnet';
+import { networkApiVersion } from '../shared/apiVersions';
 
 /** The api-version of every peering request (and Bicep resource) this wizard writes. */
-export const peeringApiVersion = '2025-05-01';
+/** The api-version of peering requests (Microsoft.Network's). */
+export const peeringApiVersion = networkApiVersion;
 export const peeringResourceType = 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings';
 
 /** The names asked for one spoke's pair of peerings. */

@@ -8,6 +8,16 @@
 /** Longest name Azure accepts. */
 export const maxNetworkNameLength = 80;
 
+/**
+ * A name Azure accepts made from `text`, for a default answer: other characters become hyphens,
+ * it is cut to 80 characters and loses trailing periods and hyphens, and `prefix` goes in front
+ * when it does not start with a letter or digit. `vtap-nic web.` → `vtap-nic-web`.
+ */
+export function defaultNetworkName(text: string, prefix = 'n'): string {
+  const name = text.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, maxNetworkNameLength).replace(/[.-]+$/, '');
+  return /^[A-Za-z0-9]/.test(name) ? name : `${prefix}${name}`.slice(0, maxNetworkNameLength).replace(/[.-]+$/, '');
+}
+
 const namePattern = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
 
 /**

@@ -5,11 +5,9 @@
  */
 import type { ActionList } from './actionList';
 import type { PlanAction } from './plan';
+import { networkApiVersion, resourcesApiVersion } from './apiVersions';
 
 export const watcherResourceGroup = 'NetworkWatcherRG';
-/** Microsoft.Network (the watcher) and Microsoft.Resources (its resource group) api-versions. */
-const networkApiVersion = '2025-05-01';
-const resourcesApiVersion = '2025-04-01';
 
 /** Where a watcher is missing: the subscription (its id, name and tenant) and the region. */
 export interface WatcherPlace {

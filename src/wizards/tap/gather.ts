@@ -9,6 +9,7 @@ import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { validateTapName, vxlanBlocks } from './checks';
 import { defaultConfigurationName, type TapAnswers } from './plan';
 import { tapArmId, type TapDestination, type TapDestinationKind, type TapEstate, type TapSourceNic } from './tapModel';
+import { defaultNetworkName } from '../shared/networkNames';
 
 /** What the command knows before asking: NICs to pre-pick, or a TAP to add sources to. */
 export interface TapSeed {
@@ -145,7 +146,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           title,
           ...step,
           prompt: 'Name of the new virtual network TAP (created in the destination\u2019s resource group)',
-          value: current.tapName ?? `vtap-${destination?.parentName ?? 'collector'}`.slice(0, 80),
+          value: current.tapName ?? defaultNetworkName(`vtap-${destination?.parentName ?? 'collector'}`),
           validate: (value) => {
             const problem = validateTapName(value);
             if (problem !== undefined || destination === undefined) {

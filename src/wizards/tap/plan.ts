@@ -20,7 +20,9 @@ import {
   vxlanBlocks,
   type TapCheckInput,
 } from './checks';
-import { computeApiVersion, networkApiVersion, tapArmId, vxlanPort, type TapDestinationKind, type TapEstate, type TapRef, type TapSourceNic } from './tapModel';
+import { tapArmId, vxlanPort, type TapDestinationKind, type TapEstate, type TapRef, type TapSourceNic } from './tapModel';
+import { defaultNetworkName } from '../shared/networkNames';
+import { computeApiVersion, networkApiVersion } from '../shared/apiVersions';
 
 /** The name of the NSG rule the plan adds when an NSG drops VXLAN. */
 export const vxlanRuleName = 'AllowVxlanInbound';
@@ -40,7 +42,7 @@ export interface TapAnswers {
 
 /** The default tap configuration name for a TAP: `tapcfg-<tap>`, cut to Azure's 80 characters. */
 export function defaultConfigurationName(tapName: string): string {
-  return `tapcfg-${tapName}`.slice(0, 80).replace(/[.-]+$/, '');
+  return defaultNetworkName(`tapcfg-${tapName}`);
 }
 
 function tapBody(location: string, kind: TapDestinationKind, destinationArmId: string): Record<string, unknown> {

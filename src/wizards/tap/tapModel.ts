@@ -7,10 +7,6 @@ import type { NsgRef, VnetRef } from '../../azure/networkApi';
 
 /** VXLAN: the only port virtual network TAP sends to. */
 export const vxlanPort = 4789;
-/** Microsoft.Network api-version of every network request the plans carry. */
-export const networkApiVersion = '2025-05-01';
-/** Microsoft.Compute api-version of the VM deallocate/start steps. */
-export const computeApiVersion = '2024-11-01';
 
 export type TapDestinationKind = 'nic' | 'loadBalancer';
 
