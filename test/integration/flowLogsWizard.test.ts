@@ -112,6 +112,15 @@ describe('Flow logs wizard', function () {
     assert.equal(((await armGet(insightsId, '2025-04-01')).body as { registrationState: string }).registrationState, 'Registered', 'a registration stays');
   });
 
+  it("refuses to plan when a subscription's network watchers can't be listed, rather than plan a second watcher", async () => {
+    await faults({ kind: 'forbidden', match: `/subscriptions/${devSubscriptionId}/providers/Microsoft.Network/networkWatchers`, count: 100 });
+    const puts = countOf(await requestCounts(), 'PUT');
+    api.wizards.answer(newStorageAnswers);
+    await runOnVnetRow(devSubscriptionId, devVnetId);
+    assert.equal(api.wizards.lastPlan(), undefined, 'no plan was shown');
+    assert.equal(countOf(await requestCounts(), 'PUT'), puts, 'nothing was sent');
+  });
+
   it('enables a VNet flow log on dev with a new storage account and Traffic Analytics', async () => {
     api.wizards.answer(newStorageAnswers);
     api.wizards.choose(['apply']);

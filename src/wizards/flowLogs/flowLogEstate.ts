@@ -9,8 +9,8 @@ import { FlowLogReads, toExistingFlowLog } from '../../azure/flowLogsReads';
 import type { NicRef, VnetRef } from '../../azure/networkApi';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
 import { estateEntryOf } from '../shared/estate';
-import { watcherResourceGroup } from '../shared/networkWatcher';
-import { type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WatcherFact, type WorkspaceFact } from './flowLogFacts';
+import { watcherFactsOf, watcherResourceGroup, watchersUnreadable, type WatcherFact } from '../shared/networkWatcher';
+import { type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WorkspaceFact } from './flowLogFacts';
 
 /** A read that failed: the wizard goes on without it and logs this. */
 export type ReadProblem = (what: string, error: unknown) => void;
@@ -23,6 +23,8 @@ export interface FlowLogEstate {
   nsgs: Map<string, { armId: string; name: string; location: string; subscriptionId: string; tenantId: string; subnetIds: string[]; nicIds: string[] }>;
   flowLogs: ExistingFlowLog[];
   watchers: Map<string, WatcherFact[]>;
+  /** Subscriptions whose watchers could not be listed, by lower-cased id. */
+  watcherProblems: Map<string, { code: string; message: string }>;
   storageAccounts: StorageFact[];
   workspaces: WorkspaceFact[];
   /** Azure's answer to "is this storage account name free?" (a message when not). */
@@ -53,6 +55,7 @@ export async function readFlowLogEstate(subscriptions: EstateSubscription[], onP
     nsgs: new Map(),
     flowLogs: [],
     watchers: new Map(),
+    watcherProblems: new Map(),
     storageAccounts: [],
     workspaces: [],
     storageNameProblem: async (name, subscriptionId) => {
@@ -94,17 +97,15 @@ export async function readFlowLogEstate(subscriptions: EstateSubscription[], onP
       for (const nsg of index.nsgsById.values()) {
         estate.nsgs.set(nsg.id, { armId: nsg.armId, name: nsg.name, location: nsg.location.toLowerCase(), subscriptionId: subscriptionId.toLowerCase(), tenantId, subnetIds: nsg.subnetIds, nicIds: nsg.nicIds });
       }
+      // A failed list is already in the log (the inventory reports it); a plan for this subscription refuses.
       const watchers = entry.inventory.cached('watchers');
       if (watchers?.ok) {
-        estate.watchers.set(
-          subscriptionId.toLowerCase(),
-          watchers.value.map((contents) => ({ armId: contents.watcher.armId, name: contents.watcher.name, resourceGroup: contents.watcher.resourceGroup, location: contents.watcher.location.toLowerCase() })),
-        );
+        estate.watchers.set(subscriptionId.toLowerCase(), watcherFactsOf(watchers.value));
         for (const contents of watchers.value) {
           estate.flowLogs.push(...contents.flowLogs.map((flowLog) => toExistingFlowLog(flowLog, contents.watcher.armId)));
         }
-      } else if (watchers && !watchers.ok) {
-        onProblem(`Listing network watchers of subscription ${displayName} (${subscriptionId})`, Object.assign(new Error(watchers.problem.message), { code: watchers.problem.code }));
+      } else if (watchers !== undefined) {
+        estate.watcherProblems.set(subscriptionId.toLowerCase(), watchers.problem);
       }
     }),
   );
@@ -120,6 +121,10 @@ async function factsFor(estate: FlowLogEstate, targets: readonly FlowLogTarget[]
         throw new Error(`Subscription ${subscriptionId} is not shown in the tree; select it with "Select Subscriptions…" and try again.`);
       }
       const { tenantId, displayName } = entry.subscription;
+      const problem = estate.watcherProblems.get(subscriptionId);
+      if (problem !== undefined) {
+        throw watchersUnreadable(displayName, problem);
+      }
       const reads = new FlowLogReads(entry.account);
       const [insightsState, watcherGroupLocation] = await Promise.all([
         reads.providerState(entry.subscription.subscriptionId, tenantId, 'Microsoft.Insights', signal),

@@ -3,7 +3,7 @@
  * provider registration, flow logs, storage accounts, workspaces), and the answers. Read by
  * `src/azure/flowLogsReads.ts` and the inventory; no `vscode` or `@azure/*` import here.
  */
-
+import type { WatcherFact } from '../shared/networkWatcher';
 
 /** What a VNet flow log can be attached to (an NSG only appears as the source of a migration). */
 export type FlowLogTargetKind = 'vnet' | 'subnet' | 'nic' | 'nsg';
@@ -51,13 +51,6 @@ export interface ExistingFlowLog {
   tags?: Record<string, string>;
   enabledFilteringCriteria?: string;
   recordTypes?: string;
-}
-
-export interface WatcherFact {
-  armId: string;
-  name: string;
-  resourceGroup: string;
-  location: string;
 }
 
 export interface SubscriptionFacts {

@@ -9,8 +9,8 @@ import { FlowLogReads } from '../../azure/flowLogsReads';
 import { PacketCaptureReads } from '../../azure/packetCaptureReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
 import { estateEntryOf } from '../shared/estate';
-import { watcherResourceGroup } from '../shared/networkWatcher';
-import { type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact, type WatcherFact } from './captureFacts';
+import { watcherFactsOf, watcherResourceGroup, watchersUnreadable, type WatcherFact } from '../shared/networkWatcher';
+import { type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact } from './captureFacts';
 import type { CaptureQuestionsEstate, VmChoice } from './gather';
 
 export type ReadProblem = (what: string, error: unknown) => void;
@@ -32,6 +32,7 @@ export async function readCaptureEstate(subscriptions: EstateSubscription[], onP
   const vms = new Map<string, VmChoice>();
   const storageAccounts: CaptureStorageFact[] = [];
   const watchers = new Map<string, WatcherFact[]>();
+  const watcherProblems = new Map<string, { code: string; message: string }>();
   await Promise.all(subscriptions.map(async (entry) => {
     const { subscriptionId, tenantId, displayName } = entry.subscription;
     entry.inventory.invalidate();
@@ -61,11 +62,12 @@ export async function readCaptureEstate(subscriptions: EstateSubscription[], onP
         });
       }
     }
+    // A failed list is already in the log (the inventory reports it); a plan for this subscription refuses.
     const listed = entry.inventory.cached('watchers');
     if (listed?.ok) {
-      watchers.set(subscriptionId.toLowerCase(), listed.value.map((contents) => ({ armId: contents.watcher.armId, name: contents.watcher.name, resourceGroup: contents.watcher.resourceGroup, location: contents.watcher.location.toLowerCase() })));
-    } else if (listed && !listed.ok) {
-      onProblem(`Listing network watchers of subscription ${displayName} (${subscriptionId})`, Object.assign(new Error(listed.problem.message), { code: listed.problem.code }));
+      watchers.set(subscriptionId.toLowerCase(), watcherFactsOf(listed.value));
+    } else if (listed !== undefined) {
+      watcherProblems.set(subscriptionId.toLowerCase(), listed.problem);
     }
   }));
 
@@ -90,6 +92,10 @@ export async function readCaptureEstate(subscriptions: EstateSubscription[], onP
     factsFor: async (answers) => {
       const entry = entryFor(subscriptions, answers.vmArmId);
       const { subscriptionId, tenantId, displayName } = entry.subscription;
+      const problem = watcherProblems.get(subscriptionId.toLowerCase());
+      if (problem !== undefined) {
+        throw watchersUnreadable(displayName, problem);
+      }
       const vm = await readVm(answers.vmArmId);
       const watcher = (watchers.get(subscriptionId.toLowerCase()) ?? []).find((candidate) => candidate.location === vm.location.toLowerCase());
       const reads = new PacketCaptureReads(entry.account);

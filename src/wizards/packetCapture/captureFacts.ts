@@ -2,7 +2,7 @@
  * What the packet-capture wizard knows about Azure (read in src/azure/packetCaptureReads.ts) and
  * what it asks. Plain data: the checks and the plan builder are pure functions of these.
  */
-
+import type { WatcherFact } from '../shared/networkWatcher';
 
 /** The Network Watcher agent extension, as the portal installs it. */
 export const agentExtension = {
@@ -34,13 +34,6 @@ export interface VmFact {
   powerState: string;
   privateIps: string[];
   extensions: VmExtensionFact[];
-}
-
-export interface WatcherFact {
-  armId: string;
-  name: string;
-  resourceGroup: string;
-  location: string;
 }
 
 export interface CaptureStorageFact {

@@ -9,6 +9,27 @@ import { networkApiVersion, resourcesApiVersion } from './apiVersions';
 
 export const watcherResourceGroup = 'NetworkWatcherRG';
 
+/** A region's watcher as the plans see it; `location` in lower case. */
+export interface WatcherFact {
+  armId: string;
+  name: string;
+  resourceGroup: string;
+  location: string;
+}
+
+/** The watchers of a subscription's inventory, as plans see them. */
+export function watcherFactsOf(listed: readonly { watcher: WatcherFact }[]): WatcherFact[] {
+  return listed.map(({ watcher }) => ({ armId: watcher.armId, name: watcher.name, resourceGroup: watcher.resourceGroup, location: watcher.location.toLowerCase() }));
+}
+
+/**
+ * Why a plan for this subscription cannot be made: its watchers could not be listed, and a plan
+ * that saw none would create one in a region that may already have its watcher.
+ */
+export function watchersUnreadable(subscriptionName: string, problem: { code: string; message: string }): Error {
+  return new Error(`Couldn't list the network watchers of ${subscriptionName} (${problem.code}: ${problem.message}), so the plan can't tell whether a region has its watcher. Refresh the tree and try again.`);
+}
+
 /** Where a watcher is missing: the subscription (its id, name and tenant) and the region. */
 export interface WatcherPlace {
   subscriptionId: string;
