@@ -8,7 +8,7 @@ import { parentId } from '../../azure/armIds';
 import { FlowLogReads, toExistingFlowLog } from '../../azure/flowLogsReads';
 import type { NicRef, VnetRef } from '../../azure/networkApi';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import { estateEntryOf } from '../shared/estate';
+import { estateEntryOf, reloadSections } from '../shared/estate';
 import { watcherFactsOf, watcherResourceGroup, watchersUnreadable, type WatcherFact } from '../shared/networkWatcher';
 import { type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WorkspaceFact } from './flowLogFacts';
 
@@ -68,9 +68,8 @@ export async function readFlowLogEstate(subscriptions: EstateSubscription[], onP
     subscriptions.map(async (entry) => {
       const { subscriptionId, tenantId, displayName } = entry.subscription;
       const reads = new FlowLogReads(entry.account);
-      entry.inventory.invalidate();
       const [, accounts, workspaces] = await Promise.all([
-        entry.inventory.loadAll(),
+        reloadSections(entry, 'vnets', 'nics', 'nsgs', 'watchers'),
         reads.listStorageAccounts(subscriptionId, tenantId, signal).catch((error: unknown) => {
           onProblem(`Listing storage accounts of subscription ${displayName} (${subscriptionId})`, error);
           return [];

@@ -8,7 +8,7 @@ import { nameOf } from '../../azure/armIds';
 import { FlowLogReads } from '../../azure/flowLogsReads';
 import { PacketCaptureReads } from '../../azure/packetCaptureReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import { estateEntryOf } from '../shared/estate';
+import { estateEntryOf, reloadSections } from '../shared/estate';
 import { watcherFactsOf, watcherResourceGroup, watchersUnreadable, type WatcherFact } from '../shared/networkWatcher';
 import { type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact } from './captureFacts';
 import type { CaptureQuestionsEstate, VmChoice } from './gather';
@@ -35,9 +35,8 @@ export async function readCaptureEstate(subscriptions: EstateSubscription[], onP
   const watcherProblems = new Map<string, { code: string; message: string }>();
   await Promise.all(subscriptions.map(async (entry) => {
     const { subscriptionId, tenantId, displayName } = entry.subscription;
-    entry.inventory.invalidate();
     const [, accounts] = await Promise.all([
-      entry.inventory.loadAll(),
+      reloadSections(entry, 'nics', 'watchers'),
       new FlowLogReads(entry.account).listStorageAccounts(subscriptionId, tenantId, signal).catch((error: unknown) => {
         onProblem(`Listing storage accounts of subscription ${displayName} (${subscriptionId})`, error);
         return [];

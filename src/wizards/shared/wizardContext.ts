@@ -7,7 +7,7 @@ import type { WizardUi } from './wizardUi';
 export interface WizardContext {
   /** The questions UI: quick picks and input boxes, or a test script. */
   ui(): WizardUi;
-  /** The subscriptions the tree shows, with their cached inventories (call `inventory.loadAll()` before reading `index()`). */
+  /** The subscriptions the tree shows, with their cached inventories (reload what a plan reads with `reloadSections` before reading `index()`). */
   estate(): Promise<EstateSubscription[]>;
   /**
    * Shows the plan (checks, warnings, actions, estimate) with Apply, "Copy as Azure CLI Script" and

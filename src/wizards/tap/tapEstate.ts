@@ -1,21 +1,21 @@
 import { listLoadBalancers, nicIpConfigurations, nicTapConfigurations, nicVirtualMachineArmId } from '../../azure/tapReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
 import type { TapDestination, TapEstate } from './tapModel';
+import { reloadSections } from '../shared/estate';
 
 /** Problems reading one subscription's load balancers: the wizard goes on without them and logs this. */
 export type LoadBalancerProblem = (subscription: EstateSubscription, error: unknown) => void;
 
 /**
- * Reads what the TAP wizard needs from the subscriptions the tree shows, fresh: each inventory is
- * reloaded first (so the plan sees Azure as it is now), then the load balancers are listed.
+ * Reads what the TAP wizard needs from the subscriptions the tree shows, fresh: the VNets, NICs, NSGs
+ * and TAPs are listed again (so the plan sees Azure as it is now), and so are the load balancers.
  */
 export async function readTapEstate(subscriptions: EstateSubscription[], onProblem: LoadBalancerProblem, signal?: AbortSignal): Promise<TapEstate> {
   const estate: TapEstate = { destinations: [], nics: [], vnets: [], nsgs: [], taps: [] };
   await Promise.all(
     subscriptions.map(async (entry) => {
-      entry.inventory.invalidate();
       const [, balancers] = await Promise.all([
-        entry.inventory.loadAll(),
+        reloadSections(entry, 'vnets', 'nics', 'nsgs', 'taps'),
         listLoadBalancers(entry.account.credentialForTenant(entry.subscription.tenantId), entry.account.resourceManagerEndpoint, entry.subscription, signal).catch((error: unknown) => {
           onProblem(entry, error);
           return [];
