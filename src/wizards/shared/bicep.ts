@@ -8,7 +8,7 @@
  */
 import { parentId } from '../../azure/armIds';
 import { parseArmPath, shortSubscription } from './armPath';
-import { azCommandFor, renderAzCommand, withoutSecrets, type CliScriptOptions } from './cliScript';
+import { azCommandFor, commentText, renderAzCommand, withoutSecrets, type CliScriptOptions } from './cliScript';
 import type { Plan, PlanAction } from './plan';
 
 export interface BicepFile {
@@ -82,11 +82,6 @@ function bicepKey(key: string): string {
 }
 
 /** Text safe in a `//` comment: one line. */
-function commentText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-}
-
 /** Hands out unique symbolic names within one file. */
 class Symbols {
   private readonly used = new Set<string>();
