@@ -8,7 +8,8 @@ import { idKey, nameOf, resourceGroupOf } from './armIds';
 import { armClientOptions } from './armNetworkApi';
 import type { NicRef, SubscriptionRef } from './networkApi';
 
-export interface FrontendRef {
+/** An IP configuration of a NIC or a load balancer's frontend: where mirrored packets can go. */
+export interface IpConfigurationRef {
   id: string;
   armId: string;
   name: string;
@@ -16,6 +17,9 @@ export interface FrontendRef {
   /** `IPv4` or `IPv6`. */
   ipVersion: string;
   subnetId?: string;
+}
+
+export interface FrontendRef extends IpConfigurationRef {
   hasPublicIp: boolean;
 }
 
@@ -30,13 +34,7 @@ export interface LoadBalancerRef {
   frontends: FrontendRef[];
 }
 
-export interface NicIpConfigurationRef {
-  id: string;
-  armId: string;
-  name: string;
-  privateIp?: string;
-  ipVersion: string;
-  subnetId?: string;
+export interface NicIpConfigurationRef extends IpConfigurationRef {
   primary: boolean;
 }
 
@@ -68,19 +66,20 @@ export function toLoadBalancerRef(balancer: LoadBalancer): LoadBalancerRef {
     sku: balancer.sku?.name ?? 'Basic',
     frontends: (balancer.frontendIPConfigurations ?? []).flatMap((frontend) =>
       frontend.id
-        ? [
-            {
-              id: idKey(frontend.id),
-              armId: frontend.id,
-              name: frontend.name ?? nameOf(frontend.id),
-              privateIp: frontend.privateIPAddress,
-              ipVersion: frontend.privateIPAddressVersion ?? 'IPv4',
-              subnetId: frontend.subnet?.id ? idKey(frontend.subnet.id) : undefined,
-              hasPublicIp: frontend.publicIPAddress?.id !== undefined || frontend.publicIPPrefix?.id !== undefined,
-            },
-          ]
+        ? [{ ...ipConfigurationRef(frontend.id, frontend), hasPublicIp: frontend.publicIPAddress?.id !== undefined || frontend.publicIPPrefix?.id !== undefined }]
         : [],
     ),
+  };
+}
+
+function ipConfigurationRef(armId: string, configuration: { name?: string; privateIPAddress?: string; privateIPAddressVersion?: string; subnet?: { id?: string } }): IpConfigurationRef {
+  return {
+    id: idKey(armId),
+    armId,
+    name: configuration.name ?? nameOf(armId),
+    privateIp: configuration.privateIPAddress,
+    ipVersion: configuration.privateIPAddressVersion ?? 'IPv4',
+    subnetId: configuration.subnet?.id ? idKey(configuration.subnet.id) : undefined,
   };
 }
 
@@ -92,17 +91,7 @@ function sdkNic(nic: NicRef): NetworkInterface {
 export function nicIpConfigurations(nic: NicRef): NicIpConfigurationRef[] {
   return (sdkNic(nic).ipConfigurations ?? []).flatMap((configuration) =>
     configuration.id
-      ? [
-          {
-            id: idKey(configuration.id),
-            armId: configuration.id,
-            name: configuration.name ?? nameOf(configuration.id),
-            privateIp: configuration.privateIPAddress,
-            ipVersion: configuration.privateIPAddressVersion ?? 'IPv4',
-            subnetId: configuration.subnet?.id ? idKey(configuration.subnet.id) : undefined,
-            primary: configuration.primary ?? false,
-          },
-        ]
+      ? [{ ...ipConfigurationRef(configuration.id, configuration), primary: configuration.primary ?? false }]
       : [],
   );
 }

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import { ArmActionRunner, auxiliaryTokensPolicy } from '../../../src/azure/armActionRunner';
 import { toArmProblem } from '../../../src/azure/armProblem';
-import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
 import { applyPlan } from '../../../src/wizards/shared/applyPlan';
 import type { Plan, PlanAction } from '../../../src/wizards/shared/plan';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds } from '../../standin/topology';
 import { collectorTapId, demoTenantId, demoTopology, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../../standin/topologies/demo';
 import { TokenBucketPacer } from '../../../src/wizards/shared/writePacer';
+import { runnerFor } from './demoApi';
 
 const nsgId = armIds.networkSecurityGroup(prodSubscriptionId, 'rg-prod-network', 'nsg-prod-web');
 const nicId = armIds.networkInterface(prodSubscriptionId, 'rg-prod-app', 'nic-web-02');
@@ -57,14 +57,7 @@ describe('ArmActionRunner against the ARM stand-in', function () {
 
   before(async () => {
     standIn = await startStandIn({ topology: demoTopology(), lroPollsBeforeDone: 1 });
-    const credential = new UnsignedTestCredential(demoTenantId);
-    runner = new ArmActionRunner({
-      resourceManagerEndpoint: standIn.url,
-      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
-      caPem: standIn.caPem,
-      updateIntervalInMs: 5,
-      registrationPollMs: 5,
-    });
+    runner = runnerFor(standIn, { registrationPollMs: 5 });
   });
 
   after(async () => {
@@ -202,14 +195,7 @@ describe('ArmActionRunner against the ARM stand-in', function () {
 
   it('keeps its pacer in step with ARM\'s remaining-writes header', async () => {
     const pacer = new TokenBucketPacer(undefined, undefined, 10);
-    const credential = new UnsignedTestCredential(demoTenantId);
-    const paced = new ArmActionRunner({
-      resourceManagerEndpoint: standIn.url,
-      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
-      caPem: standIn.caPem,
-      updateIntervalInMs: 5,
-      pacer,
-    });
+    const paced = runnerFor(standIn, { pacer });
     standIn.faults.limitWrites({ write: { bucket: 40, refillPerSecond: 0.01 } });
     await paced.run(ruleAction('paced-rule', 314), signal);
     assert.equal(paced.pacer, pacer);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { ArmActionRunner } from '../../../src/azure/armActionRunner';
 import { toArmProblem } from '../../../src/azure/armProblem';
-import { ScopedCredential, UnsignedTestCredential } from '../../../src/azure/credentials';
 import { planPeering, planPeeringSync } from '../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
 import type { PlanAction } from '../../../src/wizards/shared/plan';
@@ -10,6 +9,7 @@ import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { demoTenantId, demoTopology, devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, partnerTenantId, prodVnetId } from '../../standin/topologies/demo';
 import { types } from '../../standin/types';
+import { runnerFor } from '../azure/demoApi';
 
 const partnerSubscriptionId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const partnerVnetId = armIds.virtualNetwork(partnerSubscriptionId, 'rg-partner', 'vnet-partner');
@@ -59,13 +59,7 @@ describe('ARM stand-in: peering sync, address-space changes and cross-tenant pee
 
   before(async () => {
     standIn = await startStandIn({ topology: topologyWithPartner(), lroPollsBeforeDone: 1 });
-    const credential = new UnsignedTestCredential(demoTenantId);
-    runner = new ArmActionRunner({
-      resourceManagerEndpoint: standIn.url,
-      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
-      caPem: standIn.caPem,
-      updateIntervalInMs: 5,
-    });
+    runner = runnerFor(standIn);
   });
 
   after(async () => {
@@ -144,13 +138,7 @@ describe('ARM stand-in: gateway transit rules of peerings', function () {
 
   before(async () => {
     standIn = await startStandIn({ topology: demoTopology(), lroPollsBeforeDone: 1 });
-    const credential = new UnsignedTestCredential(demoTenantId);
-    runner = new ArmActionRunner({
-      resourceManagerEndpoint: standIn.url,
-      credentialForTenant: (tenantId) => new ScopedCredential(credential, 'https://management.core.windows.net//.default', tenantId),
-      caPem: standIn.caPem,
-      updateIntervalInMs: 5,
-    });
+    runner = runnerFor(standIn);
   });
 
   after(async () => {
