@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ArmActionRunner } from '../../azure/armActionRunner';
 import { subscriptionOf } from '../../azure/armIds';
@@ -9,6 +9,7 @@ import { estateEntryOf } from './estate';
 import { ActivityView } from './activityView';
 import { applyPlan, retryRemaining, undoCreated, type ActionRunner } from './applyPlan';
 import { toBicep } from './bicep';
+import { replaceQuestion, writeBicepFiles } from './bicepFiles';
 import { toAzureCliScript, type CliScriptOptions } from './cliScript';
 import type { ApplyReport, Plan } from './plan';
 import { renderPreview } from './preview';
@@ -140,15 +141,13 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
         folder = picked[0].fsPath;
       }
       const { files } = toBicep(plan, await exportOptions(tree, plan));
-      const written: string[] = [];
-      for (const file of files) {
-        const path = resolve(folder, file.path);
-        if (relative(folder, path).startsWith('..')) {
-          throw new Error(`the Bicep export named a file outside the folder (${file.path}).`);
-        }
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, file.content, 'utf8');
-        written.push(path);
+      const written = await writeBicepFiles(folder, files, async (replaced) => {
+        const answer = await vscode.window.showWarningMessage(replaceQuestion(folder, replaced), { modal: true }, 'Replace');
+        return answer === 'Replace';
+      });
+      if (written === undefined) {
+        log.info(`Did not save "${plan.title}" as Bicep: the files in ${folder} were kept.`);
+        return undefined;
       }
       lastExport = { ...lastExport, bicepFiles: written };
       log.info(`Saved "${plan.title}" as Bicep: ${written.join(', ')}`);
