@@ -53,6 +53,11 @@ export interface PeeringRef extends ResourceRef {
   useRemoteGateways: boolean;
 }
 
+/** Whether a peering's address spaces are synced on both sides (a peering that reports no level is). */
+export function isInSync(peering: { syncLevel?: string }): boolean {
+  return (peering.syncLevel ?? 'FullyInSync') === 'FullyInSync';
+}
+
 export interface VnetRef extends ResourceRef {
   location: string;
   addressSpace: string[];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { nameOf, resourceTypeOf } from '../azure/armIds';
-import type { PeeringRef } from '../azure/networkApi';
+import { isInSync, type PeeringRef } from '../azure/networkApi';
 import { resourcesOf } from '../tree/treeNode';
 import { describeStatuses, loadPeeringEstate, peeringsOf, peeringsSettled } from '../wizards/peering/peeringEstate';
 import { planPeeringSync, syncTargetsFor } from '../wizards/peering/plan';
@@ -33,11 +33,11 @@ export function syncPeeringCommand(wizards: WizardContext): LensCommand {
           }
           chosen.push(peering);
         } else if (type === 'microsoft.network/virtualnetworks') {
-          chosen.push(...(vnets.get(id)?.peerings ?? []).filter((peering) => (peering.syncLevel ?? 'FullyInSync') !== 'FullyInSync'));
+          chosen.push(...(vnets.get(id)?.peerings ?? []).filter((peering) => !isInSync(peering)));
         }
       }
       if (resources.length === 0) {
-        const stale = allPeerings.filter((peering) => (peering.syncLevel ?? 'FullyInSync') !== 'FullyInSync');
+        const stale = allPeerings.filter((peering) => !isInSync(peering));
         if (stale.length === 0) {
           void vscode.window.showInformationMessage('Every peering in the subscriptions shown is in sync with its remote address space.');
           return undefined;

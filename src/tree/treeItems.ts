@@ -1,15 +1,16 @@
-import type {
-  FlowLogRef,
-  NetworkWatcherRef,
-  NicRef,
-  NsgRef,
-  PacketCaptureRef,
-  PeeringRef,
-  SecurityRuleRef,
-  SubnetRef,
-  SubscriptionRef,
-  VirtualNetworkTapRef,
-  VnetRef,
+import {
+  isInSync,
+  type FlowLogRef,
+  type NetworkWatcherRef,
+  type NicRef,
+  type NsgRef,
+  type PacketCaptureRef,
+  type PeeringRef,
+  type SecurityRuleRef,
+  type SubnetRef,
+  type SubscriptionRef,
+  type VirtualNetworkTapRef,
+  type VnetRef,
 } from '../azure/networkApi';
 import { nameOf } from '../azure/armIds';
 import { addressCount, formatAddressCount, formatPrefixes, usableSubnetAddresses } from './addresses';
@@ -201,7 +202,7 @@ export function describePeering(peering: PeeringRef): ItemDescription {
       ['Gateway transit', peering.allowGatewayTransit ? 'allowed' : 'off'],
       ['Remote gateways', peering.useRemoteGateways ? 'used' : 'not used'],
     ]),
-    contextValue: flags('peering', `peering-${peering.peeringState.toLowerCase()}`, peering.syncLevel && peering.syncLevel !== 'FullyInSync' ? 'canSync' : undefined, ...resourceFlags),
+    contextValue: flags('peering', `peering-${peering.peeringState.toLowerCase()}`, isInSync(peering) ? undefined : 'canSync', ...resourceFlags),
     icon: 'arrow-swap',
     iconColor: peeringColors[peering.peeringState],
     collapsible: false,

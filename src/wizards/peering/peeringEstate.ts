@@ -1,4 +1,5 @@
 import { nameOf } from '../../azure/armIds';
+import { isInSync } from '../../azure/networkApi';
 import { problemLogLine, toArmProblem } from '../../azure/armProblem';
 import { readPeeringStatus, type PeeringStatus } from '../../azure/peeringReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
@@ -64,7 +65,7 @@ export interface WatchOptions {
 
 /** True when every peering is Connected (and, when asked, in sync). */
 export function peeringsSettled(statuses: readonly PeeringStatus[], wantInSync = false): boolean {
-  return statuses.every((status) => status.peeringState === 'Connected' && (!wantInSync || (status.syncLevel ?? 'FullyInSync') === 'FullyInSync'));
+  return statuses.every((status) => status.peeringState === 'Connected' && (!wantInSync || isInSync(status)));
 }
 
 /**
@@ -138,5 +139,5 @@ async function readWithAccount(estate: PeeringEstate, armId: string, signal: Abo
 
 /** `hub-to-dev: Connected, dev-to-hub: Initiated` */
 export function describeStatuses(statuses: readonly PeeringStatus[]): string {
-  return statuses.map((status) => `${status.name}: ${status.peeringState}${status.syncLevel && status.syncLevel !== 'FullyInSync' ? ` (${status.syncLevel})` : ''}`).join(', ');
+  return statuses.map((status) => `${status.name}: ${status.peeringState}${isInSync(status) ? '' : ` (${status.syncLevel})`}`).join(', ');
 }

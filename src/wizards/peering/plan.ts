@@ -1,5 +1,5 @@
 import { nameOf, parentId } from '../../azure/armIds';
-import type { PeeringRef } from '../../azure/networkApi';
+import { isInSync, type PeeringRef } from '../../azure/networkApi';
 import { ActionList } from '../shared/actionList';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
 import { crossTenantCheck, gatewayChecks, overlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
@@ -272,11 +272,10 @@ export function syncTargetsFor(peerings: readonly PeeringRef[], vnets: ReadonlyM
     if (!local) {
       continue;
     }
-    const level = peering.syncLevel ?? 'FullyInSync';
-    if (level === 'FullyInSync' || needsLocalSync(peering)) {
+    if (isInSync(peering) || needsLocalSync(peering)) {
       targets.set(peering.id, { peering, local, remote });
     }
-    if (level === 'RemoteNotInSync' || level === 'LocalAndRemoteNotInSync') {
+    if (peering.syncLevel === 'RemoteNotInSync' || peering.syncLevel === 'LocalAndRemoteNotInSync') {
       const back = remote?.peerings.find((candidate) => candidate.remoteVnetId === local.id);
       if (remote && back) {
         targets.set(back.id, { peering: back, local: remote, remote: local });
@@ -297,7 +296,7 @@ export function planPeeringSync(targets: readonly SyncTarget[], missing: readonl
   const list = new ActionList();
   const checks: PlanCheck[] = [];
   for (const { peering, local, remote } of targets) {
-    const inSync = (peering.syncLevel ?? 'FullyInSync') === 'FullyInSync';
+    const inSync = isInSync(peering);
     const aux = remote && remote.tenantId !== local.tenantId ? [remote.tenantId] : undefined;
     list.add({
       kind: 'put',
@@ -328,7 +327,7 @@ export function planPeeringSync(targets: readonly SyncTarget[], missing: readonl
   for (const reason of missing) {
     checks.push({ id: `missing:${reason.split(':')[0]}`, title: 'Remote side not shown', status: 'warning', detail: `${reason}; sync it from its own subscription.` });
   }
-  const pending = targets.filter((target) => (target.peering.syncLevel ?? 'FullyInSync') !== 'FullyInSync');
+  const pending = targets.filter((target) => !isInSync(target.peering));
   return {
     kind: 'syncPeering',
     title: targets.length === 1 ? `Sync peering ${targets[0].peering.name}` : `Sync ${targets.length} peerings`,
