@@ -12,7 +12,7 @@
 // Everything it writes goes to .demo/ (git-ignored): workspace/, user-data/, extensions/,
 // ca-bundle.pem; the check uses .demo/check/ and starts from an empty user-data/ each time.
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../fixtures/flowLogGenerator';
@@ -25,6 +25,21 @@ const checkOnly = process.argv.includes('--check');
 const demoDir = checkOnly ? join(projectRoot, '.demo', 'check') : join(projectRoot, '.demo');
 const workspace = join(demoDir, 'workspace');
 const samplesDir = join(projectRoot, 'test/fixtures/samples');
+
+/**
+ * An extensions folder holding only this project, linked in as code-server keeps an installed
+ * extension (`publisher.name-version`), so that a rebuild shows after a window reload. The
+ * workbench URL's extensionDevelopmentPath is not used: a released code-server honours it only
+ * with the smoke-test driver on, which also hides notifications.
+ */
+function linkExtension(extensionsDir: string): string {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+  // Removes the link itself, never what it points to.
+  rmSync(extensionsDir, { recursive: true, force: true });
+  mkdirSync(extensionsDir, { recursive: true });
+  symlinkSync(projectRoot, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), 'dir');
+  return extensionsDir;
+}
 
 interface BlobRecord {
   time: string;
@@ -386,9 +401,10 @@ async function main(): Promise<number> {
       startCodeServer({
         sandbox,
         userDataDir,
-        extensionsDir: join(demoDir, 'extensions'),
+        extensionsDir: linkExtension(join(demoDir, 'extensions')),
         port,
-        smokeTestDriver: checkOnly,
+        // The driver would also hide notification toasts; the check sees what a person does.
+        smokeTestDriver: false,
         // The extension host inherits it: the stand-in and Azurite are trusted without turning TLS checks off.
         env: { NODE_EXTRA_CA_CERTS: writeCaBundle(demoDir) },
         onSpawn: (child) => {
@@ -414,7 +430,7 @@ async function main(): Promise<number> {
         void stop(1);
       }
     });
-    const url = workbenchUrl(server.origin, workspace, { developmentPaths: [projectRoot] });
+    const url = workbenchUrl(server.origin, workspace, { developmentPaths: [] });
     if (checkOnly) {
       const ok = await check(url, sandbox, local);
       return await stop(ok ? 0 : 1);
