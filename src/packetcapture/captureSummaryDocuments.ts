@@ -9,7 +9,7 @@ export class CaptureSummaryDocuments implements vscode.TextDocumentContentProvid
   readonly onDidChange = this.changeEmitter.event;
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.contents.get(uri.toString()) ?? `The summary of ${uri.path} is no longer cached. Use "Download and Summarize" on the capture again.\n`;
+    return this.contents.get(uri.toString()) ?? `The summary of ${uri.path} is no longer cached. Use "Download and Summarize Packet Capture" on the capture again.\n`;
   }
 
   /** Stores the markdown and opens it; the URI names the capture (`/<name>.md?<armId>`). */

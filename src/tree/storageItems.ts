@@ -153,9 +153,20 @@ export function downloadFileName(flowLogName: string, from: Date, to?: Date, mac
 }
 
 /** A storage failure as a tree error row shows it: Azure's code (or ours) and the message naming the account and what to do. */
+/** Headings for failures Azure Storage gave no code for (our own codes stay in the log). */
+const storageProblemHeadings: Record<StorageProblemError['code'], string> = {
+  missingRole: 'Data access refused',
+  keyRejected: 'Account key refused',
+  listKeysDenied: 'Account keys not readable',
+  containerNotFound: 'Container not found',
+  blobNotFound: 'Blob not found',
+  network: 'Storage account unreachable',
+  other: 'Storage request failed',
+};
+
 export function storageProblemRow(problem: Pick<StorageProblemError, 'code' | 'azureCode' | 'message' | 'status'>): ArmProblem {
   return {
-    code: problem.azureCode ?? problem.code,
+    code: problem.azureCode ?? storageProblemHeadings[problem.code],
     message: problem.message,
     ...(problem.status === undefined ? {} : { status: problem.status }),
   };
@@ -177,7 +188,9 @@ export function storageErrorRow(problem: Pick<StorageProblemError, 'code' | 'azu
   if (problem.code === 'missingRole' && problem.canUseAccountKey) {
     return { label: `Needs the Storage Blob Data Reader role on ${problem.accountName}`, problem: row, offerAccountKey: true };
   }
-  return { label: `${row.code}: ${row.message}${row.status === undefined ? '' : ` (${row.status})`}`, problem: row, offerAccountKey: false };
+  // Azure's own code helps a search; without one the message says it all.
+  const label = `${problem.azureCode === undefined ? '' : `${problem.azureCode}: `}${row.message}${row.status === undefined ? '' : ` (${row.status})`}`;
+  return { label, problem: row, offerAccountKey: false };
 }
 
 /** The flow-log containers, in the order a storage account shows them. */

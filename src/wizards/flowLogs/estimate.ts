@@ -66,7 +66,7 @@ export function estimateFlowLogs(input: FlowLogEstimateInput): PlanEstimate {
   const numbers = estimateFlowLogNumbers(input);
   const interval = input.trafficAnalyticsIntervalMinutes;
   return {
-    title: 'Estimate: flow-log volume and monthly cost',
+    title: 'Flow-log volume and monthly cost',
     lines: [
       `About ${gb(numbers.gbPerMonth)} GB of flow logs per month.`,
       `Collection: ${usd(numbers.collectionCost)} per month (after the free ${flowLogPrices.freeGbPerMonth} GB).`,

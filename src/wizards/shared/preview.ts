@@ -33,8 +33,13 @@ function verbOf(action: PlanAction): string {
   return verbs[action.kind];
 }
 
+export interface PreviewOptions {
+  /** Display names by lower-case subscription id, shown next to the ids of the subscriptions the actions change. */
+  subscriptionNames?: ReadonlyMap<string, string>;
+}
+
 /** Renders the preview of `plan` as markdown: title, summary, checks, warnings, estimate and numbered actions (a put with its request body). */
-export function renderPreview(plan: Plan): string {
+export function renderPreview(plan: Plan, options: PreviewOptions = {}): string {
   const lines: string[] = [`# ${escapeMarkdown(plan.title)}`, ''];
   for (const line of plan.summary) {
     lines.push(escapeMarkdown(line), '');
@@ -92,7 +97,8 @@ export function renderPreview(plan: Plan): string {
     lines.push(`   - ${escapeMarkdown(action.title)}`);
     const subscription = subscriptionOf(action.resourceId);
     if (subscription !== '') {
-      lines.push(`   - Subscription ${code(subscription)}`);
+      const name = options.subscriptionNames?.get(subscription.toLowerCase());
+      lines.push(`   - Subscription ${name === undefined ? code(subscription) : `${escapeMarkdown(name)} (${code(subscription)})`}`);
     }
     lines.push(`   - ${code(action.resourceId)}`);
     if (action.query && Object.keys(action.query).length > 0) {
@@ -113,6 +119,17 @@ export function renderPreview(plan: Plan): string {
   });
   lines.push('');
   return lines.join('\n');
+}
+
+/** The preview's file name (its tab's title): the plan's title as a slug, cut at a word boundary. */
+export function previewFileName(title: string): string {
+  const slug = title.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
+  const maxLength = 60;
+  if (slug.length <= maxLength) {
+    return `${slug || 'plan'}.md`;
+  }
+  const cut = slug.lastIndexOf('-', maxLength);
+  return `${slug.slice(0, cut > maxLength / 2 ? cut : maxLength)}….md`;
 }
 
 /** "action 2" for an action id, or the id itself when the plan has no such action. */

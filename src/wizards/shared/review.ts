@@ -44,7 +44,8 @@ export interface ReviewPorts {
   /** `undefined` when the user closed the question; `showDetails` asks for the log and the same question again. */
   choose(question: ReviewQuestion): Promise<ReviewChoice | 'showDetails' | undefined>;
   /** A notification that needs no answer. */
-  notify(message: string, severity: 'info' | 'warning' | 'error'): void;
+  /** `status`: a passing confirmation (the status bar), as for a copy to the clipboard. */
+  notify(message: string, severity: 'status' | 'info' | 'warning' | 'error'): void;
   copyCliScript(plan: Plan): Promise<string>;
   /** Returns the message to show, or `undefined` when the user cancelled the folder dialog. */
   saveBicep(plan: Plan): Promise<string | undefined>;
@@ -82,7 +83,7 @@ export async function reviewPlan(plan: Plan, ports: ReviewPorts): Promise<ApplyR
       try {
         const done = choice === 'copyCli' ? await ports.copyCliScript(plan) : await ports.saveBicep(plan);
         if (done !== undefined) {
-          ports.notify(done, 'info');
+          ports.notify(done, choice === 'copyCli' ? 'status' : 'info');
         }
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
@@ -161,7 +162,8 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
             return;
           }
           const described = before === outcome.status && outcome.status === 'running' ? `Waiting to try again: ${action.title}: ${outcome.code ?? ''} ${outcome.message ?? ''}`.trim() : describeOutcome(action, outcome, kind);
-          const line = `[${doneCount()}/${total}] ${described}`;
+          // The count is of finished actions, not a step number: a start and the finish before it share one.
+          const line = `${described} (${doneCount()} of ${total} done)`;
           if (outcome.status === 'failed') {
             ports.log.error(line);
           } else if (before === outcome.status) {

@@ -12,7 +12,7 @@ import { toBicep } from './bicep';
 import { replaceQuestion, writeBicepFiles } from './bicepFiles';
 import { toAzureCliScript, type CliScriptOptions } from './cliScript';
 import type { ApplyReport, Plan } from './plan';
-import { renderPreview } from './preview';
+import { previewFileName, renderPreview } from './preview';
 import { QuickPickUi } from './quickPickUi';
 import { reviewPlan, type ReviewPorts, type ReviewQuestion } from './review';
 import { ScriptedUi } from './scriptedUi';
@@ -91,7 +91,8 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
 
   const portsFor = (scripted: boolean): ReviewPorts => ({
     showPreview: async (plan) => {
-      const uri = previews.add(plan);
+      const estate = await tree.estate();
+      const uri = previews.add(plan, new Map(estate.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry.subscription.displayName])));
       if (scripted) {
         // A test reads the preview through the document; it opens no editor.
         await vscode.workspace.openTextDocument(uri);
@@ -119,6 +120,10 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
       return askUser(question);
     },
     notify: (message, severity) => {
+      if (severity === 'status') {
+        vscode.window.setStatusBarMessage(`$(check) ${message}`, 5000);
+        return;
+      }
       const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
       void show(message);
     },
@@ -292,10 +297,9 @@ class PlanPreviews implements vscode.TextDocumentContentProvider, vscode.Disposa
   private readonly contents = new Map<string, string>();
   private sequence = 0;
 
-  add(plan: Plan): vscode.Uri {
-    const slug = plan.title.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'plan';
-    const uri = vscode.Uri.from({ scheme: planScheme, path: `/${++this.sequence}/${slug}.md` });
-    this.contents.set(uri.toString(), renderPreview(plan));
+  add(plan: Plan, subscriptionNames: ReadonlyMap<string, string>): vscode.Uri {
+    const uri = vscode.Uri.from({ scheme: planScheme, path: `/${++this.sequence}/${previewFileName(plan.title)}` });
+    this.contents.set(uri.toString(), renderPreview(plan, { subscriptionNames }));
     // Older previews stay readable while their editors are open; only the latest 20 are kept.
     for (const key of [...this.contents.keys()].slice(0, -20)) {
       this.contents.delete(key);

@@ -210,7 +210,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           id: 'tap.nsgRule',
           title,
           ...step,
-          placeholder: 'An NSG in front of the destination denies UDP 4789 (VXLAN). Add an allow rule?',
+          placeholder: 'Add an allow rule? An NSG in front of the destination denies UDP 4789 (VXLAN).',
           items: yesNo('Add AllowVxlanInbound before the deny rule', 'Leave the NSG as it is (mirrored packets are dropped)', current.addNsgRule),
         });
         return answer === back || answer === undefined ? answer : { ...current, addNsgRule: answer === 'yes' };
@@ -227,8 +227,9 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           id: 'tap.restartVms',
           title,
           ...step,
-          placeholder: 'Mirroring begins only after each source VM is stopped (deallocated) and started once. Add those steps?',
-          items: yesNo('Stop and start each new source VM after its tap configuration (a few minutes of downtime each)', 'I will restart the VMs myself', current.restartVms),
+          placeholder: 'Restart the source VMs? Mirroring begins only once each is stopped (deallocated) and started.',
+          // No first: Enter alone never plans downtime.
+          items: yesNo('Stop and start each new source VM after its tap configuration (a few minutes of downtime each)', 'I will restart the VMs myself; mirroring waits until then', current.restartVms).reverse(),
         });
         return answer === back || answer === undefined ? answer : { ...current, restartVms: answer === 'yes' };
       },

@@ -141,7 +141,8 @@ describe('flow-log storage rows', () => {
     });
     assert.deepEqual(storageProblemRow(problem), { code: 'AuthorizationPermissionMismatch', message: problem.message, status: 403 });
     const network = new StorageProblemError({ code: 'network', message: 'Couldn\'t reach storage account stlogs.', accountName: 'stlogs', canUseAccountKey: false });
-    assert.deepEqual(storageProblemRow(network), { code: 'network', message: network.message });
+    assert.deepEqual(storageProblemRow(network), { code: 'Storage account unreachable', message: network.message });
+    assert.equal(storageErrorRow(network).label, network.message, 'no internal code in front of the message');
   });
 
   it('offers the account key on a refused sign-in, in a row naming the missing role and the account', () => {
@@ -177,6 +178,7 @@ describe('flow-log storage rows', () => {
     const keyRefused = new StorageProblemError({ code: 'keyRejected', message: 'Azure Storage refused the account key of stlogs.', accountName: 'stlogs', status: 403, canUseAccountKey: true });
     const row = storageErrorRow(keyRefused);
     assert.equal(row.offerAccountKey, false, 'a refused key is not offered again from the row');
-    assert.equal(row.label, `keyRejected: ${keyRefused.message} (403)`);
+    assert.equal(row.label, `${keyRefused.message} (403)`);
+    assert.equal(row.problem.code, 'Account key refused');
   });
 });

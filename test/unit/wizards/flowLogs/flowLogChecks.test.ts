@@ -61,7 +61,7 @@ describe('Flow-log estimate', () => {
 
   it('is labelled an estimate and shows its inputs, prices with their date included', () => {
     const estimate = estimateFlowLogs({ nicCount: 2, flowsPerHourPerNic: 500, retentionDays: 7, trafficAnalyticsIntervalMinutes: 60 });
-    assert.match(estimate.title, /^Estimate/);
+    assert.equal(estimate.title, 'Flow-log volume and monthly cost');
     assert.ok(estimate.inputs.some((line) => line.includes('NICs covered: 2')));
     assert.ok(estimate.inputs.some((line) => line.includes('Flows per hour per NIC (assumed): 500')));
     assert.ok(estimate.inputs.some((line) => /\$0\.50\/GB.*December 2026/.test(line)));

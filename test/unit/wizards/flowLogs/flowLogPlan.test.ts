@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { actionsToSend, isBlocked, type Plan } from '../../../../src/wizards/shared/plan';
+import { renderPreview } from '../../../../src/wizards/shared/preview';
 import { planFlowLogs, planNsgMigration } from '../../../../src/wizards/flowLogs/plan';
 import { answers, devSubscription, existingFlowLog, facts, storageAccount, subnetTarget, subscriptionFacts, target, tenantId, vnetArmId, watcherArmId, workspace } from './builders';
 
@@ -32,7 +33,9 @@ describe('Flow-log plan', () => {
     assert.equal(check(plan, 'networkWatcher').status, 'passed');
     assert.equal(check(plan, 'insightsProvider').status, 'passed');
     assert.match(plan.warnings.join('\n'), /lifecycle management/);
-    assert.ok(plan.estimate?.title.startsWith('Estimate'));
+    const preview = renderPreview(plan);
+    assert.match(preview, /^## Estimate: Flow-log volume and monthly cost$/m);
+    assert.doesNotMatch(preview, /Estimate: Estimate/, 'the heading says Estimate once');
   });
 
   it('orders resource group, watcher, registration, storage account, then the flow log depending on them', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { escapeMarkdown, renderPreview } from '../../../../src/wizards/shared/preview';
+import { escapeMarkdown, previewFileName, renderPreview } from '../../../../src/wizards/shared/preview';
 import { action, check, plan, subscriptionId } from './builders';
 
 describe('plan preview', () => {
@@ -24,6 +24,17 @@ describe('plan preview', () => {
     assert.match(markdown, /Depends on action 1/);
     assert.match(markdown, /Impact: Blocks no traffic/);
     assert.match(markdown, /Apply sends 2 requests\. Nothing is sent before Apply\./);
+  });
+
+  it('names the subscription next to its id when the tree knows it', () => {
+    const markdown = renderPreview(plan({ actions: [action({ id: 'a1' })] }), { subscriptionNames: new Map([[subscriptionId.toLowerCase(), 'Contoso *Prod*']]) });
+    assert.ok(markdown.includes(`   - Subscription Contoso \\*Prod\\* (\`${subscriptionId}\`)\n`), markdown);
+  });
+
+  it("names the preview's file after the plan, cut at a word boundary", () => {
+    assert.equal(previewFileName('Peer vnet-dev with vnet-hub'), 'Peer-vnet-dev-with-vnet-hub.md');
+    assert.equal(previewFileName('Mirror 1 NIC to nic-collector-01 › ipconfig1 (virtual network TAP vtap-collectors)'), 'Mirror-1-NIC-to-nic-collector-01-ipconfig1-virtual-network….md');
+    assert.equal(previewFileName('***'), 'plan.md');
   });
 
   it('says which checks block Apply', () => {

@@ -121,9 +121,10 @@ describe('plan review', () => {
     assert.equal(report?.complete, true);
     assert.equal(recorded.copied, 1);
     assert.deepEqual(recorded.questions.map((question) => question.offered), [['apply', 'copyCli', 'saveBicep', 'cancel'], ['apply', 'copyCli', 'saveBicep', 'cancel']]);
+    assert.deepEqual(recorded.notifications[0], { message: 'Copied the Azure CLI script for "Allow HTTPS on nsg-web".', severity: 'status' }, 'a copy is confirmed in the status bar, not a notification');
     assert.deepEqual(runner.ran, ['a1', 'a2']);
-    assert.ok(recorded.logs.includes('info [1/2] Created security rule rule-a1 on nsg-web'), recorded.logs.join('\n'));
-    assert.ok(recorded.logs.includes('info [2/2] Created security rule rule-a2 on nsg-web'));
+    assert.ok(recorded.logs.includes('info Created security rule rule-a1 on nsg-web (1 of 2 done)'), recorded.logs.join('\n'));
+    assert.ok(recorded.logs.includes('info Created security rule rule-a2 on nsg-web (2 of 2 done)'));
     assert.deepEqual(recorded.changed, [[subscriptionId]]);
     assert.equal(recorded.activity[0], 'start apply');
     assert.equal(recorded.activity.at(-1), 'finish applied');
@@ -159,7 +160,7 @@ describe('plan review', () => {
     assert.equal(failure?.kind, 'report');
     assert.deepEqual(failure?.offered, ['retryRemaining', 'undoCreated', 'dismiss']);
     assert.equal(failure?.message, 'Allow HTTPS on nsg-web: 1 of 2 actions failed: rule-a2 (SecurityRuleConflict). Now in place: rule-a1.');
-    assert.ok(recorded.logs.some((line) => line.startsWith('error [2/2] Failed: Create security rule rule-a2 on nsg-web: SecurityRuleConflict')), recorded.logs.join('\n'));
+    assert.ok(recorded.logs.some((line) => line.startsWith('error Failed: Create security rule rule-a2 on nsg-web: SecurityRuleConflict') && line.endsWith('(2 of 2 done)')), recorded.logs.join('\n'));
     assert.deepEqual(runner.ran, ['a1', 'a2', 'a2']);
     assert.equal(report?.complete, true);
     assert.ok(recorded.activity.includes('finish 1 failed'));

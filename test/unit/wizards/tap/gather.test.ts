@@ -6,8 +6,17 @@ import { armId, estate, key, lbDestination } from './builders';
 type Answer = { id: string; pick?: string | string[]; input?: string; back?: true };
 
 /** Answers from a script; an unexpected question fails. Records the steps it saw. */
-function scripted(script: Answer[]): WizardUi & { seen: { id: string; value?: string; picked?: string[] }[] } {
-  const seen: { id: string; value?: string; picked?: string[] }[] = [];
+interface Seen {
+  id: string;
+  value?: string;
+  picked?: string[];
+  /** A pick's placeholder and its first item's value (what Enter alone takes). */
+  placeholder?: string;
+  first?: unknown;
+}
+
+function scripted(script: Answer[]): WizardUi & { seen: Seen[] } {
+  const seen: Seen[] = [];
   const next = (id: string): Answer => {
     const answer = script.shift();
     assert.equal(answer?.id, id, `unexpected question ${id}`);
@@ -21,7 +30,7 @@ function scripted(script: Answer[]): WizardUi & { seen: { id: string; value?: st
   return {
     seen,
     async pick<T>(step: PickStep<T>) {
-      seen.push({ id: step.id });
+      seen.push({ id: step.id, placeholder: step.placeholder, first: step.items[0]?.value });
       const answer = next(step.id);
       return answer.back ? back : choose(step, answer.pick as string);
     },
@@ -66,6 +75,9 @@ describe('TAP questions', () => {
       restartVms: false,
     });
     assert.deepEqual(ui.seen.find((step) => step.id === 'tap.sources')?.picked, ['nic-web-02'], 'pre-picked from the selection');
+    const restart = ui.seen.find((step) => step.id === 'tap.restartVms');
+    assert.equal(restart?.first, 'no', 'Enter alone does not plan downtime');
+    assert.match(restart?.placeholder ?? '', /^Restart the source VMs\?/, 'the question comes first, where a narrow quick pick still shows it');
   });
 
   it('skips destination questions when seeded with a TAP, and offers reuse when a TAP already sends to the destination', async () => {
