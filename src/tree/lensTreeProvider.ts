@@ -168,7 +168,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       const node = this.subscriptionNodes.get(id.toLowerCase().startsWith('/subscriptions/') ? id.toLowerCase() : `/subscriptions/${id.toLowerCase()}`);
       if (node !== undefined) {
         node.subscriptionInventory.noteChanged();
-        this.refresh(node);
+        void node.reload();
       }
     }
   }
@@ -197,7 +197,13 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         const inventory = new SubscriptionInventory(account.api, subscription, (what, problem) => this.log.error(problemLogLine(what, problem)));
         const storage = this.flowLogStorage?.(account, subscription);
         inventory.flowLogStorage = storage && { ...storage, changed: (changed) => this.changeEmitter.fire(changed) };
-        node = new SubscriptionNode(subscription, inventory, subscription.tenantName, (changed) => this.changeEmitter.fire(changed));
+        node = new SubscriptionNode(
+          subscription,
+          inventory,
+          subscription.tenantName,
+          (changed) => this.changeEmitter.fire(changed),
+          (subscriptionId) => this.subscriptionNodes.get(`/subscriptions/${subscriptionId}`)?.subscriptionInventory,
+        );
         this.subscriptionNodes.set(subscription.id, node);
       }
       rows.push(node);

@@ -102,6 +102,18 @@ export class SubscriptionInventory {
     this.api.noteChanged?.(this.subscription);
   }
 
+  /**
+   * Lists every section again, keeping the previous answers readable (`cached`, `index`) until the
+   * new ones arrive; `section` gives the new ones. A tree redrawn after it finds the same rows, so
+   * what the user had expanded stays expanded.
+   */
+  async refetchAll(): Promise<void> {
+    for (const name of sectionNames) {
+      this.sections.delete(name);
+    }
+    await this.loadAll();
+  }
+
   /** Drops cached sections (all when none are named), so the next read lists again. */
   invalidate(...names: SectionName[]): void {
     for (const name of names.length === 0 ? sectionNames : names) {

@@ -27,6 +27,8 @@ export class SubscriptionNode extends ResourceNode {
     private readonly tenantName: string | undefined,
     /** Tells the tree this node's children changed (its load finished). */
     private readonly changed: (node: TreeNode) => void,
+    /** The inventory of another subscription the tree lists (by lower-case subscription id), for resources that refer across subscriptions. */
+    readonly inventoryOf: (subscriptionId: string) => SubscriptionInventory | undefined = () => undefined,
   ) {
     super(undefined, subscription.id, { armId: `/subscriptions/${subscription.subscriptionId}`, name: subscription.displayName, tenantId: subscription.tenantId, properties: subscription.properties }, inventory);
   }
@@ -78,6 +80,27 @@ export class SubscriptionNode extends ResourceNode {
       folders.push(this.storageFolder);
     }
     return folders;
+  }
+
+  /**
+   * After this extension changed the subscription: lists it again while its rows stay, then
+   * redraws them (a refresh would collapse everything under it while it loads).
+   */
+  async reload(): Promise<void> {
+    if (!this.inventory.isLoaded) {
+      this.invalidate();
+      this.changed(this);
+      return;
+    }
+    this.storageFolder?.invalidate();
+    this.storageFolder = undefined;
+    const load = this.inventory.refetchAll();
+    this.loading = load;
+    await load;
+    if (this.loading === load) {
+      this.loading = undefined;
+    }
+    this.changed(this);
   }
 
   invalidate(): void {
@@ -138,7 +161,7 @@ export class FolderNode implements TreeNode {
       case 'taps': {
         await this.inventory.section('nics');
         const taps = await this.inventory.section('taps');
-        return taps.ok ? taps.value.map((tap) => new TapNode(this, tap, this.inventory)) : [];
+        return taps.ok ? taps.value.map((tap) => new TapNode(this, tap, this.inventory, this.parent.inventoryOf)) : [];
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { VirtualNetworkTapRef } from '../azure/networkApi';
-import { parentId } from '../azure/armIds';
+import { nameOf, parentId, subscriptionOf } from '../azure/armIds';
 import { MessageNode } from './messageNode';
 import { NicNode } from './nicNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
@@ -7,12 +7,17 @@ import type { SubscriptionInventory } from './subscriptionInventory';
 import { describeTap, type ItemDescription } from './treeItems';
 import type { TreeNode } from './treeNode';
 
-/** A virtual network TAP: destination and port; children are the NICs mirrored into it. */
+/**
+ * A virtual network TAP: destination and port; children are the NICs mirrored into it, which may
+ * be in other subscriptions of the tenant (each shown with its own subscription's inventory).
+ */
 export class TapNode extends ResourceNode {
   constructor(
     parent: TreeNode,
     readonly tap: VirtualNetworkTapRef,
     inventory: SubscriptionInventory,
+    /** Another subscription's inventory, when the tree lists that subscription. */
+    private readonly inventoryOf: (subscriptionId: string) => SubscriptionInventory | undefined = () => undefined,
   ) {
     super(parent, tap.id, resourceInfo(tap, inventory), inventory);
   }
@@ -21,22 +26,45 @@ export class TapNode extends ResourceNode {
     return [...new Set(this.tap.sourceIds.map(parentId))];
   }
 
+  /** The inventory that lists a source NIC: this TAP's own, or that of the NIC's subscription. */
+  private inventoryFor(nicId: string): SubscriptionInventory | undefined {
+    const subscriptionId = subscriptionOf(nicId);
+    return subscriptionId === subscriptionOf(this.tap.id) ? this.inventory : this.inventoryOf(subscriptionId);
+  }
+
   protected describe(): ItemDescription {
-    const nics = this.inventory.index().nicsById;
-    return describeTap(this.tap, this.sourceNicIds().map((id) => nics.get(id)?.name ?? id.split('/').pop() ?? id));
+    return describeTap(
+      this.tap,
+      this.sourceNicIds().map((id) => this.inventoryFor(id)?.index().nicsById.get(id)?.name ?? nameOf(id)),
+    );
   }
 
   override async children(): Promise<TreeNode[]> {
-    await this.inventory.section('nics');
-    const nics = this.inventory.index().nicsById;
     const rows: TreeNode[] = [];
+    const unlisted: string[] = [];
+    const notFound: string[] = [];
     for (const id of this.sourceNicIds()) {
-      const nic = nics.get(id);
-      if (nic) {
-        rows.push(new NicNode(this, nic, this.inventory, `source:${nic.name.toLowerCase()}`));
+      const inventory = this.inventoryFor(id);
+      if (inventory === undefined) {
+        unlisted.push(nameOf(id));
+        continue;
+      }
+      const nics = await inventory.section('nics');
+      const nic = nics.ok ? inventory.index().nicsById.get(id) : undefined;
+      if (nic === undefined) {
+        notFound.push(nameOf(id));
+      } else {
+        rows.push(new NicNode(this, nic, inventory, `source:${nic.id}`));
       }
     }
-    return rows.length === 0 ? [MessageNode.empty(this, 'No network interfaces mirror into this TAP (or they are in another subscription)')] : rows;
+    const verb = rows.length === 0 ? 'Mirrors' : 'Also mirrors';
+    if (unlisted.length > 0) {
+      rows.push(MessageNode.empty(this, `${verb} ${unlisted.join(', ')}, in ${unlisted.length === 1 ? "a subscription the tree doesn't list" : "subscriptions the tree doesn't list"}`));
+    }
+    if (notFound.length > 0) {
+      rows.push(MessageNode.empty(this, `${verb} ${notFound.join(', ')}, not in ${notFound.length === 1 ? 'its' : 'their'} subscription's list of network interfaces (refresh to read it again)`));
+    }
+    return rows.length === 0 ? [MessageNode.empty(this, 'No network interfaces mirror into this TAP')] : rows;
   }
 
   invalidate(): void {

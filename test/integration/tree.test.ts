@@ -71,6 +71,15 @@ describe('inventory tree against the ARM stand-in', function () {
     assert.deepEqual(empty.map((row) => row.label), ['No network interfaces in this subnet']);
   });
 
+  it("lists a hub TAP's source NICs from the workload subscription they are in", async () => {
+    const taps = await api.inventory.children(`${subscriptionRow(hubSubscriptionId)}#taps`);
+    assert.deepEqual(taps.map((row) => row.label), ['vtap-collectors']);
+    assert.match(taps[0].description ?? '', /1 source$/);
+    const sources = await api.inventory.children(taps[0].id);
+    assert.deepEqual(sources.map((row) => [row.label, row.description]), [['nic-web-01', '10.1.1.4 · VM vm-web-01 · accelerated · TAP']]);
+    assert.match(sources[0].contextValue ?? '', /^nic;/);
+  });
+
   it('shows flow logs under network watchers and as badges on the subnets and NICs they cover', async () => {
     await api.inventory.children(subscriptionRow(prodSubscriptionId));
     await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#vnets`);

@@ -79,4 +79,19 @@ describe('SubscriptionInventory', () => {
     assert.ok(inventory.cached('vnets')?.ok, 'sections that had finished stay cached');
     assert.deepEqual(reported, []);
   });
+
+  it('lists everything again for a redraw while the previous answers stay readable', async () => {
+    const api = fakeApi();
+    const inventory = new SubscriptionInventory(api, subscription());
+    await inventory.loadAll();
+    const before = inventory.cached('vnets');
+    const refetching = inventory.refetchAll();
+    assert.equal(inventory.isLoaded, true, 'the tree keeps its folders while it lists again');
+    assert.equal(inventory.cached('vnets'), before, 'the previous answer until the new one arrives');
+    const fresh = await inventory.section('vnets');
+    assert.notEqual(fresh, before, 'a read waits for the new answer');
+    await refetching;
+    assert.equal(inventory.cached('vnets'), fresh);
+    assert.deepEqual(api.calls, { vnets: 2, nics: 2, nsgs: 2, watchers: 2, taps: 2, flowLogs: 2, captures: 2 });
+  });
 });
