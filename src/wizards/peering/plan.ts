@@ -211,7 +211,7 @@ export function planPeering(answers: PeeringAnswers): Plan {
         id: `existing:${spoke.name}`,
         title: `Existing peerings between ${hub.name} and ${spoke.name}`,
         status: 'passed',
-        detail: kept.map((action) => `${nameOf(action.resourceId)} on ${nameOf(parentId(action.resourceId))} ${action.existing === 'same' ? 'is already as planned' : 'will be updated'}`).join('; '),
+        detail: kept.map((action) => `${nameOf(action.resourceId)} on ${nameOf(parentId(action.resourceId))} ${action.existing === 'same' ? 'is already as planned' : 'will be updated'}`).join('; ') + '.',
       });
     }
     if (hub.location !== spoke.location && hub.location !== '' && spoke.location !== '') {

@@ -77,7 +77,7 @@ describe('peering plan', () => {
       body: { properties: { remoteVirtualNetwork: { id: dev.armId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false } },
     });
     assert.deepEqual(actionsToSend(plan).map((action) => action.id), ['a2']);
-    assert.match(plan.checks.find((check) => check.id === 'existing:vnet-dev')?.detail ?? '', /dev-to-hub on vnet-dev is already as planned; hub-to-dev on vnet-hub will be updated/);
+    assert.match(plan.checks.find((check) => check.id === 'existing:vnet-dev')?.detail ?? '', /dev-to-hub on vnet-dev is already as planned; hub-to-dev on vnet-hub will be updated\.$/);
 
     // Applied: a re-run sends nothing.
     hub.peerings = [existingPeering(hub, dev, { name: 'hub-to-dev', allowForwardedTraffic: true, peeringState: 'Connected' })];
