@@ -76,6 +76,18 @@ export function parsePortFilter(input: string): { ports: Uint8Array } | { messag
   return { ports };
 }
 
+/** A MAC address written with `-` or `:` between its six byte pairs: `00-0D-3A-C1-D4-BD`. */
+const separatedMac = /^[0-9a-f]{2}([-:])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$/;
+
+/**
+ * The lower-case strings a text search looks for. Flow logs store MACs bare (`000D3AC1D4BD`)
+ * while Azure and our tree tooltips show them separated, so a separated MAC also looks for its
+ * bare form; the typed form stays, as `aa:bb:cc:dd:ee:ff` can be part of an IPv6 address.
+ */
+export function textNeedles(needle: string): string[] {
+  return separatedMac.test(needle) ? [needle, needle.replace(/[-:]/g, '')] : [needle];
+}
+
 /**
  * Compiles `filter` for `table`. Never throws for bad user input: a value that cannot be parsed
  * (bad CIDR, bad port range, inverted time range) becomes a `FilterProblem` and is ignored.
@@ -165,20 +177,21 @@ export function compileFilter(table: FlowTable, filter: RowFilter): CompiledFilt
   let textPort: Uint8Array | undefined;
   const needle = (filter.text ?? '').trim().toLowerCase();
   if (needle !== '') {
+    const needles = textNeedles(needle);
+    const contains = (value: string): boolean => {
+      const lower = value.toLowerCase();
+      return needles.some((item) => lower.includes(item));
+    };
     textIp = new Uint8Array(ipCount);
     const values = table.ips.values;
     for (let i = 0; i < ipCount; i++) {
-      textIp[i] = values[i].toLowerCase().includes(needle) ? 1 : 0;
+      textIp[i] = contains(values[i]) ? 1 : 0;
     }
     textContext = new Uint8Array(contextCount);
     for (let i = 0; i < contextCount; i++) {
       const context = table.contexts[i];
       textContext[i] =
-        context.rule.toLowerCase().includes(needle) ||
-        context.mac.toLowerCase().includes(needle) ||
-        context.resourceId.toLowerCase().includes(needle) ||
-        (context.targetResourceId ?? '').toLowerCase().includes(needle) ||
-        (context.aclId ?? '').toLowerCase().includes(needle)
+        contains(context.rule) || contains(context.mac) || contains(context.resourceId) || contains(context.targetResourceId ?? '') || contains(context.aclId ?? '')
           ? 1
           : 0;
     }

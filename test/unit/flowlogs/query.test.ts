@@ -25,7 +25,11 @@ interface Group {
 
 /** A one-record VNet flow log (flowLogVersion 4) with the given rule groups. */
 function vnetLog(groups: Group[], mac = '00224871C205', target = '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/myVNet'): FlowTable {
-  const record = {
+  return decode({ records: [vnetRecord(groups, mac, target)] });
+}
+
+function vnetRecord(groups: Group[], mac: string, target = '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/myVNet'): unknown {
+  return {
     time: '2022-09-14T09:00:52.5625085Z',
     flowLogVersion: 4,
     flowLogGUID: 'abcdef01-2345-6789-0abc-def012345678',
@@ -38,7 +42,6 @@ function vnetLog(groups: Group[], mac = '00224871C205', target = '/subscriptions
       flows: groups.map((group) => ({ aclID: group.acl ?? '00000000-1234-abcd-ef00-c1c2c3c4c5c6', flowGroups: [{ rule: group.rule, flowTuples: group.tuples }] })),
     },
   };
-  return decode({ records: [record] });
 }
 
 function decode(log: unknown): FlowTable {
@@ -155,6 +158,27 @@ describe('query: filters', () => {
     assert.deepEqual(rowsFor(table, { text: 'myvnet' }).length, 10, 'the target resource ID');
     assert.deepEqual(rowsFor(table, { text: '01020304-abcd' }), [5, 6, 7, 8, 9], 'the ACL ID');
     assert.deepEqual(rowsFor(table, { text: 'no such thing' }), []);
+  });
+
+  it('finds a MAC written with dashes or colons, as Azure shows it, like the bare form the log stores', () => {
+    const twoNics = decode({
+      records: [
+        vnetRecord([{ rule: 'UserRule_allow-https', tuples: ['1663146003599,10.0.0.4,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0'] }], '000D3AC1D4BD'),
+        vnetRecord([{ rule: 'UserRule_allow-https', tuples: ['1663146003606,10.0.0.5,52.239.184.180,23957,443,6,O,B,NX,0,0,0,0'] }], '00224871C205'),
+      ],
+    });
+    assert.deepEqual(rowsFor(twoNics, { text: '000D3AC1D4BD' }), [0]);
+    for (const text of ['00-0D-3A-C1-D4-BD', '00:0D:3A:C1:D4:BD', '00-0d-3a-c1-d4-bd', ' 00:0d:3a:c1:d4:bd ']) {
+      assert.deepEqual(rowsFor(twoNics, { text }), [0], text);
+    }
+    assert.deepEqual(rowsFor(twoNics, { text: '00-22-48-71-C2-05' }), [1]);
+    assert.deepEqual(rowsFor(twoNics, { text: '00-0D-3A:C1-D4-BD' }), [], 'mixed separators are not a MAC');
+    assert.deepEqual(rowsFor(twoNics, { text: 'allow-https' }), [0, 1], 'other dashes still match as typed');
+  });
+
+  it('keeps matching a MAC-shaped search inside IPv6 addresses as typed', () => {
+    const v6 = vnetLog([{ rule: 'UserRule_v6', tuples: ['1663146003599,2001:db8:aa:bb:cc:dd:ee:ff,2001:db8::1,50000,443,6,O,B,NX,0,0,0,0'] }]);
+    assert.deepEqual(rowsFor(v6, { text: 'aa:bb:cc:dd:ee:ff' }), [0]);
   });
 
   it('filters by exact rule name', () => {
