@@ -122,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     flowLogViewer: {
       nextRendered: (uri, timeoutMs) => provider.nextRendered(uri, timeoutMs),
       setFilter: (uri, filter, mode) => provider.setFilter(uri, filter, mode),
+      openDetail: (uri, position) => provider.openDetail(uri, position),
     },
     inventory: tree.api(),
     wizards: wizards.testApi,

@@ -1,16 +1,8 @@
 /** Display formatting shared by the page's parts. Pure: no DOM access. */
 import type { FileSummary, SortColumn, ViewMode, ViewRow } from '../../src/webview/protocol';
+import { formatCount, formatDecision, formatDirection, formatDuration, formatTime } from '../../src/flowlogs/displayFormat';
 
-export function formatTime(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) {
-    return '';
-  }
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-}
-
-export function formatCount(value: number | undefined): string {
-  return value === undefined ? '' : value.toLocaleString('en-US');
-}
+export { formatCount, formatDuration, formatTime };
 
 export function formatBytes(value: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -21,20 +13,6 @@ export function formatBytes(value: number): string {
     unit++;
   }
   return unit === 0 ? `${value.toLocaleString('en-US')} B` : `${scaled.toFixed(1)} ${units[unit]}`;
-}
-
-export function formatDuration(ms: number | undefined): string {
-  if (ms === undefined) {
-    return '';
-  }
-  if (ms < 1000) {
-    return `${ms} ms`;
-  }
-  const seconds = ms / 1000;
-  if (seconds < 120) {
-    return `${seconds.toFixed(1)} s`;
-  }
-  return `${(seconds / 60).toFixed(1)} min`;
 }
 
 /**
@@ -60,6 +38,26 @@ export function parseTimeInput(text: string): number | undefined {
   return Number.isNaN(value) || !isExact ? undefined : value;
 }
 
+/** What the time filters show before the file's time range is known: the format they accept. */
+export const timeInputHint = 'YYYY-MM-DD hh:mm';
+
+const hourMs = 3_600_000;
+
+/**
+ * Placeholders of the From and To filters: the hours the open file's tuples start and end in,
+ * typed as the filters accept them (09:00:03 – 09:59:58 → `… 09:00` and `… 10:00`), or the
+ * format hint while the range is unknown.
+ */
+export function timeFilterHints(summary: Pick<FileSummary, 'timeFrom' | 'timeTo'> | undefined): { from: string; to: string } {
+  const timeFrom = summary?.timeFrom;
+  const timeTo = summary?.timeTo;
+  if (timeFrom === undefined || timeTo === undefined || !Number.isFinite(timeFrom) || !Number.isFinite(timeTo)) {
+    return { from: timeInputHint, to: timeInputHint };
+  }
+  const minutes = (ms: number): string => formatTime(ms).slice(0, 16);
+  return { from: minutes(Math.floor(timeFrom / hourMs) * hourMs), to: minutes(Math.ceil(timeTo / hourMs) * hourMs) };
+}
+
 export interface Column {
   sort: SortColumn;
   label: string;
@@ -74,8 +72,8 @@ const common: Column[] = [
   { sort: 'dstIp', label: 'Destination', kind: 'ip', cell: (row) => row.dstIp },
   { sort: 'dstPort', label: 'Dst port', kind: 'num', cell: (row) => String(row.dstPort) },
   { sort: 'protocol', label: 'Protocol', kind: 'text', cell: (row) => row.protocol },
-  { sort: 'direction', label: 'Direction', kind: 'text', cell: (row) => (row.direction === 'inbound' ? 'Inbound' : 'Outbound') },
-  { sort: 'decision', label: 'Decision', kind: 'text', cell: (row) => (row.decision === 'allow' ? 'Allow' : 'Deny') },
+  { sort: 'direction', label: 'Direction', kind: 'text', cell: (row) => formatDirection(row.direction) },
+  { sort: 'decision', label: 'Decision', kind: 'text', cell: (row) => formatDecision(row.decision) },
 ];
 
 const trailing: Column[] = [

@@ -9,6 +9,7 @@ import {
   type FilterProblemView,
   type HostToView,
   type Query,
+  type RenderedDetailField,
   type RowDetail,
   type RowFilter,
   type SortSpec,
@@ -18,7 +19,7 @@ import {
   type ViewToHost,
 } from '../../src/webview/protocol';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
-import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, type Column } from './format';
+import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';
 
 interface VsCodeApi {
   postMessage(message: ViewToHost): void;
@@ -155,8 +156,8 @@ const stateField = addField(
 );
 const ruleSelect = select([['', 'Any']]);
 const ruleField = addField('rule', 'Rule', ruleSelect);
-const timeFromField = addField('timeFrom', 'From (UTC)', textInput('2022-09-14 09:00'));
-const timeToField = addField('timeTo', 'To (UTC)', textInput('2022-09-14 10:00'));
+const timeFromField = addField('timeFrom', 'From (UTC)', textInput(timeInputHint));
+const timeToField = addField('timeTo', 'To (UTC)', textInput(timeInputHint));
 
 const actions = element('div', 'filter-actions');
 const clearButton = element('button', 'secondary', 'Clear Filters');
@@ -622,7 +623,11 @@ function reportRendered(first: number, end: number): void {
       }
     }
   }
-  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}`;
+  const placeholders = Object.fromEntries(fields.map((field) => [field.key, field.input instanceof HTMLInputElement ? field.input.placeholder : '']));
+  const detail = renderedDetail();
+  const clippedLabels = [...charts.querySelectorAll<HTMLElement>('.bar-label')].filter((label) => label.scrollWidth > label.clientWidth).map((label) => label.textContent ?? '');
+  const viewWidth = document.documentElement.clientWidth;
+  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail])}`;
   if (key === lastReport) {
     return;
   }
@@ -639,6 +644,10 @@ function reportRendered(first: number, end: number): void {
       filterProblems: [...pageProblems, ...filterProblems],
       summary: [title.textContent ?? '', ...[...facts.children].map((fact) => `${fact.children[0]?.textContent ?? ''}: ${fact.children[1]?.textContent ?? ''}`)].join('; '),
       loading: summary?.loading ?? true,
+      placeholders,
+      viewWidth,
+      clippedLabels,
+      ...(detail === undefined ? {} : { detail }),
     });
   };
   clearTimeout(reportTimer);
@@ -647,6 +656,25 @@ function reportRendered(first: number, end: number): void {
   } else {
     reportTimer = setTimeout(send, 100);
   }
+}
+
+/** The detail pane's fields as shown, with the number of lines each value wraps onto. */
+function renderedDetail(): RenderedDetailField[] | undefined {
+  const list = detailPane.hidden ? null : detailPane.querySelector('.detail-fields');
+  if (list === null) {
+    return undefined;
+  }
+  const detail: RenderedDetailField[] = [];
+  for (const term of list.querySelectorAll('dt')) {
+    const value = term.nextElementSibling;
+    if (value !== null) {
+      const range = document.createRange();
+      range.selectNodeContents(value);
+      const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.bottom)));
+      detail.push({ name: term.textContent ?? '', value: value.textContent ?? '', lines: lines.size });
+    }
+  }
+  return detail;
 }
 
 viewport.addEventListener('scroll', () => {
@@ -764,13 +792,31 @@ function showDetail(detail: RowDetail): void {
   heading.append(close);
   const list = element('dl', 'detail-fields');
   for (const field of detail.fields) {
-    list.append(element('dt', undefined, field.name), element('dd', undefined, field.value));
+    const value = element('dd');
+    value.append(...breakablePieces(field.value));
+    list.append(element('dt', undefined, field.name), value);
   }
   const tupleTitle = element('h3', undefined, detail.rawTuples.length === 1 ? 'Raw tuple' : `Raw tuples (${detail.rawTuples.length})`);
   const tuples = element('pre', 'raw', detail.rawTuples.join('\n'));
   const recordTitle = element('h3', undefined, `Raw record #${detail.recordIndex} (byte ${detail.recordOffset})`);
   const record = element('pre', 'raw raw-record', detail.rawRecord);
   detailPane.replaceChildren(heading, list, tupleTitle, tuples, recordTitle, record);
+  render();
+}
+
+/**
+ * A value as text nodes with a line-break opportunity after each `/` and `_`, so a resource ID
+ * or rule name that does not fit wraps between its parts rather than inside a word.
+ */
+function breakablePieces(value: string): Node[] {
+  const pieces: Node[] = [];
+  for (const part of value.split(/(?<=[/_])/)) {
+    if (pieces.length > 0) {
+      pieces.push(element('wbr'));
+    }
+    pieces.push(document.createTextNode(part));
+  }
+  return pieces;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -807,6 +853,9 @@ function renderSummary(): void {
   progressBar.style.width = `${(fraction * 100).toFixed(1)}%`;
   progressText.textContent = `Decoding… ${Math.round(fraction * 100)}% (${formatBytes(summary.bytesRead)} of ${formatBytes(summary.fileBytes)})`;
   progress.setAttribute('aria-valuenow', String(Math.round(fraction * 100)));
+  const hints = timeFilterHints(summary);
+  timeFromField.input.setAttribute('placeholder', hints.from);
+  timeToField.input.setAttribute('placeholder', hints.to);
 
   const problems = summary.problems;
   problemsPanel.replaceChildren(element('h2', undefined, `Problems found while decoding (${problems.length})`));
@@ -954,6 +1003,10 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
       } else {
         showBanner(message.message);
       }
+      return;
+    case 'openDetail':
+      selectRow(message.position, true);
+      openDetail(message.position);
       return;
     case 'setFilter':
       state.filter = message.filter;

@@ -17,6 +17,7 @@ import {
   type ConnectionColumns,
 } from './query';
 import type { HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
+import { formatCount, formatDecision, formatDirection, formatDuration, formatTime } from './displayFormat';
 
 /** Reads one record back from the file: its text and its tuples by tuple index. */
 export type RecordReader = (recordOffset: number) => Promise<{ text: string; tuples: string[] }>;
@@ -191,17 +192,19 @@ function prettyRecord(text: string): string {
 }
 
 function counter(value: number | undefined): string {
-  return value === undefined ? '(not logged)' : value.toLocaleString('en-US');
+  return value === undefined ? '(not logged)' : formatCount(value);
 }
 
+/** The detail pane's fields, formatted as the table formats the same values. */
 function detailFields(row: ViewRow, mode: ViewMode): { name: string; value: string }[] {
+  const isConnection = mode === 'connections' && row.endTime !== undefined;
   const fields = [
-    { name: 'Time', value: new Date(row.time).toISOString() },
+    { name: isConnection ? 'Start (UTC)' : 'Time (UTC)', value: formatTime(row.time) },
     { name: 'Source', value: `${row.srcIp}:${row.srcPort}` },
     { name: 'Destination', value: `${row.dstIp}:${row.dstPort}` },
     { name: 'Protocol', value: row.protocol },
-    { name: 'Direction', value: row.direction },
-    { name: 'Decision', value: row.decision },
+    { name: 'Direction', value: formatDirection(row.direction) },
+    { name: 'Decision', value: formatDecision(row.decision) },
     { name: 'State', value: row.state === '' ? '(none)' : row.state },
     { name: 'Rule', value: row.rule },
     { name: 'MAC', value: row.mac },
@@ -209,8 +212,8 @@ function detailFields(row: ViewRow, mode: ViewMode): { name: string; value: stri
   if (row.encryption !== '') {
     fields.push({ name: 'Encryption', value: row.encryption });
   }
-  if (mode === 'connections' && row.endTime !== undefined) {
-    fields.push({ name: 'Last tuple', value: new Date(row.endTime).toISOString() }, { name: 'Duration', value: `${row.durationMs ?? 0} ms` });
+  if (isConnection) {
+    fields.push({ name: 'Last tuple (UTC)', value: formatTime(row.endTime) }, { name: 'Duration', value: formatDuration(row.durationMs ?? 0) });
   }
   fields.push(
     { name: 'Packets source → destination', value: counter(row.packetsSrcToDst) },

@@ -16,10 +16,13 @@ export const flowLogViewType = 'trafficLens.flowLogViewer';
  *   (total, mode, visible rows' cell texts) for an open viewer of that document.
  * - `setFilter(uri, filter, mode?)`: sets the page's filters as if the user typed them;
  *   false when no viewer of that document is open.
+ * - `openDetail(uri, position)`: opens the details of the row at that position of the current
+ *   view, as a click on it does; false when no viewer of that document is open.
  */
 export interface FlowLogViewerApi {
   nextRendered(uri: vscode.Uri, timeoutMs?: number): Promise<RenderedReport>;
   setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean;
+  openDetail(uri: vscode.Uri, position: number): boolean;
 }
 
 class FlowLogDocument implements vscode.CustomDocument {
@@ -108,10 +111,19 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
   }
 
   setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean {
+    return this.forEachSession(uri, (session) => session.setFilter(filter, mode));
+  }
+
+  openDetail(uri: vscode.Uri, position: number): boolean {
+    return this.forEachSession(uri, (session) => session.openDetail(position));
+  }
+
+  /** Runs `action` on every open viewer of `uri`; false when there is none. */
+  private forEachSession(uri: vscode.Uri, action: (session: FlowLogSession) => void): boolean {
     let found = false;
     for (const session of this.sessions) {
       if (session.uri.toString() === uri.toString()) {
-        session.setFilter(filter, mode);
+        action(session);
         found = true;
       }
     }

@@ -55,6 +55,11 @@ export class FlowLogSession implements vscode.Disposable {
     this.post(mode === undefined ? { type: 'setFilter', filter } : { type: 'setFilter', filter, mode });
   }
 
+  /** Opens the details of the row at `position` of the page's current view. */
+  openDetail(position: number): void {
+    this.post({ type: 'openDetail', position });
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;

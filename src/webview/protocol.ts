@@ -173,6 +173,20 @@ export interface RenderedReport {
   summary: string;
   /** True while the file is still being decoded. */
   loading: boolean;
+  /** Placeholder of each filter input, by field name (`timeFrom`, `text`, …). */
+  placeholders?: Record<string, string>;
+  /** The page's width in CSS pixels. */
+  viewWidth?: number;
+  /** Chart labels that do not fit their column (cut off with an ellipsis). */
+  clippedLabels?: string[];
+  /** The open detail pane's fields as shown; `lines` is how many lines the value takes. */
+  detail?: RenderedDetailField[];
+}
+
+export interface RenderedDetailField {
+  name: string;
+  value: string;
+  lines: number;
 }
 
 export type ViewToHost =
@@ -202,7 +216,9 @@ export type HostToView =
   | { type: 'detail'; requestId: number; detail: RowDetail }
   | { type: 'problem'; requestId?: number; message: string }
   /** Sets the page's filters (and optionally its mode) as if the user had entered them. */
-  | { type: 'setFilter'; filter: RowFilter; mode?: ViewMode };
+  | { type: 'setFilter'; filter: RowFilter; mode?: ViewMode }
+  /** Opens the details of the row at `position` of the current view, as a click on it does. */
+  | { type: 'openDetail'; position: number };
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
@@ -225,6 +241,10 @@ function isStringArray(value: unknown): value is string[] {
 
 function isQuery(value: unknown): value is Query {
   return isRecord(value) && viewModes.includes(value.mode as string) && isRecord(value.filter);
+}
+
+function isRenderedDetailField(value: unknown): value is RenderedDetailField {
+  return isRecord(value) && typeof value.name === 'string' && typeof value.value === 'string' && isCount(value.lines);
 }
 
 /** Runtime check for messages arriving from the webview; anything else is dropped. */
@@ -258,7 +278,11 @@ export function isViewToHost(value: unknown): value is ViewToHost {
         value.rows.every(isStringArray) &&
         Array.isArray(value.filterProblems) &&
         typeof value.summary === 'string' &&
-        typeof value.loading === 'boolean'
+        typeof value.loading === 'boolean' &&
+        (value.placeholders === undefined || (isRecord(value.placeholders) && Object.values(value.placeholders).every((item) => typeof item === 'string'))) &&
+        (value.viewWidth === undefined || isCount(value.viewWidth)) &&
+        (value.clippedLabels === undefined || isStringArray(value.clippedLabels)) &&
+        (value.detail === undefined || (Array.isArray(value.detail) && value.detail.every(isRenderedDetailField)))
       );
     default:
       return false;

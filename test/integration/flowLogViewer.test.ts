@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderedReport } from '../../src/webview/protocol';
+import { suiteLog } from './suiteLog';
 import { activateTestedExtension, projectRoot } from './testedExtension';
 
 const samples = join(projectRoot, 'test', 'fixtures', 'samples');
@@ -94,6 +95,68 @@ describe('flow-log viewer', function () {
     );
     assert.equal(connections.total, 5, 'five B→E flows');
     assert.ok(connections.columns.includes('Duration'));
+  });
+
+  it("suggests the open file's own time range in the From and To filters", async () => {
+    const report = await waitForRender(
+      v1Sample,
+      (candidate) => !candidate.loading,
+      () => vscode.commands.executeCommand('vscode.openWith', v1Sample, 'trafficLens.flowLogViewer'),
+    );
+    // Its tuples run from 21:59:30 to 22:01:52 UTC.
+    assert.equal(report.placeholders?.timeFrom, '2017-02-16 21:00');
+    assert.equal(report.placeholders?.timeTo, '2017-02-16 23:00');
+    assert.equal(report.placeholders?.text, 'address, port, rule, MAC, resource');
+  });
+
+  it('shows the details of a row as the table shows it, each short value on one line', async () => {
+    const api = await activateTestedExtension();
+    const loaded = await waitForRender(
+      vnetSample,
+      (report) => !report.loading && report.total > 0,
+      () => vscode.commands.executeCommand('vscode.openWith', vnetSample, 'trafficLens.flowLogViewer'),
+    );
+    const tuple = await waitForRender(
+      vnetSample,
+      (report) => report.detail !== undefined,
+      async () => assert.equal(api.flowLogViewer.openDetail(vnetSample, 0), true),
+    );
+    const fields = new Map((tuple.detail ?? []).map((field) => [field.name, field]));
+    for (const column of ['Time (UTC)', 'Direction', 'Decision', 'State', 'Rule']) {
+      assert.equal(fields.get(column)?.value, cell(loaded, 0, column), column);
+    }
+    assert.equal(fields.get('Source')?.value, `${cell(loaded, 0, 'Source')}:${cell(loaded, 0, 'Src port')}`);
+    for (const name of ['Time (UTC)', 'Source', 'Destination', 'Rule', 'MAC', 'Direction']) {
+      assert.equal(fields.get(name)?.lines, 1, `${name} "${fields.get(name)?.value}" fits on one line`);
+    }
+
+    const connections = await waitForRender(
+      vnetSample,
+      (report) => report.mode === 'connections' && report.total > 0 && report.detail === undefined,
+      async () => api.flowLogViewer.setFilter(vnetSample, {}, 'connections'),
+    );
+    const connection = await waitForRender(
+      vnetSample,
+      (report) => report.detail?.some((field) => field.name === 'Duration') === true,
+      async () => assert.equal(api.flowLogViewer.openDetail(vnetSample, 0), true),
+    );
+    const connectionFields = new Map((connection.detail ?? []).map((field) => [field.name, field.value]));
+    for (const column of ['Start (UTC)', 'Duration', 'Direction', 'Decision']) {
+      assert.equal(connectionFields.get(column), cell(connections, 0, column), column);
+    }
+  });
+
+  it('shows top talkers\' addresses whole next to a wide side bar', async () => {
+    // The launcher's 1440-px window with the Explorer open leaves the viewer about 790 px: three
+    // charts side by side, each near its narrowest.
+    const report = await waitForRender(
+      vnetSample,
+      (candidate) => !candidate.loading && candidate.total > 0 && candidate.clippedLabels !== undefined,
+      () => vscode.commands.executeCommand('vscode.openWith', vnetSample, 'trafficLens.flowLogViewer'),
+    );
+    suiteLog(`viewer width ${String(report.viewWidth)} px`);
+    const ipv4 = (report.clippedLabels ?? []).filter((label) => /^\d+\.\d+\.\d+\.\d+$/.test(label));
+    assert.deepEqual(ipv4, [], `addresses cut off at ${String(report.viewWidth)} px`);
   });
 
   it('opens a file through the Open Flow Log File command and shows decoding warnings', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { joinConnections } from '../../../src/flowlogs/connections';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import { FlowLogView } from '../../../src/flowlogs/flowLogView';
-import type { HostToView } from '../../../src/webview/protocol';
+import type { HostToView, ViewMode } from '../../../src/webview/protocol';
+import { columnsByMode } from '../../../media/flowlogs/format';
 
 const samplePath = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'samples', 'vnet-flow-logs-overview.sample.json');
 
@@ -71,5 +72,54 @@ describe('FlowLogView', () => {
     const detail = expect(await view.detail(3, 'connections', connection.id), 'detail').detail;
     assert.deepEqual(detail.rawTuples, ['1663146003637,10.0.0.6,40.74.146.17,22730,443,6,O,B,NX,0,0,0,0', '1663146003640,10.0.0.6,40.74.146.17,22730,443,6,O,E,NX,3,705,4,4569']);
     expect(await view.detail(4, 'connections', 999), 'problem');
+  });
+
+  it('formats the details of a row as the table shows its cells', async () => {
+    // One connection of 12.9 minutes (B, then E 772,757 ms later), as in a user's report.
+    const log = {
+      records: [
+        {
+          time: '2026-11-23T10:45:00.0000000Z', flowLogVersion: 4, flowLogGUID: 'abcdef01-2345-6789-0abc-def012345678', macAddress: '000D3AC1D4BD',
+          category: 'FlowLogFlowEvent', operationName: 'FlowLogFlowEvent',
+          flowLogResourceID: '/SUBSCRIPTIONS/SUB/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NW/FLOWLOGS/FL',
+          targetResourceID: '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet',
+          flowRecords: {
+            flows: [
+              {
+                aclID: '00000000-1234-abcd-ef00-c1c2c3c4c5c6',
+                flowGroups: [{ rule: 'UserRule_allow-https', flowTuples: ['1795430660734,191.108.178.123,10.0.0.4,50123,443,6,I,B,NX,0,0,0,0', '1795431433491,191.108.178.123,10.0.0.4,50123,443,6,I,E,NX,10,900,12,15000'] }],
+              },
+            ],
+          },
+        },
+      ],
+    };
+    const { table } = decodeFlowLogBytes(new TextEncoder().encode(JSON.stringify(log)));
+    const view = new FlowLogView(table, joinConnections, undefined);
+    const shown = async (mode: ViewMode): Promise<{ cells: Record<string, string>; fields: Record<string, string> }> => {
+      expect(view.query(1, 1, { mode, filter: {} }), 'queryResult');
+      const [row] = expect(view.rows(2, 1, 0, 1), 'rows').rows;
+      const detail = expect(await view.detail(3, mode, row.id), 'detail').detail;
+      return {
+        cells: Object.fromEntries(columnsByMode[mode].map((column) => [column.label, column.cell(row)])),
+        fields: Object.fromEntries(detail.fields.map((field) => [field.name, field.value])),
+      };
+    };
+
+    const tuple = await shown('tuples');
+    assert.equal(tuple.fields['Time (UTC)'], '2026-11-23 10:44:20.734');
+    for (const label of ['Time (UTC)', 'Direction', 'Decision', 'State', 'Rule']) {
+      assert.equal(tuple.fields[label], tuple.cells[label], label);
+    }
+    assert.equal(tuple.fields['Direction'], 'Inbound');
+    assert.equal(tuple.fields['Decision'], 'Allow');
+
+    const connection = await shown('connections');
+    for (const label of ['Start (UTC)', 'Duration', 'Direction', 'Decision']) {
+      assert.equal(connection.fields[label], connection.cells[label], label);
+    }
+    assert.equal(connection.fields['Duration'], '12.9 min');
+    assert.equal(connection.fields['Last tuple (UTC)'], '2026-11-23 10:57:13.491');
+    assert.equal(connection.fields['Bytes destination → source'], '15,000');
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { columnsByMode, formatTime, parseTimeInput, summaryFacts } from '../../../media/flowlogs/format';
+import { columnsByMode, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint } from '../../../media/flowlogs/format';
 import type { FileSummary, ViewRow } from '../../../src/webview/protocol';
 
 describe('webview formatting', () => {
@@ -13,6 +13,19 @@ describe('webview formatting', () => {
     for (const bad of ['yesterday', '2022-13-45 99:00', '09:00', '']) {
       assert.equal(parseTimeInput(bad), undefined, bad);
     }
+  });
+
+  it("suggests the open file's first and last hour in the time filters, and the format before that", () => {
+    assert.deepEqual(timeFilterHints(undefined), { from: 'YYYY-MM-DD hh:mm', to: 'YYYY-MM-DD hh:mm' });
+    assert.deepEqual(timeFilterHints({}), { from: timeInputHint, to: timeInputHint }, 'still decoding, no tuple yet');
+    assert.deepEqual(timeFilterHints({ timeFrom: Date.UTC(2026, 10, 23, 10, 31, 0, 734), timeTo: Date.UTC(2026, 10, 23, 12, 59, 58) }), {
+      from: '2026-11-23 10:00',
+      to: '2026-11-23 13:00',
+    });
+    assert.deepEqual(timeFilterHints({ timeFrom: Date.UTC(2017, 1, 16, 23, 0), timeTo: Date.UTC(2017, 1, 17, 0, 0) }), { from: '2017-02-16 23:00', to: '2017-02-17 00:00' }, 'whole hours stay');
+    const hints = timeFilterHints({ timeFrom: 1663146003599, timeTo: 1663146022793 });
+    assert.equal(parseTimeInput(hints.from), Date.UTC(2022, 8, 14, 9), 'the filters accept what they suggest');
+    assert.equal(parseTimeInput(hints.to), Date.UTC(2022, 8, 14, 10));
   });
 
   it('shows a connection row with its duration and a tuple row with its state', () => {
