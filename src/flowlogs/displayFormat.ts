@@ -37,3 +37,8 @@ export function formatDirection(direction: 'inbound' | 'outbound'): string {
 export function formatDecision(decision: 'allow' | 'deny'): string {
   return decision === 'allow' ? 'Allow' : 'Deny';
 }
+
+/** An address and port as one value: `10.0.0.4:443`, `[2001:db8::7]:443` (brackets keep an IPv6 port apart). */
+export function formatEndpoint(ip: string, port: number | string): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}

@@ -17,7 +17,7 @@ import {
   type ConnectionColumns,
 } from './query';
 import type { HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
-import { formatCount, formatDecision, formatDirection, formatDuration, formatTime } from './displayFormat';
+import { formatCount, formatDecision, formatDirection, formatDuration, formatEndpoint, formatTime } from './displayFormat';
 
 /** Reads one record back from the file: its text and its tuples by tuple index. */
 export type RecordReader = (recordOffset: number) => Promise<{ text: string; tuples: string[] }>;
@@ -200,8 +200,8 @@ function detailFields(row: ViewRow, mode: ViewMode): { name: string; value: stri
   const isConnection = mode === 'connections' && row.endTime !== undefined;
   const fields = [
     { name: isConnection ? 'Start (UTC)' : 'Time (UTC)', value: formatTime(row.time) },
-    { name: 'Source', value: `${row.srcIp}:${row.srcPort}` },
-    { name: 'Destination', value: `${row.dstIp}:${row.dstPort}` },
+    { name: 'Source', value: formatEndpoint(row.srcIp, row.srcPort) },
+    { name: 'Destination', value: formatEndpoint(row.dstIp, row.dstPort) },
     { name: 'Protocol', value: row.protocol },
     { name: 'Direction', value: formatDirection(row.direction) },
     { name: 'Decision', value: formatDecision(row.decision) },

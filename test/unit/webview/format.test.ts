@@ -1,8 +1,14 @@
 import * as assert from 'node:assert/strict';
 import { columnsByMode, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint } from '../../../media/flowlogs/format';
 import type { FileSummary, ViewRow } from '../../../src/webview/protocol';
+import { formatEndpoint } from '../../../src/flowlogs/displayFormat';
 
 describe('webview formatting', () => {
+  it('writes an IPv6 endpoint with brackets so that its port stands apart', () => {
+    assert.equal(formatEndpoint('10.0.0.4', 443), '10.0.0.4:443');
+    assert.equal(formatEndpoint('2001:db8::7', 62797), '[2001:db8::7]:62797');
+  });
+
   it('reads the UTC times people type into the time filters', () => {
     assert.equal(parseTimeInput('2022-09-14 09:00'), Date.UTC(2022, 8, 14, 9, 0));
     assert.equal(parseTimeInput('2022-09-14T09:00:03.599Z'), 1663146003599);
