@@ -162,14 +162,26 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     });
   }
 
-  /** After a change this extension made: drops the cached sections of these subscriptions and redraws them. */
-  invalidateSubscriptions(subscriptionIds: readonly string[]): void {
-    for (const id of subscriptionIds) {
+  /** While a plan changes these subscriptions (GUIDs or ids), their rows say so with `title`; `undefined` ends it. */
+  markSubscriptionsBusy(subscriptionIds: readonly string[], title: string | undefined): void {
+    for (const node of this.subscriptionNodesOf(subscriptionIds)) {
+      node.busyWith = title;
+      this.changeEmitter.fire(node);
+    }
+  }
+
+  private subscriptionNodesOf(subscriptionIds: readonly string[]): SubscriptionNode[] {
+    return subscriptionIds.flatMap((id) => {
       const node = this.subscriptionNodes.get(id.toLowerCase().startsWith('/subscriptions/') ? id.toLowerCase() : `/subscriptions/${id.toLowerCase()}`);
-      if (node !== undefined) {
-        node.subscriptionInventory.noteChanged();
-        void node.reload();
-      }
+      return node === undefined ? [] : [node];
+    });
+  }
+
+  /** After a change this extension made: lists these subscriptions again and redraws them. */
+  invalidateSubscriptions(subscriptionIds: readonly string[]): void {
+    for (const node of this.subscriptionNodesOf(subscriptionIds)) {
+      node.subscriptionInventory.noteChanged();
+      void node.reload();
     }
   }
 

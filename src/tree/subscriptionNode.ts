@@ -33,6 +33,9 @@ export class SubscriptionNode extends ResourceNode {
     super(undefined, subscription.id, { armId: `/subscriptions/${subscription.subscriptionId}`, name: subscription.displayName, tenantId: subscription.tenantId, properties: subscription.properties }, inventory);
   }
 
+  /** Set while a plan changes this subscription: the row says so, with a spinner. */
+  busyWith: string | undefined;
+
   get subscriptionInventory(): SubscriptionInventory {
     return this.inventory;
   }
@@ -43,7 +46,7 @@ export class SubscriptionNode extends ResourceNode {
   }
 
   protected describe(): ItemDescription {
-    return describeSubscription(this.subscription, this.tenantName);
+    return describeSubscription(this.subscription, this.tenantName, this.busyWith);
   }
 
   override async children(): Promise<TreeNode[]> {

@@ -55,17 +55,18 @@ function flags(...values: (string | false | undefined)[]): string {
 
 const resourceFlags = ['azureResource', 'canCopyId', 'canOpenInPortal', 'canViewProperties'] as const;
 
-export function describeSubscription(subscription: SubscriptionRef, tenantName?: string): ItemDescription {
+/** A subscription's row; `busy` (e.g. "Applying changes…") while a plan changes it, with a spinning icon. */
+export function describeSubscription(subscription: SubscriptionRef, tenantName?: string, busy?: string): ItemDescription {
   return {
     label: subscription.displayName,
-    description: subscription.state !== 'Enabled' ? subscription.state : undefined,
+    description: busy ?? (subscription.state !== 'Enabled' ? subscription.state : undefined),
     tooltip: tooltip(subscription.displayName, [
       ['Subscription', subscription.subscriptionId],
       ['Tenant', tenantName ? `${tenantName} (${subscription.tenantId})` : subscription.tenantId],
       ['State', subscription.state],
     ]),
     contextValue: flags('subscription', 'canRefresh', ...resourceFlags),
-    icon: 'azure',
+    icon: busy === undefined ? 'azure' : 'loading~spin',
     collapsible: true,
   };
 }

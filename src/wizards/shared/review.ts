@@ -43,8 +43,7 @@ export interface ReviewPorts {
   showPreview(plan: Plan): Promise<void>;
   /** `undefined` when the user closed the question; `showDetails` asks for the log and the same question again. */
   choose(question: ReviewQuestion): Promise<ReviewChoice | 'showDetails' | undefined>;
-  /** A notification that needs no answer. */
-  /** `status`: a passing confirmation (the status bar), as for a copy to the clipboard. */
+  /** A notification that needs no answer; `status`, a passing confirmation (the status bar), as for a copy to the clipboard. */
   notify(message: string, severity: 'status' | 'info' | 'warning' | 'error'): void;
   copyCliScript(plan: Plan): Promise<string>;
   /** Returns the message to show, or `undefined` when the user cancelled the folder dialog. */
@@ -56,6 +55,8 @@ export interface ReviewPorts {
   confirm(action: PlanAction): Promise<boolean>;
   engine: ApplyEngine;
   beginActivity(plan: Plan): ActivityEntry;
+  /** Marks these subscriptions (GUIDs) in the tree as being changed (`title` set) or no longer (`undefined`). */
+  subscriptionsBusy(subscriptionIds: string[], title: string | undefined): void;
   /** Refreshes these subscriptions (GUIDs) in the tree. */
   subscriptionsChanged(subscriptionIds: string[]): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void; show(): void };
@@ -142,6 +143,8 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   const title = `${kind === 'apply' ? 'Applying' : kind === 'retry' ? 'Retrying' : 'Undoing'}: ${plan.title}`;
   activity.start(kind);
   ports.log.info(`${title} (${describeCount(total, 'action')})`);
+  const touched = [...new Set(plan.actions.map((action) => subscriptionOf(action.resourceId)).filter((subscription) => subscription !== ''))];
+  ports.subscriptionsBusy(touched, kind === 'apply' ? 'Applying changes…' : kind === 'retry' ? 'Retrying changes…' : 'Undoing changes…');
   let report: ApplyReport;
   try {
     report = await ports.withProgress(title, async (progress, signal) => {
@@ -189,6 +192,7 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
       complete: false,
     };
   }
+  ports.subscriptionsBusy(touched, undefined);
   ports.remember(plan, report);
   activity.finish(report, summarize(report, kind, previous));
   const changed = new Set<string>();

@@ -173,6 +173,7 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
     },
     engine: { applyPlan, retryRemaining, undoCreated },
     beginActivity: (plan) => activity.begin(plan),
+    subscriptionsBusy: (ids, title) => tree.markSubscriptionsBusy(ids, title),
     subscriptionsChanged: (ids) => tree.invalidateSubscriptions(ids),
     log: {
       info: (message) => log.info(message),

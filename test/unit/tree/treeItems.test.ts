@@ -69,6 +69,9 @@ describe('tree item descriptions', () => {
     assert.equal(describeFolder('vnets', 3).description, '3');
     assert.equal(emptyFolderMessage('vnets'), 'No virtual networks in this subscription');
     assert.equal(describeSubscription(subscription({ state: 'Disabled' })).description, 'Disabled');
+    const busy = describeSubscription(subscription(), 'Contoso', 'Applying changes…');
+    assert.deepEqual([busy.description, busy.icon], ['Applying changes…', 'loading~spin'], 'a subscription a plan is changing says so');
+    assert.equal(describeSubscription(subscription()).icon, 'azure');
     assert.match(plain(describeSubscription(subscription(), 'Contoso').tooltip), /Tenant: Contoso \(tenant-1\)/);
   });
 

@@ -52,13 +52,14 @@ interface Recorded {
   notifications: { message: string; severity: string }[];
   logs: string[];
   changed: string[][];
+  busy: string[];
   activity: string[];
   copied: number;
   remembered?: ApplyReport;
 }
 
 function ports(choices: (ReviewChoice | 'showDetails')[], runner: ActionRunner, options: { abortAfter?: number } = {}): { ports: ReviewPorts; recorded: Recorded } {
-  const recorded: Recorded = { questions: [], notifications: [], logs: [], changed: [], activity: [], copied: 0 };
+  const recorded: Recorded = { questions: [], notifications: [], logs: [], changed: [], busy: [], activity: [], copied: 0 };
   const fast = { backoffMs: 1 };
   const value: ReviewPorts = {
     showPreview: async () => undefined,
@@ -95,6 +96,7 @@ function ports(choices: (ReviewChoice | 'showDetails')[], runner: ActionRunner, 
       update: (updated: PlanAction, outcome: ActionOutcome) => void recorded.activity.push(`${updated.id} ${outcome.status}`),
       finish: (_report, summary) => void recorded.activity.push(`finish ${summary}`),
     }),
+    subscriptionsBusy: (ids, title) => void recorded.busy.push(`${ids.join(',')}: ${title ?? 'done'}`),
     subscriptionsChanged: (ids) => void recorded.changed.push(ids),
     log: {
       info: (message) => void recorded.logs.push(`info ${message}`),
@@ -126,6 +128,7 @@ describe('plan review', () => {
     assert.ok(recorded.logs.includes('info Created security rule rule-a1 on nsg-web (1 of 2 done)'), recorded.logs.join('\n'));
     assert.ok(recorded.logs.includes('info Created security rule rule-a2 on nsg-web (2 of 2 done)'));
     assert.deepEqual(recorded.changed, [[subscriptionId]]);
+    assert.deepEqual(recorded.busy, [`${subscriptionId}: Applying changes…`, `${subscriptionId}: done`], 'the tree shows the subscription busy while the plan runs');
     assert.equal(recorded.activity[0], 'start apply');
     assert.equal(recorded.activity.at(-1), 'finish applied');
     assert.equal(recorded.notifications.at(-1)?.message, 'Allow HTTPS on nsg-web: done (2 changes made).');
