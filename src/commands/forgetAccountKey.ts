@@ -47,8 +47,12 @@ export function forgetAccountKeyCommand(browser: FlowLogStorageBrowser): LensCom
       if (accountId === undefined || accountId === '') {
         return false;
       }
-      await browser.forgetKey(accountId);
-      void vscode.window.showInformationMessage(`Forgot the saved key of storage account ${nameOf(accountId)}. Flow logs there are read with your sign-in again.`);
+      const wasSaved = await browser.forgetKey(accountId);
+      void vscode.window.showInformationMessage(
+        wasSaved
+          ? `Forgot the saved key of storage account ${nameOf(accountId)}. Flow logs there are read with your sign-in again.`
+          : `No key of storage account ${nameOf(accountId)} was saved: flow logs there are read with your sign-in.`,
+      );
       return true;
     },
   };

@@ -52,9 +52,13 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
     return [...this.seenAccounts.values()].sort((a, b) => a.localeCompare(b));
   }
 
-  /** Deletes a saved account key and drops open accesses to that account, so the next call goes with the sign-in again. */
-  async forgetKey(storageAccountArmId: string): Promise<void> {
+  /**
+   * Deletes a saved account key and drops open accesses to that account, so the next call goes
+   * with the sign-in again. True when a key was saved.
+   */
+  async forgetKey(storageAccountArmId: string): Promise<boolean> {
     const id = storageAccountArmId.toLowerCase();
+    const wasSaved = (await this.keyStore.get(id)) !== undefined;
     await this.keyStore.delete(id);
     for (const [key, access] of [...this.accesses]) {
       if (key.endsWith(`|${id}`)) {
@@ -62,7 +66,8 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
         void access.then((opened) => opened.forgetKey()).catch(() => undefined);
       }
     }
-    this.log.info(`Forgot the saved account key of ${parseStorageAccountId(storageAccountArmId).accountName} (if there was one).`);
+    this.log.info(wasSaved ? `Forgot the saved account key of ${parseStorageAccountId(storageAccountArmId).accountName}.` : `No account key of ${parseStorageAccountId(storageAccountArmId).accountName} was saved.`);
+    return wasSaved;
   }
 
   report(what: string, error: unknown): void {
