@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../test/fixtures/flowLogGenerator';
-import type { DecodeMeasurement, ParseMeasurement } from './decodeBench';
+import type { DecodeMeasurement, ParseMeasurement, WarmMeasurement } from './decodeBench';
 import { projectRoot } from '../test/fixtures/projectRoot';
 
 const megabyte = 1000 * 1000;
@@ -43,7 +43,7 @@ async function ensureFile(folder: string, format: GeneratedFormat, sizeMb: numbe
   return path;
 }
 
-function measure<T>(mode: 'decode' | 'bytes' | 'parse', path: string): T | string {
+function measure<T>(mode: 'decode' | 'bytes' | 'parse' | 'warm', path: string): T | string {
   try {
     const output = execFileSync(process.execPath, ['--max-old-space-size=16384', join(__dirname, 'decodeBench.js'), mode, path], {
       encoding: 'utf8',
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     pad('parse RSS MiB', 14),
   ].join(' ');
   const rows: string[] = [];
+  const warmRows: string[] = [];
   const ratio = (a: number, b: number): string => (Number.isNaN(a) || Number.isNaN(b) ? '-' : (a / b).toFixed(2) + '×');
   const rate = (value: number): string => (Number.isNaN(value) ? '-' : value.toFixed(0));
   for (const size of sizes) {
@@ -138,6 +139,23 @@ async function main(): Promise<void> {
         ].join(' '),
       );
       process.stdout.write(`${rows[rows.length - 1]}\n`);
+      if (bytes < 20 * megabyte) {
+        const warm = measure<WarmMeasurement>('warm', path);
+        const ms = (seconds: number): string => (seconds * 1000).toFixed(2);
+        warmRows.push(
+          typeof warm === 'string'
+            ? `${pad(name, 18, false)} ${warm}`
+            : [
+                pad(name, 18, false),
+                pad(ms(warm.decodeFirstSeconds), 16),
+                pad(ms(warm.parseFirstSeconds), 16),
+                pad(ratio(warm.parseFirstSeconds, warm.decodeFirstSeconds), 11),
+                pad(ms(warm.decodeMedianSeconds), 17),
+                pad(ms(warm.parseMedianSeconds), 17),
+                pad(ratio(warm.parseMedianSeconds, warm.decodeMedianSeconds), 11),
+              ].join(' '),
+        );
+      }
     }
   }
   process.stdout.write(
@@ -147,6 +165,22 @@ async function main(): Promise<void> {
       `MB = 10^6 bytes; files under 20 MB: best of 10 runs for every mode; ${repeat > 1 ? `best of ${repeat} processes per mode, taking turns; ` : ''}RSS = peak resident set (process.resourceUsage().maxRSS, the largest of the processes).\n`,
   );
   process.stdout.write(`${header}\n${'-'.repeat(header.length)}\n${rows.join('\n')}\n\n`);
+  if (warmRows.length > 0) {
+    const warmHeader = [
+      pad('file', 18, false),
+      pad('first decode ms', 16),
+      pad('first parse ms', 16),
+      pad('first ratio', 11),
+      pad('median decode ms', 17),
+      pad('median parse ms', 17),
+      pad('warm ratio', 11),
+    ].join(' ');
+    process.stdout.write(
+      'Small files in one process, from memory (no read): decodeFlowLogBytes and JSON.parse taking turns, 200 calls each;\n' +
+        'first = the first call (nothing compiled yet, as in a newly opened editor), median = compiled and warm. ratio = decode speed / JSON.parse speed.\n' +
+        `${warmHeader}\n${'-'.repeat(warmHeader.length)}\n${warmRows.join('\n')}\n\n`,
+    );
+  }
   if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0') {
     await runFilterBench();
   }
