@@ -162,12 +162,10 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     });
   }
 
-  /** While a plan changes these subscriptions (GUIDs or ids), their rows say so with `title`; `undefined` ends it. */
-  markSubscriptionsBusy(subscriptionIds: readonly string[], title: string | undefined): void {
-    for (const node of this.subscriptionNodesOf(subscriptionIds)) {
-      node.busyWith = title;
-      this.changeEmitter.fire(node);
-    }
+  /** While a plan changes these subscriptions (GUIDs or ids), their rows say so with `title`, until the returned function is called. */
+  markSubscriptionsBusy(subscriptionIds: readonly string[], title: string): () => void {
+    const releases = this.subscriptionNodesOf(subscriptionIds).map((node) => node.markBusy(title));
+    return () => releases.forEach((release) => release());
   }
 
   private subscriptionNodesOf(subscriptionIds: readonly string[]): SubscriptionNode[] {

@@ -29,9 +29,9 @@ export class MessageNode implements TreeNode {
     return new MessageNode(parent, 'empty', message);
   }
 
-  /** The problem's code and message; clicking it retries the parent. */
-  static error(parent: TreeNode | undefined, problem: ArmProblem): MessageNode {
-    return new MessageNode(parent, 'error', describeProblem(problem), { title: 'Retry', command: 'trafficLens.retry', arguments: [parent] }, problem);
+  /** The problem's code and message (or `label`); clicking it retries the parent. */
+  static error(parent: TreeNode | undefined, problem: ArmProblem, label = describeProblem(problem)): MessageNode {
+    return new MessageNode(parent, 'error', label, { title: 'Retry', command: 'trafficLens.retry', arguments: [parent] }, problem);
   }
 
   /** An error row whose click runs `command` (not Retry); `flag` is added to its `contextValue`. */

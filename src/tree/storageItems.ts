@@ -152,7 +152,6 @@ export function downloadFileName(flowLogName: string, from: Date, to?: Date, mac
   return `${safe(flowLogName)}_${range}${mac === undefined ? '' : `_${safe(mac)}`}.json`;
 }
 
-/** A storage failure as a tree error row shows it: Azure's code (or ours) and the message naming the account and what to do. */
 /** Headings for failures Azure Storage gave no code for (our own codes stay in the log). */
 const storageProblemHeadings: Record<StorageProblemError['code'], string> = {
   missingRole: 'Data access refused',
@@ -164,6 +163,7 @@ const storageProblemHeadings: Record<StorageProblemError['code'], string> = {
   other: 'Storage request failed',
 };
 
+/** A storage failure as a tree error row's tooltip shows it: Azure's code (or a heading) and the message naming the account and what to do. */
 export function storageProblemRow(problem: Pick<StorageProblemError, 'code' | 'azureCode' | 'message' | 'status'>): ArmProblem {
   return {
     code: problem.azureCode ?? storageProblemHeadings[problem.code],

@@ -161,7 +161,7 @@ export function storageFailureRow(node: TreeNode, error: unknown): TreeNode {
     const row = storageErrorRow(error);
     return row.offerAccountKey
       ? MessageNode.errorWithAction(node, row.label, row.problem, { title: 'Use Account Key…', command: 'trafficLens.useAccountKey', arguments: [node] }, 'canUseAccountKey')
-      : MessageNode.error(node, row.problem);
+      : MessageNode.error(node, row.problem, row.label);
   }
   return MessageNode.error(node, toArmProblem(error));
 }

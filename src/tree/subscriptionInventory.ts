@@ -66,10 +66,17 @@ export class SubscriptionInventory {
       const loading = pending;
       this.sections.set(name, loading);
       void loading.then((result) => {
-        if (this.sections.get(name) === loading) {
-          this.settled.set(name, result);
-          this.cachedIndex = undefined;
+        if (this.sections.get(name) !== loading) {
+          return;
         }
+        const previous = this.settled.get(name);
+        if (!result.ok && result.problem.code === 'Cancelled' && previous !== undefined) {
+          // A cancelled refetch (refetchAll) keeps the answer it was replacing.
+          this.sections.set(name, Promise.resolve(previous));
+          return;
+        }
+        this.settled.set(name, result);
+        this.cachedIndex = undefined;
       });
     }
     return pending as Promise<SectionResult<SectionValues[K]>>;

@@ -33,8 +33,26 @@ export class SubscriptionNode extends ResourceNode {
     super(undefined, subscription.id, { armId: `/subscriptions/${subscription.subscriptionId}`, name: subscription.displayName, tenantId: subscription.tenantId, properties: subscription.properties }, inventory);
   }
 
-  /** Set while a plan changes this subscription: the row says so, with a spinner. */
-  busyWith: string | undefined;
+  /** What is changing or re-reading this subscription (newest last): the row shows the newest, with a spinner. */
+  private readonly busy: string[] = [];
+
+  /** Shows `title` on the row until the returned function is called (overlapping plans each keep their own). */
+  markBusy(title: string): () => void {
+    this.busy.push(title);
+    this.changed(this);
+    let released = false;
+    return () => {
+      if (released) {
+        return;
+      }
+      released = true;
+      const at = this.busy.lastIndexOf(title);
+      if (at >= 0) {
+        this.busy.splice(at, 1);
+      }
+      this.changed(this);
+    };
+  }
 
   get subscriptionInventory(): SubscriptionInventory {
     return this.inventory;
@@ -46,7 +64,7 @@ export class SubscriptionNode extends ResourceNode {
   }
 
   protected describe(): ItemDescription {
-    return describeSubscription(this.subscription, this.tenantName, this.busyWith);
+    return describeSubscription(this.subscription, this.tenantName, this.busy.at(-1));
   }
 
   override async children(): Promise<TreeNode[]> {
@@ -97,13 +115,18 @@ export class SubscriptionNode extends ResourceNode {
     }
     this.storageFolder?.invalidate();
     this.storageFolder = undefined;
+    const notBusy = this.markBusy('Reading the changes…');
     const load = this.inventory.refetchAll();
     this.loading = load;
-    await load;
-    if (this.loading === load) {
-      this.loading = undefined;
+    try {
+      await load;
+    } finally {
+      if (this.loading === load) {
+        this.loading = undefined;
+      }
+      // Redraws the row and its rows with what was read.
+      notBusy();
     }
-    this.changed(this);
   }
 
   invalidate(): void {

@@ -43,6 +43,7 @@ export class TapNode extends ResourceNode {
     const rows: TreeNode[] = [];
     const unlisted: string[] = [];
     const notFound: string[] = [];
+    const unreadable: string[] = [];
     for (const id of this.sourceNicIds()) {
       const inventory = this.inventoryFor(id);
       if (inventory === undefined) {
@@ -51,18 +52,22 @@ export class TapNode extends ResourceNode {
       }
       const nics = await inventory.section('nics');
       const nic = nics.ok ? inventory.index().nicsById.get(id) : undefined;
-      if (nic === undefined) {
+      if (!nics.ok) {
+        unreadable.push(`${nameOf(id)} (the network interfaces of ${inventory.subscription.displayName} could not be listed: ${nics.problem.code}; refresh that subscription)`);
+      } else if (nic === undefined) {
         notFound.push(nameOf(id));
       } else {
         rows.push(new NicNode(this, nic, inventory, `source:${nic.id}`));
       }
     }
-    const verb = rows.length === 0 ? 'Mirrors' : 'Also mirrors';
-    if (unlisted.length > 0) {
-      rows.push(MessageNode.empty(this, `${verb} ${unlisted.join(', ')}, in ${unlisted.length === 1 ? "a subscription the tree doesn't list" : "subscriptions the tree doesn't list"}`));
-    }
-    if (notFound.length > 0) {
-      rows.push(MessageNode.empty(this, `${verb} ${notFound.join(', ')}, not in ${notFound.length === 1 ? 'its' : 'their'} subscription's list of network interfaces (refresh to read it again)`));
+    // One row for every source not shown: message rows of one parent share an id.
+    const notes = [
+      ...(unlisted.length > 0 ? [`${unlisted.join(', ')}, in ${unlisted.length === 1 ? "a subscription the tree doesn't list" : "subscriptions the tree doesn't list"}`] : []),
+      ...(notFound.length > 0 ? [`${notFound.join(', ')}, not in ${notFound.length === 1 ? 'its' : 'their'} subscription's list of network interfaces (refresh it to read it again)`] : []),
+      ...unreadable,
+    ];
+    if (notes.length > 0) {
+      rows.push(MessageNode.empty(this, `${rows.length === 0 ? 'Mirrors' : 'Also mirrors'} ${notes.join('; ')}`));
     }
     return rows.length === 0 ? [MessageNode.empty(this, 'No network interfaces mirror into this TAP')] : rows;
   }

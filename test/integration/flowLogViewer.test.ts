@@ -155,6 +155,7 @@ describe('flow-log viewer', function () {
       () => vscode.commands.executeCommand('vscode.openWith', vnetSample, 'trafficLens.flowLogViewer'),
     );
     suiteLog(`viewer width ${String(report.viewWidth)} px`);
+    assert.ok((report.viewWidth ?? Infinity) < 900, `the viewer is ${String(report.viewWidth)} px wide: too wide to test cut-off labels`);
     const ipv4 = (report.clippedLabels ?? []).filter((label) => /^\d+\.\d+\.\d+\.\d+$/.test(label));
     assert.deepEqual(ipv4, [], `addresses cut off at ${String(report.viewWidth)} px`);
   });

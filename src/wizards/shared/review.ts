@@ -55,8 +55,8 @@ export interface ReviewPorts {
   confirm(action: PlanAction): Promise<boolean>;
   engine: ApplyEngine;
   beginActivity(plan: Plan): ActivityEntry;
-  /** Marks these subscriptions (GUIDs) in the tree as being changed (`title` set) or no longer (`undefined`). */
-  subscriptionsBusy(subscriptionIds: string[], title: string | undefined): void;
+  /** Shows these subscriptions (GUIDs) in the tree as being changed, with `title`, until the returned function is called. */
+  subscriptionsBusy(subscriptionIds: string[], title: string): () => void;
   /** Refreshes these subscriptions (GUIDs) in the tree. */
   subscriptionsChanged(subscriptionIds: string[]): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void; show(): void };
@@ -144,7 +144,7 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   activity.start(kind);
   ports.log.info(`${title} (${describeCount(total, 'action')})`);
   const touched = [...new Set(plan.actions.map((action) => subscriptionOf(action.resourceId)).filter((subscription) => subscription !== ''))];
-  ports.subscriptionsBusy(touched, kind === 'apply' ? 'Applying changes…' : kind === 'retry' ? 'Retrying changes…' : 'Undoing changes…');
+  const notBusy = ports.subscriptionsBusy(touched, kind === 'apply' ? 'Applying changes…' : kind === 'retry' ? 'Retrying changes…' : 'Undoing changes…');
   let report: ApplyReport;
   try {
     report = await ports.withProgress(title, async (progress, signal) => {
@@ -192,7 +192,6 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
       complete: false,
     };
   }
-  ports.subscriptionsBusy(touched, undefined);
   ports.remember(plan, report);
   activity.finish(report, summarize(report, kind, previous));
   const changed = new Set<string>();
@@ -206,6 +205,8 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   if (changed.size > 0) {
     ports.subscriptionsChanged([...changed]);
   }
+  // After the refresh has begun, so that the rows stay marked until they show the change.
+  notBusy();
   return report;
 }
 

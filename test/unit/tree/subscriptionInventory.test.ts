@@ -94,4 +94,19 @@ describe('SubscriptionInventory', () => {
     assert.equal(inventory.cached('vnets'), fresh);
     assert.deepEqual(api.calls, { vnets: 2, nics: 2, nsgs: 2, watchers: 2, taps: 2, flowLogs: 2, captures: 2 });
   });
+
+  it('keeps the previous answer when a refetch is cancelled', async () => {
+    const api = fakeApi();
+    const inventory = new SubscriptionInventory(api, subscription());
+    await inventory.loadAll();
+    const before = inventory.cached('nics');
+    api.listNics = (_subscription, signal) => new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+    const refetching = inventory.refetchAll();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    inventory.cancel();
+    await refetching;
+    assert.equal(inventory.cached('nics'), before, 'the cancel is not cached over the NICs listed before');
+    assert.equal(await inventory.section('nics'), before);
+    assert.equal(inventory.isLoaded, true);
+  });
 });

@@ -96,7 +96,10 @@ function ports(choices: (ReviewChoice | 'showDetails')[], runner: ActionRunner, 
       update: (updated: PlanAction, outcome: ActionOutcome) => void recorded.activity.push(`${updated.id} ${outcome.status}`),
       finish: (_report, summary) => void recorded.activity.push(`finish ${summary}`),
     }),
-    subscriptionsBusy: (ids, title) => void recorded.busy.push(`${ids.join(',')}: ${title ?? 'done'}`),
+    subscriptionsBusy: (ids, title) => {
+      recorded.busy.push(`${ids.join(',')}: ${title}`);
+      return () => void recorded.busy.push(`${ids.join(',')}: done after ${recorded.changed.length} refresh`);
+    },
     subscriptionsChanged: (ids) => void recorded.changed.push(ids),
     log: {
       info: (message) => void recorded.logs.push(`info ${message}`),
@@ -128,7 +131,7 @@ describe('plan review', () => {
     assert.ok(recorded.logs.includes('info Created security rule rule-a1 on nsg-web (1 of 2 done)'), recorded.logs.join('\n'));
     assert.ok(recorded.logs.includes('info Created security rule rule-a2 on nsg-web (2 of 2 done)'));
     assert.deepEqual(recorded.changed, [[subscriptionId]]);
-    assert.deepEqual(recorded.busy, [`${subscriptionId}: Applying changes…`, `${subscriptionId}: done`], 'the tree shows the subscription busy while the plan runs');
+    assert.deepEqual(recorded.busy, [`${subscriptionId}: Applying changes…`, `${subscriptionId}: done after 1 refresh`], 'the tree shows the subscription busy while the plan runs, until its refresh has begun');
     assert.equal(recorded.activity[0], 'start apply');
     assert.equal(recorded.activity.at(-1), 'finish applied');
     assert.equal(recorded.notifications.at(-1)?.message, 'Allow HTTPS on nsg-web: done (2 changes made).');
