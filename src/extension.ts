@@ -21,6 +21,7 @@ import { PropertiesDocumentProvider, propertiesScheme } from './tree/propertiesD
 import { FlowLogStorageBrowser } from './tree/storageBrowser';
 import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
+import { plural } from './tree/treeItems';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
 import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
 import { createPeeringCommand } from './commands/createPeering';
@@ -74,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
 
   const downloads = { folder: vscode.Uri.joinPath(context.globalStorageUri, 'flow-logs'), log };
   void pruneDownloads(downloads.folder.fsPath).then(
-    (removed) => removed.length > 0 && log.info(`Removed ${removed.length} flow-log download(s) older than a week.`),
+    (removed) => removed.length > 0 && log.info(`Removed ${plural(removed.length, 'flow-log download')} older than a week.`),
     (error: unknown) => log.warn(`Couldn't clean up old flow-log downloads: ${error instanceof Error ? error.message : String(error)}`),
   );
   const wizards = createWizardHost(tree, log);

@@ -143,7 +143,7 @@ export function toStorageProblem(error: unknown, context: StorageCallContext): E
     return new StorageProblemError({
       ...base,
       code: 'containerNotFound',
-      message: `Storage account ${account} has no container ${context.container ?? ''}: no flow logs have been written there yet, or they go to another account.`,
+      message: `Storage account ${account} has no container ${context.container ?? ''}: nothing has been written there yet, or it goes to another account.`,
       canUseAccountKey: false,
     }, { cause: error });
   }

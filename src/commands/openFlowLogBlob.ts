@@ -6,6 +6,7 @@ import type { DownloadResult, FlowLogStorage } from '../azure/storageFlowLogs';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
 import { FlowLogBlobNode } from '../tree/flowLogBlobNode';
 import { downloadFileName, formatBytes } from '../tree/storageItems';
+import { plural } from '../tree/treeItems';
 import { withStorage, type FlowLogStorageScope } from '../tree/storageNodes';
 import { flowLogViewType } from '../webview/flowLogEditorProvider';
 import type { LensCommand } from './lensCommand';
@@ -71,7 +72,7 @@ export async function downloadAndOpen(
     });
     return undefined;
   }
-  target.log.info(`Downloaded ${what} from ${scope.accountName}/${scope.container}: ${result.blobs} blob(s), ${result.bytes} bytes, to ${result.path}.`);
+  target.log.info(`Downloaded ${what} from ${scope.accountName}/${scope.container}: ${plural(result.blobs, 'blob')}, ${formatBytes(result.bytes)}, to ${result.path}.`);
   const uri = vscode.Uri.file(result.path);
   // Opening the same blob again (Azure appends to it all hour) must show the new download, not the viewer already open on the old one.
   const stale = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.uri.toString() === uri.toString());

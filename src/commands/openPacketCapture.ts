@@ -47,6 +47,7 @@ export function openPacketCaptureCommand(context: WizardContext, storage: FlowLo
       await mkdir(folder.fsPath, { recursive: true });
       const path = join(folder.fsPath, `${target.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.cap`);
       const source = storage.sourceFor(target.entry.account, tenantId);
+      let notUploadedYet = false;
       await withCancellableProgress(`Downloading packet capture ${target.name}`, async (progress, signal) => {
         let reported = 0;
         try {
@@ -65,13 +66,24 @@ export function openPacketCaptureCommand(context: WizardContext, storage: FlowLo
           if (isStorageCancellation(error) || signal.aborted) {
             throw new vscode.CancellationError();
           }
-          source.report(`Downloading packet capture ${target.name} (${blob.container}/${blob.blobName})`, error);
           if (error instanceof StorageProblemError && (error.code === 'blobNotFound' || error.code === 'containerNotFound')) {
-            throw new Error(`The file of packet capture ${target.name} is not in ${accountName} yet (${blob.blobName}): Network Watcher uploads it when the capture stops. Stop the capture, then try again.`, { cause: error });
+            // Expected while the capture runs: Network Watcher uploads the file when it stops.
+            context.log.info(`Packet capture ${target.name}: its file is not in ${accountName}/${blob.container}/${blob.blobName} yet.`);
+            notUploadedYet = true;
+            return;
           }
+          source.report(`Downloading packet capture ${target.name} (${blob.container}/${blob.blobName})`, error);
           throw new Error(`Couldn't download packet capture ${target.name} from ${accountName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
         }
       });
+      if (notUploadedYet) {
+        const stop = 'Stop Packet Capture';
+        // Not awaited: the command ends now; the button works whenever it is pressed.
+        void vscode.window.showInformationMessage(`The file of packet capture ${target.name} is not in ${accountName} yet: Network Watcher uploads it when the capture stops. Stop it, then download it again.`, stop).then((answer) =>
+          answer === stop ? vscode.commands.executeCommand('trafficLens.stopPacketCapture', node, selection) : undefined,
+        );
+        return undefined;
+      }
       let summary: PcapSummary;
       try {
         summary = summarizePcap(await readFile(path));

@@ -5,6 +5,7 @@ import type { WizardContext } from '../wizards/shared/wizardContext';
 import { back } from '../wizards/shared/wizardUi';
 import { planRemoveTap } from '../wizards/tap/plan';
 import { tapEstateFor } from './createTap';
+import { plural } from '../tree/treeItems';
 import type { LensCommand } from './lensCommand';
 
 /** "Remove Virtual Network TAP…": removes its tap configurations from every source NIC, then the TAP (a plan to review). */
@@ -20,7 +21,7 @@ export function removeTapCommand(context: WizardContext): LensCommand {
           id: 'tap.remove',
           title: 'Remove Virtual Network TAP',
           placeholder: 'Pick the virtual network TAP to remove',
-          items: estate.taps.map((tap) => ({ label: tap.name, description: `${tap.sourceIds.length} source(s) · ${tap.location}`, detail: `resource group ${tap.resourceGroup}`, value: tap.id })),
+          items: estate.taps.map((tap) => ({ label: tap.name, description: `${plural(tap.sourceIds.length, 'source')} · ${tap.location}`, detail: `resource group ${tap.resourceGroup}`, value: tap.id })),
           emptyMessage: 'No virtual network TAPs in the subscriptions the view shows.',
         });
         if (picked === undefined || picked === back) {

@@ -55,7 +55,9 @@ export function syncPeeringCommand(wizards: WizardContext): LensCommand {
         chosen = picked;
       }
       if (chosen.length === 0) {
-        void vscode.window.showInformationMessage(`Every peering of ${resources.map((resource) => resource.name).join(', ')} is in sync with its remote address space.`);
+        const names = resources.map((resource) => resource.name).join(', ');
+        const peered = resources.some((resource) => (vnets.get(resource.armId.toLowerCase())?.peerings.length ?? 0) > 0);
+        void vscode.window.showInformationMessage(peered ? `Every peering of ${names} is in sync with its remote address space.` : `${names} ${resources.length === 1 ? 'has' : 'have'} no peerings to sync.`);
         return undefined;
       }
       const { targets, missing } = syncTargetsFor(chosen, vnets);

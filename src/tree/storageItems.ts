@@ -7,7 +7,7 @@ import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import type { StorageProblemError } from '../azure/storageProblem';
 import type { ArmProblem } from '../azure/armProblem';
 import { formatMac, nsgFlowLogContainer, vnetFlowLogContainer, type FlowLogBlob, type HourGroup } from '../flowlogs/blobPath';
-import { escapeMarkdown, type ItemDescription } from './treeItems';
+import { escapeMarkdown, plural, type ItemDescription } from './treeItems';
 
 /** The container a flow log writes to: NSG flow logs (target is an NSG) or VNet flow logs (anything else). */
 export function flowLogContainer(flowLog: Pick<FlowLogRef, 'targetId'>): string {
@@ -69,9 +69,6 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(1)} ${units[unit]}`;
 }
 
-function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 export function describeStorageTarget(target: DiscoveredTarget, container: string, accountName: string): ItemDescription {
   return {

@@ -33,6 +33,11 @@ export class SubscriptionNode extends ResourceNode {
     super(undefined, subscription.id, { armId: `/subscriptions/${subscription.subscriptionId}`, name: subscription.displayName, tenantId: subscription.tenantId, properties: subscription.properties }, inventory);
   }
 
+  /** Draws a row of this subscription again (its own data changed, not its children's). */
+  redraw(node: TreeNode): void {
+    this.changed(node);
+  }
+
   /** What is changing or re-reading this subscription (newest last): the row shows the newest, with a spinner. */
   private readonly busy: string[] = [];
 
@@ -163,7 +168,12 @@ export class FolderNode implements TreeNode {
   }
 
   async children(): Promise<TreeNode[]> {
+    const hadAnswer = this.inventory.cached(folderSections[this.kind]) !== undefined;
     const result = await this.inventory.section(folderSections[this.kind]);
+    if (!hadAnswer && this.inventory.cached(folderSections[this.kind]) !== undefined) {
+      // The row was drawn without its count while the list loaded (after a refresh of the folder).
+      queueMicrotask(() => this.parent.redraw(this));
+    }
     if (!result.ok) {
       return [result.problem.code === 'Cancelled' ? MessageNode.cancelled(this) : MessageNode.error(this, result.problem)];
     }

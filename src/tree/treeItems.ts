@@ -35,6 +35,11 @@ export interface ItemDescription {
 }
 
 /** Escapes text for a MarkdownString: backslash-escapes Markdown punctuation and HTML-escapes angle brackets and ampersands. */
+/** `1 blob`, `3 blobs`. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|~]/g, (character) => `\\${character}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -219,7 +224,7 @@ export function describeNsg(nsg: NsgRef, flowLogs: readonly FlowLogRef[]): ItemD
       ['Region', nsg.location],
       ['Resource group', nsg.resourceGroup],
       ['Rules', String(nsg.rules.length)],
-      ['Attached to', `${nsg.subnetIds.length} subnet(s), ${nsg.nicIds.length} network interface(s)`],
+      ['Attached to', `${plural(nsg.subnetIds.length, 'subnet')}, ${plural(nsg.nicIds.length, 'network interface')}`],
       ['Flow logs', flowLogs.length === 0 ? 'none' : flowLogs.map((flowLog) => `${flowLog.name}${flowLog.enabled ? '' : ' (disabled)'}`).join(', ')],
     ]),
     contextValue: flags('nsg', logged ? 'hasFlowLog' : undefined, ...resourceFlags),
@@ -295,13 +300,19 @@ export function describeFlowLog(flowLog: FlowLogRef): ItemDescription {
 export function describePacketCapture(capture: PacketCaptureRef): ItemDescription {
   return {
     label: capture.name,
-    description: [capture.targetArmId ? nameOf(capture.targetArmId) : undefined, capture.provisioningState].filter(Boolean).join(' · '),
-    tooltip: tooltip(capture.name, [
-      ['Target', capture.targetArmId],
-      ['Storage', capture.storageId ? nameOf(capture.storageId) : undefined],
-      ['File', capture.filePath],
-      ['State', capture.provisioningState],
-    ]),
+    // The provisioning state says whether the resource was created, not whether the capture still
+    // runs (that takes a status call: Packet Capture Status), so only a failure shows.
+    description: [capture.targetArmId ? nameOf(capture.targetArmId) : undefined, capture.provisioningState === 'Succeeded' ? undefined : capture.provisioningState].filter(Boolean).join(' · '),
+    tooltip: [
+      tooltip(capture.name, [
+        ['Target', capture.targetArmId],
+        ['Storage', capture.storageId ? nameOf(capture.storageId) : undefined],
+        ['File', capture.filePath],
+        ['Provisioning state', capture.provisioningState],
+      ]),
+      '',
+      'Whether it is still capturing: **Packet Capture Status**.',
+    ].join('\n'),
     contextValue: flags('packetCapture', capture.storageId ? 'hasStorage' : undefined, ...resourceFlags),
     icon: 'record',
     collapsible: false,

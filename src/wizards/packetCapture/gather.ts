@@ -8,6 +8,7 @@ import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFilter, type CaptureStorageFact, type VmFact } from './captureFacts';
 import { defaultNetworkName } from '../shared/networkNames';
 import {
+  checkVmRunning,
   validateBytesPerPacket,
   validateBytesPerSession,
   validateCaptureName,
@@ -62,6 +63,18 @@ export function defaultCaptureName(vmName: string, now: Date): string {
   return defaultNetworkName(`${vmName}-${stamp}`);
 }
 
+/**
+ * A VM known not to be running can't be captured: said before the other questions rather than in
+ * the plan. A VM that could not be read goes on; its plan reports why.
+ */
+async function refuseStoppedVm(estate: CaptureQuestionsEstate, vmArmId: string): Promise<void> {
+  const vm = await estate.readVm(vmArmId).catch(() => undefined);
+  const check = vm && vm.powerState !== 'unknown' ? checkVmRunning(vm) : undefined;
+  if (check?.status === 'failed') {
+    throw new Error(check.detail);
+  }
+}
+
 /** Asks the questions; `undefined` when cancelled. */
 export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestionsEstate, seed: CaptureSeed = {}, now = new Date()): Promise<CaptureAnswers | undefined> {
   let draft: Draft = seed.vmArmId ? { vmArmId: seed.vmArmId } : {};
@@ -71,6 +84,9 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     return answer === back || answer === undefined ? answer : { ...current, [key]: answer.trim() };
   };
   const seededVm = seed.vmArmId !== undefined;
+  if (seed.vmArmId !== undefined) {
+    await refuseStoppedVm(estate, seed.vmArmId);
+  }
 
   const questions: Question<Draft>[] = [
     {
@@ -91,7 +107,11 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
           })),
           emptyMessage: 'No virtual machines in the subscriptions the view shows.',
         });
-        return answer === back || answer === undefined ? answer : { ...current, vmArmId: answer };
+        if (answer === back || answer === undefined) {
+          return answer;
+        }
+        await refuseStoppedVm(estate, answer);
+        return { ...current, vmArmId: answer };
       },
     },
     {
@@ -181,7 +201,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     {
       id: 'capture.bytesPerSession',
       shouldAsk: () => true,
-      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total bytes to capture before the session stops', validateBytesPerSession, String(defaults.bytesPerSession)),
+      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total bytes to capture before the session stops (1073741824 is 1 GB)', validateBytesPerSession, String(defaults.bytesPerSession)),
     },
     {
       id: 'capture.name',

@@ -4,6 +4,7 @@
  * extension on the VM, then the capture (body per NetworkWatcherPacketCaptureCreate.json).
  */
 import { nameOf } from '../../azure/armIds';
+import { formatBytes } from '../../tree/storageItems';
 import { ActionList } from '../shared/actionList';
 import { computeApiVersion, networkApiVersion } from '../shared/apiVersions';
 import { addWatcher, addWatcherGroup, defaultWatcherArmId, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
@@ -177,10 +178,10 @@ export function planPacketCapture(answers: CaptureAnswers, facts: CaptureFacts):
     dependsOn: captureDependsOn,
     tenantId: vm.tenantId,
     existing: kept ? 'same' : 'absent',
-    impact: `Captures up to ${answers.bytesPerSession} bytes for at most ${answers.timeLimitSeconds} s.`,
+    impact: `Captures up to ${sizeOf(answers.bytesPerSession)} for at most ${answers.timeLimitSeconds} s.`,
   });
 
-  warnings.push(`The capture runs until ${answers.timeLimitSeconds} seconds pass or ${answers.bytesPerSession} bytes are captured; stop it earlier with "Stop Packet Capture" on its row under ${watcherName}.`);
+  warnings.push(`The capture runs until ${answers.timeLimitSeconds} seconds pass or ${sizeOf(answers.bytesPerSession)} are captured; stop it earlier with "Stop Packet Capture" on its row under ${watcherName}.`);
   if (wantsStorage && storage) {
     warnings.push(`The .cap file is uploaded to ${storage.name} (container network-watcher-logs) when the capture stops; storage charges apply.`);
   }
@@ -199,4 +200,9 @@ export function planPacketCapture(answers: CaptureAnswers, facts: CaptureFacts):
     warnings,
     actions: list.actions,
   };
+}
+
+/** `1.0 GB (1,073,741,824 bytes)`: readable, and exact as Azure takes it. */
+function sizeOf(bytes: number): string {
+  return bytes < 1024 ? `${bytes} bytes` : `${formatBytes(bytes)} (${bytes.toLocaleString('en-US')} bytes)`;
 }

@@ -13,7 +13,8 @@ const checkMarks: Record<CheckStatus, string> = {
   passed: '✓',
   failed: '✗',
   warning: '!',
-  fixed: 'fixed',
+  // Not fixed yet: an action of the plan will do it.
+  fixed: '→',
 };
 
 const verbs: Record<PlanAction['kind'], string> = {
@@ -59,7 +60,7 @@ export function renderPreview(plan: Plan, options: PreviewOptions = {}): string 
     lines.push('## Checks', '');
     for (const check of plan.checks) {
       const mark = checkMarks[check.status];
-      const fixedBy = check.status === 'fixed' && check.fixedBy && check.fixedBy.length > 0 ? ` (fixed by ${check.fixedBy.map((id) => actionNumber(plan, id)).join(', ')})` : '';
+      const fixedBy = check.status === 'fixed' && check.fixedBy && check.fixedBy.length > 0 ? ` (done by ${check.fixedBy.map((id) => actionNumber(plan, id)).join(', ')} on Apply)` : '';
       lines.push(`- ${mark} **${escapeMarkdown(check.title)}**: ${escapeMarkdown(check.detail)}${fixedBy}`);
     }
     lines.push('');

@@ -197,9 +197,10 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   const changed = new Set<string>();
   for (const outcome of report.outcomes) {
     const action = plan.actions.find((candidate) => candidate.id === outcome.actionId);
-    const subscription = action && (outcome.status === 'succeeded' || outcome.status === 'undone' || outcome.status === 'failed') ? subscriptionOf(action.resourceId) : '';
-    if (subscription !== '') {
-      changed.add(subscription);
+    if (action && (outcome.status === 'succeeded' || outcome.status === 'undone' || outcome.status === 'failed')) {
+      for (const subscription of subscriptionsAffected(action)) {
+        changed.add(subscription);
+      }
     }
   }
   if (changed.size > 0) {
@@ -208,6 +209,23 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   // After the refresh has begun, so that the rows stay marked until they show the change.
   notBusy();
   return report;
+}
+
+/**
+ * The subscriptions whose listing an action changes: its own, and those of the resources its body
+ * refers to (a tap configuration adds a source to a TAP in the hub; a peering changes the state of
+ * the remote side).
+ */
+export function subscriptionsAffected(action: PlanAction): string[] {
+  const found = new Set<string>();
+  const own = subscriptionOf(action.resourceId);
+  if (own !== '') {
+    found.add(own);
+  }
+  for (const match of JSON.stringify(action.body ?? null).matchAll(/\/subscriptions\/([0-9a-f-]{36})\//gi)) {
+    found.add(match[1].toLowerCase());
+  }
+  return [...found];
 }
 
 /** The Activity row's status text after a run. */
@@ -266,9 +284,10 @@ export function describeReport(report: ApplyReport, kind: RunKind = 'apply', pre
     const undoFailed = ofTargets.filter((outcome) => outcome.status === 'failed');
     const cannotUndo = ofTargets.filter((outcome) => outcome.status === 'succeeded');
     if (undoFailed.length === 0 && cannotUndo.length === 0) {
-      return { message: `${plan.title}: undone (${undone.length > 0 ? named(undone, false) : 'nothing needed undoing'}).`, severity: 'info' };
+      // The outcome first: a collapsed notification shows only its start.
+      return { message: `Undone (${undone.length > 0 ? named(undone, false) : 'nothing needed undoing'}): ${plan.title}.`, severity: 'info' };
     }
-    const sentences = [`${plan.title}: couldn't undo everything.`];
+    const sentences = [`Couldn't undo everything: ${plan.title}.`];
     if (undoFailed.length > 0) {
       sentences.push(`Still in place: ${named(undoFailed, true)}.`);
     }
@@ -288,16 +307,16 @@ export function describeReport(report: ApplyReport, kind: RunKind = 'apply', pre
   if (report.complete) {
     const kept = withStatus('kept');
     const parts = [created.length > 0 ? `${describeCount(created.length, 'change')} made` : '', kept.length > 0 ? `${kept.length} already in place` : ''].filter((part) => part !== '');
-    return { message: `${plan.title}: done${parts.length > 0 ? ` (${parts.join(', ')})` : ''}.`, severity: 'info' };
+    return { message: `Done${parts.length > 0 ? ` (${parts.join(', ')})` : ''}: ${plan.title}.`, severity: 'info' };
   }
 
   const sentences: string[] = [];
   const cancelledOnly = cancelled.length > 0 && failed.length === 0;
   if (cancelledOnly) {
-    sentences.push(`${plan.title}: cancelled.`);
+    sentences.push(`Cancelled: ${plan.title}.`);
     sentences.push(created.length > 0 ? `Created before the cancel: ${named(created, false)}.` : 'Nothing was created before the cancel.');
   } else {
-    sentences.push(failed.length > 0 ? `${plan.title}: ${failed.length} of ${describeCount(plan.actions.length, 'action')} failed: ${named(failed, true)}.` : `${plan.title}: not everything ran.`);
+    sentences.push(failed.length > 0 ? `${failed.length} of ${describeCount(plan.actions.length, 'action')} failed in ${plan.title}: ${named(failed, true)}.` : `Not everything ran: ${plan.title}.`);
     sentences.push(created.length > 0 ? `Now in place: ${named(created, false)}.` : 'Nothing was created.');
   }
   const notRunListed = cancelledOnly ? notRun.filter((outcome) => outcome.status !== 'cancelled') : notRun;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeFlowLog, describeFolder, describeNic, describeNsg, describePeering, describeRule, describeSubnet, describeSubscription, describeTap, describeVnet, emptyFolderMessage, escapeMarkdown, describeSyncLevel } from '../../../src/tree/treeItems';
+import { describeFlowLog, describeFolder, describePacketCapture, describeNic, describeNsg, describePeering, describeRule, describeSubnet, describeSubscription, describeTap, describeVnet, emptyFolderMessage, escapeMarkdown, describeSyncLevel } from '../../../src/tree/treeItems';
 import { flowLog, nic, nsg, peering, subnet, subscription, tap, vnet } from './builders';
 
 /** A tooltip as the user reads it: Markdown escapes removed. */
@@ -72,6 +72,13 @@ describe('tree item descriptions', () => {
     const busy = describeSubscription(subscription(), 'Contoso', 'Applying changes…');
     assert.deepEqual([busy.description, busy.icon], ['Applying changes…', 'loading~spin'], 'a subscription a plan is changing says so');
     assert.equal(describeSubscription(subscription()).icon, 'azure');
+  });
+
+  it("shows a packet capture's target, and its provisioning state only when that is not Succeeded", () => {
+    const capture = { id: 'c', armId: '/subscriptions/s/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/nw/packetCaptures/pc-1', name: 'pc-1', resourceGroup: 'NetworkWatcherRG', properties: {}, watcherId: 'w', targetId: 't', targetArmId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-02' };
+    assert.equal(describePacketCapture({ ...capture, provisioningState: 'Succeeded' }).description, 'vm-web-02', 'Succeeded says nothing about whether it still runs');
+    assert.equal(describePacketCapture({ ...capture, provisioningState: 'Failed' }).description, 'vm-web-02 · Failed');
+    assert.match(describePacketCapture(capture).tooltip, /Packet Capture Status/);
     assert.match(plain(describeSubscription(subscription(), 'Contoso').tooltip), /Tenant: Contoso \(tenant-1\)/);
   });
 

@@ -51,6 +51,16 @@ const estate: CaptureQuestionsEstate = {
 };
 
 describe('packet capture questions', () => {
+  it('refuses a deallocated VM before asking anything else', async () => {
+    const asked: Array<{ id: string; value?: string }> = [];
+    const stopped: CaptureQuestionsEstate = { ...estate, readVm: () => Promise.resolve({ ...vmFact, powerState: 'deallocated' }) };
+    await assert.rejects(gatherPacketCapture(scripted([], asked), stopped, { vmArmId }), /vm-app-01 is deallocated: packet capture needs a running VM/);
+    assert.deepEqual(asked, []);
+    const picked: Array<{ id: string; value?: string }> = [];
+    await assert.rejects(gatherPacketCapture(scripted([{ id: 'capture.vm', value: 'vm-app-01' }], picked), stopped), /deallocated/);
+    assert.deepEqual(picked.map((step) => step.id), ['capture.vm']);
+  });
+
   it('skips the VM when seeded, offers only storage in the VM region, and builds one filter', async () => {
     const asked: Array<{ id: string; value?: string }> = [];
     const result = await gatherPacketCapture(scripted([

@@ -16,7 +16,7 @@ describe('plan preview', () => {
     );
     assert.match(markdown, /^# Allow HTTPS on nsg-web\n\nAdds one inbound rule\.\n/);
     assert.match(markdown, /- ✓ \*\*NSG exists\*\*: nsg-web is in westeurope/);
-    assert.match(markdown, /- fixed \*\*Watcher\*\*: No Network Watcher in westeurope \(fixed by action 1\)/);
+    assert.match(markdown, /- → \*\*Watcher\*\*: No Network Watcher in westeurope \(done by action 1 on Apply\)/);
     assert.match(markdown, /- ! \*\*Retention\*\*: Retention is off/);
     assert.match(markdown, /^1\. \*\*Create\*\* rule-a1 \(`Microsoft\.Network\/networkSecurityGroups\/securityRules`\)$/m);
     assert.match(markdown, /^2\. \*\*Create\*\* rule-a2/m);

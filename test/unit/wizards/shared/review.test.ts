@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ActionRunner } from '../../../../src/wizards/shared/applyPlan';
 import { applyPlan, retryRemaining, undoCreated } from '../../../../src/wizards/shared/applyPlan';
 import type { ActionOutcome, ApplyReport, Plan, PlanAction } from '../../../../src/wizards/shared/plan';
-import { describeReport, pastTense, reviewPlan, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
+import { describeReport, pastTense, reviewPlan, subscriptionsAffected, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
 import type { ReviewChoice } from '../../../../src/wizards/shared/wizardHost';
 import { action, check, plan, subscriptionId } from './builders';
 
@@ -134,7 +134,7 @@ describe('plan review', () => {
     assert.deepEqual(recorded.busy, [`${subscriptionId}: Applying changes…`, `${subscriptionId}: done after 1 refresh`], 'the tree shows the subscription busy while the plan runs, until its refresh has begun');
     assert.equal(recorded.activity[0], 'start apply');
     assert.equal(recorded.activity.at(-1), 'finish applied');
-    assert.equal(recorded.notifications.at(-1)?.message, 'Allow HTTPS on nsg-web: done (2 changes made).');
+    assert.equal(recorded.notifications.at(-1)?.message, 'Done (2 changes made): Allow HTTPS on nsg-web.');
     assert.equal(recorded.remembered, report);
   });
 
@@ -165,7 +165,7 @@ describe('plan review', () => {
     const failure = recorded.questions[1];
     assert.equal(failure?.kind, 'report');
     assert.deepEqual(failure?.offered, ['retryRemaining', 'undoCreated', 'dismiss']);
-    assert.equal(failure?.message, 'Allow HTTPS on nsg-web: 1 of 2 actions failed: rule-a2 (SecurityRuleConflict). Now in place: rule-a1.');
+    assert.equal(failure?.message, '1 of 2 actions failed in Allow HTTPS on nsg-web: rule-a2 (SecurityRuleConflict). Now in place: rule-a1.');
     assert.ok(recorded.logs.some((line) => line.startsWith('error Failed: Create security rule rule-a2 on nsg-web: SecurityRuleConflict') && line.endsWith('(2 of 2 done)')), recorded.logs.join('\n'));
     assert.deepEqual(runner.ran, ['a1', 'a2', 'a2']);
     assert.equal(report?.complete, true);
@@ -179,7 +179,7 @@ describe('plan review', () => {
     const independent = plan({ actions: [action({ id: 'a1' }), action({ id: 'a2' }), action({ id: 'a3', existing: 'same' })] });
     await reviewPlan(independent, used);
     assert.deepEqual(runner.undone, ['a1']);
-    assert.equal(recorded.notifications.at(-1)?.message, 'Allow HTTPS on nsg-web: undone (rule-a1).');
+    assert.equal(recorded.notifications.at(-1)?.message, 'Undone (rule-a1): Allow HTTPS on nsg-web.');
     assert.ok(recorded.activity.includes('finish undone (1)'), recorded.activity.join('\n'));
   });
 
@@ -189,7 +189,7 @@ describe('plan review', () => {
     const report = await reviewPlan(plan({ actions: [action({ id: 'a1' }), action({ id: 'a2' }), action({ id: 'a3' })] }), used);
     assert.equal(report?.complete, false);
     const question = recorded.questions[1];
-    assert.equal(question?.message, 'Allow HTTPS on nsg-web: cancelled. Created before the cancel: rule-a1.');
+    assert.equal(question?.message, 'Cancelled: Allow HTTPS on nsg-web. Created before the cancel: rule-a1.');
     assert.deepEqual(question?.offered, ['retryRemaining', 'undoCreated', 'dismiss']);
   });
 
@@ -198,7 +198,7 @@ describe('plan review', () => {
     const report: ApplyReport = { plan: many, complete: false, outcomes: many.actions.map((each) => ({ actionId: each.id, status: 'failed', code: 'Conflict', attempts: 1 })) };
     assert.equal(
       describeReport(report).message,
-      'Allow HTTPS on nsg-web: 6 of 6 actions failed: rule-a1 (Conflict), rule-a2 (Conflict), rule-a3 (Conflict) and 3 more. Nothing was created.',
+      '6 of 6 actions failed in Allow HTTPS on nsg-web: rule-a1 (Conflict), rule-a2 (Conflict), rule-a3 (Conflict) and 3 more. Nothing was created.',
     );
     assert.deepEqual(describeReport(report).question?.offered, ['retryRemaining', 'dismiss'], 'nothing to undo');
   });
@@ -209,5 +209,16 @@ describe('plan review', () => {
     assert.equal(pastTense('Register Microsoft.Network'), 'Registered Microsoft.Network');
     assert.equal(pastTense('Deploy x'), 'Deployed x');
     assert.equal(pastTense('Apply x'), 'Applied x');
+  });
+
+  it('refreshes the subscriptions an action refers to as well as its own', () => {
+    const hub = '3f2a8c91-0000-4000-8000-000000000001';
+    const prod = 'c5e7a9b1-0000-4000-8000-000000000002';
+    const tapConfiguration = action({
+      id: 'cfg',
+      resourceId: `/subscriptions/${prod.toUpperCase()}/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-1/tapConfigurations/cfg`,
+      body: { properties: { virtualNetworkTap: { id: `/subscriptions/${hub}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkTaps/vtap` } } },
+    });
+    assert.deepEqual(subscriptionsAffected(tapConfiguration), [prod, hub]);
   });
 });
