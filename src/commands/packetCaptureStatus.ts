@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { CaptureStatus } from '../azure/packetCaptureReads';
+import { formatTime } from '../flowlogs/displayFormat';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import type { LensCommand } from './lensCommand';
 import { captureTarget } from './packetCaptureRows';
@@ -10,7 +11,7 @@ import { withCancellableProgress } from '../wizards/shared/progress';
 export function describeCaptureStatus(name: string, status: CaptureStatus): string {
   const parts = [`Packet capture ${name}: ${status.status}`];
   if (status.startTime) {
-    parts.push(`started ${status.startTime}`);
+    parts.push(`started ${formatTime(Date.parse(status.startTime))} UTC`);
   }
   if (status.stopReason) {
     parts.push(`stop reason ${status.stopReason}`);

@@ -42,3 +42,11 @@ export function formatDecision(decision: 'allow' | 'deny'): string {
 export function formatEndpoint(ip: string, port: number | string): string {
   return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
+
+/** A VNet flow log's encryption code in words, the code kept: `X` → `Encrypted (X)`, `NX_LOCAL_DST` → `Not encrypted (NX_LOCAL_DST)`. */
+export function formatEncryption(code: string): string {
+  if (code === 'X') {
+    return 'Encrypted (X)';
+  }
+  return code === 'NX' || code.startsWith('NX_') ? `Not encrypted (${code})` : code;
+}

@@ -17,7 +17,7 @@ import {
   type ConnectionColumns,
 } from './query';
 import type { HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
-import { formatCount, formatDecision, formatDirection, formatDuration, formatEndpoint, formatTime } from './displayFormat';
+import { formatCount, formatDecision, formatDirection, formatDuration, formatEncryption, formatEndpoint, formatTime } from './displayFormat';
 
 /** Reads one record back from the file: its text and its tuples by tuple index. */
 export type RecordReader = (recordOffset: number) => Promise<{ text: string; tuples: string[] }>;
@@ -210,7 +210,7 @@ function detailFields(row: ViewRow, mode: ViewMode): { name: string; value: stri
     { name: 'MAC', value: row.mac },
   ];
   if (row.encryption !== '') {
-    fields.push({ name: 'Encryption', value: row.encryption });
+    fields.push({ name: 'Encryption', value: formatEncryption(row.encryption) });
   }
   if (isConnection) {
     fields.push({ name: 'Last tuple (UTC)', value: formatTime(row.endTime) }, { name: 'Duration', value: formatDuration(row.durationMs ?? 0) });

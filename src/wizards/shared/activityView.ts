@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction } from './plan';
 import { nameOf } from '../../azure/armIds';
+import { formatTime } from '../../flowlogs/displayFormat';
 import type { ActivityEntry, RunKind } from './review';
 
 /** How many applied plans the view keeps. */
@@ -76,7 +77,7 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
       item.id = row.id;
       const done = [...row.outcomes.values()].filter((outcome) => outcome.status !== 'pending' && outcome.status !== 'running').length;
       item.description = row.running ? `${row.summary} ${done}/${row.plan.actions.length}` : row.summary;
-      item.tooltip = `${row.plan.title}\nStarted ${row.startedAt.toLocaleString()}\n${item.description}`;
+      item.tooltip = `${row.plan.title}\nStarted ${formatTime(row.startedAt.getTime())} UTC\n${item.description}`;
       item.iconPath = row.running ? new vscode.ThemeIcon('loading~spin') : planIcon(row);
       item.contextValue = 'activityPlan';
       return item;

@@ -1,12 +1,19 @@
 import * as assert from 'node:assert/strict';
 import { columnsByMode, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint } from '../../../media/flowlogs/format';
 import type { FileSummary, ViewRow } from '../../../src/webview/protocol';
-import { formatEndpoint } from '../../../src/flowlogs/displayFormat';
+import { formatEncryption, formatEndpoint } from '../../../src/flowlogs/displayFormat';
 
 describe('webview formatting', () => {
   it('writes an IPv6 endpoint with brackets so that its port stands apart', () => {
     assert.equal(formatEndpoint('10.0.0.4', 443), '10.0.0.4:443');
     assert.equal(formatEndpoint('2001:db8::7', 62797), '[2001:db8::7]:62797');
+  });
+
+  it('names a VNet flow log encryption code in words, keeping the code', () => {
+    assert.equal(formatEncryption('X'), 'Encrypted (X)');
+    assert.equal(formatEncryption('NX'), 'Not encrypted (NX)');
+    assert.equal(formatEncryption('NX_LOCAL_DST'), 'Not encrypted (NX_LOCAL_DST)');
+    assert.equal(formatEncryption('Q'), 'Q', 'an unknown code as logged');
   });
 
   it('reads the UTC times people type into the time filters', () => {
