@@ -12,12 +12,14 @@ export class FlowLogBlobNode implements TreeNode {
     readonly parent: TreeNode,
     readonly scope: FlowLogStorageScope,
     readonly blob: FlowLogBlob,
+    /** The NIC the blob's MAC belongs to, when the tree lists it. */
+    private readonly nicName?: string,
   ) {
     this.id = `${parent.id}#blob:${(blob.path.mac ?? blob.name.split('/').pop() ?? blob.name).toLowerCase()}`;
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = treeItemFrom(this.id, describeFlowLogBlob(this.blob));
+    const item = treeItemFrom(this.id, describeFlowLogBlob(this.blob, this.nicName));
     item.command = { title: 'Open', command: 'trafficLens.openFlowLogBlob', arguments: [this] };
     return item;
   }

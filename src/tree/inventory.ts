@@ -18,6 +18,8 @@ export class InventoryIndex {
   readonly nsgsById = new Map<string, NsgRef>();
   readonly flowLogsByTarget = new Map<string, FlowLogRef[]>();
   readonly tapsById = new Map<string, VirtualNetworkTapRef>();
+  /** By MAC address as flow-log blobs name it: 12 upper-case hex digits, no separators. */
+  readonly nicsByMac = new Map<string, NicRef>();
 
   constructor(input: { vnets?: VnetRef[]; nics?: NicRef[]; nsgs?: NsgRef[]; watchers?: WatcherContents[]; taps?: VirtualNetworkTapRef[] }) {
     for (const vnet of input.vnets ?? []) {
@@ -25,6 +27,9 @@ export class InventoryIndex {
     }
     for (const nic of input.nics ?? []) {
       this.nicsById.set(nic.id, nic);
+      if (nic.macAddress) {
+        this.nicsByMac.set(nic.macAddress.replace(/[-:]/g, '').toUpperCase(), nic);
+      }
       for (const subnetId of nic.subnetIds) {
         const list = this.nicsBySubnet.get(subnetId) ?? [];
         list.push(nic);

@@ -40,11 +40,13 @@ export interface FlowLogStorageScope {
   container: string;
   accountName: string;
   source: FlowLogStorageSource;
+  /** The name of the NIC with this MAC (as blobs name it), when the tree lists it. */
+  nicNameOf?: (mac: string) => string | undefined;
 }
 
 export type FlowLogScope = FlowLogStorageScope & { flowLog: FlowLogRef };
 
-export function storageScopeOf(flowLog: FlowLogRef, source: FlowLogStorageSource | undefined): FlowLogScope | undefined {
+export function storageScopeOf(flowLog: FlowLogRef, source: FlowLogStorageSource | undefined, nicNameOf?: (mac: string) => string | undefined): FlowLogScope | undefined {
   if (source === undefined || !flowLog.storageArmId) {
     return undefined;
   }
@@ -54,7 +56,7 @@ export function storageScopeOf(flowLog: FlowLogRef, source: FlowLogStorageSource
   } catch {
     return undefined;
   }
-  return { flowLog, name: flowLog.name, accountId: flowLog.storageArmId, container: flowLogContainer(flowLog), accountName, source };
+  return { flowLog, name: flowLog.name, accountId: flowLog.storageArmId, container: flowLogContainer(flowLog), accountName, source, ...(nicNameOf ? { nicNameOf } : {}) };
 }
 
 /** Runs a storage call through the flow log's account access. */
@@ -291,7 +293,7 @@ export class StorageHourNode implements TreeNode {
 
   async children(): Promise<TreeNode[]> {
     const blobs = this.hour.macs.flatMap((mac) => mac.blobs);
-    return blobs.length === 0 ? [MessageNode.empty(this, 'No blobs in this hour')] : blobs.map((blob) => new FlowLogBlobNode(this, this.scope, blob));
+    return blobs.length === 0 ? [MessageNode.empty(this, 'No blobs in this hour')] : blobs.map((blob) => new FlowLogBlobNode(this, this.scope, blob, blob.path.mac === undefined ? undefined : this.scope.nicNameOf?.(blob.path.mac)));
   }
 }
 
@@ -334,7 +336,7 @@ export class StorageAccountsFolderNode implements TreeNode {
 /** A storage account; children are the flow-log containers it has. */
 export class StorageAccountNode extends ResourceNode {
   readonly load = new LevelLoad<string[]>();
-  readonly scope: Pick<FlowLogStorageScope, 'source' | 'accountId' | 'accountName'>;
+  readonly scope: Pick<FlowLogStorageScope, 'source' | 'accountId' | 'accountName' | 'nicNameOf'>;
 
   constructor(
     parent: TreeNode,
@@ -343,7 +345,7 @@ export class StorageAccountNode extends ResourceNode {
     source: FlowLogStorageSource,
   ) {
     super(parent, account.id, resourceInfo(account, inventory), inventory);
-    this.scope = { source, accountId: account.armId, accountName: account.name };
+    this.scope = { source, accountId: account.armId, accountName: account.name, nicNameOf: nicNameIn(inventory) };
   }
 
   protected describe(): ItemDescription {
@@ -420,4 +422,9 @@ export class StorageContainerNode implements TreeNode {
   invalidate(): void {
     this.load.clear();
   }
+}
+
+/** Looks a blob's MAC up among the subscription's listed NICs. */
+export function nicNameIn(inventory: SubscriptionInventory): (mac: string) => string | undefined {
+  return (mac) => inventory.index().nicsByMac.get(mac.replace(/[-:]/g, '').toUpperCase())?.name;
 }

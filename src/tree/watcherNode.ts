@@ -6,7 +6,7 @@ import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
 import type { SubscriptionInventory } from './subscriptionInventory';
 import { describeFlowLog, describePacketCapture, describeWatcher, type ItemDescription } from './treeItems';
-import { storageScopeOf, FlowLogStorageRows } from './storageNodes';
+import { nicNameIn, storageScopeOf, FlowLogStorageRows } from './storageNodes';
 import type { TreeNode } from './treeNode';
 
 /** A network watcher; children are its flow logs and packet captures. */
@@ -50,7 +50,7 @@ export class FlowLogNode extends ResourceNode {
     idSuffix?: string,
   ) {
     super(parent, idSuffix === undefined ? flowLog.id : `${parent.id}#${idSuffix}:${flowLog.name.toLowerCase()}`, resourceInfo(flowLog, inventory), inventory);
-    const scope = storageScopeOf(flowLog, inventory.flowLogStorage);
+    const scope = storageScopeOf(flowLog, inventory.flowLogStorage, nicNameIn(inventory));
     this.storageRows = scope === undefined ? undefined : new FlowLogStorageRows(scope);
   }
 

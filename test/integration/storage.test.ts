@@ -100,6 +100,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     const blobs = await api.inventory.children(hours[0].id);
     const blob = blobs.find((row) => row.label === webNic.macLabel);
     assert.ok(blob, `no blob of nic-web-01's MAC among ${blobs.map((row) => row.label).join(', ')}`);
+    assert.match(blob.description ?? '', /^nic-web-01 · /, 'the blob names the NIC its MAC belongs to');
     assert.equal(blob.command, 'trafficLens.openFlowLogBlob', 'a click opens the blob');
     assert.match(blob.contextValue ?? '', /canOpenBlob/);
 
