@@ -64,10 +64,9 @@ export function createPeeringCommand(wizards: WizardContext): LensCommand {
       const { statuses, stopped } = await waitForPeerings(wizards, estate, peerings, { wantInSync: false });
       const message = `${stopped ? 'Stopped waiting. ' : ''}Peering states: ${describeStatuses(statuses)}.`;
       wizards.log.info(message);
+      // Connected as planned needs no second notification after the plan's "Done"; the log and the tree show it.
       if (!peeringsSettled(statuses)) {
         void vscode.window.showWarningMessage(`${message} A peering stays Initiated until its other side exists; refresh the tree to see it change.`);
-      } else {
-        void vscode.window.showInformationMessage(message);
       }
       return { report, statuses };
     },

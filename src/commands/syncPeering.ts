@@ -69,9 +69,8 @@ export function syncPeeringCommand(wizards: WizardContext): LensCommand {
       const { statuses, stopped } = await waitForPeerings(wizards, estate, peerings, { wantInSync: true });
       const message = `${stopped ? 'Stopped waiting. ' : ''}Peering sync: ${describeStatuses(statuses)}.`;
       wizards.log.info(message);
-      if (peeringsSettled(statuses, true)) {
-        void vscode.window.showInformationMessage(message);
-      } else {
+      // In sync as planned needs no second notification after the plan's "Done"; the log and the tree show it.
+      if (!peeringsSettled(statuses, true)) {
         void vscode.window.showWarningMessage(`${message} Refresh the tree to see the peerings change.`);
       }
       return { report, statuses };
