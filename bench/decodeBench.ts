@@ -16,7 +16,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { decodeFlowLogBytes, decodeFlowLogFile, type DecodeResult } from '../src/flowlogs/flowLogDecoder';
 
 /** Files below this size are measured several times and the best run is kept (JIT warm-up dominates a single small run). */
-const repeatBelowBytes = 20 * 1000 * 1000;
+export const repeatBelowBytes = 20 * 1000 * 1000;
 const repeatRuns = 10;
 
 export interface DecodeMeasurement {

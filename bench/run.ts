@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../test/fixtures/flowLogGenerator';
-import type { DecodeMeasurement, ParseMeasurement, WarmMeasurement } from './decodeBench';
+import { repeatBelowBytes, type DecodeMeasurement, type ParseMeasurement, type WarmMeasurement } from './decodeBench';
 import { projectRoot } from '../test/fixtures/projectRoot';
 
 const megabyte = 1000 * 1000;
@@ -73,6 +73,19 @@ function pad(text: string, width: number, right = true): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
 
+/** A table column: its title and width; the first column is left-aligned, the others right-aligned. */
+type Column = readonly [title: string, width: number];
+
+function tableLine(columns: readonly Column[], cells: readonly string[]): string {
+  return cells.map((cell, index) => pad(cell, columns[index][1], index > 0)).join(' ');
+}
+
+/** Header, rule and rows. */
+function tableText(columns: readonly Column[], rows: readonly string[]): string {
+  const header = tableLine(columns, columns.map(([title]) => title));
+  return `${header}\n${'-'.repeat(header.length)}\n${rows.join('\n')}\n\n`;
+}
+
 async function main(): Promise<void> {
   const sizes = (process.env.TRAFFIC_LENS_BENCH_SIZES ?? '1,100,500')
     .split(',')
@@ -81,21 +94,30 @@ async function main(): Promise<void> {
   const repeat = Math.max(1, Math.floor(Number(process.env.TRAFFIC_LENS_BENCH_REPEAT ?? '1')) || 1);
   const folder = join(projectRoot(), '.bench');
   mkdirSync(folder, { recursive: true });
-  const header = [
-    pad('file', 18, false),
-    pad('size MB', 8),
-    pad('tuples', 11),
-    pad('file MB/s', 10),
-    pad('bytes MB/s', 11),
-    pad('tuples/s', 9),
-    pad('JSON.parse MB/s', 16),
-    pad('read+parse MB/s', 16),
-    pad('file/parse', 11),
-    pad('bytes/parse', 12),
-    pad('file/read+parse', 16),
-    pad('file RSS MiB', 13),
-    pad('parse RSS MiB', 14),
-  ].join(' ');
+  const columns: Column[] = [
+    ['file', 18],
+    ['size MB', 8],
+    ['tuples', 11],
+    ['file MB/s', 10],
+    ['bytes MB/s', 11],
+    ['tuples/s', 9],
+    ['JSON.parse MB/s', 16],
+    ['read+parse MB/s', 16],
+    ['file/parse', 11],
+    ['bytes/parse', 12],
+    ['file/read+parse', 16],
+    ['file RSS MiB', 13],
+    ['parse RSS MiB', 14],
+  ];
+  const warmColumns: Column[] = [
+    ['file', 18],
+    ['first decode ms', 16],
+    ['first parse ms', 16],
+    ['first ratio', 11],
+    ['median decode ms', 17],
+    ['median parse ms', 17],
+    ['warm ratio', 11],
+  ];
   const rows: string[] = [];
   const warmRows: string[] = [];
   const ratio = (a: number, b: number): string => (Number.isNaN(a) || Number.isNaN(b) ? '-' : (a / b).toFixed(2) + '×');
@@ -122,38 +144,38 @@ async function main(): Promise<void> {
       const parseRate = typeof parse === 'string' ? NaN : bytes / megabyte / parse.parseSeconds;
       const readParseRate = typeof parse === 'string' ? NaN : bytes / megabyte / parse.readAndParseSeconds;
       rows.push(
-        [
-          pad(name, 18, false),
-          pad((bytes / megabyte).toFixed(1), 8),
-          pad(String(decode.tuples), 11),
-          pad(rate(decodeRate), 10),
-          pad(typeof inMemory === 'string' ? inMemory : rate(bytesRate), 11),
-          pad((decode.tuples / decode.seconds / 1e6).toFixed(2) + 'M', 9),
-          pad(typeof parse === 'string' ? parse : rate(parseRate), 16),
-          pad(rate(readParseRate), 16),
-          pad(ratio(decodeRate, parseRate), 11),
-          pad(ratio(bytesRate, parseRate), 12),
-          pad(ratio(decodeRate, readParseRate), 16),
-          pad(decode.maxRssMiB.toFixed(0), 13),
-          pad(typeof parse === 'string' ? '-' : parse.maxRssMiB.toFixed(0), 14),
-        ].join(' '),
+        tableLine(columns, [
+          name,
+          (bytes / megabyte).toFixed(1),
+          String(decode.tuples),
+          rate(decodeRate),
+          typeof inMemory === 'string' ? inMemory : rate(bytesRate),
+          (decode.tuples / decode.seconds / 1e6).toFixed(2) + 'M',
+          typeof parse === 'string' ? parse : rate(parseRate),
+          rate(readParseRate),
+          ratio(decodeRate, parseRate),
+          ratio(bytesRate, parseRate),
+          ratio(decodeRate, readParseRate),
+          decode.maxRssMiB.toFixed(0),
+          typeof parse === 'string' ? '-' : parse.maxRssMiB.toFixed(0),
+        ]),
       );
       process.stdout.write(`${rows[rows.length - 1]}\n`);
-      if (bytes < 20 * megabyte) {
+      if (bytes < repeatBelowBytes) {
         const warm = measure<WarmMeasurement>('warm', path);
         const ms = (seconds: number): string => (seconds * 1000).toFixed(2);
         warmRows.push(
           typeof warm === 'string'
             ? `${pad(name, 18, false)} ${warm}`
-            : [
-                pad(name, 18, false),
-                pad(ms(warm.decodeFirstSeconds), 16),
-                pad(ms(warm.parseFirstSeconds), 16),
-                pad(ratio(warm.parseFirstSeconds, warm.decodeFirstSeconds), 11),
-                pad(ms(warm.decodeMedianSeconds), 17),
-                pad(ms(warm.parseMedianSeconds), 17),
-                pad(ratio(warm.parseMedianSeconds, warm.decodeMedianSeconds), 11),
-              ].join(' '),
+            : tableLine(warmColumns, [
+                name,
+                ms(warm.decodeFirstSeconds),
+                ms(warm.parseFirstSeconds),
+                ratio(warm.parseFirstSeconds, warm.decodeFirstSeconds),
+                ms(warm.decodeMedianSeconds),
+                ms(warm.parseMedianSeconds),
+                ratio(warm.parseMedianSeconds, warm.decodeMedianSeconds),
+              ]),
         );
       }
     }
@@ -164,21 +186,12 @@ async function main(): Promise<void> {
       'JSON.parse: of the file already read into a string (read not timed); read+parse: readFileSync + JSON.parse.\n' +
       `MB = 10^6 bytes; files under 20 MB: best of 10 runs for every mode; ${repeat > 1 ? `best of ${repeat} processes per mode, taking turns; ` : ''}RSS = peak resident set (process.resourceUsage().maxRSS, the largest of the processes).\n`,
   );
-  process.stdout.write(`${header}\n${'-'.repeat(header.length)}\n${rows.join('\n')}\n\n`);
+  process.stdout.write(tableText(columns, rows));
   if (warmRows.length > 0) {
-    const warmHeader = [
-      pad('file', 18, false),
-      pad('first decode ms', 16),
-      pad('first parse ms', 16),
-      pad('first ratio', 11),
-      pad('median decode ms', 17),
-      pad('median parse ms', 17),
-      pad('warm ratio', 11),
-    ].join(' ');
     process.stdout.write(
       'Small files in one process, from memory (no read): decodeFlowLogBytes and JSON.parse taking turns, 200 calls each;\n' +
         'first = the first call (nothing compiled yet, as in a newly opened editor), median = compiled and warm. ratio = decode speed / JSON.parse speed.\n' +
-        `${warmHeader}\n${'-'.repeat(warmHeader.length)}\n${warmRows.join('\n')}\n\n`,
+        tableText(warmColumns, warmRows),
     );
   }
   if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0') {

@@ -1,4 +1,5 @@
 import type { FlowLogRef, NetworkWatcherRef, NicRef, NsgRef, PacketCaptureRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
+import { normalizeMac } from '../flowlogs/blobPath';
 
 /** The sections of a subscription's inventory, each from its own list call(s). */
 export type SectionName = 'vnets' | 'nics' | 'nsgs' | 'watchers' | 'taps';
@@ -27,8 +28,9 @@ export class InventoryIndex {
     }
     for (const nic of input.nics ?? []) {
       this.nicsById.set(nic.id, nic);
-      if (nic.macAddress) {
-        this.nicsByMac.set(nic.macAddress.replace(/[-:]/g, '').toUpperCase(), nic);
+      const mac = nic.macAddress === undefined ? undefined : normalizeMac(nic.macAddress);
+      if (mac !== undefined) {
+        this.nicsByMac.set(mac, nic);
       }
       for (const subnetId of nic.subnetIds) {
         const list = this.nicsBySubnet.get(subnetId) ?? [];

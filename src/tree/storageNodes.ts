@@ -5,7 +5,7 @@ import type { StorageAccountAccess } from '../azure/storageAccess';
 import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import { parseStorageAccountId } from '../azure/storageKeys';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
-import type { DayGroup, HourGroup } from '../flowlogs/blobPath';
+import { normalizeMac, type DayGroup, type HourGroup } from '../flowlogs/blobPath';
 import { FlowLogBlobNode } from './flowLogBlobNode';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
@@ -426,5 +426,8 @@ export class StorageContainerNode implements TreeNode {
 
 /** Looks a blob's MAC up among the subscription's listed NICs. */
 export function nicNameIn(inventory: SubscriptionInventory): (mac: string) => string | undefined {
-  return (mac) => inventory.index().nicsByMac.get(mac.replace(/[-:]/g, '').toUpperCase())?.name;
+  return (mac) => {
+    const key = normalizeMac(mac);
+    return key === undefined ? undefined : inventory.index().nicsByMac.get(key)?.name;
+  };
 }

@@ -323,7 +323,7 @@ export function describeTap(tap: VirtualNetworkTapRef, sourceNicNames: readonly 
   const destination = tap.destinationArmId ? tap.destinationArmId.split('/').slice(-3, -2)[0] ?? nameOf(tap.destinationArmId) : 'no destination';
   return {
     label: tap.name,
-    description: [`→ ${destination}${tap.destinationPort ? `:${tap.destinationPort}` : ''}`, `${tap.sourceIds.length} source${tap.sourceIds.length === 1 ? '' : 's'}`].join(' · '),
+    description: [`→ ${destination}${tap.destinationPort ? `:${tap.destinationPort}` : ''}`, plural(tap.sourceIds.length, 'source')].join(' · '),
     tooltip: tooltip(tap.name, [
       ['Destination', tap.destinationArmId],
       ['Destination port', tap.destinationPort === undefined ? undefined : String(tap.destinationPort)],

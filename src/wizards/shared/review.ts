@@ -5,6 +5,7 @@
  * (windows, clipboard, Azure, the Activity view) comes in through `ReviewPorts`, so this file has
  * no `vscode` import and is tested with fakes.
  */
+import { plural } from '../../tree/treeItems';
 import { nameOf, subscriptionOf } from '../../azure/armIds';
 import type { ActionRunner, ApplyOptions } from './applyPlan';
 import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction } from './plan';
@@ -77,7 +78,7 @@ export async function reviewPlan(plan: Plan, ports: ReviewPorts): Promise<ApplyR
   const failedChecks = plan.checks.filter((check) => check.status === 'failed').map((check) => check.title);
   const message = blocked
     ? `${plan.title}: can't apply, ${failedChecks.length === 1 ? 'a check failed' : `${failedChecks.length} checks failed`}: ${failedChecks.join('; ')}.`
-    : `${plan.title}: apply ${describeCount(plan.actions.filter((action) => action.existing !== 'same').length, 'change')}?`;
+    : `${plan.title}: apply ${plural(plan.actions.filter((action) => action.existing !== 'same').length, 'change')}?`;
   for (;;) {
     const choice = await ports.choose({ kind: 'review', message, offered, severity: blocked ? 'warning' : 'info' });
     if (choice === 'copyCli' || choice === 'saveBicep') {
@@ -142,7 +143,7 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   const doneCount = (): number => [...statuses.values()].filter((status) => terminal.has(status)).length;
   const title = `${kind === 'apply' ? 'Applying' : kind === 'retry' ? 'Retrying' : 'Undoing'}: ${plan.title}`;
   activity.start(kind);
-  ports.log.info(`${title} (${describeCount(total, 'action')})`);
+  ports.log.info(`${title} (${plural(total, 'action')})`);
   const touched = [...new Set(plan.actions.map((action) => subscriptionOf(action.resourceId)).filter((subscription) => subscription !== ''))];
   const notBusy = ports.subscriptionsBusy(touched, kind === 'apply' ? 'Applying changes…' : kind === 'retry' ? 'Retrying changes…' : 'Undoing changes…');
   let report: ApplyReport;
@@ -306,7 +307,7 @@ export function describeReport(report: ApplyReport, kind: RunKind = 'apply', pre
 
   if (report.complete) {
     const kept = withStatus('kept');
-    const parts = [created.length > 0 ? `${describeCount(created.length, 'change')} made` : '', kept.length > 0 ? `${kept.length} already in place` : ''].filter((part) => part !== '');
+    const parts = [created.length > 0 ? `${plural(created.length, 'change')} made` : '', kept.length > 0 ? `${kept.length} already in place` : ''].filter((part) => part !== '');
     return { message: `Done${parts.length > 0 ? ` (${parts.join(', ')})` : ''}: ${plan.title}.`, severity: 'info' };
   }
 
@@ -316,7 +317,7 @@ export function describeReport(report: ApplyReport, kind: RunKind = 'apply', pre
     sentences.push(`Cancelled: ${plan.title}.`);
     sentences.push(created.length > 0 ? `Created before the cancel: ${named(created, false)}.` : 'Nothing was created before the cancel.');
   } else {
-    sentences.push(failed.length > 0 ? `${failed.length} of ${describeCount(plan.actions.length, 'action')} failed in ${plan.title}: ${named(failed, true)}.` : `Not everything ran: ${plan.title}.`);
+    sentences.push(failed.length > 0 ? `${failed.length} of ${plural(plan.actions.length, 'action')} failed in ${plan.title}: ${named(failed, true)}.` : `Not everything ran: ${plan.title}.`);
     sentences.push(created.length > 0 ? `Now in place: ${named(created, false)}.` : 'Nothing was created.');
   }
   const notRunListed = cancelledOnly ? notRun.filter((outcome) => outcome.status !== 'cancelled') : notRun;
@@ -374,6 +375,3 @@ function listNames(names: string[]): string {
   return `${names.slice(0, listedNames).join(', ')} and ${names.length - listedNames} more`;
 }
 
-function describeCount(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}

@@ -8,6 +8,7 @@ import type { EstateSubscription, LensTreeProvider } from '../../tree/lensTreePr
 import { estateEntryOf } from './estate';
 import { ActivityView } from './activityView';
 import { applyPlan, retryRemaining, undoCreated, type ActionRunner } from './applyPlan';
+import { plural } from '../../tree/treeItems';
 import { toBicep } from './bicep';
 import { replaceQuestion, writeBicepFiles } from './bicepFiles';
 import { toAzureCliScript, type CliScriptOptions } from './cliScript';
@@ -159,7 +160,7 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
       if (!scripted && written.length > 0) {
         await vscode.window.showTextDocument(vscode.Uri.file(written[0]), { preview: true, preserveFocus: true });
       }
-      return `Saved ${written.length} Bicep file${written.length === 1 ? '' : 's'} to ${folder}.`;
+      return `Saved ${plural(written.length, 'Bicep file')} to ${folder}.`;
     },
     withProgress: async (title, work) => await withCancellableProgress(title, (progress, signal) => work((message) => progress.report({ message }), signal)),
     runnerFor: (plan) => runnerFor(tree, plan, runners),
