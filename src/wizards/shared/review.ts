@@ -144,7 +144,8 @@ async function run(kind: RunKind, plan: Plan, previous: ApplyReport | undefined,
   const title = `${kind === 'apply' ? 'Applying' : kind === 'retry' ? 'Retrying' : 'Undoing'}: ${plan.title}`;
   activity.start(kind);
   ports.log.info(`${title} (${plural(total, 'action')})`);
-  const touched = [...new Set(plan.actions.map((action) => subscriptionOf(action.resourceId)).filter((subscription) => subscription !== ''))];
+  // The same subscriptions the refresh afterwards may cover.
+  const touched = [...new Set(plan.actions.flatMap(subscriptionsAffected))];
   const notBusy = ports.subscriptionsBusy(touched, kind === 'apply' ? 'Applying changes…' : kind === 'retry' ? 'Retrying changes…' : 'Undoing changes…');
   let report: ApplyReport;
   try {
