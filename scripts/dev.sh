@@ -20,9 +20,16 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# npm exports user config to scripts; a nodedir from there would point node-gyp at another
-# Node's headers. The code-server install sets its own.
-unset npm_config_nodedir
+# `npm start` / `npm test` run this script from the npm that started them, usually on the
+# system Node (20 on Debian), and that npm exports variables describing itself. Every npm run
+# below inherits them and reads npm_config_* as its own configuration, so they would describe the
+# wrong Node: code-server's postinstall reads the Node version from npm_config_user_agent ("node/
+# v20…") and refuses to install, and a nodedir (from the user's .npmrc) or node-gyp path would
+# build native modules against Node 20's headers. Clear them here, once, so that each inner npm
+# describes itself; configuration the user set (registry, proxy, cafile) stays.
+unset NODE npm_node_execpath npm_execpath npm_config_user_agent npm_config_npm_version \
+  npm_config_nodedir npm_config_node_gyp npm_config_local_prefix npm_config_global_prefix \
+  npm_config_prefix
 
 readonly node_version=24.21.0
 readonly code_server_version=4.139.1
