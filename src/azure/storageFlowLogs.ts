@@ -30,8 +30,8 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Agent } from 'node:https';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once, type EventEmitter } from 'node:events';
+import type { Readable } from 'node:stream';
 import {
   classifyPrefix,
   dayOfPrefix,
@@ -282,6 +282,9 @@ export class FlowLogStorage {
     let written = 0;
     let total = blobs.reduce((sum, blob) => sum + (blob.size ?? 0), 0);
     const out = createWriteStream(partial, { flags: 'wx' });
+    // One listener for the whole file, so a write error (disk full) is caught rather than thrown from the stream.
+    let writeError: Error | undefined;
+    out.on('error', (error) => { writeError ??= error; });
     const context = { action: 'download a flow-log blob', container };
     try {
       for (let index = 0; index < blobs.length; index++) {
@@ -306,20 +309,19 @@ export class FlowLogStorage {
         if (!body) {
           throw new Error(`The download of ${blob.name} returned no body.`);
         }
-        const counter = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            written += chunk.length;
-            options.onProgress?.(written, total);
-            done(null, chunk);
-          },
-        });
         try {
-          await pipeline(body, counter, out, { end: false, ...(signal ? { signal } : {}) });
+          await appendStream(body, out, signal, (bytes) => {
+            written += bytes;
+            options.onProgress?.(written, total);
+          });
         } catch (error) {
           if (isStorageCancellation(error) || signal?.aborted) {
             throw signal?.reason instanceof Error && signal.reason.name === 'AbortError' ? signal.reason : abortError();
           }
           this.fail(error, { ...context, blobName: blob.name });
+        }
+        if (writeError !== undefined) {
+          throw writeError;
         }
         if (index < blobs.length - 1) {
           await writeText(out, '\n');
@@ -361,6 +363,30 @@ function abortError(): Error {
   const error = new Error('The download was cancelled.');
   error.name = 'AbortError';
   return error;
+}
+
+/**
+ * Copies `source` onto the end of `out` without ending it, waiting for 'drain' when `out` is full.
+ * One `pipeline(…, { end: false })` per blob would leave its error, close, finish and end
+ * listeners on `out` each time (MaxListenersExceededWarning from the eleventh blob); here the only
+ * listeners are the drain wait's and the abort's, both removed before the next blob.
+ */
+async function appendStream(source: NodeJS.ReadableStream, out: NodeJS.WritableStream, signal: AbortSignal | undefined, onChunk: (bytes: number) => void): Promise<void> {
+  // The body the SDK returns is a Node Readable, whose destroy ends the loop below with the error.
+  const onAbort = (): void => { (source as Partial<Readable>).destroy?.(abortError()); };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    signal?.throwIfAborted();
+    for await (const chunk of source) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      onChunk(buffer.length);
+      if (!out.write(buffer)) {
+        await once(out as unknown as EventEmitter, 'drain', signal ? { signal } : {});
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 function writeText(out: NodeJS.WritableStream, text: string): Promise<void> {

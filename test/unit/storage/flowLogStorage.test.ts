@@ -1,7 +1,7 @@
 import { RestError } from '@azure/storage-blob';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FlowLogStorage } from '../../../src/azure/storageFlowLogs';
@@ -174,6 +174,31 @@ describe('flow logs in storage (Azurite)', function () {
     assert.equal(decoded.records, expected.reduce((sum, blob) => sum + blob.records, 0));
     assert.equal(decoded.tuples, expected.reduce((sum, blob) => sum + blob.tuples, 0));
     assert.deepEqual(decoded.formats, ['NSG flow log v2']);
+  });
+
+  it('writes thirty blobs one after another without piling listeners on the file (no MaxListenersExceededWarning)', async () => {
+    const service = azuriteServiceClient(azurite);
+    const names: string[] = [];
+    for (let index = 0; index < 30; index++) {
+      const name = `many/h=${String(index).padStart(2, '0')}/PT1H.json`;
+      await service.getContainerClient(vnetContainer).getBlockBlobClient(name).uploadData(Buffer.from(`{"records":[{"n":${index}}]}`));
+      names.push(name);
+    }
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => { warnings.push(warning); };
+    process.on('warning', onWarning);
+    try {
+      const path = join(folder, 'many.json');
+      const result = await storage.downloadTimeRange(vnetContainer, names.map((name) => ({ name })), path);
+      // 'warning' is emitted on the next tick: give it the chance before looking.
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(result.blobs, 30);
+      assert.deepEqual(warnings.map((warning) => `${warning.name}: ${warning.message}`), []);
+      const lines = readFileSync(path, 'utf8').split('\n');
+      assert.deepEqual(lines.map((line) => (JSON.parse(line) as { records: Array<{ n: number }> }).records[0].n), names.map((_name, index) => index));
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('leaves no partial file when a download is cancelled midway', async () => {
