@@ -87,3 +87,55 @@ export function estimateFlowLogs(input: FlowLogEstimateInput): PlanEstimate {
     ],
   };
 }
+
+/** NICs that share one flow log's settings: the part of a plan's estimate they add. */
+export interface FlowLogEstimateGroup {
+  nicCount: number;
+  trafficAnalyticsIntervalMinutes?: number;
+  retentionDays: number;
+}
+
+function retentionText(days: number): string {
+  return days === 0 ? 'kept forever' : `${days}-day retention`;
+}
+
+/**
+ * The estimate for NICs whose flow logs differ in retention or Traffic Analytics (a migration that
+ * keeps an existing VNet flow log beside new ones): each group priced with its own settings, the
+ * free collection allowance counted once. One group gives exactly `estimateFlowLogs`.
+ */
+export function estimateFlowLogGroups(groups: readonly FlowLogEstimateGroup[], flowsPerHourPerNic: number): PlanEstimate {
+  const merged = new Map<string, FlowLogEstimateGroup>();
+  for (const group of groups) {
+    const key = `${group.retentionDays}|${group.trafficAnalyticsIntervalMinutes ?? 'off'}`;
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, nicCount: seen.nicCount + group.nicCount } : { ...group });
+  }
+  const parts = [...merged.values()].sort((a, b) => b.nicCount - a.nicCount);
+  if (parts.length <= 1) {
+    const only = parts[0] ?? { nicCount: 0, retentionDays: 0 };
+    return estimateFlowLogs({ ...only, flowsPerHourPerNic });
+  }
+  const nicCount = parts.reduce((sum, part) => sum + part.nicCount, 0);
+  const whole = estimateFlowLogNumbers({ nicCount, flowsPerHourPerNic, retentionDays: 0 });
+  const numbers = parts.map((part) => ({ part, numbers: estimateFlowLogNumbers({ ...part, flowsPerHourPerNic }) }));
+  const trafficAnalyticsCost = numbers.reduce((sum, item) => sum + item.numbers.trafficAnalyticsCost, 0);
+  const storedGb = numbers.reduce((sum, item) => sum + item.numbers.storedGb, 0);
+  const storageCost = numbers.reduce((sum, item) => sum + item.numbers.storageCost, 0);
+  const nics = (count: number): string => `${count} NIC${count === 1 ? '' : 's'}`;
+  const analytics = numbers.filter((item) => item.part.trafficAnalyticsIntervalMinutes !== undefined);
+  const single = estimateFlowLogs({ nicCount, flowsPerHourPerNic, retentionDays: 0 });
+  return {
+    title: single.title,
+    lines: [
+      `About ${gb(whole.gbPerMonth)} GB of flow logs per month.`,
+      `Collection: ${usd(whole.collectionCost)} per month (after the free ${flowLogPrices.freeGbPerMonth} GB).`,
+      analytics.length === 0
+        ? 'Traffic Analytics: off.'
+        : `Traffic Analytics processing (${analytics.map((item) => `${item.part.trafficAnalyticsIntervalMinutes}-minute interval on ${nics(item.part.nicCount)}`).join(', ')}): ${usd(trafficAnalyticsCost)} per month.`,
+      `Storage: about ${gb(storedGb)} GB held (${numbers.map((item) => `${retentionText(item.part.retentionDays)} on ${nics(item.part.nicCount)}`).join(', ')}): ${usd(storageCost)} per month${parts.some((part) => part.retentionDays === 0) ? ' (forever: after a year)' : ''}.`,
+      `Total: about ${usd(whole.collectionCost + trafficAnalyticsCost + storageCost)} per month.`,
+    ],
+    inputs: [`NICs covered: ${nicCount} (${parts.map((part) => `${nics(part.nicCount)} with ${retentionText(part.retentionDays)}`).join(', ')})`, ...single.inputs.slice(1)],
+  };
+}

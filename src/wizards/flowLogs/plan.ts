@@ -20,7 +20,7 @@ import {
   flowLogDifferences,
   storageSummary,
 } from './checks';
-import { defaultFlowsPerHourPerNic, estimateFlowLogs } from './estimate';
+import { defaultFlowsPerHourPerNic, estimateFlowLogGroups, estimateFlowLogs, type FlowLogEstimateGroup } from './estimate';
 import {
   type ExistingFlowLog,
   type FlowLogAnswers,
@@ -389,6 +389,9 @@ export function planNsgMigration(sources: readonly MigrationSource[], facts: Flo
   checks.push(...prerequisites.checks);
   const actionByTarget = new Map<string, string>();
   const coverageLines: string[] = [];
+  // The estimate prices each target with the settings its flow log has after the plan: a kept
+  // flow log its own retention and Traffic Analytics, a new one its NSG flow log's.
+  const estimateGroups: FlowLogEstimateGroup[] = [];
   for (const source of sources) {
     const settings: FlowLogSettings = {
       storageArmId: source.flowLog.storageArmId,
@@ -422,6 +425,7 @@ export function planNsgMigration(sources: readonly MigrationSource[], facts: Flo
           existing: 'same',
         });
         actionByTarget.set(target.id, kept.id);
+        estimateGroups.push({ nicCount: target.nicCount, retentionDays: existing.retentionDays, ...analyticsInterval(existing) });
         continue;
       }
       const name = existing?.name ?? defaultFlowLogName(target);
@@ -439,6 +443,7 @@ export function planNsgMigration(sources: readonly MigrationSource[], facts: Flo
         ...(existing ? { undo: { kind: 'put' as const, body: existingFlowLogBody(existing) } } : {}),
       });
       actionByTarget.set(target.id, action.id);
+      estimateGroups.push({ nicCount: target.nicCount, retentionDays: settings.retentionDays, ...(settings.trafficAnalytics ? { trafficAnalyticsIntervalMinutes: settings.trafficAnalytics.intervalMinutes } : {}) });
     }
   }
   checks.push({ id: 'migrationCoverage', title: 'VNet flow logs covering the NSGs', status: 'passed', detail: `${coverageLines.join('; ') || 'No targets'}.` });
@@ -461,8 +466,6 @@ export function planNsgMigration(sources: readonly MigrationSource[], facts: Flo
       ...(alreadyOff ? {} : { confirm: `Disable NSG flow log ${flowLog.name} now? Keeping both doubles the records and the cost.` }),
     });
   }
-  const nicCount = allTargets.reduce((sum, target) => sum + target.nicCount, 0);
-  const first = sources[0]?.flowLog;
   return {
     kind: 'migrateNsgFlowLogs',
     title: sources.length === 1 ? `Migrate NSG flow log ${sources[0].flowLog.name} to VNet flow logs` : `Migrate ${sources.length} NSG flow logs to VNet flow logs`,
@@ -474,11 +477,10 @@ export function planNsgMigration(sources: readonly MigrationSource[], facts: Flo
     checks,
     warnings: [doubleCostWarning, 'No new NSG flow logs since 30 June 2025; NSG flow logs retire on 30 September 2027.'],
     actions: list.actions,
-    estimate: estimateFlowLogs({
-      nicCount,
-      flowsPerHourPerNic,
-      trafficAnalyticsIntervalMinutes: first?.trafficAnalytics.enabled ? (first.trafficAnalytics.intervalMinutes ?? 60) : undefined,
-      retentionDays: first?.retentionDays ?? 0,
-    }),
+    estimate: estimateFlowLogGroups(estimateGroups, flowsPerHourPerNic),
   };
+}
+
+function analyticsInterval(flowLog: ExistingFlowLog): { trafficAnalyticsIntervalMinutes?: number } {
+  return flowLog.trafficAnalytics.enabled && flowLog.trafficAnalytics.workspaceResourceId ? { trafficAnalyticsIntervalMinutes: flowLog.trafficAnalytics.intervalMinutes ?? 60 } : {};
 }

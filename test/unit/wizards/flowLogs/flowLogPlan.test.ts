@@ -155,6 +155,23 @@ describe('NSG flow log migration plan', () => {
     assert.equal(plan.actions[0].existing, 'same');
     assert.deepEqual((plan.actions[0].body?.properties as Record<string, unknown>).retentionPolicy, { days: 30, enabled: true });
     assert.equal(actionsToSend(plan).length, 1);
+    const storageLine = plan.estimate?.lines.find((line) => line.startsWith('Storage:')) ?? '';
+    assert.match(storageLine, /with 30-day retention/, 'the estimate prices the kept flow log\'s 30 days, not the NSG flow log\'s 7');
+    assert.doesNotMatch(renderPreview(plan), /7-day retention/);
+  });
+
+  it('prices each target with the retention the plan leaves on it when a kept flow log and a new one differ', () => {
+    const otherVnet = vnetArmId.replace('vnet-dev-spoke', 'vnet-dev-data');
+    const kept = existingFlowLog({ retentionDays: 30 });
+    const plan = planNsgMigration(
+      [{ flowLog: nsgFlowLog, nsgName: 'nsg-dev-app', targets: [target({ nicCount: 2 }), target({ armId: otherVnet, id: otherVnet.toLowerCase(), vnetId: otherVnet.toLowerCase(), name: 'vnet-dev-data', nicCount: 3 })] }],
+      facts({ flowLogs: [kept, nsgFlowLog] }),
+    );
+    const created = plan.actions.find((action) => action.existing === 'absent');
+    assert.deepEqual((created?.body?.properties as Record<string, unknown>).retentionPolicy, { days: 7, enabled: true });
+    const lines = plan.estimate?.lines ?? [];
+    assert.match(lines.find((line) => line.startsWith('Storage:')) ?? '', /\(7-day retention on 3 NICs, 30-day retention on 2 NICs\)/);
+    assert.match(plan.estimate?.inputs[0] ?? '', /^NICs covered: 5 \(3 NICs with 7-day retention, 2 NICs with 30-day retention\)$/);
   });
 
   it('sends nothing when the NSG flow log is already disabled and the VNet is covered', () => {
