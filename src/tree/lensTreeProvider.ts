@@ -57,6 +57,8 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private root: Promise<RootListing> | undefined;
   private rootController = new AbortController();
   private readonly subscriptionNodes = new Map<string, SubscriptionNode>();
+  /** Every subscription of the sign-in, shown or hidden, by lower-case GUID: names for rows that point across subscriptions. */
+  private listedSubscriptions = new Map<string, SubscriptionRef>();
   private readonly known = new Map<string, TreeNode>();
   private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
   private view: vscode.TreeView<TreeNode> | undefined;
@@ -198,6 +200,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 
   private rootRows(listing: RootListing): TreeNode[] {
     const rows: TreeNode[] = [];
+    this.listedSubscriptions = new Map(listing.subscriptions.map(({ subscription }) => [subscription.subscriptionId.toLowerCase(), subscription]));
     for (const { subscription, account } of listing.subscriptions) {
       if (!this.filter.isShown(subscription.id)) {
         continue;
@@ -207,6 +210,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         const inventory = new SubscriptionInventory(account.api, subscription, (what, problem) => this.log.error(problemLogLine(what, problem)));
         const storage = this.flowLogStorage?.(account, subscription);
         inventory.flowLogStorage = storage && { ...storage, changed: (changed) => this.changeEmitter.fire(changed) };
+        inventory.subscriptionName = (subscriptionId) => this.listedSubscriptions.get(subscriptionId)?.displayName;
         node = new SubscriptionNode(
           subscription,
           inventory,

@@ -1,6 +1,7 @@
 import type { NicRef } from '../azure/networkApi';
 import { resourceInfo, ResourceNode } from './resourceNode';
 import type { SubscriptionInventory } from './subscriptionInventory';
+import { nicTapTargets } from './tapMirrors';
 import { describeNic, type ItemDescription } from './treeItems';
 import type { TreeNode } from './treeNode';
 
@@ -17,7 +18,7 @@ export class NicNode extends ResourceNode {
   }
 
   protected describe(): ItemDescription {
-    const taps = this.inventory.index().tapsById;
-    return describeNic(this.nic, this.nic.tapIds.map((id) => taps.get(id)?.name ?? id.split('/').pop() ?? id));
+    return describeNic(this.nic, nicTapTargets(this.nic, this.inventory));
   }
 }
+

@@ -27,6 +27,8 @@ export type ProblemReporter = (what: string, problem: ArmProblem) => void;
 export class SubscriptionInventory {
   /** How flow-log rows reach their storage accounts with this subscription's sign-in; unset where no storage is browsed (benchmarks, unit tests). */
   flowLogStorage?: FlowLogStorageSource;
+  /** The display name of another subscription of the sign-in (shown or not), for rows that point across subscriptions; unset in unit tests. */
+  subscriptionName?: (subscriptionId: string) => string | undefined;
   private readonly sections = new Map<SectionName, Promise<SectionResult<unknown>>>();
   private readonly settled = new Map<SectionName, SectionResult<unknown>>();
   private controller = new AbortController();
@@ -90,6 +92,12 @@ export class SubscriptionInventory {
   /** The subscription's storage accounts (one subscription-wide list call); not cached here, the storage folder caches it. */
   async listStorageAccounts(signal: AbortSignal): Promise<StorageAccountRef[]> {
     return this.api.listStorageAccounts === undefined ? [] : this.api.listStorageAccounts(this.subscription, signal);
+  }
+
+  /** A subscription's display name by id (lower or any case): this one's, another the sign-in sees, or the id itself. */
+  nameOfSubscription(subscriptionId: string): string {
+    const id = subscriptionId.toLowerCase();
+    return id === this.subscription.subscriptionId.toLowerCase() ? this.subscription.displayName : (this.subscriptionName?.(id) ?? `subscription ${id}`);
   }
 
   /** Lookups across the sections that loaded. */

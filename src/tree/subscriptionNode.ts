@@ -6,6 +6,7 @@ import { NsgNode } from './nsgNode';
 import { ResourceNode } from './resourceNode';
 import { StorageAccountsFolderNode } from './storageNodes';
 import { sectionNames, type SubscriptionInventory } from './subscriptionInventory';
+import { mirroredElsewhere } from './tapMirrors';
 import { TapNode } from './tapNode';
 import { describeFolder, describeSubscription, emptyFolderMessage, type FolderKind, type ItemDescription } from './treeItems';
 import { treeItemFrom, type TreeNode } from './treeNode';
@@ -164,7 +165,7 @@ export class FolderNode implements TreeNode {
 
   toTreeItem(): vscode.TreeItem {
     const result = this.inventory.cached(folderSections[this.kind]);
-    return treeItemFrom(this.id, describeFolder(this.kind, result?.ok ? result.value.length : undefined));
+    return treeItemFrom(this.id, describeFolder(this.kind, result?.ok ? result.value.length : undefined, this.kind === 'taps' ? mirroredElsewhere(this.inventory) : []));
   }
 
   async children(): Promise<TreeNode[]> {
@@ -206,3 +207,4 @@ export class FolderNode implements TreeNode {
     this.inventory.invalidate(folderSections[this.kind]);
   }
 }
+

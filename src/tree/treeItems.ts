@@ -87,11 +87,18 @@ const folderLabels: Record<FolderKind, string> = {
 
 const folderIcons: Record<FolderKind, string> = { vnets: 'type-hierarchy', nsgs: 'shield', watchers: 'eye', taps: 'mirror' };
 
-export function describeFolder(kind: FolderKind, count?: number): ItemDescription {
+/**
+ * A folder row with its count. The TAP folder of a subscription whose NICs mirror into TAPs of
+ * other subscriptions says where they go, so "0" does not read as "nothing mirrored":
+ * `0 here · 2 NICs mirrored to vtap-collectors in Contoso Security Hub`.
+ */
+export function describeFolder(kind: FolderKind, count?: number, mirroredElsewhere: readonly MirroredElsewhere[] = []): ItemDescription {
+  const elsewhere = mirroredElsewhere.map((group) => `${plural(group.nicCount, 'NIC')} mirrored to ${group.tapName} in ${group.subscriptionName}`).join(', ');
+  const counted = count === undefined ? undefined : String(count);
   return {
     label: folderLabels[kind],
-    description: count === undefined ? undefined : String(count),
-    tooltip: tooltip(folderLabels[kind], [['Count', count === undefined ? undefined : String(count)]]),
+    description: elsewhere === '' ? counted : [counted === undefined ? undefined : `${counted} here`, elsewhere].filter(Boolean).join(' · '),
+    tooltip: tooltip(folderLabels[kind], [['Count', counted], ['Mirrored to other subscriptions', elsewhere]]),
     contextValue: flags('folder', `folder-${kind}`, 'canRefresh'),
     icon: folderIcons[kind],
     collapsible: true,
@@ -161,8 +168,24 @@ export function describeSubnet(subnet: SubnetRef, nsgName: string | undefined, c
   };
 }
 
-export function describeNic(nic: NicRef, tapNames: readonly string[]): ItemDescription {
-  const badges = [nic.primaryPrivateIp ?? 'no private IP', nic.virtualMachineName ? `VM ${nic.virtualMachineName}` : 'no VM', nic.acceleratedNetworking ? 'accelerated' : undefined, tapNames.length > 0 ? 'TAP' : undefined];
+/** A TAP a NIC is mirrored into; `subscriptionName` is set when the TAP is in another subscription than the NIC. */
+export interface NicTapTarget {
+  name: string;
+  subscriptionName?: string;
+}
+
+function tapTargetText(tap: NicTapTarget, between: ' in ' | ' ('): string {
+  return tap.subscriptionName === undefined ? tap.name : between === ' in ' ? `${tap.name} in ${tap.subscriptionName}` : `${tap.name} (${tap.subscriptionName})`;
+}
+
+/** `10.1.1.4 · VM vm-web-01 · TAP → vtap-collectors (Contoso Security Hub)`: the TAP named, with its subscription when it is another. */
+export function describeNic(nic: NicRef, taps: readonly NicTapTarget[]): ItemDescription {
+  const badges = [
+    nic.primaryPrivateIp ?? 'no private IP',
+    nic.virtualMachineName ? `VM ${nic.virtualMachineName}` : 'no VM',
+    nic.acceleratedNetworking ? 'accelerated' : undefined,
+    taps.length > 0 ? `TAP → ${taps.map((tap) => tapTargetText(tap, ' (')).join(', ')}` : undefined,
+  ];
   return {
     label: nic.name,
     description: badges.filter(Boolean).join(' · '),
@@ -171,13 +194,20 @@ export function describeNic(nic: NicRef, tapNames: readonly string[]): ItemDescr
       ['MAC address', nic.macAddress],
       ['Virtual machine', nic.virtualMachineName ?? 'not attached'],
       ['Accelerated networking', nic.acceleratedNetworking ? 'on' : 'off'],
-      ['TAP configuration', tapNames.length > 0 ? `mirrored to ${tapNames.join(', ')}` : 'none'],
+      ['TAP configuration', taps.length > 0 ? `mirrored to ${taps.map((tap) => tapTargetText(tap, ' in ')).join(', ')}` : 'none'],
       ['Resource group', nic.resourceGroup],
     ]),
-    contextValue: flags('nic', tapNames.length > 0 ? 'hasTap' : 'canTap', nic.virtualMachineId ? 'hasVm' : undefined, nic.acceleratedNetworking ? 'accelerated' : undefined, ...resourceFlags),
+    contextValue: flags('nic', taps.length > 0 ? 'hasTap' : 'canTap', nic.virtualMachineId ? 'hasVm' : undefined, nic.acceleratedNetworking ? 'accelerated' : undefined, ...resourceFlags),
     icon: 'plug',
     collapsible: false,
   };
+}
+
+/** NICs of a subscription mirrored into one TAP of another subscription. */
+export interface MirroredElsewhere {
+  tapName: string;
+  subscriptionName: string;
+  nicCount: number;
 }
 
 const peeringColors: Record<string, string> = {

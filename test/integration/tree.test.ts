@@ -76,7 +76,7 @@ describe('inventory tree against the ARM stand-in', function () {
     assert.deepEqual(taps.map((row) => row.label), ['vtap-collectors']);
     assert.match(taps[0].description ?? '', /1 source$/);
     const sources = await api.inventory.children(taps[0].id);
-    assert.deepEqual(sources.map((row) => [row.label, row.description]), [['nic-web-01', '10.1.1.4 · VM vm-web-01 · accelerated · TAP']]);
+    assert.deepEqual(sources.map((row) => [row.label, row.description]), [['nic-web-01', '10.1.1.4 · VM vm-web-01 · accelerated · TAP → vtap-collectors (Contoso Security Hub)']]);
     assert.match(sources[0].contextValue ?? '', /^nic;/);
   });
 
@@ -86,7 +86,13 @@ describe('inventory tree against the ARM stand-in', function () {
     const subnets = await api.inventory.children(key(prodVnetId));
     assert.equal(byId(subnets, `${prodVnetId}/subnets/snet-web`).description, '10.1.1.0/24 · NSG nsg-prod-web · flow log (VNet)');
     const webNics = await api.inventory.children(key(`${prodVnetId}/subnets/snet-web`));
-    assert.equal(webNics.find((row) => row.label === 'nic-web-01')?.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP');
+    assert.equal(webNics.find((row) => row.label === 'nic-web-01')?.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP → vtap-collectors (Contoso Security Hub)');
+    const prodFolders = await api.inventory.children(subscriptionRow(prodSubscriptionId));
+    assert.equal(
+      prodFolders.find((row) => row.label === 'Virtual network TAPs')?.description,
+      '0 here · 1 NIC mirrored to vtap-collectors in Contoso Security Hub',
+      "prod's TAP folder says where its NICs are mirrored to",
+    );
     const watchers = await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#watchers`);
     assert.deepEqual(watchers.map((row) => row.label), ['NetworkWatcher_westeurope']);
     const flowLogs = await api.inventory.children(watchers[0].id);
@@ -145,7 +151,7 @@ describe('inventory tree against the ARM stand-in', function () {
       await api.inventory.refresh(prod);
     }
     assert.equal(seen.true.nics.length, 5, seen.true.nics.join('; '));
-    assert.ok(seen.true.nics.includes('nic-web-01 10.1.1.4 · VM vm-web-01 · accelerated · TAP'), seen.true.nics.join('; '));
+    assert.ok(seen.true.nics.includes('nic-web-01 10.1.1.4 · VM vm-web-01 · accelerated · TAP → vtap-collectors (Contoso Security Hub)'), seen.true.nics.join('; '));
     assert.deepEqual(seen.false.nics, seen.true.nics, 'the same rows either way');
     assert.deepEqual([seen.true.pages, seen.true.queries], [1, 1], 'one page, then one Resource Graph query');
     assert.deepEqual([seen.false.pages, seen.false.queries], [3, 0], 'three pages, no Resource Graph');

@@ -36,10 +36,13 @@ describe('tree item descriptions', () => {
     assert.equal(untapped.description, '10.1.1.4 · VM vm-web-01');
     assert.equal(untapped.collapsible, false);
     assert.match(untapped.contextValue, /^nic;canTap;hasVm/);
-    const tapped = describeNic(nic({ acceleratedNetworking: true, tapIds: ['x'] }), ['vtap-collectors']);
-    assert.equal(tapped.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP');
+    const tapped = describeNic(nic({ acceleratedNetworking: true, tapIds: ['x'] }), [{ name: 'vtap-local' }]);
+    assert.equal(tapped.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP → vtap-local');
     assert.match(tapped.contextValue, /hasTap/);
-    assert.match(plain(tapped.tooltip), /mirrored to vtap-collectors/);
+    assert.match(plain(tapped.tooltip), /TAP configuration: mirrored to vtap-local {2}$/m);
+    const elsewhere = describeNic(nic({ tapIds: ['x'] }), [{ name: 'vtap-collectors', subscriptionName: 'Contoso Security Hub' }]);
+    assert.equal(elsewhere.description, '10.1.1.4 · VM vm-web-01 · TAP → vtap-collectors (Contoso Security Hub)');
+    assert.match(plain(elsewhere.tooltip), /mirrored to vtap-collectors in Contoso Security Hub/);
     assert.equal(describeNic(nic({ primaryPrivateIp: undefined, virtualMachineName: undefined, virtualMachineId: undefined }), []).description, 'no private IP · no VM');
   });
 
@@ -67,6 +70,11 @@ describe('tree item descriptions', () => {
     assert.match(disabled.contextValue, /flowLog;disabled;trafficAnalytics;hasStorage/);
     assert.equal(describeTap(tap({ sourceIds: ['a', 'b'] }), ['nic-1', 'nic-2']).description, '→ nic-collector:4789 · 2 sources');
     assert.equal(describeFolder('vnets', 3).description, '3');
+    assert.equal(describeFolder('taps', 1).description, '1');
+    assert.equal(
+      describeFolder('taps', 0, [{ tapName: 'vtap-collectors', subscriptionName: 'Contoso Security Hub', nicCount: 2 }, { tapName: 'vtap-ids', subscriptionName: 'Contoso Shared', nicCount: 1 }]).description,
+      '0 here · 2 NICs mirrored to vtap-collectors in Contoso Security Hub, 1 NIC mirrored to vtap-ids in Contoso Shared',
+    );
     assert.equal(emptyFolderMessage('vnets'), 'No virtual networks in this subscription');
     assert.equal(describeSubscription(subscription({ state: 'Disabled' })).description, 'Disabled');
     const busy = describeSubscription(subscription(), 'Contoso', 'Applying changes…');
