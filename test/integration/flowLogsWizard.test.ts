@@ -9,11 +9,11 @@ import { describeReport, wizardSuite } from './wizardSuite';
 
 const network = '2025-05-01';
 const storageApi = '2025-06-01';
-const devWatcherId = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`;
+const devWatcherId = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth`;
 const devFlowLogId = `${devWatcherId}/flowLogs/fl-vnet-dev-spoke`;
 const newStorageName = 'stdevflowlogs01';
 const newStorageId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/${newStorageName}`;
-const nsgFlowLogId = `/subscriptions/${prodSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-nsg-prod-web`;
+const nsgFlowLogId = `/subscriptions/${prodSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral/flowLogs/fl-nsg-prod-web`;
 const insightsId = `/subscriptions/${devSubscriptionId}/providers/Microsoft.Insights`;
 
 interface FlowLogBody {
@@ -37,7 +37,7 @@ const newStorageAnswers: ScriptedAnswer[] = [
   { id: 'flowLogs.storage', pick: 'Create new storage account…' },
   { id: 'flowLogs.storageName', input: newStorageName },
   { id: 'flowLogs.retention', input: '7' },
-  { id: 'flowLogs.trafficAnalytics', pick: 'law-dev-neu' },
+  { id: 'flowLogs.trafficAnalytics', pick: 'law-dev-uks' },
   { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
   { id: 'flowLogs.name', input: 'fl-vnet-dev-spoke' },
 ];
@@ -72,7 +72,7 @@ describe('Flow logs wizard', function () {
 
   it('shows but refuses a plan whose storage account is in another region', async () => {
     api.wizards.answer([
-      { id: 'flowLogs.storage', pick: 'sthubflowlogsneu01' },
+      { id: 'flowLogs.storage', pick: 'sthubflowlogsuks01' },
       { id: 'flowLogs.retention', input: '30' },
       { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
       { id: 'flowLogs.name', input: 'fl-vnet-hub' },
@@ -84,8 +84,8 @@ describe('Flow logs wizard', function () {
     assert.ok(plan);
     const failed = plan.checks.filter((check) => check.status === 'failed');
     assert.deepEqual(failed.map((check) => check.id), ['storageRegion']);
-    assert.match(failed[0].detail, /vnet-hub is in westeurope, but storage account sthubflowlogsneu01 is in northeurope/);
-    assert.equal(await flowLog(`${hubVnetId.replace(/\/resourceGroups\/.*$/, '')}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope/flowLogs/fl-vnet-hub`), undefined);
+    assert.match(failed[0].detail, /vnet-hub is in germanywestcentral, but storage account sthubflowlogsuks01 is in uksouth/);
+    assert.equal(await flowLog(`${hubVnetId.replace(/\/resourceGroups\/.*$/, '')}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral/flowLogs/fl-vnet-hub`), undefined);
   });
 
   it('reports a partial failure, retries what remains, then undoes what it created', async () => {
@@ -137,7 +137,7 @@ describe('Flow logs wizard', function () {
     assert.deepEqual(created.properties.retentionPolicy, { days: 7, enabled: true });
     assert.deepEqual(created.properties.format, { type: 'JSON', version: 2 });
     assert.equal(created.properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration?.trafficAnalyticsInterval, 10);
-    assert.match(created.properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration?.workspaceResourceId ?? '', /law-dev-neu$/);
+    assert.match(created.properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration?.workspaceResourceId ?? '', /law-dev-uks$/);
   });
 
   it('sends nothing when the same settings run again', async () => {
@@ -145,7 +145,7 @@ describe('Flow logs wizard', function () {
     api.wizards.answer([
       { id: 'flowLogs.storage', pick: newStorageName },
       { id: 'flowLogs.retention', input: '7' },
-      { id: 'flowLogs.trafficAnalytics', pick: 'law-dev-neu' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'law-dev-uks' },
       { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
     ]);
     api.wizards.choose(['apply']);

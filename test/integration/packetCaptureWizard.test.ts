@@ -16,7 +16,7 @@ const prodApp = `/subscriptions/${prodSubscriptionId}/resourceGroups/rg-prod-app
 const vmId = `${prodApp}/providers/Microsoft.Compute/virtualMachines/vm-app-01`;
 const nicId = `${prodApp}/providers/Microsoft.Network/networkInterfaces/nic-app-01`;
 const extensionId = `${vmId}/extensions/AzureNetworkWatcherExtension`;
-const watcherId = `/subscriptions/${prodSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope`;
+const watcherId = `/subscriptions/${prodSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral`;
 const captureName = 'pc-app-01';
 const captureId = `${watcherId}/packetCaptures/${captureName}`;
 const failingName = 'pc-app-fail';
@@ -30,7 +30,7 @@ function row(armId: string): { id: string; resource: { armId: string; name: stri
 function captureAnswers(name: string): ScriptedAnswer[] {
   return [
     { id: 'capture.destination', pick: 'Both' },
-    { id: 'capture.storage', pick: 'sthubflowlogsweu01' },
+    { id: 'capture.storage', pick: 'sthubflowlogsgwc01' },
     { id: 'capture.filePath', input: `/var/captures/${name}.cap` },
     { id: 'capture.protocol', pick: 'TCP' },
     { id: 'capture.localIp', input: '10.1.2.4' },

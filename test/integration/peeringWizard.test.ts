@@ -28,7 +28,7 @@ async function putArm(armId: string, body: unknown): Promise<void> {
 
 /** dev's address space: a VNet PUT, as someone changing it in the portal. */
 async function setDevAddressSpace(prefixes: string[]): Promise<void> {
-  await putArm(devVnetId, { location: 'northeurope', properties: { addressSpace: { addressPrefixes: prefixes } } });
+  await putArm(devVnetId, { location: 'uksouth', properties: { addressSpace: { addressPrefixes: prefixes } } });
 }
 
 /** Puts dev↔hub back as seeded: dev-to-hub alone (Initiated), no hub side, dev at 10.2.0.0/16. */

@@ -91,7 +91,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
 
     const target = only(await api.inventory.children(flowLog.id), 'target');
     assert.equal(target.label.toLowerCase(), 'fl-vnet-prod-spoke', 'the blobs are found by listing the container, under the flow log\'s own path');
-    assert.equal(target.description, 'VNet flow logs · sthubflowlogsweu01');
+    assert.equal(target.description, 'VNet flow logs · sthubflowlogsgwc01');
 
     const days = await api.inventory.children(target.id);
     assert.ok(days.length > 0 && days.every((row) => /^\d{4}-\d{2}-\d{2}$/.test(row.label)), `days: ${days.map((row) => row.label).join(', ')}`);
@@ -142,7 +142,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     const flowLog = (await api.inventory.children(watcher.id)).find((row) => row.label === 'fl-nsg-prod-web');
     assert.ok(flowLog, 'the flow log fl-nsg-prod-web is listed under its watcher');
     const target = only(await api.inventory.children(flowLog.id), 'target');
-    assert.deepEqual([target.label.toLowerCase(), target.description], ['nsg-prod-web', 'NSG flow logs · sthubflowlogsweu01']);
+    assert.deepEqual([target.label.toLowerCase(), target.description], ['nsg-prod-web', 'NSG flow logs · sthubflowlogsgwc01']);
     const days = await api.inventory.children(target.id);
     const hours = await api.inventory.children(days[0].id);
     const blobs = await api.inventory.children(hours[0].id);
@@ -217,11 +217,11 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     assert.equal(folder.id, `${subscription}#storageAccounts`);
 
     const accounts = await api.inventory.children(folder.id);
-    assert.deepEqual(accounts.map((row) => row.label), ['sthubflowlogsneu01', 'sthubflowlogsweu01'], 'the hub\'s storage accounts, from one subscription-wide list');
-    const account = accounts.find((row) => row.label === 'sthubflowlogsweu01');
+    assert.deepEqual(accounts.map((row) => row.label), ['sthubflowlogsuks01', 'sthubflowlogsgwc01'], 'the hub\'s storage accounts, from one subscription-wide list');
+    const account = accounts.find((row) => row.label === 'sthubflowlogsgwc01');
     assert.ok(account);
     assert.match(account.contextValue ?? '', /(^|;)storageAccount;.*canCopyId/);
-    assert.equal(account.id, `${subscription}/resourcegroups/rg-hub-logs/providers/microsoft.storage/storageaccounts/sthubflowlogsweu01`);
+    assert.equal(account.id, `${subscription}/resourcegroups/rg-hub-logs/providers/microsoft.storage/storageaccounts/sthubflowlogsgwc01`);
 
     const containers = await api.inventory.children(account.id);
     assert.deepEqual(
@@ -272,7 +272,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     assert.equal((await api.inventory.children(subscription)).length, 5, 'the subscription\'s own rows stay loaded');
     await faults();
     await api.inventory.click(cancelled[0].id);
-    assert.deepEqual((await api.inventory.children(folder)).map((row) => row.label), ['sthubflowlogsneu01', 'sthubflowlogsweu01']);
+    assert.deepEqual((await api.inventory.children(folder)).map((row) => row.label), ['sthubflowlogsuks01', 'sthubflowlogsgwc01']);
   });
 
   it('shows Azure\'s error as a row under the storage folder and recovers on Retry', async () => {

@@ -64,8 +64,8 @@ describe('TAP wizard', function () {
     assert.ok(plan);
     const failed = new Map(plan.checks.filter((check) => check.status === 'failed').map((check) => [check.id, check.detail]));
     assert.match(failed.get('tap.oneConfiguration') ?? '', /nic-web-01 already mirrors into vtap-collectors \(tap configuration tapcfg-web-01\)/);
-    assert.match(failed.get('tap.sameRegion') ?? '', /vtap-ilb-lens is in westeurope, but nic-dev-01 is in northeurope/);
-    assert.equal(plan.checks.find((check) => check.id === 'tap.region')?.status, 'warning', 'westeurope is not in the documented region list');
+    assert.match(failed.get('tap.sameRegion') ?? '', /vtap-ilb-lens is in germanywestcentral, but nic-dev-01 is in uksouth/);
+    assert.equal(plan.checks.find((check) => check.id === 'tap.region')?.status, 'passed', 'the demo estate is in germanywestcentral, on the documented region list');
     assert.equal(await statusOf(tapId), 404, 'nothing was created');
   });
 
@@ -127,7 +127,7 @@ describe('TAP wizard', function () {
     const deallocates = report.plan.actions.filter((action) => action.operation === 'deallocate');
     assert.equal(new Set(deallocates.map((action) => action.resourceId.toLowerCase())).size, deallocates.length, 'one stop and start per VM');
     const tap = (await armGet(tapId, network)).body as { location: string; properties: { destinationLoadBalancerFrontEndIPConfiguration?: { id: string }; destinationPort?: number; networkInterfaceTapConfigurations?: unknown[] } };
-    assert.equal(tap.location, 'westeurope');
+    assert.equal(tap.location, 'germanywestcentral');
     assert.equal(tap.properties.destinationLoadBalancerFrontEndIPConfiguration?.id.toLowerCase(), frontendId.toLowerCase());
     assert.equal(tap.properties.destinationPort, 4789);
     assert.equal(tap.properties.networkInterfaceTapConfigurations?.length, 3);

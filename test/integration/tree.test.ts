@@ -59,7 +59,7 @@ describe('inventory tree against the ARM stand-in', function () {
       ['Storage accounts', undefined],
     ]);
     const vnets = await api.inventory.children(`${subscriptionRow(hubSubscriptionId)}#vnets`);
-    assert.deepEqual(vnets.map((row) => [row.id, row.description]), [[key(hubVnetId), '10.0.0.0/16 · westeurope']]);
+    assert.deepEqual(vnets.map((row) => [row.id, row.description]), [[key(hubVnetId), '10.0.0.0/16 · germanywestcentral']]);
     const hubChildren = await api.inventory.children(hubVnetId.toLowerCase());
     assert.deepEqual(hubChildren.map((row) => row.label), ['AzureFirewallSubnet', 'snet-collectors', 'snet-shared', 'hub-to-prod']);
     assert.equal(byId(hubChildren, `${hubVnetId}/subnets/snet-collectors`).description, '10.0.1.0/24 · NSG nsg-collectors');
@@ -94,11 +94,11 @@ describe('inventory tree against the ARM stand-in', function () {
       "prod's TAP folder says where its NICs are mirrored to",
     );
     const watchers = await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#watchers`);
-    assert.deepEqual(watchers.map((row) => row.label), ['NetworkWatcher_westeurope']);
+    assert.deepEqual(watchers.map((row) => row.label), ['NetworkWatcher_germanywestcentral']);
     const flowLogs = await api.inventory.children(watchers[0].id);
     assert.deepEqual(flowLogs.map((row) => [row.label, row.description]), [
-      ['fl-nsg-prod-web', 'nsg-prod-web → sthubflowlogsweu01'],
-      ['fl-vnet-prod-spoke', 'vnet-prod-spoke → sthubflowlogsweu01'],
+      ['fl-nsg-prod-web', 'nsg-prod-web → sthubflowlogsgwc01'],
+      ['fl-vnet-prod-spoke', 'vnet-prod-spoke → sthubflowlogsgwc01'],
     ]);
   });
 
@@ -162,16 +162,16 @@ describe('inventory tree against the ARM stand-in', function () {
     const folder = `${subscriptionRow(devSubscriptionId)}#nsgs`;
     const nsgId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
     const ruleUrl = `${standInUrl}${nsgId}/securityRules/allow-https-from-hub?api-version=2026-01-01`;
-    assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · northeurope');
+    assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · uksouth');
 
     // Someone adds a rule in the portal: a long-running PUT, polled to the end as ARM clients do.
     const token = demoToken();
     const rule = { properties: { priority: 300, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', sourceAddressPrefix: '10.0.0.0/16', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '443' } };
     await waitForOperation(await call('PUT', ruleUrl, rule, token), token);
     try {
-      assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · northeurope', 'cached until refreshed');
+      assert.equal(byId(await api.inventory.children(folder), nsgId).description, '1 rule · uksouth', 'cached until refreshed');
       await api.inventory.refresh(folder);
-      assert.equal(byId(await api.inventory.children(folder), nsgId).description, '2 rules · northeurope');
+      assert.equal(byId(await api.inventory.children(folder), nsgId).description, '2 rules · uksouth');
       const rules = await api.inventory.children(key(nsgId));
       assert.deepEqual(rules.map((row) => row.label), ['100 allow-ssh-from-hub', '300 allow-https-from-hub']);
       assert.equal(rules[1].description, 'Inbound · Allow · Tcp · 10.0.0.0/16 → * port 443');

@@ -3,7 +3,7 @@
  * process on 127.0.0.1 with in-memory persistence, over HTTP for shared-key access or over HTTPS
  * with `--oauth basic` so bearer tokens are checked (audience, issuer, expiry; not the signature).
  *
- *   const azurite = await startAzurite({ https: true, accounts: [{ name: 'sthubflowlogsweu01', key }] });
+ *   const azurite = await startAzurite({ https: true, accounts: [{ name: 'sthubflowlogsgwc01', key }] });
  *   new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
  *   await azurite.close();
  *

@@ -5,7 +5,7 @@
  *
  *   const standIn = await startStandIn({ topology });
  *   const storage = await startFlowLogAzurite({ topology, standIn, https: true });
- *   storage.blobEndpoints.get(hubFlowLogStorageId.toLowerCase())  // https://127.0.0.1:<port>/sthubflowlogsweu01
+ *   storage.blobEndpoints.get(hubFlowLogStorageId.toLowerCase())  // https://127.0.0.1:<port>/sthubflowlogsgwc01
  */
 import { startAzurite, azuriteServiceClient, type Azurite } from './azurite';
 import { seedTopologyFlowLogs, type SeededBlob } from './blobSeed';

@@ -33,7 +33,7 @@ const providerTypes: Record<string, { namespace: string; types: Array<{ resource
   },
 };
 
-const locations = ['East US', 'East US 2', 'West US 2', 'West Europe', 'North Europe', 'UK South'];
+const locations = ['East US', 'East US 2', 'West US 2', 'West Europe', 'North Europe', 'UK South', 'Germany West Central'];
 
 function subscriptionBody(subscription: SubscriptionRecord): Record<string, unknown> {
   return {

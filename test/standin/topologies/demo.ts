@@ -32,8 +32,8 @@ export const devVnetId = dev('rg-dev-network').vnet('vnet-dev-spoke');
 export const devSandboxVnetId = dev('rg-dev-network').vnet('vnet-dev-sandbox');
 export const collectorNicId = hub('rg-hub-network').nic('nic-collector-01');
 export const collectorTapId = armIds.virtualNetworkTap(hubSubscriptionId, 'rg-hub-network', 'vtap-collectors');
-export const hubFlowLogStorageId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsweu01');
-export const hubFlowLogStorageNorthId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsneu01');
+export const hubFlowLogStorageId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsgwc01');
+export const hubFlowLogStorageNorthId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsuks01');
 
 /**
  * The demo estate: a security hub subscription (hub VNet, collector VM behind an internal load
@@ -59,12 +59,12 @@ export function demoTopology(): Topology {
         resourceGroups: [
           {
             name: 'rg-hub-logs',
-            location: 'westeurope',
-            storageAccounts: [{ name: 'sthubflowlogsweu01', sku: 'Standard_LRS' }, { name: 'sthubflowlogsneu01', location: 'northeurope', sku: 'Standard_LRS' }],
+            location: 'germanywestcentral',
+            storageAccounts: [{ name: 'sthubflowlogsgwc01', sku: 'Standard_LRS' }, { name: 'sthubflowlogsuks01', location: 'uksouth', sku: 'Standard_LRS' }],
           },
           {
             name: 'rg-hub-network',
-            location: 'westeurope',
+            location: 'germanywestcentral',
             networkSecurityGroups: [
               {
                 name: 'nsg-collectors',
@@ -97,8 +97,8 @@ export function demoTopology(): Topology {
           },
           {
             name: 'NetworkWatcherRG',
-            location: 'westeurope',
-            networkWatchers: [{ name: 'NetworkWatcher_westeurope', location: 'westeurope' }, { name: 'NetworkWatcher_northeurope', location: 'northeurope' }],
+            location: 'germanywestcentral',
+            networkWatchers: [{ name: 'NetworkWatcher_germanywestcentral', location: 'germanywestcentral' }, { name: 'NetworkWatcher_uksouth', location: 'uksouth' }],
           },
         ],
       },
@@ -110,7 +110,7 @@ export function demoTopology(): Topology {
         resourceGroups: [
           {
             name: 'rg-prod-network',
-            location: 'westeurope',
+            location: 'germanywestcentral',
             networkSecurityGroups: [
               {
                 name: 'nsg-prod-web',
@@ -143,7 +143,7 @@ export function demoTopology(): Topology {
           },
           {
             name: 'rg-prod-app',
-            location: 'westeurope',
+            location: 'germanywestcentral',
             networkInterfaces: [
               { name: 'nic-web-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.4', macAddress: '00-0D-3A-7A-10-01', virtualMachineId: prod('rg-prod-app').vm('vm-web-01'), virtualMachine: { networkWatcherAgent: true }, acceleratedNetworking: true, tapConfigurations: [{ name: 'tapcfg-web-01', virtualNetworkTapId: collectorTapId }] },
               { name: 'nic-web-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-web'), privateIpAddress: '10.1.1.5', macAddress: '00-0D-3A-7A-10-02', virtualMachineId: prod('rg-prod-app').vm('vm-web-02'), virtualMachine: { networkWatcherAgent: true }, acceleratedNetworking: true },
@@ -154,11 +154,11 @@ export function demoTopology(): Topology {
           },
           {
             name: 'NetworkWatcherRG',
-            location: 'westeurope',
+            location: 'germanywestcentral',
             networkWatchers: [
               {
-                name: 'NetworkWatcher_westeurope',
-                location: 'westeurope',
+                name: 'NetworkWatcher_germanywestcentral',
+                location: 'germanywestcentral',
                 flowLogs: [
                   { name: 'fl-vnet-prod-spoke', targetResourceId: prodVnetId, storageId: hubFlowLogStorageId, formatVersion: 2, retentionDays: 30 },
                   { name: 'fl-nsg-prod-web', targetResourceId: prod('rg-prod-network').nsg('nsg-prod-web'), storageId: hubFlowLogStorageId, formatVersion: 2, retentionDays: 7 },
@@ -177,7 +177,7 @@ export function demoTopology(): Topology {
         resourceGroups: [
           {
             name: 'rg-dev-network',
-            location: 'northeurope',
+            location: 'uksouth',
             networkSecurityGroups: [{ name: 'nsg-dev-app', rules: [{ name: 'allow-ssh-from-hub', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: '10.0.2.0/24', destinationPort: '22' }] }],
             virtualNetworks: [
               {
@@ -193,17 +193,17 @@ export function demoTopology(): Topology {
               { name: 'nic-dev-02', subnetId: dev('rg-dev-network').subnet('vnet-dev-spoke', 'snet-app'), privateIpAddress: '10.2.1.5', macAddress: '00-0D-3A-9E-01-02', virtualMachineId: dev('rg-dev-network').vm('vm-dev-02'), virtualMachine: { powerState: 'deallocated' } },
             ],
           },
-          { name: 'NetworkWatcherRG', location: 'northeurope', networkWatchers: [{ name: 'NetworkWatcher_northeurope', location: 'northeurope' }] },
+          { name: 'NetworkWatcherRG', location: 'uksouth', networkWatchers: [{ name: 'NetworkWatcher_uksouth', location: 'uksouth' }] },
           {
             name: 'rg-dev-monitoring',
-            location: 'northeurope',
+            location: 'uksouth',
             // A Log Analytics workspace for Traffic Analytics, shaped as WorkspacesSubscriptionList.json.
             resources: [
               {
-                id: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-dev-neu`,
-                name: 'law-dev-neu',
+                id: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-monitoring/providers/Microsoft.OperationalInsights/workspaces/law-dev-uks`,
+                name: 'law-dev-uks',
                 type: 'Microsoft.OperationalInsights/workspaces',
-                location: 'northeurope',
+                location: 'uksouth',
                 tags: {},
                 properties: { customerId: '6f1d2c3b-4a59-4e8d-9c7b-2a1e0f3d5c48', provisioningState: 'Succeeded', sku: { name: 'PerGB2018' }, retentionInDays: 30, publicNetworkAccessForQuery: 'Enabled', publicNetworkAccessForIngestion: 'Enabled' },
               },

@@ -160,10 +160,10 @@ describe('ArmActionRunner against the ARM stand-in', function () {
       resourceId: armIds.resourceGroup(hubSubscriptionId, 'rg-lens-test'),
       resourceType: 'Microsoft.Resources/resourceGroups',
       apiVersion: '2025-04-01',
-      body: { location: 'westeurope' },
+      body: { location: 'germanywestcentral' },
     });
     await runner.run(group, signal);
-    assert.equal(standIn.state.resourceGroup(hubSubscriptionId, 'rg-lens-test')?.location, 'westeurope');
+    assert.equal(standIn.state.resourceGroup(hubSubscriptionId, 'rg-lens-test')?.location, 'germanywestcentral');
   });
 
   it('deallocates and starts a virtual machine with the Compute client', async () => {

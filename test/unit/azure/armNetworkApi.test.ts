@@ -17,7 +17,7 @@ function topologyWithGroups(extraGroups: number): Topology {
     const group = `rg-extra-${i}`;
     prod.resourceGroups.push({
       name: group,
-      location: 'westeurope',
+      location: 'germanywestcentral',
       networkSecurityGroups: [{ name: `nsg-extra-${i}`, rules: [] }],
       virtualNetworks: [{ name: `vnet-extra-${i}`, addressPrefixes: [`10.${100 + i}.0.0/16`], subnets: [{ name: 'snet-a', addressPrefix: `10.${100 + i}.1.0/24` }] }],
       networkInterfaces: [{ name: `nic-extra-${i}`, subnetId: armIds.subnet(prodSubscriptionId, group, `vnet-extra-${i}`, 'snet-a'), privateIpAddress: `10.${100 + i}.1.4`, macAddress: `00-0D-3A-00-00-${String(i).padStart(2, '0')}` }],
@@ -83,7 +83,7 @@ describe('ArmNetworkApi against the ARM stand-in', function () {
     const [hub] = vnets;
     assert.equal(hub.armId, hubVnetId);
     assert.deepEqual(hub.addressSpace, ['10.0.0.0/16']);
-    assert.equal(hub.location, 'westeurope');
+    assert.equal(hub.location, 'germanywestcentral');
     assert.deepEqual(hub.subnets.map((subnet) => [subnet.name, subnet.addressPrefixes.join(), subnet.networkSecurityGroupId?.split('/').pop()]), [
       ['AzureFirewallSubnet', '10.0.0.0/26', undefined],
       ['snet-collectors', '10.0.1.0/24', 'nsg-collectors'],
@@ -120,8 +120,8 @@ describe('ArmNetworkApi against the ARM stand-in', function () {
     const [watcher] = await api.listNetworkWatchers(prod);
     const flowLogs = await api.listFlowLogs(prod, watcher);
     assert.deepEqual(flowLogs.map((flowLog) => [flowLog.name, flowLog.targetId, flowLog.enabled, flowLog.storageArmId.split('/').pop()]), [
-      ['fl-nsg-prod-web', armIds.networkSecurityGroup(prodSubscriptionId, 'rg-prod-network', 'nsg-prod-web').toLowerCase(), true, 'sthubflowlogsweu01'],
-      ['fl-vnet-prod-spoke', prodVnetId.toLowerCase(), true, 'sthubflowlogsweu01'],
+      ['fl-nsg-prod-web', armIds.networkSecurityGroup(prodSubscriptionId, 'rg-prod-network', 'nsg-prod-web').toLowerCase(), true, 'sthubflowlogsgwc01'],
+      ['fl-vnet-prod-spoke', prodVnetId.toLowerCase(), true, 'sthubflowlogsgwc01'],
     ]);
     assert.deepEqual(await api.listPacketCaptures(prod, watcher), []);
   });

@@ -29,14 +29,14 @@ describe('storage account endpoint from Resource Manager', function () {
 
   it('reads the blob endpoint the account advertises (primaryEndpoints.blob), not one built from its name', async () => {
     const credential = new TestCredential({ tenantId: demoTenantId });
-    assert.equal(await fetchBlobEndpoint(credential, standIn.url, hubFlowLogStorageId, { ca: standIn.caPem }), 'https://sthubflowlogsweu01.blob.core.windows.net/');
+    assert.equal(await fetchBlobEndpoint(credential, standIn.url, hubFlowLogStorageId, { ca: standIn.caPem }), 'https://sthubflowlogsgwc01.blob.core.windows.net/');
     const account = standIn.state.get(hubFlowLogStorageId.toLowerCase());
-    (account!.properties.primaryEndpoints as Record<string, unknown>).blob = 'https://127.0.0.1:10000/sthubflowlogsweu01/';
-    assert.equal(await fetchBlobEndpoint(credential, standIn.url, hubFlowLogStorageId, { ca: standIn.caPem }), 'https://127.0.0.1:10000/sthubflowlogsweu01/');
+    (account!.properties.primaryEndpoints as Record<string, unknown>).blob = 'https://127.0.0.1:10000/sthubflowlogsgwc01/';
+    assert.equal(await fetchBlobEndpoint(credential, standIn.url, hubFlowLogStorageId, { ca: standIn.caPem }), 'https://127.0.0.1:10000/sthubflowlogsgwc01/');
   });
 
   it('says which storage account is missing', async () => {
-    const missing = hubFlowLogStorageId.replace('sthubflowlogsweu01', 'stgone');
+    const missing = hubFlowLogStorageId.replace('sthubflowlogsgwc01', 'stgone');
     await assert.rejects(fetchBlobEndpoint(new TestCredential({ tenantId: demoTenantId }), standIn.url, missing, { ca: standIn.caPem }), (error: StorageProblemError) => {
       assert.equal(error.status, 404);
       assert.match(error.message, /Storage account stgone .*was not found in resource group rg-hub-logs/);

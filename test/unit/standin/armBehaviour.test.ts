@@ -61,7 +61,7 @@ describe('ARM stand-in: errors, headers and control endpoint as ARM answers them
     const network = await get(`${hubNetwork}/virtualNetworks/vnet-hub?api-version=2030-01-01`);
     assert.equal(network.status, 400);
     assert.equal(errorCode(network), 'NoRegisteredProviderFound');
-    assert.match(String((network.body.error as { message: string }).message), /for location 'westeurope' and API version '2030-01-01' for type 'virtualNetworks'\. The supported api-versions are '2026-01-01/);
+    assert.match(String((network.body.error as { message: string }).message), /for location 'germanywestcentral' and API version '2030-01-01' for type 'virtualNetworks'\. The supported api-versions are '2026-01-01/);
     const groups = await get(`/subscriptions/${hubSubscriptionId}/resourcegroups?api-version=2030-01-01`);
     assert.equal(errorCode(groups), 'InvalidApiVersionParameter');
   });

@@ -28,7 +28,7 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
     const invalid = await client.storageAccounts.checkNameAvailability({ name: 'Bad-Name', type: 'Microsoft.Storage/storageAccounts' });
     assert.equal(invalid.nameAvailable, false);
     assert.equal(invalid.reason, 'AccountNameInvalid');
-    const taken = await client.storageAccounts.checkNameAvailability({ name: 'sthubflowlogsweu01', type: 'Microsoft.Storage/storageAccounts' });
+    const taken = await client.storageAccounts.checkNameAvailability({ name: 'sthubflowlogsgwc01', type: 'Microsoft.Storage/storageAccounts' });
     assert.deepEqual([taken.nameAvailable, taken.reason], [false, 'AlreadyExists']);
     const free = await client.storageAccounts.checkNameAvailability({ name: 'stdevflowlogs01', type: 'Microsoft.Storage/storageAccounts' });
     assert.equal(free.nameAvailable, true);
@@ -38,11 +38,11 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
     const client = storage(devSubscriptionId);
     const raw = await rawRequest(standIn, 'PUT', `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/stdevraw01?api-version=2025-06-01`, {
       tenantId: demoTenantId,
-      body: { location: 'northeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' },
+      body: { location: 'uksouth', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' },
     });
     assert.equal(raw.status, 202);
-    assert.match(String(raw.headers.location), /\/providers\/Microsoft\.Storage\/locations\/northeurope\/asyncoperations\//);
-    const created = await client.storageAccounts.create('rg-dev-network', 'stdevflowlogs02', { location: 'northeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, poll);
+    assert.match(String(raw.headers.location), /\/providers\/Microsoft\.Storage\/locations\/uksouth\/asyncoperations\//);
+    const created = await client.storageAccounts.create('rg-dev-network', 'stdevflowlogs02', { location: 'uksouth', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' }, poll);
     assert.equal(created.name, 'stdevflowlogs02');
     assert.equal(created.provisioningState, 'Succeeded');
     const read = await client.storageAccounts.getProperties('rg-dev-network', 'stdevflowlogs02');
@@ -57,17 +57,17 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
 
   it('refuses invalid and taken storage account names', async () => {
     const path = (name: string) => `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/${name}?api-version=2025-06-01`;
-    const body = { location: 'northeurope', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' };
+    const body = { location: 'uksouth', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' };
     const invalid = await rawRequest(standIn, 'PUT', path('ab'), { tenantId: demoTenantId, body });
     assert.deepEqual([invalid.status, errorCode(invalid)], [400, 'AccountNameInvalid']);
-    const taken = await rawRequest(standIn, 'PUT', path('sthubflowlogsneu01'), { tenantId: demoTenantId, body });
+    const taken = await rawRequest(standIn, 'PUT', path('sthubflowlogsuks01'), { tenantId: demoTenantId, body });
     assert.deepEqual([taken.status, errorCode(taken)], [409, 'StorageAccountAlreadyTaken']);
   });
 
   it('lists Log Analytics workspaces of a subscription', async () => {
     const client = new OperationalInsightsManagementClient(new TestCredential({ tenantId: demoTenantId }), devSubscriptionId, clientOptions(standIn));
     const workspaces = await collect(client.workspaces.list());
-    assert.deepEqual(workspaces.map((workspace) => [workspace.name, workspace.location, workspace.customerId]), [['law-dev-neu', 'northeurope', '6f1d2c3b-4a59-4e8d-9c7b-2a1e0f3d5c48']]);
+    assert.deepEqual(workspaces.map((workspace) => [workspace.name, workspace.location, workspace.customerId]), [['law-dev-uks', 'uksouth', '6f1d2c3b-4a59-4e8d-9c7b-2a1e0f3d5c48']]);
     const hub = new OperationalInsightsManagementClient(new TestCredential({ tenantId: demoTenantId }), hubSubscriptionId, clientOptions(standIn));
     assert.deepEqual(await collect(hub.workspaces.list()), []);
   });
@@ -75,9 +75,9 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
   it('refuses a flow log until Microsoft.Insights is registered, then accepts it', async () => {
     const { resources } = sdkClients(standIn, demoTenantId, devSubscriptionId);
     assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'NotRegistered');
-    const path = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope/flowLogs/fl-test?api-version=2025-05-01`;
-    const storageId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubflowlogsneu01`;
-    const body = { location: 'northeurope', properties: { targetResourceId: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke`, storageId, enabled: true } };
+    const path = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth/flowLogs/fl-test?api-version=2025-05-01`;
+    const storageId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubflowlogsuks01`;
+    const body = { location: 'uksouth', properties: { targetResourceId: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke`, storageId, enabled: true } };
     const refused = await rawRequest(standIn, 'PUT', path, { tenantId: demoTenantId, body });
     assert.deepEqual([refused.status, errorCode(refused)], [409, 'MissingSubscriptionRegistration']);
     assert.equal((await resources.providers.register('Microsoft.Insights')).registrationState, 'Registering');

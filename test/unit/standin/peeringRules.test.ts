@@ -20,7 +20,7 @@ function topologyWithPartner(): Topology {
     subscriptionId: partnerSubscriptionId,
     displayName: 'Fabrikam Shared',
     tenantId: partnerTenantId,
-    resourceGroups: [{ name: 'rg-partner', location: 'westeurope', virtualNetworks: [{ name: 'vnet-partner', addressPrefixes: ['10.60.0.0/16'], subnets: [{ name: 'snet-a', addressPrefix: '10.60.1.0/24' }] }] }],
+    resourceGroups: [{ name: 'rg-partner', location: 'germanywestcentral', virtualNetworks: [{ name: 'vnet-partner', addressPrefixes: ['10.60.0.0/16'], subnets: [{ name: 'snet-a', addressPrefix: '10.60.1.0/24' }] }] }],
   });
   return topology;
 }
@@ -87,7 +87,7 @@ describe('ARM stand-in: peering sync, address-space changes and cross-tenant pee
     await runner.run(
       {
         id: 'grow', kind: 'put', title: 'Grow dev', resourceId: devVnetId, resourceType: 'Microsoft.Network/virtualNetworks', apiVersion: '2025-05-01', dependsOn: [], tenantId: demoTenantId, existing: 'differs',
-        body: { location: 'northeurope', properties: { addressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } } },
+        body: { location: 'uksouth', properties: { addressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } } },
       },
       signal,
     );

@@ -96,15 +96,15 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
   it('lists network watchers, TAPs, load balancers, storage accounts and their keys', async () => {
     const { network, storage } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
     const watchers = await collect(network.networkWatchers.listAll());
-    assert.deepEqual(watchers.map((watcher) => watcher.location).sort(), ['northeurope', 'westeurope']);
+    assert.deepEqual(watchers.map((watcher) => watcher.location).sort(), ['germanywestcentral', 'uksouth']);
     const taps = await collect(network.virtualNetworkTaps.listAll());
     assert.equal(taps[0].id, collectorTapId);
     assert.equal(taps[0].destinationNetworkInterfaceIPConfiguration?.id, `${collectorNicId}/ipConfigurations/ipconfig1`);
     const balancers = await collect(network.loadBalancers.listAll());
     assert.equal(balancers[0].frontendIPConfigurations?.[0].privateIPAddress, '10.0.1.10');
     const accounts = await collect(storage.storageAccounts.list());
-    assert.deepEqual(accounts.map((account) => [account.name, account.location]), [['sthubflowlogsweu01', 'westeurope'], ['sthubflowlogsneu01', 'northeurope']]);
-    const keys = await storage.storageAccounts.listKeys('rg-hub-logs', 'sthubflowlogsweu01');
+    assert.deepEqual(accounts.map((account) => [account.name, account.location]), [['sthubflowlogsgwc01', 'germanywestcentral'], ['sthubflowlogsuks01', 'uksouth']]);
+    const keys = await storage.storageAccounts.listKeys('rg-hub-logs', 'sthubflowlogsgwc01');
     assert.deepEqual(keys.keys?.map((key) => key.keyName), ['key1', 'key2']);
     assert.ok((keys.keys?.[0].value ?? '').length > 40);
   });
@@ -190,7 +190,7 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
   it('creates and deletes a virtual network TAP, a security rule, a network watcher and a packet capture', async () => {
     const { network } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
     const tap = await network.virtualNetworkTaps.createOrUpdate('rg-hub-network', 'vtap-jumpbox', {
-      location: 'westeurope',
+      location: 'germanywestcentral',
       destinationNetworkInterfaceIPConfiguration: { id: `${collectorNicId}/ipConfigurations/ipconfig1` },
     }, fastPoll);
     assert.equal(tap.destinationPort, 4789);
@@ -206,62 +206,62 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
       armFailure('SecurityRuleConflict', 400),
     );
 
-    await assert.rejects(network.networkWatchers.createOrUpdate('rg-hub-network', 'second-weu', { location: 'westeurope' }), armFailure('NetworkWatcherCountLimitReached', 400));
+    await assert.rejects(network.networkWatchers.createOrUpdate('rg-hub-network', 'second-gwc', { location: 'germanywestcentral' }), armFailure('NetworkWatcherCountLimitReached', 400));
     const watcher = await network.networkWatchers.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_eastus', { location: 'eastus' });
     assert.equal(watcher.provisioningState, 'Succeeded');
     await network.networkWatchers.delete('NetworkWatcherRG', 'NetworkWatcher_eastus', fastPoll);
 
-    const capture = await network.packetCaptures.create('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'pc-collector', {
+    const capture = await network.packetCaptures.create('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'pc-collector', {
       target: '/subscriptions/3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13/resourceGroups/rg-hub-network/providers/Microsoft.Compute/virtualMachines/vm-collector-01',
       storageLocation: { storageId: hubFlowLogStorageId },
       timeLimitInSeconds: 600,
     }, fastPoll);
     assert.equal(capture.provisioningState, 'Succeeded');
-    const status = await network.packetCaptures.getStatus('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'pc-collector', fastPoll);
+    const status = await network.packetCaptures.getStatus('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'pc-collector', fastPoll);
     assert.equal(status.packetCaptureStatus, 'Running');
-    await network.packetCaptures.stop('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'pc-collector', fastPoll);
-    const stopped = await network.packetCaptures.getStatus('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'pc-collector', fastPoll);
+    await network.packetCaptures.stop('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'pc-collector', fastPoll);
+    const stopped = await network.packetCaptures.getStatus('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'pc-collector', fastPoll);
     assert.equal(stopped.packetCaptureStatus, 'Stopped');
-    await network.packetCaptures.delete('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'pc-collector', fastPoll);
-    assert.deepEqual(await collect(network.packetCaptures.list('NetworkWatcherRG', 'NetworkWatcher_westeurope')), []);
+    await network.packetCaptures.delete('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'pc-collector', fastPoll);
+    assert.deepEqual(await collect(network.packetCaptures.list('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral')), []);
   });
 
   it('refuses new NSG flow logs and flow-log storage in another region, and creates a VNet flow log', async () => {
     const { network } = sdkClients(standIn, demoTenantId, prodSubscriptionId);
     const nsg = prodVnetId.replace('virtualNetworks/vnet-prod-spoke', 'networkSecurityGroups/nsg-prod-app');
     await assert.rejects(
-      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-app', { location: 'westeurope', targetResourceId: nsg, storageId: hubFlowLogStorageId, enabled: true }, fastPoll),
+      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-nsg-prod-app', { location: 'germanywestcentral', targetResourceId: nsg, storageId: hubFlowLogStorageId, enabled: true }, fastPoll),
       armFailure('NsgFlowLogCreationBlocked', 400),
     );
-    const existing = await network.flowLogs.get('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-web');
-    const changed = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-nsg-prod-web', { ...existing, enabled: false }, fastPoll);
+    const existing = await network.flowLogs.get('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-nsg-prod-web');
+    const changed = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-nsg-prod-web', { ...existing, enabled: false }, fastPoll);
     assert.equal(changed.enabled, false, 'an existing NSG flow log can still be changed');
 
     const subnet = `${prodVnetId}/subnets/snet-app`;
     await assert.rejects(
-      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-snet-app', { location: 'westeurope', targetResourceId: subnet, storageId: hubFlowLogStorageNorthId, enabled: true }, fastPoll),
+      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-snet-app', { location: 'germanywestcentral', targetResourceId: subnet, storageId: hubFlowLogStorageNorthId, enabled: true }, fastPoll),
       armFailure(flowLogStorageRegionCode, 400),
     );
-    const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_westeurope', 'fl-snet-app', {
-      location: 'westeurope', targetResourceId: subnet, storageId: hubFlowLogStorageId, enabled: true, format: { type: 'JSON', version: 2 },
+    const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-snet-app', {
+      location: 'germanywestcentral', targetResourceId: subnet, storageId: hubFlowLogStorageId, enabled: true, format: { type: 'JSON', version: 2 },
     }, fastPoll);
     assert.equal(created.provisioningState, 'Succeeded');
     assert.equal(created.targetResourceId, subnet);
-    const all = await collect(network.flowLogs.list('NetworkWatcherRG', 'NetworkWatcher_westeurope'));
+    const all = await collect(network.flowLogs.list('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral'));
     assert.deepEqual(all.map((flowLog) => flowLog.name), ['fl-vnet-prod-spoke', 'fl-nsg-prod-web', 'fl-snet-app']);
   });
 
   it('refuses flow logs while Microsoft.Insights is not registered, then accepts them after registering', async () => {
     const { network, resources } = sdkClients(standIn, demoTenantId, devSubscriptionId);
-    const body = { location: 'northeurope', targetResourceId: devVnetId, storageId: hubFlowLogStorageNorthId, enabled: true };
-    await assert.rejects(network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_northeurope', 'fl-dev', body, fastPoll), armFailure('MissingSubscriptionRegistration', 409));
+    const body = { location: 'uksouth', targetResourceId: devVnetId, storageId: hubFlowLogStorageNorthId, enabled: true };
+    await assert.rejects(network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_uksouth', 'fl-dev', body, fastPoll), armFailure('MissingSubscriptionRegistration', 409));
     const provider = await resources.providers.get('Microsoft.Insights');
     assert.equal(provider.registrationState, 'NotRegistered');
     const registering = await resources.providers.register('Microsoft.Insights');
     assert.equal(registering.registrationState, 'Registering');
     assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'Registering');
     assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'Registered');
-    const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_northeurope', 'fl-dev', body, fastPoll);
+    const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_uksouth', 'fl-dev', body, fastPoll);
     assert.equal(created.provisioningState, 'Succeeded');
   });
 

@@ -26,7 +26,7 @@ describe('ARM stand-in: virtual machines and extensions through @azure/arm-compu
     const jumpbox = await compute(hubSubscriptionId).virtualMachines.get('rg-hub-network', 'vm-jumpbox-01');
     assert.equal(jumpbox.name, 'vm-jumpbox-01');
     assert.equal(jumpbox.type, 'Microsoft.Compute/virtualMachines');
-    assert.equal(jumpbox.location, 'westeurope');
+    assert.equal(jumpbox.location, 'germanywestcentral');
     assert.equal(jumpbox.storageProfile?.osDisk?.osType, 'Windows');
     assert.ok(jumpbox.osProfile?.windowsConfiguration);
     assert.equal(jumpbox.hardwareProfile?.vmSize, 'Standard_D2s_v5');
@@ -77,7 +77,7 @@ describe('ARM stand-in: virtual machines and extensions through @azure/arm-compu
     const path = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Compute/virtualMachines/vm-dev-01/start?api-version=2026-04-01`;
     const started = await rawRequest(standIn, 'POST', path, { tenantId: demoTenantId });
     assert.equal(started.status, 202);
-    assert.match(String(started.headers['azure-asyncoperation']), /\/providers\/Microsoft\.Compute\/locations\/northeurope\/operations\/[0-9a-f-]{36}\?p=/);
+    assert.match(String(started.headers['azure-asyncoperation']), /\/providers\/Microsoft\.Compute\/locations\/uksouth\/operations\/[0-9a-f-]{36}\?p=/);
     assert.match(String(started.headers.location), /monitor=true/);
     const wrongVersion = await rawRequest(standIn, 'GET', path.replace('/start', '').replace('2026-04-01', '2026-01-01'), { tenantId: demoTenantId });
     assert.equal(errorCode(wrongVersion), 'NoRegisteredProviderFound');
@@ -86,7 +86,7 @@ describe('ARM stand-in: virtual machines and extensions through @azure/arm-compu
   it('creates, reads, lists and deletes a VM extension, and refuses it on a deallocated VM', async () => {
     const client = compute(prodSubscriptionId);
     const created = await client.virtualMachineExtensions.beginCreateOrUpdateAndWait('rg-prod-app', 'vm-app-02', 'AzureNetworkWatcherExtension', {
-      location: 'westeurope',
+      location: 'germanywestcentral',
       publisher: 'Microsoft.Azure.NetworkWatcher',
       typePropertiesType: 'NetworkWatcherAgentLinux',
       typeHandlerVersion: '1.4',
@@ -102,7 +102,7 @@ describe('ARM stand-in: virtual machines and extensions through @azure/arm-compu
     await assert.rejects(client.virtualMachineExtensions.get('rg-prod-app', 'vm-app-02', 'AzureNetworkWatcherExtension'), (error: { statusCode?: number }) => error.statusCode === 404);
     await assert.rejects(
       compute(devSubscriptionId).virtualMachineExtensions.beginCreateOrUpdateAndWait('rg-dev-network', 'vm-dev-02', 'AzureNetworkWatcherExtension', {
-        location: 'northeurope', publisher: 'Microsoft.Azure.NetworkWatcher', typePropertiesType: 'NetworkWatcherAgentLinux', typeHandlerVersion: '1.4',
+        location: 'uksouth', publisher: 'Microsoft.Azure.NetworkWatcher', typePropertiesType: 'NetworkWatcherAgentLinux', typeHandlerVersion: '1.4',
       }, poll),
       (error: { code?: string }) => error.code === 'OperationNotAllowed',
     );
@@ -113,7 +113,7 @@ describe('ARM stand-in: virtual machines and extensions through @azure/arm-compu
     const client = compute(prodSubscriptionId);
     await assert.rejects(
       client.virtualMachineExtensions.beginCreateOrUpdateAndWait('rg-prod-app', 'vm-db-01', 'AzureNetworkWatcherExtension', {
-        location: 'westeurope', publisher: 'Microsoft.Azure.NetworkWatcher', typePropertiesType: 'NetworkWatcherAgentWindows', typeHandlerVersion: '1.4',
+        location: 'germanywestcentral', publisher: 'Microsoft.Azure.NetworkWatcher', typePropertiesType: 'NetworkWatcherAgentWindows', typeHandlerVersion: '1.4',
       }, poll),
       /VM has reported a failure/,
     );

@@ -62,7 +62,7 @@ describe('stand-in write limits', () => {
     afterEach(() => standIn.faults.reset());
 
     const putGroup = (subscriptionId: string, name: string) =>
-      rawRequest(standIn, 'PUT', `/subscriptions/${subscriptionId}/resourcegroups/${name}?api-version=2025-04-01`, { tenantId: demoTenantId, body: { location: 'westeurope' } });
+      rawRequest(standIn, 'PUT', `/subscriptions/${subscriptionId}/resourcegroups/${name}?api-version=2025-04-01`, { tenantId: demoTenantId, body: { location: 'germanywestcentral' } });
 
     it('answers 429 SubscriptionRequestsThrottled with Retry-After and the remaining-writes header, as ARM does', async () => {
       await rawRequest(standIn, 'POST', '/_standin/faults', { body: { kind: 'writeLimits', write: { bucket: 2, refillPerSecond: 0.2 } } });

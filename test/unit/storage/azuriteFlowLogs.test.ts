@@ -31,10 +31,10 @@ describe('Azurite seeded from a topology', function () {
   it("serves the flow logs' storage account over HTTPS with the demo's flow logs, readable with a storage token", async () => {
     assert.deepEqual([...storage.blobEndpoints.keys()], [hubFlowLogStorageId.toLowerCase()]);
     const endpoint = storage.blobEndpoints.get(hubFlowLogStorageId.toLowerCase())!;
-    assert.match(endpoint, /^https:\/\/127\.0\.0\.1:\d+\/sthubflowlogsweu01$/);
+    assert.match(endpoint, /^https:\/\/127\.0\.0\.1:\d+\/sthubflowlogsgwc01$/);
     assert.equal(storage.seeded.filter((blob) => blob.kind === 'vnet').length, 5 * 2);
     assert.equal(storage.seeded.filter((blob) => blob.kind === 'nsg').length, 2 * 2);
-    const reader = new FlowLogStorage({ blobEndpoint: endpoint, accountName: 'sthubflowlogsweu01', auth: { kind: 'token', credential: new StorageCredential() }, ca: storage.azurite.caPem!, retry: { maxTries: 1 } });
+    const reader = new FlowLogStorage({ blobEndpoint: endpoint, accountName: 'sthubflowlogsgwc01', auth: { kind: 'token', credential: new StorageCredential() }, ca: storage.azurite.caPem!, retry: { maxTries: 1 } });
     assert.deepEqual((await reader.listTargets(vnetFlowLogContainer)).map((target) => target.name), ['FL-VNET-PROD-SPOKE']);
     const [nsg] = await reader.listTargets(nsgFlowLogContainer);
     assert.equal(nsg.name, 'NSG-PROD-WEB');

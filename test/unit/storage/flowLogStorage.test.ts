@@ -16,7 +16,7 @@ import { createTestToken, TestCredential } from '../../standin/credential';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { demoTenantId, demoTopology, hubFlowLogStorageId, prodSubscriptionId } from '../../standin/topologies/demo';
 
-const accountName = 'sthubflowlogsweu01';
+const accountName = 'sthubflowlogsgwc01';
 // 2024-03-01 23:00, 2024-03-02 00:00 and 01:00 UTC: three hours over two days.
 const lastHour = Date.UTC(2024, 2, 2, 1);
 const fastRetry = { maxTries: 1, retryDelayInMs: 5, maxRetryDelayInMs: 10 };
@@ -89,7 +89,7 @@ describe('flow logs in storage (Azurite)', function () {
   it('discovers targets of both kinds and both VNet layouts by listing', async () => {
     const vnetTargets = await storage.listTargets(vnetContainer);
     assert.deepEqual(vnetTargets.map((target) => target.name), ['FL-VNET-PROD-SPOKE', 'VNET-PROD-SPOKE-RG-PROD-NETWORK-FLOWLOGS']);
-    assert.ok(vnetTargets.every((target) => target.kind === 'vnet' && target.subscriptionId === prodSubscriptionId && target.region === 'WESTEUROPE'));
+    assert.ok(vnetTargets.every((target) => target.kind === 'vnet' && target.subscriptionId === prodSubscriptionId && target.region === 'GERMANYWESTCENTRAL'));
     const nsgTargets = await storage.listTargets(nsgContainer);
     assert.deepEqual(nsgTargets.map((target) => target.name), ['NSG-PROD-WEB', 'OLD-NSG']);
     assert.equal(nsgTargets[0].pathId, `/SUBSCRIPTIONS/${prodSubscriptionId.toUpperCase()}/RESOURCEGROUPS/RG-PROD-NETWORK/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG-PROD-WEB`);
@@ -242,7 +242,7 @@ describe('flow logs in storage (Azurite)', function () {
     await assert.rejects(wrong.listTargets(vnetContainer), (error: StorageProblemError) => {
       assert.equal(error.code, 'keyRejected');
       assert.equal(error.status, 403);
-      assert.match(error.message, /refused the account key of sthubflowlogsweu01/);
+      assert.match(error.message, /refused the account key of sthubflowlogsgwc01/);
       assert.ok(!error.message.includes(accountKey) && !error.toLogLine().includes(accountKey));
       return true;
     });
@@ -255,11 +255,11 @@ describe('flow logs in storage (Azurite)', function () {
     const withKey = new FlowLogStorage({ blobEndpoint: azurite.blobEndpoint, accountName, auth: { kind: 'key', accountKey: key }, retry: fastRetry });
     assert.equal((await withKey.listTargets(nsgContainer)).length, 2);
     await assert.rejects(
-      fetchStorageAccountKey(credential, standIn.url, hubFlowLogStorageId.replace('sthubflowlogsweu01', 'stmissing'), { ca: standIn.caPem }),
+      fetchStorageAccountKey(credential, standIn.url, hubFlowLogStorageId.replace('sthubflowlogsgwc01', 'stmissing'), { ca: standIn.caPem }),
       (error: StorageProblemError) => error.code === 'other' && /Couldn't read the keys of storage account stmissing/.test(error.message),
     );
     assert.equal(accountKeySecretName(hubFlowLogStorageId), `trafficLens.storageKey:${hubFlowLogStorageId.toLowerCase()}`);
-    assert.deepEqual(parseStorageAccountId(hubFlowLogStorageId).accountName, 'sthubflowlogsweu01');
+    assert.deepEqual(parseStorageAccountId(hubFlowLogStorageId).accountName, 'sthubflowlogsgwc01');
   });
 });
 
@@ -276,8 +276,8 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
     const service = azuriteServiceClient(azurite);
     const container = service.getContainerClient(vnetContainer);
     await container.createIfNotExists();
-    const records = generateRecords({ format: 'vnet', mac: '000D3A4C217E', privateIp: '10.0.1.4', resourceId: '/SUBSCRIPTIONS/X/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_WESTEUROPE/FLOWLOGS/FL-HUB', hourStart: lastHour, records: 2, seed: 5 });
-    await writeFlowLogBlob(container, `flowLogResourceID=/${prodSubscriptionId.toUpperCase()}_NETWORKWATCHERRG/NETWORKWATCHER_WESTEUROPE_FL-HUB/y=2024/m=03/d=02/h=01/m=00/macAddress=000D3A4C217E/PT1H.json`, records.records);
+    const records = generateRecords({ format: 'vnet', mac: '000D3A4C217E', privateIp: '10.0.1.4', resourceId: '/SUBSCRIPTIONS/X/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NETWORKWATCHER_GERMANYWESTCENTRAL/FLOWLOGS/FL-HUB', hourStart: lastHour, records: 2, seed: 5 });
+    await writeFlowLogBlob(container, `flowLogResourceID=/${prodSubscriptionId.toUpperCase()}_NETWORKWATCHERRG/NETWORKWATCHER_GERMANYWESTCENTRAL_FL-HUB/y=2024/m=03/d=02/h=01/m=00/macAddress=000D3A4C217E/PT1H.json`, records.records);
   });
 
   after(async () => {
@@ -314,7 +314,7 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
     const targets = await remembering.run((storage) => storage.listTargets(vnetContainer));
     assert.deepEqual(targets.map((target) => target.name), ['FL-HUB']);
     assert.equal(asked.length, 1);
-    assert.match(asked[0].message, /Storage Blob Data Reader on account sthubflowlogsweu01/);
+    assert.match(asked[0].message, /Storage Blob Data Reader on account sthubflowlogsgwc01/);
     assert.equal(remembering.isUsingAccountKey, true);
     assert.deepEqual([...saved.entries()], [[hubFlowLogStorageId.toLowerCase(), key]]);
     // A new session with the saved key does not ask again.
@@ -369,7 +369,7 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
       assert.equal(error.code, 'missingRole');
       assert.equal(error.status, 403);
       assert.equal(error.canUseAccountKey, true);
-      assert.match(error.message, /Storage Blob Data Reader on account sthubflowlogsweu01/);
+      assert.match(error.message, /Storage Blob Data Reader on account sthubflowlogsgwc01/);
       assert.ok(!/eyJ/.test(error.message + error.toLogLine()), 'no token in the message');
       return true;
     });

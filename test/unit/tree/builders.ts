@@ -13,7 +13,7 @@ export const armId = {
   nsg: (name: string) => `${net}/networkSecurityGroups/${name}`,
   nic: (name: string) => `${net}/networkInterfaces/${name}`,
   tap: (name: string) => `${net}/virtualNetworkTaps/${name}`,
-  flowLog: (name: string) => `${net}/networkWatchers/NetworkWatcher_westeurope/flowLogs/${name}`,
+  flowLog: (name: string) => `${net}/networkWatchers/NetworkWatcher_germanywestcentral/flowLogs/${name}`,
 };
 
 export function subscription(fields: Partial<SubscriptionRef> = {}): SubscriptionRef {
@@ -41,13 +41,13 @@ export function peering(fields: Partial<PeeringRef> = {}): PeeringRef {
 }
 
 export function vnet(fields: Partial<VnetRef> & { name?: string } = {}): VnetRef {
-  return { ...ids(armId.vnet(fields.name ?? 'vnet-a')), location: 'westeurope', addressSpace: ['10.1.0.0/16'], subnets: [], peerings: [], ...fields };
+  return { ...ids(armId.vnet(fields.name ?? 'vnet-a')), location: 'germanywestcentral', addressSpace: ['10.1.0.0/16'], subnets: [], peerings: [], ...fields };
 }
 
 export function nic(fields: Partial<NicRef> & { name?: string } = {}): NicRef {
   return {
     ...ids(armId.nic(fields.name ?? 'nic-web-01')),
-    location: 'westeurope',
+    location: 'germanywestcentral',
     subnetIds: [armId.subnet('vnet-a', 'snet-web').toLowerCase()],
     privateIpAddresses: ['10.1.1.4'],
     primaryPrivateIp: '10.1.1.4',
@@ -60,7 +60,7 @@ export function nic(fields: Partial<NicRef> & { name?: string } = {}): NicRef {
 }
 
 export function nsg(fields: Partial<NsgRef> & { name?: string } = {}): NsgRef {
-  return { ...ids(armId.nsg(fields.name ?? 'nsg-web')), location: 'westeurope', rules: [], subnetIds: [], nicIds: [], ...fields };
+  return { ...ids(armId.nsg(fields.name ?? 'nsg-web')), location: 'germanywestcentral', rules: [], subnetIds: [], nicIds: [], ...fields };
 }
 
 export function flowLog(fields: Partial<FlowLogRef> & { name?: string; target?: string } = {}): FlowLogRef {
@@ -69,7 +69,7 @@ export function flowLog(fields: Partial<FlowLogRef> & { name?: string; target?: 
   return {
     ...ids(armId.flowLog(fields.name ?? 'fl-a')),
     watcherId: 'w',
-    location: 'westeurope',
+    location: 'germanywestcentral',
     targetId: target.toLowerCase(),
     targetArmId: target,
     storageId: storage.toLowerCase(),
@@ -82,5 +82,5 @@ export function flowLog(fields: Partial<FlowLogRef> & { name?: string; target?: 
 
 export function tap(fields: Partial<VirtualNetworkTapRef> = {}): VirtualNetworkTapRef {
   const destination = `${armId.nic('nic-collector')}/ipConfigurations/ipconfig1`;
-  return { ...ids(armId.tap('vtap-a')), location: 'westeurope', destinationArmId: destination, destinationId: destination.toLowerCase(), destinationPort: 4789, sourceIds: [], ...fields };
+  return { ...ids(armId.tap('vtap-a')), location: 'germanywestcentral', destinationArmId: destination, destinationId: destination.toLowerCase(), destinationPort: 4789, sourceIds: [], ...fields };
 }

@@ -6,7 +6,7 @@ describe('InventoryIndex and flow-log coverage', () => {
   const subnetId = armId.subnet('vnet-a', 'snet-web').toLowerCase();
   const vnetId = armId.vnet('vnet-a').toLowerCase();
   const nsgId = armId.nsg('nsg-web').toLowerCase();
-  const watcher = { id: 'w', armId: 'w', name: 'w', resourceGroup: 'g', location: 'westeurope', properties: {} };
+  const watcher = { id: 'w', armId: 'w', name: 'w', resourceGroup: 'g', location: 'germanywestcentral', properties: {} };
 
   it('groups NICs by each subnet they have an IP configuration in', () => {
     const index = new InventoryIndex({ nics: [nic({ name: 'a' }), nic({ name: 'b', subnetIds: [subnetId, 'other'] }), nic({ name: 'c', subnetIds: [] })] });

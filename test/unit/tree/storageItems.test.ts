@@ -35,7 +35,7 @@ function target(prefix: string): DiscoveredTarget {
   };
 }
 
-const vnetPrefix = (name: string, region = 'WESTEUROPE', sub = subscriptionId.toUpperCase()): string => `flowLogResourceID=/${sub}_RG-NET/NETWORKWATCHER_${region}_${name}/`;
+const vnetPrefix = (name: string, region = 'GERMANYWESTCENTRAL', sub = subscriptionId.toUpperCase()): string => `flowLogResourceID=/${sub}_RG-NET/NETWORKWATCHER_${region}_${name}/`;
 const nsgPrefix = (name: string): string => `resourceId=/SUBSCRIPTIONS/${subscriptionId.toUpperCase()}/RESOURCEGROUPS/RG-NET/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/${name}/`;
 
 function plain(markdown: string): string {
@@ -53,8 +53,8 @@ describe('flow-log storage rows', () => {
     assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A')), log), true);
     assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A-RG-NET-FLOWLOGS')), log), true, 'the portal layout {NAME}-{RG}-FLOWLOGS');
     assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-B')), log), false, 'another flow log in the same account');
-    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A', 'NORTHEUROPE')), log), false, 'same name under another region\'s watcher');
-    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A', 'WESTEUROPE', '99999999-2222-3333-4444-555555555555')), log), false, 'same name in another subscription');
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A', 'UKSOUTH')), log), false, 'same name under another region\'s watcher');
+    assert.equal(isTargetOfFlowLog(target(vnetPrefix('FL-VNET-A', 'GERMANYWESTCENTRAL', '99999999-2222-3333-4444-555555555555')), log), false, 'same name in another subscription');
   });
 
   it('matches an NSG flow log to the blobs of its NSG, whatever the case of the path', () => {

@@ -11,7 +11,7 @@ function fakeApi(options: { failVnets?: number; hangNics?: boolean } = {}): Netw
   const count = (name: string): void => {
     calls[name] = (calls[name] ?? 0) + 1;
   };
-  const watcher: NetworkWatcherRef = { id: 'w', armId: 'W', name: 'NetworkWatcher_westeurope', resourceGroup: 'NetworkWatcherRG', location: 'westeurope', properties: {} };
+  const watcher: NetworkWatcherRef = { id: 'w', armId: 'W', name: 'NetworkWatcher_germanywestcentral', resourceGroup: 'NetworkWatcherRG', location: 'germanywestcentral', properties: {} };
   return {
     calls,
     listTenants: async () => [],

@@ -11,11 +11,11 @@ describe('tree item descriptions', () => {
   it('shows a VNet\'s address space and region, and a flow-log badge only for an enabled flow log', () => {
     const item = describeVnet(vnet({ addressSpace: ['10.1.0.0/16', '10.9.0.0/16'] }), []);
     assert.equal(item.label, 'vnet-a');
-    assert.equal(item.description, '10.1.0.0/16 +1 · westeurope');
+    assert.equal(item.description, '10.1.0.0/16 +1 · germanywestcentral');
     assert.match(plain(item.tooltip), /10\.1\.0\.0\/16 \(65,536 addresses\)/);
     assert.match(item.contextValue, /(^|;)vnet(;|$)/);
     assert.match(item.contextValue, /canFlowLog/);
-    assert.equal(describeVnet(vnet(), [flowLog()]).description, '10.1.0.0/16 · westeurope · flow log');
+    assert.equal(describeVnet(vnet(), [flowLog()]).description, '10.1.0.0/16 · germanywestcentral · flow log');
     assert.match(describeVnet(vnet(), [flowLog()]).contextValue, /hasFlowLog/);
     assert.doesNotMatch(describeVnet(vnet(), [flowLog({ enabled: false })]).description ?? '', /flow log/);
   });
@@ -62,7 +62,7 @@ describe('tree item descriptions', () => {
 
   it('describes NSGs, rules, flow logs, TAPs, folders and subscriptions', () => {
     const rule = { name: 'deny-rdp', priority: 200, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', source: '*', sourcePorts: '*', destination: '*', destinationPorts: '3389' };
-    assert.equal(describeNsg(nsg({ rules: [rule] }), [flowLog()]).description, '1 rule · westeurope · flow log');
+    assert.equal(describeNsg(nsg({ rules: [rule] }), [flowLog()]).description, '1 rule · germanywestcentral · flow log');
     assert.equal(describeRule(rule).label, '200 deny-rdp');
     assert.equal(describeRule(rule).description, 'Inbound · Deny · Tcp · * → * port 3389');
     const disabled = describeFlowLog(flowLog({ enabled: false, trafficAnalytics: true }));

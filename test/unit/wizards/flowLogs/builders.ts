@@ -5,11 +5,11 @@ export const tenantId = '7c3e9a41-5b2d-4f8e-a1c6-3d9b0e2f4a58';
 const group = `/subscriptions/${devSubscription}/resourceGroups/rg-dev-network`;
 export const vnetArmId = `${group}/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke`;
 export const subnetArmId = `${vnetArmId}/subnets/snet-app`;
-export const watcherArmId = `/subscriptions/${devSubscription}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`;
+export const watcherArmId = `/subscriptions/${devSubscription}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth`;
 
 export function target(overrides: Partial<FlowLogTarget> = {}): FlowLogTarget {
   const armId = overrides.armId ?? vnetArmId;
-  return { id: armId.toLowerCase(), armId, name: 'vnet-dev-spoke', kind: 'vnet', location: 'northeurope', subscriptionId: devSubscription, tenantId, vnetId: vnetArmId.toLowerCase(), nicCount: 2, ...overrides };
+  return { id: armId.toLowerCase(), armId, name: 'vnet-dev-spoke', kind: 'vnet', location: 'uksouth', subscriptionId: devSubscription, tenantId, vnetId: vnetArmId.toLowerCase(), nicCount: 2, ...overrides };
 }
 
 export function subnetTarget(overrides: Partial<FlowLogTarget> = {}): FlowLogTarget {
@@ -18,11 +18,11 @@ export function subnetTarget(overrides: Partial<FlowLogTarget> = {}): FlowLogTar
 
 export function storageAccount(overrides: Partial<StorageFact> = {}): StorageFact {
   const name = overrides.name ?? 'stdevflowlogs';
-  return { armId: `${group}/providers/Microsoft.Storage/storageAccounts/${name}`, name, location: 'northeurope', subscriptionId: devSubscription, resourceGroup: 'rg-dev-network', kind: 'StorageV2', sku: 'Standard_LRS', defaultAction: 'Allow', bypass: 'AzureServices', ...overrides };
+  return { armId: `${group}/providers/Microsoft.Storage/storageAccounts/${name}`, name, location: 'uksouth', subscriptionId: devSubscription, resourceGroup: 'rg-dev-network', kind: 'StorageV2', sku: 'Standard_LRS', defaultAction: 'Allow', bypass: 'AzureServices', ...overrides };
 }
 
 export function workspace(overrides: Partial<WorkspaceFact> = {}): WorkspaceFact {
-  return { armId: `/subscriptions/${devSubscription}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-dev`, name: 'law-dev', customerId: '00000000-1111-2222-3333-444444444444', location: 'northeurope', ...overrides };
+  return { armId: `/subscriptions/${devSubscription}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law-dev`, name: 'law-dev', customerId: '00000000-1111-2222-3333-444444444444', location: 'uksouth', ...overrides };
 }
 
 export function subscriptionFacts(overrides: Partial<SubscriptionFacts> = {}): SubscriptionFacts {
@@ -31,8 +31,8 @@ export function subscriptionFacts(overrides: Partial<SubscriptionFacts> = {}): S
     tenantId,
     displayName: 'Contoso Workload Dev',
     insightsState: 'Registered',
-    watchers: [{ armId: watcherArmId, name: 'NetworkWatcher_northeurope', resourceGroup: 'NetworkWatcherRG', location: 'northeurope' }],
-    watcherGroupLocation: 'northeurope',
+    watchers: [{ armId: watcherArmId, name: 'NetworkWatcher_uksouth', resourceGroup: 'NetworkWatcherRG', location: 'uksouth' }],
+    watcherGroupLocation: 'uksouth',
     ...overrides,
   };
 }
@@ -49,7 +49,7 @@ export function existingFlowLog(overrides: Partial<ExistingFlowLog> = {}): Exist
     armId,
     name,
     watcherArmId,
-    location: 'northeurope',
+    location: 'uksouth',
     targetId: vnetArmId.toLowerCase(),
     targetArmId: vnetArmId,
     enabled: true,

@@ -22,12 +22,12 @@ function script(answers: ScriptedAnswer[]): { ui: ScriptedUi; asked: string[]; l
   };
 }
 
-const otherVnet = target({ armId: '/subscriptions/x/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/vnet-west', id: '/subscriptions/x/resourcegroups/g/providers/microsoft.network/virtualnetworks/vnet-west', name: 'vnet-west', location: 'westeurope' });
+const otherVnet = target({ armId: '/subscriptions/x/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/vnet-west', id: '/subscriptions/x/resourcegroups/g/providers/microsoft.network/virtualnetworks/vnet-west', name: 'vnet-west', location: 'germanywestcentral' });
 
 function choices(overrides: Partial<FlowLogChoices> = {}): FlowLogChoices {
   return {
     targets: [target(), subnetTarget(), otherVnet],
-    storageAccounts: [storageAccount(), storageAccount({ name: stWest, location: 'westeurope' })],
+    storageAccounts: [storageAccount(), storageAccount({ name: stWest, location: 'germanywestcentral' })],
     workspaces: [workspace()],
     flowLogs: [],
     storageNameProblem: async (name) => (name === 'sttaken' ? 'The storage account named sttaken is already taken.' : undefined),
@@ -56,7 +56,7 @@ describe('Flow-log questions', () => {
 
   it('asks a region for a subscription and pre-picks its VNets there; a new storage account is checked with Azure', async () => {
     const { ui, left } = script([
-      { id: 'flowLogs.region', pick: 'northeurope' },
+      { id: 'flowLogs.region', pick: 'uksouth' },
       { id: 'flowLogs.targets', pick: ['vnet-dev-spoke'] },
       { id: 'flowLogs.storage', pick: 'Create new storage account…' },
       { id: 'flowLogs.storageName', input: 'stdevnew01' },
@@ -66,7 +66,7 @@ describe('Flow-log questions', () => {
     ]);
     const answers = await gatherFlowLogs(ui, choices(), { subscriptionId: devSubscription });
     assert.equal(left(), 0);
-    assert.deepEqual(answers?.storage, { kind: 'new', name: 'stdevnew01', subscriptionId: devSubscription, tenantId: target().tenantId, resourceGroup: 'rg-dev-network', location: 'northeurope' });
+    assert.deepEqual(answers?.storage, { kind: 'new', name: 'stdevnew01', subscriptionId: devSubscription, tenantId: target().tenantId, resourceGroup: 'rg-dev-network', location: 'uksouth' });
     assert.equal(answers?.trafficAnalytics, undefined);
   });
 

@@ -20,7 +20,7 @@ describe('Flow-log plan', () => {
     assert.equal(action.apiVersion, '2025-05-01');
     assert.equal(action.existing, 'absent');
     assert.deepEqual(action.body, {
-      location: 'northeurope',
+      location: 'uksouth',
       properties: {
         targetResourceId: vnetArmId,
         storageId: storageAccount().armId,
@@ -40,7 +40,7 @@ describe('Flow-log plan', () => {
 
   it('orders resource group, watcher, registration, storage account, then the flow log depending on them', () => {
     const plan = planFlowLogs(
-      answers({ storage: { kind: 'new', name: stName(), subscriptionId: devSubscription, tenantId, resourceGroup: 'rg-dev-network', location: 'northeurope' }, retentionDays: 0 }),
+      answers({ storage: { kind: 'new', name: stName(), subscriptionId: devSubscription, tenantId, resourceGroup: 'rg-dev-network', location: 'uksouth' }, retentionDays: 0 }),
       facts({ subscriptions: [subscriptionFacts({ watchers: [], watcherGroupLocation: undefined, insightsState: 'NotRegistered' })] }),
     );
     assert.deepEqual(plan.actions.map((action) => action.resourceType), [
@@ -52,11 +52,11 @@ describe('Flow-log plan', () => {
     ]);
     const [group, watcher, register, storage, flowLog] = plan.actions;
     assert.equal(group.resourceId, `/subscriptions/${devSubscription}/resourceGroups/NetworkWatcherRG`);
-    assert.equal(watcher.resourceId, `${group.resourceId}/providers/Microsoft.Network/networkWatchers/NetworkWatcher_northeurope`);
+    assert.equal(watcher.resourceId, `${group.resourceId}/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth`);
     assert.deepEqual(watcher.dependsOn, [group.id]);
     assert.equal(group.undo?.kind, 'none', 'Undo never deletes NetworkWatcherRG: other regions\' watchers may live there');
     assert.equal(watcher.undo?.kind, 'none', 'Undo never deletes the watcher: every flow log under it would go too');
-    assert.match(watcher.undo?.kind === 'none' ? watcher.undo.reason : '', /NetworkWatcher_northeurope is kept/);
+    assert.match(watcher.undo?.kind === 'none' ? watcher.undo.reason : '', /NetworkWatcher_uksouth is kept/);
     assert.equal(register.kind, 'post');
     assert.equal(register.operation, 'register');
     assert.equal(register.resourceId, `/subscriptions/${devSubscription}/providers/Microsoft.Insights`);
@@ -73,7 +73,7 @@ describe('Flow-log plan', () => {
   });
 
   it('uses a watcher under another name in the region as it is, and creates no resource group when NetworkWatcherRG exists', () => {
-    const other = { armId: `/subscriptions/${devSubscription}/resourceGroups/rg-ops/providers/Microsoft.Network/networkWatchers/nw-neu`, name: 'nw-neu', resourceGroup: 'rg-ops', location: 'northeurope' };
+    const other = { armId: `/subscriptions/${devSubscription}/resourceGroups/rg-ops/providers/Microsoft.Network/networkWatchers/nw-uks`, name: 'nw-uks', resourceGroup: 'rg-ops', location: 'uksouth' };
     const plan = planFlowLogs(answers(), facts({ subscriptions: [subscriptionFacts({ watchers: [other] })] }));
     assert.equal(plan.actions.length, 1);
     assert.equal(plan.actions[0].resourceId, `${other.armId}/flowLogs/fl-vnet-dev-spoke`);
@@ -82,10 +82,10 @@ describe('Flow-log plan', () => {
   });
 
   it('refuses a storage account in another region, naming both regions', () => {
-    const plan = planFlowLogs(answers({ targets: [target({ location: 'westeurope', name: 'vnet-hub' })], storage: { kind: 'existing', account: storageAccount({ name: 'sthubflowlogsneu01' }) } }), facts());
+    const plan = planFlowLogs(answers({ targets: [target({ location: 'germanywestcentral', name: 'vnet-hub' })], storage: { kind: 'existing', account: storageAccount({ name: 'sthubflowlogsuks01' }) } }), facts());
     assert.equal(isBlocked(plan), true);
     assert.equal(check(plan, 'storageRegion').status, 'failed');
-    assert.match(check(plan, 'storageRegion').detail, /vnet-hub is in westeurope, but storage account sthubflowlogsneu01 is in northeurope/);
+    assert.match(check(plan, 'storageRegion').detail, /vnet-hub is in germanywestcentral, but storage account sthubflowlogsuks01 is in uksouth/);
   });
 
   it('refuses a storage firewall that denies by default without trusted Microsoft services, and accepts it with them', () => {
@@ -114,7 +114,7 @@ describe('Flow-log plan', () => {
     assert.match(check(differs, 'existingFlowLogs').detail, /custom-name on vnet-dev-spoke exists and will be updated \(retention, Traffic Analytics\)/);
     assert.equal(action.undo?.kind, 'put');
     const analytics = ((action.body?.properties as Record<string, unknown>).flowAnalyticsConfiguration as Record<string, Record<string, unknown>>).networkWatcherFlowAnalyticsConfiguration;
-    assert.deepEqual(analytics, { enabled: true, workspaceId: workspace().customerId, workspaceRegion: 'northeurope', workspaceResourceId: workspace().armId, trafficAnalyticsInterval: 10 });
+    assert.deepEqual(analytics, { enabled: true, workspaceId: workspace().customerId, workspaceRegion: 'uksouth', workspaceResourceId: workspace().armId, trafficAnalyticsInterval: 10 });
   });
 
   it('warns about double logging for a subnet its VNet flow log already covers', () => {

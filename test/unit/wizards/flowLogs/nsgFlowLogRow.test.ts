@@ -20,14 +20,14 @@ describe('NSG flow log rows and flow-log facts', () => {
         retentionPolicy: { days: 7, enabled: true },
         enabledFilteringCriteria: 'dstPort=443',
         tags: { owner: 'secops' },
-        flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration: { enabled: true, workspaceResourceId: '/w', workspaceId: 'guid', workspaceRegion: 'westeurope', trafficAnalyticsInterval: 10 } },
+        flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration: { enabled: true, workspaceResourceId: '/w', workspaceId: 'guid', workspaceRegion: 'germanywestcentral', trafficAnalyticsInterval: 10 } },
       },
     };
     const existing = toExistingFlowLog(ref, '/watcher');
     assert.equal(existing.retentionDays, 7);
     assert.equal(existing.enabledFilteringCriteria, 'dstPort=443');
     assert.deepEqual(existing.tags, { owner: 'secops' });
-    assert.deepEqual(existing.trafficAnalytics, { enabled: true, workspaceResourceId: '/w', workspaceId: 'guid', workspaceRegion: 'westeurope', intervalMinutes: 10 });
+    assert.deepEqual(existing.trafficAnalytics, { enabled: true, workspaceResourceId: '/w', workspaceId: 'guid', workspaceRegion: 'germanywestcentral', intervalMinutes: 10 });
     assert.equal(toExistingFlowLog({ ...ref, properties: { retentionPolicy: { days: 9, enabled: false } } }, '/watcher').retentionDays, 0);
   });
 });

@@ -40,12 +40,12 @@ function scripted(answers: Answer[], asked: Array<{ id: string; value?: string; 
 }
 
 const vmArmId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-app-01';
-const vmFact: VmFact = { armId: vmArmId, name: 'vm-app-01', subscriptionId: 's', tenantId: 't', resourceGroup: 'rg', location: 'westeurope', osType: 'Linux', powerState: 'running', privateIps: ['10.1.2.4'], extensions: [] };
+const vmFact: VmFact = { armId: vmArmId, name: 'vm-app-01', subscriptionId: 's', tenantId: 't', resourceGroup: 'rg', location: 'germanywestcentral', osType: 'Linux', powerState: 'running', privateIps: ['10.1.2.4'], extensions: [] };
 const estate: CaptureQuestionsEstate = {
-  vms: [{ armId: vmArmId, name: 'vm-app-01', location: 'westeurope', subscriptionName: 'Prod', privateIps: ['10.1.2.4'] }],
+  vms: [{ armId: vmArmId, name: 'vm-app-01', location: 'germanywestcentral', subscriptionName: 'Prod', privateIps: ['10.1.2.4'] }],
   storageAccounts: [
-    { armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stweu', name: 'stweu', location: 'westeurope', subscriptionId: 's', resourceGroup: 'rg' },
-    { armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stneu', name: 'stneu', location: 'northeurope', subscriptionId: 's', resourceGroup: 'rg' },
+    { armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stgwc', name: 'stgwc', location: 'germanywestcentral', subscriptionId: 's', resourceGroup: 'rg' },
+    { armId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/stuks', name: 'stuks', location: 'uksouth', subscriptionId: 's', resourceGroup: 'rg' },
   ],
   readVm: () => Promise.resolve(vmFact),
 };
@@ -65,7 +65,7 @@ describe('packet capture questions', () => {
     const asked: Array<{ id: string; value?: string }> = [];
     const result = await gatherPacketCapture(scripted([
       { id: 'capture.destination', value: 'storage' },
-      { id: 'capture.storage', value: 'stweu' },
+      { id: 'capture.storage', value: 'stgwc' },
       { id: 'capture.protocol', value: 'TCP' },
       { id: 'capture.localIp', value: '' },
       { id: 'capture.remoteIp', value: '10.1.1.0-10.1.1.255;10.1.3.4' },

@@ -5,8 +5,8 @@ import { planPacketCapture } from '../../../../src/wizards/packetCapture/plan';
 
 const sub = '8b1d4e72-2c9a-4f3e-b6d8-5a7c9e1f3b24';
 const vmArmId = `/subscriptions/${sub}/resourceGroups/rg-prod-app/providers/Microsoft.Compute/virtualMachines/vm-app-01`;
-const storageArmId = '/subscriptions/3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubflowlogsweu01';
-const watcherArmId = `/subscriptions/${sub}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope`;
+const storageArmId = '/subscriptions/3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubflowlogsgwc01';
+const watcherArmId = `/subscriptions/${sub}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral`;
 
 function vm(overrides: Partial<VmFact> = {}): VmFact {
   return {
@@ -15,7 +15,7 @@ function vm(overrides: Partial<VmFact> = {}): VmFact {
     subscriptionId: sub,
     tenantId: 'tenant',
     resourceGroup: 'rg-prod-app',
-    location: 'westeurope',
+    location: 'germanywestcentral',
     osType: 'Linux',
     powerState: 'running',
     privateIps: ['10.1.2.4'],
@@ -27,11 +27,11 @@ function vm(overrides: Partial<VmFact> = {}): VmFact {
 function facts(overrides: Partial<CaptureFacts> = {}): CaptureFacts {
   return {
     vm: vm(),
-    watcher: { armId: watcherArmId, name: 'NetworkWatcher_westeurope', resourceGroup: 'NetworkWatcherRG', location: 'westeurope' },
+    watcher: { armId: watcherArmId, name: 'NetworkWatcher_germanywestcentral', resourceGroup: 'NetworkWatcherRG', location: 'germanywestcentral' },
     subscriptionName: 'Contoso Workload Prod',
     storageAccounts: [
-      { armId: storageArmId, name: 'sthubflowlogsweu01', location: 'westeurope', subscriptionId: '3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13', resourceGroup: 'rg-hub-logs' },
-      { armId: storageArmId.replace('weu01', 'neu01'), name: 'sthubflowlogsneu01', location: 'northeurope', subscriptionId: '3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13', resourceGroup: 'rg-hub-logs' },
+      { armId: storageArmId, name: 'sthubflowlogsgwc01', location: 'germanywestcentral', subscriptionId: '3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13', resourceGroup: 'rg-hub-logs' },
+      { armId: storageArmId.replace('gwc01', 'uks01'), name: 'sthubflowlogsuks01', location: 'uksouth', subscriptionId: '3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13', resourceGroup: 'rg-hub-logs' },
     ],
     ...overrides,
   };
@@ -86,7 +86,7 @@ describe('packet capture plan', () => {
     assert.equal(extension.resourceId, `${vmArmId}/extensions/AzureNetworkWatcherExtension`);
     assert.equal(extension.resourceType, 'Microsoft.Compute/virtualMachines/extensions');
     assert.deepEqual(extension.body, {
-      location: 'westeurope',
+      location: 'germanywestcentral',
       properties: { publisher: 'Microsoft.Azure.NetworkWatcher', type: 'NetworkWatcherAgentWindows', typeHandlerVersion: '1.4', autoUpgradeMinorVersion: true },
     });
     assert.deepEqual(capture.dependsOn, [extension.id]);
@@ -105,7 +105,7 @@ describe('packet capture plan', () => {
     assert.equal(status(plan, 'networkWatcher'), 'fixed');
     assert.deepEqual(plan.actions.slice(0, 2).map((action) => action.undo?.kind), ['none', 'none'], 'Undo keeps NetworkWatcherRG and the watcher');
     assert.equal(plan.actions[2].undo?.kind ?? 'delete', 'delete', 'the capture itself is undone');
-    const withGroup = planPacketCapture(answers(), facts({ watcher: undefined, watcherGroupLocation: 'westeurope' }));
+    const withGroup = planPacketCapture(answers(), facts({ watcher: undefined, watcherGroupLocation: 'germanywestcentral' }));
     assert.deepEqual(withGroup.actions.map((action) => action.resourceType), ['Microsoft.Network/networkWatchers', 'Microsoft.Network/networkWatchers/packetCaptures']);
   });
 
@@ -113,9 +113,9 @@ describe('packet capture plan', () => {
     const stopped = planPacketCapture(answers(), facts({ vm: vm({ powerState: 'deallocated' }) }));
     assert.equal(isBlocked(stopped), true);
     assert.match(stopped.checks.find((check) => check.id === 'vmRunning')?.detail ?? '', /vm-app-01 is deallocated/);
-    const farStorage = planPacketCapture(answers({ storageArmId: storageArmId.replace('weu01', 'neu01') }), facts());
+    const farStorage = planPacketCapture(answers({ storageArmId: storageArmId.replace('gwc01', 'uks01') }), facts());
     assert.equal(status(farStorage, 'storageRegion'), 'failed');
-    assert.match(farStorage.checks.find((check) => check.id === 'storageRegion')?.detail ?? '', /sthubflowlogsneu01 is in northeurope but vm-app-01 is in westeurope/);
+    assert.match(farStorage.checks.find((check) => check.id === 'storageRegion')?.detail ?? '', /sthubflowlogsuks01 is in uksouth but vm-app-01 is in germanywestcentral/);
     assert.equal(status(planPacketCapture(answers({ filePath: '/tmp/x.cap' }), facts()), 'filePath'), 'failed');
   });
 
@@ -140,7 +140,7 @@ describe('packet capture plan', () => {
     assert.equal(status(other, 'captureName'), 'failed');
     const stoppedOne = planPacketCapture(answers(), facts({ existingCapture: { ...existing, status: 'Stopped' } }));
     assert.equal(status(stoppedOne, 'captureName'), 'failed');
-    assert.match(stoppedOne.checks.find((check) => check.id === 'captureName')?.detail ?? '', /already exists in NetworkWatcher_westeurope \(Stopped/);
+    assert.match(stoppedOne.checks.find((check) => check.id === 'captureName')?.detail ?? '', /already exists in NetworkWatcher_germanywestcentral \(Stopped/);
   });
 
   it('sends no filters for Any with empty fields', () => {

@@ -15,7 +15,7 @@ export function peeringVnet(fields: Partial<PeeringVnet> & { name: string }): Pe
   return {
     id: armId.toLowerCase(),
     armId,
-    location: 'westeurope',
+    location: 'germanywestcentral',
     addressSpace: ['10.0.0.0/16'],
     subscriptionId,
     subscriptionName: 'Hub',

@@ -75,7 +75,7 @@ describe('peering checks', () => {
     const gatewaySubnet = (ipConfigurations: { id: string }[]) => ({
       id: 'x', armId: 'x', name: 'GatewaySubnet', resourceGroup: 'rg', vnetId: 'v', addressPrefixes: ['10.0.255.0/27'], properties: { ipConfigurations },
     });
-    const vnet = (subnets: ReturnType<typeof gatewaySubnet>[]) => ({ id: 'v', armId: 'v', name: 'v', resourceGroup: 'rg', properties: {}, location: 'westeurope', addressSpace: [], peerings: [], subnets });
+    const vnet = (subnets: ReturnType<typeof gatewaySubnet>[]) => ({ id: 'v', armId: 'v', name: 'v', resourceGroup: 'rg', properties: {}, location: 'germanywestcentral', addressSpace: [], peerings: [], subnets });
     assert.equal(hasVirtualNetworkGateway(vnet([gatewaySubnet([{ id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworkGateways/gw-hub/ipConfigurations/default' }])])), true);
     assert.equal(hasVirtualNetworkGateway(vnet([gatewaySubnet([])])), false);
     assert.equal(hasVirtualNetworkGateway(vnet([gatewaySubnet([{ id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic/ipConfigurations/ip' }])])), false);

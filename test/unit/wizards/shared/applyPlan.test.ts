@@ -13,7 +13,7 @@ function action(id: string, overrides: Partial<PlanAction> = {}): PlanAction {
     resourceId: `${subscription}/virtualNetworks/${id}`,
     resourceType: 'Microsoft.Network/virtualNetworks',
     apiVersion: '2025-05-01',
-    body: { location: 'westeurope', properties: {} },
+    body: { location: 'germanywestcentral', properties: {} },
     dependsOn: [],
     tenantId: 't',
     existing: 'absent',

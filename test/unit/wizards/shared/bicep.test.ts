@@ -262,10 +262,10 @@ describe('Bicep from a plan', () => {
   it('creates resource groups in main.bicep and makes their modules wait; flow logs take the watcher as parent', () => {
     const { files } = toBicep(flowLogsPlan());
     const main = files[0].content;
-    assert.match(main, /resource resourceGroup_NetworkWatcherRG 'Microsoft\.Resources\/resourceGroups@2025-04-01' = \{\n {2}name: 'NetworkWatcherRG'\n {2}location: 'westeurope'\n\}/);
+    assert.match(main, /resource resourceGroup_NetworkWatcherRG 'Microsoft\.Resources\/resourceGroups@2025-04-01' = \{\n {2}name: 'NetworkWatcherRG'\n {2}location: 'germanywestcentral'\n\}/);
     assert.match(main, /scope: resourceGroup\('[^']+', 'NetworkWatcherRG'\)\n {2}dependsOn: \[\n {4}resourceGroup_NetworkWatcherRG\n {4}module_8b1d4e72_rg_logs\n {2}\]/);
     const watcherFile = fileNamed(files, 'modules/8b1d4e72-NetworkWatcherRG.bicep').content;
-    assert.match(watcherFile, /parent: networkWatchers_NetworkWatcher_westeurope\n {2}name: 'fl-vnet-app'/);
+    assert.match(watcherFile, /parent: networkWatchers_NetworkWatcher_germanywestcentral\n {2}name: 'fl-vnet-app'/);
     assert.ok(!/existing/.test(watcherFile), 'the watcher is created in the same file, not referenced as existing');
     assert.match(main, /1\. Register Microsoft\.Insights in Production\n\/\/ {8}az provider register/);
   });
@@ -305,8 +305,8 @@ describe('Bicep from a plan', () => {
 
   it('keeps same-tenant modules of other subscriptions in main.bicep', () => {
     const plan = new PlanBuilder();
-    plan.add({ kind: 'put', resourceId: rgId(subA, 'rg-new'), resourceType: 'Microsoft.Resources/resourceGroups', apiVersion: resources, body: { location: 'westeurope' } });
-    plan.add({ kind: 'put', resourceId: rgId(subB, 'rg-other'), resourceType: 'Microsoft.Resources/resourceGroups', apiVersion: resources, body: { location: 'westeurope' }, tenantId: tenantA });
+    plan.add({ kind: 'put', resourceId: rgId(subA, 'rg-new'), resourceType: 'Microsoft.Resources/resourceGroups', apiVersion: resources, body: { location: 'germanywestcentral' } });
+    plan.add({ kind: 'put', resourceId: rgId(subB, 'rg-other'), resourceType: 'Microsoft.Resources/resourceGroups', apiVersion: resources, body: { location: 'germanywestcentral' }, tenantId: tenantA });
     plan.add({ kind: 'put', resourceId: netId(subB, 'rg-other', 'networkSecurityGroups/nsg/securityRules/r'), resourceType: 'Microsoft.Network/networkSecurityGroups/securityRules', body: { properties: { priority: 100 } }, dependsOn: ['a2'] });
     const { files } = toBicep(plan.plan('tap', 'Groups'));
     const main = files[0].content;
@@ -319,7 +319,7 @@ describe('Bicep from a plan', () => {
     assert.match(toBicep(syncPlan()).files[0].content, /az network vnet peering sync/);
     const migrate = toBicep(migratePlan()).files;
     assert.match(migrate[0].content, /Then run these; a Bicep deployment cannot:\n\/\/ {3}1\. Delete NSG flow log fl-nsg-web\n\/\/ {8}az network watcher flow-log delete/);
-    assert.match(migrate[1].content, /name: 'fl-nsg-web'\n {2}location: 'westeurope'\n {2}properties: \{\n {4}targetResourceId: '[^']+'\n[^]*?enabled: false/);
+    assert.match(migrate[1].content, /name: 'fl-nsg-web'\n {2}location: 'germanywestcentral'\n {2}properties: \{\n {4}targetResourceId: '[^']+'\n[^]*?enabled: false/);
     assert.match(toBicep(packetCapturePlan()).files[0].content, /Stop packet capture pc-web-1\n\/\/ {8}az network watcher packet-capture stop/);
     const remove = toBicep(removePlan()).files;
     assert.equal(remove.length, 1, 'a plan of deletes has nothing to declare');

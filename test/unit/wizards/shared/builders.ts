@@ -22,7 +22,7 @@ export function action(fields: Partial<PlanAction> = {}): PlanAction {
 }
 
 export function check(fields: Partial<PlanCheck> = {}): PlanCheck {
-  return { id: 'c1', title: 'NSG exists', status: 'passed', detail: 'nsg-web is in westeurope', ...fields };
+  return { id: 'c1', title: 'NSG exists', status: 'passed', detail: 'nsg-web is in germanywestcentral', ...fields };
 }
 
 export function plan(fields: Partial<Plan> = {}): Plan {

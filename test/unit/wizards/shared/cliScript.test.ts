@@ -252,7 +252,7 @@ describe('Azure CLI script from a plan', function () {
     const [, tap, rule, , config] = runWithRecordingAz(toAzureCliScript(tapPlan()));
     assert.equal(flag(tap, '--destination'), tapPlan().actions[0].body?.properties && (tapPlan().actions[0].body?.properties as { destinationNetworkInterfaceIPConfiguration: { id: string } }).destinationNetworkInterfaceIPConfiguration.id);
     assert.equal(flag(tap, '--port'), '4789');
-    assert.equal(flag(tap, '--location'), 'westeurope');
+    assert.equal(flag(tap, '--location'), 'germanywestcentral');
     assert.equal(flag(config, '--vnet-tap'), tapId);
     assert.equal(flag(config, '--nic-name'), 'nic-web-1');
     assert.deepEqual(
@@ -291,14 +291,14 @@ describe('Azure CLI script from a plan', function () {
     const invocations = runWithRecordingAz(toAzureCliScript(flowLogsPlan()));
     const [register, group, watcher, account, vnetLog, subnetLog] = invocations;
     assert.deepEqual(register.args, ['provider', 'register', '--namespace', 'Microsoft.Insights', '--wait', '--subscription', subA]);
-    assert.deepEqual([flag(group, '--name'), flag(group, '--location')], ['NetworkWatcherRG', 'westeurope']);
-    assert.deepEqual([flag(watcher, '--resource-group'), flag(watcher, '--locations'), flag(watcher, '--enabled')], ['NetworkWatcherRG', 'westeurope', 'true']);
+    assert.deepEqual([flag(group, '--name'), flag(group, '--location')], ['NetworkWatcherRG', 'germanywestcentral']);
+    assert.deepEqual([flag(watcher, '--resource-group'), flag(watcher, '--locations'), flag(watcher, '--enabled')], ['NetworkWatcherRG', 'germanywestcentral', 'true']);
     assert.deepEqual([flag(account, '--kind'), flag(account, '--sku'), flag(account, '--min-tls-version'), flag(account, '--allow-blob-public-access')], ['StorageV2', 'Standard_LRS', 'TLS1_2', 'false']);
     assert.equal(flag(vnetLog, '--vnet'), vnetApp);
     assert.equal(flag(vnetLog, '--storage-account'), storageId);
     assert.deepEqual(
       ['--location', '--retention', '--format', '--log-version', '--traffic-analytics', '--workspace', '--interval'].map((name) => flag(vnetLog, name)),
-      ['westeurope', '30', 'JSON', '2', 'true', workspaceId, '10'],
+      ['germanywestcentral', '30', 'JSON', '2', 'true', workspaceId, '10'],
     );
     assert.equal(flag(subnetLog, '--subnet'), `${vnetApp}/subnets/snet-web`);
     assert.equal(subnetLog.flags.has('--workspace'), false);
@@ -308,8 +308,8 @@ describe('Azure CLI script from a plan', function () {
   it('disables an NSG flow log with update --enabled false and notes the question Apply asks', () => {
     const script = toAzureCliScript(migratePlan());
     const [, disable, remove] = runWithRecordingAz(script);
-    assert.deepEqual(disable.args, ['network', 'watcher', 'flow-log', 'update', '--location', 'westeurope', '--name', 'fl-nsg-web', '--enabled', 'false', '--subscription', subA]);
-    assert.deepEqual([flag(remove, '--location'), flag(remove, '--name')], ['westeurope', 'fl-nsg-web']);
+    assert.deepEqual(disable.args, ['network', 'watcher', 'flow-log', 'update', '--location', 'germanywestcentral', '--name', 'fl-nsg-web', '--enabled', 'false', '--subscription', subA]);
+    assert.deepEqual([flag(remove, '--location'), flag(remove, '--name')], ['germanywestcentral', 'fl-nsg-web']);
     assert.match(script, /^# Apply asks before this step: Disable the NSG flow log fl-nsg-web/m);
   });
 
@@ -321,7 +321,7 @@ describe('Azure CLI script from a plan', function () {
     );
     assert.equal(flag(capture, '--time-limit'), '300');
     assert.deepEqual(JSON.parse(flag(capture, '--filters') ?? ''), [{ protocol: 'TCP', localPort: '443' }]);
-    assert.deepEqual([flag(stop, '--location'), flag(stop, '--name')], ['westeurope', 'pc-web-1']);
+    assert.deepEqual([flag(stop, '--location'), flag(stop, '--name')], ['germanywestcentral', 'pc-web-1']);
   });
 
   it('falls back to az rest with the exact body when no az command can say it all', () => {

@@ -28,7 +28,7 @@ export const nicWeb1 = netId(subA, 'rg-app', 'networkInterfaces/nic-web-1');
 export const nicWeb2 = netId(subA, 'rg-app', 'networkInterfaces/nic-web-2');
 export const collectorIpConfig = netId(subA, 'rg-monitor', 'networkInterfaces/nic-collector/ipConfigurations/ipconfig1');
 export const tapId = netId(subA, 'rg-monitor', 'virtualNetworkTaps/vtap-1');
-export const watcherId = netId(subA, 'NetworkWatcherRG', 'networkWatchers/NetworkWatcher_westeurope');
+export const watcherId = netId(subA, 'NetworkWatcherRG', 'networkWatchers/NetworkWatcher_germanywestcentral');
 export const storageId = `${rgId(subA, 'rg-logs')}/providers/Microsoft.Storage/storageAccounts/stflowlogs01`;
 export const workspaceId = `${rgId(subA, 'rg-logs')}/providers/Microsoft.OperationalInsights/workspaces/law-traffic`;
 export const vnetApp = netId(subA, 'rg-app', 'virtualNetworks/vnet-app');
@@ -74,7 +74,7 @@ export function peeringBody(remote: string, settings: { forwarded?: boolean; tra
 
 export function flowLogBody(target: string, options: { enabled?: boolean; analytics?: boolean; days?: number } = {}): Record<string, unknown> {
   return {
-    location: 'westeurope',
+    location: 'germanywestcentral',
     properties: {
       targetResourceId: target,
       storageId,
@@ -97,7 +97,7 @@ export function tapPlan(): Plan {
     title: 'Create virtual network TAP vtap-1',
     resourceId: tapId,
     resourceType: 'Microsoft.Network/virtualNetworkTaps',
-    body: { location: 'westeurope', properties: { destinationNetworkInterfaceIPConfiguration: { id: collectorIpConfig }, destinationPort: 4789 } },
+    body: { location: 'germanywestcentral', properties: { destinationNetworkInterfaceIPConfiguration: { id: collectorIpConfig }, destinationPort: 4789 } },
   });
   const rule = plan.add({
     kind: 'put',
@@ -215,13 +215,13 @@ export function flowLogsPlan(): Plan {
     apiVersion: resources,
     operation: 'register',
   });
-  const group = plan.add({ kind: 'put', title: 'Create resource group NetworkWatcherRG', resourceId: rgId(subA, 'NetworkWatcherRG'), resourceType: 'Microsoft.Resources/resourceGroups', apiVersion: resources, body: { location: 'westeurope' } });
+  const group = plan.add({ kind: 'put', title: 'Create resource group NetworkWatcherRG', resourceId: rgId(subA, 'NetworkWatcherRG'), resourceType: 'Microsoft.Resources/resourceGroups', apiVersion: resources, body: { location: 'germanywestcentral' } });
   const watcher = plan.add({
     kind: 'put',
-    title: 'Create network watcher NetworkWatcher_westeurope',
+    title: 'Create network watcher NetworkWatcher_germanywestcentral',
     resourceId: watcherId,
     resourceType: 'Microsoft.Network/networkWatchers',
-    body: { location: 'westeurope', properties: {} },
+    body: { location: 'germanywestcentral', properties: {} },
     dependsOn: [group],
   });
   const account = plan.add({
@@ -230,7 +230,7 @@ export function flowLogsPlan(): Plan {
     resourceId: storageId,
     resourceType: 'Microsoft.Storage/storageAccounts',
     apiVersion: storage,
-    body: { location: 'westeurope', kind: 'StorageV2', sku: { name: 'Standard_LRS' }, properties: { minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, supportsHttpsTrafficOnly: true } },
+    body: { location: 'germanywestcentral', kind: 'StorageV2', sku: { name: 'Standard_LRS' }, properties: { minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, supportsHttpsTrafficOnly: true } },
   });
   plan.add({
     kind: 'put',
@@ -284,7 +284,7 @@ export function packetCapturePlan(): Plan {
     resourceId: `${vmWeb1}/extensions/NetworkWatcherAgentLinux`,
     resourceType: 'Microsoft.Compute/virtualMachines/extensions',
     apiVersion: compute,
-    body: { location: 'westeurope', properties: { publisher: 'Microsoft.Azure.NetworkWatcher', type: 'NetworkWatcherAgentLinux', typeHandlerVersion: '1.4', autoUpgradeMinorVersion: true } },
+    body: { location: 'germanywestcentral', properties: { publisher: 'Microsoft.Azure.NetworkWatcher', type: 'NetworkWatcherAgentLinux', typeHandlerVersion: '1.4', autoUpgradeMinorVersion: true } },
   });
   const capture = plan.add({
     kind: 'put',
@@ -337,7 +337,7 @@ export function hostilePlan(): Plan {
     title: `Create TAP ${hostileName}\nrm -rf /`,
     resourceId: hostileTap,
     resourceType: 'Microsoft.Network/virtualNetworkTaps',
-    body: { location: 'westeurope', tags: { "it's": '$HOME ${x}' }, properties: { destinationNetworkInterfaceIPConfiguration: { id: collectorIpConfig }, destinationPort: 4789 } },
+    body: { location: 'germanywestcentral', tags: { "it's": '$HOME ${x}' }, properties: { destinationNetworkInterfaceIPConfiguration: { id: collectorIpConfig }, destinationPort: 4789 } },
   });
   plan.add({
     kind: 'put',
@@ -352,7 +352,7 @@ export function hostilePlan(): Plan {
     title: 'Create something az has no command for',
     resourceId: netId(subA, hostileGroup, `applicationSecurityGroups/${hostileName}`),
     resourceType: 'Microsoft.Network/applicationSecurityGroups',
-    body: { location: 'westeurope', properties: {}, tags: { note: "it's $HOME `id` ${x}\nnext line" } },
+    body: { location: 'germanywestcentral', properties: {}, tags: { note: "it's $HOME `id` ${x}\nnext line" } },
   });
   return plan.plan('tap', `Hostile ${hostileName}`, [`Warning with\nnewline $(id)`]);
 }

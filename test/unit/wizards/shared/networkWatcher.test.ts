@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { ActionList } from '../../../../src/wizards/shared/actionList';
 import { addWatcher, addWatcherGroup, defaultWatcherArmId, defaultWatcherName } from '../../../../src/wizards/shared/networkWatcher';
 
-const place = { subscriptionId: '11111111-2222-3333-4444-555555555555', subscriptionName: 'Dev', tenantId: 'tenant-1', location: 'NorthEurope' };
+const place = { subscriptionId: '11111111-2222-3333-4444-555555555555', subscriptionName: 'Dev', tenantId: 'tenant-1', location: 'UKSouth' };
 
 describe('network watcher planning', () => {
   it('names the watcher as Azure does: NetworkWatcher_<region> in NetworkWatcherRG', () => {
-    assert.equal(defaultWatcherName('NorthEurope'), 'NetworkWatcher_northeurope');
-    assert.equal(defaultWatcherArmId(place.subscriptionId, 'westeurope'), `/subscriptions/${place.subscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_westeurope`);
+    assert.equal(defaultWatcherName('UKSouth'), 'NetworkWatcher_uksouth');
+    assert.equal(defaultWatcherArmId(place.subscriptionId, 'germanywestcentral'), `/subscriptions/${place.subscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral`);
   });
 
   it('creates NetworkWatcherRG, then the watcher depending on it, numbered after what the plan holds', () => {
@@ -18,12 +18,12 @@ describe('network watcher planning', () => {
     assert.deepEqual(list.actions.map((action) => action.id), ['a1', 'a2', 'a3']);
     assert.equal(group.resourceId, `/subscriptions/${place.subscriptionId}/resourceGroups/NetworkWatcherRG`);
     assert.equal(group.title, 'Create resource group NetworkWatcherRG in Dev');
-    assert.deepEqual(group.body, { location: 'NorthEurope' });
-    assert.equal(watcher.resourceId, defaultWatcherArmId(place.subscriptionId, 'northeurope'));
-    assert.equal(watcher.title, 'Create network watcher NetworkWatcher_northeurope in Dev');
+    assert.deepEqual(group.body, { location: 'UKSouth' });
+    assert.equal(watcher.resourceId, defaultWatcherArmId(place.subscriptionId, 'uksouth'));
+    assert.equal(watcher.title, 'Create network watcher NetworkWatcher_uksouth in Dev');
     assert.equal(watcher.apiVersion, '2025-05-01');
     assert.deepEqual(watcher.dependsOn, ['a2']);
-    assert.deepEqual(watcher.body, { location: 'NorthEurope', properties: {} });
+    assert.deepEqual(watcher.body, { location: 'UKSouth', properties: {} });
     assert.equal(watcher.tenantId, 'tenant-1');
   });
 });

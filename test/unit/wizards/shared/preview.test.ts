@@ -7,16 +7,16 @@ describe('plan preview', () => {
     const markdown = renderPreview(
       plan({
         checks: [
-          check({ id: 'c1', title: 'NSG exists', status: 'passed', detail: 'nsg-web is in westeurope' }),
-          check({ id: 'c2', title: 'Watcher', status: 'fixed', detail: 'No Network Watcher in westeurope', fixedBy: ['a1'] }),
+          check({ id: 'c1', title: 'NSG exists', status: 'passed', detail: 'nsg-web is in germanywestcentral' }),
+          check({ id: 'c2', title: 'Watcher', status: 'fixed', detail: 'No Network Watcher in germanywestcentral', fixedBy: ['a1'] }),
           check({ id: 'c3', title: 'Retention', status: 'warning', detail: 'Retention is off' }),
         ],
         actions: [action({ id: 'a1' }), action({ id: 'a2', dependsOn: ['a1'], impact: 'Blocks no traffic' })],
       }),
     );
     assert.match(markdown, /^# Allow HTTPS on nsg-web\n\nAdds one inbound rule\.\n/);
-    assert.match(markdown, /- ✓ \*\*NSG exists\*\*: nsg-web is in westeurope/);
-    assert.match(markdown, /- → \*\*Watcher\*\*: No Network Watcher in westeurope \(done by action 1 on Apply\)/);
+    assert.match(markdown, /- ✓ \*\*NSG exists\*\*: nsg-web is in germanywestcentral/);
+    assert.match(markdown, /- → \*\*Watcher\*\*: No Network Watcher in germanywestcentral \(done by action 1 on Apply\)/);
     assert.match(markdown, /- ! \*\*Retention\*\*: Retention is off/);
     assert.match(markdown, /^1\. \*\*Create\*\* rule-a1 \(`Microsoft\.Network\/networkSecurityGroups\/securityRules`\)$/m);
     assert.match(markdown, /^2\. \*\*Create\*\* rule-a2/m);

@@ -12,7 +12,7 @@ const nics: PickStep<string> = {
   title: 'Mirror traffic',
   placeholder: 'Pick NICs',
   items: [
-    { label: 'nic-web-1', description: 'westeurope', value: '/subscriptions/s/nic-web-1' },
+    { label: 'nic-web-1', description: 'germanywestcentral', value: '/subscriptions/s/nic-web-1' },
     { label: 'nic-web-2', value: 'nic-web-2-value' },
   ],
 };
@@ -35,7 +35,7 @@ describe('scripted wizard UI', () => {
 
   it('lists the labels offered when nothing matches, or the empty message', async () => {
     await assert.rejects(scripted([{ id: 'tap.sources', pick: 'nic-db' }]).pick(nics), /offers no "nic-db"; it offered "nic-web-1", "nic-web-2"/);
-    await assert.rejects(scripted([{ id: 'tap.sources', pick: 'nic-db' }]).pick({ ...nics, items: [], emptyMessage: 'No NICs in westeurope' }), /offered nothing \(No NICs in westeurope\)/);
+    await assert.rejects(scripted([{ id: 'tap.sources', pick: 'nic-db' }]).pick({ ...nics, items: [], emptyMessage: 'No NICs in germanywestcentral' }), /offered nothing \(No NICs in germanywestcentral\)/);
   });
 
   it('enforces a multi-pick minimum', async () => {

@@ -110,7 +110,7 @@ describe('TAP plan', () => {
 
   it('still shows a refused plan: a source mirrored elsewhere and a source in another region', () => {
     const elsewhere = sourceNic('nic-web-01', { tapConfigurations: [{ id: 'x', armId: 'x', name: 'cfg', tapId: key(armId.tap('vtap-other')) }] });
-    const dev = sourceNic('nic-dev-01', { location: 'northeurope' });
+    const dev = sourceNic('nic-dev-01', { location: 'uksouth' });
     const world = estate({ nics: [elsewhere, dev], taps: [tap('vtap-collectors'), tap('vtap-other')] });
     const plan = planTap(answers({ sourceIds: [elsewhere.id, dev.id] }), world);
     assert.equal(isBlocked(plan), true);
