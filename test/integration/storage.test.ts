@@ -217,7 +217,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     assert.equal(folder.id, `${subscription}#storageAccounts`);
 
     const accounts = await api.inventory.children(folder.id);
-    assert.deepEqual(accounts.map((row) => row.label), ['sthubflowlogsuks01', 'sthubflowlogsgwc01'], 'the hub\'s storage accounts, from one subscription-wide list');
+    assert.deepEqual(accounts.map((row) => row.label), ['sthubflowlogsgwc01', 'sthubflowlogsuks01'], 'the hub\'s storage accounts, from one subscription-wide list');
     const account = accounts.find((row) => row.label === 'sthubflowlogsgwc01');
     assert.ok(account);
     assert.match(account.contextValue ?? '', /(^|;)storageAccount;.*canCopyId/);
@@ -272,7 +272,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     assert.equal((await api.inventory.children(subscription)).length, 5, 'the subscription\'s own rows stay loaded');
     await faults();
     await api.inventory.click(cancelled[0].id);
-    assert.deepEqual((await api.inventory.children(folder)).map((row) => row.label), ['sthubflowlogsuks01', 'sthubflowlogsgwc01']);
+    assert.deepEqual((await api.inventory.children(folder)).map((row) => row.label), ['sthubflowlogsgwc01', 'sthubflowlogsuks01']);
   });
 
   it('shows Azure\'s error as a row under the storage folder and recovers on Retry', async () => {
