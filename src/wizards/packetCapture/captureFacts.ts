@@ -92,8 +92,9 @@ export interface CaptureFacts {
   existingCapture?: ExistingCapture;
 }
 
+/** What "Start with defaults" sets, and the advanced questions' starting values: 5 minutes, whole packets, 1 GB. */
 export const defaults = {
-  timeLimitSeconds: 3600,
+  timeLimitSeconds: 300,
   bytesPerPacket: 0,
   bytesPerSession: 1073741824,
 };

@@ -117,12 +117,66 @@ export function validateTimeLimit(value: string): string | undefined {
   return validateWhole(value, 1, 18000, 'the time limit in seconds');
 }
 
-export function validateBytesPerPacket(value: string): string | undefined {
-  return validateWhole(value, 0, maxUint32, 'the bytes kept per packet (0 keeps whole packets)');
+const byteUnits: Record<string, number> = { b: 1, byte: 1, bytes: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
+
+/** `1073741824` → `1073741824 bytes (1 GB)`, `4294967295` → `4294967295 bytes (just under 4 GB)`. */
+export function describeBytes(bytes: number): string {
+  for (const [unit, size] of [['GB', 1024 ** 3], ['MB', 1024 ** 2], ['KB', 1024]] as const) {
+    if (bytes >= size) {
+      const value = bytes / size;
+      const rounded = Number(value.toFixed(1));
+      const amount = Number.isInteger(value) ? `${value} ${unit}` : rounded > value && Number.isInteger(rounded) ? `just under ${rounded} ${unit}` : `${value.toFixed(1)} ${unit}`;
+      return `${bytes} bytes (${amount})`;
+    }
+  }
+  return `${bytes} byte${bytes === 1 ? '' : 's'}`;
 }
 
+/**
+ * A size as typed: bytes (`1073741824`) or a number with a unit, binary as Network Watcher counts
+ * (`1 GB` = 1073741824, `500 MB`, `64 KB`, `1.5 GB`, `2GiB`). A size with a unit that is not a
+ * whole number of bytes is rounded down. Returns the bytes, or what is wrong with the text.
+ */
+export function parseByteSize(value: string): { bytes: number } | { problem: string } {
+  const text = value.trim();
+  if (text === '') {
+    return { problem: 'Enter a size: a number of bytes, or a number with a unit such as 500 MB or 1 GB.' };
+  }
+  const match = /^(\d+(?:[.,]\d+)?)\s*([a-z]+)?$/i.exec(text);
+  if (match === null) {
+    return { problem: `"${text}" is not a size: write a number of bytes (1073741824) or a number with a unit (500 MB, 1 GB).` };
+  }
+  const number = Number(match[1].replace(',', '.'));
+  const unit = match[2]?.toLowerCase();
+  if (unit === undefined) {
+    return Number.isInteger(number) ? { bytes: number } : { problem: `"${text}" is not a whole number of bytes: write it with a unit (1.5 GB) or in whole bytes.` };
+  }
+  const size = byteUnits[unit];
+  if (size === undefined) {
+    return { problem: `"${match[2]}" in "${text}" is not a unit: use B, KB, MB or GB (1 GB = 1024 MB).` };
+  }
+  return { bytes: Math.floor(number * size) };
+}
+
+function validateSize(value: string, minimum: number, what: string): string | undefined {
+  const parsed = parseByteSize(value);
+  if ('problem' in parsed) {
+    return `${what[0].toUpperCase()}${what.slice(1)}: ${parsed.problem}`;
+  }
+  if (parsed.bytes < minimum || parsed.bytes > maxUint32) {
+    return `${what[0].toUpperCase()}${what.slice(1)} must be from ${describeBytes(minimum)} to ${describeBytes(maxUint32)}; "${value.trim()}" is ${describeBytes(parsed.bytes)}.`;
+  }
+  return undefined;
+}
+
+/** Bytes kept of each packet: bytes or a size with a unit, 0 keeps whole packets. */
+export function validateBytesPerPacket(value: string): string | undefined {
+  return validateSize(value, 0, 'the bytes kept per packet');
+}
+
+/** The capture's total: bytes or a size with a unit (`1 GB`, `500 MB`, `1073741824`), at most 4 GB. */
 export function validateBytesPerSession(value: string): string | undefined {
-  return validateWhole(value, 1, maxUint32, 'the total bytes per capture');
+  return validateSize(value, 1, 'the total bytes per capture');
 }
 
 /** The VM must run: Network Watcher starts captures through the agent inside it. */

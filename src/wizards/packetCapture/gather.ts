@@ -1,7 +1,9 @@
 /**
- * The packet-capture wizard's questions: VM (skipped when started from a NIC or VM row),
- * destination, storage account and/or file path, a 5-tuple filter, limits and the name. Back
- * re-asks the previous question with its old answer.
+ * The packet-capture wizard's questions: VM (skipped when started from a NIC or VM row), then
+ * "Start with defaults" (5 minutes, 1 GB, all traffic, to a storage account in the VM's region, or
+ * to a file on the VM when there is none) or the advanced questions: destination, storage account
+ * and/or file path, a 5-tuple filter, limits (sizes with units) and the name. Back re-asks the
+ * previous question with its old answer.
  */
 import { askQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
@@ -9,6 +11,8 @@ import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFil
 import { defaultNetworkName } from '../shared/networkNames';
 import {
   checkVmRunning,
+  describeBytes,
+  parseByteSize,
   validateBytesPerPacket,
   validateBytesPerSession,
   validateCaptureName,
@@ -38,8 +42,12 @@ export interface CaptureSeed {
   vmArmId?: string;
 }
 
+/** `defaults` takes the defaults in one step; `advanced` asks everything. */
+export type CaptureMode = 'defaults' | 'advanced';
+
 interface Draft {
   vmArmId?: string;
+  mode?: CaptureMode;
   destination?: CaptureDestination;
   storageArmId?: string;
   filePath?: string;
@@ -61,6 +69,27 @@ export function defaultCaptureName(vmName: string, now: Date): string {
   const pad = (value: number) => String(value).padStart(2, '0');
   const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}`;
   return defaultNetworkName(`${vmName}-${stamp}`);
+}
+
+/** The storage account the defaults upload to: in the VM's region, in the VM's subscription first. */
+export function defaultCaptureStorage(accounts: readonly CaptureStorageFact[], vm: Pick<VmFact, 'location' | 'subscriptionId'>): CaptureStorageFact | undefined {
+  const inRegion = accounts.filter((account) => account.location.toLowerCase() === vm.location.toLowerCase());
+  return inRegion.find((account) => account.subscriptionId.toLowerCase() === vm.subscriptionId.toLowerCase()) ?? inRegion[0];
+}
+
+/** Where the defaults keep the file when no storage account is in the VM's region. */
+export function defaultCaptureFilePath(osType: VmFact['osType'], name: string): string {
+  return osType === 'Windows' ? `C:\\captures\\${name}.cap` : `/var/captures/${name}.cap`;
+}
+
+function minutes(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/** `5 min, 1 GB, all traffic, to sthubflowlogsgwc01`: what "Start with defaults" does. */
+export function describeCaptureDefaults(storage: CaptureStorageFact | undefined, filePath: string): string {
+  const size = describeBytes(defaults.bytesPerSession).replace(/^.*\((.*)\)$/, '$1');
+  return `${minutes(defaults.timeLimitSeconds)}, ${size}, all traffic, to ${storage ? storage.name : `${filePath} on the VM (no storage account in its region)`}`;
 }
 
 /**
@@ -115,8 +144,23 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
       },
     },
     {
-      id: 'capture.destination',
+      id: 'capture.mode',
       shouldAsk: () => true,
+      ask: async (current, step) => {
+        const vm = await estate.readVm(current.vmArmId ?? '');
+        const storage = defaultCaptureStorage(estate.storageAccounts, vm);
+        const name = defaultCaptureName(vm.name, now);
+        const items: PickItem<CaptureMode>[] = [
+          { label: 'Start with defaults', description: describeCaptureDefaults(storage, defaultCaptureFilePath(vm.osType, name)), detail: `Named ${name}; the plan is shown before anything starts.`, value: 'defaults', picked: current.mode !== 'advanced' },
+          { label: 'Choose settings\u2026', description: 'Destination, filter on protocol, addresses and ports, time and size limits, name', value: 'advanced', picked: current.mode === 'advanced' },
+        ];
+        const answer = await ui.pick<CaptureMode>({ id: 'capture.mode', title, ...step, placeholder: `Capture on ${vm.name}: start with the defaults, or choose the settings`, items });
+        return answer === back || answer === undefined ? answer : { ...current, mode: answer };
+      },
+    },
+    {
+      id: 'capture.destination',
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: async (current, step) => {
         const items: PickItem<CaptureDestination>[] = [
           { label: 'Storage account', description: 'Upload the .cap file to a storage account in the VM\u2019s region', value: 'storage', picked: current.destination === 'storage' },
@@ -129,7 +173,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.storage',
-      shouldAsk: (current) => current.destination !== 'file',
+      shouldAsk: (current) => current.mode === 'advanced' && current.destination !== 'file',
       ask: async (current, step) => {
         const vm = await estate.readVm(current.vmArmId ?? '');
         const answer = await ui.pick<string>({
@@ -147,7 +191,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.filePath',
-      shouldAsk: (current) => current.destination !== 'storage',
+      shouldAsk: (current) => current.mode === 'advanced' && current.destination !== 'storage',
       ask: async (current, step) => {
         const vm = await estate.readVm(current.vmArmId ?? '');
         const example = vm.osType === 'Windows' ? 'C:\\captures\\capture.cap' : '/var/captures/capture.cap';
@@ -156,7 +200,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.protocol',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: async (current, step) => {
         const answer = await ui.pick<CaptureFilter['protocol']>({
           id: 'capture.protocol',
@@ -170,42 +214,42 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.localIp',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: (current, step) => input(current, step, 'capture.localIp', 'localIPAddress', 'Local IP address filter (empty for any): an address, a range a-b, or several separated by ;', validateIpFilter, '', vmOf(current)?.privateIps[0]),
     },
     {
       id: 'capture.remoteIp',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: (current, step) => input(current, step, 'capture.remoteIp', 'remoteIPAddress', 'Remote IP address filter (empty for any): an address, a range a-b, or several separated by ;', validateIpFilter, '', '10.0.0.0-10.255.255.255'),
     },
     {
       id: 'capture.localPort',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: (current, step) => input(current, step, 'capture.localPort', 'localPort', 'Local port filter (empty for any): a port, a range 80-120, or several separated by ;', validatePortFilter, '', '443'),
     },
     {
       id: 'capture.remotePort',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: (current, step) => input(current, step, 'capture.remotePort', 'remotePort', 'Remote port filter (empty for any): a port, a range 80-120, or several separated by ;', validatePortFilter, '', '1024-65535'),
     },
     {
       id: 'capture.timeLimit',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: (current, step) => input(current, step, 'capture.timeLimit', 'timeLimitSeconds', 'Time limit in seconds (1 to 18000)', validateTimeLimit, String(defaults.timeLimitSeconds)),
     },
     {
       id: 'capture.bytesPerPacket',
-      shouldAsk: () => true,
-      ask: (current, step) => input(current, step, 'capture.bytesPerPacket', 'bytesPerPacket', 'Bytes kept of each packet (0 keeps whole packets; 34 is enough for IPv4 headers)', validateBytesPerPacket, String(defaults.bytesPerPacket)),
+      shouldAsk: (current) => current.mode === 'advanced',
+      ask: (current, step) => input(current, step, 'capture.bytesPerPacket', 'bytesPerPacket', 'Bytes kept of each packet (0 keeps whole packets; 34 is enough for IPv4 headers; units such as 1 KB work too)', validateBytesPerPacket, String(defaults.bytesPerPacket)),
     },
     {
       id: 'capture.bytesPerSession',
-      shouldAsk: () => true,
-      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total bytes to capture before the session stops (1073741824 is 1 GB)', validateBytesPerSession, String(defaults.bytesPerSession)),
+      shouldAsk: (current) => current.mode === 'advanced',
+      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total size to capture before the session stops: bytes or a size with a unit (500 MB, 1 GB; at most 4 GB)', validateBytesPerSession, '1 GB'),
     },
     {
       id: 'capture.name',
-      shouldAsk: () => true,
+      shouldAsk: (current) => current.mode === 'advanced',
       ask: (current, step) => input(current, step, 'capture.name', 'name', 'Name of the packet capture', validateCaptureName, defaultCaptureName(vmOf(current)?.name ?? 'capture', now)),
     },
   ];
@@ -215,6 +259,20 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     return undefined;
   }
   draft = asked;
+  if (draft.mode === 'defaults' && draft.vmArmId !== undefined) {
+    const vm = await estate.readVm(draft.vmArmId);
+    const storage = defaultCaptureStorage(estate.storageAccounts, vm);
+    const name = defaultCaptureName(vm.name, now);
+    return {
+      vmArmId: vmOf(draft)?.armId ?? draft.vmArmId,
+      ...(storage ? { destination: 'storage' as const, storageArmId: storage.armId } : { destination: 'file' as const, filePath: defaultCaptureFilePath(vm.osType, name) }),
+      filters: [],
+      timeLimitSeconds: defaults.timeLimitSeconds,
+      bytesPerPacket: defaults.bytesPerPacket,
+      bytesPerSession: defaults.bytesPerSession,
+      name,
+    };
+  }
   if (draft.vmArmId === undefined || draft.destination === undefined || draft.name === undefined) {
     return undefined;
   }
@@ -233,8 +291,14 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     ...(draft.destination !== 'storage' && draft.filePath ? { filePath: draft.filePath } : {}),
     filters: hasFilter ? [filter] : [],
     timeLimitSeconds: Number(draft.timeLimitSeconds ?? defaults.timeLimitSeconds),
-    bytesPerPacket: Number(draft.bytesPerPacket ?? defaults.bytesPerPacket),
-    bytesPerSession: Number(draft.bytesPerSession ?? defaults.bytesPerSession),
+    bytesPerPacket: bytesOf(draft.bytesPerPacket, defaults.bytesPerPacket),
+    bytesPerSession: bytesOf(draft.bytesPerSession, defaults.bytesPerSession),
     name: draft.name,
   };
+}
+
+/** A size the validator accepted, in bytes. */
+function bytesOf(value: string | undefined, fallback: number): number {
+  const parsed = value === undefined ? undefined : parseByteSize(value);
+  return parsed !== undefined && 'bytes' in parsed ? parsed.bytes : fallback;
 }

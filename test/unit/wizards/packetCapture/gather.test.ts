@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { VmFact } from '../../../../src/wizards/packetCapture/captureFacts';
-import { validateCaptureName, validateFilePath, validateIpFilter, validatePortFilter, validateTimeLimit, validateBytesPerSession } from '../../../../src/wizards/packetCapture/checks';
+import { parseByteSize, validateBytesPerPacket, validateCaptureName, validateFilePath, validateIpFilter, validatePortFilter, validateTimeLimit, validateBytesPerSession } from '../../../../src/wizards/packetCapture/checks';
 import { gatherPacketCapture, type CaptureQuestionsEstate } from '../../../../src/wizards/packetCapture/gather';
 import { back, type InputStep, type PickManyStep, type PickStep, type WizardUi } from '../../../../src/wizards/shared/wizardUi';
 
@@ -64,6 +64,7 @@ describe('packet capture questions', () => {
   it('skips the VM when seeded, offers only storage in the VM region, and builds one filter', async () => {
     const asked: Array<{ id: string; value?: string }> = [];
     const result = await gatherPacketCapture(scripted([
+      { id: 'capture.mode', value: 'advanced' },
       { id: 'capture.destination', value: 'storage' },
       { id: 'capture.storage', value: 'stgwc' },
       { id: 'capture.protocol', value: 'TCP' },
@@ -73,7 +74,7 @@ describe('packet capture questions', () => {
       { id: 'capture.remotePort', value: '443;8080-8090' },
       { id: 'capture.timeLimit', value: '120' },
       { id: 'capture.bytesPerPacket', value: '0' },
-      { id: 'capture.bytesPerSession', value: '1073741824' },
+      { id: 'capture.bytesPerSession', value: '500 MB' },
       { id: 'capture.name', value: 'pc-app' },
     ], asked), estate, { vmArmId }, new Date(Date.UTC(2025, 2, 1, 10, 5)));
     assert.deepEqual(result, {
@@ -83,10 +84,11 @@ describe('packet capture questions', () => {
       filters: [{ protocol: 'TCP', remoteIPAddress: '10.1.1.0-10.1.1.255;10.1.3.4', remotePort: '443;8080-8090' }],
       timeLimitSeconds: 120,
       bytesPerPacket: 0,
-      bytesPerSession: 1073741824,
+      bytesPerSession: 500 * 1024 * 1024,
       name: 'pc-app',
     });
-    assert.equal(asked.find((step) => step.id === 'capture.timeLimit')?.value, '3600');
+    assert.equal(asked.find((step) => step.id === 'capture.timeLimit')?.value, '300');
+    assert.equal(asked.find((step) => step.id === 'capture.bytesPerSession')?.value, '1 GB', 'the size starts as 1 GB, with its unit');
     assert.equal(asked.find((step) => step.id === 'capture.name')?.value, 'vm-app-01-20250301-1005');
   });
 
@@ -94,6 +96,7 @@ describe('packet capture questions', () => {
     const asked: Array<{ id: string; value?: string }> = [];
     const result = await gatherPacketCapture(scripted([
       { id: 'capture.vm', value: 'vm-app-01' },
+      { id: 'capture.mode', value: 'advanced' },
       { id: 'capture.destination', value: 'file' },
       { id: 'capture.filePath', back: true },
       { id: 'capture.destination', value: 'file' },
@@ -116,7 +119,68 @@ describe('packet capture questions', () => {
   });
 });
 
+describe('packet capture defaults', () => {
+  it('starts with the defaults in one step after the VM: 5 min, 1 GB, all traffic, to the storage account in its region', async () => {
+    const asked: Array<{ id: string; value?: string; step?: number; totalSteps?: number }> = [];
+    let offered = '';
+    const ui = scripted([{ id: 'capture.vm', value: 'vm-app-01' }, { id: 'capture.mode', value: 'defaults' }], asked);
+    const pick = ui.pick.bind(ui);
+    ui.pick = (step) => {
+      if (step.id === 'capture.mode') {
+        offered = `${step.items[0].label}: ${step.items[0].description ?? ''}`;
+      }
+      return pick(step);
+    };
+    const result = await gatherPacketCapture(ui, estate, {}, new Date(Date.UTC(2025, 2, 1, 10, 5)));
+    assert.equal(offered, 'Start with defaults: 5 min, 1 GB, all traffic, to stgwc');
+    assert.deepEqual(asked.map((step) => step.id), ['capture.vm', 'capture.mode'], 'nothing else is asked');
+    assert.deepEqual(result, {
+      vmArmId,
+      destination: 'storage',
+      storageArmId: estate.storageAccounts[0].armId,
+      filters: [],
+      timeLimitSeconds: 300,
+      bytesPerPacket: 0,
+      bytesPerSession: 1073741824,
+      name: 'vm-app-01-20250301-1005',
+    });
+  });
+
+  it('keeps the file on the VM when no storage account is in its region', async () => {
+    const noStorage: CaptureQuestionsEstate = { ...estate, storageAccounts: estate.storageAccounts.filter((account) => account.location !== 'germanywestcentral') };
+    const result = await gatherPacketCapture(scripted([{ id: 'capture.mode', value: 'Start with defaults' }], []), noStorage, { vmArmId }, new Date(Date.UTC(2025, 2, 1, 10, 5)));
+    assert.equal(result?.destination, 'file');
+    assert.equal(result?.filePath, '/var/captures/vm-app-01-20250301-1005.cap');
+    assert.equal(result?.storageArmId, undefined);
+    assert.equal(validateFilePath(result?.filePath ?? '', 'Linux'), undefined, 'a path Network Watcher accepts');
+  });
+});
+
 describe('packet capture validators', () => {
+  it('reads sizes with units, bytes as before, and says what is wrong with a size', () => {
+    assert.deepEqual(parseByteSize('1 GB'), { bytes: 1073741824 });
+    assert.deepEqual(parseByteSize('1073741824'), { bytes: 1073741824 });
+    assert.deepEqual(parseByteSize('500 MB'), { bytes: 524288000 });
+    assert.deepEqual(parseByteSize('500mb'), { bytes: 524288000 });
+    assert.deepEqual(parseByteSize('1.5 GB'), { bytes: 1610612736 });
+    assert.deepEqual(parseByteSize('64 KiB'), { bytes: 65536 });
+    assert.equal(validateBytesPerSession('1 GB'), undefined);
+    assert.equal(validateBytesPerSession('4294967295'), undefined);
+    assert.equal(
+      validateBytesPerSession('4 GB'),
+      'The total bytes per capture must be from 1 byte to 4294967295 bytes (just under 4 GB); "4 GB" is 4294967296 bytes (4 GB).',
+    );
+    assert.equal(validateBytesPerSession('12 XB'), 'The total bytes per capture: "XB" in "12 XB" is not a unit: use B, KB, MB or GB (1 GB = 1024 MB).');
+    assert.equal(validateBytesPerSession('a lot'), 'The total bytes per capture: "a lot" is not a size: write a number of bytes (1073741824) or a number with a unit (500 MB, 1 GB).');
+    assert.match(validateBytesPerSession('1.5') ?? '', /not a whole number of bytes/);
+    assert.match(validateBytesPerSession('') ?? '', /Enter a size/);
+    assert.match(validateBytesPerSession('0') ?? '', /from 1 byte/);
+    assert.equal(validateBytesPerPacket('0'), undefined, '0 keeps whole packets');
+    assert.equal(validateBytesPerPacket('1 KB'), undefined);
+  });
+});
+
+describe('packet capture validators (API limits)', () => {
   it('accepts what the API accepts and names what is wrong', () => {
     assert.equal(validateFilePath('/var/captures/x.cap', 'Linux'), undefined);
     assert.equal(validateFilePath('/var/captures/sub/x.cap', 'Linux'), undefined);
