@@ -12,14 +12,22 @@ export class CaptureSummaryDocuments implements vscode.TextDocumentContentProvid
     return this.contents.get(uri.toString()) ?? `The summary of ${uri.path} is no longer cached. Use "Download and Summarize Packet Capture" on the capture again.\n`;
   }
 
-  /** Stores the markdown and opens it; the URI names the capture (`/<name>.md?<armId>`). */
+  /**
+   * Stores the markdown and shows it rendered, in the built-in markdown preview (its tables read as
+   * tables); the source opens only where that preview is missing. The URI names the capture
+   * (`/<name>.md?<armId>`).
+   */
   async show(armId: string, name: string, markdown: string): Promise<vscode.TextDocument> {
     const uri = vscode.Uri.from({ scheme: captureSummaryScheme, path: `/${name.replace(/[\\/]/g, '_')}.md`, query: armId });
     this.contents.set(uri.toString(), markdown);
     this.changeEmitter.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);
     const typed = document.languageId === 'markdown' ? document : await vscode.languages.setTextDocumentLanguage(document, 'markdown');
-    await vscode.window.showTextDocument(typed, { preview: true });
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      await vscode.window.showTextDocument(typed, { preview: true });
+    }
     return typed;
   }
 
