@@ -16,6 +16,7 @@ import type {
   NicRef,
   NsgRef,
   PacketCaptureRef,
+  PacketCaptureStatusRef,
   PeeringRef,
   SecurityRuleRef,
   StorageAccountRef,
@@ -216,6 +217,16 @@ export class ArmNetworkApi implements NetworkApi {
       captures.push(toPacketCaptureRef(capture, watcher));
     }
     return captures.sort(byName);
+  }
+
+  async packetCaptureStatus(subscription: SubscriptionRef, capture: PacketCaptureRef, signal?: AbortSignal): Promise<PacketCaptureStatusRef> {
+    const watcherArmId = capture.armId.slice(0, capture.armId.toLowerCase().lastIndexOf('/packetcaptures/'));
+    const result = await this.network(subscription).packetCaptures.beginGetStatusAndWait(resourceGroupOf(watcherArmId), nameOf(watcherArmId), capture.name, { abortSignal: signal });
+    return {
+      status: result.packetCaptureStatus ?? 'Unknown',
+      ...(result.stopReason ? { stopReason: result.stopReason } : {}),
+      errors: result.packetCaptureError ?? [],
+    };
   }
 
   async listStorageAccounts(subscription: SubscriptionRef, signal?: AbortSignal): Promise<StorageAccountRef[]> {

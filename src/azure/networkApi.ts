@@ -135,6 +135,16 @@ export interface PacketCaptureRef extends ResourceRef {
   provisioningState?: string;
 }
 
+/** What Network Watcher's queryStatus (PacketCaptures_GetStatus) answers about a capture. */
+export interface PacketCaptureStatusRef {
+  /** `NotStarted`, `Running`, `Stopped`, `Error` or `Unknown`. */
+  status: string;
+  /** Why it stopped, e.g. `TimeExceeded`; empty while it runs. */
+  stopReason?: string;
+  /** `InternalError`, `AgentStopped`, `CaptureFailed`, `LocalFileFailed`, `StorageFailed`. */
+  errors: string[];
+}
+
 export interface VirtualNetworkTapRef extends ResourceRef {
   location: string;
   /** Lower-cased id of the destination NIC IP configuration or load balancer frontend. */
@@ -161,6 +171,8 @@ export interface NetworkApi {
   listVirtualNetworkTaps(subscription: SubscriptionRef, signal?: AbortSignal): Promise<VirtualNetworkTapRef[]>;
   listFlowLogs(subscription: SubscriptionRef, watcher: NetworkWatcherRef, signal?: AbortSignal): Promise<FlowLogRef[]>;
   listPacketCaptures(subscription: SubscriptionRef, watcher: NetworkWatcherRef, signal?: AbortSignal): Promise<PacketCaptureRef[]>;
+  /** A capture's state (a long-running POST); absent where captures are only listed. */
+  packetCaptureStatus?(subscription: SubscriptionRef, capture: PacketCaptureRef, signal?: AbortSignal): Promise<PacketCaptureStatusRef>;
   /** The subscription's storage accounts (one subscription-wide list); absent where storage is not browsed. */
   listStorageAccounts?(subscription: SubscriptionRef, signal?: AbortSignal): Promise<StorageAccountRef[]>;
 }

@@ -1,6 +1,6 @@
 import { mapBounded } from '../azure/bounded';
 import { isCancellation, toArmProblem, type ArmProblem } from '../azure/armProblem';
-import type { NetworkApi, NetworkWatcherRef, NicRef, NsgRef, StorageAccountRef, SubscriptionRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
+import type { NetworkApi, NetworkWatcherRef, NicRef, NsgRef, PacketCaptureRef, PacketCaptureStatusRef, StorageAccountRef, SubscriptionRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
 import type { FlowLogStorageSource } from './storageSource';
 import { InventoryIndex, type SectionName, type WatcherContents } from './inventory';
 
@@ -87,6 +87,25 @@ export class SubscriptionInventory {
   /** The cached answer of a section, if it has settled. */
   cached<K extends SectionName>(name: K): SectionResult<SectionValues[K]> | undefined {
     return this.settled.get(name) as SectionResult<SectionValues[K]> | undefined;
+  }
+
+  /**
+   * A packet capture's state from Network Watcher (not cached: it changes while the capture runs);
+   * undefined where the API cannot ask. A failure is the problem, reported once to the log.
+   */
+  async packetCaptureStatus(capture: PacketCaptureRef, signal: AbortSignal): Promise<SectionResult<PacketCaptureStatusRef> | undefined> {
+    if (this.api.packetCaptureStatus === undefined) {
+      return undefined;
+    }
+    try {
+      return { ok: true, value: await this.api.packetCaptureStatus(this.subscription, capture, signal) };
+    } catch (error) {
+      const problem = toArmProblem(error);
+      if (!isCancellation(error)) {
+        this.report(`Querying the status of packet capture ${capture.armId}`, problem);
+      }
+      return { ok: false, problem };
+    }
   }
 
   /** The subscription's storage accounts (one subscription-wide list call); not cached here, the storage folder caches it. */

@@ -5,6 +5,7 @@ import {
   type NicRef,
   type NsgRef,
   type PacketCaptureRef,
+  type PacketCaptureStatusRef,
   type PeeringRef,
   type SecurityRuleRef,
   type SubnetRef,
@@ -327,24 +328,83 @@ export function describeFlowLog(flowLog: FlowLogRef): ItemDescription {
   };
 }
 
-export function describePacketCapture(capture: PacketCaptureRef): ItemDescription {
+/** A capture's state as its row shows it: from queryStatus, or why it could not be read. */
+export type CaptureState = { ok: true; value: PacketCaptureStatusRef } | { ok: false; problem: { code: string; message: string } };
+
+const stopReasons: Record<string, string> = {
+  TimeExceeded: 'time limit reached',
+  Manual: 'stopped by a user',
+  ManuallyStopped: 'stopped by a user',
+  SessionLimitExceeded: 'size limit reached',
+  SessionBytesExceeded: 'size limit reached',
+};
+
+const captureErrors: Record<string, string> = {
+  InternalError: 'internal error in Network Watcher',
+  AgentStopped: 'the Network Watcher agent stopped',
+  CaptureFailed: 'the capture failed on the VM',
+  LocalFileFailed: 'writing the file on the VM failed',
+  StorageFailed: 'uploading the file to storage failed',
+};
+
+/** `TimeExceeded` → `time limit reached`; an unknown code as words (`SomeReason` → `some reason`). */
+function inWords(code: string, known: Record<string, string>): string {
+  return known[code] ?? code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** `Running`, `Stopped (time limit reached)`, `Error: uploading the file to storage failed`, `status unknown`. */
+export function describeCaptureState(state: CaptureState): string {
+  if (!state.ok) {
+    return 'status unknown';
+  }
+  const { status, stopReason, errors } = state.value;
+  const reasons = errors.map((error) => inWords(error, captureErrors));
+  switch (status) {
+    case 'Running':
+      return reasons.length > 0 ? `Running · ${reasons.join(', ')}` : 'Running';
+    case 'Stopped':
+      return [`Stopped${stopReason ? ` (${inWords(stopReason, stopReasons)})` : ''}`, ...(reasons.length > 0 ? [reasons.join(', ')] : [])].join(' · ');
+    case 'Error':
+      return `Error: ${reasons.length > 0 ? reasons.join(', ') : 'Network Watcher gave no reason'}`;
+    case 'NotStarted':
+      return 'Not started';
+    default:
+      return status === '' ? 'status unknown' : status;
+  }
+}
+
+const captureIcons: Record<string, { icon: string; color?: string }> = {
+  Running: { icon: 'record', color: 'charts.red' },
+  Stopped: { icon: 'debug-stop' },
+  Error: { icon: 'error', color: 'list.errorForeground' },
+};
+
+/**
+ * A packet capture row: its target and its state from queryStatus (Running, Stopped with the
+ * reason, Error with what failed), and the provisioning state only when that failed.
+ */
+export function describePacketCapture(capture: PacketCaptureRef, state?: CaptureState): ItemDescription {
+  const status = state?.ok ? state.value.status : undefined;
+  const shown = state === undefined ? undefined : describeCaptureState(state);
+  const look = (status === undefined ? undefined : captureIcons[status]) ?? { icon: 'record' };
   return {
     label: capture.name,
-    // The provisioning state says whether the resource was created, not whether the capture still
-    // runs (that takes a status call: Packet Capture Status), so only a failure shows.
-    description: [capture.targetArmId ? nameOf(capture.targetArmId) : undefined, capture.provisioningState === 'Succeeded' ? undefined : capture.provisioningState].filter(Boolean).join(' · '),
+    description: [capture.targetArmId ? nameOf(capture.targetArmId) : undefined, capture.provisioningState === 'Succeeded' ? undefined : capture.provisioningState, shown].filter(Boolean).join(' · '),
     tooltip: [
       tooltip(capture.name, [
         ['Target', capture.targetArmId],
         ['Storage', capture.storageId ? nameOf(capture.storageId) : undefined],
         ['File', capture.filePath],
         ['Provisioning state', capture.provisioningState],
+        ['Status', shown],
+        ['Status query', state !== undefined && !state.ok ? `${state.problem.code}: ${state.problem.message}` : undefined],
       ]),
       '',
-      'Whether it is still capturing: **Packet Capture Status**.',
+      state === undefined ? 'Whether it is still capturing: **Packet Capture Status**.' : 'As read when the watcher was expanded; **Packet Capture Status** asks again.',
     ].join('\n'),
-    contextValue: flags('packetCapture', capture.storageId ? 'hasStorage' : undefined, ...resourceFlags),
-    icon: 'record',
+    contextValue: flags('packetCapture', capture.storageId ? 'hasStorage' : undefined, status === undefined ? undefined : `capture-${status.toLowerCase()}`, ...resourceFlags),
+    icon: look.icon,
+    iconColor: look.color,
     collapsible: false,
   };
 }

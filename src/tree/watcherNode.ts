@@ -2,10 +2,11 @@ import * as vscode from 'vscode';
 import type { FlowLogRef, PacketCaptureRef } from '../azure/networkApi';
 import type { WatcherContents } from './inventory';
 import type { ArmProblem } from '../azure/armProblem';
+import { mapBounded } from '../azure/bounded';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
 import type { SubscriptionInventory } from './subscriptionInventory';
-import { describeFlowLog, describePacketCapture, describeWatcher, type ItemDescription } from './treeItems';
+import { describeFlowLog, describePacketCapture, describeWatcher, type CaptureState, type ItemDescription } from './treeItems';
 import { nicNameIn, storageScopeOf, FlowLogStorageRows } from './storageNodes';
 import type { TreeNode } from './treeNode';
 
@@ -23,11 +24,13 @@ export class WatcherNode extends ResourceNode {
     return describeWatcher(this.contents.watcher, this.contents.flowLogs.length, this.contents.packetCaptures.length);
   }
 
-  override async children(): Promise<TreeNode[]> {
+  override async children(signal: AbortSignal): Promise<TreeNode[]> {
+    // Each capture's state is a queryStatus call, asked when the watcher is expanded (a few at a time).
+    const states = await mapBounded(this.contents.packetCaptures, 4, (capture) => this.inventory.packetCaptureStatus(capture, signal));
     const rows: TreeNode[] = [
       ...(this.contents.problem ? [MessageNode.error(this, this.contents.problem)] : []),
       ...this.contents.flowLogs.map((flowLog) => new FlowLogNode(this, flowLog, this.inventory)),
-      ...this.contents.packetCaptures.map((capture) => new PacketCaptureNode(this, capture, this.inventory)),
+      ...this.contents.packetCaptures.map((capture, index) => new PacketCaptureNode(this, capture, this.inventory, states[index])),
     ];
     return rows.length === 0 ? [MessageNode.empty(this, 'No flow logs or packet captures')] : rows;
   }
@@ -80,11 +83,13 @@ export class PacketCaptureNode extends ResourceNode {
     parent: TreeNode,
     readonly capture: PacketCaptureRef,
     inventory: SubscriptionInventory,
+    /** From queryStatus when the watcher was expanded; undefined where the API cannot ask. */
+    readonly state?: CaptureState,
   ) {
     super(parent, capture.id, resourceInfo(capture, inventory), inventory);
   }
 
   protected describe(): ItemDescription {
-    return describePacketCapture(this.capture);
+    return describePacketCapture(this.capture, this.state);
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeFlowLog, describeFolder, describePacketCapture, describeNic, describeNsg, describePeering, describeRule, describeSubnet, describeSubscription, describeTap, describeVnet, emptyFolderMessage, escapeMarkdown, describeSyncLevel } from '../../../src/tree/treeItems';
+import { describeCaptureState, describeFlowLog, describeFolder, describePacketCapture, describeNic, describeNsg, describePeering, describeRule, describeSubnet, describeSubscription, describeTap, describeVnet, emptyFolderMessage, escapeMarkdown, describeSyncLevel } from '../../../src/tree/treeItems';
 import { flowLog, nic, nsg, peering, subnet, subscription, tap, vnet } from './builders';
 
 /** A tooltip as the user reads it: Markdown escapes removed. */
@@ -88,6 +88,24 @@ describe('tree item descriptions', () => {
     assert.equal(describePacketCapture({ ...capture, provisioningState: 'Failed' }).description, 'vm-web-02 · Failed');
     assert.match(describePacketCapture(capture).tooltip, /Packet Capture Status/);
     assert.match(plain(describeSubscription(subscription(), 'Contoso').tooltip), /Tenant: Contoso \(tenant-1\)/);
+  });
+
+  it("shows a packet capture's state from queryStatus: Running, Stopped with why, Error with what failed", () => {
+    const capture = { id: 'c', armId: '/subscriptions/s/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/nw/packetCaptures/pc-1', name: 'pc-1', resourceGroup: 'NetworkWatcherRG', properties: {}, watcherId: 'w', targetId: 't', targetArmId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-02', provisioningState: 'Succeeded' };
+    const running = describePacketCapture(capture, { ok: true, value: { status: 'Running', errors: [] } });
+    assert.deepEqual([running.description, running.icon, running.iconColor], ['vm-web-02 · Running', 'record', 'charts.red']);
+    assert.match(running.contextValue, /capture-running/);
+    const stopped = describePacketCapture(capture, { ok: true, value: { status: 'Stopped', stopReason: 'TimeExceeded', errors: [] } });
+    assert.deepEqual([stopped.description, stopped.icon], ['vm-web-02 · Stopped (time limit reached)', 'debug-stop']);
+    assert.equal(describePacketCapture(capture, { ok: true, value: { status: 'Stopped', stopReason: 'Manual', errors: ['StorageFailed'] } }).description, 'vm-web-02 · Stopped (stopped by a user) · uploading the file to storage failed');
+    const failed = describePacketCapture(capture, { ok: true, value: { status: 'Error', errors: ['AgentStopped', 'LocalFileFailed'] } });
+    assert.deepEqual([failed.description, failed.icon, failed.iconColor], ['vm-web-02 · Error: the Network Watcher agent stopped, writing the file on the VM failed', 'error', 'list.errorForeground']);
+    assert.equal(describeCaptureState({ ok: true, value: { status: 'Error', errors: [] } }), 'Error: Network Watcher gave no reason');
+    assert.equal(describeCaptureState({ ok: true, value: { status: 'NotStarted', errors: [] } }), 'Not started');
+    assert.equal(describeCaptureState({ ok: true, value: { status: 'Stopped', stopReason: 'SomeNewReason', errors: [] } }), 'Stopped (some new reason)');
+    const unknown = describePacketCapture(capture, { ok: false, problem: { code: 'AuthorizationFailed', message: 'no access' } });
+    assert.equal(unknown.description, 'vm-web-02 · status unknown');
+    assert.match(plain(unknown.tooltip), /Status query: AuthorizationFailed: no access/);
   });
 
   it('escapes every value from Azure in tooltips', () => {
