@@ -29,6 +29,7 @@ function row(armId: string): { id: string; resource: { armId: string; name: stri
 /** Questions after the VM (seeded from the NIC row): storage and a file, TCP to port 443, 120 s. */
 function captureAnswers(name: string): ScriptedAnswer[] {
   return [
+    { id: 'capture.mode', pick: 'advanced' },
     { id: 'capture.destination', pick: 'Both' },
     { id: 'capture.storage', pick: 'sthubflowlogsgwc01' },
     { id: 'capture.filePath', input: `/var/captures/${name}.cap` },
@@ -39,7 +40,7 @@ function captureAnswers(name: string): ScriptedAnswer[] {
     { id: 'capture.remotePort', input: '443' },
     { id: 'capture.timeLimit', input: '120' },
     { id: 'capture.bytesPerPacket', input: '0' },
-    { id: 'capture.bytesPerSession', input: '1073741824' },
+    { id: 'capture.bytesPerSession', input: '1 GB' },
     { id: 'capture.name', input: name },
   ];
 }
@@ -54,6 +55,16 @@ async function remove(armId: string, apiVersion: string): Promise<void> {
 describe('Packet capture wizard', function () {
   this.timeout(180_000);
   let api: TrafficLensApi;
+
+  /** The description of a capture's row under prod's watcher, as the tree shows it now. */
+  async function captureRow(armId: string): Promise<string | undefined> {
+    const prod = `/subscriptions/${prodSubscriptionId}`;
+    await api.inventory.children();
+    await api.inventory.children(prod);
+    await api.inventory.children(`${prod}#watchers`);
+    const rows = await api.inventory.children(watcherId.toLowerCase());
+    return rows.find((candidate) => candidate.id === armId.toLowerCase())?.description;
+  }
 
   wizardSuite((started) => (api = started), {
     cleanUp: async () => {
@@ -82,6 +93,7 @@ describe('Packet capture wizard', function () {
 
     const running = (await vscode.commands.executeCommand('trafficLens.packetCaptureStatus', row(captureId))) as CaptureStatus | undefined;
     assert.equal(running?.status, 'Running');
+    assert.equal(await captureRow(captureId), 'vm-app-01 · Running', 'the capture row shows its state');
 
     // The same answers again: the running capture is kept and nothing is sent.
     const before = await requestCounts();
@@ -96,6 +108,7 @@ describe('Packet capture wizard', function () {
     const stopped = (await vscode.commands.executeCommand('trafficLens.stopPacketCapture', row(captureId))) as CaptureStatus | undefined;
     assert.equal(stopped?.status, 'Stopped');
     assert.equal(stopped?.stopReason, 'Manual');
+    assert.equal(await captureRow(captureId), 'vm-app-01 · Stopped (stopped by a user)', 'the row follows the stop');
 
     const opened = (await vscode.commands.executeCommand('trafficLens.openPacketCapture', row(captureId))) as OpenedCapture | undefined;
     assert.ok(opened, 'the capture was downloaded and summarized');
@@ -104,13 +117,50 @@ describe('Packet capture wizard', function () {
     assert.ok(opened.summary.conversations.some((conversation) => conversation.a.startsWith('10.1.2.4') || conversation.b.startsWith('10.1.2.4')), 'the capture holds the VM address');
     assert.match(opened.document.getText(), new RegExp(`^# Packet capture ${captureName}`));
     assert.equal(opened.document.uri.scheme, 'trafficlens-capture');
+    // Shown rendered: the markdown preview's tab is active, and no editor shows the markdown source.
+    const previewTab = async (): Promise<vscode.Tab | undefined> => {
+      for (let tries = 0; tries < 50; tries++) {
+        const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+        if (tab?.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(tab.input.viewType)) {
+          return tab;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return undefined;
+    };
+    const tab = await previewTab();
+    assert.ok(tab, `the summary opens in the markdown preview; the active tab is ${vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? 'none'}`);
+    assert.match(tab.label, new RegExp(captureName));
+    assert.equal(vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.scheme === 'trafficlens-capture').length, 0, 'the markdown source is not shown');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
     await remove(captureId, network);
     await remove(extensionId, compute);
   });
 
+  it('starts a capture with the defaults in one step: 5 minutes, 1 GB, all traffic, to the storage account in the VM region', async () => {
+    api.wizards.answer([{ id: 'capture.mode', pick: 'defaults' }]);
+    api.wizards.choose(['apply']);
+    const report = (await vscode.commands.executeCommand('trafficLens.startPacketCapture', row(nicId))) as ApplyReport | undefined;
+    assert.ok(report, 'a report');
+    assert.equal(report.complete, true, describeReport(report));
+    assert.deepEqual(api.wizards.pending(), { answers: 0, choices: 0 }, 'one question, then the plan');
+    const created = report.plan.actions.find((action) => action.resourceType === 'Microsoft.Network/networkWatchers/packetCaptures');
+    assert.ok(created, 'the plan starts a capture');
+    assert.match(created.resourceId, /\/packetCaptures\/vm-app-01-\d{8}-\d{4}$/);
+    const capture = (await armGet(created.resourceId, network)).body as { properties: { timeLimitInSeconds: number; totalBytesPerSession: number; bytesToCapturePerPacket: number; filters?: unknown[]; storageLocation: { storageId?: string; filePath?: string } } };
+    assert.deepEqual(
+      [capture.properties.timeLimitInSeconds, capture.properties.totalBytesPerSession, capture.properties.bytesToCapturePerPacket, capture.properties.filters ?? []],
+      [300, 1073741824, 0, []],
+    );
+    assert.match(capture.properties.storageLocation.storageId ?? '', /\/storageAccounts\/sthubflowlogsgwc01$/i);
+    await remove(created.resourceId, network);
+    await remove(extensionId, compute);
+  });
+
   it('refuses a deallocated VM right after it is picked, before any other question or plan', async () => {
     const rest = [
+      { id: 'capture.mode', pick: 'advanced' },
       { id: 'capture.destination', pick: 'File on the VM' },
       { id: 'capture.filePath', input: '/var/captures/dev.cap' },
       { id: 'capture.protocol', pick: 'Any' },
