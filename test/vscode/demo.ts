@@ -8,7 +8,8 @@
 // Ctrl+C, then stops everything it started. --latency delays every ARM answer (default 0).
 // With --check it instead opens the printed URL in headless Chromium, opens a PT1H.json blob,
 // waits for the flow-log viewer to show its records, opens the Azure Traffic Lens view, signs in
-// and waits for the demo's subscriptions in the tree, and exits (0 when all of that worked).
+// and waits for the demo's subscriptions in the tree, finds no git question among the
+// notifications, and exits (0 when all of that worked).
 // Everything it writes goes to .demo/ (git-ignored): workspace/, user-data/, extensions/,
 // ca-bundle.pem; the check uses .demo/check/ and starts from an empty user-data/ each time.
 import type { ChildProcess } from 'node:child_process';
@@ -131,6 +132,9 @@ function writeSettings(userDataDir: string, environmentSettings: Record<string, 
     'workbench.secondarySideBar.defaultVisibility': 'hidden',
     'telemetry.telemetryLevel': 'off',
     'security.workspace.trust.enabled': false,
+    // .demo/workspace lies inside this project's git repository: without this, the git extension
+    // asks "A git repository was found in the parent folders…" as the demo opens.
+    'git.openRepositoryInParentFolders': 'never',
     // The local Azure: the stand-in's URL, test sign-in, the demo tenant.
     ...environmentSettings,
   };
@@ -305,6 +309,31 @@ async function expandFirstSubscription(view: ReturnType<Page['locator']>, enviro
   return undefined;
 }
 
+/**
+ * Opens the notification center (Notifications: Show Notifications) and reads what it holds: the
+ * demo workspace lies inside this project's git repository, and VS Code's git extension asks
+ * whether to open a repository it finds in a parent folder unless the settings say not to.
+ */
+async function checkNotifications(page: Page): Promise<string | undefined> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type('Notifications: Show Notifications');
+  const entry = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Notifications' }).first();
+  if (!(await entry.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    return "the command palette has no 'Notifications: Show Notifications'";
+  }
+  await page.keyboard.press('Enter');
+  const center = page.locator('.notifications-center');
+  if (!(await center.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
+    return 'the notification center did not open within 10 s';
+  }
+  const messages = (await center.locator('.notification-list-item-message').allInnerTexts().catch(() => [] as string[])).map((text) => text.replace(/\s+/g, ' ').trim());
+  console.log(`check: notifications: ${messages.length === 0 ? 'none' : messages.join(' | ')}`);
+  const git = messages.find((message) => /git repositor/i.test(message));
+  return git === undefined ? undefined : `a notification asks about git, which the demo's settings should prevent: "${git}"`;
+}
+
 /** Opens the URL like a user would: a generated blob in the viewer, then the inventory tree. */
 async function check(url: string, sandbox: Sandbox, environment: DemoEnvironment): Promise<boolean> {
   const { chromium } = await import('playwright-core');
@@ -322,7 +351,7 @@ async function check(url: string, sandbox: Sandbox, environment: DemoEnvironment
     await page.goto(url);
     await page.locator('.monaco-workbench .explorer-folders-view').waitFor({ timeout: 60_000 });
     console.log('check: the workbench shows the Explorer');
-    const problem = (await checkFlowLogViewer(page)) ?? (await checkInventoryTree(page, environment));
+    const problem = (await checkFlowLogViewer(page)) ?? (await checkInventoryTree(page, environment)) ?? (await checkNotifications(page));
     const screenshot = join(demoDir, problem === undefined ? 'check.png' : 'check-failed.png');
     await page.waitForTimeout(problem === undefined ? 1_000 : 0);
     await page.screenshot({ path: screenshot });
