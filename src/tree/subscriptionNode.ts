@@ -179,7 +179,7 @@ export class FolderNode implements TreeNode {
       return [result.problem.code === 'Cancelled' ? MessageNode.cancelled(this) : MessageNode.error(this, result.problem)];
     }
     if (result.value.length === 0) {
-      return [MessageNode.empty(this, emptyFolderMessage(this.kind))];
+      return [MessageNode.empty(this, emptyFolderMessage(this.kind, this.kind === 'taps' ? mirroredElsewhere(this.inventory) : []))];
     }
     switch (this.kind) {
       case 'vnets': {

@@ -106,8 +106,11 @@ export function describeFolder(kind: FolderKind, count?: number, mirroredElsewhe
   };
 }
 
-/** The empty-state text of a folder. */
-export function emptyFolderMessage(kind: FolderKind): string {
+/** The empty-state text of a folder; an empty TAP folder also says where the subscription's NICs are mirrored to. */
+export function emptyFolderMessage(kind: FolderKind, mirroredElsewhere: readonly MirroredElsewhere[] = []): string {
+  if (kind === 'taps' && mirroredElsewhere.length > 0) {
+    return `No virtual network TAPs in this subscription; ${mirroredElsewhere.map((group) => `${plural(group.nicCount, 'NIC')} mirrored to ${group.tapName} in ${group.subscriptionName}`).join(', ')}`;
+  }
   switch (kind) {
     case 'vnets':
       return 'No virtual networks in this subscription';

@@ -93,6 +93,10 @@ describe('inventory tree against the ARM stand-in', function () {
       '0 here · 1 NIC mirrored to vtap-collectors in Contoso Security Hub',
       "prod's TAP folder says where its NICs are mirrored to",
     );
+    assert.deepEqual(
+      (await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#taps`)).map((row) => row.label),
+      ['No virtual network TAPs in this subscription; 1 NIC mirrored to vtap-collectors in Contoso Security Hub'],
+    );
     const watchers = await api.inventory.children(`${subscriptionRow(prodSubscriptionId)}#watchers`);
     assert.deepEqual(watchers.map((row) => row.label), ['NetworkWatcher_germanywestcentral']);
     const flowLogs = await api.inventory.children(watchers[0].id);

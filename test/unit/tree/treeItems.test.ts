@@ -75,6 +75,11 @@ describe('tree item descriptions', () => {
       describeFolder('taps', 0, [{ tapName: 'vtap-collectors', subscriptionName: 'Contoso Security Hub', nicCount: 2 }, { tapName: 'vtap-ids', subscriptionName: 'Contoso Shared', nicCount: 1 }]).description,
       '0 here · 2 NICs mirrored to vtap-collectors in Contoso Security Hub, 1 NIC mirrored to vtap-ids in Contoso Shared',
     );
+    assert.equal(emptyFolderMessage('taps'), 'No virtual network TAPs in this subscription');
+    assert.equal(
+      emptyFolderMessage('taps', [{ tapName: 'vtap-collectors', subscriptionName: 'Contoso Security Hub', nicCount: 1 }]),
+      'No virtual network TAPs in this subscription; 1 NIC mirrored to vtap-collectors in Contoso Security Hub',
+    );
     assert.equal(emptyFolderMessage('vnets'), 'No virtual networks in this subscription');
     assert.equal(describeSubscription(subscription({ state: 'Disabled' })).description, 'Disabled');
     const busy = describeSubscription(subscription(), 'Contoso', 'Applying changes…');
