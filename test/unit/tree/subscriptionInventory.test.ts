@@ -109,4 +109,25 @@ describe('SubscriptionInventory', () => {
     assert.equal(await inventory.section('nics'), before);
     assert.equal(inventory.isLoaded, true);
   });
+
+  it("asks a packet capture's state each time, reports a failed query once, and says nothing where the API cannot ask", async () => {
+    const capture = { id: 'c', armId: '/subscriptions/s/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/nw/packetCaptures/pc-1', name: 'pc-1', resourceGroup: 'NetworkWatcherRG', properties: {}, watcherId: 'w', targetId: 't', targetArmId: 'T' };
+    const signal = new AbortController().signal;
+    assert.equal(await new SubscriptionInventory(fakeApi(), subscription()).packetCaptureStatus(capture, signal), undefined);
+    const answers = [{ status: 'Running', errors: [] }, { status: 'Stopped', stopReason: 'TimeExceeded', errors: [] }];
+    const reported: string[] = [];
+    const api = { ...fakeApi(), packetCaptureStatus: async () => {
+      const next = answers.shift();
+      if (next === undefined) {
+        throw Object.assign(new Error('denied'), { name: 'RestError', statusCode: 403, code: 'AuthorizationFailed' });
+      }
+      return next;
+    } };
+    const inventory = new SubscriptionInventory(api, subscription(), (what, problem) => reported.push(`${what}: ${problem.code}`));
+    assert.deepEqual(await inventory.packetCaptureStatus(capture, signal), { ok: true, value: { status: 'Running', errors: [] } });
+    assert.deepEqual(await inventory.packetCaptureStatus(capture, signal), { ok: true, value: { status: 'Stopped', stopReason: 'TimeExceeded', errors: [] } }, 'not cached: a capture changes while it runs');
+    const failed = await inventory.packetCaptureStatus(capture, signal);
+    assert.equal(failed?.ok, false);
+    assert.deepEqual(reported, [`Querying the status of packet capture ${capture.armId}: AuthorizationFailed`]);
+  });
 });
