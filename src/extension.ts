@@ -23,6 +23,8 @@ import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { plural } from './tree/treeItems';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
+import { buildAddressOwners } from './flowlogs/addressOwners';
+import type { AddressOwners } from './webview/protocol';
 import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
 import { createPeeringCommand } from './commands/createPeering';
 import { syncPeeringCommand } from './commands/syncPeering';
@@ -54,14 +56,15 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   const log = vscode.window.createOutputChannel('Azure Traffic Lens', { log: true });
   context.subscriptions.push(log);
 
-  const { provider, registration } = FlowLogEditorProvider.register(context.extensionUri, log);
-  context.subscriptions.push(registration);
-  context.subscriptions.push(vscode.commands.registerCommand(openFlowLogFile.id, (uri?: vscode.Uri) => openFlowLogFile.run(uri)));
-
   const signIn = new AzureSignIn(context.globalState, log);
   const filter = new SubscriptionFilter(context.globalState);
   const storage = new FlowLogStorageBrowser(signIn, context.secrets, log);
   const tree = new LensTreeProvider(signIn, filter, log, (account, subscription) => storage.sourceFor(account, subscription.tenantId));
+
+  const { provider, registration } = FlowLogEditorProvider.register(context.extensionUri, log, context.globalState, () => knownNics(tree));
+  context.subscriptions.push(registration);
+  context.subscriptions.push(vscode.commands.registerCommand(openFlowLogFile.id, (uri?: vscode.Uri) => openFlowLogFile.run(uri)));
+
   const properties = new PropertiesDocumentProvider();
   const view = vscode.window.createTreeView('trafficLens.inventory', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   tree.attachView(view);
@@ -128,6 +131,16 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     inventory: tree.api(),
     wizards: wizards.testApi,
   };
+}
+
+/** The NICs of the subscriptions the tree shows (listed once, then cached with the tree's), for the viewer's NIC/VM columns; undefined when signed out. */
+async function knownNics(tree: LensTreeProvider): Promise<AddressOwners | undefined> {
+  const estate = await tree.estate();
+  if (estate.length === 0) {
+    return undefined;
+  }
+  const lists = await Promise.all(estate.map(({ inventory }) => inventory.section('nics')));
+  return buildAddressOwners(lists.flatMap((list) => (list.ok ? list.value : [])));
 }
 
 export function deactivate(): void {}

@@ -1,5 +1,5 @@
 /** Display formatting shared by the page's parts. Pure: no DOM access. */
-import type { FileSummary, SortColumn, ViewMode, ViewRow } from '../../src/webview/protocol';
+import type { ColumnId, FileSummary, SortColumn, ViewMode, ViewRow } from '../../src/webview/protocol';
 import { formatCount, formatDecision, formatDirection, formatDuration, formatTime } from '../../src/flowlogs/displayFormat';
 
 export { formatCount, formatDuration, formatTime };
@@ -59,41 +59,49 @@ export function timeFilterHints(summary: Pick<FileSummary, 'timeFrom' | 'timeTo'
 }
 
 export interface Column {
-  sort: SortColumn;
+  id: ColumnId;
+  /** What a click on the heading sorts by; absent for columns that do not sort. */
+  sort?: SortColumn;
   label: string;
-  /** CSS class of the cell (alignment and width). */
+  /** CSS class of the cell (alignment and font). */
   kind: 'time' | 'ip' | 'num' | 'text' | 'wide';
+  /** Width in px until the user resizes it: narrow enough that the usual columns fit next to a side bar. */
+  width: number;
+  /** Shown only when the signed-in inventory can fill it. */
+  needsInventory?: boolean;
   cell(row: ViewRow): string;
 }
 
 const common: Column[] = [
-  { sort: 'srcIp', label: 'Source', kind: 'ip', cell: (row) => row.srcIp },
-  { sort: 'srcPort', label: 'Src port', kind: 'num', cell: (row) => String(row.srcPort) },
-  { sort: 'dstIp', label: 'Destination', kind: 'ip', cell: (row) => row.dstIp },
-  { sort: 'dstPort', label: 'Dst port', kind: 'num', cell: (row) => String(row.dstPort) },
-  { sort: 'protocol', label: 'Protocol', kind: 'text', cell: (row) => row.protocol },
-  { sort: 'direction', label: 'Direction', kind: 'text', cell: (row) => formatDirection(row.direction) },
-  { sort: 'decision', label: 'Decision', kind: 'text', cell: (row) => formatDecision(row.decision) },
+  { id: 'srcIp', sort: 'srcIp', label: 'Source', kind: 'ip', width: 120, cell: (row) => row.srcIp },
+  { id: 'srcOwner', label: 'Source NIC/VM', kind: 'text', width: 150, needsInventory: true, cell: (row) => row.srcOwner ?? '' },
+  { id: 'srcPort', sort: 'srcPort', label: 'Src port', kind: 'num', width: 68, cell: (row) => String(row.srcPort) },
+  { id: 'dstIp', sort: 'dstIp', label: 'Destination', kind: 'ip', width: 120, cell: (row) => row.dstIp },
+  { id: 'dstOwner', label: 'Destination NIC/VM', kind: 'text', width: 150, needsInventory: true, cell: (row) => row.dstOwner ?? '' },
+  { id: 'dstPort', sort: 'dstPort', label: 'Dst port', kind: 'num', width: 68, cell: (row) => String(row.dstPort) },
+  { id: 'protocol', sort: 'protocol', label: 'Protocol', kind: 'text', width: 66, cell: (row) => row.protocol },
+  { id: 'direction', sort: 'direction', label: 'Direction', kind: 'text', width: 76, cell: (row) => formatDirection(row.direction) },
+  { id: 'decision', sort: 'decision', label: 'Decision', kind: 'text', width: 68, cell: (row) => formatDecision(row.decision) },
 ];
 
 const trailing: Column[] = [
-  { sort: 'rule', label: 'Rule', kind: 'wide', cell: (row) => row.rule },
-  { sort: 'packets', label: 'Packets', kind: 'num', cell: (row) => formatCount(row.packets) },
-  { sort: 'bytes', label: 'Bytes', kind: 'num', cell: (row) => formatCount(row.bytes) },
+  { id: 'rule', sort: 'rule', label: 'Rule', kind: 'wide', width: 200, cell: (row) => row.rule },
+  { id: 'packets', sort: 'packets', label: 'Packets', kind: 'num', width: 70, cell: (row) => formatCount(row.packets) },
+  { id: 'bytes', sort: 'bytes', label: 'Bytes', kind: 'num', width: 86, cell: (row) => formatCount(row.bytes) },
 ];
 
 export const columnsByMode: Record<ViewMode, Column[]> = {
   tuples: [
-    { sort: 'time', label: 'Time (UTC)', kind: 'time', cell: (row) => formatTime(row.time) },
+    { id: 'time', sort: 'time', label: 'Time (UTC)', kind: 'time', width: 190, cell: (row) => formatTime(row.time) },
     ...common,
-    { sort: 'state', label: 'State', kind: 'text', cell: (row) => row.state },
+    { id: 'state', sort: 'state', label: 'State', kind: 'text', width: 80, cell: (row) => row.state },
     ...trailing,
   ],
   connections: [
-    { sort: 'time', label: 'Start (UTC)', kind: 'time', cell: (row) => formatTime(row.time) },
-    { sort: 'duration', label: 'Duration', kind: 'num', cell: (row) => formatDuration(row.durationMs) },
+    { id: 'time', sort: 'time', label: 'Start (UTC)', kind: 'time', width: 190, cell: (row) => formatTime(row.time) },
+    { id: 'duration', sort: 'duration', label: 'Duration', kind: 'num', width: 76, cell: (row) => formatDuration(row.durationMs) },
     ...common,
-    { sort: 'state', label: 'Final state', kind: 'text', cell: (row) => row.state },
+    { id: 'state', sort: 'state', label: 'Final state', kind: 'text', width: 84, cell: (row) => row.state },
     ...trailing,
   ],
 };

@@ -4,6 +4,9 @@
  */
 import {
   assertNever,
+  type ColumnId,
+  type ColumnLayout,
+  type ColumnLayouts,
   type ExportFormat,
   type FileSummary,
   type FilterProblemView,
@@ -13,6 +16,7 @@ import {
   type RowDetail,
   type RowFilter,
   type SortSpec,
+  type Timeline,
   type ViewAggregates,
   type ViewMode,
   type ViewRow,
@@ -20,6 +24,8 @@ import {
 } from '../../src/webview/protocol';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';
+import { emptyLayout, gridTemplate, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn, type PlacedColumn } from './columnLayout';
+import { brushRange, chartFilterFor, isChartFilterActive, timelineBars, type ChartPick } from './charts';
 
 interface VsCodeApi {
   postMessage(message: ViewToHost): void;
@@ -176,17 +182,33 @@ const exportFormat = select([['csv', 'CSV'], ['ndjson', 'NDJSON'], ['ecs', 'ECS 
 exportFormat.setAttribute('aria-label', 'Export format');
 const exportButton = element('button', 'secondary', 'Export…');
 exportButton.type = 'button';
+const columnsButton = element('button', 'secondary columns-button', 'Columns…');
+columnsButton.type = 'button';
+columnsButton.setAttribute('aria-haspopup', 'true');
+columnsButton.setAttribute('aria-expanded', 'false');
+const columnsMenu = element('div', 'columns-menu');
+columnsMenu.hidden = true;
+columnsMenu.setAttribute('role', 'group');
+columnsMenu.setAttribute('aria-label', 'Columns');
+const columnsAnchor = element('div', 'columns-anchor');
+columnsAnchor.append(columnsButton, columnsMenu);
 const resultCount = element('span', 'result-count');
 resultCount.setAttribute('aria-live', 'polite');
-actions.append(modeGroup, clearButton, exportFormat, exportButton, resultCount);
+actions.append(modeGroup, clearButton, columnsAnchor, exportFormat, exportButton, resultCount);
 filters.append(actions);
 
 const charts = element('section', 'charts');
 charts.setAttribute('aria-label', 'Charts of the current view');
+const timeChart = chartCard('Traffic over time (UTC)');
+timeChart.card.classList.add('time-chart');
+const timeMeasure = select([['flows', 'Flows per minute'], ['bytes', 'Bytes per minute']]);
+timeMeasure.setAttribute('aria-label', 'Traffic over time shows');
+timeMeasure.classList.add('time-measure');
+timeChart.card.querySelector('figcaption')?.append(timeMeasure);
 const decisionChart = chartCard('Allowed vs denied');
 const talkersChart = chartCard('Top talkers (bytes from source)');
 const deniedChart = chartCard('Top denied destination ports');
-charts.append(decisionChart.card, talkersChart.card, deniedChart.card);
+charts.append(timeChart.card, decisionChart.card, talkersChart.card, deniedChart.card);
 
 function chartCard(label: string): { card: HTMLElement; body: HTMLElement } {
   const card = element('figure', 'chart');
@@ -230,6 +252,12 @@ document.body.append(app);
 
 const state = readState();
 let summary: FileSummary | undefined;
+/** The user's column layouts (from the host's globalState) and the columns they place now. */
+let layouts: ColumnLayouts = {};
+let placed: PlacedColumn[] = [];
+/** True once the host named NICs from the signed-in inventory: the NIC/VM columns can show. */
+let hasInventory = false;
+let lastAggregates: ViewAggregates | undefined;
 let epoch = 0;
 let requestId = 0;
 let total = 0;
@@ -255,7 +283,28 @@ const rowElements: HTMLElement[] = [];
 let scrollToRestore = state.scrollTop;
 
 function columns(): Column[] {
-  return columnsByMode[state.mode];
+  return placed.map((item) => item.column);
+}
+
+function layout(): ColumnLayout {
+  return layouts[state.mode] ?? emptyLayout();
+}
+
+/** Places the columns from the current layout and sizes the table's grid. */
+function placeTable(): void {
+  placed = placeColumns(columnsByMode[state.mode], layouts[state.mode], hasInventory);
+  canvas.style.setProperty('--columns', gridTemplate(placed));
+}
+
+/** Applies a changed layout at once and asks the host to keep it for the user. */
+function changeLayout(next: ColumnLayout): void {
+  layouts = { ...layouts, [state.mode]: next };
+  vscode.postMessage({ type: 'saveColumns', columns: layouts });
+  buildHeader();
+  if (!columnsMenu.hidden) {
+    buildColumnsMenu();
+  }
+  render();
 }
 
 function saveState(): void {
@@ -474,29 +523,66 @@ function rowAt(position: number): ViewRow | undefined {
 }
 
 function buildHeader(): void {
+  placeTable();
   tableHeader.replaceChildren();
   columns().forEach((column, index) => {
     const cell = element('div', `cell col-${column.kind}`);
     cell.setAttribute('role', 'columnheader');
     cell.setAttribute('aria-colindex', String(index + 1));
+    cell.dataset.column = column.id;
     const button = element('button', 'sort', column.label);
     button.type = 'button';
-    const sorted = state.sort?.column === column.sort;
+    button.title = column.sort === undefined ? `${column.label} (drag to move)` : `Sort by ${column.label} (drag to move)`;
+    const sort = column.sort;
+    const sorted = sort !== undefined && state.sort?.column === sort;
     cell.setAttribute('aria-sort', sorted ? (state.sort?.descending ? 'descending' : 'ascending') : 'none');
     if (sorted) {
       button.append(element('span', 'sort-mark', state.sort?.descending ? ' ▼' : ' ▲'));
     }
-    button.addEventListener('click', () => {
-      if (state.sort?.column === column.sort) {
-        state.sort = state.sort.descending ? undefined : { column: column.sort, descending: true };
-      } else {
-        state.sort = { column: column.sort, descending: false };
+    if (sort !== undefined) {
+      button.addEventListener('click', () => {
+        if (state.sort?.column === sort) {
+          state.sort = state.sort.descending ? undefined : { column: sort, descending: true };
+        } else {
+          state.sort = { column: sort, descending: false };
+        }
+        buildHeader();
+        viewport.scrollTop = 0;
+        runQuery();
+      });
+    }
+    // Drag a heading onto another to move the column before it.
+    cell.draggable = true;
+    cell.addEventListener('dragstart', (event) => {
+      event.dataTransfer?.setData('application/x-traffic-lens-column', column.id);
+      if (event.dataTransfer !== null) {
+        event.dataTransfer.effectAllowed = 'move';
       }
-      buildHeader();
-      viewport.scrollTop = 0;
-      runQuery();
     });
-    cell.append(button);
+    cell.addEventListener('dragover', (event) => {
+      if (event.dataTransfer?.types.includes('application/x-traffic-lens-column') === true) {
+        event.preventDefault();
+        cell.classList.add('drop-target');
+      }
+    });
+    cell.addEventListener('dragleave', () => cell.classList.remove('drop-target'));
+    cell.addEventListener('drop', (event) => {
+      event.preventDefault();
+      cell.classList.remove('drop-target');
+      const moved = event.dataTransfer?.getData('application/x-traffic-lens-column') ?? '';
+      const known = columnsByMode[state.mode].find((other) => other.id === moved);
+      if (known !== undefined && known.id !== column.id) {
+        changeLayout(moveColumn(columnsByMode[state.mode], layout(), known.id, column.id));
+      }
+    });
+    const handle = element('div', 'resize-handle');
+    handle.setAttribute('role', 'separator');
+    handle.setAttribute('aria-orientation', 'vertical');
+    handle.setAttribute('aria-label', `Resize ${column.label}`);
+    handle.tabIndex = -1;
+    handle.addEventListener('pointerdown', (event) => startResize(event, column.id, handle));
+    handle.addEventListener('dblclick', () => changeLayout(resizeColumn(layout(), column.id, column.width)));
+    cell.append(button, handle);
     tableHeader.append(cell);
   });
   for (const row of rowElements) {
@@ -505,6 +591,96 @@ function buildHeader(): void {
   rowElements.length = 0;
   viewport.setAttribute('aria-colcount', String(columns().length));
 }
+
+/** Drags a column's right edge: the grid follows the pointer, the layout is saved on release. */
+function startResize(event: PointerEvent, id: ColumnId, handle: HTMLElement): void {
+  event.preventDefault();
+  event.stopPropagation();
+  const index = placed.findIndex((item) => item.column.id === id);
+  if (index < 0) {
+    return;
+  }
+  const startX = event.clientX;
+  const startWidth = placed[index].width;
+  handle.setPointerCapture(event.pointerId);
+  let width = startWidth;
+  const move = (moveEvent: PointerEvent): void => {
+    width = Math.max(40, startWidth + moveEvent.clientX - startX);
+    placed[index] = { ...placed[index], width };
+    canvas.style.setProperty('--columns', gridTemplate(placed));
+  };
+  const end = (): void => {
+    handle.removeEventListener('pointermove', move);
+    handle.removeEventListener('pointerup', end);
+    handle.removeEventListener('pointercancel', end);
+    changeLayout(resizeColumn(layout(), id, width));
+  };
+  handle.addEventListener('pointermove', move);
+  handle.addEventListener('pointerup', end);
+  handle.addEventListener('pointercancel', end);
+}
+
+/** The Columns menu: a checkbox per column to show or hide it, and buttons to move it. */
+function buildColumnsMenu(): void {
+  const all = columnsByMode[state.mode];
+  const current = layout();
+  const list = element('ul', 'columns-list');
+  const ordered = orderedColumns(all, current);
+  ordered.forEach((column, index) => {
+    const item = element('li', 'columns-item');
+    const label = element('label');
+    const box = element('input');
+    box.type = 'checkbox';
+    box.name = `column-${column.id}`;
+    box.checked = !current.hidden.includes(column.id);
+    const needsSignIn = column.needsInventory === true && !hasInventory;
+    label.append(box, document.createTextNode(` ${column.label}`));
+    if (needsSignIn) {
+      label.append(element('span', 'columns-note', ' (when signed in)'));
+    }
+    box.addEventListener('change', () => changeLayout(setColumnHidden(all, layout(), column.id, !box.checked)));
+    const left = element('button', 'icon', '↑');
+    left.type = 'button';
+    left.title = `Move ${column.label} left`;
+    left.setAttribute('aria-label', left.title);
+    left.disabled = index === 0;
+    left.addEventListener('click', () => changeLayout(shiftColumn(all, layout(), column.id, -1)));
+    const right = element('button', 'icon', '↓');
+    right.type = 'button';
+    right.title = `Move ${column.label} right`;
+    right.setAttribute('aria-label', right.title);
+    right.disabled = index === ordered.length - 1;
+    right.addEventListener('click', () => changeLayout(shiftColumn(all, layout(), column.id, 1)));
+    item.append(label, left, right);
+    list.append(item);
+  });
+  const reset = element('button', 'secondary', 'Reset Columns');
+  reset.type = 'button';
+  reset.name = 'reset-columns';
+  reset.addEventListener('click', () => changeLayout(emptyLayout()));
+  const hint = element('p', 'columns-hint', 'Drag a heading to move a column, or its right edge to resize it.');
+  columnsMenu.replaceChildren(list, hint, reset);
+}
+
+function toggleColumnsMenu(isOpen: boolean): void {
+  columnsMenu.hidden = !isOpen;
+  columnsButton.setAttribute('aria-expanded', String(isOpen));
+  if (isOpen) {
+    buildColumnsMenu();
+  }
+}
+columnsButton.addEventListener('click', () => toggleColumnsMenu(columnsMenu.hidden === true));
+document.addEventListener('pointerdown', (event) => {
+  if (!columnsMenu.hidden && !columnsAnchor.contains(event.target as Node)) {
+    toggleColumnsMenu(false);
+  }
+});
+columnsMenu.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape') {
+    toggleColumnsMenu(false);
+    columnsButton.focus();
+  }
+});
 
 /** Visible positions: the first row and how many, plus the offset of the first row in pixels. */
 function visibleWindow(): { first: number; count: number; shift: number } {
@@ -877,30 +1053,57 @@ function showBanner(message: string): void {
   banner.textContent = message;
 }
 
-function bar(body: HTMLElement, label: string, value: number, max: number, valueText: string, className = ''): void {
-  const row = element('div', `bar-row ${className}`);
+/** One bar of a chart; a click sets (or, when set, clears) the filter it stands for. */
+function bar(body: HTMLElement, label: string, value: number, max: number, valueText: string, pick: ChartPick, className = ''): void {
+  const row = element('button', `bar-row ${className}`);
+  row.type = 'button';
+  const isActive = isChartFilterActive(state.filter, pick);
+  row.classList.toggle('active', isActive);
+  row.setAttribute('aria-pressed', String(isActive));
+  row.title = isActive ? `${label}: click to clear this filter` : `${label}: click to filter by it`;
   const name = element('span', 'bar-label', label);
-  name.title = label;
   const track = element('span', 'bar-track');
   const fill = element('span', 'bar-fill');
   fill.style.width = `${max > 0 ? Math.max(1, (value / max) * 100) : 0}%`;
   track.append(fill);
   row.append(name, track, element('span', 'bar-value', valueText));
+  row.addEventListener('click', () => applyChartPick(pick));
   body.append(row);
 }
 
+/** A chart click: the filter fields show what it set, and the view follows. */
+function applyChartPick(pick: ChartPick): void {
+  setFilters(chartFilterFor(state.filter, pick));
+}
+
+/** Sets every filter field at once (a chart click or a brush), as if the user had typed them. */
+function setFilters(filter: RowFilter): void {
+  state.filter = filter;
+  pageProblems = [];
+  writeFields();
+  closeDetail();
+  clearTimeout(textTimer);
+  isApplyPending = false;
+  showFieldProblems();
+  viewport.scrollTop = 0;
+  runQuery();
+}
+
 function renderCharts(aggregates: ViewAggregates): void {
+  lastAggregates = aggregates;
+  renderTimeline(aggregates.timeline);
   decisionChart.body.replaceChildren();
   const max = Math.max(aggregates.allowed, aggregates.denied);
-  bar(decisionChart.body, 'Allowed', aggregates.allowed, max, formatCount(aggregates.allowed), 'allow');
-  bar(decisionChart.body, 'Denied', aggregates.denied, max, formatCount(aggregates.denied), 'deny');
+  bar(decisionChart.body, 'Allowed', aggregates.allowed, max, formatCount(aggregates.allowed), { kind: 'decision', decision: 'allow' }, 'allow');
+  bar(decisionChart.body, 'Denied', aggregates.denied, max, formatCount(aggregates.denied), { kind: 'decision', decision: 'deny' }, 'deny');
 
   talkersChart.body.replaceChildren();
+  talkersChart.body.classList.add('talkers');
   const byBytes = aggregates.topTalkers.some((talker) => talker.bytes > 0);
   const talkerMax = Math.max(0, ...aggregates.topTalkers.map((talker) => (byBytes ? talker.bytes : talker.tuples)));
   for (const talker of aggregates.topTalkers) {
     const value = byBytes ? talker.bytes : talker.tuples;
-    bar(talkersChart.body, talker.label, value, talkerMax, byBytes ? formatBytes(talker.bytes) : `${formatCount(talker.tuples)} tuples`);
+    bar(talkersChart.body, talker.label, value, talkerMax, byBytes ? formatBytes(talker.bytes) : `${formatCount(talker.tuples)} tuples`, { kind: 'talker', ip: talker.label });
   }
   if (aggregates.topTalkers.length === 0) {
     talkersChart.body.append(element('p', 'chart-empty', 'No flows'));
@@ -909,7 +1112,7 @@ function renderCharts(aggregates: ViewAggregates): void {
   deniedChart.body.replaceChildren();
   const deniedMax = Math.max(0, ...aggregates.topDeniedPorts.map((port) => port.count));
   for (const port of aggregates.topDeniedPorts) {
-    bar(deniedChart.body, port.label, port.count, deniedMax, formatCount(port.count), 'deny');
+    bar(deniedChart.body, port.label, port.count, deniedMax, formatCount(port.count), { kind: 'deniedPort', label: port.label }, 'deny');
   }
   if (aggregates.topDeniedPorts.length === 0) {
     deniedChart.body.append(element('p', 'chart-empty', 'No denied flows'));
@@ -928,12 +1131,128 @@ function renderCharts(aggregates: ViewAggregates): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Traffic over time: stacked bars per minute, drag across to set the time filter
+
+const svgNs = 'http://www.w3.org/2000/svg';
+let currentTimeline: Timeline | undefined;
+let brushStart: number | undefined;
+
+function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<string, string | number>, className?: string): SVGElementTagNameMap[K] {
+  const node = document.createElementNS(svgNs, tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    node.setAttribute(name, String(value));
+  }
+  if (className !== undefined) {
+    node.setAttribute('class', className);
+  }
+  return node;
+}
+
+const timePlot = svg('svg', { viewBox: '0 0 100 100', preserveAspectRatio: 'none', role: 'img' }, 'time-plot');
+const timeAxis = element('div', 'time-axis');
+const timeHint = element('p', 'time-hint', 'Drag across the chart to filter by time.');
+timeChart.body.classList.add('time-body');
+timeChart.body.append(timePlot, timeAxis, timeHint);
+timeMeasure.addEventListener('change', () => renderTimeline(lastAggregates?.timeline));
+
+function fractionAt(event: PointerEvent): number {
+  const box = timePlot.getBoundingClientRect();
+  return box.width > 0 ? (event.clientX - box.left) / box.width : 0;
+}
+
+function showBrush(from: number, to: number): void {
+  timePlot.querySelector('.brush')?.remove();
+  const left = Math.max(0, Math.min(from, to)) * 100;
+  const right = Math.min(1, Math.max(from, to)) * 100;
+  timePlot.append(svg('rect', { x: left, y: 0, width: Math.max(0.3, right - left), height: 100 }, 'brush'));
+}
+
+timePlot.addEventListener('pointerdown', (event) => {
+  if (currentTimeline === undefined || event.button !== 0) {
+    return;
+  }
+  event.preventDefault();
+  timePlot.setPointerCapture(event.pointerId);
+  brushStart = fractionAt(event);
+  showBrush(brushStart, brushStart);
+});
+timePlot.addEventListener('pointermove', (event) => {
+  if (brushStart !== undefined) {
+    showBrush(brushStart, fractionAt(event));
+  }
+});
+timePlot.addEventListener('pointerup', (event) => {
+  if (brushStart === undefined || currentTimeline === undefined) {
+    return;
+  }
+  const range = brushRange(currentTimeline, brushStart, fractionAt(event));
+  brushStart = undefined;
+  setFilters({ ...state.filter, timeFrom: range.timeFrom, timeTo: range.timeTo });
+});
+timePlot.addEventListener('pointercancel', () => {
+  brushStart = undefined;
+  renderTimeline(currentTimeline);
+});
+
+function renderTimeline(timeline: Timeline | undefined): void {
+  currentTimeline = timeline;
+  timeChart.card.hidden = timeline === undefined;
+  if (timeline === undefined) {
+    return;
+  }
+  const measure = timeMeasure.value === 'bytes' ? 'bytes' : 'flows';
+  const { bars, max } = timelineBars(timeline, measure);
+  const width = 100 / Math.max(1, bars.length);
+  const gap = bars.length > 1 ? width * 0.15 : 0;
+  const children: SVGElement[] = [];
+  const from = state.filter.timeFrom;
+  const to = state.filter.timeTo;
+  if (from !== undefined || to !== undefined) {
+    const total = bars.length * timeline.bucketMs;
+    const left = from === undefined ? 0 : Math.max(0, (from - timeline.start) / total) * 100;
+    const right = to === undefined ? 100 : Math.min(1, (to + 1 - timeline.start) / total) * 100;
+    if (right > left) {
+      children.push(svg('rect', { x: left, y: 0, width: right - left, height: 100 }, 'time-selected'));
+    }
+  }
+  const unit = measure === 'bytes' ? formatBytes : (value: number): string => formatCount(value);
+  const per = timeline.bucketMs === 60_000 ? 'minute' : `${timeline.bucketMs / 60_000} minutes`;
+  bars.forEach((item, index) => {
+    const group = svg('g', {}, 'time-bar');
+    const x = index * width + gap / 2;
+    const allowedHeight = (item.allowed / max) * 100;
+    const deniedHeight = (item.denied / max) * 100;
+    group.append(
+      svg('rect', { x, y: 100 - allowedHeight, width: width - gap, height: allowedHeight }, 'time-allowed'),
+      svg('rect', { x, y: 100 - allowedHeight - deniedHeight, width: width - gap, height: deniedHeight }, 'time-denied'),
+    );
+    const tip = svg('title', {});
+    tip.textContent = `${formatTime(item.start).slice(0, 16)} (${per}): ${unit(item.allowed)} allowed, ${unit(item.denied)} denied`;
+    group.append(tip);
+    children.push(group);
+  });
+  timePlot.replaceChildren(...children);
+  timePlot.setAttribute('aria-label', `Traffic over time, ${measure === 'bytes' ? 'bytes' : 'flows'} per ${per}, allowed and denied; the tallest bar is ${unit(max)}`);
+  const end = timeline.start + bars.length * timeline.bucketMs;
+  const middle = timeline.start + Math.floor(bars.length / 2) * timeline.bucketMs;
+  timeAxis.replaceChildren(
+    element('span', undefined, formatTime(timeline.start).slice(0, 16)),
+    element('span', undefined, formatTime(middle).slice(11, 16)),
+    element('span', undefined, formatTime(end).slice(11, 16)),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Messages from the host
 
 window.addEventListener('message', (event: MessageEvent<HostToView>) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
+      if (message.columns !== undefined) {
+        layouts = message.columns;
+        buildHeader();
+      }
       summary = message.summary;
       lastSummaryTuples = message.summary.tuples;
       renderSummary();
@@ -1003,6 +1322,24 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
       } else {
         showBanner(message.message);
       }
+      return;
+    case 'owners':
+      if (message.nics > 0 && !hasInventory) {
+        hasInventory = true;
+        buildHeader();
+        // Rows already shown came without their NICs: ask for them again.
+        blocks.clear();
+        pendingBlocks.clear();
+        refreshKeepingScroll();
+      }
+      return;
+    case 'columns':
+      layouts = message.columns;
+      buildHeader();
+      if (!columnsMenu.hidden) {
+        buildColumnsMenu();
+      }
+      render();
       return;
     case 'openDetail':
       selectRow(message.position, true);

@@ -167,8 +167,8 @@ async function runExport(message: Extract<HostToWorker, { type: 'export' }>): Pr
     const index = view.indexFor(message.query);
     const rows =
       message.query.mode === 'connections'
-        ? await exportConnections(table, connections(), index, message.format, write)
-        : await exportRows(table, index, message.format, write);
+        ? await exportConnections(table, connections(), index, message.format, write, { owners: view.owners })
+        : await exportRows(table, index, message.format, write, { owners: view.owners });
     await Promise.race([new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve()))), failed]);
     post({ type: 'exported', exportId: message.exportId, path: message.path, rows });
   } catch (error) {
@@ -203,6 +203,9 @@ async function onMessage(message: HostToWorker): Promise<void> {
     case 'export':
       await runExport(message);
       return;
+    case 'owners':
+      view.owners = message.owners;
+      return;
     default:
       assertNever(message);
   }
@@ -212,7 +215,7 @@ port.on('message', (message: HostToWorker) => {
   onMessage(message).catch((error: unknown) => {
     const text = error instanceof Error ? error.message : String(error);
     post({ type: 'log', level: 'error', message: `Flow-log query failed: ${error instanceof Error ? (error.stack ?? text) : text}` });
-    postView(message.type === 'view' ? { type: 'problem', requestId: message.message.requestId, message: `The query failed: ${text}` } : { type: 'problem', message: `The export failed: ${text}` });
+    postView(message.type === 'view' ? { type: 'problem', requestId: message.message.requestId, message: `The query failed: ${text}` } : { type: 'problem', message: `The ${message.type === 'export' ? 'export' : 'NIC lookup'} failed: ${text}` });
   });
 });
 

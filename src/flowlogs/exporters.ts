@@ -4,6 +4,8 @@
  */
 import { connectionAt, type Connection, type ConnectionTable } from './connections';
 import { flagDecision, flagDirection, flagState, type FlowRow, type FlowState, type FlowTable, type RecordContext } from './flowTable';
+import { flowOwners, hasNoOwners, ownerLabel } from './addressOwners';
+import type { AddressOwners, NicOwner } from '../webview/protocol';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'ecs';
 export type WriteChunk = (chunk: string) => void | Promise<void>;
@@ -339,6 +341,67 @@ export function connectionToEcsObject(table: FlowTable, connection: Connection):
   return event;
 }
 
+export interface ExportOptions {
+  /** False to leave out the CSV header line. */
+  header?: boolean;
+  /** The NICs the signed-in inventory knows: adds the NIC/VM of each end (see `withOwners`). */
+  owners?: AddressOwners;
+}
+
+/** CSV columns (and NDJSON members) added when the inventory names NICs: `nic (vm)` of each end. */
+export const ownerColumns = ['srcOwner', 'dstOwner'] as const;
+
+function quoted(text: string): string {
+  return JSON.stringify(text);
+}
+
+/**
+ * Adds the NIC/VM of a flow's ends to one exported line. CSV and NDJSON get `srcOwner` and
+ * `dstOwner` (`nic-web-01 (vm-web-01)`, empty or left out when unknown). ECS gets
+ * `source.domain` / `destination.domain` (the VM's name, else the NIC's), `host.name` (the VM,
+ * else the NIC, whose MAC logged the flow) and the NIC names under `azure.flowlog`
+ * (docs/ecs-mapping.md).
+ */
+export function withOwners(line: string, format: ExportFormat, ends: { src?: NicOwner; dst?: NicOwner }, logged: NicOwner | undefined): string {
+  if (format === 'csv') {
+    return `${line.slice(0, -2)},${csvField(ownerLabel(ends.src))},${csvField(ownerLabel(ends.dst))}\r\n`;
+  }
+  if (ends.src === undefined && ends.dst === undefined && logged === undefined) {
+    return line;
+  }
+  let text = line.slice(0, -2);
+  if (format === 'ndjson') {
+    if (ends.src !== undefined) {
+      text += `,"srcOwner":${quoted(ownerLabel(ends.src))}`;
+    }
+    if (ends.dst !== undefined) {
+      text += `,"dstOwner":${quoted(ownerLabel(ends.dst))}`;
+    }
+    return `${text}}\n`;
+  }
+  // Member names inside the line's strings are escaped (\"source\"), so the first match is the object's own.
+  if (ends.src !== undefined) {
+    text = text.replace('"source":{', `"source":{"domain":${quoted(ends.src.vm ?? ends.src.nic)},`);
+  }
+  if (ends.dst !== undefined) {
+    text = text.replace('"destination":{', `"destination":{"domain":${quoted(ends.dst.vm ?? ends.dst.nic)},`);
+  }
+  const nics: string[] = [];
+  if (ends.src !== undefined) {
+    nics.push(`"source_nic":${quoted(ends.src.nic)}`);
+  }
+  if (ends.dst !== undefined) {
+    nics.push(`"destination_nic":${quoted(ends.dst.nic)}`);
+  }
+  if (nics.length > 0) {
+    text = text.replace('"flowlog":{', `"flowlog":{${nics.join(',')},`);
+  }
+  if (logged !== undefined) {
+    text += `,"host":{"name":${quoted(logged.vm ?? logged.nic)}}`;
+  }
+  return `${text}}\n`;
+}
+
 class ChunkWriter {
   private parts: string[] = [];
   private size = 0;
@@ -385,16 +448,23 @@ export async function exportRows(
   rows: Iterable<number> | ArrayLike<number>,
   format: ExportFormat,
   write: WriteChunk,
-  options: { header?: boolean } = {},
+  options: ExportOptions = {},
 ): Promise<number> {
   const writer = new ChunkWriter(write);
+  const owners = hasNoOwners(options.owners) ? undefined : options.owners;
   if (format === 'csv' && options.header !== false) {
-    await writer.add(csvHeader(rowColumns));
+    await writer.add(csvHeader(owners === undefined ? rowColumns : [...rowColumns, ...ownerColumns]));
   }
   const toText = format === 'ecs' ? new EcsTextCache(table) : new RowTextCache(table, format);
   let count = 0;
   for (const row of indexesOf(rows)) {
-    if (writer.push(toText.row(row))) {
+    let text = toText.row(row);
+    if (owners !== undefined) {
+      const context = table.contexts[table.context[row]];
+      const ends = flowOwners(owners, { srcIp: table.ips.values[table.srcIp[row]], dstIp: table.ips.values[table.dstIp[row]], direction: flagDirection(table.flags[row]), mac: context.mac });
+      text = withOwners(text, format, ends, owners.byMac[context.mac]);
+    }
+    if (writer.push(text)) {
       await writer.flush();
     }
     count++;
@@ -715,17 +785,21 @@ export async function exportConnections(
   indexes: Iterable<number> | ArrayLike<number>,
   format: ExportFormat,
   write: WriteChunk,
-  options: { header?: boolean } = {},
+  options: ExportOptions = {},
 ): Promise<number> {
   const writer = new ChunkWriter(write);
+  const owners = hasNoOwners(options.owners) ? undefined : options.owners;
   if (format === 'csv' && options.header !== false) {
-    await writer.add(csvHeader(connectionColumns));
+    await writer.add(csvHeader(owners === undefined ? connectionColumns : [...connectionColumns, ...ownerColumns]));
   }
   let count = 0;
   for (const index of indexesOf(indexes)) {
     const connection = connectionAt(table, connections, index);
-    const text =
+    let text =
       format === 'csv' ? connectionToCsv(connection) : format === 'ndjson' ? connectionToNdjson(connection) : `${JSON.stringify(connectionToEcsObject(table, connection))}\n`;
+    if (owners !== undefined) {
+      text = withOwners(text, format, flowOwners(owners, connection), owners.byMac[connection.mac]);
+    }
     await writer.add(text);
     count++;
   }

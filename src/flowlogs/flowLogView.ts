@@ -16,7 +16,8 @@ import {
   tupleViewRow,
   type ConnectionColumns,
 } from './query';
-import type { HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
+import type { AddressOwners, HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
+import { flowOwners, hasNoOwners, ownerLabel } from './addressOwners';
 import { formatCount, formatDecision, formatDirection, formatDuration, formatEncryption, formatEndpoint, formatTime } from './displayFormat';
 
 /** Reads one record back from the file: its text and its tuples by tuple index. */
@@ -34,6 +35,8 @@ interface CurrentView {
 }
 
 export class FlowLogView {
+  /** The NICs the signed-in inventory knows, once the host sent them: rows name the NIC/VM of their ends. */
+  owners: AddressOwners | undefined;
   private current: CurrentView | undefined;
   private joined: { rows: number; connections: ConnectionColumns } | undefined;
 
@@ -99,9 +102,24 @@ export class FlowLogView {
     const rows: ViewRow[] = [];
     for (let position = offset; position < end; position++) {
       const id = current.index[position];
-      rows.push(current.mode === 'connections' ? connectionViewRow(this.table, this.connections(), id) : tupleViewRow(this.table, id));
+      rows.push(this.viewRow(current.mode, id));
     }
     return rows;
+  }
+
+  /** One row as the table shows it, with the NIC/VM of its ends when the inventory names them. */
+  private viewRow(mode: ViewMode, id: number): ViewRow {
+    const row = mode === 'connections' ? connectionViewRow(this.table, this.connections(), id) : tupleViewRow(this.table, id);
+    if (!hasNoOwners(this.owners)) {
+      const ends = flowOwners(this.owners as AddressOwners, row);
+      if (ends.src !== undefined) {
+        row.srcOwner = ownerLabel(ends.src);
+      }
+      if (ends.dst !== undefined) {
+        row.dstOwner = ownerLabel(ends.dst);
+      }
+    }
+    return row;
   }
 
   async detail(requestId: number, mode: ViewMode, id: number): Promise<HostToView> {
@@ -111,7 +129,7 @@ export class FlowLogView {
     }
     const first = tupleRows[0];
     const context = this.table.contexts[this.table.context[first]];
-    const view = mode === 'connections' ? connectionViewRow(this.table, this.connections(), id) : tupleViewRow(this.table, id);
+    const view = this.viewRow(mode, id);
     const detail: RowDetail = {
       id,
       rawTuples: [],
@@ -201,7 +219,9 @@ function detailFields(row: ViewRow, mode: ViewMode): { name: string; value: stri
   const fields = [
     { name: isConnection ? 'Start (UTC)' : 'Time (UTC)', value: formatTime(row.time) },
     { name: 'Source', value: formatEndpoint(row.srcIp, row.srcPort) },
+    ...(row.srcOwner === undefined ? [] : [{ name: 'Source NIC/VM', value: row.srcOwner }]),
     { name: 'Destination', value: formatEndpoint(row.dstIp, row.dstPort) },
+    ...(row.dstOwner === undefined ? [] : [{ name: 'Destination NIC/VM', value: row.dstOwner }]),
     { name: 'Protocol', value: row.protocol },
     { name: 'Direction', value: formatDirection(row.direction) },
     { name: 'Decision', value: formatDecision(row.decision) },

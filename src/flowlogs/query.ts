@@ -6,7 +6,7 @@
  * only reads typed arrays and lookup tables.
  */
 import { FlowTable, flagDecision, flagDirection, flagState } from './flowTable';
-import type { RowFilter, SortSpec, ViewAggregates, ViewRow } from '../webview/protocol';
+import type { RowFilter, SortSpec, Timeline, ViewAggregates, ViewRow } from '../webview/protocol';
 import { compileIpMatcher, rankAddresses } from './ipMatch';
 import type { ConnectionTable } from './connections';
 
@@ -554,6 +554,47 @@ export function ruleNames(table: FlowTable): string[] {
   return [...new Set(table.contexts.map((context) => context.rule))].sort((a, b) => a.localeCompare(b));
 }
 
+/** The traffic-over-time chart has at most this many bars; longer files get longer buckets. */
+export const maxTimelineBuckets = 180;
+const minuteMs = 60_000;
+
+/**
+ * The buckets of the traffic-over-time chart for tuples from `timeFrom` to `timeTo`: whole minutes
+ * from the minute of the first, one minute each, or a whole number of minutes when there would
+ * be more than `maxTimelineBuckets`. The range is the file's, not the view's, so the chart keeps
+ * its axis while filters change.
+ */
+export function timelineBuckets(timeFrom: number, timeTo: number): { start: number; bucketMs: number; count: number } {
+  const start = Math.floor(timeFrom / minuteMs) * minuteMs;
+  const minutes = Math.floor((timeTo - start) / minuteMs) + 1;
+  const bucketMs = Math.ceil(minutes / maxTimelineBuckets) * minuteMs;
+  return { start, bucketMs, count: Math.floor((timeTo - start) / bucketMs) + 1 };
+}
+
+const timeRanges = new WeakMap<FlowTable, { rows: number; from: number; to: number }>();
+
+/** The first and last tuple time of the whole table (cached until rows are added). */
+function tableTimeRange(table: FlowTable): { from: number; to: number } | undefined {
+  let range = timeRanges.get(table);
+  if (range === undefined || range.rows !== table.length) {
+    let from = Infinity;
+    let to = -Infinity;
+    const times = table.time;
+    for (let row = 0; row < table.length; row++) {
+      const time = times[row];
+      if (time < from) {
+        from = time;
+      }
+      if (time > to) {
+        to = time;
+      }
+    }
+    range = { rows: table.length, from, to };
+    timeRanges.set(table, range);
+  }
+  return Number.isFinite(range.from) && Number.isFinite(range.to) ? range : undefined;
+}
+
 class AggregateBuilder {
   total = 0;
   allowed = 0;
@@ -566,14 +607,36 @@ class AggregateBuilder {
   private readonly deniedTcp = new Uint32Array(65536);
   private readonly deniedUdp = new Uint32Array(65536);
   private readonly deniedOther = new Map<number, number>();
+  private readonly timelineStart: number = 0;
+  private readonly bucketMs: number = minuteMs;
+  /** Per bucket: allowed flows, denied flows, allowed bytes, denied bytes (4 numbers each). */
+  private readonly timeline: Float64Array | undefined;
 
   constructor(private readonly table: FlowTable) {
     this.talkerBytes = new Float64Array(table.ips.size);
     this.talkerTuples = new Uint32Array(table.ips.size);
+    const range = tableTimeRange(table);
+    if (range !== undefined) {
+      const buckets = timelineBuckets(range.from, range.to);
+      this.timelineStart = buckets.start;
+      this.bucketMs = buckets.bucketMs;
+      this.timeline = new Float64Array(buckets.count * 4);
+    }
   }
 
-  add(srcIp: number, dstPort: number, protocol: number, flags: number, bytes: number, packets: number, tuples: number): void {
+  add(time: number, srcIp: number, dstPort: number, protocol: number, flags: number, bytes: number, packets: number, tuples: number): void {
     this.total++;
+    const timeline = this.timeline;
+    if (timeline !== undefined) {
+      const bucket = Math.floor((time - this.timelineStart) / this.bucketMs);
+      if (bucket >= 0 && bucket * 4 < timeline.length) {
+        const at = bucket * 4 + (flags & 2 ? 1 : 0);
+        timeline[at]++;
+        if (!Number.isNaN(bytes)) {
+          timeline[at + 2] += bytes;
+        }
+      }
+    }
     if (flags & 2) {
       this.denied++;
       if (protocol === 6) {
@@ -631,7 +694,7 @@ class AggregateBuilder {
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])
       .slice(0, topCount)
       .map(([key, count]) => ({ label: `${Math.floor(key / 256)}/${protocolName(key % 256)}`, count }));
-    return {
+    const aggregates: ViewAggregates = {
       total: this.total,
       allowed: this.allowed,
       denied: this.denied,
@@ -641,6 +704,22 @@ class AggregateBuilder {
       topDeniedPorts: deniedPorts,
       rules: ruleNames(this.table),
     };
+    if (this.timeline !== undefined) {
+      aggregates.timeline = this.timelineResult(this.timeline);
+    }
+    return aggregates;
+  }
+
+  private timelineResult(values: Float64Array): Timeline {
+    const count = values.length / 4;
+    const timeline: Timeline = { start: this.timelineStart, bucketMs: this.bucketMs, allowedFlows: [], deniedFlows: [], allowedBytes: [], deniedBytes: [] };
+    for (let bucket = 0; bucket < count; bucket++) {
+      timeline.allowedFlows.push(values[bucket * 4]);
+      timeline.deniedFlows.push(values[bucket * 4 + 1]);
+      timeline.allowedBytes.push(values[bucket * 4 + 2]);
+      timeline.deniedBytes.push(values[bucket * 4 + 3]);
+    }
+    return timeline;
   }
 }
 
@@ -650,6 +729,7 @@ export function aggregateRows(table: FlowTable, rows: ArrayLike<number>): ViewAg
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
     builder.add(
+      table.time[row],
       table.srcIp[row],
       table.dstPort[row],
       table.protocol[row],
@@ -669,6 +749,7 @@ export function aggregateConnections(table: FlowTable, connections: ConnectionCo
     const index = indexes[i];
     const first = connections.tupleRows[connections.tupleRowStart[index]];
     builder.add(
+      connections.start[index],
       table.srcIp[first],
       table.dstPort[first],
       table.protocol[first],

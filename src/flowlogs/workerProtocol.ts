@@ -3,7 +3,7 @@
  * (`dist/decodeWorker.js`, a worker_threads worker started with `DecodeWorkerData`).
  * The host relays the page's queries unchanged and forwards the worker's replies to the page.
  */
-import type { ExportFormat, HostToView, Query, ViewToHost } from '../webview/protocol';
+import type { AddressOwners, ExportFormat, HostToView, Query, ViewToHost } from '../webview/protocol';
 
 export interface DecodeWorkerData {
   /** File system path of the flow-log file. */
@@ -17,7 +17,9 @@ export type WorkerQuery = Extract<ViewToHost, { type: 'query' | 'rows' | 'detail
 
 export type HostToWorker =
   | { type: 'view'; message: WorkerQuery }
-  | { type: 'export'; exportId: number; path: string; format: ExportFormat; query: Query };
+  | { type: 'export'; exportId: number; path: string; format: ExportFormat; query: Query }
+  /** The NICs the signed-in inventory knows; rows, details and exports name them from now on. */
+  | { type: 'owners'; owners: AddressOwners };
 
 export type WorkerToHost =
   | { type: 'view'; message: HostToView }

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { renderWebviewHtml } from './html';
-import { FlowLogSession } from './flowLogSession';
-import type { RenderedReport, RowFilter, ViewMode } from './protocol';
+import { FlowLogSession, type ViewerServices } from './flowLogSession';
+import type { AddressOwners, RenderedReport, RowFilter, ViewMode } from './protocol';
 
 export const flowLogViewType = 'trafficLens.flowLogViewer';
 
@@ -33,14 +33,32 @@ class FlowLogDocument implements vscode.CustomDocument {
 export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvider<FlowLogDocument>, FlowLogViewerApi {
   private readonly sessions = new Set<FlowLogSession>();
   private readonly sessionAdded = new vscode.EventEmitter<FlowLogSession>();
+  private readonly services: ViewerServices;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    state: vscode.Memento,
+    addressOwners: () => Promise<AddressOwners | undefined>,
+  ) {
+    this.services = {
+      state,
+      addressOwners,
+      columnsChanged: (from) => this.sessions.forEach((session) => session !== from && session.columnsChanged()),
+    };
+  }
 
-  static register(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): { provider: FlowLogEditorProvider; registration: vscode.Disposable } {
-    const provider = new FlowLogEditorProvider(extensionUri, log);
+  /**
+   * `state` keeps the user's column layout and last export folder (the extension's globalState);
+   * `addressOwners` gives the NICs the signed-in inventory knows (undefined when signed out).
+   */
+  static register(
+    extensionUri: vscode.Uri,
+    log: vscode.LogOutputChannel,
+    state: vscode.Memento,
+    addressOwners: () => Promise<AddressOwners | undefined>,
+  ): { provider: FlowLogEditorProvider; registration: vscode.Disposable } {
+    const provider = new FlowLogEditorProvider(extensionUri, log, state, addressOwners);
     const registration = vscode.Disposable.from(
       vscode.window.registerCustomEditorProvider(flowLogViewType, provider, {
         webviewOptions: { retainContextWhenHidden: false },
@@ -73,7 +91,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
       return;
     }
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
-    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log);
+    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services);
     this.sessions.add(session);
     panel.onDidDispose(() => {
       this.sessions.delete(session);

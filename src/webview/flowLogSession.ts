@@ -3,9 +3,25 @@
  * and its replies back, and handles what needs VS Code (the save dialog for exports).
  */
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { homedir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { assertNever, isViewToHost, protocolVersion, type ExportFormat, type FileSummary, type HostToView, type Query, type RenderedReport, type RowFilter, type ViewMode } from './protocol';
+import {
+  assertNever,
+  isColumnLayouts,
+  isViewToHost,
+  protocolVersion,
+  type AddressOwners,
+  type ColumnLayouts,
+  type ExportFormat,
+  type FileSummary,
+  type HostToView,
+  type Query,
+  type RenderedReport,
+  type RowFilter,
+  type ViewMode,
+} from './protocol';
+import { exportFileName, exportFolder } from './exportFolder';
 import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../flowlogs/workerProtocol';
 
 const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
@@ -13,6 +29,19 @@ const exportFilters: Record<ExportFormat, { label: string; extension: string }> 
   ndjson: { label: 'NDJSON', extension: 'ndjson' },
   ecs: { label: 'ECS NDJSON', extension: 'ecs.ndjson' },
 };
+
+/** What every viewer shares: the user's column layout and last export folder (globalState), and the inventory's NICs. */
+export interface ViewerServices {
+  /** The extension's `globalState`. */
+  state: vscode.Memento;
+  /** The NICs the signed-in inventory knows; undefined when signed out. */
+  addressOwners(): Promise<AddressOwners | undefined>;
+  /** Tells every open viewer that the column layout changed. */
+  columnsChanged(from: FlowLogSession): void;
+}
+
+export const columnLayoutKey = 'trafficLens.flowLogViewer.columns';
+export const exportFolderKey = 'trafficLens.flowLogViewer.exportFolder';
 
 export class FlowLogSession implements vscode.Disposable {
   private readonly worker: Worker;
@@ -31,10 +60,14 @@ export class FlowLogSession implements vscode.Disposable {
     workerPath: string,
     private readonly webview: vscode.Webview,
     private readonly log: vscode.LogOutputChannel,
+    private readonly services: ViewerServices,
+    /** The file to decode: `uri` itself, or the cached download a blob URI stands for. */
+    readonly path: string = uri.fsPath,
+    /** The name shown in the header and used for exports. */
+    readonly fileName: string = basename(path),
   ) {
-    const fileName = basename(uri.fsPath);
     this.summary = emptySummary(fileName);
-    const workerData: DecodeWorkerData = { path: uri.fsPath, fileName };
+    const workerData: DecodeWorkerData = { path, fileName };
     this.worker = new Worker(workerPath, { workerData });
     this.worker.on('message', (message: WorkerToHost) => this.onWorkerMessage(message));
     this.worker.on('error', (error) => {
@@ -47,7 +80,37 @@ export class FlowLogSession implements vscode.Disposable {
       }
     });
     this.disposables.push(this.renderedEmitter, webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
-    this.log.info(`Opening flow log ${uri.fsPath}`);
+    this.log.info(`Opening flow log ${path}`);
+    void this.sendOwners();
+  }
+
+  /** Gives the worker the inventory's NICs, so rows name the NIC/VM of their addresses. */
+  async sendOwners(): Promise<void> {
+    let owners: AddressOwners | undefined;
+    try {
+      owners = await this.services.addressOwners();
+    } catch (error) {
+      this.log.warn(`Couldn't look up the inventory's NICs for ${this.fileName}: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (owners === undefined || this.isDisposed) {
+      return;
+    }
+    this.toWorker({ type: 'owners', owners });
+    this.post({ type: 'owners', nics: new Set(Object.values(owners.byMac).concat(Object.values(owners.byIp)).map((owner) => owner.nic)).size });
+  }
+
+  /** The layout another viewer saved: this page takes it over. */
+  columnsChanged(): void {
+    const columns = this.columnLayouts();
+    if (columns !== undefined) {
+      this.post({ type: 'columns', columns });
+    }
+  }
+
+  private columnLayouts(): ColumnLayouts | undefined {
+    const saved = this.services.state.get<unknown>(columnLayoutKey);
+    return isColumnLayouts(saved) ? saved : undefined;
   }
 
   /** Sets the page's filters as if the user had typed them. */
@@ -89,9 +152,16 @@ export class FlowLogSession implements vscode.Disposable {
       return;
     }
     switch (message.type) {
-      case 'ready':
+      case 'ready': {
         this.isReady = true;
-        this.post({ type: 'init', protocolVersion, summary: this.summary });
+        const columns = this.columnLayouts();
+        this.post(columns === undefined ? { type: 'init', protocolVersion, summary: this.summary } : { type: 'init', protocolVersion, summary: this.summary, columns });
+        // A page reloaded (hidden and shown again) asks the worker nothing new: tell it the NICs again.
+        void this.sendOwners();
+        return;
+      }
+      case 'saveColumns':
+        void this.services.state.update(columnLayoutKey, message.columns).then(() => this.services.columnsChanged(this));
         return;
       case 'query':
       case 'rows':
@@ -150,14 +220,17 @@ export class FlowLogSession implements vscode.Disposable {
 
   private async export(format: ExportFormat, query: Query): Promise<void> {
     const { label, extension } = exportFilters[format];
-    const base = basename(this.uri.fsPath).replace(/\.json$/i, '');
+    const folder = exportFolder(this.services.state.get<string>(exportFolderKey), vscode.workspace.workspaceFolders?.map((folder) => folder.uri), homedir());
     const target = await vscode.window.showSaveDialog({
       title: `Export the current view as ${label}`,
-      defaultUri: vscode.Uri.joinPath(this.uri, '..', `${base}.${extension}`),
+      defaultUri: vscode.Uri.file(join(folder, exportFileName(this.fileName, extension))),
       filters: { [label]: [extension.split('.').pop() as string] },
     });
     if (target === undefined) {
       return;
+    }
+    if (target.scheme === 'file') {
+      await this.services.state.update(exportFolderKey, dirname(target.fsPath));
     }
     const exportId = this.nextExportId++;
     this.pendingExports.set(exportId, { format });

@@ -73,6 +73,9 @@ export interface ViewRow {
   encryption: string;
   rule: string;
   mac: string;
+  /** The NIC (and its VM) the source or destination address belongs to, when the signed-in inventory knows it: `nic-web-01 (vm-web-01)`. */
+  srcOwner?: string;
+  dstOwner?: string;
   /** Sum of both directions; absent when the log gave no counters. */
   packets?: number;
   bytes?: number;
@@ -130,6 +133,48 @@ export interface ViewAggregates {
   topDeniedPorts: { label: string; count: number }[];
   /** Distinct rule names of the whole file, for the rule filter. */
   rules: string[];
+  /** Flows and bytes over time, allowed and denied apart; absent when no row has a time. */
+  timeline?: Timeline;
+}
+
+/**
+ * Flows (tuples or connections) and bytes per bucket of `bucketMs` (a minute, or more for files
+ * longer than `maxTimelineBuckets` minutes), from `start`; bucket `i` covers
+ * `[start + i × bucketMs, start + (i + 1) × bucketMs)`.
+ */
+export interface Timeline {
+  start: number;
+  bucketMs: number;
+  allowedFlows: number[];
+  deniedFlows: number[];
+  allowedBytes: number[];
+  deniedBytes: number[];
+}
+
+/** Column ids of the table; a layout names them in order. */
+export type ColumnId = SortColumn | 'srcOwner' | 'dstOwner';
+
+/** How the user arranged the table's columns in one mode: order, hidden columns, widths in px. */
+export interface ColumnLayout {
+  order: ColumnId[];
+  hidden: ColumnId[];
+  widths: Partial<Record<ColumnId, number>>;
+}
+
+export type ColumnLayouts = Partial<Record<ViewMode, ColumnLayout>>;
+
+/** A NIC the signed-in inventory knows, and the VM it is attached to. */
+export interface NicOwner {
+  nic: string;
+  vm?: string;
+}
+
+/** Addresses and MACs of the NICs the signed-in inventory knows. */
+export interface AddressOwners {
+  /** MAC as flow logs write it (12 upper-case hex digits) → its NIC. */
+  byMac: Record<string, NicOwner>;
+  /** Private address → its NIC; addresses two NICs share (overlapping networks) are left out. */
+  byIp: Record<string, NicOwner>;
 }
 
 export interface RowDetail {
@@ -191,6 +236,8 @@ export interface RenderedDetailField {
 
 export type ViewToHost =
   | { type: 'ready' }
+  /** The user changed the column layout: the host keeps it for every viewer. */
+  | { type: 'saveColumns'; columns: ColumnLayouts }
   /** `window`: rows the page will show first, returned with the result to save a round trip. */
   | { type: 'query'; requestId: number; epoch: number; query: Query; window?: RowWindow }
   | { type: 'rows'; requestId: number; epoch: number; offset: number; limit: number }
@@ -199,7 +246,11 @@ export type ViewToHost =
   | ({ type: 'rendered' } & RenderedReport);
 
 export type HostToView =
-  | { type: 'init'; protocolVersion: number; summary: FileSummary }
+  | { type: 'init'; protocolVersion: number; summary: FileSummary; columns?: ColumnLayouts }
+  /** The inventory's NIC names arrived: rows asked for from now on carry `srcOwner`/`dstOwner`. */
+  | { type: 'owners'; nics: number }
+  /** Another viewer changed the column layout the user keeps. */
+  | { type: 'columns'; columns: ColumnLayouts }
   | { type: 'summary'; summary: FileSummary }
   | {
       type: 'queryResult';
@@ -247,6 +298,28 @@ function isRenderedDetailField(value: unknown): value is RenderedDetailField {
   return isRecord(value) && typeof value.name === 'string' && typeof value.value === 'string' && isCount(value.lines);
 }
 
+const columnIds: readonly string[] = ['time', 'duration', 'srcIp', 'srcOwner', 'srcPort', 'dstIp', 'dstOwner', 'dstPort', 'protocol', 'direction', 'decision', 'state', 'rule', 'packets', 'bytes'];
+
+function isColumnIdArray(value: unknown): value is ColumnId[] {
+  return isStringArray(value) && value.every((id) => columnIds.includes(id));
+}
+
+/** True for a stored or sent set of column layouts (unknown column ids are refused). */
+export function isColumnLayouts(value: unknown): value is ColumnLayouts {
+  return (
+    isRecord(value) &&
+    Object.entries(value).every(
+      ([mode, layout]) =>
+        viewModes.includes(mode) &&
+        isRecord(layout) &&
+        isColumnIdArray(layout.order) &&
+        isColumnIdArray(layout.hidden) &&
+        isRecord(layout.widths) &&
+        Object.entries(layout.widths).every(([id, width]) => columnIds.includes(id) && typeof width === 'number' && Number.isFinite(width) && width > 0),
+    )
+  );
+}
+
 /** Runtime check for messages arriving from the webview; anything else is dropped. */
 export function isViewToHost(value: unknown): value is ViewToHost {
   if (!isRecord(value)) {
@@ -255,6 +328,8 @@ export function isViewToHost(value: unknown): value is ViewToHost {
   switch (value.type) {
     case 'ready':
       return true;
+    case 'saveColumns':
+      return isColumnLayouts(value.columns);
     case 'query':
       return (
         isCount(value.requestId) &&

@@ -1,0 +1,27 @@
+/**
+ * Where the viewer's Export… save dialog starts. Pure: the host passes in what VS Code knows.
+ */
+
+/** A folder as VS Code's `Uri` gives it (a `Uri` satisfies this). */
+export interface FolderLike {
+  scheme: string;
+  fsPath: string;
+}
+
+/**
+ * The folder the save dialog opens in: the last folder the user exported to, else the first
+ * workspace folder on disk, else the home folder. Never the opened file's own folder, which for
+ * a downloaded blob is the extension's storage.
+ */
+export function exportFolder(lastFolder: string | undefined, workspaceFolders: readonly FolderLike[] | undefined, homeFolder: string): string {
+  if (lastFolder !== undefined && lastFolder !== '') {
+    return lastFolder;
+  }
+  const onDisk = (workspaceFolders ?? []).find((folder) => folder.scheme === 'file');
+  return onDisk?.fsPath ?? homeFolder;
+}
+
+/** The suggested file name for an export of `fileName` as `extension`: `PT1H.json` → `PT1H.csv`. */
+export function exportFileName(fileName: string, extension: string): string {
+  return `${fileName.replace(/\.json$/i, '')}.${extension}`;
+}
