@@ -4,6 +4,7 @@ import { csvField, csvHeader, exportConnections, exportRows, rowColumns, rowToCs
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
 import { generateFlowLog } from '../../fixtures/flowLogGenerator';
+import { buildAddressOwners } from '../../../src/flowlogs/addressOwners';
 
 function table(rule: string, tuples: string[]): FlowTable {
   const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
@@ -176,5 +177,53 @@ describe('exporters', () => {
     assert.equal(ecs.event.start, '2024-02-26T20:10:15.000Z');
     const ndjson = JSON.parse((await collect((write) => exportConnections(flows, connections, [0], 'ndjson', write))).text) as Record<string, unknown>;
     assert.equal(ndjson.finalState, 'end');
+  });
+});
+
+describe('exports with the NICs the inventory knows', () => {
+  const owners = buildAddressOwners([
+    { name: 'nic-web-01', macAddress: '00-22-48-71-C2-05', privateIpAddresses: ['10.0.0.6'], virtualMachineName: 'vm-web-01' },
+    { name: 'nic-db-01', privateIpAddresses: ['10.0.0.9'] },
+  ]);
+  // Outbound from the logged NIC (MAC 00224871C205) to the database NIC, then to the internet.
+  const tuples = ['1663146003599,10.0.0.6,10.0.0.9,23956,1433,6,O,B,NX,0,0,0,0', '1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0'];
+
+  it('adds srcOwner and dstOwner columns to CSV, empty where unknown', async () => {
+    const { text } = await collect((write) => exportRows(vnetTable(tuples), [0, 1], 'csv', write, { owners }));
+    const [header, first, second] = parseCsv(text);
+    assert.deepEqual(header.slice(-2), ['srcOwner', 'dstOwner']);
+    assert.deepEqual(first.slice(-2), ['nic-web-01 (vm-web-01)', 'nic-db-01']);
+    assert.deepEqual(second.slice(-2), ['nic-web-01 (vm-web-01)', '']);
+    assert.equal(first.length, header.length);
+  });
+
+  it('adds them to NDJSON only where known', async () => {
+    const { text } = await collect((write) => exportRows(vnetTable(tuples), [0, 1], 'ndjson', write, { owners }));
+    const [first, second] = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    assert.equal(first.srcOwner, 'nic-web-01 (vm-web-01)');
+    assert.equal(first.dstOwner, 'nic-db-01');
+    assert.equal('dstOwner' in second, false);
+  });
+
+  it('writes ECS source.domain / destination.domain, host.name and the NIC names, as docs/ecs-mapping.md says', async () => {
+    const { text } = await collect((write) => exportRows(vnetTable(tuples), [0, 1], 'ecs', write, { owners }));
+    const [first, second] = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, Record<string, unknown>>);
+    assert.equal(first.source.domain, 'vm-web-01');
+    assert.equal(first.source.ip, '10.0.0.6');
+    assert.equal(first.destination.domain, 'nic-db-01', 'a NIC without a VM is named by the NIC');
+    assert.deepEqual(first.host, { name: 'vm-web-01' });
+    const flowlog = (first.azure as { flowlog: Record<string, unknown> }).flowlog;
+    assert.equal(flowlog.source_nic, 'nic-web-01');
+    assert.equal(flowlog.destination_nic, 'nic-db-01');
+    assert.equal(flowlog.mac, '00224871C205');
+    assert.equal('domain' in second.destination, false);
+  });
+
+  it('adds them to connections too, and nothing without an inventory', async () => {
+    const table = vnetTable(tuples);
+    const { text } = await collect((write) => exportConnections(table, joinConnections(table), [0], 'csv', write, { owners }));
+    assert.deepEqual(parseCsv(text)[0].slice(-2), ['srcOwner', 'dstOwner']);
+    const { text: plain } = await collect((write) => exportRows(table, [0], 'csv', write, { owners: buildAddressOwners([]) }));
+    assert.equal(parseCsv(plain)[0].includes('srcOwner'), false);
   });
 });

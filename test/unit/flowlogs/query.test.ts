@@ -9,10 +9,12 @@ import {
   connectionViewRow,
   filterConnections,
   filterRows,
+  maxTimelineBuckets,
   parsePortFilter,
   sortByKeys,
   sortConnections,
   sortRows,
+  timelineBuckets,
   tupleViewRow,
 } from '../../../src/flowlogs/query';
 import type { RowFilter, SortSpec } from '../../../src/webview/protocol';
@@ -373,5 +375,43 @@ describe('query: connections', () => {
     assert.equal(aggregates.denied, 0);
     assert.equal(aggregates.bytes, 767 + 1580 + 705 + 4569 + 60 + 120);
     assert.deepEqual(aggregates.topTalkers[0], { label: '10.0.0.10', bytes: 5274, tuples: 2 });
+  });
+});
+
+describe('traffic over time', () => {
+  const minute = 60_000;
+  const start = Date.UTC(2022, 8, 14, 9, 0);
+
+  it('buckets whole minutes from the first tuple, longer ones for long files', () => {
+    assert.deepEqual(timelineBuckets(start + 3_599, start + 59 * minute + 58_000), { start, bucketMs: minute, count: 60 });
+    assert.deepEqual(timelineBuckets(start, start), { start, bucketMs: minute, count: 1 });
+    const day = timelineBuckets(start, start + 24 * 60 * minute - 1);
+    assert.equal(day.bucketMs, 8 * minute, 'a day in 180 buckets of 8 minutes');
+    assert.ok(day.count <= maxTimelineBuckets);
+  });
+
+  it('counts flows and bytes per minute, allowed and denied apart, over the filtered rows only', () => {
+    const t = (offsetMs: number): number => start + offsetMs;
+    const table = vnetLog([
+      {
+        rule: 'DefaultRule_AllowInternetOutBound',
+        tuples: [`${t(3_000)},10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,700,2,67`, `${t(62_000)},10.0.0.6,52.239.184.180,23957,443,6,O,E,NX,1,100,1,50`],
+      },
+      { rule: 'DefaultRule_DenyAllInBound', tuples: [`${t(65_000)},1.2.3.4,10.0.0.6,4444,22,6,I,D,NX,0,0,0,0`, `${t(185_000)},1.2.3.4,10.0.0.6,4445,22,6,I,D,NX,0,0,0,0`] },
+    ]);
+    const all = aggregateRows(table, filterRows(table, compileFilter(table, {}))).timeline;
+    assert.ok(all !== undefined);
+    assert.equal(all.start, start);
+    assert.equal(all.bucketMs, minute);
+    assert.deepEqual(all.allowedFlows, [1, 1, 0, 0]);
+    assert.deepEqual(all.deniedFlows, [0, 1, 0, 1]);
+    assert.deepEqual(all.allowedBytes, [767, 150, 0, 0]);
+    assert.deepEqual(all.deniedBytes, [0, 0, 0, 0]);
+    const denied = aggregateRows(table, filterRows(table, compileFilter(table, { decision: 'deny' }))).timeline;
+    assert.deepEqual(denied?.allowedFlows, [0, 0, 0, 0], 'the axis stays the whole file');
+    assert.deepEqual(denied?.deniedFlows, [0, 1, 0, 1]);
+    const connections = joinConnections(table);
+    const byConnection = aggregateConnections(table, connections, filterConnections(connections, compileFilter(table, {}))).timeline;
+    assert.equal(byConnection?.allowedFlows.reduce((sum, value) => sum + value, 0), 2);
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isViewToHost, type ViewToHost } from '../../../src/webview/protocol';
+import { isColumnLayouts, isViewToHost, type ViewToHost } from '../../../src/webview/protocol';
 
 describe('protocol: isViewToHost', () => {
   const query = { mode: 'tuples', filter: { decision: 'deny' }, sort: { column: 'time', descending: false } };
@@ -40,5 +40,18 @@ describe('protocol: isViewToHost', () => {
     for (const message of rejected) {
       assert.equal(isViewToHost(message), false, JSON.stringify(message));
     }
+  });
+});
+
+describe('column layouts from the page or globalState', () => {
+  it('accepts a layout per mode and refuses unknown columns, modes and widths', () => {
+    assert.equal(isColumnLayouts({ tuples: { order: ['time', 'srcOwner'], hidden: ['srcPort'], widths: { rule: 300 } } }), true);
+    assert.equal(isColumnLayouts({}), true);
+    assert.equal(isColumnLayouts({ tuples: { order: ['nope'], hidden: [], widths: {} } }), false);
+    assert.equal(isColumnLayouts({ flows: { order: [], hidden: [], widths: {} } }), false);
+    assert.equal(isColumnLayouts({ tuples: { order: [], hidden: [], widths: { rule: -1 } } }), false);
+    assert.equal(isColumnLayouts({ tuples: { order: [], hidden: [] } }), false);
+    assert.equal(isViewToHost({ type: 'saveColumns', columns: { connections: { order: [], hidden: ['duration'], widths: {} } } }), true);
+    assert.equal(isViewToHost({ type: 'saveColumns', columns: 'all' }), false);
   });
 });

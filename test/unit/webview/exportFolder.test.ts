@@ -1,0 +1,23 @@
+import * as assert from 'node:assert/strict';
+import { exportFileName, exportFolder } from '../../../src/webview/exportFolder';
+
+describe('export folder', () => {
+  const workspace = [
+    { scheme: 'vscode-remote', fsPath: '/remote/ws' },
+    { scheme: 'file', fsPath: '/home/ana/project' },
+  ];
+
+  it('starts in the last folder exported to', () => {
+    assert.equal(exportFolder('/home/ana/exports', workspace, '/home/ana'), '/home/ana/exports');
+  });
+
+  it('else in the first workspace folder on disk, else at home; never the opened file\'s folder', () => {
+    assert.equal(exportFolder(undefined, workspace, '/home/ana'), '/home/ana/project');
+    assert.equal(exportFolder('', undefined, '/home/ana'), '/home/ana');
+  });
+
+  it('names the export after the opened file', () => {
+    assert.equal(exportFileName('fl-vnet_2026-12-07T09_000D3A7A1001.json', 'ecs.ndjson'), 'fl-vnet_2026-12-07T09_000D3A7A1001.ecs.ndjson');
+    assert.equal(exportFileName('PT1H.JSON', 'csv'), 'PT1H.csv');
+  });
+});
