@@ -24,6 +24,7 @@ import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { plural } from './tree/treeItems';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
 import { buildAddressOwners } from './flowlogs/addressOwners';
+import { DownloadedBlobs, downloadedBlobScheme } from './webview/downloadedBlobs';
 import type { AddressOwners } from './webview/protocol';
 import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
 import { createPeeringCommand } from './commands/createPeering';
@@ -61,7 +62,9 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   const storage = new FlowLogStorageBrowser(signIn, context.secrets, log);
   const tree = new LensTreeProvider(signIn, filter, log, (account, subscription) => storage.sourceFor(account, subscription.tenantId));
 
-  const { provider, registration } = FlowLogEditorProvider.register(context.extensionUri, log, context.globalState, () => knownNics(tree));
+  const blobs = new DownloadedBlobs(vscode.Uri.joinPath(context.globalStorageUri, 'flow-logs'));
+  context.subscriptions.push(blobs, vscode.workspace.registerFileSystemProvider(downloadedBlobScheme, blobs, { isReadonly: true, isCaseSensitive: true }));
+  const { provider, registration } = FlowLogEditorProvider.register(context.extensionUri, log, context.globalState, () => knownNics(tree), (uri) => blobs.localPath(uri));
   context.subscriptions.push(registration);
   context.subscriptions.push(vscode.commands.registerCommand(openFlowLogFile.id, (uri?: vscode.Uri) => openFlowLogFile.run(uri)));
 
@@ -76,8 +79,8 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   context.subscriptions.push(signIn.onDidChange(updateSignedIn));
   updateSignedIn();
 
-  const downloads = { folder: vscode.Uri.joinPath(context.globalStorageUri, 'flow-logs'), log };
-  void pruneDownloads(downloads.folder.fsPath).then(
+  const downloads = { blobs, log };
+  void pruneDownloads(blobs.folder.fsPath).then(
     (removed) => removed.length > 0 && log.info(`Removed ${plural(removed.length, 'flow-log download')} older than a week.`),
     (error: unknown) => log.warn(`Couldn't clean up old flow-log downloads: ${error instanceof Error ? error.message : String(error)}`),
   );

@@ -181,6 +181,7 @@ for (const button of [tuplesButton, connectionsButton]) {
 const exportFormat = select([['csv', 'CSV'], ['ndjson', 'NDJSON'], ['ecs', 'ECS NDJSON']]);
 exportFormat.setAttribute('aria-label', 'Export format');
 const exportButton = element('button', 'secondary', 'Export…');
+exportButton.name = 'export';
 exportButton.type = 'button';
 const columnsButton = element('button', 'secondary columns-button', 'Columns…');
 columnsButton.type = 'button';
@@ -803,7 +804,11 @@ function reportRendered(first: number, end: number): void {
   const detail = renderedDetail();
   const clippedLabels = [...charts.querySelectorAll<HTMLElement>('.bar-label')].filter((label) => label.scrollWidth > label.clientWidth).map((label) => label.textContent ?? '');
   const viewWidth = document.documentElement.clientWidth;
-  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail])}`;
+  const fieldValues = Object.fromEntries(fields.filter((field) => field.input.value !== '').map((field) => [field.key, field.input.value]));
+  const activeBars = [...charts.querySelectorAll<HTMLElement>('.bar-row.active .bar-label')].map((label) => label.textContent ?? '');
+  const timeBars = timeChart.card.hidden ? 0 : timePlot.querySelectorAll('.time-bar').length;
+  const tableOverflow = Math.max(0, Math.round(canvas.scrollWidth - viewport.clientWidth));
+  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow])}`;
   if (key === lastReport) {
     return;
   }
@@ -823,6 +828,10 @@ function reportRendered(first: number, end: number): void {
       placeholders,
       viewWidth,
       clippedLabels,
+      fieldValues,
+      activeBars,
+      timeBars,
+      tableOverflow,
       ...(detail === undefined ? {} : { detail }),
     });
   };

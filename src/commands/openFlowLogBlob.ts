@@ -1,38 +1,43 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { StorageAccountAccess } from '../azure/storageAccess';
 import type { DownloadResult, FlowLogStorage } from '../azure/storageFlowLogs';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
 import { FlowLogBlobNode } from '../tree/flowLogBlobNode';
-import { downloadFileName, formatBytes } from '../tree/storageItems';
+import { formatBytes } from '../tree/storageItems';
 import { plural } from '../tree/treeItems';
 import { withStorage, type FlowLogStorageScope } from '../tree/storageNodes';
 import { flowLogViewType } from '../webview/flowLogEditorProvider';
+import type { DownloadedBlobs } from '../webview/downloadedBlobs';
+import { downloadSegments } from '../tree/storageDownloads';
 import type { LensCommand } from './lensCommand';
 import { withCancellableProgress } from '../wizards/shared/progress';
 
 /** Where downloads go and what to tell the user. */
 export interface DownloadTarget {
-  /** Folder for downloaded flow logs (under the extension's global storage). */
-  folder: vscode.Uri;
+  /** The download folder (under the extension's global storage), shown as `azure-flow-log:` URIs that name the blob. */
+  blobs: DownloadedBlobs;
   log: vscode.LogOutputChannel;
 }
 
 /**
- * Streams flow-log blobs into one file under `target.folder` inside a cancellable notification
- * with a percentage, then opens the file in the flow-log viewer. A cancel shows nothing; a failure
- * shows what failed on which blob or account with "Show Details" (and resolves undefined).
+ * Streams flow-log blobs into one file inside a cancellable notification with a percentage, then
+ * opens it in the flow-log viewer. The file sits at account/container/`pathInContainer` under the
+ * download folder and opens as `azure-flow-log:/account/container/…`, so the tab and breadcrumbs
+ * name the blob. A cancel shows nothing; a failure shows what failed on which blob or account with
+ * "Show Details" (and resolves undefined).
  */
 export async function downloadAndOpen(
   target: DownloadTarget,
   scope: FlowLogStorageScope,
   what: string,
-  fileName: string,
+  pathInContainer: string,
   download: (storage: FlowLogStorage, path: string, options: { signal: AbortSignal; onProgress(bytes: number, total: number): void }) => Promise<DownloadResult>,
 ): Promise<vscode.Uri | undefined> {
-  await mkdir(target.folder.fsPath, { recursive: true });
-  const path = join(target.folder.fsPath, fileName);
+  const segments = downloadSegments(scope.accountName, scope.container, pathInContainer);
+  const path = join(target.blobs.folder.fsPath, ...segments);
+  await mkdir(dirname(path), { recursive: true });
   let result: DownloadResult;
   try {
     result = await withCancellableProgress(`Downloading ${what}`, async (progress, signal) => {
@@ -73,7 +78,8 @@ export async function downloadAndOpen(
     return undefined;
   }
   target.log.info(`Downloaded ${what} from ${scope.accountName}/${scope.container}: ${plural(result.blobs, 'blob')}, ${formatBytes(result.bytes)}, to ${result.path}.`);
-  const uri = vscode.Uri.file(result.path);
+  const uri = target.blobs.uriOf(segments);
+  target.blobs.changed(uri);
   // Opening the same blob again (Azure appends to it all hour) must show the new download, not the viewer already open on the old one.
   const stale = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.uri.toString() === uri.toString());
   if (stale.length > 0) {
@@ -95,7 +101,7 @@ export function openFlowLogBlobCommand(target: DownloadTarget): LensCommand {
       const { blob, scope } = node;
       const mac = blob.path.mac;
       const what = `flow log ${scope.name} (${blob.path.time.toISOString().slice(0, 13)}:00 UTC${mac === undefined ? '' : `, MAC ${mac}`})`;
-      return downloadAndOpen(target, scope, what, downloadFileName(scope.name, blob.path.time, undefined, mac), (storage, path, options) =>
+      return downloadAndOpen(target, scope, what, blob.name, (storage, path, options) =>
         storage.downloadToFile(scope.container, blob.name, path, options),
       );
     },

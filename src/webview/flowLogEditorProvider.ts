@@ -25,6 +25,19 @@ export interface FlowLogViewerApi {
   openDetail(uri: vscode.Uri, position: number): boolean;
 }
 
+/**
+ * The name the header shows: a file's name, or for a downloaded blob (`azure-flow-log:/account/
+ * container/…/macAddress=…/PT1H.json`) the account, container and the blob's last folders, since
+ * every blob is called PT1H.json.
+ */
+function headerName(uri: vscode.Uri): string {
+  const segments = uri.path.split('/').filter((segment) => segment !== '');
+  if (uri.scheme === 'file' || segments.length <= 3) {
+    return segments.at(-1) ?? uri.path;
+  }
+  return `${segments[0]} › ${segments[1]} › ${segments.slice(-3).join('/')}`;
+}
+
 class FlowLogDocument implements vscode.CustomDocument {
   constructor(readonly uri: vscode.Uri) {}
   dispose(): void {}
@@ -40,6 +53,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     private readonly log: vscode.LogOutputChannel,
     state: vscode.Memento,
     addressOwners: () => Promise<AddressOwners | undefined>,
+    private readonly localPath: (uri: vscode.Uri) => string | undefined = () => undefined,
   ) {
     this.services = {
       state,
@@ -50,15 +64,17 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   /**
    * `state` keeps the user's column layout and last export folder (the extension's globalState);
-   * `addressOwners` gives the NICs the signed-in inventory knows (undefined when signed out).
+   * `addressOwners` gives the NICs the signed-in inventory knows (undefined when signed out);
+   * `localPath` gives the downloaded file behind a blob URI (`azure-flow-log:`).
    */
   static register(
     extensionUri: vscode.Uri,
     log: vscode.LogOutputChannel,
     state: vscode.Memento,
     addressOwners: () => Promise<AddressOwners | undefined>,
+    localPath: (uri: vscode.Uri) => string | undefined,
   ): { provider: FlowLogEditorProvider; registration: vscode.Disposable } {
-    const provider = new FlowLogEditorProvider(extensionUri, log, state, addressOwners);
+    const provider = new FlowLogEditorProvider(extensionUri, log, state, addressOwners, localPath);
     const registration = vscode.Disposable.from(
       vscode.window.registerCustomEditorProvider(flowLogViewType, provider, {
         webviewOptions: { retainContextWhenHidden: false },
@@ -77,21 +93,23 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
   resolveCustomEditor(document: FlowLogDocument, panel: vscode.WebviewPanel): void {
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
-    const isFile = document.uri.scheme === 'file';
+    const localPath = document.uri.scheme === 'file' ? document.uri.fsPath : this.localPath(document.uri);
+    const fileName = basename(document.uri.path);
     panel.webview.html = renderWebviewHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.css')).toString(),
-      title: basename(document.uri.path),
-      settings: isFile
-        ? { fileName: basename(document.uri.path) }
-        : { fileName: basename(document.uri.path), problem: `Only files on disk can be decoded; ${document.uri.toString()} is not one. Download it and open the local copy.` },
+      title: fileName,
+      settings:
+        localPath !== undefined
+          ? { fileName: headerName(document.uri) }
+          : { fileName, problem: `Only files on disk can be decoded; ${document.uri.toString()} is not one. Download it and open the local copy.` },
     });
-    if (!isFile) {
+    if (localPath === undefined) {
       return;
     }
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
-    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services);
+    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri));
     this.sessions.add(session);
     panel.onDidDispose(() => {
       this.sessions.delete(session);

@@ -226,6 +226,14 @@ export interface RenderedReport {
   clippedLabels?: string[];
   /** The open detail pane's fields as shown; `lines` is how many lines the value takes. */
   detail?: RenderedDetailField[];
+  /** What each filter input shows, by field name (`ip`, `timeFrom`, …); empty fields left out. */
+  fieldValues?: Record<string, string>;
+  /** Labels of the chart bars whose filter is set. */
+  activeBars?: string[];
+  /** Bars drawn in the traffic-over-time chart. */
+  timeBars?: number;
+  /** How much wider the table is than its viewport, in CSS pixels (0 when every column fits). */
+  tableOverflow?: number;
 }
 
 export interface RenderedDetailField {
@@ -357,7 +365,11 @@ export function isViewToHost(value: unknown): value is ViewToHost {
         (value.placeholders === undefined || (isRecord(value.placeholders) && Object.values(value.placeholders).every((item) => typeof item === 'string'))) &&
         (value.viewWidth === undefined || isCount(value.viewWidth)) &&
         (value.clippedLabels === undefined || isStringArray(value.clippedLabels)) &&
-        (value.detail === undefined || (Array.isArray(value.detail) && value.detail.every(isRenderedDetailField)))
+        (value.detail === undefined || (Array.isArray(value.detail) && value.detail.every(isRenderedDetailField))) &&
+        (value.fieldValues === undefined || (isRecord(value.fieldValues) && Object.values(value.fieldValues).every((item) => typeof item === 'string'))) &&
+        (value.activeBars === undefined || isStringArray(value.activeBars)) &&
+        (value.timeBars === undefined || isCount(value.timeBars)) &&
+        (value.tableOverflow === undefined || isCount(value.tableOverflow))
       );
     default:
       return false;

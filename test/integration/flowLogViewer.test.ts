@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderedReport } from '../../src/webview/protocol';
@@ -27,6 +28,33 @@ async function waitForRender(uri: vscode.Uri, isWanted: (report: RenderedReport)
     }
     next = api.flowLogViewer.nextRendered(uri, Math.max(1000, deadline - Date.now()));
   }
+}
+
+/**
+ * Uses the mouse in the page, where only the page can (the headless launcher does it, see
+ * test/vscode/launcher.ts); the caller waits for the render that follows.
+ */
+function click(selector: string): void {
+  suiteLog(`[click] ${selector}`);
+}
+
+function drag(selector: string, from: number, to: number): void {
+  suiteLog(`[drag] ${selector} ${from} ${to}`);
+}
+
+function needsLauncher(context: Mocha.Context): void {
+  if (process.env.TRAFFIC_LENS_SUITE_MARKER === undefined) {
+    // Only the headless launcher can click inside a webview.
+    context.skip();
+  }
+}
+
+async function openSample(uri: vscode.Uri): Promise<RenderedReport> {
+  return waitForRender(
+    uri,
+    (report) => !report.loading && report.total > 0 && (report.timeBars ?? 0) > 0,
+    () => vscode.commands.executeCommand('vscode.openWith', uri, 'trafficLens.flowLogViewer'),
+  );
 }
 
 function cell(report: RenderedReport, row: number, column: string): string {
@@ -171,5 +199,79 @@ describe('flow-log viewer', function () {
     assert.match(report.summary, /NSG flow log v1/);
     assert.match(report.summary, /2 problems/, 'the nested and repeated records are reported in the summary');
     assert.equal(report.total, 12);
+  });
+
+  it('keeps a column the user hid hidden after reopening, and scrolls sideways to the columns that do not fit', async function () {
+    needsLauncher(this);
+    const loaded = await openSample(vnetSample);
+    assert.ok(loaded.columns.includes('Src port'));
+    assert.ok((loaded.tableOverflow ?? 0) > 0, `at ${String(loaded.viewWidth)} px the columns are wider than the table (overflow ${String(loaded.tableOverflow)})`);
+    click('.columns-button');
+    const hidden = await waitForRender(vnetSample, (report) => !report.columns.includes('Src port'), async () => click('input[name="column-srcPort"]'));
+    assert.ok(hidden.columns.includes('Source') && hidden.columns.includes('Dst port'), 'only that column went');
+    assert.equal(hidden.rows[0].length, hidden.columns.length, 'the rows lost the same column');
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const reopened = await openSample(vnetSample);
+    assert.equal(reopened.columns.includes('Src port'), false, `after reopening: ${reopened.columns.join(', ')}`);
+
+    click('.columns-button');
+    const reset = await waitForRender(vnetSample, (report) => report.columns.includes('Src port'), async () => click('button[name="reset-columns"]'));
+    assert.deepEqual(reset.columns, loaded.columns);
+  });
+
+  it('filters by a top talker when it is clicked, shows it in the IP field, and clears it on a second click', async function () {
+    needsLauncher(this);
+    const loaded = await openSample(vnetSample);
+    assert.equal(loaded.total, 19);
+    // The first talker, 10.0.0.6, is in every tuple of the sample; the second is not.
+    const filtered = await waitForRender(vnetSample, (report) => report.fieldValues?.ip !== undefined, async () => click('.talkers .bar-row:nth-child(2)'));
+    const ip = filtered.fieldValues?.ip ?? '';
+    assert.match(ip, /^\d+\.\d+\.\d+\.\d+$/);
+    assert.notEqual(ip, '10.0.0.6');
+    assert.ok(filtered.total > 0 && filtered.total < 19, `${filtered.total} of 19 tuples from or to ${ip}`);
+    assert.deepEqual(filtered.activeBars, [ip], 'the clicked bar shows it is the filter');
+    assert.ok(filtered.rows.every((row) => row[filtered.columns.indexOf('Source')] === ip || row[filtered.columns.indexOf('Destination')] === ip));
+
+    const cleared = await waitForRender(vnetSample, (report) => report.fieldValues?.ip === undefined, async () => click('.talkers .bar-row.active'));
+    assert.equal(cleared.total, 19);
+
+    const denied = await waitForRender(vnetSample, (report) => report.fieldValues?.decision === 'deny', async () => click('.bar-row.deny'));
+    assert.equal(denied.total, 9);
+  });
+
+  it('draws traffic per minute and sets the time filter from a drag across the chart', async function () {
+    needsLauncher(this);
+    const loaded = await openSample(vnetSample);
+    // The sample's tuples run from 08:59:49 to 09:00:22 UTC: two minutes.
+    assert.equal(loaded.timeBars, 2);
+    const brushed = await waitForRender(vnetSample, (report) => report.fieldValues?.timeFrom !== undefined, async () => drag('.time-plot', 0.05, 0.3));
+    assert.equal(brushed.fieldValues?.timeFrom, '2022-09-14 08:59:00.000');
+    assert.equal(brushed.fieldValues?.timeTo, '2022-09-14 08:59:59.999');
+    assert.ok(brushed.total > 0 && brushed.total < 19, `${brushed.total} tuples in the first minute`);
+    assert.ok(brushed.rows.every((row) => row[brushed.columns.indexOf('Time (UTC)')].startsWith('2022-09-14 08:59:')));
+  });
+
+  it('starts the Export save dialog in the workspace folder, not next to the opened file', async function () {
+    needsLauncher(this);
+    await openSample(vnetSample);
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const original = window.showSaveDialog;
+    let asked: vscode.SaveDialogOptions | undefined;
+    const dialogShown = new Promise<void>((resolve) => {
+      window.showSaveDialog = async (options) => {
+        asked = options;
+        resolve();
+        return undefined;
+      };
+    });
+    try {
+      click('button[name="export"]');
+      await Promise.race([dialogShown, new Promise((_, reject) => setTimeout(() => reject(new Error('no save dialog within 20 s')), 20_000))]);
+    } finally {
+      window.showSaveDialog = original;
+    }
+    const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file')?.uri.fsPath ?? homedir();
+    assert.equal(asked?.defaultUri?.fsPath, join(folder, 'vnet-flow-logs-overview.sample.csv'));
   });
 });

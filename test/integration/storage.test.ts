@@ -106,7 +106,9 @@ describe('flow logs in Azure Storage (Azurite)', function () {
 
     const opened = await api.inventory.runOnRows('trafficLens.openFlowLogBlob', [blob.id]);
     assert.ok(opened instanceof vscode.Uri, `the command opened no file (returned ${String(opened)})`);
-    assert.match(opened.fsPath, new RegExp(`fl-vnet-prod-spoke_\\d{4}-\\d{2}-\\d{2}T\\d{2}_${webNic.mac}\\.json$`));
+    // It opens as the blob (account › container › blob path), not as the copy in the extension's storage.
+    assert.equal(opened.scheme, 'azure-flow-log');
+    assert.match(opened.path, new RegExp(`^/[a-z0-9]+/insights-logs-flowlogflowevent/flowLogResourceID=/.+/macAddress=${webNic.mac}/PT1H\\.json$`, 'i'));
 
     const all = await renderWith(api, opened, {});
     assert.ok(all.total > 0, `no decoded rows: ${all.summary}`);
@@ -125,6 +127,29 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     for (const row of byIp.rows) {
       assert.ok(row[source] === webNic.ip || row[destination] === webNic.ip, `row ${row.join(' | ')} is not nic-web-01's`);
     }
+
+    // Signed in, the inventory names the NIC and VM of nic-web-01's end of every row, in a column of its own.
+    let owned = byIp;
+    for (let attempt = 0; attempt < 20 && !owned.columns.includes('Source NIC/VM'); attempt++) {
+      owned = await renderWith(api, opened, { ip: webNic.ip });
+    }
+    const sourceOwner = owned.columns.indexOf('Source NIC/VM');
+    const destinationOwner = owned.columns.indexOf('Destination NIC/VM');
+    assert.ok(sourceOwner >= 0 && destinationOwner >= 0, `no NIC/VM columns: ${owned.columns.join(', ')}`);
+    assert.ok(owned.columns.includes('Source') && owned.columns.includes('Destination'), 'the addresses stay');
+    for (const row of owned.rows) {
+      const label = row[owned.columns.indexOf('Source')] === webNic.ip ? row[sourceOwner] : row[destinationOwner];
+      assert.equal(label, 'nic-web-01 (vm-web-01)', `row ${row.join(' | ')}`);
+    }
+    let next = api.flowLogViewer.nextRendered(opened, 20_000);
+    api.flowLogViewer.openDetail(opened, 0);
+    let detail = await next;
+    for (let attempt = 0; attempt < 20 && detail.detail === undefined; attempt++) {
+      next = api.flowLogViewer.nextRendered(opened, 20_000);
+      detail = await next;
+    }
+    const detailOwners = (detail.detail ?? []).filter((field) => field.name.endsWith('NIC/VM')).map((field) => field.value);
+    assert.ok(detailOwners.includes('nic-web-01 (vm-web-01)'), `row details: ${JSON.stringify(detail.detail)}`);
 
     // Opening it again downloads it again and shows it in one viewer.
     const again = await api.inventory.click(blob.id);
@@ -246,7 +271,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
 
     const opened = await api.inventory.click(blob.id);
     assert.ok(opened instanceof vscode.Uri, `the command opened no file (returned ${String(opened)})`);
-    assert.match(opened.fsPath, new RegExp(`fl-vnet-prod-spoke_\\d{4}-\\d{2}-\\d{2}T\\d{2}_${webNic.mac}\\.json$`, 'i'));
+    assert.match(opened.path, new RegExp(`/macAddress=${webNic.mac}/PT1H\\.json$`, 'i'));
     const ofNic = await renderWith(api, opened, { text: webNic.mac });
     assert.ok(ofNic.total > 0, `no decoded rows of nic-web-01: ${ofNic.summary}`);
     assert.match(ofNic.summary, /VNet flow log/);

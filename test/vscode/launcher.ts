@@ -10,12 +10,15 @@
 // Environment: TRAFFIC_LENS_TEST_TIMEOUT (seconds, default 1200) stops a hung run;
 // TRAFFIC_LENS_SCREENSHOTS (a folder) lets the suite request PNGs of the page by logging
 // `[screenshot] name`; TRAFFIC_LENS_TEST_VERBOSE=1 shows the workbench's own log and console.
+// A suite can also use the mouse where only the page can: `[click] SELECTOR` clicks the first
+// element matching the CSS selector in any frame (webviews included), and `[drag] SELECTOR FROM TO`
+// drags across it from one fraction of its width to another, at half its height.
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { format } from 'node:util';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { checkTools, createSandbox, installExtension, startCodeServer, toolPaths, workbenchUrl, killGroup, type Sandbox } from './codeServer';
 
 interface LaunchArgs {
@@ -87,6 +90,36 @@ const suiteMarker = `[suite ${randomBytes(4).toString('hex')}] `;
 function suiteOutput(line: string): string | undefined {
   const at = line.indexOf(suiteMarker);
   return at === -1 ? undefined : line.slice(at + suiteMarker.length);
+}
+
+/** Clicks (or, with `drag`, drags across) the first element matching `selector` in any frame. */
+async function usePointer(page: Page, selector: string, drag: [number, number] | undefined): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const frame of page.frames()) {
+      const target = await frame.$(selector).catch(() => null);
+      if (target === null) {
+        continue;
+      }
+      if (drag === undefined) {
+        await target.click();
+        return;
+      }
+      await target.scrollIntoViewIfNeeded();
+      const box = await target.boundingBox();
+      if (box === null) {
+        throw new Error('it is not shown');
+      }
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width * drag[0], y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * ((drag[0] + drag[1]) / 2), y, { steps: 4 });
+      await page.mouse.move(box.x + box.width * drag[1], y, { steps: 4 });
+      await page.mouse.up();
+      return;
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+  throw new Error('no frame has it');
 }
 
 async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandbox): Promise<number> {
@@ -189,6 +222,15 @@ async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandb
       const request = /^\[screenshot\] (.+)$/.exec(output.trim());
       if (request !== null) {
         takeScreenshot(request[1].trim());
+        return;
+      }
+      const pointer = /^\[(click|drag)\] (.+?)(?: ([\d.]+) ([\d.]+))?$/.exec(output.trim());
+      if (pointer !== null) {
+        screenshotQueue = screenshotQueue.then(() =>
+          usePointer(page, pointer[2], pointer[1] === 'drag' ? [Number(pointer[3]), Number(pointer[4])] : undefined).catch((error: Error) =>
+            console.error(`${pointer[1]} on "${pointer[2]}" failed: ${error.message}`),
+          ),
+        );
         return;
       }
       (type === 'error' ? process.stderr : process.stdout).write(`${output}\n`);
