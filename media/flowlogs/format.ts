@@ -72,16 +72,23 @@ export interface Column {
   cell(row: ViewRow): string;
 }
 
+/**
+ * Default widths of the columns in the editor's monospace font (about 8.4 px a character at 14 px,
+ * plus 12 px of padding): a whole IPv4 address (15 characters) and a whole time (23).
+ */
+export const ipv4Width = 140;
+export const timeWidth = 208;
+
 const common: Column[] = [
-  { id: 'srcIp', sort: 'srcIp', label: 'Source', kind: 'ip', width: 120, cell: (row) => row.srcIp },
-  { id: 'srcOwner', label: 'Source NIC/VM', kind: 'text', width: 150, needsInventory: true, cell: (row) => row.srcOwner ?? '' },
+  { id: 'srcIp', sort: 'srcIp', label: 'Source', kind: 'ip', width: ipv4Width, cell: (row) => row.srcIp },
+  { id: 'srcOwner', label: 'Source NIC/VM', kind: 'text', width: 190, needsInventory: true, cell: (row) => row.srcOwner ?? '' },
   { id: 'srcPort', sort: 'srcPort', label: 'Src port', kind: 'num', width: 68, cell: (row) => String(row.srcPort) },
-  { id: 'dstIp', sort: 'dstIp', label: 'Destination', kind: 'ip', width: 120, cell: (row) => row.dstIp },
-  { id: 'dstOwner', label: 'Destination NIC/VM', kind: 'text', width: 150, needsInventory: true, cell: (row) => row.dstOwner ?? '' },
+  { id: 'dstIp', sort: 'dstIp', label: 'Destination', kind: 'ip', width: ipv4Width, cell: (row) => row.dstIp },
+  { id: 'dstOwner', label: 'Destination NIC/VM', kind: 'text', width: 190, needsInventory: true, cell: (row) => row.dstOwner ?? '' },
   { id: 'dstPort', sort: 'dstPort', label: 'Dst port', kind: 'num', width: 68, cell: (row) => String(row.dstPort) },
-  { id: 'protocol', sort: 'protocol', label: 'Protocol', kind: 'text', width: 66, cell: (row) => row.protocol },
-  { id: 'direction', sort: 'direction', label: 'Direction', kind: 'text', width: 76, cell: (row) => formatDirection(row.direction) },
-  { id: 'decision', sort: 'decision', label: 'Decision', kind: 'text', width: 68, cell: (row) => formatDecision(row.decision) },
+  { id: 'protocol', sort: 'protocol', label: 'Protocol', kind: 'text', width: 74, cell: (row) => row.protocol },
+  { id: 'direction', sort: 'direction', label: 'Direction', kind: 'text', width: 86, cell: (row) => formatDirection(row.direction) },
+  { id: 'decision', sort: 'decision', label: 'Decision', kind: 'text', width: 72, cell: (row) => formatDecision(row.decision) },
 ];
 
 const trailing: Column[] = [
@@ -92,16 +99,16 @@ const trailing: Column[] = [
 
 export const columnsByMode: Record<ViewMode, Column[]> = {
   tuples: [
-    { id: 'time', sort: 'time', label: 'Time (UTC)', kind: 'time', width: 190, cell: (row) => formatTime(row.time) },
+    { id: 'time', sort: 'time', label: 'Time (UTC)', kind: 'time', width: timeWidth, cell: (row) => formatTime(row.time) },
     ...common,
-    { id: 'state', sort: 'state', label: 'State', kind: 'text', width: 80, cell: (row) => row.state },
+    { id: 'state', sort: 'state', label: 'State', kind: 'text', width: 86, cell: (row) => row.state },
     ...trailing,
   ],
   connections: [
-    { id: 'time', sort: 'time', label: 'Start (UTC)', kind: 'time', width: 190, cell: (row) => formatTime(row.time) },
+    { id: 'time', sort: 'time', label: 'Start (UTC)', kind: 'time', width: timeWidth, cell: (row) => formatTime(row.time) },
     { id: 'duration', sort: 'duration', label: 'Duration', kind: 'num', width: 76, cell: (row) => formatDuration(row.durationMs) },
     ...common,
-    { id: 'state', sort: 'state', label: 'Final state', kind: 'text', width: 84, cell: (row) => row.state },
+    { id: 'state', sort: 'state', label: 'Final state', kind: 'text', width: 86, cell: (row) => row.state },
     ...trailing,
   ],
 };

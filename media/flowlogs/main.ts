@@ -40,6 +40,8 @@ interface PageState {
   sort?: SortSpec;
   mode: ViewMode;
   scrollTop: number;
+  /** The charts folded away, leaving the table more room; undefined until the user chooses. */
+  chartsHidden?: boolean;
 }
 
 const rowHeight = 22;
@@ -71,6 +73,7 @@ function readState(): PageState {
     sort: saved?.sort,
     mode: saved?.mode === 'connections' ? 'connections' : 'tuples',
     scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
+    chartsHidden: typeof saved?.chartsHidden === 'boolean' ? saved.chartsHidden : undefined,
   };
 }
 
@@ -193,9 +196,11 @@ columnsMenu.setAttribute('role', 'group');
 columnsMenu.setAttribute('aria-label', 'Columns');
 const columnsAnchor = element('div', 'columns-anchor');
 columnsAnchor.append(columnsButton, columnsMenu);
+const chartsButton = element('button', 'secondary charts-button');
+chartsButton.type = 'button';
 const resultCount = element('span', 'result-count');
 resultCount.setAttribute('aria-live', 'polite');
-actions.append(modeGroup, clearButton, columnsAnchor, exportFormat, exportButton, resultCount);
+actions.append(modeGroup, clearButton, columnsAnchor, chartsButton, exportFormat, exportButton, resultCount);
 filters.append(actions);
 
 const charts = element('section', 'charts');
@@ -210,6 +215,8 @@ const decisionChart = chartCard('Allowed vs denied');
 const talkersChart = chartCard('Top talkers (bytes from source)');
 const deniedChart = chartCard('Top denied destination ports');
 charts.append(timeChart.card, decisionChart.card, talkersChart.card, deniedChart.card);
+charts.id = 'charts';
+chartsButton.setAttribute('aria-controls', charts.id);
 
 function chartCard(label: string): { card: HTMLElement; body: HTMLElement } {
   const card = element('figure', 'chart');
@@ -287,6 +294,44 @@ function columns(): Column[] {
   return placed.map((item) => item.column);
 }
 
+/** The table keeps at least this much height: below it, charts the user has not asked for fold away. */
+const minTableHeight = 200;
+let chartsHeight = 0;
+
+/** Folds the charts away (or back); the user's own choice is kept, an automatic one is not. */
+function showCharts(isShown: boolean, isChosen: boolean): void {
+  if (isChosen) {
+    state.chartsHidden = !isShown;
+  }
+  if (!isShown && !charts.hidden) {
+    chartsHeight = charts.offsetHeight;
+  }
+  charts.hidden = !isShown;
+  chartsButton.textContent = isShown ? 'Hide Charts' : 'Show Charts';
+  chartsButton.setAttribute('aria-expanded', String(isShown));
+}
+chartsButton.addEventListener('click', () => {
+  showCharts(charts.hidden === true, true);
+  saveState();
+  scheduleRender();
+});
+
+/**
+ * On a short editor (a side bar and a panel open, or a small window) the charts would leave the
+ * table a few rows: unless the user chose, they fold away, and return when there is room again.
+ */
+function fitCharts(): void {
+  if (state.chartsHidden !== undefined || main.offsetHeight === 0) {
+    return;
+  }
+  if (!charts.hidden && main.offsetHeight < minTableHeight) {
+    showCharts(false, false);
+  } else if (charts.hidden === true && main.offsetHeight - chartsHeight - 6 >= minTableHeight) {
+    showCharts(true, false);
+  }
+}
+new ResizeObserver(() => fitCharts()).observe(main);
+
 function layout(): ColumnLayout {
   return layouts[state.mode] ?? emptyLayout();
 }
@@ -309,7 +354,7 @@ function changeLayout(next: ColumnLayout): void {
 }
 
 function saveState(): void {
-  vscode.setState({ filter: state.filter, sort: state.sort, mode: state.mode, scrollTop: viewport.scrollTop });
+  vscode.setState({ filter: state.filter, sort: state.sort, mode: state.mode, scrollTop: viewport.scrollTop, chartsHidden: state.chartsHidden });
 }
 
 function currentQuery(): Query {
@@ -808,7 +853,9 @@ function reportRendered(first: number, end: number): void {
   const activeBars = [...charts.querySelectorAll<HTMLElement>('.bar-row.active .bar-label')].map((label) => label.textContent ?? '');
   const timeBars = timeChart.card.hidden ? 0 : timePlot.querySelectorAll('.time-bar').length;
   const tableOverflow = Math.max(0, Math.round(canvas.scrollWidth - viewport.clientWidth));
-  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow])}`;
+  const chartsShown = charts.hidden !== true;
+  const tableHeight = viewport.offsetHeight;
+  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow, chartsShown, tableHeight])}`;
   if (key === lastReport) {
     return;
   }
@@ -832,6 +879,8 @@ function reportRendered(first: number, end: number): void {
       activeBars,
       timeBars,
       tableOverflow,
+      chartsShown,
+      tableHeight,
       ...(detail === undefined ? {} : { detail }),
     });
   };
@@ -1137,6 +1186,8 @@ function renderCharts(aggregates: ViewAggregates): void {
     }
   }
   ruleSelect.value = current;
+  // Decide now, before the table reports what it shows, whether the filled charts leave it room.
+  fitCharts();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1407,5 +1458,6 @@ if (typeof settings.problem === 'string') {
 writeFields();
 readFields();
 updateModeButtons();
+showCharts(state.chartsHidden !== true, false);
 buildHeader();
 vscode.postMessage({ type: 'ready' });

@@ -338,3 +338,21 @@ export function groupFlowLogBlobs(blobs: readonly ListedBlob[], container?: stri
 export function formatMac(mac: string): string {
   return mac.match(/../g)?.join('-') ?? mac;
 }
+
+/**
+ * A short tab title for a downloaded blob, from its path under the download folder
+ * (`account/container/blob name`): `stflowlogs › 2026-12-07 01:00 › 000D3A7A1001`. Undefined when
+ * the path is not one blob's (several blobs merged into one file keep their file name).
+ */
+export function downloadedBlobTitle(path: string): string | undefined {
+  const [account, container, ...rest] = path.split('/').filter((segment) => segment !== '');
+  if (account === undefined || container === undefined || rest.length === 0) {
+    return undefined;
+  }
+  const parsed = parseFlowLogBlobName(rest.join('/'), container);
+  if (!parsed.ok) {
+    return undefined;
+  }
+  const hour = `${parsed.path.time.toISOString().slice(0, 10)} ${parsed.path.time.toISOString().slice(11, 13)}:00`;
+  return [account, hour, ...(parsed.path.mac === undefined ? [] : [parsed.path.mac])].join(' › ');
+}

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { renderWebviewHtml } from './html';
+import { downloadedBlobTitle } from '../flowlogs/blobPath';
 import { FlowLogSession, type ViewerServices } from './flowLogSession';
 import type { AddressOwners, RenderedReport, RowFilter, ViewMode } from './protocol';
 
@@ -95,6 +96,10 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
     const localPath = document.uri.scheme === 'file' ? document.uri.fsPath : this.localPath(document.uri);
     const fileName = basename(document.uri.path);
+    if (document.uri.scheme !== 'file' && localPath !== undefined) {
+      // Every blob is called PT1H.json: the tab names the account, hour and MAC instead.
+      panel.title = downloadedBlobTitle(document.uri.path) ?? fileName;
+    }
     panel.webview.html = renderWebviewHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.js')).toString(),

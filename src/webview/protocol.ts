@@ -234,6 +234,10 @@ export interface RenderedReport {
   timeBars?: number;
   /** How much wider the table is than its viewport, in CSS pixels (0 when every column fits). */
   tableOverflow?: number;
+  /** False while the charts are folded away. */
+  chartsShown?: boolean;
+  /** The table's height in CSS pixels. */
+  tableHeight?: number;
 }
 
 export interface RenderedDetailField {
@@ -369,7 +373,9 @@ export function isViewToHost(value: unknown): value is ViewToHost {
         (value.fieldValues === undefined || (isRecord(value.fieldValues) && Object.values(value.fieldValues).every((item) => typeof item === 'string'))) &&
         (value.activeBars === undefined || isStringArray(value.activeBars)) &&
         (value.timeBars === undefined || isCount(value.timeBars)) &&
-        (value.tableOverflow === undefined || isCount(value.tableOverflow))
+        (value.tableOverflow === undefined || isCount(value.tableOverflow)) &&
+        (value.chartsShown === undefined || typeof value.chartsShown === 'boolean') &&
+        (value.tableHeight === undefined || isCount(value.tableHeight))
       );
     default:
       return false;

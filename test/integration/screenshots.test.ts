@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension, projectRoot } from './testedExtension';
+import { demoTenantId, prodSubscriptionId } from '../standin/topologies/demo';
 
 const folder = process.env.TRAFFIC_LENS_SCREENSHOTS;
 
@@ -54,5 +55,67 @@ describe('screenshots', function () {
     // Let the webview and the Explorer settle before the picture.
     await delay(3_000);
     await screenshot('flow-log-viewer');
+  });
+
+  it('flow-log viewer: columns, chart filters, time brush, downloaded blob with NIC/VM columns', async function () {
+    this.timeout(120_000);
+    const api = await activateTestedExtension();
+    const uri = vscode.Uri.file(join(projectRoot, 'test/fixtures/samples/vnet-flow-logs-overview.sample.json'));
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    const rendered = api.flowLogViewer.nextRendered(uri, 20_000).catch(() => undefined);
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'trafficLens.flowLogViewer');
+    await rendered;
+    await delay(2_000);
+    suiteLog('[click] .columns-button');
+    await delay(1_000);
+    await screenshot('viewer-columns-menu');
+    suiteLog('[click] .columns-button');
+    suiteLog('[click] .talkers .bar-row:nth-child(2)');
+    await delay(1_500);
+    await screenshot('viewer-talker-filter');
+    suiteLog('[click] .talkers .bar-row.active');
+    suiteLog('[drag] .time-plot 0.05 0.3');
+    await delay(1_500);
+    await screenshot('viewer-time-brush');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+
+    const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL;
+    if (standInUrl === undefined || standInUrl === '') {
+      suiteLog('(no stand-in: the downloaded-blob picture is not taken)');
+      return;
+    }
+    const config = vscode.workspace.getConfiguration('trafficLens');
+    const settings: Record<string, unknown> = { cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId };
+    for (const [name, value] of Object.entries(settings)) {
+      await config.update(name, value, vscode.ConfigurationTarget.Global);
+    }
+    try {
+      assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
+      const subscription = `/subscriptions/${prodSubscriptionId}`;
+      await api.inventory.children();
+      await api.inventory.children(subscription);
+      const [watcher] = await api.inventory.children(`${subscription}#watchers`);
+      const flowLog = (await api.inventory.children(watcher.id)).find((row) => row.label === 'fl-vnet-prod-spoke');
+      assert.ok(flowLog);
+      const [target] = await api.inventory.children(flowLog.id);
+      const [day] = await api.inventory.children(target.id);
+      const [hour] = await api.inventory.children(day.id);
+      const blob = (await api.inventory.children(hour.id)).find((row) => row.label === '00-0D-3A-7A-10-01');
+      assert.ok(blob);
+      const opened = await api.inventory.runOnRows('trafficLens.openFlowLogBlob', [blob.id]);
+      assert.ok(opened instanceof vscode.Uri);
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await delay(3_000);
+      await screenshot('viewer-downloaded-blob');
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await delay(1_500);
+      await screenshot('viewer-downloaded-blob-sidebar');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('trafficLens.signOut');
+      for (const name of Object.keys(settings)) {
+        await config.update(name, undefined, vscode.ConfigurationTarget.Global);
+      }
+    }
   });
 });

@@ -173,6 +173,8 @@ async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandb
       executablePath: toolPaths.chromium,
       headless: true,
       args: chromiumArgs,
+      // Headless Chromium hides scrollbars by default; pictures should show them as a user sees them.
+      ...(screenshots === undefined ? {} : { ignoreDefaultArgs: ['--hide-scrollbars'] }),
       env: sandbox.env,
       // Playwright's own handlers would exit at once on a signal, skipping the cleanup below.
       handleSIGINT: false,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   classifyPrefix,
   dayOfPrefix,
+  downloadedBlobTitle,
   formatMac,
   groupFlowLogBlobs,
   normalizeMac,
@@ -157,5 +158,16 @@ describe('flow-log blob paths', () => {
     assert.equal(normalizeMac('00:0D:3A:7A:10:01'), '000D3A7A1001');
     assert.equal(normalizeMac('000D3A7A10'), undefined);
     assert.equal(formatMac('000D3A7A1001'), '00-0D-3A-7A-10-01');
+  });
+});
+
+describe('titles of downloaded blobs', () => {
+  it('names the account, hour and MAC of one blob, and nothing for a merged file', () => {
+    assert.equal(
+      downloadedBlobTitle('/sthub/insights-logs-flowlogflowevent/flowLogResourceID=/9C99D7C5-1B2A-4F3E-9C8D-7A6B5C4D3E2F_RG/NETWORKWATCHER_CENTRALINDIA_FLOWLOG/y=2026/m=12/d=07/h=01/m=00/macAddress=000D3A7A1001/PT1H.json'),
+      'sthub › 2026-12-07 01:00 › 000D3A7A1001',
+    );
+    assert.equal(downloadedBlobTitle('/sthub/insights-logs-flowlogflowevent/fl-vnet_2026-12-07T01-03.json'), undefined);
+    assert.equal(downloadedBlobTitle('/sthub'), undefined);
   });
 });
