@@ -1161,7 +1161,7 @@ function renderCharts(aggregates: ViewAggregates): void {
   const talkerMax = Math.max(0, ...aggregates.topTalkers.map((talker) => (byBytes ? talker.bytes : talker.tuples)));
   for (const talker of aggregates.topTalkers) {
     const value = byBytes ? talker.bytes : talker.tuples;
-    bar(talkersChart.body, talker.label, value, talkerMax, byBytes ? formatBytes(talker.bytes) : `${formatCount(talker.tuples)} tuples`, { kind: 'talker', ip: talker.label });
+    bar(talkersChart.body, talker.label, value, talkerMax, byBytes ? formatBytes(talker.bytes) : `${formatCount(talker.tuples)} ${talker.tuples === 1 ? 'tuple' : 'tuples'}`, { kind: 'talker', ip: talker.label });
   }
   if (aggregates.topTalkers.length === 0) {
     talkersChart.body.append(element('p', 'chart-empty', 'No flows'));
