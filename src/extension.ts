@@ -76,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   const updateSignedIn = (): void => {
     void vscode.commands.executeCommand('setContext', 'trafficLens.signedIn', signIn.isSignedIn);
   };
-  context.subscriptions.push(signIn.onDidChange(updateSignedIn));
+  context.subscriptions.push(signIn.onDidChange(updateSignedIn), signIn.onDidChange(() => provider.refreshOwners()));
   updateSignedIn();
 
   const downloads = { blobs, log };

@@ -1384,9 +1384,12 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
       }
       return;
     case 'owners':
-      if (message.nics > 0 && !hasInventory) {
-        hasInventory = true;
+      if (message.nics > 0 !== hasInventory) {
+        hasInventory = message.nics > 0;
         buildHeader();
+        if (!columnsMenu.hidden) {
+          buildColumnsMenu();
+        }
         // Rows already shown came without their NICs: ask for them again.
         blocks.clear();
         pendingBlocks.clear();

@@ -61,7 +61,7 @@ export class FlowLogView {
 
   /** Filters and sorts; the index becomes the current view for `epoch`. */
   runQuery(query: Query): { index: Uint32Array; problems: { field: keyof Query['filter']; message: string }[] } {
-    const filter = compileFilter(this.table, query.filter);
+    const filter = compileFilter(this.table, query.filter, this.owners);
     if (query.mode === 'connections') {
       const connections = this.connections();
       const index = sortConnections(this.table, connections, filterConnections(connections, filter), query.sort);

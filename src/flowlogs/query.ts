@@ -6,7 +6,8 @@
  * only reads typed arrays and lookup tables.
  */
 import { FlowTable, flagDecision, flagDirection, flagState } from './flowTable';
-import type { RowFilter, SortSpec, Timeline, ViewAggregates, ViewRow } from '../webview/protocol';
+import type { AddressOwners, RowFilter, SortSpec, Timeline, ViewAggregates, ViewRow } from '../webview/protocol';
+import { ownerLabel } from './addressOwners';
 import { compileIpMatcher, rankAddresses } from './ipMatch';
 import type { ConnectionTable } from './connections';
 
@@ -91,8 +92,9 @@ export function textNeedles(needle: string): string[] {
 /**
  * Compiles `filter` for `table`. Never throws for bad user input: a value that cannot be parsed
  * (bad CIDR, bad port range, inverted time range) becomes a `FilterProblem` and is ignored.
+ * With `owners` (the signed-in inventory's NICs), the text also finds NIC and VM names.
  */
-export function compileFilter(table: FlowTable, filter: RowFilter): CompiledFilter {
+export function compileFilter(table: FlowTable, filter: RowFilter, owners?: AddressOwners): CompiledFilter {
   const problems: FilterProblem[] = [];
   const ipCount = table.ips.size;
   const contextCount = table.contexts.length;
@@ -185,13 +187,18 @@ export function compileFilter(table: FlowTable, filter: RowFilter): CompiledFilt
     textIp = new Uint8Array(ipCount);
     const values = table.ips.values;
     for (let i = 0; i < ipCount; i++) {
-      textIp[i] = contains(values[i]) ? 1 : 0;
+      textIp[i] = contains(values[i]) || (owners !== undefined && contains(ownerLabel(owners.byIp[values[i].toLowerCase()]))) ? 1 : 0;
     }
     textContext = new Uint8Array(contextCount);
     for (let i = 0; i < contextCount; i++) {
       const context = table.contexts[i];
       textContext[i] =
-        contains(context.rule) || contains(context.mac) || contains(context.resourceId) || contains(context.targetResourceId ?? '') || contains(context.aclId ?? '')
+        contains(context.rule) ||
+        contains(context.mac) ||
+        contains(context.resourceId) ||
+        contains(context.targetResourceId ?? '') ||
+        contains(context.aclId ?? '') ||
+        (owners !== undefined && contains(ownerLabel(owners.byMac[context.mac])))
           ? 1
           : 0;
     }

@@ -123,6 +123,11 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.sessionAdded.fire(session);
   }
 
+  /** After a sign-in or sign-out: every open viewer looks the inventory's NICs up again. */
+  refreshOwners(): void {
+    this.sessions.forEach((session) => void session.sendOwners());
+  }
+
   nextRendered(uri: vscode.Uri, timeoutMs = 30_000): Promise<RenderedReport> {
     const key = uri.toString();
     return new Promise<RenderedReport>((resolve, reject) => {

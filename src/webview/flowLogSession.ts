@@ -84,7 +84,7 @@ export class FlowLogSession implements vscode.Disposable {
     void this.sendOwners();
   }
 
-  /** Gives the worker the inventory's NICs, so rows name the NIC/VM of their addresses. */
+  /** Gives the worker the inventory's NICs (none when signed out), so rows name the NIC/VM of their addresses. */
   async sendOwners(): Promise<void> {
     let owners: AddressOwners | undefined;
     try {
@@ -93,9 +93,11 @@ export class FlowLogSession implements vscode.Disposable {
       this.log.warn(`Couldn't look up the inventory's NICs for ${this.fileName}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    if (owners === undefined || this.isDisposed) {
+    if (this.isDisposed) {
       return;
     }
+    // Signed out: an empty lookup clears the names rows carried before.
+    owners ??= { byMac: {}, byIp: {} };
     this.toWorker({ type: 'owners', owners });
     this.post({ type: 'owners', nics: new Set(Object.values(owners.byMac).concat(Object.values(owners.byIp)).map((owner) => owner.nic)).size });
   }

@@ -7,7 +7,7 @@ export const protocolVersion = 1;
 
 /** Filters combine with AND; an empty or absent field does not filter. */
 export interface RowFilter {
-  /** Case-insensitive substring over addresses, ports, rule, MAC, resource IDs. */
+  /** Case-insensitive substring over addresses, ports, rule, MAC, resource IDs, and NIC/VM names when signed in. */
   text?: string;
   /** An address or CIDR (IPv4 or IPv6), matched against source or destination. */
   ip?: string;

@@ -150,6 +150,8 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     }
     const detailOwners = (detail.detail ?? []).filter((field) => field.name.endsWith('NIC/VM')).map((field) => field.value);
     assert.ok(detailOwners.includes('nic-web-01 (vm-web-01)'), `row details: ${JSON.stringify(detail.detail)}`);
+    const byVm = await renderWith(api, opened, { text: 'vm-web-01' });
+    assert.equal(byVm.total, all.total, 'searching the VM name finds every row its NIC logged');
 
     // Opening it again downloads it again and shows it in one viewer.
     const again = await api.inventory.click(blob.id);

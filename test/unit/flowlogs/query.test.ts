@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { joinConnections } from '../../../src/flowlogs/connections';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
+import { buildAddressOwners } from '../../../src/flowlogs/addressOwners';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
 import {
   aggregateConnections,
@@ -413,5 +414,22 @@ describe('traffic over time', () => {
     const connections = joinConnections(table);
     const byConnection = aggregateConnections(table, connections, filterConnections(connections, compileFilter(table, {}))).timeline;
     assert.equal(byConnection?.allowedFlows.reduce((sum, value) => sum + value, 0), 2);
+  });
+});
+
+describe('searching NIC and VM names', () => {
+  it('finds rows by the NIC or VM of an address or of the logged MAC, only with the inventory', () => {
+    const table = vnetLog(
+      [{ rule: 'DefaultRule_AllowInternetOutBound', tuples: ['1663146003599,10.0.0.6,10.0.0.9,23956,1433,6,O,B,NX,0,0,0,0', '1663146003606,10.0.0.7,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0'] }],
+      '000D3A7A1001',
+    );
+    const owners = buildAddressOwners([
+      { name: 'nic-web-01', macAddress: '00-0D-3A-7A-10-01', privateIpAddresses: [], virtualMachineName: 'vm-web-01' },
+      { name: 'nic-db-01', privateIpAddresses: ['10.0.0.9'], virtualMachineName: 'vm-db-01' },
+    ]);
+    const count = (text: string, withOwners = true): number => filterRows(table, compileFilter(table, { text }, withOwners ? owners : undefined)).length;
+    assert.equal(count('vm-db'), 1, 'by the address of the other end');
+    assert.equal(count('VM-WEB-01'), 2, 'by the MAC that logged both rows, in any case');
+    assert.equal(count('vm-db', false), 0, 'not without the inventory');
   });
 });
