@@ -21,7 +21,16 @@ export function exportFolder(lastFolder: string | undefined, workspaceFolders: r
   return onDisk?.fsPath ?? homeFolder;
 }
 
-/** The suggested file name for an export of `fileName` as `extension`: `PT1H.json` → `PT1H.csv`. */
-export function exportFileName(fileName: string, extension: string): string {
-  return `${fileName.replace(/\.json$/i, '')}.${extension}`;
+/**
+ * The suggested file name for an export of `name` as `extension`: `flows.json` → `flows.csv`; a
+ * downloaded blob's title `sthub › 2026-12-07 01:00 › 000D3A7A1001` → `sthub_2026-12-07_0100_000D3A7A1001.csv`.
+ * Characters no file system takes, and path separators, become `_`.
+ */
+export function exportFileName(name: string, extension: string): string {
+  const base = name
+    .replace(/\.json$/i, '')
+    .replace(/ › /g, '_')
+    .replace(/:/g, '')
+    .replace(/[\\/*?"<>|\s]+/g, '_');
+  return `${base === '' ? 'flow-log' : base}.${extension}`;
 }

@@ -96,9 +96,10 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
     const localPath = document.uri.scheme === 'file' ? document.uri.fsPath : this.localPath(document.uri);
     const fileName = basename(document.uri.path);
-    if (document.uri.scheme !== 'file' && localPath !== undefined) {
-      // Every blob is called PT1H.json: the tab names the account, hour and MAC instead.
-      panel.title = downloadedBlobTitle(document.uri.path) ?? fileName;
+    // Every blob is called PT1H.json: the tab (and an export) names the account, hour and MAC instead.
+    const blobTitle = document.uri.scheme !== 'file' && localPath !== undefined ? downloadedBlobTitle(document.uri.path) : undefined;
+    if (blobTitle !== undefined) {
+      panel.title = blobTitle;
     }
     panel.webview.html = renderWebviewHtml({
       cspSource: panel.webview.cspSource,
@@ -114,7 +115,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
       return;
     }
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
-    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri));
+    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri), blobTitle ?? fileName);
     this.sessions.add(session);
     panel.onDidDispose(() => {
       this.sessions.delete(session);

@@ -63,8 +63,10 @@ export class FlowLogSession implements vscode.Disposable {
     private readonly services: ViewerServices,
     /** The file to decode: `uri` itself, or the cached download a blob URI stands for. */
     readonly path: string = uri.fsPath,
-    /** The name shown in the header and used for exports. */
+    /** The name shown in the header. */
     readonly fileName: string = basename(path),
+    /** The name exports are suggested under (before their extension). */
+    private readonly exportName: string = fileName,
   ) {
     this.summary = emptySummary(fileName);
     const workerData: DecodeWorkerData = { path, fileName };
@@ -225,7 +227,7 @@ export class FlowLogSession implements vscode.Disposable {
     const folder = exportFolder(this.services.state.get<string>(exportFolderKey), vscode.workspace.workspaceFolders?.map((folder) => folder.uri), homedir());
     const target = await vscode.window.showSaveDialog({
       title: `Export the current view as ${label}`,
-      defaultUri: vscode.Uri.file(join(folder, exportFileName(this.fileName, extension))),
+      defaultUri: vscode.Uri.file(join(folder, exportFileName(this.exportName, extension))),
       filters: { [label]: [extension.split('.').pop() as string] },
     });
     if (target === undefined) {
