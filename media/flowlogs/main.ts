@@ -600,6 +600,11 @@ function buildHeader(): void {
     // Drag a heading onto another to move the column before it.
     cell.draggable = true;
     cell.addEventListener('dragstart', (event) => {
+      if (resizing) {
+        // A drag on the resize handle resizes; it must not also pick the column up.
+        event.preventDefault();
+        return;
+      }
       event.dataTransfer?.setData('application/x-traffic-lens-column', column.id);
       if (event.dataTransfer !== null) {
         event.dataTransfer.effectAllowed = 'move';
@@ -638,10 +643,14 @@ function buildHeader(): void {
   viewport.setAttribute('aria-colcount', String(columns().length));
 }
 
+/** True while a column's edge is being dragged. */
+let resizing = false;
+
 /** Drags a column's right edge: the grid follows the pointer, the layout is saved on release. */
 function startResize(event: PointerEvent, id: ColumnId, handle: HTMLElement): void {
   event.preventDefault();
   event.stopPropagation();
+  resizing = true;
   const index = placed.findIndex((item) => item.column.id === id);
   if (index < 0) {
     return;
@@ -656,6 +665,7 @@ function startResize(event: PointerEvent, id: ColumnId, handle: HTMLElement): vo
     canvas.style.setProperty('--columns', gridTemplate(placed));
   };
   const end = (): void => {
+    resizing = false;
     handle.removeEventListener('pointermove', move);
     handle.removeEventListener('pointerup', end);
     handle.removeEventListener('pointercancel', end);
@@ -855,7 +865,8 @@ function reportRendered(first: number, end: number): void {
   const tableOverflow = Math.max(0, Math.round(canvas.scrollWidth - viewport.clientWidth));
   const chartsShown = charts.hidden !== true;
   const tableHeight = viewport.offsetHeight;
-  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow, chartsShown, tableHeight])}`;
+  const columnWidths = [...tableHeader.children].map((cell) => Math.round((cell as HTMLElement).offsetWidth));
+  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow, chartsShown, tableHeight, columnWidths])}`;
   if (key === lastReport) {
     return;
   }
@@ -881,6 +892,7 @@ function reportRendered(first: number, end: number): void {
       tableOverflow,
       chartsShown,
       tableHeight,
+      columnWidths,
       ...(detail === undefined ? {} : { detail }),
     });
   };

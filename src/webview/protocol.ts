@@ -238,6 +238,8 @@ export interface RenderedReport {
   chartsShown?: boolean;
   /** The table's height in CSS pixels. */
   tableHeight?: number;
+  /** Each column's width in CSS pixels, in the order of `columns`. */
+  columnWidths?: number[];
 }
 
 export interface RenderedDetailField {
@@ -375,7 +377,8 @@ export function isViewToHost(value: unknown): value is ViewToHost {
         (value.timeBars === undefined || isCount(value.timeBars)) &&
         (value.tableOverflow === undefined || isCount(value.tableOverflow)) &&
         (value.chartsShown === undefined || typeof value.chartsShown === 'boolean') &&
-        (value.tableHeight === undefined || isCount(value.tableHeight))
+        (value.tableHeight === undefined || isCount(value.tableHeight)) &&
+        (value.columnWidths === undefined || (Array.isArray(value.columnWidths) && value.columnWidths.every(isCount)))
       );
     default:
       return false;

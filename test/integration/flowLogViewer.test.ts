@@ -224,9 +224,21 @@ describe('flow-log viewer', function () {
     const reopened = await openSample(vnetSample);
     assert.equal(reopened.columns.includes('Src port'), false, `after reopening: ${reopened.columns.join(', ')}`);
 
+    // Dragging the Rule column's right edge 120 px to the right widens it by that much, and it stays so.
+    const rule = reopened.columns.indexOf('Rule');
+    const before = reopened.columnWidths?.[rule] ?? 0;
+    const widened = await waitForRender(
+      vnetSample,
+      (report) => (report.columnWidths?.[report.columns.indexOf('Rule')] ?? 0) > before,
+      async () => drag('.header-row .cell[data-column="rule"] .resize-handle', 0.5, 20.5),
+    );
+    assert.equal(widened.columnWidths?.[widened.columns.indexOf('Rule')], before + 120);
+    assert.deepEqual(widened.columns, reopened.columns, 'a resize moves no column');
+
     click('.columns-button');
     const reset = await waitForRender(vnetSample, (report) => report.columns.includes('Src port'), async () => click('button[name="reset-columns"]'));
     assert.deepEqual(reset.columns, loaded.columns);
+    assert.deepEqual(reset.columnWidths, loaded.columnWidths);
   });
 
   it('filters by a top talker when it is clicked, shows it in the IP field, and clears it on a second click', async function () {
