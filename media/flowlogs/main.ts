@@ -1222,7 +1222,7 @@ function svg<K extends keyof SVGElementTagNameMap>(tag: K, attributes: Record<st
 
 const timePlot = svg('svg', { viewBox: '0 0 100 100', preserveAspectRatio: 'none', role: 'img' }, 'time-plot');
 const timeAxis = element('div', 'time-axis');
-const timeHint = element('p', 'time-hint', 'Drag across the chart to filter by time.');
+const timeHint = element('p', 'time-hint', 'Drag across the chart to filter by time (or focus it: arrow keys, Shift to extend, Enter).');
 timeChart.body.classList.add('time-body');
 timeChart.body.append(timePlot, timeAxis, timeHint);
 timeMeasure.addEventListener('change', () => renderTimeline(lastAggregates?.timeline));
@@ -1264,6 +1264,48 @@ timePlot.addEventListener('pointerup', (event) => {
 timePlot.addEventListener('pointercancel', () => {
   brushStart = undefined;
   renderTimeline(currentTimeline);
+});
+
+/** The keyboard's selection on the chart: first and last bar, until Enter applies it. */
+let keyRange: { anchor: number; end: number } | undefined;
+timePlot.setAttribute('tabindex', '0');
+timePlot.addEventListener('keydown', (event) => {
+  const timeline = currentTimeline;
+  if (timeline === undefined) {
+    return;
+  }
+  const count = timeline.allowedFlows.length;
+  switch (event.key) {
+    case 'ArrowLeft':
+    case 'ArrowRight': {
+      const step = event.key === 'ArrowLeft' ? -1 : 1;
+      if (keyRange === undefined) {
+        const first = step > 0 ? 0 : count - 1;
+        keyRange = { anchor: first, end: first };
+      } else {
+        const end = Math.min(count - 1, Math.max(0, keyRange.end + step));
+        keyRange = event.shiftKey ? { anchor: keyRange.anchor, end } : { anchor: end, end };
+      }
+      showBrush(Math.min(keyRange.anchor, keyRange.end) / count, (Math.max(keyRange.anchor, keyRange.end) + 1) / count);
+      break;
+    }
+    case 'Enter':
+      if (keyRange !== undefined) {
+        const range = brushRange(timeline, (Math.min(keyRange.anchor, keyRange.end) + 0.5) / count, (Math.max(keyRange.anchor, keyRange.end) + 0.5) / count);
+        keyRange = undefined;
+        setFilters({ ...state.filter, timeFrom: range.timeFrom, timeTo: range.timeTo });
+      }
+      break;
+    case 'Escape': {
+      keyRange = undefined;
+      const { timeFrom: _from, timeTo: _to, ...rest } = state.filter;
+      setFilters(rest);
+      break;
+    }
+    default:
+      return;
+  }
+  event.preventDefault();
 });
 
 function renderTimeline(timeline: Timeline | undefined): void {

@@ -42,6 +42,10 @@ function drag(selector: string, from: number, to: number): void {
   suiteLog(`[drag] ${selector} ${from} ${to}`);
 }
 
+function press(selector: string, keys: string[]): void {
+  suiteLog(`[press] ${selector} ${keys.join(',')}`);
+}
+
 function needsLauncher(context: Mocha.Context): void {
   if (process.env.TRAFFIC_LENS_SUITE_MARKER === undefined) {
     // Only the headless launcher can click inside a webview.
@@ -271,6 +275,14 @@ describe('flow-log viewer', function () {
     assert.equal(brushed.fieldValues?.timeTo, '2022-09-14 08:59:59.999');
     assert.ok(brushed.total > 0 && brushed.total < 19, `${brushed.total} tuples in the first minute`);
     assert.ok(brushed.rows.every((row) => row[brushed.columns.indexOf('Time (UTC)')].startsWith('2022-09-14 08:59:')));
+
+    // From the keyboard: Escape clears the range; Right, Shift+Right, Enter picks both minutes.
+    const cleared = await waitForRender(vnetSample, (report) => report.fieldValues?.timeFrom === undefined, async () => press('.time-plot', ['Escape']));
+    assert.equal(cleared.total, 19);
+    const keyed = await waitForRender(vnetSample, (report) => report.fieldValues?.timeFrom !== undefined, async () => press('.time-plot', ['ArrowRight', 'Shift+ArrowRight', 'Enter']));
+    assert.equal(keyed.fieldValues?.timeFrom, '2022-09-14 08:59:00.000');
+    assert.equal(keyed.fieldValues?.timeTo, '2022-09-14 09:00:59.999');
+    assert.equal(keyed.total, 19);
   });
 
   it('starts the Export save dialog in the workspace folder, not next to the opened file', async function () {

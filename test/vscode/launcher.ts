@@ -12,7 +12,8 @@
 // `[screenshot] name`; TRAFFIC_LENS_TEST_VERBOSE=1 shows the workbench's own log and console.
 // A suite can also use the mouse where only the page can: `[click] SELECTOR` clicks the first
 // element matching the CSS selector in any frame (webviews included), and `[drag] SELECTOR FROM TO`
-// drags across it from one fraction of its width to another, at half its height.
+// drags across it from one fraction of its width to another, at half its height;
+// `[press] SELECTOR KEY,KEY…` focuses it and presses the keys (`ArrowRight,Shift+ArrowRight,Enter`).
 import { randomBytes } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -90,6 +91,24 @@ const suiteMarker = `[suite ${randomBytes(4).toString('hex')}] `;
 function suiteOutput(line: string): string | undefined {
   const at = line.indexOf(suiteMarker);
   return at === -1 ? undefined : line.slice(at + suiteMarker.length);
+}
+
+/** Focuses the first element matching `selector` in any frame and presses each key in turn (`Shift+ArrowRight`). */
+async function pressKeys(page: Page, selector: string, keys: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    for (const frame of page.frames()) {
+      const target = await frame.$(selector).catch(() => null);
+      if (target !== null) {
+        await target.focus();
+        for (const key of keys) {
+          await target.press(key);
+        }
+        return;
+      }
+    }
+    await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+  }
+  throw new Error('no frame has it');
 }
 
 /** Clicks (or, with `drag`, drags across) the first element matching `selector` in any frame. */
@@ -224,6 +243,11 @@ async function runSuite(args: LaunchArgs & { testsPath: string }, sandbox: Sandb
       const request = /^\[screenshot\] (.+)$/.exec(output.trim());
       if (request !== null) {
         takeScreenshot(request[1].trim());
+        return;
+      }
+      const press = /^\[press\] (.+) (\S+)$/.exec(output.trim());
+      if (press !== null) {
+        screenshotQueue = screenshotQueue.then(() => pressKeys(page, press[1], press[2].split(',')).catch((error: Error) => console.error(`press on "${press[1]}" failed: ${error.message}`)));
         return;
       }
       const pointer = /^\[(click|drag)\] (.+?)(?: ([\d.]+) ([\d.]+))?$/.exec(output.trim());
