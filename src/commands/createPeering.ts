@@ -7,6 +7,7 @@ import { planPeering } from '../wizards/peering/plan';
 import type { PeeringStatus } from '../azure/peeringReads';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
+import { askPlanReview } from '../wizards/shared/wizardFlow';
 import type { LensCommand } from './lensCommand';
 import { withCancellableProgress } from '../wizards/shared/progress';
 
@@ -52,11 +53,22 @@ export function createPeeringCommand(wizards: WizardContext): LensCommand {
       if (estate.vnets.length < 2) {
         throw new Error('Peering needs at least two virtual networks in the subscriptions the Azure Traffic Lens view shows.');
       }
-      const answers = await gatherPeering(wizards.ui(), { selected, all: estate.vnets });
-      if (answers === undefined) {
+      // Several rows with the clicked one among them (a TAP plan's "Peer with Hub…" sends the hub first): the clicked one is the suggested hub.
+      const clicked = resourcesOf(node, undefined)[0]?.armId.toLowerCase();
+      const suggestedHubId = selected.length >= 2 && selected.some((vnet) => vnet.id === clicked) ? clicked : undefined;
+      let asked = false;
+      const report = await askPlanReview(
+        wizards.reviewOrBack,
+        async (trail) => {
+          const answers = await gatherPeering(wizards.ui(), { selected, all: estate.vnets, suggestedHubId }, trail);
+          asked ||= answers !== undefined;
+          return answers;
+        },
+        planPeering,
+      );
+      if (!asked) {
         return undefined;
       }
-      const report = await wizards.review(planPeering(answers));
       const peerings = report ? peeringsOf(report) : [];
       if (peerings.length === 0) {
         return { report, statuses: [] };

@@ -3,6 +3,7 @@ import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { resourcesOf } from '../tree/treeNode';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
+import { askPlanReview } from '../wizards/shared/wizardFlow';
 import { gatherTap, type TapSeed } from '../wizards/tap/gather';
 import { planTap } from '../wizards/tap/plan';
 import { readTapEstate } from '../wizards/tap/tapEstate';
@@ -44,11 +45,8 @@ export function createTapCommand(context: WizardContext): LensCommand {
     async run(node?: unknown, selection?: unknown): Promise<ApplyReport | undefined> {
       const armIds = resourcesOf(node, selection).map((resource) => resource.armId);
       const estate = await tapEstateFor(context);
-      const answers = await gatherTap(context.ui(), estate, seedFrom(armIds, estate));
-      if (answers === undefined) {
-        return undefined;
-      }
-      return context.review(planTap(answers, estate));
+      const seed = seedFrom(armIds, estate);
+      return askPlanReview(context.reviewOrBack, (trail) => gatherTap(context.ui(), estate, seed, trail), (answers) => planTap(answers, estate));
     },
   };
 }

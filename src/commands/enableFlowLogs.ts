@@ -6,6 +6,7 @@ import { gatherFlowLogs, type FlowLogSeed } from '../wizards/flowLogs/gather';
 import { planFlowLogs } from '../wizards/flowLogs/plan';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
+import { askPlanReview } from '../wizards/shared/wizardFlow';
 import type { LensCommand } from './lensCommand';
 
 const targetTypes = new Set(['microsoft.network/virtualnetworks', 'microsoft.network/virtualnetworks/subnets', 'microsoft.network/networkinterfaces']);
@@ -31,11 +32,8 @@ export function enableFlowLogsCommand(context: WizardContext): LensCommand {
     id: 'trafficLens.enableFlowLogs',
     async run(node?: unknown, selection?: unknown): Promise<ApplyReport | undefined> {
       const estate = await flowLogEstateFor(context);
-      const answers = await gatherFlowLogs(context.ui(), estate, seedFrom(resourcesOf(node, selection).map((resource) => resource.armId)));
-      if (answers === undefined) {
-        return undefined;
-      }
-      return context.review(planFlowLogs(answers, await estate.factsFor(answers.targets)));
+      const seed = seedFrom(resourcesOf(node, selection).map((resource) => resource.armId));
+      return askPlanReview(context.reviewOrBack, (trail) => gatherFlowLogs(context.ui(), estate, seed, trail), async (answers) => planFlowLogs(answers, await estate.factsFor(answers.targets)));
     },
   };
 }

@@ -5,6 +5,7 @@ import { gatherPacketCapture, type CaptureSeed } from '../wizards/packetCapture/
 import { planPacketCapture } from '../wizards/packetCapture/plan';
 import type { ApplyReport } from '../wizards/shared/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
+import { askPlanReview } from '../wizards/shared/wizardFlow';
 import type { LensCommand } from './lensCommand';
 import { armFailure, problemLogLine, toArmProblem } from '../azure/armProblem';
 
@@ -34,17 +35,20 @@ export function startPacketCaptureCommand(context: WizardContext): LensCommand {
     id: 'trafficLens.startPacketCapture',
     async run(node?: unknown, selection?: unknown): Promise<ApplyReport | undefined> {
       const estate = await readCaptureEstate(await context.estate(), (what, error) => context.log.warn(problemLogLine(what, toArmProblem(error))));
-      const answers = await gatherPacketCapture(context.ui(), estate, seedFrom(resourcesOf(node, selection).map((resource) => resource.armId), estate));
-      if (answers === undefined) {
-        return undefined;
-      }
-      let facts;
-      try {
-        facts = await estate.factsFor(answers);
-      } catch (error) {
-        throw armFailure(context.log, `Reading ${nameOf(answers.vmArmId)} for packet capture ${answers.name}`, `read virtual machine ${nameOf(answers.vmArmId)}`, error);
-      }
-      return context.review(planPacketCapture(answers, facts));
+      const seed = seedFrom(resourcesOf(node, selection).map((resource) => resource.armId), estate);
+      return askPlanReview(
+        context.reviewOrBack,
+        (trail) => gatherPacketCapture(context.ui(), estate, seed, new Date(), trail),
+        async (answers) => {
+          let facts;
+          try {
+            facts = await estate.factsFor(answers);
+          } catch (error) {
+            throw armFailure(context.log, `Reading ${nameOf(answers.vmArmId)} for packet capture ${answers.name}`, `read virtual machine ${nameOf(answers.vmArmId)}`, error);
+          }
+          return planPacketCapture(answers, facts);
+        },
+      );
     },
   };
 }

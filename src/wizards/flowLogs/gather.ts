@@ -5,7 +5,7 @@
  * the previous question with its old answer.
  */
 import { resourceGroupOf } from '../../azure/armIds';
-import { askQuestions, type Question } from '../shared/questions';
+import { askQuestions, type AnswerTrail, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaultFlowLogName, existingFlowLogFor, validateFlowLogName, validateRetentionDays, validateStorageAccountName } from './checks';
 import { type ExistingFlowLog, type FlowLogAnswers, type FlowLogTarget, type StorageFact, type WorkspaceFact } from './flowLogFacts';
@@ -47,7 +47,7 @@ export function suggestStorageName(target: Pick<FlowLogTarget, 'name'> | undefin
 }
 
 /** Asks the questions; undefined when cancelled. */
-export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed: FlowLogSeed = {}): Promise<FlowLogAnswers | undefined> {
+export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed: FlowLogSeed = {}, trail?: AnswerTrail): Promise<FlowLogAnswers | undefined> {
   const seeded = (seed.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id.toLowerCase())).filter((target): target is FlowLogTarget => target !== undefined);
   const vnets = choices.targets.filter((target) => target.kind === 'vnet' && (seed.subscriptionId === undefined || target.subscriptionId === seed.subscriptionId.toLowerCase()));
   const targetsOf = (draft: Draft): FlowLogTarget[] => (seeded.length > 0 ? seeded : (draft.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id)).filter((target): target is FlowLogTarget => target !== undefined));
@@ -213,7 +213,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
     },
   ];
 
-  const draft = await askQuestions(questions, {});
+  const draft = await askQuestions(questions, {}, trail);
   return draft === undefined ? undefined : toAnswers(draft, targetsOf(draft), choices);
 }
 

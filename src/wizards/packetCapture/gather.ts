@@ -5,7 +5,7 @@
  * and/or file path, a 5-tuple filter, limits (sizes with units) and the name. Back re-asks the
  * previous question with its old answer.
  */
-import { askQuestions, type Question } from '../shared/questions';
+import { askQuestions, type AnswerTrail, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFilter, type CaptureStorageFact, type VmFact } from './captureFacts';
 import { defaultNetworkName } from '../shared/networkNames';
@@ -105,7 +105,7 @@ async function refuseStoppedVm(estate: CaptureQuestionsEstate, vmArmId: string):
 }
 
 /** Asks the questions; `undefined` when cancelled. */
-export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestionsEstate, seed: CaptureSeed = {}, now = new Date()): Promise<CaptureAnswers | undefined> {
+export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestionsEstate, seed: CaptureSeed = {}, now = new Date(), trail?: AnswerTrail): Promise<CaptureAnswers | undefined> {
   let draft: Draft = seed.vmArmId ? { vmArmId: seed.vmArmId } : {};
   const vmOf = (current: Draft) => estate.vms.find((vm) => vm.armId.toLowerCase() === current.vmArmId?.toLowerCase());
   const input = async (current: Draft, step: { step: number; totalSteps: number }, id: string, key: keyof Draft, prompt: string, validate: (value: string) => string | undefined, fallback = '', placeholder?: string) => {
@@ -173,6 +173,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.storage',
+      // Before the destination is chosen this stands in for the storage or the file question: one of them is asked.
       shouldAsk: (current) => current.mode === 'advanced' && current.destination !== 'file',
       ask: async (current, step) => {
         const vm = await estate.readVm(current.vmArmId ?? '');
@@ -191,7 +192,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.filePath',
-      shouldAsk: (current) => current.mode === 'advanced' && current.destination !== 'storage',
+      shouldAsk: (current) => current.mode === 'advanced' && (current.destination === 'file' || current.destination === 'both'),
       ask: async (current, step) => {
         const vm = await estate.readVm(current.vmArmId ?? '');
         const example = vm.osType === 'Windows' ? 'C:\\captures\\capture.cap' : '/var/captures/capture.cap';
@@ -254,7 +255,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
   ];
 
-  const asked = await askQuestions(questions, draft);
+  const asked = await askQuestions(questions, draft, trail);
   if (asked === undefined) {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { askQuestions, type Question } from '../shared/questions';
+import { askQuestions, type AnswerTrail, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { addressOverlaps } from './addressOverlap';
 import { defaultPeeringName, validatePeeringName } from './checks';
@@ -11,6 +11,8 @@ const title = 'Peer with Hub';
 export interface PeeringSeed {
   selected: PeeringVnet[];
   all: PeeringVnet[];
+  /** Of several selected, the one offered first as the hub (Enter takes it). */
+  suggestedHubId?: string;
 }
 
 type Role = 'spoke' | 'hub';
@@ -47,14 +49,14 @@ function existingName(local: PeeringVnet, remote: PeeringVnet): string | undefin
  * whether that VNet is a spoke or the hub; from several it asks which one is the hub. Back re-asks
  * the previous question; `undefined` means cancelled.
  */
-export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<PeeringAnswers | undefined> {
-  const state: State = { names: {} };
+export async function gatherPeering(ui: WizardUi, seed: PeeringSeed, trail?: AnswerTrail): Promise<PeeringAnswers | undefined> {
+  const initial: State = { names: {} };
   const selected = seed.selected;
   if (selected.length >= 2) {
-    state.role = 'hub';
+    initial.role = 'hub';
   }
 
-  const steps = (): Question<State>[] => {
+  const steps = (state: State): Question<State>[] => {
     const list: Question<State>[] = [];
     if (selected.length === 1) {
       const only = selected[0];
@@ -81,19 +83,20 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
       });
     }
     const hubFixed = selected.length === 1 && state.role === 'hub';
+    // Before the role is answered, count the hub question: the spokes question takes its place for a hub.
     if (!hubFixed) {
       list.push({
         id: 'hub',
         shouldAsk: () => true,
         ask: async (current, step) => {
           const spoke = selected.length === 1 ? selected[0] : undefined;
-          const candidates = selected.length >= 2 ? selected : seed.all.filter((vnet) => vnet.id !== spoke?.id);
+          const candidates = selected.length >= 2 ? [...selected].sort((a, b) => Number(b.id === seed.suggestedHubId) - Number(a.id === seed.suggestedHubId)) : seed.all.filter((vnet) => vnet.id !== spoke?.id);
           const answer = await ui.pick<PeeringVnet>({
             id: 'peering.hub',
             title,
             ...step,
             placeholder: selected.length >= 2 ? 'Which of the selected virtual networks is the hub? The others become its spokes.' : spoke ? `Hub virtual network for ${spoke.name}` : 'Hub virtual network',
-            items: candidates.map((vnet) => vnetItem(vnet, spoke, vnet.id === current.hub?.id)),
+            items: candidates.map((vnet) => vnetItem(vnet, spoke, vnet.id === (current.hub?.id ?? seed.suggestedHubId))),
             emptyMessage: 'No other virtual networks in the subscriptions shown',
           });
           if (answer === back || answer === undefined) {
@@ -104,7 +107,7 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
         },
       });
     }
-    const spokesFixed = selected.length >= 2 || (selected.length === 1 && state.role === 'spoke');
+    const spokesFixed = selected.length >= 2 || (selected.length === 1 && state.role !== 'hub');
     if (!spokesFixed) {
       list.push({
         id: 'spokes',
@@ -207,7 +210,8 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed): Promise<Pe
     return list;
   };
 
-  if ((await askQuestions(steps, state)) === undefined) {
+  const state = await askQuestions(steps, initial, trail);
+  if (state === undefined) {
     return undefined;
   }
 

@@ -74,6 +74,24 @@ export interface PlanEstimate {
   inputs: string[];
 }
 
+/**
+ * A wizard that fixes what a failed check names, offered in the review: "Peer with Hub…" for a
+ * source VNet not peered with the destination's. Data only; the host starts the command as if it had
+ * been chosen on the rows `resourceIds` name.
+ */
+export interface PlanRemedy {
+  /** Unique within the plan; the review's choice is `fix:<id>`. */
+  id: string;
+  /** The command's title: "Peer with Hub…". */
+  label: string;
+  /** What it starts with: "vnet-hub with vnet-dev-spoke". */
+  detail: string;
+  /** The command id, e.g. `trafficLens.createPeering`. */
+  command: string;
+  /** ARM ids of the rows it starts on; the first one is the row right-clicked (the hub of a peering). */
+  resourceIds: string[];
+}
+
 export interface Plan {
   kind: PlanKind;
   /** "Mirror 3 NICs to collector-nic (virtual network TAP tap-collector)". */
@@ -85,11 +103,18 @@ export interface Plan {
   /** In the order they may run; each one's `dependsOn` refers only to earlier actions. */
   actions: PlanAction[];
   estimate?: PlanEstimate;
+  /** Wizards that fix failed checks, offered in the review. */
+  remedies?: PlanRemedy[];
 }
 
 /** True when a check failed: the preview shows why and Apply is not offered. */
 export function isBlocked(plan: Plan): boolean {
   return plan.checks.some((check) => check.status === 'failed');
+}
+
+/** The VMs Apply stops (deallocates): each one is downtime. */
+export function deallocations(plan: Plan): PlanAction[] {
+  return actionsToSend(plan).filter((action) => action.kind === 'post' && action.operation === 'deallocate');
 }
 
 /** The actions Apply sends: everything not already as planned. */

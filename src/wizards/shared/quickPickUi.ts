@@ -17,7 +17,7 @@ export class QuickPickUi implements WizardUi {
 
   input(step: InputStep): Promise<string | Back | undefined> {
     const box = vscode.window.createInputBox();
-    box.title = titleOf(step);
+    setTitle(box, step);
     box.prompt = step.prompt;
     box.placeholder = step.placeholder;
     box.value = step.value ?? '';
@@ -82,7 +82,7 @@ export class QuickPickUi implements WizardUi {
 
   private showPick<T>(step: PickStep<T> | PickManyStep<T>, many: boolean): Promise<T[] | Back | undefined> {
     const quickPick = vscode.window.createQuickPick<ItemWithValue<T>>();
-    quickPick.title = titleOf(step);
+    setTitle(quickPick, step);
     quickPick.placeholder = step.placeholder;
     quickPick.ignoreFocusOut = true;
     quickPick.canSelectMany = many;
@@ -96,7 +96,7 @@ export class QuickPickUi implements WizardUi {
       picked: item.picked,
     }));
     const isEmpty = items.length === 0;
-    quickPick.items = isEmpty ? [{ label: step.emptyMessage ?? 'Nothing to pick' }] : items;
+    quickPick.items = isEmpty ? [{ label: step.emptyMessage ?? 'Nothing to pick' }] : withSeparators(step.items, items);
     if (many) {
       quickPick.selectedItems = items.filter((item) => item.picked);
     } else {
@@ -146,6 +146,24 @@ function hasBack(step: { step?: number }): boolean {
   return (step.step ?? 1) > 1;
 }
 
-function titleOf(step: { title: string; step?: number; totalSteps?: number }): string {
-  return step.step !== undefined && step.totalSteps !== undefined ? `${step.title} (${step.step}/${step.totalSteps})` : step.title;
+/** VS Code shows "Title (2/5)" from the input's own `step` and `totalSteps`. */
+function setTitle(input: vscode.QuickInput, step: { title: string; step?: number; totalSteps?: number }): void {
+  input.title = step.title;
+  input.step = step.step;
+  input.totalSteps = step.step === undefined ? undefined : step.totalSteps;
+}
+
+/** `items` with a separator naming each group where it starts (`source[i]` is `items[i]`'s step item). */
+function withSeparators<T>(source: readonly PickItem<T>[], items: ItemWithValue<T>[]): ItemWithValue<T>[] {
+  const shown: ItemWithValue<T>[] = [];
+  let group: string | undefined;
+  items.forEach((item, index) => {
+    const itemGroup = source[index].group;
+    if (itemGroup !== undefined && itemGroup !== group) {
+      shown.push({ label: itemGroup, kind: vscode.QuickPickItemKind.Separator });
+    }
+    group = itemGroup;
+    shown.push(item);
+  });
+  return shown;
 }

@@ -8,9 +8,10 @@
 import { plural } from '../../tree/treeItems';
 import { nameOf, subscriptionOf } from '../../azure/armIds';
 import type { ActionRunner, ApplyOptions } from './applyPlan';
-import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction } from './plan';
-import { isBlocked } from './plan';
+import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction, PlanRemedy } from './plan';
+import { deallocations, isBlocked } from './plan';
 import type { ReviewChoice } from './wizardHost';
+import { back, type Back } from './wizardUi';
 
 /** What a run does: apply the plan, retry what is left, or undo what was created. */
 export type RunKind = 'apply' | 'retry' | 'undo';
@@ -38,6 +39,16 @@ export interface ReviewQuestion {
   offered: ReviewChoice[];
   /** How serious the message is (reports of failures are warnings). */
   severity: 'info' | 'warning';
+  /** A short note next to a choice, e.g. the downtime Apply causes. */
+  notes?: Partial<Record<ReviewChoice, string>>;
+  /** The wizards behind the `fix:<id>` choices offered. */
+  remedies?: PlanRemedy[];
+}
+
+/** How a review may end besides Apply and Cancel. */
+export interface ReviewOptions {
+  /** Offer Back: the wizard re-asks its last question with every answer kept. */
+  canGoBack?: boolean;
 }
 
 export interface ReviewPorts {
@@ -63,24 +74,59 @@ export interface ReviewPorts {
   log: { info(message: string): void; warn(message: string): void; error(message: string): void; show(): void };
   /** Remembers the latest plan and report for the test API. */
   remember(plan: Plan, report?: ApplyReport): void;
+  /** Runs a remedy's command on its rows; resolves when that wizard ends. */
+  startRemedy(remedy: PlanRemedy): Promise<void>;
 }
 
 const terminal = new Set<ActionStatus>(['succeeded', 'kept', 'failed', 'skipped', 'cancelled', 'undone']);
 /** How many names a notification lists before "and N more". */
 const listedNames = 3;
 
-/** Shows `plan`, and applies it when the user chooses Apply; resolves with the last run's report, or `undefined`. */
-export async function reviewPlan(plan: Plan, ports: ReviewPorts): Promise<ApplyReport | undefined> {
+/**
+ * The choices of a plan's review, the pre-selected one first: Apply when the plan can run and stops
+ * no VM; after a safe choice when it deallocates VMs, so Enter alone never plans downtime; the
+ * remedies and Back first when a check failed.
+ */
+export function reviewChoices(plan: Plan, options: ReviewOptions = {}): ReviewChoice[] {
+  const goBack: ReviewChoice[] = options.canGoBack ? ['back'] : [];
+  const fixes: ReviewChoice[] = isBlocked(plan) ? (plan.remedies ?? []).map((remedy) => `fix:${remedy.id}` as const) : [];
+  if (isBlocked(plan)) {
+    return [...fixes, ...goBack, 'copyCli', 'saveBicep', 'cancel'];
+  }
+  if (deallocations(plan).length > 0) {
+    return options.canGoBack ? ['back', 'apply', 'copyCli', 'saveBicep', 'cancel'] : ['copyCli', 'apply', 'saveBicep', 'cancel'];
+  }
+  return ['apply', 'copyCli', 'saveBicep', ...goBack, 'cancel'];
+}
+
+/**
+ * Shows `plan`, and applies it when the user chooses Apply; resolves with the last run's report,
+ * `back` when the user chose Back (offered with `options.canGoBack`), or `undefined`.
+ */
+export async function reviewPlan(plan: Plan, ports: ReviewPorts, options: ReviewOptions = {}): Promise<ApplyReport | Back | undefined> {
   ports.remember(plan);
   await ports.showPreview(plan);
   const blocked = isBlocked(plan);
-  const offered: ReviewChoice[] = blocked ? ['copyCli', 'saveBicep', 'cancel'] : ['apply', 'copyCli', 'saveBicep', 'cancel'];
+  const offered = reviewChoices(plan, options);
   const failedChecks = plan.checks.filter((check) => check.status === 'failed').map((check) => check.title);
+  const stopped = deallocations(plan).length;
+  const downtime = stopped > 0 ? `stops and starts ${plural(stopped, 'VM')} (a few minutes of downtime each)` : undefined;
   const message = blocked
     ? `${plan.title}: can't apply, ${failedChecks.length === 1 ? 'a check failed' : `${failedChecks.length} checks failed`}: ${failedChecks.join('; ')}.`
-    : `${plan.title}: apply ${plural(plan.actions.filter((action) => action.existing !== 'same').length, 'change')}?`;
+    : `${plan.title}: apply ${plural(plan.actions.filter((action) => action.existing !== 'same').length, 'change')}?${downtime ? ` It ${downtime}.` : ''}`;
+  const notes: Partial<Record<ReviewChoice, string>> = {};
+  if (downtime) {
+    notes.apply = `Also ${downtime}`;
+  }
+  if (options.canGoBack) {
+    notes.back = 'Change the answers; the others are kept';
+  }
+  const remedies = blocked ? (plan.remedies ?? []) : [];
+  for (const remedy of remedies) {
+    notes[`fix:${remedy.id}`] = remedy.detail;
+  }
   for (;;) {
-    const choice = await ports.choose({ kind: 'review', message, offered, severity: blocked ? 'warning' : 'info' });
+    const choice = await ports.choose({ kind: 'review', message, offered, severity: blocked ? 'warning' : 'info', notes, ...(remedies.length > 0 ? { remedies } : {}) });
     if (choice === 'copyCli' || choice === 'saveBicep') {
       try {
         const done = choice === 'copyCli' ? await ports.copyCliScript(plan) : await ports.saveBicep(plan);
@@ -97,6 +143,15 @@ export async function reviewPlan(plan: Plan, ports: ReviewPorts): Promise<ApplyR
     if (choice === 'showDetails') {
       ports.log.show();
       continue;
+    }
+    if (choice === 'back' && options.canGoBack) {
+      return back;
+    }
+    const remedy = remedies.find((candidate) => choice === `fix:${candidate.id}`);
+    if (remedy !== undefined) {
+      ports.log.info(`Starting ${remedy.label} (${remedy.detail}) to fix "${plan.title}".`);
+      await ports.startRemedy(remedy);
+      return undefined;
     }
     if (choice !== 'apply') {
       return undefined;

@@ -1,7 +1,8 @@
 import type * as vscode from 'vscode';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
 import type { ApplyReport, Plan } from './plan';
-import type { WizardUi } from './wizardUi';
+import type { ReviewOptions } from './review';
+import type { Back, WizardUi } from './wizardUi';
 
 /** What every wizard gets from `activate()`: questions, the estate it reads, and the one place plans are shown and applied. */
 export interface WizardContext {
@@ -16,5 +17,7 @@ export interface WizardContext {
    * with the report of the last run, or `undefined` when the user did not apply it.
    */
   review(plan: Plan): Promise<ApplyReport | undefined>;
+  /** The same review, which also offers Back when `options.canGoBack`, and then resolves with `back`. */
+  reviewOrBack(plan: Plan, options: ReviewOptions): Promise<ApplyReport | Back | undefined>;
   log: vscode.LogOutputChannel;
 }

@@ -12,13 +12,14 @@ import { plural } from '../../tree/treeItems';
 import { toBicep } from './bicep';
 import { replaceQuestion, writeBicepFiles } from './bicepFiles';
 import { toAzureCliScript, type CliScriptOptions } from './cliScript';
-import type { ApplyReport, Plan } from './plan';
+import { nameOf } from '../../azure/armIds';
+import type { ApplyReport, Plan, PlanRemedy } from './plan';
 import { previewFileName, renderPreview } from './preview';
 import { QuickPickUi } from './quickPickUi';
 import { reviewPlan, type ReviewPorts, type ReviewQuestion } from './review';
 import { ScriptedUi } from './scriptedUi';
 import type { WizardContext } from './wizardContext';
-import type { WizardUi } from './wizardUi';
+import { back, type WizardUi } from './wizardUi';
 import { withCancellableProgress } from './progress';
 
 /** A question answered by a test script: by the step's `id`; `pick` matches an item's label, or its value when that is a string. */
@@ -30,8 +31,12 @@ export interface ScriptedAnswer {
   cancel?: true;
 }
 
-/** What a scripted plan review does: the first choice answers the preview, later ones the follow-ups after a partial failure. */
-export type ReviewChoice = 'apply' | 'cancel' | 'copyCli' | 'saveBicep' | 'retryRemaining' | 'undoCreated' | 'dismiss';
+/**
+ * What a scripted plan review does: the first choice answers the preview, later ones the follow-ups
+ * after a partial failure. `back` returns to the wizard's last question; `fix:<id>` starts the
+ * plan's remedy of that id (its wizard takes the next scripted answers).
+ */
+export type ReviewChoice = 'apply' | 'cancel' | 'copyCli' | 'saveBicep' | 'back' | `fix:${string}` | 'retryRemaining' | 'undoCreated' | 'dismiss';
 
 /** What "Copy as Azure CLI Script" and "Save as Bicep" last produced. */
 export interface PlanExport {
@@ -186,6 +191,9 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
       lastPlan = plan;
       lastReport = report;
     },
+    startRemedy: async (remedy) => {
+      await vscode.commands.executeCommand(remedy.command, ...remedyArguments(remedy));
+    },
   });
 
   const context: WizardContext = {
@@ -196,7 +204,11 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
       input: (step) => (scripting ? scriptedUi.input(step) : quickPickUi.input(step)),
     }),
     estate: () => tree.estate(),
-    review: (plan) => reviewPlan(plan, portsFor(scripting)),
+    review: async (plan) => {
+      const report = await reviewPlan(plan, portsFor(scripting));
+      return report === back ? undefined : report;
+    },
+    reviewOrBack: (plan, options) => reviewPlan(plan, portsFor(scripting), options),
     log,
   };
 
@@ -228,34 +240,75 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
   return { context, testApi, disposables };
 }
 
-const choiceLabels: Record<ReviewChoice, string> = {
+const choiceLabels: Record<Exclude<ReviewChoice, `fix:${string}`>, string> = {
   apply: 'Apply',
   copyCli: 'Copy as Azure CLI Script',
   saveBicep: 'Save as Bicep…',
+  back: 'Back',
   cancel: 'Cancel',
   retryRemaining: 'Retry Remaining',
   undoCreated: 'Undo Created',
   dismiss: 'Dismiss',
 };
 
-const choiceIcons: Partial<Record<ReviewChoice, string>> = { apply: 'check', copyCli: 'clippy', saveBicep: 'save', cancel: 'close' };
+const choiceIcons: Partial<Record<ReviewChoice, string>> = { apply: 'check', copyCli: 'clippy', saveBicep: 'save', back: 'arrow-left', cancel: 'close' };
 
-/** The review as a quick pick next to the preview; a report as a warning with buttons. */
+/** A choice's words: a remedy's command title, or the fixed label. */
+function labelOf(question: ReviewQuestion, choice: ReviewChoice): string {
+  if (choice.startsWith('fix:')) {
+    return question.remedies?.find((remedy) => `fix:${remedy.id}` === choice)?.label ?? choice;
+  }
+  return choiceLabels[choice as Exclude<ReviewChoice, `fix:${string}`>];
+}
+
+/** What a remedy's command receives: the first row as the clicked one, all of them as the selection (what `resourcesOf` reads). */
+function remedyArguments(remedy: PlanRemedy): [unknown, unknown[]] {
+  const rows = remedy.resourceIds.map((armId) => ({ resource: { armId, name: nameOf(armId), tenantId: '', properties: {} } }));
+  return [rows[0], rows];
+}
+
+/** The review as a quick pick next to the preview (Back in its title bar when offered); a report as a warning with buttons. */
 async function askUser(question: ReviewQuestion): Promise<ReviewChoice | 'showDetails' | undefined> {
   if (question.kind === 'review') {
-    const picked = await vscode.window.showQuickPick(
-      question.offered.map((choice) => ({ label: `$(${choiceIcons[choice] ?? 'circle'}) ${choiceLabels[choice]}`, choice })),
-      { title: question.message, placeHolder: 'Read the plan preview, then choose', ignoreFocusOut: true },
-    );
-    return picked?.choice;
+    return new Promise((resolve) => {
+      const quickPick = vscode.window.createQuickPick<vscode.QuickPickItem & { choice: ReviewChoice }>();
+      quickPick.title = question.message;
+      quickPick.placeholder = 'Read the plan preview, then choose';
+      quickPick.ignoreFocusOut = true;
+      quickPick.buttons = question.offered.includes('back') ? [vscode.QuickInputButtons.Back] : [];
+      quickPick.items = question.offered.map((choice) => ({
+        label: `$(${choiceIcons[choice] ?? (choice.startsWith('fix:') ? 'tools' : 'circle')}) ${labelOf(question, choice)}`,
+        description: question.notes?.[choice],
+        choice,
+      }));
+      let result: ReviewChoice | undefined;
+      const disposables: vscode.Disposable[] = [
+        quickPick.onDidTriggerButton((button) => {
+          if (button === vscode.QuickInputButtons.Back) {
+            result = 'back';
+            quickPick.hide();
+          }
+        }),
+        quickPick.onDidAccept(() => {
+          result = quickPick.activeItems[0]?.choice;
+          quickPick.hide();
+        }),
+        quickPick.onDidHide(() => {
+          disposables.forEach((disposable) => disposable.dispose());
+          quickPick.dispose();
+          resolve(result);
+        }),
+      ];
+      quickPick.show();
+    });
   }
-  const buttons = question.offered.filter((choice) => choice !== 'dismiss').map((choice) => choiceLabels[choice]);
+  const buttons = question.offered.filter((choice) => choice !== 'dismiss').map((choice) => labelOf(question, choice));
   const show = question.severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const answer = await show(question.message, ...buttons, 'Show Details');
   if (answer === 'Show Details') {
     return 'showDetails';
   }
-  return question.offered.find((choice) => choiceLabels[choice] === answer) ?? 'dismiss';
+  return question.offered.find((choice) => labelOf(question, choice) === answer) ?? 'dismiss';
 }
 
 /** The estate entry of the subscription of the plan's first action (`undefined` when the tree does not show it). */

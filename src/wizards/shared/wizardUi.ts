@@ -13,14 +13,16 @@ export interface PickItem<T> {
   description?: string;
   detail?: string;
   value: T;
-  /** Pre-selected in a multi-pick. */
+  /** Pre-selected in a multi-pick; the active item (what Enter takes) in a pick. */
   picked?: boolean;
+  /** Items of one group follow each other; the UI shows the group's name on a separator above them. */
+  group?: string;
 }
 
 interface StepBase {
   /** Stable id the test script answers by, e.g. `tap.destination`. */
   id: string;
-  /** The wizard's title; the UI adds "(2/5)". */
+  /** The wizard's title; the UI adds "(2/5)" (VS Code's own step count of a multi-step input). */
   title: string;
   step?: number;
   totalSteps?: number;

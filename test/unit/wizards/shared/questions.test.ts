@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { askQuestions, type Question, type StepNumber } from '../../../../src/wizards/shared/questions';
+import { AnswerTrail, askQuestions, type Question, type StepNumber } from '../../../../src/wizards/shared/questions';
 import { back, type Back } from '../../../../src/wizards/shared/wizardUi';
 
 interface Draft {
@@ -58,5 +58,23 @@ describe('askQuestions', () => {
     const list = (draft: Draft): Question<Draft>[] => (draft.kind === 'vm' ? [question('kind'), question('name'), question('size')] : [question('kind'), question('size')]);
     assert.deepEqual(await askQuestions(list, {}), { kind: 'disk', name: 'web', size: 'small' });
     assert.deepEqual(asked, ['kind 1/2', 'name 2/3', 'size 3/3', 'name 2/3 was web', 'kind 1/3 was vm', 'size 2/2']);
+  });
+
+  it('with a trail, asks again from the last question asked with every answer kept (Back from the review)', async () => {
+    const trail = new AnswerTrail();
+    assert.equal(trail.canGoBack, false);
+    const first = recorder(['vm', 'web', 'large']);
+    const list = (question: ReturnType<typeof recorder>['question']): Question<Draft>[] => [question('kind'), question('name', (current) => current.kind === 'vm'), question('size')];
+    assert.deepEqual(await askQuestions(list(first.question), {}, trail), { kind: 'vm', name: 'web', size: 'large' });
+    assert.equal(trail.canGoBack, true);
+
+    const again = recorder([back, 'db', 'small']);
+    assert.deepEqual(await askQuestions(list(again.question), {}, trail), { kind: 'vm', name: 'db', size: 'small' });
+    assert.deepEqual(again.asked, ['size 3/3 was large', 'name 2/3 was web', 'size 3/3 was large'], 'the last question first, with its step number, then Back as usual');
+
+    const none = new AnswerTrail();
+    const skipped = recorder([]);
+    assert.deepEqual(await askQuestions([skipped.question('kind', () => false)], {}, none), {});
+    assert.equal(none.canGoBack, false, 'nothing was asked, so the review has nothing to go back to');
   });
 });

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import type { ActionRunner } from '../../../../src/wizards/shared/applyPlan';
 import { applyPlan, retryRemaining, undoCreated } from '../../../../src/wizards/shared/applyPlan';
 import type { ActionOutcome, ApplyReport, Plan, PlanAction } from '../../../../src/wizards/shared/plan';
-import { describeReport, pastTense, reviewPlan, subscriptionsAffected, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
+import { describeReport, pastTense, reviewChoices, reviewPlan, subscriptionsAffected, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
 import type { ReviewChoice } from '../../../../src/wizards/shared/wizardHost';
+import { back, type Back } from '../../../../src/wizards/shared/wizardUi';
 import { action, check, plan, subscriptionId } from './builders';
 
 function armError(code: string, status: number): Error {
@@ -56,10 +57,11 @@ interface Recorded {
   activity: string[];
   copied: number;
   remembered?: ApplyReport;
+  started: string[];
 }
 
 function ports(choices: (ReviewChoice | 'showDetails')[], runner: ActionRunner, options: { abortAfter?: number } = {}): { ports: ReviewPorts; recorded: Recorded } {
-  const recorded: Recorded = { questions: [], notifications: [], logs: [], changed: [], busy: [], activity: [], copied: 0 };
+  const recorded: Recorded = { questions: [], notifications: [], logs: [], changed: [], busy: [], activity: [], copied: 0, started: [] };
   const fast = { backoffMs: 1 };
   const value: ReviewPorts = {
     showPreview: async () => undefined,
@@ -110,8 +112,16 @@ function ports(choices: (ReviewChoice | 'showDetails')[], runner: ActionRunner, 
     remember: (_plan, report) => {
       recorded.remembered = report;
     },
+    startRemedy: async (remedy) => void recorded.started.push(`${remedy.command} ${remedy.resourceIds.join(' ')}`),
   };
   return { ports: value, recorded };
+}
+
+/** The review's report; a review not offered Back never returns it. */
+async function applied(pending: Promise<ApplyReport | Back | undefined>): Promise<ApplyReport | undefined> {
+  const report = await pending;
+  assert.notEqual(report, back);
+  return report as ApplyReport | undefined;
 }
 
 function twoRules(): Plan {
@@ -122,7 +132,7 @@ describe('plan review', () => {
   it('applies after a copy, logs each action with its count, refreshes the subscription and fills the Activity row', async () => {
     const runner = new FakeRunner();
     const { ports: used, recorded } = ports(['copyCli', 'apply'], runner);
-    const report = await reviewPlan(twoRules(), used);
+    const report = await applied(reviewPlan(twoRules(), used));
     assert.equal(report?.complete, true);
     assert.equal(recorded.copied, 1);
     assert.deepEqual(recorded.questions.map((question) => question.offered), [['apply', 'copyCli', 'saveBicep', 'cancel'], ['apply', 'copyCli', 'saveBicep', 'cancel']]);
@@ -161,7 +171,7 @@ describe('plan review', () => {
   it('after a partial failure names what exists and what failed with its code, and Retry Remaining finishes it', async () => {
     const runner = new FakeRunner({ a2: 'SecurityRuleConflict' });
     const { ports: used, recorded } = ports(['apply', 'retryRemaining'], runner);
-    const report = await reviewPlan(twoRules(), used);
+    const report = await applied(reviewPlan(twoRules(), used));
     const failure = recorded.questions[1];
     assert.equal(failure?.kind, 'report');
     assert.deepEqual(failure?.offered, ['retryRemaining', 'undoCreated', 'dismiss']);
@@ -186,7 +196,7 @@ describe('plan review', () => {
   it('after a cancel says what was created before it and offers the same choices', async () => {
     const runner = new FakeRunner();
     const { ports: used, recorded } = ports(['apply', 'dismiss'], runner, { abortAfter: 1 });
-    const report = await reviewPlan(plan({ actions: [action({ id: 'a1' }), action({ id: 'a2' }), action({ id: 'a3' })] }), used);
+    const report = await applied(reviewPlan(plan({ actions: [action({ id: 'a1' }), action({ id: 'a2' }), action({ id: 'a3' })] }), used));
     assert.equal(report?.complete, false);
     const question = recorded.questions[1];
     assert.equal(question?.message, 'Cancelled: Allow HTTPS on nsg-web. Created before the cancel: rule-a1.');
@@ -220,5 +230,49 @@ describe('plan review', () => {
       body: { properties: { virtualNetworkTap: { id: `/subscriptions/${hub}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworkTaps/vtap` } } },
     });
     assert.deepEqual(subscriptionsAffected(tapConfiguration), [prod, hub]);
+  });
+
+  it('offers Back when asked to, and returns it without sending anything', async () => {
+    const runner = new FakeRunner();
+    const { ports: used, recorded } = ports(['back'], runner);
+    assert.equal(await reviewPlan(twoRules(), used, { canGoBack: true }), back);
+    assert.deepEqual(recorded.questions[0]?.offered, ['apply', 'copyCli', 'saveBicep', 'back', 'cancel']);
+    assert.match(recorded.questions[0]?.notes?.back ?? '', /others are kept/);
+    assert.deepEqual(runner.ran, []);
+    const blocked = plan({ checks: [check({ status: 'failed' })] });
+    const { ports: blockedPorts, recorded: blockedRecorded } = ports(['back'], runner);
+    assert.equal(await reviewPlan(blocked, blockedPorts, { canGoBack: true }), back, 'a blocked plan goes back to change the answers');
+    assert.deepEqual(blockedRecorded.questions[0]?.offered, ['back', 'copyCli', 'saveBicep', 'cancel']);
+  });
+
+  it('does not pre-select Apply when the plan stops VMs, and says the downtime', async () => {
+    const restart = plan({
+      actions: [
+        action({ id: 'a1' }),
+        action({ id: 'a2', kind: 'post', operation: 'deallocate', resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-1', dependsOn: ['a1'] }),
+        action({ id: 'a3', kind: 'post', operation: 'start', resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-1', dependsOn: ['a2'] }),
+      ],
+    });
+    assert.deepEqual(reviewChoices(restart, { canGoBack: true }), ['back', 'apply', 'copyCli', 'saveBicep', 'cancel']);
+    assert.deepEqual(reviewChoices(restart), ['copyCli', 'apply', 'saveBicep', 'cancel']);
+    assert.equal(reviewChoices(twoRules())[0], 'apply', 'a plan without downtime keeps Apply first');
+    const { ports: used, recorded } = ports(['cancel'], new FakeRunner());
+    await reviewPlan(restart, used, { canGoBack: true });
+    assert.match(recorded.questions[0]?.message ?? '', /apply 3 changes\? It stops and starts 1 VM \(a few minutes of downtime each\)\.$/);
+    assert.match(recorded.questions[0]?.notes?.apply ?? '', /stops and starts 1 VM/);
+  });
+
+  it('offers the remedies of a blocked plan first and starts the one chosen', async () => {
+    const remedy = { id: 'peer', label: 'Peer with Hub…', detail: 'vnet-hub with vnet-dev', command: 'trafficLens.createPeering', resourceIds: ['/hub', '/dev'] };
+    const blocked = plan({ checks: [check({ status: 'failed' })], remedies: [remedy] });
+    const runner = new FakeRunner();
+    const { ports: used, recorded } = ports(['fix:peer'], runner);
+    assert.equal(await reviewPlan(blocked, used, { canGoBack: true }), undefined);
+    assert.deepEqual(recorded.questions[0]?.offered, ['fix:peer', 'back', 'copyCli', 'saveBicep', 'cancel']);
+    assert.deepEqual(recorded.questions[0]?.remedies, [remedy]);
+    assert.equal(recorded.questions[0]?.notes?.['fix:peer'], 'vnet-hub with vnet-dev');
+    assert.deepEqual(recorded.started, ['trafficLens.createPeering /hub /dev']);
+    assert.deepEqual(runner.ran, []);
+    assert.deepEqual(reviewChoices(plan({ remedies: [remedy] })), ['apply', 'copyCli', 'saveBicep', 'cancel'], 'no remedy when nothing failed');
   });
 });
