@@ -380,6 +380,7 @@ export function toNicRef(nic: NetworkInterface): NicRef {
     acceleratedNetworking: nic.enableAcceleratedNetworking ?? false,
     networkSecurityGroupId: optionalKey(nic.networkSecurityGroup?.id),
     tapIds: (nic.tapConfigurations ?? []).flatMap((configuration) => (configuration.virtualNetworkTap?.id ? [idKey(configuration.virtualNetworkTap.id)] : [])),
+    ...(nic.tags && Object.keys(nic.tags).length > 0 ? { tags: nic.tags } : {}),
   };
 }
 

@@ -78,6 +78,7 @@ export interface NicRef extends ResourceRef {
   networkSecurityGroupId?: string;
   /** Lower-cased ids of the virtual network TAPs its tap configurations point at. */
   tapIds: string[];
+  tags?: Record<string, string>;
 }
 
 export interface SecurityRuleRef {

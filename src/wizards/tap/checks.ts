@@ -65,6 +65,42 @@ function peeringStates(from: VnetRef | undefined, toId: string): string[] {
   return (from?.peerings ?? []).filter((peering) => peering.remoteVnetId === toId).map((peering) => peering.peeringState);
 }
 
+/** How a source reaches the destination: its own VNet, a Connected peering, or why not (`vnetId` set when a peering would fix it). */
+export type Reach = { reached: true; via: string } | { reached: false; problem: string; vnetId?: string };
+
+/**
+ * Whether `nic`'s VNet is the destination's or peered with it, Connected on every side the
+ * inventory shows. "The destination is a virtual network IP address in the same virtual network as
+ * the monitored network interface or a peered virtual network"
+ * (https://learn.microsoft.com/azure/virtual-network/virtual-network-tap-overview).
+ */
+export function reachOf(nic: TapSourceNic, destination: TapDestination, estate: TapEstate): Reach {
+  if (destination.subnetId === undefined) {
+    return { reached: false, problem: `${destination.label} has no subnet` };
+  }
+  const destinationVnetId = parentId(destination.subnetId);
+  const vnetId = nic.subnetIds[0] === undefined ? undefined : parentId(nic.subnetIds[0]);
+  if (vnetId === undefined) {
+    return { reached: false, problem: `${nic.name} has no subnet` };
+  }
+  if (vnetId === destinationVnetId) {
+    return { reached: true, via: `${nic.name} (same VNet)` };
+  }
+  const vnets = new Map(estate.vnets.map((vnet) => [vnet.id, vnet]));
+  const destinationVnet = vnets.get(destinationVnetId);
+  const destinationVnetName = destinationVnet?.name ?? nameOf(destinationVnetId);
+  const vnetName = vnets.get(vnetId)?.name ?? nameOf(vnetId);
+  const states = [...peeringStates(vnets.get(vnetId), destinationVnetId), ...peeringStates(destinationVnet, vnetId)];
+  const sidesSeen = (vnets.has(vnetId) ? 1 : 0) + (destinationVnet ? 1 : 0);
+  if (states.length === 0) {
+    return { reached: false, problem: `${nic.name}'s VNet ${vnetName} is not peered with ${destinationVnetName}`, vnetId };
+  }
+  if (states.some((state) => state !== 'Connected') || states.length < sidesSeen) {
+    return { reached: false, problem: `the peering between ${vnetName} (${nic.name}) and ${destinationVnetName} is ${states.find((state) => state !== 'Connected') ?? 'missing on one side'}, not Connected`, vnetId };
+  }
+  return { reached: true, via: `${nic.name} (via peering ${vnetName} ↔ ${destinationVnetName})` };
+}
+
 /** Each source's VNet is the destination's VNet or peered with it (Connected on every side the inventory shows). */
 export function reachCheck(input: TapCheckInput): PlanCheck {
   const title = 'Sources reach the destination';
@@ -72,35 +108,70 @@ export function reachCheck(input: TapCheckInput): PlanCheck {
     return { id: 'tap.reach', title, status: 'failed', detail: `${input.destination.label} has no subnet, so no VNet can reach it.` };
   }
   const destinationVnetId = parentId(input.destination.subnetId);
-  const vnets = new Map(input.estate.vnets.map((vnet) => [vnet.id, vnet]));
-  const destinationVnet = vnets.get(destinationVnetId);
-  const destinationVnetName = destinationVnet?.name ?? nameOf(destinationVnetId);
+  const destinationVnetName = input.estate.vnets.find((vnet) => vnet.id === destinationVnetId)?.name ?? nameOf(destinationVnetId);
   const problems: string[] = [];
   const reached: string[] = [];
   for (const nic of input.sources) {
-    const vnetId = nic.subnetIds[0] === undefined ? undefined : parentId(nic.subnetIds[0]);
-    if (vnetId === undefined) {
-      problems.push(`${nic.name} has no subnet`);
-      continue;
-    }
-    if (vnetId === destinationVnetId) {
-      reached.push(`${nic.name} (same VNet)`);
-      continue;
-    }
-    const vnetName = vnets.get(vnetId)?.name ?? nameOf(vnetId);
-    const states = [...peeringStates(vnets.get(vnetId), destinationVnetId), ...peeringStates(destinationVnet, vnetId)];
-    const sidesSeen = (vnets.has(vnetId) ? 1 : 0) + (destinationVnet ? 1 : 0);
-    if (states.length === 0) {
-      problems.push(`${nic.name}'s VNet ${vnetName} is not peered with ${destinationVnetName}`);
-    } else if (states.some((state) => state !== 'Connected') || states.length < sidesSeen) {
-      problems.push(`the peering between ${vnetName} (${nic.name}) and ${destinationVnetName} is ${states.find((state) => state !== 'Connected') ?? 'missing on one side'}, not Connected`);
+    const reach = reachOf(nic, input.destination, input.estate);
+    if (reach.reached) {
+      reached.push(reach.via);
     } else {
-      reached.push(`${nic.name} (via peering ${vnetName} ↔ ${destinationVnetName})`);
+      problems.push(reach.problem);
     }
   }
   return problems.length === 0
     ? { id: 'tap.reach', title, status: 'passed', detail: `Reach ${input.destination.label} in ${destinationVnetName}: ${list(reached)}.` }
     : { id: 'tap.reach', title, status: 'failed', detail: `${list(problems)}. A TAP destination must be in the source's VNet or a VNet peered with it (peering Connected).` };
+}
+
+/**
+ * Sources in another Microsoft Entra tenant than the TAP: "the subscriptions must be associated to
+ * the same Microsoft Entra tenant" (https://learn.microsoft.com/azure/virtual-network/virtual-network-tap-overview).
+ */
+export function tenantCheck(input: TapCheckInput): PlanCheck {
+  const title = 'Sources in the TAP\u2019s tenant';
+  const others = input.sources.filter((nic) => nic.tenantId !== input.destination.tenantId).map((nic) => nic.name);
+  return others.length === 0
+    ? { id: 'tap.tenant', title, status: 'passed', detail: `Every source is in the tenant of ${input.destination.parentName}.` }
+    : { id: 'tap.tenant', title, status: 'failed', detail: `${list(others)} ${others.length === 1 ? 'is' : 'are'} in another tenant than ${input.destination.parentName}: a TAP mirrors only NICs of subscriptions in its own Microsoft Entra tenant.` };
+}
+
+/** What the source list judges each NIC against: the destination and the TAP (new or reused). */
+export interface MirrorTarget {
+  destination: TapDestination;
+  tapId: string;
+  tapLocation: string;
+  estate: TapEstate;
+}
+
+/**
+ * Why `nic` can't be mirrored into the TAP, in a few words for the source list, or `undefined`: the
+ * same rules the plan's checks apply (region, tenant, reach, one TAP per NIC), so a NIC the list
+ * marks is one the plan refuses. One tap configuration per NIC: "A monitored network interface can
+ * have only one TAP configuration" (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq).
+ */
+export function mirrorProblem(nic: TapSourceNic, target: MirrorTarget): string | undefined {
+  const region = normalizeRegion(target.tapLocation);
+  if (normalizeRegion(nic.location) !== region) {
+    return `in ${normalizeRegion(nic.location)}, the TAP in ${region}`;
+  }
+  if (nic.tenantId !== target.destination.tenantId) {
+    return 'in another tenant';
+  }
+  const reach = reachOf(nic, target.destination, target.estate);
+  if (!reach.reached) {
+    const vnetName = reach.vnetId === undefined ? undefined : (target.estate.vnets.find((vnet) => vnet.id === reach.vnetId)?.name ?? nameOf(reach.vnetId));
+    const destinationVnet = target.destination.subnetId === undefined ? '' : nameOf(parentId(target.destination.subnetId));
+    if (vnetName === undefined) {
+      return reach.problem;
+    }
+    return /not peered/.test(reach.problem) ? `VNet ${vnetName} not peered with ${destinationVnet}` : `peering ${vnetName} ↔ ${destinationVnet} not Connected`;
+  }
+  const other = nic.tapConfigurations.find((configuration) => configuration.tapId !== target.tapId);
+  if (other !== undefined) {
+    return `already mirrored into ${target.estate.taps.find((tap) => tap.id === other.tapId)?.name ?? nameOf(other.tapId)}`;
+  }
+  return undefined;
 }
 
 /** A NIC has at most one tap configuration: already mirrored into this TAP is kept, into another TAP refuses the plan. */

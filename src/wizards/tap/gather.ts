@@ -4,9 +4,9 @@
  * question with its old answer.
  */
 import { nameOf, parentId } from '../../azure/armIds';
-import { askQuestions, type Question } from '../shared/questions';
+import { askQuestions, type AnswerTrail, type Question, type StepNumber } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
-import { validateTapName, vxlanBlocks } from './checks';
+import { mirrorProblem, validateTapName, vxlanBlocks } from './checks';
 import { defaultConfigurationName, type TapAnswers } from './plan';
 import { tapArmId, type TapDestination, type TapDestinationKind, type TapEstate, type TapSourceNic } from './tapModel';
 import { defaultNetworkName } from '../shared/networkNames';
@@ -29,7 +29,61 @@ interface Draft {
 }
 
 const newTap = '#new';
-const title = 'Mirror Traffic to a Collector';
+const wizardTitle = 'Mirror Traffic to a Collector';
+
+/**
+ * What a TAP needs, said once before the first question rather than only in the plan:
+ * https://learn.microsoft.com/azure/virtual-network/virtual-network-tap-overview (preview regions,
+ * a stop and start of each source VM, VXLAN to UDP 4789) and the one tap configuration per NIC of
+ * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq.
+ */
+export const tapRequirements = 'preview regions, source VMs restart once, UDP 4789 (VXLAN) to the collector, one TAP per NIC';
+
+/** The title of a question: the first one asked also says what a TAP needs. */
+function titleFor(step: StepNumber): string {
+  return step.step === 1 ? `${wizardTitle} (needs ${tapRequirements})` : wizardTitle;
+}
+
+/** Words in NIC, VM or tag names that mark a collector (an NDR sensor, packet broker, IDS…). */
+const collectorWords = /collector|sensor|ndr|\bids\b|probe|packet|capture|monitor|zeek|suricata|vtap|tap-?dest|broker/i;
+/** Subscription names of a hub or security landing zone. */
+const hubWords = /\bhub\b|security|secops|\bsoc\b|connectivity|monitoring/i;
+
+/**
+ * Why a destination looks like a collector, or `undefined` for a workload NIC: an internal load
+ * balancer frontend, a NIC or VM named or tagged as a collector, a NIC in a hub or security subscription.
+ */
+export function collectorHint(destination: TapDestination): string | undefined {
+  if (destination.kind === 'loadBalancer') {
+    return destination.isPublic ? undefined : 'internal load balancer';
+  }
+  if (collectorWords.test(destination.parentName) || collectorWords.test(destination.vmName ?? '')) {
+    return 'named as a collector';
+  }
+  if (Object.entries(destination.tags ?? {}).some(([name, value]) => collectorWords.test(name) || collectorWords.test(value))) {
+    return 'tagged as a collector';
+  }
+  if (hubWords.test(destination.subscriptionName ?? '')) {
+    return `in ${destination.subscriptionName}`;
+  }
+  return undefined;
+}
+
+/** The destination list: likely collectors first, then the rest; each with its subscription, VM and VNet. */
+export function destinationItems(destinations: readonly TapDestination[], previous: string | undefined): PickItem<string>[] {
+  const ranked = destinations.map((item) => ({ item, hint: collectorHint(item) }));
+  const likely = ranked.filter((entry) => entry.hint !== undefined);
+  const others = ranked.filter((entry) => entry.hint === undefined);
+  const toItem = ({ item, hint }: { item: TapDestination; hint?: string }, group: string): PickItem<string> => ({
+    label: item.label,
+    description: [item.privateIp, item.kind === 'loadBalancer' ? `${item.sku ?? ''} load balancer`.trim() : item.vmName ? `VM ${item.vmName}` : 'no VM', item.subnetId ? `VNet ${nameOf(parentId(item.subnetId))}` : 'no VNet'].filter(Boolean).join(' · '),
+    detail: [hint ? `Likely collector: ${hint}` : undefined, item.subscriptionName ?? item.subscriptionId, `resource group ${item.resourceGroup}`, item.location].filter(Boolean).join(' · '),
+    value: item.id,
+    picked: item.id === previous,
+    group,
+  });
+  return [...likely.map((entry) => toItem(entry, 'Likely collectors')), ...others.map((entry) => toItem(entry, likely.length > 0 ? 'Other network interfaces' : 'Network interfaces'))];
+}
 
 function destinationOf(estate: TapEstate, draft: Draft): TapDestination | undefined {
   return estate.destinations.find((item) => item.id === draft.destinationId);
@@ -47,6 +101,11 @@ function tapIdOf(estate: TapEstate, draft: Draft): string {
   return destination ? tapArmId(destination, draft.tapName ?? '').toLowerCase() : '';
 }
 
+/** Where the TAP is (or will be): a reused TAP's region, else the destination's. */
+function tapLocationOf(estate: TapEstate, draft: Draft, destination: TapDestination): string {
+  return draft.tapChoice !== undefined && draft.tapChoice !== newTap ? (estate.taps.find((tap) => tap.id === draft.tapChoice)?.location ?? destination.location) : destination.location;
+}
+
 function nicDescription(nic: TapSourceNic, estate: TapEstate): string {
   const vnet = nic.subnetIds[0] ? nameOf(parentId(nic.subnetIds[0])) : 'no VNet';
   const tapped = nic.tapConfigurations.map((configuration) => `mirrors into ${estate.taps.find((tap) => tap.id === configuration.tapId)?.name ?? nameOf(configuration.tapId)}`);
@@ -60,7 +119,7 @@ const yesNo = (yes: string, no: string, previous?: boolean): PickItem<string>[] 
 ];
 
 /** Asks the questions; `undefined` when cancelled. */
-export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed = {}): Promise<TapAnswers | undefined> {
+export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed = {}, trail?: AnswerTrail): Promise<TapAnswers | undefined> {
   const seededTap = seed.tapId === undefined ? undefined : estate.taps.find((tap) => tap.id === seed.tapId);
   if (seed.tapId !== undefined && seededTap === undefined) {
     throw new Error(`The virtual network TAP ${nameOf(seed.tapId)} is no longer in the inventory. Refresh the view and try again.`);
@@ -74,6 +133,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
     draft = { destinationKind: destination.kind, destinationId: destination.id, tapChoice: seededTap.id };
   }
   const seededNics = new Set(seed.nicIds ?? []);
+  const tapsTo = (destinationId: string | undefined): boolean => estate.taps.some((tap) => tap.destinationId === destinationId);
 
   const questions: Question<Draft>[] = [
     {
@@ -82,7 +142,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       ask: async (current, step) => {
         const answer = await ui.pick<TapDestinationKind>({
           id: 'tap.destinationKind',
-          title,
+          title: titleFor(step),
           ...step,
           placeholder: 'Where should mirrored packets go?',
           items: [
@@ -97,18 +157,14 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       id: 'tap.destination',
       shouldAsk: () => seededTap === undefined,
       ask: async (current, step) => {
-        const items = estate.destinations
-          .filter((item) => item.kind === current.destinationKind && !seededNics.has(item.parentArmId.toLowerCase()))
-          .map((item) => ({
-            label: item.label,
-            description: [item.privateIp, item.kind === 'loadBalancer' ? `${item.sku ?? ''} load balancer` : undefined, item.location].filter(Boolean).join(' · '),
-            detail: item.subnetId ? `VNet ${nameOf(parentId(item.subnetId))}, resource group ${item.resourceGroup}` : `resource group ${item.resourceGroup}`,
-            value: item.id,
-            picked: item.id === current.destinationId,
-          }));
+        // The NICs to mirror are not offered as their own destination.
+        const items = destinationItems(
+          estate.destinations.filter((item) => item.kind === current.destinationKind && !seededNics.has(item.parentArmId.toLowerCase())),
+          current.destinationId,
+        );
         const answer = await ui.pick<string>({
           id: 'tap.destination',
-          title,
+          title: titleFor(step),
           ...step,
           placeholder: current.destinationKind === 'nic' ? 'Pick the collector VM\u2019s IP configuration' : 'Pick the internal load balancer frontend',
           items,
@@ -119,11 +175,11 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
     },
     {
       id: 'tap.tap',
-      shouldAsk: (current) => seededTap === undefined && estate.taps.some((tap) => tap.destinationId === current.destinationId),
+      shouldAsk: (current) => seededTap === undefined && current.destinationId !== undefined && tapsTo(current.destinationId),
       ask: async (current, step) => {
         const answer = await ui.pick<string>({
           id: 'tap.tap',
-          title,
+          title: titleFor(step),
           ...step,
           placeholder: 'Reuse a virtual network TAP that sends here, or create one',
           items: [
@@ -138,12 +194,13 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
     },
     {
       id: 'tap.name',
-      shouldAsk: (current) => current.tapChoice === undefined || current.tapChoice === newTap,
+      // Before the destination is known this stands in for the TAP question or this one: one of them is asked.
+      shouldAsk: (current) => current.tapChoice === newTap || (current.tapChoice === undefined && (current.destinationId === undefined || !tapsTo(current.destinationId))),
       ask: async (current, step) => {
         const destination = destinationOf(estate, current);
         const answer = await ui.input({
           id: 'tap.name',
-          title,
+          title: titleFor(step),
           ...step,
           prompt: 'Name of the new virtual network TAP (created in the destination\u2019s resource group)',
           value: current.tapName ?? defaultNetworkName(`vtap-${destination?.parentName ?? 'collector'}`),
@@ -165,12 +222,25 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       ask: async (current, step) => {
         const destination = destinationOf(estate, current);
         const picked = new Set(current.sourceIds ?? seededNics);
-        const items = estate.nics
+        const target = destination === undefined ? undefined : { destination, tapId: tapIdOf(estate, current), tapLocation: tapLocationOf(estate, current, destination), estate };
+        const judged = estate.nics
           .filter((nic) => nic.armId.toLowerCase() !== destination?.parentArmId.toLowerCase())
-          .map((nic) => ({ label: nic.name, description: nicDescription(nic, estate), detail: `resource group ${nic.resourceGroup}`, value: nic.id, picked: picked.has(nic.id) }));
+          .map((nic) => ({ nic, problem: target === undefined ? undefined : mirrorProblem(nic, target) }));
+        const toItem = ({ nic, problem }: { nic: TapSourceNic; problem?: string }, group: string): PickItem<string> => ({
+          label: nic.name,
+          description: nicDescription(nic, estate),
+          detail: problem === undefined ? `${nic.subscriptionName ?? nic.subscriptionId} · resource group ${nic.resourceGroup}` : `$(warning) Can't be mirrored: ${problem}`,
+          value: nic.id,
+          picked: picked.has(nic.id),
+          group,
+        });
+        const mirrorable = judged.filter((entry) => entry.problem === undefined);
+        const refused = judged.filter((entry) => entry.problem !== undefined);
+        const destinationName = destination?.parentName ?? 'the destination';
+        const items = [...mirrorable.map((entry) => toItem(entry, 'Network interfaces')), ...refused.map((entry) => toItem(entry, `Can't be mirrored to ${destinationName}`))];
         const answer = await ui.pickMany<string>({
           id: 'tap.sources',
-          title,
+          title: titleFor(step),
           ...step,
           placeholder: `Pick the network interfaces to mirror into ${tapNameOf(estate, current)}`,
           items,
@@ -186,7 +256,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       ask: async (current, step) => {
         const answer = await ui.input({
           id: 'tap.configurationName',
-          title,
+          title: titleFor(step),
           ...step,
           prompt: 'Name of the tap configuration added to each NIC',
           value: current.configurationName ?? defaultConfigurationName(tapNameOf(estate, current)),
@@ -199,7 +269,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       id: 'tap.nsgRule',
       shouldAsk: (current) => {
         const destination = destinationOf(estate, current);
-        if (destination === undefined) {
+        if (destination === undefined || current.sourceIds === undefined) {
           return false;
         }
         const sources = estate.nics.filter((nic) => current.sourceIds?.includes(nic.id));
@@ -208,7 +278,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       ask: async (current, step) => {
         const answer = await ui.pick<string>({
           id: 'tap.nsgRule',
-          title,
+          title: titleFor(step),
           ...step,
           placeholder: 'Add an allow rule? An NSG in front of the destination denies UDP 4789 (VXLAN).',
           items: yesNo('Add AllowVxlanInbound before the deny rule', 'Leave the NSG as it is (mirrored packets are dropped)', current.addNsgRule),
@@ -225,7 +295,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
       ask: async (current, step) => {
         const answer = await ui.pick<string>({
           id: 'tap.restartVms',
-          title,
+          title: titleFor(step),
           ...step,
           placeholder: 'Restart the source VMs? Mirroring begins only once each is stopped (deallocated) and started.',
           // No first: Enter alone never plans downtime.
@@ -236,7 +306,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
     },
   ];
 
-  const asked = await askQuestions(questions, draft);
+  const asked = await askQuestions(questions, draft, trail);
   if (asked === undefined) {
     return undefined;
   }

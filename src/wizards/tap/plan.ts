@@ -5,7 +5,7 @@
  */
 import { idKey, nameOf, parentId } from '../../azure/armIds';
 import { ActionList } from '../shared/actionList';
-import type { Plan, PlanCheck } from '../shared/plan';
+import type { Plan, PlanCheck, PlanRemedy } from '../shared/plan';
 import {
   acceleratedNetworkingCheck,
   destinationNsgNames,
@@ -14,7 +14,9 @@ import {
   loadBalancerCheck,
   oneConfigurationCheck,
   reachCheck,
+  reachOf,
   regionCheck,
+  tenantCheck,
   sameRegionCheck,
   validateTapName,
   vxlanBlocks,
@@ -93,7 +95,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
   if (sources.length === 0) {
     checks.push({ id: 'tap.sources', title: 'Sources', status: 'failed', detail: 'No network interface was chosen to mirror.' });
   }
-  checks.push(regionCheck(input), sameRegionCheck(input), reachCheck(input), oneConfigurationCheck(input));
+  checks.push(regionCheck(input), sameRegionCheck(input), tenantCheck(input), reachCheck(input), oneConfigurationCheck(input));
   const lbCheck = loadBalancerCheck(input);
   if (lbCheck) {
     checks.push(lbCheck);
@@ -269,7 +271,49 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
     checks,
     warnings,
     actions: list.actions,
+    ...remediesOf(input, tapId),
   };
+}
+
+/**
+ * The wizards that fix what the checks refuse: "Peer with Hub…" from the destination's VNet (the
+ * hub) to the source VNets not peered with it or not Connected, and "Stop Mirroring This Network
+ * Interface…" for a source mirrored into another TAP. Region and tenant have no such fix.
+ */
+function remediesOf(input: TapCheckInput, tapId: string): { remedies?: PlanRemedy[] } {
+  const remedies: PlanRemedy[] = [];
+  const destinationVnetId = input.destination.subnetId === undefined ? undefined : parentId(input.destination.subnetId);
+  const destinationVnet = input.estate.vnets.find((vnet) => vnet.id === destinationVnetId);
+  const unpeered = new Map<string, string>();
+  for (const nic of input.sources) {
+    const reach = reachOf(nic, input.destination, input.estate);
+    if (!reach.reached && reach.vnetId !== undefined) {
+      const vnet = input.estate.vnets.find((candidate) => candidate.id === reach.vnetId);
+      unpeered.set(reach.vnetId, vnet?.armId ?? reach.vnetId);
+    }
+  }
+  if (destinationVnet !== undefined && unpeered.size > 0) {
+    remedies.push({
+      id: 'peer',
+      label: 'Peer with Hub…',
+      detail: `${destinationVnet.name} with ${[...unpeered.values()].map(nameOf).join(', ')}`,
+      command: 'trafficLens.createPeering',
+      resourceIds: [destinationVnet.armId, ...unpeered.values()],
+    });
+  }
+  for (const nic of input.sources) {
+    const other = nic.tapConfigurations.find((configuration) => configuration.tapId !== tapId);
+    if (other !== undefined) {
+      remedies.push({
+        id: `stopMirroring:${nic.name}`,
+        label: 'Stop Mirroring This Network Interface…',
+        detail: `${nic.name} (mirrors into ${input.estate.taps.find((tap) => tap.id === other.tapId)?.name ?? nameOf(other.tapId)})`,
+        command: 'trafficLens.removeTapSource',
+        resourceIds: [nic.armId],
+      });
+    }
+  }
+  return remedies.length > 0 ? { remedies } : {};
 }
 
 /** Removes a TAP: every tap configuration that mirrors into it, then the TAP. */

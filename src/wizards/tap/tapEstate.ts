@@ -21,7 +21,7 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
           return [];
         }),
       ]);
-      const { subscriptionId, tenantId } = entry.subscription;
+      const { subscriptionId, tenantId, displayName: subscriptionName } = entry.subscription;
       const index = entry.inventory.index();
       estate.vnets.push(...index.vnetsById.values());
       estate.nsgs.push(...index.nsgsById.values());
@@ -34,6 +34,7 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
           armId: nic.armId,
           name: nic.name,
           subscriptionId,
+          subscriptionName,
           tenantId,
           resourceGroup: nic.resourceGroup,
           location: nic.location,
@@ -53,6 +54,7 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
             parentArmId: nic.armId,
             parentName: nic.name,
             subscriptionId,
+            subscriptionName,
             tenantId,
             resourceGroup: nic.resourceGroup,
             location: nic.location,
@@ -60,6 +62,8 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
             ipVersion: configuration.ipVersion,
             subnetId: configuration.subnetId,
             nicNsgId: nic.networkSecurityGroupId,
+            vmName: nic.virtualMachineName,
+            ...(nic.tags ? { tags: nic.tags } : {}),
           });
         }
       }
@@ -73,6 +77,7 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
             parentArmId: balancer.armId,
             parentName: balancer.name,
             subscriptionId,
+            subscriptionName,
             tenantId,
             resourceGroup: balancer.resourceGroup,
             location: balancer.location,

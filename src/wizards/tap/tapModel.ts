@@ -21,6 +21,8 @@ export interface TapDestination {
   parentArmId: string;
   parentName: string;
   subscriptionId: string;
+  /** The subscription's display name, when the tree shows it. */
+  subscriptionName?: string;
   tenantId: string;
   resourceGroup: string;
   location: string;
@@ -34,6 +36,10 @@ export interface TapDestination {
   isPublic?: boolean;
   /** The destination NIC's own NSG. */
   nicNsgId?: string;
+  /** The NIC's VM (NIC destinations). */
+  vmName?: string;
+  /** The NIC's or load balancer's tags. */
+  tags?: Record<string, string>;
 }
 
 export interface TapConfigurationRef {
@@ -50,6 +56,8 @@ export interface TapSourceNic {
   armId: string;
   name: string;
   subscriptionId: string;
+  /** The subscription's display name, when the tree shows it. */
+  subscriptionName?: string;
   tenantId: string;
   resourceGroup: string;
   location: string;
