@@ -27,7 +27,7 @@ function scripted(answers: Answer[], asked: Array<{ id: string; value?: string; 
     },
     pickMany: <T>(_step: PickManyStep<T>) => Promise.reject(new Error('no multi-pick expected')),
     input: (step: InputStep) => {
-      asked.push({ id: step.id, value: step.value });
+      asked.push({ id: step.id, value: step.value, step: step.step, totalSteps: step.totalSteps });
       const answer = take(step.id);
       if (answer.back) {
         return Promise.resolve(back);
@@ -51,6 +51,34 @@ const estate: CaptureQuestionsEstate = {
 };
 
 describe('packet capture questions', () => {
+  it('counts the steps the answers lead to: the storage and file questions count as one until the destination is chosen', async () => {
+    const tail = [
+      { id: 'capture.protocol', value: 'Any' },
+      { id: 'capture.localIp', value: '' },
+      { id: 'capture.remoteIp', value: '' },
+      { id: 'capture.localPort', value: '' },
+      { id: 'capture.remotePort', value: '' },
+      { id: 'capture.timeLimit', value: '60' },
+      { id: 'capture.bytesPerPacket', value: '0' },
+      { id: 'capture.bytesPerSession', value: '1073741824' },
+      { id: 'capture.name', value: 'pc-1' },
+    ];
+    const walks: Record<string, Answer[]> = {
+      storage: [{ id: 'capture.destination', value: 'storage' }, { id: 'capture.storage', value: 'stweu' }],
+      file: [{ id: 'capture.destination', value: 'file' }, { id: 'capture.filePath', value: '/var/captures/a.cap' }],
+      both: [{ id: 'capture.destination', value: 'both' }, { id: 'capture.storage', value: 'stweu' }, { id: 'capture.filePath', value: '/var/captures/a.cap' }],
+    };
+    const totals: Record<string, string> = {};
+    for (const [name, answers] of Object.entries(walks)) {
+      const asked: Array<{ id: string; step?: number; totalSteps?: number }> = [];
+      await gatherPacketCapture(scripted([...answers, ...tail.map((answer) => ({ ...answer }))], asked), estate, { vmArmId });
+      totals[name] = asked.map((step) => step.totalSteps).join(' ');
+      assert.deepEqual(asked.map((step) => step.step), asked.map((_step, index) => index + 1));
+    }
+    // Before: 12 for the first question, then 11 after "storage" or "file".
+    assert.deepEqual(totals, { storage: '11 11 11 11 11 11 11 11 11 11 11', file: '11 11 11 11 11 11 11 11 11 11 11', both: '11 12 12 12 12 12 12 12 12 12 12 12' });
+  });
+
   it('refuses a deallocated VM before asking anything else', async () => {
     const asked: Array<{ id: string; value?: string }> = [];
     const stopped: CaptureQuestionsEstate = { ...estate, readVm: () => Promise.resolve({ ...vmFact, powerState: 'deallocated' }) };

@@ -3,6 +3,16 @@ import { gatherPeering } from '../../../../src/wizards/peering/gather';
 import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
 import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
 import type { WizardUi } from '../../../../src/wizards/shared/wizardUi';
+
+/** `ui` that also notes each question's "id step/total". */
+function counting(ui: WizardUi, steps: string[]): WizardUi {
+  const note = (step: { id: string; step?: number; totalSteps?: number }): void => void steps.push(`${step.id} ${step.step}/${step.totalSteps}`);
+  return {
+    pick: (step) => (note(step), ui.pick(step)),
+    pickMany: (step) => (note(step), ui.pickMany(step)),
+    input: (step) => (note(step), ui.input(step)),
+  };
+}
 import { existingPeering, peeringVnet } from './builders';
 
 function scripted(answers: ScriptedAnswer[]): ScriptedUi {
@@ -16,6 +26,36 @@ const prod = peeringVnet({ name: 'vnet-prod', addressSpace: ['10.1.0.0/16'] });
 const all = [dev, hub, prod];
 
 describe('peering questions', () => {
+  it('from one VNet counts four steps whichever role it takes (before: 1/5, then 2/4)', async () => {
+    const walks: Array<['spoke' | 'hub', ScriptedAnswer]> = [['spoke', { id: 'peering.hub', pick: 'vnet-hub' }], ['hub', { id: 'peering.spokes', pick: ['vnet-prod'] }]];
+    for (const [role, partner] of walks) {
+      const steps: string[] = [];
+      await gatherPeering(counting(scripted([{ id: 'peering.role', pick: role }, partner, { id: 'peering.options', pick: [] }, { id: 'peering.names', pick: 'default' }]), steps), { selected: [role === 'spoke' ? dev : hub], all });
+      assert.deepEqual(steps.map((step) => step.split(' ')[1]), ['1/4', '2/4', '3/4', '4/4'], `${role}: ${steps.join(', ')}`);
+    }
+  });
+
+  it('offers the suggested hub first and active among several selected VNets', async () => {
+    const steps: string[] = [];
+    const offered: string[] = [];
+    const ui = scripted([{ id: 'peering.hub', pick: 'vnet-hub' }, { id: 'peering.options', pick: [] }, { id: 'peering.names', pick: 'default' }]);
+    const watching: WizardUi = {
+      pick: (step) => {
+        if (step.id === 'peering.hub') {
+          offered.push(`first ${step.items[0]?.label}`, ...step.items.filter((item) => item.picked).map((item) => `picked ${item.label}`));
+        }
+        return ui.pick(step);
+      },
+      pickMany: (step) => ui.pickMany(step),
+      input: (step) => ui.input(step),
+    };
+    const answers = await gatherPeering(counting(watching, steps), { selected: [dev, prod, hub], all, suggestedHubId: hub.id });
+    assert.equal(answers?.hub, hub);
+    assert.deepEqual(answers?.spokes.map((vnet) => vnet.name), ['vnet-dev', 'vnet-prod']);
+    assert.deepEqual(offered, ['first vnet-hub', 'picked vnet-hub']);
+    assert.deepEqual(steps, ['peering.hub 1/3', 'peering.options 2/3', 'peering.names 3/3']);
+  });
+
   it('from the palette asks hub, spokes, options and names, with default names', async () => {
     const answers = await gatherPeering(
       scripted([

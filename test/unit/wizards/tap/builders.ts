@@ -28,7 +28,7 @@ export function nsg(name: string, rules: SecurityRuleRef[], subnetIds: string[] 
   return { ...base(armId.nsg(name)), location: 'eastus', rules, subnetIds: subnetIds.map(key), nicIds: [] };
 }
 
-function subnet(vnet: string, name: string, nsgName?: string): SubnetRef {
+export function subnet(vnet: string, name: string, nsgName?: string): SubnetRef {
   return { ...base(armId.subnet(vnet, name)), vnetId: key(armId.vnet(vnet)), addressPrefixes: [], networkSecurityGroupId: nsgName ? key(armId.nsg(nsgName)) : undefined };
 }
 

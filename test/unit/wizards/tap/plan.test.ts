@@ -117,6 +117,31 @@ describe('TAP plan', () => {
     const failed = plan.checks.filter((check) => check.status === 'failed').map((check) => check.id);
     assert.deepEqual(failed.sort(), ['tap.oneConfiguration', 'tap.sameRegion']);
     assert.equal(plan.actions.length, 3, 'the actions still show');
+    assert.deepEqual(
+      plan.remedies?.map((remedy) => `${remedy.label} ${remedy.detail} → ${remedy.command} ${remedy.resourceIds.join(' ')}`),
+      [`Stop Mirroring This Network Interface… nic-web-01 (mirrors into vtap-other) → trafficLens.removeTapSource ${armId.nic('nic-web-01')}`],
+      'another region has no wizard that fixes it',
+    );
+  });
+
+  it('names Peer with Hub… for sources whose VNet is not peered, or not Connected, with the destination VNet, hub first', () => {
+    const lonely = key(armId.nic('nic-lonely-01'));
+    const plan = planTap(answers({ sourceIds: [lonely, key(armId.nic('nic-web-02'))] }), estate());
+    assert.equal(plan.checks.find((check) => check.id === 'tap.reach')?.status, 'failed');
+    assert.deepEqual(plan.remedies, [
+      { id: 'peer', label: 'Peer with Hub…', detail: 'vnet-hub with vnet-lonely', command: 'trafficLens.createPeering', resourceIds: [armId.vnet('vnet-hub'), armId.vnet('vnet-lonely')] },
+    ]);
+    const reached = planTap(answers(), estate());
+    assert.equal(reached.remedies, undefined, 'nothing to fix');
+  });
+
+  it('refuses a source in another tenant than the TAP', () => {
+    const other = sourceNic('nic-partner-01', { tenantId: 'tenant-2' });
+    const plan = planTap(answers({ sourceIds: [other.id] }), estate({ nics: [other] }));
+    const tenant = plan.checks.find((check) => check.id === 'tap.tenant');
+    assert.equal(tenant?.status, 'failed');
+    assert.match(tenant?.detail ?? '', /nic-partner-01 is in another tenant than nic-collector-01/);
+    assert.equal(planTap(answers(), estate()).checks.find((check) => check.id === 'tap.tenant')?.status, 'passed');
   });
 
   it('refuses names Azure would refuse and an empty source list', () => {
