@@ -69,6 +69,37 @@ describe('TAP wizard', function () {
     assert.equal(await statusOf(tapId), 404, 'nothing was created');
   });
 
+  it('goes Back from a refused review to change the sources, keeping the destination and TAP name', async () => {
+    api.wizards.answer([
+      ...createAnswers({ sources: ['nic-web-01', 'nic-dev-01'], restart: 'no' }),
+      // Back from the review re-asks the last question; two more Backs reach the sources.
+      { id: 'tap.restartVms', back: true },
+      { id: 'tap.configurationName', back: true },
+      { id: 'tap.sources', pick: ['nic-web-02'] },
+      { id: 'tap.configurationName', input: configurationName },
+      { id: 'tap.restartVms', pick: 'no' },
+    ]);
+    api.wizards.choose(['back', 'cancel']);
+    await vscode.commands.executeCommand('trafficLens.createTap');
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed'), [], 'the changed answers make a plan that can run');
+    assert.match(plan.title, /^Mirror 1 NIC to ilb-collectors › fe-collectors \(virtual network TAP vtap-ilb-lens\)$/, 'destination and TAP name kept');
+    assert.equal(api.wizards.lastReport(), undefined, 'cancelled at the second review');
+    assert.equal(await statusOf(tapId), 404, 'nothing was created');
+  });
+
+  it('offers Stop Mirroring… for a source mirrored elsewhere and starts it on that NIC', async () => {
+    api.wizards.answer(createAnswers({ sources: ['nic-web-01'], restart: 'no' }));
+    api.wizards.choose(['fix:stopMirroring:nic-web-01', 'cancel']);
+    await vscode.commands.executeCommand('trafficLens.createTap');
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    assert.equal(plan.title, 'Stop mirroring nic-web-01', 'the remedy\u2019s own review, without asking which NIC');
+    assert.deepEqual(plan.actions.map((action) => `${action.kind} ${action.resourceId.split('/').slice(-3).join('/')}`), ['delete nic-web-01/tapConfigurations/tapcfg-web-01']);
+    assert.equal(await statusOf(`${nicId('nic-web-01')}/tapConfigurations/tapcfg-web-01`), 200, 'cancelled: still mirrored');
+  });
+
   it('adds sources to the TAP row it was opened on, without asking for a destination', async () => {
     const hub = `/subscriptions/${hubSubscriptionId}`;
     await api.inventory.children();

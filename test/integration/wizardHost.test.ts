@@ -164,6 +164,32 @@ describe('Wizard host', function () {
     assert.equal(countOf(await requestCounts(), 'PUT'), before);
   });
 
+  it('in the quick pick, Back returns to the questions, and Enter never applies a plan that stops VMs', async () => {
+    const before = await requestCounts();
+    const vm = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Compute/virtualMachines/vm-dev-01`;
+    const restart = rulesPlan([
+      ruleAction('a1', 'lens-host-a', 3001),
+      ruleAction('a2', 'vm-dev-01', 0, { kind: 'post', operation: 'deallocate', resourceId: vm, resourceType: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-11-01', body: undefined, dependsOn: ['a1'], title: 'Stop (deallocate) vm-dev-01' }),
+      ruleAction('a3', 'vm-dev-01', 0, { kind: 'post', operation: 'start', resourceId: vm, resourceType: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-11-01', body: undefined, dependsOn: ['a2'], title: 'Start vm-dev-01' }),
+    ], { title: 'Deny 8080 and restart vm-dev-01 (unscripted)' });
+    assert.equal(await drive(api.wizards.reviewOrBack(restart, { canGoBack: true }), 'workbench.action.quickInputBack'), back, 'the title bar\u2019s Back');
+    assert.equal(await drive(api.wizards.reviewOrBack(restart, { canGoBack: true }), 'workbench.action.acceptSelectedQuickOpenItem'), back, 'Enter takes Back, the first choice');
+    // Enter until the first choice ran: the review asks again after a copy, so it is closed after that.
+    const copied = api.wizards.reviewOrBack(restart, { canGoBack: false });
+    for (let attempt = 0; attempt < 40 && api.wizards.lastExport().cliScript === undefined; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    assert.equal(await drive(copied, 'workbench.action.closeQuickOpen'), undefined);
+    assert.match(api.wizards.lastExport().cliScript ?? '', /az vm deallocate[^]*vm-dev-01/, 'without Back, Enter copies the script');
+    const after = await requestCounts();
+    assert.equal(countOf(after, 'PUT'), countOf(before, 'PUT'), 'no PUT was sent');
+    assert.equal(countOf(after, 'POST'), countOf(before, 'POST'), 'no VM was stopped');
+    for (const tab of vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((candidate) => candidate.label.includes('unscripted'))) {
+      await vscode.window.tabGroups.close(tab);
+    }
+  });
+
   it('ends a scripted review with Cancel when no choice is left after a copy', async () => {
     api.wizards.choose(['copyCli']);
     assert.equal(await api.wizards.review(rulesPlan([ruleAction('a1', 'lens-host-a', 3001)])), undefined);

@@ -16,10 +16,10 @@ import { nameOf } from '../../azure/armIds';
 import type { ApplyReport, Plan, PlanRemedy } from './plan';
 import { previewFileName, renderPreview } from './preview';
 import { QuickPickUi } from './quickPickUi';
-import { reviewPlan, type ReviewPorts, type ReviewQuestion } from './review';
+import { reviewPlan, type ReviewOptions, type ReviewPorts, type ReviewQuestion } from './review';
 import { ScriptedUi } from './scriptedUi';
 import type { WizardContext } from './wizardContext';
-import { back, type WizardUi } from './wizardUi';
+import { back, type Back, type WizardUi } from './wizardUi';
 import { withCancellableProgress } from './progress';
 
 /** A question answered by a test script: by the step's `id`; `pick` matches an item's label, or its value when that is a string. */
@@ -67,6 +67,8 @@ export interface WizardTestApi {
   activity(): string[];
   /** Reviews a plan built by hand exactly as a wizard's `review(plan)` does (queued choices answer it). */
   review(plan: Plan): Promise<ApplyReport | undefined>;
+  /** The same as a wizard's last step: with `canGoBack` the review offers Back and may resolve with `back`. */
+  reviewOrBack(plan: Plan, options: ReviewOptions): Promise<ApplyReport | Back | undefined>;
 }
 
 /** Builds the `WizardContext` wizards get, and the test API. */
@@ -235,6 +237,7 @@ export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputCh
     lastExport: () => lastExport,
     activity: () => activity.describe(),
     review: (plan) => context.review(plan),
+    reviewOrBack: (plan, options) => context.reviewOrBack(plan, options),
   };
 
   return { context, testApi, disposables };

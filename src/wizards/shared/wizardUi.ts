@@ -4,8 +4,11 @@
  * extension's API, where an unexpected question fails at once. No `vscode` import here.
  */
 
-/** Returned by a step when the user pressed Back. */
-export const back = Symbol('back');
+/**
+ * Returned by a step (or a review) when the user pressed Back. From the global symbol registry, so
+ * the extension's bundle and a test bundle that reads the extension's API compare it equal.
+ */
+export const back = Symbol.for('trafficLens.back');
 export type Back = typeof back;
 
 export interface PickItem<T> {

@@ -22,6 +22,7 @@ import {
   vxlanBlocks,
   type TapCheckInput,
 } from './checks';
+import { normalizeRegion } from './tapRegions';
 import { tapArmId, vxlanPort, type TapDestinationKind, type TapEstate, type TapRef, type TapSourceNic } from './tapModel';
 import { defaultNetworkName } from '../shared/networkNames';
 import { computeApiVersion, networkApiVersion } from '../shared/apiVersions';
@@ -277,15 +278,20 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
 
 /**
  * The wizards that fix what the checks refuse: "Peer with Hub…" from the destination's VNet (the
- * hub) to the source VNets not peered with it or not Connected, and "Stop Mirroring This Network
- * Interface…" for a source mirrored into another TAP. Region and tenant have no such fix.
+ * hub) to the source VNets of the TAP's region and tenant not peered with it or not Connected, and
+ * "Stop Mirroring This Network Interface…" for a source mirrored into another TAP. Region and
+ * tenant have no such fix, and a peering would not help a source refused for them.
  */
 function remediesOf(input: TapCheckInput, tapId: string): { remedies?: PlanRemedy[] } {
   const remedies: PlanRemedy[] = [];
   const destinationVnetId = input.destination.subnetId === undefined ? undefined : parentId(input.destination.subnetId);
   const destinationVnet = input.estate.vnets.find((vnet) => vnet.id === destinationVnetId);
   const unpeered = new Map<string, string>();
+  const region = normalizeRegion(input.tapLocation);
   for (const nic of input.sources) {
+    if (normalizeRegion(nic.location) !== region || nic.tenantId !== input.destination.tenantId) {
+      continue;
+    }
     const reach = reachOf(nic, input.destination, input.estate);
     if (!reach.reached && reach.vnetId !== undefined) {
       const vnet = input.estate.vnets.find((candidate) => candidate.id === reach.vnetId);

@@ -133,6 +133,8 @@ describe('TAP plan', () => {
     ]);
     const reached = planTap(answers(), estate());
     assert.equal(reached.remedies, undefined, 'nothing to fix');
+    const west = sourceNic('nic-west-01', { vnet: 'vnet-lonely', subnet: 'snet-a', location: 'westus' });
+    assert.equal(planTap(answers({ sourceIds: [west.id] }), estate({ nics: [west] })).remedies, undefined, 'a peering does not bring a NIC of another region in');
   });
 
   it('refuses a source in another tenant than the TAP', () => {
