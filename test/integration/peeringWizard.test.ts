@@ -63,6 +63,31 @@ describe('Peering wizard', function () {
 
   wizardSuite((started) => (api = started), { cleanUp: restoreSeededPeering });
 
+  it('goes Back from a refused review to change the spokes, keeping the hub and options', async () => {
+    api.wizards.answer([
+      { id: 'peering.hub', pick: 'vnet-prod-spoke' },
+      { id: 'peering.spokes', pick: ['vnet-dev-sandbox'] },
+      { id: 'peering.options', pick: [] },
+      { id: 'peering.names', pick: 'default' },
+      // Back from the review re-asks the names, then the options, then the spokes.
+      { id: 'peering.names', back: true },
+      { id: 'peering.options', back: true },
+      { id: 'peering.spokes', pick: ['vnet-dev-spoke'] },
+      { id: 'peering.options', pick: [] },
+      { id: 'peering.names', pick: 'default' },
+    ]);
+    api.wizards.choose(['back', 'cancel']);
+    const before = await requestCounts();
+    await vscode.commands.executeCommand('trafficLens.createPeering');
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed'), [], 'the changed spoke does not overlap');
+    assert.match(plan.title, /vnet-prod-spoke/, 'the hub is kept');
+    assert.ok(plan.actions.some((action) => /vnet-dev-spoke/.test(action.resourceId)), 'the new spoke is planned');
+    assert.equal(api.wizards.lastReport(), undefined, 'cancelled at the second review');
+    assert.equal(countOf(await requestCounts(), 'PUT'), countOf(before, 'PUT'), 'nothing was sent');
+  });
+
   it('shows but refuses a plan whose spoke overlaps the hub', async () => {
     api.wizards.answer([
       { id: 'peering.hub', pick: 'vnet-prod-spoke' },
