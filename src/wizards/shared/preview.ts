@@ -49,7 +49,11 @@ export function renderPreview(plan: Plan, options: PreviewOptions = {}): string 
   const kept = plan.actions.length - toSend;
   if (isBlocked(plan)) {
     const failed = plan.checks.filter((check) => check.status === 'failed').map((check) => escapeMarkdown(check.title));
-    lines.push(`**Apply is not offered:** ${failed.length === 1 ? 'a check failed' : `${failed.length} checks failed`} (${failed.join('; ')}). Fix what it names, then run the wizard again.`, '');
+    const fixes = (plan.remedies ?? []).map((remedy) => `**${escapeMarkdown(remedy.label)}** (${escapeMarkdown(remedy.detail)})`);
+    lines.push(
+      `**Apply is not offered:** ${failed.length === 1 ? 'a check failed' : `${failed.length} checks failed`} (${failed.join('; ')}). ${fixes.length > 0 ? `The review offers ${fixes.join(' and ')} to fix it, or Back to change the answers.` : 'Go Back to change the answers, or fix what it names and run the wizard again.'}`,
+      '',
+    );
   } else if (toSend === 0) {
     lines.push('**Nothing to send:** everything is already in place as planned.', '');
   } else {

@@ -37,11 +37,11 @@ const wizardTitle = 'Mirror Traffic to a Collector';
  * a stop and start of each source VM, VXLAN to UDP 4789) and the one tap configuration per NIC of
  * https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq.
  */
-export const tapRequirements = 'preview regions, source VMs restart once, UDP 4789 (VXLAN) to the collector, one TAP per NIC';
+export const tapRequirements = 'preview regions, VM restart, UDP 4789, one TAP per NIC';
 
 /** The title of a question: the first one asked also says what a TAP needs. */
 function titleFor(step: StepNumber): string {
-  return step.step === 1 ? `${wizardTitle} (needs ${tapRequirements})` : wizardTitle;
+  return step.step === 1 ? `${wizardTitle} — ${tapRequirements}` : wizardTitle;
 }
 
 /** Words in NIC, VM or tag names that mark a collector (an NDR sensor, packet broker, IDS…). */
@@ -50,29 +50,30 @@ const collectorWords = /collector|sensor|ndr|\bids\b|probe|packet|capture|monito
 const hubWords = /\bhub\b|security|secops|\bsoc\b|connectivity|monitoring/i;
 
 /**
- * Why a destination looks like a collector, or `undefined` for a workload NIC: an internal load
- * balancer frontend, a NIC or VM named or tagged as a collector, a NIC in a hub or security subscription.
+ * Why a destination looks like a collector, strongest first (`rank` 0 to 2), or `undefined` for a
+ * workload NIC: an internal load balancer frontend, a NIC or VM named or tagged as a collector, a
+ * NIC in a hub or security subscription.
  */
-export function collectorHint(destination: TapDestination): string | undefined {
+export function collectorHint(destination: TapDestination): { hint: string; rank: number } | undefined {
   if (destination.kind === 'loadBalancer') {
-    return destination.isPublic ? undefined : 'internal load balancer';
+    return destination.isPublic ? undefined : { hint: 'internal load balancer', rank: 0 };
   }
   if (collectorWords.test(destination.parentName) || collectorWords.test(destination.vmName ?? '')) {
-    return 'named as a collector';
+    return { hint: 'named as a collector', rank: 1 };
   }
   if (Object.entries(destination.tags ?? {}).some(([name, value]) => collectorWords.test(name) || collectorWords.test(value))) {
-    return 'tagged as a collector';
+    return { hint: 'tagged as a collector', rank: 1 };
   }
   if (hubWords.test(destination.subscriptionName ?? '')) {
-    return `in ${destination.subscriptionName}`;
+    return { hint: 'hub or security subscription', rank: 2 };
   }
   return undefined;
 }
 
 /** The destination list: likely collectors first, then the rest; each with its subscription, VM and VNet. */
 export function destinationItems(destinations: readonly TapDestination[], previous: string | undefined): PickItem<string>[] {
-  const ranked = destinations.map((item) => ({ item, hint: collectorHint(item) }));
-  const likely = ranked.filter((entry) => entry.hint !== undefined);
+  const ranked = destinations.map((item) => ({ item, ...collectorHint(item) }));
+  const likely = ranked.filter((entry) => entry.hint !== undefined).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   const others = ranked.filter((entry) => entry.hint === undefined);
   const toItem = ({ item, hint }: { item: TapDestination; hint?: string }, group: string): PickItem<string> => ({
     label: item.label,

@@ -40,7 +40,10 @@ describe('plan preview', () => {
   it('says which checks block Apply', () => {
     const markdown = renderPreview(plan({ checks: [check({ title: 'Same region', status: 'failed', detail: 'nic-1 is in westus2, the TAP in eastus' })] }));
     assert.match(markdown, /- ✗ \*\*Same region\*\*: nic-1 is in westus2, the TAP in eastus/);
-    assert.match(markdown, /\*\*Apply is not offered:\*\* a check failed \(Same region\)/);
+    assert.match(markdown, /\*\*Apply is not offered:\*\* a check failed \(Same region\)\. Go Back to change the answers/);
+    const remedy = { id: 'peer', label: 'Peer with Hub…', detail: 'vnet-hub with vnet-dev', command: 'trafficLens.createPeering', resourceIds: [] };
+    const fixable = renderPreview(plan({ checks: [check({ title: 'Sources reach the destination', status: 'failed' })], remedies: [remedy] }));
+    assert.match(fixable, /The review offers \*\*Peer with Hub…\*\* \(vnet-hub with vnet-dev\) to fix it, or Back to change the answers\./);
   });
 
   it('shows actions already in place as kept, and updates as updates', () => {

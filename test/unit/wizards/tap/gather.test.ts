@@ -119,9 +119,15 @@ describe('TAP questions', () => {
     const items = ui.seen.find((step) => step.id === 'tap.destination')?.items ?? [];
     assert.deepEqual(
       items.map((item) => `${item.group}: ${item.label}`),
-      ['Likely collectors: nic-jump-01 › ipconfig1', 'Likely collectors: nic-collector-01 › ipconfig1', 'Likely collectors: nic-x-01 › ipconfig1', 'Other network interfaces: nic-web-02 › ipconfig1'],
+      ['Likely collectors: nic-collector-01 › ipconfig1', 'Likely collectors: nic-x-01 › ipconfig1', 'Likely collectors: nic-jump-01 › ipconfig1', 'Other network interfaces: nic-web-02 › ipconfig1'],
+      'named or tagged before a mere hub subscription',
     );
-    assert.deepEqual(items.map((item) => item.detail?.split(' · ')[0]), ['Likely collector: in Contoso Security Hub', 'Likely collector: named as a collector', 'Likely collector: tagged as a collector', 'Contoso Workload Prod']);
+    assert.deepEqual(items.map((item) => item.detail?.split(' · ').slice(0, 2).join(' · ')), [
+      'Likely collector: named as a collector · Contoso Workload Prod',
+      'Likely collector: tagged as a collector · Contoso Workload Prod',
+      'Likely collector: hub or security subscription · Contoso Security Hub',
+      'Contoso Workload Prod · resource group rg-net',
+    ]);
     assert.equal(items[3].description, '10.0.1.4 · VM vm-web-02 · VNet vnet-spoke');
     assert.deepEqual(items.filter((item) => item.picked), [], 'nothing pre-selected: Enter takes the first, a likely collector');
   });
@@ -181,15 +187,15 @@ describe('TAP questions', () => {
       { id: 'tap.restartVms', pick: 'no' },
     ]);
     await gatherTap(ui, estate());
-    assert.equal(ui.seen[0].title, `Mirror Traffic to a Collector (needs ${tapRequirements})`);
-    assert.match(tapRequirements, /preview regions.*restart.*UDP 4789.*one TAP per NIC/);
+    assert.equal(ui.seen[0].title, `Mirror Traffic to a Collector — ${tapRequirements}`);
+    assert.equal(tapRequirements, 'preview regions, VM restart, UDP 4789, one TAP per NIC');
     assert.deepEqual(new Set(ui.seen.slice(1).map((step) => step.title)), new Set(['Mirror Traffic to a Collector']));
     // Before: 1/5, 2/5, 3/6, 4/5, 5/6, 6/6 (the TAP and name questions were both counted until one was answered).
     assert.deepEqual(ui.seen.map((step) => step.steps), ['1/5', '2/5', '3/5', '4/5', '5/6', '6/6']);
 
     const seeded = scripted([{ id: 'tap.sources', pick: ['nic-app-01'] }, { id: 'tap.configurationName' }, { id: 'tap.restartVms', pick: 'no' }]);
     await gatherTap(seeded, estate(), { tapId: key(armId.tap('vtap-collectors')) });
-    assert.match(seeded.seen[0].title, /needs preview regions/, 'the first question asked says it, whichever it is');
+    assert.match(seeded.seen[0].title, /— preview regions/, 'the first question asked says it, whichever it is');
     assert.deepEqual(seeded.seen.map((step) => step.steps), ['1/2', '2/3', '3/3']);
   });
 });
