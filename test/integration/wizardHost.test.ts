@@ -243,6 +243,14 @@ describe('Wizard questions in VS Code', function () {
     assert.deepEqual(await drive(ui.pickMany({ id: 't.many', title: 'Pick', placeholder: 'Pick NICs', items, minimum: 1 }), 'workbench.action.acceptSelectedQuickOpenItem'), ['second']);
   });
 
+  it('with noDefault, Enter alone takes nothing until an item is chosen', async () => {
+    const unpicked = items.map(({ label, value }) => ({ label, value }));
+    const pending = ui.pick({ id: 't.pick', title: 'Pick', placeholder: 'Pick a NIC', items: unpicked, noDefault: true });
+    const early = await drive(Promise.race([pending, new Promise((resolve) => setTimeout(() => resolve('still open'), 1500))]), 'workbench.action.acceptSelectedQuickOpenItem');
+    assert.equal(early, 'still open', 'Enter with no active item picks nothing');
+    assert.equal(await drive(pending, 'workbench.action.quickOpenSelectNext', 'workbench.action.acceptSelectedQuickOpenItem'), 'first');
+  });
+
   it('does not accept an empty list, only Escape', async () => {
     const pending = ui.pick({ id: 't.empty', title: 'Pick', placeholder: 'Pick a NIC', items: [], emptyMessage: 'No NICs in germanywestcentral' });
     await drive(Promise.race([pending, new Promise((resolve) => setTimeout(resolve, 1500))]), 'workbench.action.acceptSelectedQuickOpenItem');

@@ -138,6 +138,9 @@ export class QuickPickUi implements WizardUi {
         quickPick.onDidHide(() => finish(undefined)),
       );
       quickPick.show();
+      if (!many && step.noDefault && !items.some((item) => item.picked)) {
+        quickPick.activeItems = [];
+      }
     });
   }
 }

@@ -36,6 +36,8 @@ export interface PickStep<T> extends StepBase {
   items: PickItem<T>[];
   /** Shown instead of the list when `items` is empty. */
   emptyMessage?: string;
+  /** No item is active at first (unless one is `picked`): Enter alone takes nothing where the first item is no safe guess. */
+  noDefault?: boolean;
 }
 
 export interface PickManyStep<T> extends PickStep<T> {

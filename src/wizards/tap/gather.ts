@@ -169,6 +169,8 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           ...step,
           placeholder: current.destinationKind === 'nic' ? 'Pick the collector VM\u2019s IP configuration' : 'Pick the internal load balancer frontend',
           items,
+          // Without a likely collector the first item is a workload NIC: Enter alone must not take it.
+          noDefault: items[0]?.group !== 'Likely collectors',
           emptyMessage: current.destinationKind === 'nic' ? 'No network interfaces in the subscriptions the view shows.' : 'No load balancers in the subscriptions the view shows.',
         });
         return answer === back || answer === undefined ? answer : { ...current, destinationId: answer, tapChoice: answer === current.destinationId ? current.tapChoice : undefined };

@@ -17,6 +17,7 @@ interface Seen {
   /** "2/5" */
   steps: string;
   items?: PickItem<unknown>[];
+  noDefault?: boolean;
 }
 
 function scripted(script: Answer[]): WizardUi & { seen: Seen[] } {
@@ -34,7 +35,7 @@ function scripted(script: Answer[]): WizardUi & { seen: Seen[] } {
   return {
     seen,
     async pick<T>(step: PickStep<T>) {
-      seen.push({ id: step.id, placeholder: step.placeholder, first: step.items[0]?.value, title: step.title, steps: `${step.step}/${step.totalSteps}`, items: step.items });
+      seen.push({ id: step.id, placeholder: step.placeholder, first: step.items[0]?.value, title: step.title, steps: `${step.step}/${step.totalSteps}`, items: step.items, noDefault: step.noDefault ?? false });
       const answer = next(step.id);
       return answer.back ? back : choose(step, answer.pick as string);
     },
@@ -130,6 +131,13 @@ describe('TAP questions', () => {
     ]);
     assert.equal(items[3].description, '10.0.1.4 · VM vm-web-02 · VNet vnet-spoke');
     assert.deepEqual(items.filter((item) => item.picked), [], 'nothing pre-selected: Enter takes the first, a likely collector');
+    assert.equal(ui.seen.find((step) => step.id === 'tap.destination')?.noDefault, false);
+
+    const workloadOnly = scripted([{ id: 'tap.destinationKind', pick: 'nic' }, { id: 'tap.destination', back: true }, { id: 'tap.destinationKind', back: true }]);
+    await gatherTap(workloadOnly, estate({ destinations: [workload] }));
+    const step = workloadOnly.seen.find((seen) => seen.id === 'tap.destination');
+    assert.deepEqual(step?.items?.map((item) => `${item.group}: ${item.label}`), ['Network interfaces: nic-web-02 › ipconfig1']);
+    assert.equal(step?.noDefault, true, 'no likely collector: Enter alone picks no workload NIC');
   });
 
   it('marks the sources that cannot be mirrored to the destination, with the reason, after the others', async () => {
