@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { gatherFlowLogs, type FlowLogChoices } from '../../../../src/wizards/flowLogs/gather';
 import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
 import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
+import type { InputStep, PickManyStep, PickStep } from '../../../../src/wizards/shared/wizardUi';
 import { devSubscription, existingFlowLog, storageAccount, subnetTarget, target, workspace } from './builders';
 
 function script(answers: ScriptedAnswer[]): { ui: ScriptedUi; asked: string[]; left: () => number } {
@@ -37,6 +38,26 @@ function choices(overrides: Partial<FlowLogChoices> = {}): FlowLogChoices {
 const stWest = 'stwestlogs';
 
 describe('Flow-log questions', () => {
+  it('counts only the steps the answers so far lead to: the total grows, never drops', async () => {
+    const { ui } = script([
+      { id: 'flowLogs.targets', pick: ['vnet-dev-spoke'] },
+      { id: 'flowLogs.storage', pick: '#new' },
+      { id: 'flowLogs.storageName', input: 'stnewlogs' },
+      { id: 'flowLogs.retention', input: '7' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'law-dev' },
+      { id: 'flowLogs.interval', pick: 'Every 10 minutes' },
+      { id: 'flowLogs.name', input: 'fl-custom' },
+    ]);
+    const steps: string[] = [];
+    const counting = {
+      pick: <T>(step: PickStep<T>) => (steps.push(`${step.step}/${step.totalSteps}`), ui.pick(step)),
+      pickMany: <T>(step: PickManyStep<T>) => (steps.push(`${step.step}/${step.totalSteps}`), ui.pickMany(step)),
+      input: (step: InputStep) => (steps.push(`${step.step}/${step.totalSteps}`), ui.input(step)),
+    };
+    assert.ok(await gatherFlowLogs(counting, choices()));
+    assert.deepEqual(steps, ['1/4', '2/5', '3/6', '4/6', '5/6', '6/7', '7/7'], 'the name once one new VNet is picked, the storage name for a new account, the interval with Traffic Analytics');
+  });
+
   it('skips the targets for a seeded VNet and asks storage, retention, Traffic Analytics and the name', async () => {
     const { ui, left } = script([
       { id: 'flowLogs.storage', pick: 'stdevflowlogs' },
