@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PeeringCommandResult } from '../../src/commands/createPeering';
 import type { TrafficLensApi } from '../../src/extension';
+import type { Plan } from '../../src/wizards/shared/plan';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { devSubscriptionId, devVnetId, hubVnetId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
@@ -86,6 +87,31 @@ describe('Peering wizard', function () {
     assert.ok(plan.actions.some((action) => /vnet-dev-spoke/.test(action.resourceId)), 'the new spoke is planned');
     assert.equal(api.wizards.lastReport(), undefined, 'cancelled at the second review');
     assert.equal(countOf(await requestCounts(), 'PUT'), countOf(before, 'PUT'), 'nothing was sent');
+  });
+
+  it('starts from a refused plan\u2019s "Peer with Hub…" with the hub and the spoke it names', async () => {
+    const refused: Plan = {
+      kind: 'tap',
+      title: 'Mirror nic-dev-01 to nic-collector-01 (hand-built)',
+      summary: [],
+      checks: [{ id: 'tap.reach', title: 'Sources reach the destination', status: 'failed', detail: 'vnet-dev-spoke is not peered with vnet-hub' }],
+      warnings: [],
+      actions: [],
+      remedies: [{ id: 'peer', label: 'Peer with Hub…', detail: 'vnet-hub with vnet-dev-spoke', command: 'trafficLens.createPeering', resourceIds: [hubVnetId, devVnetId] }],
+    };
+    api.wizards.answer([
+      // Both VNets come selected, the hub first and active: only which is the hub is asked.
+      { id: 'peering.hub', pick: 'vnet-hub' },
+      { id: 'peering.options', pick: ['allowForwardedTraffic'] },
+      { id: 'peering.names', pick: 'default' },
+    ]);
+    api.wizards.choose(['fix:peer', 'cancel']);
+    assert.equal(await api.wizards.review(refused), undefined);
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    assert.equal(plan.kind, 'peering', 'the peering wizard\u2019s own plan');
+    assert.deepEqual(plan.actions.map((action) => action.resourceId.split('/').slice(-3).join('/')).sort(), [`vnet-hub/virtualNetworkPeerings/${hubSideName}`, 'vnet-dev-spoke/virtualNetworkPeerings/dev-to-hub'].sort());
+    assert.equal(await peering(hubSideId), undefined, 'cancelled: nothing created');
   });
 
   it('shows but refuses a plan whose spoke overlaps the hub', async () => {
