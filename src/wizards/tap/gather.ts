@@ -83,7 +83,8 @@ export function destinationItems(destinations: readonly TapDestination[], previo
     picked: item.id === previous,
     group,
   });
-  return [...likely.map((entry) => toItem(entry, 'Likely collectors')), ...others.map((entry) => toItem(entry, likely.length > 0 ? 'Other network interfaces' : 'Network interfaces'))];
+  const rest = others[0]?.item.kind === 'loadBalancer' ? 'load balancer frontends' : 'network interfaces';
+  return [...likely.map((entry) => toItem(entry, 'Likely collectors')), ...others.map((entry) => toItem(entry, likely.length > 0 ? `Other ${rest}` : rest[0].toUpperCase() + rest.slice(1)))];
 }
 
 function destinationOf(estate: TapEstate, draft: Draft): TapDestination | undefined {

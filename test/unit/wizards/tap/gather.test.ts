@@ -138,6 +138,10 @@ describe('TAP questions', () => {
     const step = workloadOnly.seen.find((seen) => seen.id === 'tap.destination');
     assert.deepEqual(step?.items?.map((item) => `${item.group}: ${item.label}`), ['Network interfaces: nic-web-02 › ipconfig1']);
     assert.equal(step?.noDefault, true, 'no likely collector: Enter alone picks no workload NIC');
+
+    const publicOnly = scripted([{ id: 'tap.destinationKind', pick: 'loadBalancer' }, { id: 'tap.destination', back: true }, { id: 'tap.destinationKind', back: true }]);
+    await gatherTap(publicOnly, estate({ destinations: [lbDestination({ isPublic: true })] }));
+    assert.deepEqual(publicOnly.seen.find((seen) => seen.id === 'tap.destination')?.items?.map((item) => `${item.group}: ${item.label}`), ['Load balancer frontends: ilb-collectors › fe-collectors'], 'a public frontend is no likely collector');
   });
 
   it('marks the sources that cannot be mirrored to the destination, with the reason, after the others', async () => {
