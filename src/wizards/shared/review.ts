@@ -119,7 +119,7 @@ export async function reviewPlan(plan: Plan, ports: ReviewPorts, options: Review
     notes.apply = `Also ${downtime}`;
   }
   if (options.canGoBack) {
-    notes.back = 'Change the answers; the others are kept';
+    notes.back = 'Change an answer; the others are kept';
   }
   const remedies = blocked ? (plan.remedies ?? []) : [];
   for (const remedy of remedies) {
