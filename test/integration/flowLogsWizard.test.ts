@@ -88,6 +88,29 @@ describe('Flow logs wizard', function () {
     assert.equal(await flowLog(`${hubVnetId.replace(/\/resourceGroups\/.*$/, '')}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral/flowLogs/fl-vnet-hub`), undefined);
   });
 
+  it('goes Back from the refused review to pick the storage account of the VNet\u2019s region, keeping the other answers', async () => {
+    api.wizards.answer([
+      { id: 'flowLogs.storage', pick: 'sthubflowlogsneu01' },
+      { id: 'flowLogs.retention', input: '30' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+      { id: 'flowLogs.name', input: 'fl-vnet-hub' },
+      { id: 'flowLogs.name', back: true },
+      { id: 'flowLogs.trafficAnalytics', back: true },
+      { id: 'flowLogs.retention', back: true },
+      { id: 'flowLogs.storage', pick: 'sthubflowlogsweu01' },
+      { id: 'flowLogs.retention', input: '30' },
+      { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+      { id: 'flowLogs.name', input: 'fl-vnet-hub' },
+    ]);
+    api.wizards.choose(['back', 'cancel']);
+    await runOnVnetRow(hubSubscriptionId, hubVnetId);
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed'), [], 'the storage account of westeurope passes');
+    assert.match(JSON.stringify(plan.actions.map((action) => action.body)), /sthubflowlogsweu01/);
+    assert.equal(api.wizards.lastReport(), undefined, 'cancelled at the second review');
+  });
+
   it('reports a partial failure, retries what remains, then undoes what it created', async () => {
     await faults({ kind: 'throttle', match: 'flowLogs', count: 2, retryAfterMs: 50 });
     await faults({ kind: 'serverError', match: 'fl-vnet-dev-spoke', method: 'PUT', count: 40 });
