@@ -152,7 +152,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
         const name = defaultCaptureName(vm.name, now);
         const items: PickItem<CaptureMode>[] = [
           { label: 'Start with defaults', description: describeCaptureDefaults(storage, defaultCaptureFilePath(vm.osType, name)), detail: `Named ${name}; the plan is shown before anything starts.`, value: 'defaults', picked: current.mode !== 'advanced' },
-          { label: 'Choose settings\u2026', description: 'Destination, filter on protocol, addresses and ports, time and size limits, name', value: 'advanced', picked: current.mode === 'advanced' },
+          { label: 'Choose settings\u2026', description: 'Destination, filter on protocol, addresses and ports, time and size limits, name', value: 'advanced', picked: current.mode !== 'defaults' },
         ];
         const answer = await ui.pick<CaptureMode>({ id: 'capture.mode', title, ...step, placeholder: `Capture on ${vm.name}: start with the defaults, or choose the settings`, items });
         return answer === back || answer === undefined ? answer : { ...current, mode: answer };
@@ -160,7 +160,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.destination',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: async (current, step) => {
         const items: PickItem<CaptureDestination>[] = [
           { label: 'Storage account', description: 'Upload the .cap file to a storage account in the VM\u2019s region', value: 'storage', picked: current.destination === 'storage' },
@@ -174,7 +174,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     {
       id: 'capture.storage',
       // Before the destination is chosen this stands in for the storage or the file question: one of them is asked.
-      shouldAsk: (current) => current.mode === 'advanced' && current.destination !== 'file',
+      shouldAsk: (current) => current.mode !== 'defaults' && current.destination !== 'file',
       ask: async (current, step) => {
         const vm = await estate.readVm(current.vmArmId ?? '');
         const answer = await ui.pick<string>({
@@ -192,7 +192,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.filePath',
-      shouldAsk: (current) => current.mode === 'advanced' && (current.destination === 'file' || current.destination === 'both'),
+      shouldAsk: (current) => current.mode !== 'defaults' && (current.destination === 'file' || current.destination === 'both'),
       ask: async (current, step) => {
         const vm = await estate.readVm(current.vmArmId ?? '');
         const example = vm.osType === 'Windows' ? 'C:\\captures\\capture.cap' : '/var/captures/capture.cap';
@@ -201,7 +201,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.protocol',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: async (current, step) => {
         const answer = await ui.pick<CaptureFilter['protocol']>({
           id: 'capture.protocol',
@@ -215,42 +215,42 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     },
     {
       id: 'capture.localIp',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.localIp', 'localIPAddress', 'Local IP address filter (empty for any): an address, a range a-b, or several separated by ;', validateIpFilter, '', vmOf(current)?.privateIps[0]),
     },
     {
       id: 'capture.remoteIp',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.remoteIp', 'remoteIPAddress', 'Remote IP address filter (empty for any): an address, a range a-b, or several separated by ;', validateIpFilter, '', '10.0.0.0-10.255.255.255'),
     },
     {
       id: 'capture.localPort',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.localPort', 'localPort', 'Local port filter (empty for any): a port, a range 80-120, or several separated by ;', validatePortFilter, '', '443'),
     },
     {
       id: 'capture.remotePort',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.remotePort', 'remotePort', 'Remote port filter (empty for any): a port, a range 80-120, or several separated by ;', validatePortFilter, '', '1024-65535'),
     },
     {
       id: 'capture.timeLimit',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.timeLimit', 'timeLimitSeconds', 'Time limit in seconds (1 to 18000)', validateTimeLimit, String(defaults.timeLimitSeconds)),
     },
     {
       id: 'capture.bytesPerPacket',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.bytesPerPacket', 'bytesPerPacket', 'Bytes kept of each packet (0 keeps whole packets; 34 is enough for IPv4 headers; units such as 1 KB work too)', validateBytesPerPacket, String(defaults.bytesPerPacket)),
     },
     {
       id: 'capture.bytesPerSession',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total size to capture before the session stops: bytes or a size with a unit (500 MB, 1 GB; at most 4 GB)', validateBytesPerSession, '1 GB'),
     },
     {
       id: 'capture.name',
-      shouldAsk: (current) => current.mode === 'advanced',
+      shouldAsk: (current) => current.mode !== 'defaults',
       ask: (current, step) => input(current, step, 'capture.name', 'name', 'Name of the packet capture', validateCaptureName, defaultCaptureName(vmOf(current)?.name ?? 'capture', now)),
     },
   ];
