@@ -90,14 +90,14 @@ describe('Flow logs wizard', function () {
 
   it('goes Back from the refused review to pick the storage account of the VNet\u2019s region, keeping the other answers', async () => {
     api.wizards.answer([
-      { id: 'flowLogs.storage', pick: 'sthubflowlogsneu01' },
+      { id: 'flowLogs.storage', pick: 'sthubflowlogsuks01' },
       { id: 'flowLogs.retention', input: '30' },
       { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
       { id: 'flowLogs.name', input: 'fl-vnet-hub' },
       { id: 'flowLogs.name', back: true },
       { id: 'flowLogs.trafficAnalytics', back: true },
       { id: 'flowLogs.retention', back: true },
-      { id: 'flowLogs.storage', pick: 'sthubflowlogsweu01' },
+      { id: 'flowLogs.storage', pick: 'sthubflowlogsgwc01' },
       { id: 'flowLogs.retention', input: '30' },
       { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
       { id: 'flowLogs.name', input: 'fl-vnet-hub' },
@@ -106,8 +106,8 @@ describe('Flow logs wizard', function () {
     await runOnVnetRow(hubSubscriptionId, hubVnetId);
     const plan = api.wizards.lastPlan();
     assert.ok(plan);
-    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed'), [], 'the storage account of westeurope passes');
-    assert.match(JSON.stringify(plan.actions.map((action) => action.body)), /sthubflowlogsweu01/);
+    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed'), [], 'the storage account of germanywestcentral passes');
+    assert.match(JSON.stringify(plan.actions.map((action) => action.body)), /sthubflowlogsgwc01/);
     assert.equal(api.wizards.lastReport(), undefined, 'cancelled at the second review');
   });
 
