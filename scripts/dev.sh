@@ -186,7 +186,7 @@ run_test() {
 
 run_screenshots() {
   build_tests
-  mkdir -p media/screenshots
+  mkdir -p media/screenshots "$runs_dir"
   log "screenshot suite → media/screenshots/"
   TRAFFIC_LENS_SCREENSHOTS="$root/media/screenshots" \
     node out/test/vscode/runTests.js --grep '^screenshots ' --results "$runs_dir/screenshots.json"
