@@ -6,18 +6,16 @@ import type { LensCommand } from './lensCommand';
 import { captureTarget } from './packetCaptureRows';
 import { armFailure } from '../azure/armProblem';
 import { withCancellableProgress } from '../wizards/shared/progress';
+import { describeCaptureState } from '../tree/treeItems';
 
-/** The status line shown for a capture: state, since when, why it stopped, and its errors. */
+/**
+ * The status line shown for a capture, in the words of its tree row (why it stopped and what
+ * failed included), then since when: `Packet capture pc-1: Stopped (time limit reached); started …`.
+ */
 export function describeCaptureStatus(name: string, status: CaptureStatus): string {
-  const parts = [`Packet capture ${name}: ${status.status}`];
+  const parts = [`Packet capture ${name}: ${describeCaptureState({ ok: true, value: status })}`];
   if (status.startTime) {
     parts.push(`started ${formatTime(Date.parse(status.startTime))} UTC`);
-  }
-  if (status.stopReason) {
-    parts.push(`stop reason ${status.stopReason}`);
-  }
-  if (status.errors.length > 0) {
-    parts.push(`capture errors: ${status.errors.join(', ')}`);
   }
   return `${parts.join('; ')}.`;
 }

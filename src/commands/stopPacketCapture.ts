@@ -5,6 +5,7 @@ import type { LensCommand } from './lensCommand';
 import { captureTarget } from './packetCaptureRows';
 import { armFailure } from '../azure/armProblem';
 import { withCancellableProgress } from '../wizards/shared/progress';
+import { describeCaptureStatus } from './packetCaptureStatus';
 
 /** "Stop Packet Capture": stops a running capture (the agent then uploads its file) and reports the new status. */
 export function stopPacketCaptureCommand(context: WizardContext, refresh: (subscriptionId: string) => void): LensCommand {
@@ -25,7 +26,7 @@ export function stopPacketCaptureCommand(context: WizardContext, refresh: (subsc
         }
       });
       refresh(target.entry.subscription.subscriptionId);
-      void vscode.window.showInformationMessage(`Packet capture ${target.name} is ${status.status}${status.stopReason ? ` (${status.stopReason})` : ''}.`);
+      void vscode.window.showInformationMessage(describeCaptureStatus(target.name, status));
       return status;
     },
   };
