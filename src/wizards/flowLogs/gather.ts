@@ -121,9 +121,10 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           title,
           ...step,
           placeholder: `Storage account for the flow logs (it must be in ${region})`,
+          // An account already in the region comes first, so that Enter keeps to what exists.
           items: [
-            { label: 'Create new storage account…', description: `general-purpose v2, Standard_LRS, in ${region}`, value: newStorage, picked: draft.storage === newStorage },
             ...inRegion.map((account) => describe(account)),
+            { label: 'Create new storage account…', description: `general-purpose v2, Standard_LRS, in ${region}`, value: newStorage, picked: draft.storage === newStorage },
             ...elsewhere.map((account) => describe(account, `not in ${region}`)),
           ],
         });

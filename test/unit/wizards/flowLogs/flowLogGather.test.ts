@@ -58,6 +58,37 @@ describe('Flow-log questions', () => {
     assert.deepEqual(steps, ['1/4', '2/5', '3/6', '4/6', '5/6', '6/7', '7/7'], 'the name once one new VNet is picked, the storage name for a new account, the interval with Traffic Analytics');
   });
 
+  it('lists the storage accounts of the region before "Create new", so Enter keeps to one that exists', async () => {
+    const { ui } = script([{ id: 'flowLogs.storage', pick: 'stdevflowlogs' }]);
+    let offered: string[] = [];
+    const recording = {
+      pick: <T>(step: PickStep<T>) => {
+        if (step.id === 'flowLogs.storage') {
+          offered = step.items.map((item) => item.label);
+        }
+        return step.id === 'flowLogs.storage' ? ui.pick(step) : Promise.resolve(undefined);
+      },
+      pickMany: <T>(step: PickManyStep<T>) => ui.pickMany(step),
+      input: () => Promise.resolve(undefined),
+    };
+    await gatherFlowLogs(recording, choices(), { targetIds: [target().armId] });
+    assert.deepEqual(offered, ['stdevflowlogs', 'Create new storage account…', stWest]);
+    const { ui: alone } = script([{ id: 'flowLogs.storage', pick: '#new' }]);
+    let offeredAlone: string[] = [];
+    const noneInRegion = {
+      pick: <T>(step: PickStep<T>) => {
+        if (step.id === 'flowLogs.storage') {
+          offeredAlone = step.items.map((item) => item.label);
+        }
+        return step.id === 'flowLogs.storage' ? alone.pick(step) : Promise.resolve(undefined);
+      },
+      pickMany: <T>(step: PickManyStep<T>) => alone.pickMany(step),
+      input: () => Promise.resolve(undefined),
+    };
+    await gatherFlowLogs(noneInRegion, choices({ storageAccounts: [storageAccount({ name: stWest, location: 'germanywestcentral' })] }), { targetIds: [target().armId] });
+    assert.deepEqual(offeredAlone, ['Create new storage account…', stWest], 'with none in the region, creating one comes first');
+  });
+
   it('skips the targets for a seeded VNet and asks storage, retention, Traffic Analytics and the name', async () => {
     const { ui, left } = script([
       { id: 'flowLogs.storage', pick: 'stdevflowlogs' },
