@@ -113,6 +113,18 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     return answer === back || answer === undefined ? answer : { ...current, [key]: answer.trim() };
   };
   const seededVm = seed.vmArmId !== undefined;
+  // Back to the VM and another one picked: what belonged to the old VM (an account in its region,
+  // its own address as the local filter, the name made from it) is asked again, not carried over.
+  const forAnotherVm = (current: Draft, vmArmId: string): Draft => {
+    const { storageArmId: _storage, localIPAddress, name, ...kept } = current;
+    const oldVm = vmOf(current);
+    return {
+      ...kept,
+      vmArmId,
+      ...(localIPAddress !== undefined && !oldVm?.privateIps.includes(localIPAddress) ? { localIPAddress } : {}),
+      ...(name !== undefined && name !== defaultCaptureName(oldVm?.name ?? 'capture', now) ? { name } : {}),
+    };
+  };
   if (seed.vmArmId !== undefined) {
     await refuseStoppedVm(estate, seed.vmArmId);
   }
@@ -140,7 +152,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
           return answer;
         }
         await refuseStoppedVm(estate, answer);
-        return { ...current, vmArmId: answer };
+        return answer === current.vmArmId ? current : forAnotherVm(current, answer);
       },
     },
     {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { VmFact } from '../../../../src/wizards/packetCapture/captureFacts';
 import { parseByteSize, validateBytesPerPacket, validateCaptureName, validateFilePath, validateIpFilter, validatePortFilter, validateTimeLimit, validateBytesPerSession } from '../../../../src/wizards/packetCapture/checks';
 import { gatherPacketCapture, type CaptureQuestionsEstate } from '../../../../src/wizards/packetCapture/gather';
+import { AnswerTrail } from '../../../../src/wizards/shared/questions';
 import { back, type InputStep, type PickManyStep, type PickStep, type WizardUi } from '../../../../src/wizards/shared/wizardUi';
 
 type Answer = { id: string; value?: unknown; back?: true };
@@ -145,6 +146,41 @@ describe('packet capture questions', () => {
     assert.deepEqual(result?.filters, []);
     assert.equal(asked.filter((step) => step.id === 'capture.destination').length, 2);
     assert.equal(asked.find((step) => step.id === 'capture.filePath')?.value, '/var/captures/capture.cap');
+  });
+  it('asks again what belonged to the VM when Back leads to another VM: its region\'s account, its address as the local filter, the name made from it', async () => {
+    const ukArmId = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-uk-01';
+    const twoVms: CaptureQuestionsEstate = {
+      ...estate,
+      vms: [...estate.vms, { armId: ukArmId, name: 'vm-uk-01', location: 'uksouth', subscriptionName: 'Prod', privateIps: ['10.9.0.4'] }],
+      readVm: (armId) => Promise.resolve(armId === ukArmId ? { ...vmFact, armId: ukArmId, name: 'vm-uk-01', location: 'uksouth', privateIps: ['10.9.0.4'] } : vmFact),
+    };
+    const now = new Date(Date.UTC(2025, 2, 1, 10, 5));
+    const forward = (vm: string, storage: string, localIp: string): Answer[] => [
+      { id: 'capture.vm', value: vm },
+      { id: 'capture.mode', value: 'advanced' },
+      { id: 'capture.destination', value: 'storage' },
+      { id: 'capture.storage', value: storage },
+      { id: 'capture.protocol', value: 'TCP' },
+      { id: 'capture.localIp', value: localIp },
+      { id: 'capture.remoteIp', value: '' },
+      { id: 'capture.localPort', value: '' },
+      { id: 'capture.remotePort', value: '443' },
+      { id: 'capture.timeLimit', value: '60' },
+      { id: 'capture.bytesPerPacket', value: '0' },
+      { id: 'capture.bytesPerSession', value: '1 GB' },
+    ];
+    const trail = new AnswerTrail();
+    await gatherPacketCapture(scripted([...forward('vm-app-01', 'stgwc', '10.1.2.4'), { id: 'capture.name', value: 'vm-app-01-20250301-1005' }], []), twoVms, {}, now, trail);
+    // Back from the review to the name, then Back to the VM question.
+    const backs: Answer[] = ['capture.name', 'capture.bytesPerSession', 'capture.bytesPerPacket', 'capture.timeLimit', 'capture.remotePort', 'capture.localPort', 'capture.remoteIp', 'capture.localIp', 'capture.protocol', 'capture.storage', 'capture.destination', 'capture.mode'].map((id) => ({ id, back: true }));
+    const asked: Array<{ id: string; value?: string }> = [];
+    const result = await gatherPacketCapture(scripted([...backs, ...forward('vm-uk-01', 'stuks', ''), { id: 'capture.name', value: 'vm-uk-01-20250301-1005' }], asked), twoVms, {}, now, trail);
+    const second = asked.slice(backs.length);
+    assert.equal(second.find((step) => step.id === 'capture.localIp')?.value, '', 'the old VM\'s address is not the new VM\'s filter');
+    assert.equal(second.find((step) => step.id === 'capture.name')?.value, 'vm-uk-01-20250301-1005', 'the name is made from the new VM');
+    assert.equal(second.find((step) => step.id === 'capture.remotePort')?.value, '443', 'answers about the traffic are kept');
+    assert.equal(result?.storageArmId, twoVms.storageAccounts[1].armId);
+    assert.equal(result?.name, 'vm-uk-01-20250301-1005');
   });
 });
 
