@@ -65,8 +65,11 @@ function peeringStates(from: VnetRef | undefined, toId: string): string[] {
   return (from?.peerings ?? []).filter((peering) => peering.remoteVnetId === toId).map((peering) => peering.peeringState);
 }
 
-/** How a source reaches the destination: its own VNet, a Connected peering, or why not (`vnetId` set when a peering would fix it). */
-export type Reach = { reached: true; via: string } | { reached: false; problem: string; vnetId?: string };
+/**
+ * How a source reaches the destination: its own VNet, a Connected peering, or why not (`vnetId` and
+ * `peering` set when a peering would fix it: none yet, or one not Connected on every side).
+ */
+export type Reach = { reached: true; via: string } | { reached: false; problem: string; vnetId?: string; peering?: 'missing' | 'notConnected' };
 
 /**
  * Whether `nic`'s VNet is the destination's or peered with it, Connected on every side the
@@ -93,10 +96,10 @@ export function reachOf(nic: TapSourceNic, destination: TapDestination, estate: 
   const states = [...peeringStates(vnets.get(vnetId), destinationVnetId), ...peeringStates(destinationVnet, vnetId)];
   const sidesSeen = (vnets.has(vnetId) ? 1 : 0) + (destinationVnet ? 1 : 0);
   if (states.length === 0) {
-    return { reached: false, problem: `${nic.name}'s VNet ${vnetName} is not peered with ${destinationVnetName}`, vnetId };
+    return { reached: false, problem: `${nic.name}'s VNet ${vnetName} is not peered with ${destinationVnetName}`, vnetId, peering: 'missing' };
   }
   if (states.some((state) => state !== 'Connected') || states.length < sidesSeen) {
-    return { reached: false, problem: `the peering between ${vnetName} (${nic.name}) and ${destinationVnetName} is ${states.find((state) => state !== 'Connected') ?? 'missing on one side'}, not Connected`, vnetId };
+    return { reached: false, problem: `the peering between ${vnetName} (${nic.name}) and ${destinationVnetName} is ${states.find((state) => state !== 'Connected') ?? 'missing on one side'}, not Connected`, vnetId, peering: 'notConnected' };
   }
   return { reached: true, via: `${nic.name} (via peering ${vnetName} ↔ ${destinationVnetName})` };
 }
@@ -165,7 +168,7 @@ export function mirrorProblem(nic: TapSourceNic, target: MirrorTarget): string |
     if (vnetName === undefined) {
       return reach.problem;
     }
-    return /not peered/.test(reach.problem) ? `VNet ${vnetName} not peered with ${destinationVnet}` : `peering ${vnetName} ↔ ${destinationVnet} not Connected`;
+    return reach.peering === 'missing' ? `VNet ${vnetName} not peered with ${destinationVnet}` : `peering ${vnetName} ↔ ${destinationVnet} not Connected`;
   }
   const other = nic.tapConfigurations.find((configuration) => configuration.tapId !== target.tapId);
   if (other !== undefined) {
