@@ -1463,21 +1463,13 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
       openDetail(message.position);
       return;
     case 'setFilter':
-      state.filter = message.filter;
-      pageProblems = [];
-      writeFields();
       if (message.mode !== undefined && message.mode !== state.mode) {
         state.mode = message.mode;
         updateModeButtons();
         buildHeader();
       }
-      closeDetail();
       // Use the filter as given: it may hold more than the inputs can show (several states).
-      clearTimeout(textTimer);
-      isApplyPending = false;
-      showFieldProblems();
-      viewport.scrollTop = 0;
-      runQuery();
+      setFilters(message.filter);
       return;
     default:
       assertNever(message);
