@@ -53,6 +53,8 @@ export class FlowLogSession implements vscode.Disposable {
   private isReady = false;
   private isDisposed = false;
   private nextExportId = 1;
+  /** Counts the NIC lookups started, so one that ends after a later one is dropped. */
+  private ownersLookup = 0;
   private readonly pendingExports = new Map<number, { format: ExportFormat }>();
 
   constructor(
@@ -88,6 +90,7 @@ export class FlowLogSession implements vscode.Disposable {
 
   /** Gives the worker the inventory's NICs (none when signed out), so rows name the NIC/VM of their addresses. */
   async sendOwners(): Promise<void> {
+    const lookup = ++this.ownersLookup;
     let owners: AddressOwners | undefined;
     try {
       owners = await this.services.addressOwners();
@@ -95,7 +98,8 @@ export class FlowLogSession implements vscode.Disposable {
       this.log.warn(`Couldn't look up the inventory's NICs for ${this.fileName}: ${error instanceof Error ? error.message : String(error)}`);
       return;
     }
-    if (this.isDisposed) {
+    // A sign-in's slow listing may end after the sign-out that followed it: only the latest lookup counts.
+    if (this.isDisposed || lookup !== this.ownersLookup) {
       return;
     }
     // Signed out: an empty lookup clears the names rows carried before.
