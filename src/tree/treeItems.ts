@@ -88,13 +88,18 @@ const folderLabels: Record<FolderKind, string> = {
 
 const folderIcons: Record<FolderKind, string> = { vnets: 'type-hierarchy', nsgs: 'shield', watchers: 'eye', taps: 'mirror' };
 
+/** `2 NICs mirrored to vtap-collectors in Contoso Security Hub, …`; empty when none. */
+function describeMirroredElsewhere(mirroredElsewhere: readonly MirroredElsewhere[]): string {
+  return mirroredElsewhere.map((group) => `${plural(group.nicCount, 'NIC')} mirrored to ${group.tapName} in ${group.subscriptionName}`).join(', ');
+}
+
 /**
  * A folder row with its count. The TAP folder of a subscription whose NICs mirror into TAPs of
  * other subscriptions says where they go, so "0" does not read as "nothing mirrored":
  * `0 here · 2 NICs mirrored to vtap-collectors in Contoso Security Hub`.
  */
 export function describeFolder(kind: FolderKind, count?: number, mirroredElsewhere: readonly MirroredElsewhere[] = []): ItemDescription {
-  const elsewhere = mirroredElsewhere.map((group) => `${plural(group.nicCount, 'NIC')} mirrored to ${group.tapName} in ${group.subscriptionName}`).join(', ');
+  const elsewhere = describeMirroredElsewhere(mirroredElsewhere);
   const counted = count === undefined ? undefined : String(count);
   return {
     label: folderLabels[kind],
@@ -109,7 +114,7 @@ export function describeFolder(kind: FolderKind, count?: number, mirroredElsewhe
 /** The empty-state text of a folder; an empty TAP folder also says where the subscription's NICs are mirrored to. */
 export function emptyFolderMessage(kind: FolderKind, mirroredElsewhere: readonly MirroredElsewhere[] = []): string {
   if (kind === 'taps' && mirroredElsewhere.length > 0) {
-    return `No virtual network TAPs in this subscription; ${mirroredElsewhere.map((group) => `${plural(group.nicCount, 'NIC')} mirrored to ${group.tapName} in ${group.subscriptionName}`).join(', ')}`;
+    return `No virtual network TAPs in this subscription; ${describeMirroredElsewhere(mirroredElsewhere)}`;
   }
   switch (kind) {
     case 'vnets':
