@@ -7,6 +7,8 @@ import { normalizeMac } from './blobPath';
 
 /** The parts of an inventory NIC the lookup needs (`NicRef` satisfies it). */
 export interface OwnedNic {
+  /** Tells apart NICs of one name in two resource groups or subscriptions (a dev copy of prod). */
+  armId?: string;
   name: string;
   macAddress?: string;
   privateIpAddresses: readonly string[];
@@ -20,7 +22,10 @@ export interface OwnedNic {
 export function buildAddressOwners(nics: Iterable<OwnedNic>): AddressOwners {
   const owners: AddressOwners = { byMac: {}, byIp: {} };
   const shared = new Set<string>();
+  /** Address → the NIC that has it, by ARM id (by name only where none is given). */
+  const holders = new Map<string, string>();
   for (const nic of nics) {
+    const holder = nic.armId?.toLowerCase() ?? nic.name;
     const owner: NicOwner = nic.virtualMachineName === undefined || nic.virtualMachineName === '' ? { nic: nic.name } : { nic: nic.name, vm: nic.virtualMachineName };
     const mac = nic.macAddress === undefined ? undefined : normalizeMac(nic.macAddress);
     if (mac !== undefined) {
@@ -28,15 +33,16 @@ export function buildAddressOwners(nics: Iterable<OwnedNic>): AddressOwners {
     }
     for (const ip of nic.privateIpAddresses) {
       const key = ip.toLowerCase();
-      const known = owners.byIp[key];
       if (shared.has(key)) {
         continue;
       }
-      if (known !== undefined && known.nic !== owner.nic) {
+      const known = holders.get(key);
+      if (known !== undefined && known !== holder) {
         shared.add(key);
         delete owners.byIp[key];
         continue;
       }
+      holders.set(key, holder);
       owners.byIp[key] = owner;
     }
   }

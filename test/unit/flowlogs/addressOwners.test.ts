@@ -23,6 +23,14 @@ describe('address owners', () => {
     assert.deepEqual(owners.byMac['000D3A7A1001'], { nic: 'nic-web-01', vm: 'vm-web-01' }, 'its MAC still names it');
   });
 
+  it('names no NIC for an address two NICs of the same name share (a dev copy of prod in another resource group)', () => {
+    const prod = nic({ armId: '/subscriptions/p/resourceGroups/rg-prod/providers/Microsoft.Network/networkInterfaces/nic-web-01', name: 'nic-web-01', privateIpAddresses: ['10.1.1.4'], virtualMachineName: 'vm-web-01' });
+    const dev = nic({ armId: '/subscriptions/d/resourceGroups/rg-dev/providers/Microsoft.Network/networkInterfaces/nic-web-01', name: 'nic-web-01', privateIpAddresses: ['10.1.1.4'], virtualMachineName: 'vm-web-01-dev' });
+    assert.equal(buildAddressOwners([prod, dev]).byIp['10.1.1.4'], undefined);
+    const twoConfigurations = nic({ armId: prod.armId, name: 'nic-web-01', privateIpAddresses: ['10.1.1.4', '10.1.1.4'] });
+    assert.deepEqual(buildAddressOwners([twoConfigurations]).byIp['10.1.1.4'], { nic: 'nic-web-01' }, 'one NIC listing an address twice still owns it');
+  });
+
   it('labels a NIC with its VM when it has one', () => {
     assert.equal(ownerLabel({ nic: 'nic-web-01', vm: 'vm-web-01' }), 'nic-web-01 (vm-web-01)');
     assert.equal(ownerLabel({ nic: 'nic-db-01' }), 'nic-db-01');
