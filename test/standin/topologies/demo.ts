@@ -33,7 +33,7 @@ export const devSandboxVnetId = dev('rg-dev-network').vnet('vnet-dev-sandbox');
 export const collectorNicId = hub('rg-hub-network').nic('nic-collector-01');
 export const collectorTapId = armIds.virtualNetworkTap(hubSubscriptionId, 'rg-hub-network', 'vtap-collectors');
 export const hubFlowLogStorageId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsgwc01');
-export const hubFlowLogStorageNorthId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsuks01');
+export const hubFlowLogStorageUkSouthId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsuks01');
 
 /**
  * The demo estate: a security hub subscription (hub VNet, collector VM behind an internal load

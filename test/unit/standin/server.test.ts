@@ -13,7 +13,7 @@ import {
   devSubscriptionId,
   devVnetId,
   hubFlowLogStorageId,
-  hubFlowLogStorageNorthId,
+  hubFlowLogStorageUkSouthId,
   hubSubscriptionId,
   prodSubscriptionId,
   prodVnetId,
@@ -239,7 +239,7 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
 
     const subnet = `${prodVnetId}/subnets/snet-app`;
     await assert.rejects(
-      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-snet-app', { location: 'germanywestcentral', targetResourceId: subnet, storageId: hubFlowLogStorageNorthId, enabled: true }, fastPoll),
+      network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-snet-app', { location: 'germanywestcentral', targetResourceId: subnet, storageId: hubFlowLogStorageUkSouthId, enabled: true }, fastPoll),
       armFailure(flowLogStorageRegionCode, 400),
     );
     const created = await network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_germanywestcentral', 'fl-snet-app', {
@@ -253,7 +253,7 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
 
   it('refuses flow logs while Microsoft.Insights is not registered, then accepts them after registering', async () => {
     const { network, resources } = sdkClients(standIn, demoTenantId, devSubscriptionId);
-    const body = { location: 'uksouth', targetResourceId: devVnetId, storageId: hubFlowLogStorageNorthId, enabled: true };
+    const body = { location: 'uksouth', targetResourceId: devVnetId, storageId: hubFlowLogStorageUkSouthId, enabled: true };
     await assert.rejects(network.flowLogs.createOrUpdate('NetworkWatcherRG', 'NetworkWatcher_uksouth', 'fl-dev', body, fastPoll), armFailure('MissingSubscriptionRegistration', 409));
     const provider = await resources.providers.get('Microsoft.Insights');
     assert.equal(provider.registrationState, 'NotRegistered');
