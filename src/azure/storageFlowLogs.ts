@@ -31,7 +31,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { once, type EventEmitter } from 'node:events';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import {
   classifyPrefix,
   dayOfPrefix,
@@ -318,10 +318,13 @@ export class FlowLogStorage {
           if (isStorageCancellation(error) || signal?.aborted) {
             throw signal?.reason instanceof Error && signal.reason.name === 'AbortError' ? signal.reason : abortError();
           }
+          if (writeError !== undefined) {
+            throw fileWriteError(writeError, path);
+          }
           this.fail(error, { ...context, blobName: blob.name });
         }
         if (writeError !== undefined) {
-          throw writeError;
+          throw fileWriteError(writeError, path);
         }
         if (index < blobs.length - 1) {
           await writeText(out, '\n');
@@ -359,6 +362,13 @@ function listed(name: string, size: number | undefined, lastModified: Date | und
   return { name, ...(size === undefined ? {} : { size }), ...(lastModified === undefined ? {} : { lastModified }) };
 }
 
+/** A failed write to the download file is the disk's problem, not the storage account's: it says which file. */
+function fileWriteError(error: Error, path: string): Error {
+  const code = (error as { code?: string }).code;
+  const what = code === 'ENOSPC' ? 'the disk is full. Free some space' : `${error.message.split('\n')[0]}. Check the disk`;
+  return new Error(`Couldn't write the download to ${path}: ${what} and open it again.`, { cause: error });
+}
+
 function abortError(): Error {
   const error = new Error('The download was cancelled.');
   error.name = 'AbortError';
@@ -366,12 +376,13 @@ function abortError(): Error {
 }
 
 /**
- * Copies `source` onto the end of `out` without ending it, waiting for 'drain' when `out` is full.
+ * Copies `source` onto the end of `out` without ending it, waiting for 'drain' when `out` is full;
+ * rejects with `out`'s error when writing to it failed.
  * One `pipeline(…, { end: false })` per blob would leave its error, close, finish and end
  * listeners on `out` each time (MaxListenersExceededWarning from the eleventh blob); here the only
  * listeners are the drain wait's and the abort's, both removed before the next blob.
  */
-async function appendStream(source: NodeJS.ReadableStream, out: NodeJS.WritableStream, signal: AbortSignal | undefined, onChunk: (bytes: number) => void): Promise<void> {
+export async function appendStream(source: NodeJS.ReadableStream, out: NodeJS.WritableStream, signal: AbortSignal | undefined, onChunk: (bytes: number) => void): Promise<void> {
   // The body the SDK returns is a Node Readable, whose destroy ends the loop below with the error.
   const onAbort = (): void => { (source as Partial<Readable>).destroy?.(abortError()); };
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -379,6 +390,12 @@ async function appendStream(source: NodeJS.ReadableStream, out: NodeJS.WritableS
     signal?.throwIfAborted();
     for await (const chunk of source) {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+      // A write that failed since the last chunk (disk full) destroyed the file: the next write
+      // would return false and its 'drain' never come.
+      const file = out as Partial<Writable>;
+      if (file.destroyed === true) {
+        throw file.errored ?? new Error('The download file was closed while the blob was being written.');
+      }
       onChunk(buffer.length);
       if (!out.write(buffer)) {
         await once(out as unknown as EventEmitter, 'drain', signal ? { signal } : {});

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FlowLogStorage } from '../../../src/azure/storageFlowLogs';
+import { FlowLogStorage, appendStream } from '../../../src/azure/storageFlowLogs';
+import { Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fetchStorageAccountKey, accountKeySecretName, parseStorageAccountId } from '../../../src/azure/storageKeys';
 import { StorageAccountAccess, type KeyConsent } from '../../../src/azure/storageAccess';
 import { StorageProblemError, toStorageProblem } from '../../../src/azure/storageProblem';
@@ -384,5 +386,30 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
     const cancel = new Error('cancelled');
     cancel.name = 'AbortError';
     assert.equal(toStorageProblem(cancel, { accountName: 'stlogs', auth: 'token', action: 'x' }), cancel);
+  });
+});
+
+describe('appending a blob to the download file', () => {
+  it('fails with the file\'s error when a write fails between chunks (disk full), instead of waiting for a drain that never comes', async () => {
+    const out = new Writable({
+      write(_chunk, _encoding, done) {
+        setImmediate(() => done(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+      },
+    });
+    out.on('error', () => undefined);
+    async function* chunks(): AsyncGenerator<Buffer> {
+      for (let index = 0; index < 3; index++) {
+        yield Buffer.from('{"records":[]}');
+        await delay(20);
+      }
+    }
+    const outcome = await Promise.race([
+      appendStream(chunks() as unknown as NodeJS.ReadableStream, out, undefined, () => undefined).then(
+        () => 'finished',
+        (error: Error) => error.message,
+      ),
+      delay(2000).then(() => 'still waiting after 2 s'),
+    ]);
+    assert.equal(outcome, 'ENOSPC: no space left on device, write');
   });
 });
