@@ -70,6 +70,9 @@ export function collectorHint(destination: TapDestination): { hint: string; rank
   return undefined;
 }
 
+/** The destination list's first group, and the only one Enter may take without a look. */
+const likelyCollectors = 'Likely collectors';
+
 /** The destination list: likely collectors first, then the rest; each with its subscription, VM and VNet. */
 export function destinationItems(destinations: readonly TapDestination[], previous: string | undefined): PickItem<string>[] {
   const ranked = destinations.map((item) => ({ item, ...collectorHint(item) }));
@@ -84,7 +87,7 @@ export function destinationItems(destinations: readonly TapDestination[], previo
     group,
   });
   const rest = others[0]?.item.kind === 'loadBalancer' ? 'load balancer frontends' : 'network interfaces';
-  return [...likely.map((entry) => toItem(entry, 'Likely collectors')), ...others.map((entry) => toItem(entry, likely.length > 0 ? `Other ${rest}` : rest[0].toUpperCase() + rest.slice(1)))];
+  return [...likely.map((entry) => toItem(entry, likelyCollectors)), ...others.map((entry) => toItem(entry, likely.length > 0 ? `Other ${rest}` : rest[0].toUpperCase() + rest.slice(1)))];
 }
 
 function destinationOf(estate: TapEstate, draft: Draft): TapDestination | undefined {
@@ -171,7 +174,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           placeholder: current.destinationKind === 'nic' ? 'Pick the collector VM\u2019s IP configuration' : 'Pick the internal load balancer frontend',
           items,
           // Without a likely collector the first item is a workload NIC: Enter alone must not take it.
-          noDefault: items[0]?.group !== 'Likely collectors',
+          noDefault: items[0]?.group !== likelyCollectors,
           emptyMessage: current.destinationKind === 'nic' ? 'No network interfaces in the subscriptions the view shows.' : 'No load balancers in the subscriptions the view shows.',
         });
         return answer === back || answer === undefined ? answer : { ...current, destinationId: answer, tapChoice: answer === current.destinationId ? current.tapChoice : undefined };
