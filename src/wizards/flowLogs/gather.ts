@@ -53,6 +53,13 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
   const targetsOf = (draft: Draft): FlowLogTarget[] => (seeded.length > 0 ? seeded : (draft.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id)).filter((target): target is FlowLogTarget => target !== undefined));
   const regionOf = (draft: Draft): string => targetsOf(draft)[0]?.location ?? draft.region ?? '';
   const fromSubscription = seeded.length === 0 && seed.subscriptionId !== undefined;
+  // Back to the targets and others chosen: a name suggested for the old first target is suggested anew.
+  const withTargets = (draft: Draft, targetIds: string[] | undefined): Draft => {
+    const old = targetsOf(draft)[0];
+    const { flowLogName, ...kept } = draft;
+    const isSuggested = flowLogName !== undefined && old !== undefined && flowLogName === defaultFlowLogName(old);
+    return { ...kept, targetIds, ...(flowLogName === undefined || isSuggested ? {} : { flowLogName }) };
+  };
 
   const questions: Question<Draft>[] = [
     {
@@ -71,7 +78,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           }),
           emptyMessage: 'This subscription has no virtual networks.',
         });
-        return answer === back || answer === undefined ? answer : { ...draft, region: answer, targetIds: answer === draft.region ? draft.targetIds : undefined };
+        return answer === back || answer === undefined ? answer : answer === draft.region ? draft : { ...withTargets(draft, undefined), region: answer };
       },
     },
     {
@@ -97,7 +104,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           minimum: 1,
           emptyMessage: 'No virtual networks to log.',
         });
-        return answer === back || answer === undefined ? answer : { ...draft, targetIds: answer };
+        return answer === back || answer === undefined ? answer : withTargets(draft, answer);
       },
     },
     {

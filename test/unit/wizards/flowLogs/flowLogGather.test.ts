@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { gatherFlowLogs, type FlowLogChoices } from '../../../../src/wizards/flowLogs/gather';
 import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
 import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
+import { AnswerTrail } from '../../../../src/wizards/shared/questions';
+import { defaultFlowLogName } from '../../../../src/wizards/flowLogs/checks';
 import type { InputStep, PickManyStep, PickStep } from '../../../../src/wizards/shared/wizardUi';
 import { devSubscription, existingFlowLog, storageAccount, subnetTarget, target, workspace } from './builders';
 
@@ -142,6 +144,41 @@ describe('Flow-log questions', () => {
     assert.equal(left(), 0);
     assert.deepEqual(asked, ['flowLogs.storage', 'flowLogs.retention', 'flowLogs.storage', 'flowLogs.retention', 'flowLogs.trafficAnalytics']);
     assert.equal(answers?.storage.kind === 'existing' && answers.storage.account.name, stWest);
+  });
+
+  it('suggests the name anew when Back leads to another VNet, and keeps a name the user typed', async () => {
+    const walk = async (name: string): Promise<{ offered: string[]; names: Record<string, string> | undefined }> => {
+      const trail = new AnswerTrail();
+      const first = script([
+        { id: 'flowLogs.targets', pick: ['vnet-dev-spoke'] },
+        { id: 'flowLogs.storage', pick: 'stdevflowlogs' },
+        { id: 'flowLogs.retention', input: '7' },
+        { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+        { id: 'flowLogs.name', input: name },
+      ]);
+      assert.ok(await gatherFlowLogs(first.ui, choices(), {}, trail));
+      // Back from the review to the name, then Back to the VNets.
+      const second = script([
+        { id: 'flowLogs.name', back: true },
+        { id: 'flowLogs.trafficAnalytics', back: true },
+        { id: 'flowLogs.retention', back: true },
+        { id: 'flowLogs.storage', back: true },
+        { id: 'flowLogs.targets', pick: ['vnet-west'] },
+        { id: 'flowLogs.storage', pick: stWest },
+        { id: 'flowLogs.retention', input: '7' },
+        { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+        { id: 'flowLogs.name', input: 'ignored' },
+      ]);
+      const offered: string[] = [];
+      const recording = { pick: second.ui.pick.bind(second.ui), pickMany: second.ui.pickMany.bind(second.ui), input: (step: InputStep) => (offered.push(step.value ?? ''), second.ui.input(step)) };
+      const answers = await gatherFlowLogs(recording, choices(), {}, trail);
+      assert.equal(second.left(), 0);
+      return { offered, names: answers?.flowLogNames };
+    };
+    const suggested = await walk(defaultFlowLogName(target()));
+    assert.equal(suggested.offered.at(-1), defaultFlowLogName(otherVnet), 'the name suggested for vnet-dev-spoke is not offered for vnet-west');
+    const typed = await walk('fl-mine');
+    assert.equal(typed.offered.at(-1), 'fl-mine');
   });
 
   it('returns undefined when cancelled', async () => {
