@@ -94,6 +94,11 @@ function destinationOf(estate: TapEstate, draft: Draft): TapDestination | undefi
   return estate.destinations.find((item) => item.id === draft.destinationId);
 }
 
+/** The name the TAP question suggests for a new TAP to `destination`. */
+function suggestedTapName(destination: TapDestination | undefined): string {
+  return defaultNetworkName(`vtap-${destination?.parentName ?? 'collector'}`);
+}
+
 function tapNameOf(estate: TapEstate, draft: Draft): string {
   return draft.tapChoice !== undefined && draft.tapChoice !== newTap ? (estate.taps.find((tap) => tap.id === draft.tapChoice)?.name ?? nameOf(draft.tapChoice)) : (draft.tapName ?? '');
 }
@@ -139,6 +144,18 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
   }
   const seededNics = new Set(seed.nicIds ?? []);
   const tapsTo = (destinationId: string | undefined): boolean => estate.taps.some((tap) => tap.destinationId === destinationId);
+  // Back to another destination or TAP: names that were only suggested for the old one are suggested
+  // anew (vtap-<destination>, tapcfg-<TAP>); names the user typed are kept.
+  const changed = (current: Draft, change: Partial<Draft>): Draft => {
+    const next: Draft = { ...current, ...change };
+    if (next.destinationId !== current.destinationId && current.tapName === suggestedTapName(destinationOf(estate, current))) {
+      delete next.tapName;
+    }
+    if (tapNameOf(estate, next) !== tapNameOf(estate, current) && current.configurationName === defaultConfigurationName(tapNameOf(estate, current))) {
+      delete next.configurationName;
+    }
+    return next;
+  };
 
   const questions: Question<Draft>[] = [
     {
@@ -155,7 +172,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
             { label: 'Internal load balancer frontend', description: 'A frontend IP configuration in front of several collectors', value: 'loadBalancer', picked: current.destinationKind === 'loadBalancer' },
           ],
         });
-        return answer === back || answer === undefined ? answer : { ...current, destinationKind: answer, destinationId: answer === current.destinationKind ? current.destinationId : undefined };
+        return answer === back || answer === undefined ? answer : changed(current, { destinationKind: answer, destinationId: answer === current.destinationKind ? current.destinationId : undefined });
       },
     },
     {
@@ -177,7 +194,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           noDefault: items[0]?.group !== likelyCollectors,
           emptyMessage: current.destinationKind === 'nic' ? 'No network interfaces in the subscriptions the view shows.' : 'No load balancers in the subscriptions the view shows.',
         });
-        return answer === back || answer === undefined ? answer : { ...current, destinationId: answer, tapChoice: answer === current.destinationId ? current.tapChoice : undefined };
+        return answer === back || answer === undefined ? answer : changed(current, { destinationId: answer, tapChoice: answer === current.destinationId ? current.tapChoice : undefined });
       },
     },
     {
@@ -196,7 +213,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
             { label: 'New virtual network TAP…', value: newTap, picked: current.tapChoice === newTap },
           ],
         });
-        return answer === back || answer === undefined ? answer : { ...current, tapChoice: answer };
+        return answer === back || answer === undefined ? answer : changed(current, { tapChoice: answer });
       },
     },
     {
@@ -210,7 +227,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
           title: titleFor(step),
           ...step,
           prompt: 'Name of the new virtual network TAP (created in the destination\u2019s resource group)',
-          value: current.tapName ?? defaultNetworkName(`vtap-${destination?.parentName ?? 'collector'}`),
+          value: current.tapName ?? suggestedTapName(destination),
           validate: (value) => {
             const problem = validateTapName(value);
             if (problem !== undefined || destination === undefined) {
@@ -220,7 +237,7 @@ export async function gatherTap(ui: WizardUi, estate: TapEstate, seed: TapSeed =
             return taken && taken.destinationId !== destination.id ? `${value} already exists in ${destination.resourceGroup} and sends elsewhere. Choose another name.` : undefined;
           },
         });
-        return answer === back || answer === undefined ? answer : { ...current, tapChoice: newTap, tapName: answer };
+        return answer === back || answer === undefined ? answer : changed(current, { tapChoice: newTap, tapName: answer });
       },
     },
     {

@@ -85,6 +85,53 @@ describe('TAP questions', () => {
     assert.match(restart?.placeholder ?? '', /^Restart the source VMs\?/, 'the question comes first, where a narrow quick pick still shows it');
   });
 
+  it('suggests the TAP and configuration names anew when Back leads to another destination, and keeps names the user typed', async () => {
+    const backToKind = [
+      { id: 'tap.restartVms', back: true },
+      { id: 'tap.configurationName', back: true },
+      { id: 'tap.sources', back: true },
+      { id: 'tap.name', back: true },
+      { id: 'tap.destination', back: true },
+    ] as const;
+    const suggested = scripted([
+      { id: 'tap.destinationKind', pick: 'loadBalancer' },
+      { id: 'tap.destination', pick: 'ilb-collectors › fe-collectors' },
+      { id: 'tap.name' },
+      { id: 'tap.sources', pick: ['nic-web-02'] },
+      { id: 'tap.configurationName' },
+      ...backToKind,
+      { id: 'tap.destinationKind', pick: 'nic' },
+      { id: 'tap.destination', pick: 'nic-collector-01 › ipconfig1' },
+      { id: 'tap.tap', pick: 'New virtual network TAP…' },
+      { id: 'tap.name' },
+      { id: 'tap.sources', pick: ['nic-web-02'] },
+      { id: 'tap.configurationName' },
+      { id: 'tap.restartVms', pick: 'no' },
+    ]);
+    const answers = await gatherTap(suggested, estate());
+    const names = suggested.seen.filter((step) => step.id === 'tap.name' || step.id === 'tap.configurationName').map((step) => step.value);
+    // Answered, then shown again on the way Back, then asked for the new destination.
+    assert.deepEqual([...names.slice(0, 2), ...names.slice(-2)], ['vtap-ilb-collectors', 'tapcfg-vtap-ilb-collectors', 'vtap-nic-collector-01', 'tapcfg-vtap-nic-collector-01']);
+    assert.deepEqual(answers?.tap, { kind: 'new', name: 'vtap-nic-collector-01' });
+    const typed = scripted([
+      { id: 'tap.destinationKind', pick: 'loadBalancer' },
+      { id: 'tap.destination', pick: 'ilb-collectors › fe-collectors' },
+      { id: 'tap.name', input: 'vtap-mine' },
+      { id: 'tap.sources', pick: ['nic-web-02'] },
+      { id: 'tap.configurationName', input: 'cfg-mine' },
+      ...backToKind,
+      { id: 'tap.destinationKind', pick: 'nic' },
+      { id: 'tap.destination', pick: 'nic-collector-01 › ipconfig1' },
+      { id: 'tap.tap', pick: 'New virtual network TAP…' },
+      { id: 'tap.name' },
+      { id: 'tap.sources', pick: ['nic-web-02'] },
+      { id: 'tap.configurationName' },
+      { id: 'tap.restartVms', pick: 'no' },
+    ]);
+    const kept = await gatherTap(typed, estate());
+    assert.deepEqual([kept?.tap, kept?.configurationName], [{ kind: 'new', name: 'vtap-mine' }, 'cfg-mine']);
+  });
+
   it('skips destination questions when seeded with a TAP, and offers reuse when a TAP already sends to the destination', async () => {
     const seeded = await gatherTap(scripted([{ id: 'tap.sources', pick: ['nic-app-01'] }, { id: 'tap.configurationName' }, { id: 'tap.restartVms', pick: 'yes' }]), estate(), { tapId: key(armId.tap('vtap-collectors')) });
     assert.deepEqual(seeded?.tap, { kind: 'existing', id: key(armId.tap('vtap-collectors')) });
