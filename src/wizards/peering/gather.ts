@@ -113,7 +113,8 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed, trail?: Ans
         id: 'spokes',
         shouldAsk: () => true,
         ask: async (current, step) => {
-          const hub = current.hub ?? selected[0];
+          // From one VNet made the hub, a hub picked before Back changed its role is no longer it.
+          const hub = resolvedOrEmpty(current).hub ?? selected[0];
           const previous = new Set((current.spokes ?? []).map((vnet) => vnet.id));
           const answer = await ui.pickMany<PeeringVnet>({
             id: 'peering.spokes',

@@ -56,6 +56,34 @@ describe('peering questions', () => {
     assert.deepEqual(steps, ['peering.hub 1/3', 'peering.options 2/3', 'peering.names 3/3']);
   });
 
+  it('from one VNet made the hub after Back from the spoke role, offers the other VNets as its spokes, not itself', async () => {
+    const ui = scripted([
+      { id: 'peering.role', pick: 'spoke' },
+      { id: 'peering.hub', pick: 'vnet-hub' },
+      { id: 'peering.options', back: true },
+      { id: 'peering.hub', back: true },
+      { id: 'peering.role', pick: 'hub' },
+      { id: 'peering.spokes', pick: ['vnet-prod'] },
+      { id: 'peering.options', pick: [] },
+      { id: 'peering.names', pick: 'default' },
+    ]);
+    const offered: string[] = [];
+    const watching: WizardUi = {
+      pick: (step) => ui.pick(step),
+      pickMany: (step) => {
+        if (step.id === 'peering.spokes') {
+          offered.push(step.placeholder ?? '', ...step.items.map((item) => item.label));
+        }
+        return ui.pickMany(step);
+      },
+      input: (step) => ui.input(step),
+    };
+    const answers = await gatherPeering(watching, { selected: [dev], all });
+    assert.deepEqual(offered, ['Spokes to peer with vnet-dev', 'vnet-hub', 'vnet-prod']);
+    assert.equal(answers?.hub, dev);
+    assert.deepEqual(answers?.spokes.map((vnet) => vnet.name), ['vnet-prod']);
+  });
+
   it('from the palette asks hub, spokes, options and names, with default names', async () => {
     const answers = await gatherPeering(
       scripted([
