@@ -265,6 +265,8 @@ let layouts: ColumnLayouts = {};
 let placed: PlacedColumn[] = [];
 /** True once the host named NICs from the signed-in inventory: the NIC/VM columns can show. */
 let hasInventory = false;
+/** The host's revision of the NIC names the rows shown carry. */
+let ownersRevision: number | undefined;
 let lastAggregates: ViewAggregates | undefined;
 let epoch = 0;
 let requestId = 0;
@@ -1437,19 +1439,26 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
         showBanner(message.message);
       }
       return;
-    case 'owners':
-      if (message.nics > 0 !== hasInventory) {
+    case 'owners': {
+      const isFlipped = message.nics > 0 !== hasInventory;
+      // Another account added while signed in: the names changed, the columns did not.
+      const isRenamed = ownersRevision !== undefined && message.revision !== ownersRevision;
+      ownersRevision = message.revision;
+      if (isFlipped) {
         hasInventory = message.nics > 0;
         buildHeader();
         if (!columnsMenu.hidden) {
           buildColumnsMenu();
         }
-        // Rows already shown came without their NICs: ask for them again.
+      }
+      if (isFlipped || isRenamed) {
+        // Rows already shown came without their NICs, or with the old names: ask for them again.
         blocks.clear();
         pendingBlocks.clear();
         refreshKeepingScroll();
       }
       return;
+    }
     case 'columns':
       layouts = message.columns;
       buildHeader();

@@ -55,6 +55,9 @@ export class FlowLogSession implements vscode.Disposable {
   private nextExportId = 1;
   /** Counts the NIC lookups started, so one that ends after a later one is dropped. */
   private ownersLookup = 0;
+  /** The names last sent, and how often they changed: the page asks its rows again on a change. */
+  private ownersKey: string | undefined;
+  private ownersRevision = 0;
   private readonly pendingExports = new Map<number, { format: ExportFormat }>();
 
   constructor(
@@ -104,8 +107,13 @@ export class FlowLogSession implements vscode.Disposable {
     }
     // Signed out: an empty lookup clears the names rows carried before.
     owners ??= { byMac: {}, byIp: {} };
+    const key = JSON.stringify(owners);
+    if (key !== this.ownersKey) {
+      this.ownersKey = key;
+      this.ownersRevision++;
+    }
     this.toWorker({ type: 'owners', owners });
-    this.post({ type: 'owners', nics: new Set(Object.values(owners.byMac).concat(Object.values(owners.byIp)).map((owner) => owner.nic)).size });
+    this.post({ type: 'owners', nics: new Set(Object.values(owners.byMac).concat(Object.values(owners.byIp)).map((owner) => owner.nic)).size, revision: this.ownersRevision });
   }
 
   /** The layout another viewer saved: this page takes it over. */

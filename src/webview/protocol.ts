@@ -261,8 +261,11 @@ export type ViewToHost =
 
 export type HostToView =
   | { type: 'init'; protocolVersion: number; summary: FileSummary; columns?: ColumnLayouts }
-  /** The inventory's NIC names arrived: rows asked for from now on carry `srcOwner`/`dstOwner`. */
-  | { type: 'owners'; nics: number }
+  /**
+   * The inventory's NIC names arrived: rows asked for from now on carry `srcOwner`/`dstOwner`.
+   * `revision` changes whenever the names do (another account added), so rows shown are asked again.
+   */
+  | { type: 'owners'; nics: number; revision: number }
   /** Another viewer changed the column layout the user keeps. */
   | { type: 'columns'; columns: ColumnLayouts }
   | { type: 'summary'; summary: FileSummary }
