@@ -24,7 +24,12 @@ interface State {
   spokes?: PeeringVnet[];
   options?: Option[];
   naming?: 'default' | 'custom';
+  /** Custom names by `pairKey(hub, spoke)`: a hub changed after Back gets names suggested for it, not the old hub's. */
   names: Record<string, Partial<PeeringNames>>;
+}
+
+function pairKey(hub: PeeringVnet, spoke: PeeringVnet): string {
+  return `${hub.id} ${spoke.id}`;
 }
 
 function vnetItem(vnet: PeeringVnet, hub?: PeeringVnet, picked?: boolean): PickItem<PeeringVnet> {
@@ -188,7 +193,7 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed, trail?: Ans
             id: `name:${spoke.id}:${side}`,
             shouldAsk: () => true,
             ask: async (current, step) => {
-              const names = (current.names[spoke.id] ??= {});
+              const names = (current.names[pairKey(hub!, spoke)] ??= {});
               const taken = new Set(local.peerings.map((peering) => peering.name.toLowerCase()));
               const answer = await ui.input({
                 id: side === 'hubSide' ? 'peering.hubSideName' : 'peering.spokeSideName',
@@ -219,7 +224,7 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed, trail?: Ans
   const { hub, spokes } = resolved(state);
   const names: Record<string, PeeringNames> = {};
   for (const spoke of spokes) {
-    const chosen = state.naming === 'custom' ? state.names[spoke.id] ?? {} : {};
+    const chosen = state.naming === 'custom' ? state.names[pairKey(hub, spoke)] ?? {} : {};
     names[spoke.id] = {
       hubSide: chosen.hubSide ?? defaultPeeringName(hub.name, spoke.name),
       spokeSide: chosen.spokeSide ?? defaultPeeringName(spoke.name, hub.name),

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { gatherPeering } from '../../../../src/wizards/peering/gather';
+import { defaultPeeringName } from '../../../../src/wizards/peering/checks';
 import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
 import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
 import type { WizardUi } from '../../../../src/wizards/shared/wizardUi';
@@ -82,6 +83,36 @@ describe('peering questions', () => {
     assert.deepEqual(offered, ['Spokes to peer with vnet-dev', 'vnet-hub', 'vnet-prod']);
     assert.equal(answers?.hub, dev);
     assert.deepEqual(answers?.spokes.map((vnet) => vnet.name), ['vnet-prod']);
+  });
+
+  it('suggests custom names for the new hub when Back leads to another hub, not the names of the old pair', async () => {
+    const ui = scripted([
+      { id: 'peering.hub', pick: 'vnet-hub' },
+      { id: 'peering.spokes', pick: ['vnet-dev'] },
+      { id: 'peering.options', pick: [] },
+      { id: 'peering.names', pick: 'custom' },
+      { id: 'peering.hubSideName', input: 'hub-dev-mine' },
+      { id: 'peering.spokeSideName', back: true },
+      { id: 'peering.hubSideName', back: true },
+      { id: 'peering.names', back: true },
+      { id: 'peering.options', back: true },
+      { id: 'peering.spokes', back: true },
+      { id: 'peering.hub', pick: 'vnet-prod' },
+      { id: 'peering.spokes', pick: ['vnet-dev'] },
+      { id: 'peering.options', pick: [] },
+      { id: 'peering.names', pick: 'custom' },
+      { id: 'peering.hubSideName', input: 'prod-dev' },
+      { id: 'peering.spokeSideName', input: 'dev-prod' },
+    ]);
+    const offered: string[] = [];
+    const watching: WizardUi = {
+      pick: (step) => ui.pick(step),
+      pickMany: (step) => ui.pickMany(step),
+      input: (step) => (offered.push(`${step.id} ${step.value ?? ''}`), ui.input(step)),
+    };
+    const answers = await gatherPeering(watching, { selected: [], all });
+    assert.equal(offered.at(-2), `peering.hubSideName ${defaultPeeringName('vnet-prod', 'vnet-dev')}`, offered.join(', '));
+    assert.deepEqual(answers?.names[dev.id], { hubSide: 'prod-dev', spokeSide: 'dev-prod' });
   });
 
   it('from the palette asks hub, spokes, options and names, with default names', async () => {
