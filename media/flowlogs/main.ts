@@ -24,7 +24,7 @@ import {
 } from '../../src/webview/protocol';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';
-import { emptyLayout, gridTemplate, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn, type PlacedColumn } from './columnLayout';
+import { clampWidth, emptyLayout, gridTemplate, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn, type PlacedColumn } from './columnLayout';
 import { brushRange, chartFilterFor, isChartFilterActive, timelineBars, type ChartPick } from './charts';
 
 interface VsCodeApi {
@@ -652,17 +652,17 @@ let resizing = false;
 function startResize(event: PointerEvent, id: ColumnId, handle: HTMLElement): void {
   event.preventDefault();
   event.stopPropagation();
-  resizing = true;
   const index = placed.findIndex((item) => item.column.id === id);
   if (index < 0) {
     return;
   }
+  resizing = true;
   const startX = event.clientX;
   const startWidth = placed[index].width;
   handle.setPointerCapture(event.pointerId);
   let width = startWidth;
   const move = (moveEvent: PointerEvent): void => {
-    width = Math.max(40, startWidth + moveEvent.clientX - startX);
+    width = clampWidth(startWidth + moveEvent.clientX - startX);
     placed[index] = { ...placed[index], width };
     canvas.style.setProperty('--columns', gridTemplate(placed));
   };
