@@ -36,9 +36,17 @@ export function startPacketCaptureCommand(context: WizardContext): LensCommand {
     async run(node?: unknown, selection?: unknown): Promise<ApplyReport | undefined> {
       const estate = await readCaptureEstate(await context.estate(), (what, error) => context.log.warn(problemLogLine(what, toArmProblem(error))));
       const seed = seedFrom(resourcesOf(node, selection).map((resource) => resource.armId), estate);
+      // The questions read the VM (its region's storage, its OS's file path): a failed read says which VM and why, with the details in the log.
+      const questionsEstate = {
+        ...estate,
+        readVm: (vmArmId: string) =>
+          estate.readVm(vmArmId).catch((error: unknown) => {
+            throw armFailure(context.log, `Reading ${nameOf(vmArmId)} for a packet capture`, `read virtual machine ${nameOf(vmArmId)}`, error);
+          }),
+      };
       return askPlanReview(
         context.reviewOrBack,
-        (trail) => gatherPacketCapture(context.ui(), estate, seed, new Date(), trail),
+        (trail) => gatherPacketCapture(context.ui(), questionsEstate, seed, new Date(), trail),
         async (answers) => {
           let facts;
           try {
