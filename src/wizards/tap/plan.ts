@@ -307,11 +307,13 @@ function remediesOf(input: TapCheckInput, tapId: string): { remedies?: PlanRemed
       resourceIds: [destinationVnet.armId, ...unpeered.values()],
     });
   }
+  // The review tells remedies apart by id: by the NIC's name, or its ARM id where two sources share a name.
+  const sharedNames = new Set(input.sources.map((nic) => nic.name).filter((name, index, names) => names.indexOf(name) !== index));
   for (const nic of input.sources) {
     const other = nic.tapConfigurations.find((configuration) => configuration.tapId !== tapId);
     if (other !== undefined) {
       remedies.push({
-        id: `stopMirroring:${nic.name}`,
+        id: `stopMirroring:${sharedNames.has(nic.name) ? nic.id : nic.name}`,
         label: 'Stop Mirroring This Network Interface…',
         detail: `${nic.name} (mirrors into ${input.estate.taps.find((tap) => tap.id === other.tapId)?.name ?? nameOf(other.tapId)})`,
         command: 'trafficLens.removeTapSource',

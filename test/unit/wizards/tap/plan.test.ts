@@ -124,6 +124,17 @@ describe('TAP plan', () => {
     );
   });
 
+  it('tells apart the Stop Mirroring… remedies of two sources with one name, each on its own NIC', () => {
+    const mirrored = { tapConfigurations: [{ id: 'x', armId: 'x', name: 'cfg', tapId: key(armId.tap('vtap-other')) }] };
+    const prodNic = sourceNic('nic-web-01', mirrored);
+    const otherArmId = armId.nic('nic-web-01').replace('/resourceGroups/rg-app/', '/resourceGroups/rg-other/');
+    const otherNic = sourceNic('nic-web-01', { ...mirrored, armId: otherArmId, id: key(otherArmId) });
+    const plan = planTap(answers({ sourceIds: [prodNic.id, otherNic.id] }), estate({ nics: [prodNic, otherNic], taps: [tap('vtap-collectors'), tap('vtap-other')] }));
+    const stops = (plan.remedies ?? []).filter((remedy) => remedy.command === 'trafficLens.removeTapSource');
+    assert.equal(new Set(stops.map((remedy) => remedy.id)).size, 2, stops.map((remedy) => remedy.id).join(', '));
+    assert.deepEqual(stops.map((remedy) => remedy.resourceIds), [[prodNic.armId], [otherArmId]]);
+  });
+
   it('names Peer with Hub… for sources whose VNet is not peered, or not Connected, with the destination VNet, hub first', () => {
     const lonely = key(armId.nic('nic-lonely-01'));
     const plan = planTap(answers({ sourceIds: [lonely, key(armId.nic('nic-web-02'))] }), estate());
