@@ -72,6 +72,43 @@ function requireLinkedAuthorization(context: RequestContext, peeringId: string, 
   }
 }
 
+/** The address space a peering of `vnet` peered with: its `remoteAddressSpace`, else the remote VNet's current one. */
+function peeredPrefixes(state: ArmState, peering: ArmResource): string[] {
+  const peered = asStrings(asObject(peering.properties.remoteAddressSpace).addressPrefixes);
+  if (peered.length > 0) {
+    return peered;
+  }
+  const remote = state.getTyped(types.virtualNetwork, refId(peering.properties.remoteVirtualNetwork) ?? '');
+  return remote ? addressPrefixes(remote) : [];
+}
+
+/**
+ * ARM refuses a peering between `vnet` and `remote` when either one's address space overlaps a VNet
+ * the other is already peered with (peerings in any state, as a stale peering to a deleted VNet
+ * still counts), with 400 `VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`. The message follows the
+ * ones quoted in Azure/ResourceModules#731 and microsoft/AzureTRE#1927 and #4641: "Virtual networks
+ * <first> and <second> cannot be peered because address space of the first virtual network overlaps
+ * with address space of virtual network <third> already peered with the second virtual network.
+ * Overlapping address prefixes: …".
+ */
+function requireNoOverlapWithPeered(state: ArmState, vnet: ArmResource, remote: ArmResource, id: string): void {
+  for (const [first, second] of [[vnet, remote], [remote, vnet]] as const) {
+    for (const peering of state.list(types.peering, second.id)) {
+      const thirdId = refId(peering.properties.remoteVirtualNetwork) ?? '';
+      if (idKey(thirdId) === idKey(first.id)) {
+        continue;
+      }
+      const overlap = overlappingPrefixes(addressPrefixes(first), peeredPrefixes(state, peering));
+      if (overlap.length > 0) {
+        throw invalidRequest(
+          'VnetAddressSpaceOverlapsWithAlreadyPeeredVnet',
+          `Cannot create or update peering ${id}. Virtual networks ${first.id} and ${second.id} cannot be peered because address space of the first virtual network overlaps with address space of virtual network ${state.getTyped(types.virtualNetwork, thirdId)?.id ?? thirdId} already peered with the second virtual network. Overlapping address prefixes: ${overlap.join(', ')}. For more information please refer to https://aka.ms/VnetPeeringInfo`,
+        );
+      }
+    }
+  }
+}
+
 /** True when `vnet`'s GatewaySubnet holds a virtual network gateway's IP configuration. */
 export function hasVirtualNetworkGateway(state: ArmState, vnet: ArmResource): boolean {
   const subnet = state.list(types.subnet, vnet.id).find((candidate) => candidate.name.toLowerCase() === 'gatewaysubnet');
@@ -192,6 +229,7 @@ export const virtualNetworkPeeringRoutes: Route[] = [
         );
       }
       requireLinkedAuthorization(context, id, remote.id);
+      requireNoOverlapWithPeered(state, vnet, remote, id);
       const other = peeringBetween(state, vnet, remote);
       if (other && idKey(other.id) !== idKey(id)) {
         throw invalidRequest('VnetPeeringAlreadyExists', `Cannot create or update peering ${id}. Peering ${other.id} between virtual networks ${vnet.id} and ${remote.id} already exists.`);

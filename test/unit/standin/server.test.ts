@@ -15,9 +15,11 @@ import {
   hubFlowLogStorageId,
   hubFlowLogStorageUkSouthId,
   hubSubscriptionId,
+  hubVnetId,
   prodSubscriptionId,
   prodVnetId,
 } from '../../standin/topologies/demo';
+import { types } from '../../standin/types';
 import { collect, sdkClients } from './standInHarness';
 
 const fastPoll = { updateIntervalInMs: 5 };
@@ -144,6 +146,33 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
       (error: unknown) => {
         armFailure('VnetAddressSpacesOverlap', 400)(error);
         assert.match((error as Error).message, /10\.1\.0\.0\/16/);
+        return true;
+      },
+    );
+  });
+
+  it('refuses a peering whose remote overlaps a VNet the local one is already peered with (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet)', async () => {
+    const { network } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
+    await assert.rejects(
+      network.virtualNetworkPeerings.createOrUpdate('rg-hub-network', 'vnet-hub', 'hub-to-sandbox', { remoteVirtualNetwork: { id: devSandboxVnetId } }, fastPoll),
+      (error: unknown) => {
+        armFailure('VnetAddressSpaceOverlapsWithAlreadyPeeredVnet', 400)(error);
+        const message = (error as Error).message;
+        assert.match(message, /Virtual networks \S+\/vnet-dev-sandbox and \S+\/vnet-hub cannot be peered because address space of the first virtual network overlaps with address space of virtual network \S+\/vnet-prod-spoke already peered with the second virtual network/);
+        assert.match(message, /Overlapping address prefixes: 10\.1\.0\.0\/16/);
+        return true;
+      },
+    );
+    assert.equal(standIn.state.list(types.peering, hubVnetId).some((peering) => peering.name === 'hub-to-sandbox'), false);
+  });
+
+  it('refuses a peering whose local VNet overlaps a VNet the remote one is already peered with, as Azure words it', async () => {
+    const { network } = sdkClients(standIn, demoTenantId, devSubscriptionId);
+    await assert.rejects(
+      network.virtualNetworkPeerings.createOrUpdate('rg-dev-network', 'vnet-dev-sandbox', 'sandbox-to-hub', { remoteVirtualNetwork: { id: hubVnetId } }, fastPoll),
+      (error: unknown) => {
+        armFailure('VnetAddressSpaceOverlapsWithAlreadyPeeredVnet', 400)(error);
+        assert.match((error as Error).message, /^Cannot create or update peering \S+\/vnet-dev-sandbox\/virtualNetworkPeerings\/sandbox-to-hub\. Virtual networks \S+\/vnet-dev-sandbox and \S+\/vnet-hub cannot be peered .* virtual network \S+\/vnet-prod-spoke already peered with the second virtual network\. Overlapping address prefixes: 10\.1\.0\.0\/16\./);
         return true;
       },
     );
