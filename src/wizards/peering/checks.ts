@@ -1,7 +1,8 @@
 import { nameOf } from '../../azure/armIds';
+import type { PeeringRef } from '../../azure/networkApi';
 import { defaultNetworkName, validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
-import { addressOverlaps, formatOverlaps } from './addressOverlap';
+import { addressOverlaps, formatOverlaps, type PrefixOverlap } from './addressOverlap';
 import type { PeeringVnet } from './peeringVnet';
 
 /** Azure's rule for peering names (see `validateNetworkName`). */
@@ -41,9 +42,64 @@ export function overlapCheck(hub: PeeringVnet, spoke: PeeringVnet): PlanCheck {
   };
 }
 
+/** The address space a peering peered with, as Azure returns it on the peering (`remoteAddressSpace`). */
+function peeredSpace(peering: PeeringRef): string[] {
+  const properties = peering.properties as { remoteAddressSpace?: { addressPrefixes?: string[] }; remoteVirtualNetworkAddressSpace?: { addressPrefixes?: string[] } } | undefined;
+  return properties?.remoteAddressSpace?.addressPrefixes ?? properties?.remoteVirtualNetworkAddressSpace?.addressPrefixes ?? [];
+}
+
+/** A VNet already peered with one side whose address space overlaps the other side. */
+export interface PeeredOverlap {
+  /** The side whose address space overlaps. */
+  overlapping: PeeringVnet;
+  /** The side already peered with `peeredName`. */
+  peeredWith: PeeringVnet;
+  peeredName: string;
+  overlaps: PrefixOverlap[];
+}
+
 /**
- * Spokes peer only with the hub, so spokes may overlap one another; the check says so, because such
- * spokes can't reach each other through the hub.
+ * Azure refuses a peering when either VNet overlaps a VNet the other is already peered with, in
+ * whatever state that peering is (`VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`): the spoke against
+ * the hub's other peerings first, then the hub against the spoke's.
+ */
+export function peeredOverlap(hub: PeeringVnet, spoke: PeeringVnet): PeeredOverlap | undefined {
+  for (const [overlapping, peeredWith] of [[spoke, hub], [hub, spoke]] as const) {
+    for (const peering of peeredWith.peerings) {
+      if (peering.remoteVnetId === overlapping.id) {
+        continue;
+      }
+      const overlaps = addressOverlaps(overlapping.addressSpace, peeredSpace(peering));
+      if (overlaps.length > 0) {
+        return { overlapping, peeredWith, peeredName: peering.remoteVnetArmId ? nameOf(peering.remoteVnetArmId) : peering.name, overlaps };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `overlaps vnet-prod-spoke, already peered with vnet-hub (10.1.0.0/16 ↔ 10.1.0.0/16)` */
+export function describePeeredOverlap(found: PeeredOverlap): string {
+  return `${found.overlapping.name} overlaps ${found.peeredName}, already peered with ${found.peeredWith.name} (${formatOverlaps(found.overlaps)})`;
+}
+
+/** A spoke that overlaps a VNet already peered with the hub, or the hub one already peered with the spoke, fails. */
+export function peeredOverlapCheck(hub: PeeringVnet, spoke: PeeringVnet): PlanCheck | undefined {
+  const found = peeredOverlap(hub, spoke);
+  if (!found) {
+    return undefined;
+  }
+  return {
+    id: `peeredOverlap:${spoke.name}`,
+    title: `${spoke.name} and the networks already peered`,
+    status: 'failed',
+    detail: `Couldn't peer ${hub.name} with ${spoke.name}: ${describePeeredOverlap(found)}. Azure refuses a peering that overlaps a network already peered with either side (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet). Choose another spoke or change its address space.`,
+  };
+}
+
+/**
+ * Spokes that overlap one another can't both peer with the hub: once the first is peered, Azure
+ * refuses the hub's peering with the second (`VnetAddressSpaceOverlapsWithAlreadyPeeredVnet`).
  */
 export function spokeOverlapCheck(spokes: readonly PeeringVnet[]): PlanCheck | undefined {
   const pairs: string[] = [];
@@ -61,8 +117,8 @@ export function spokeOverlapCheck(spokes: readonly PeeringVnet[]): PlanCheck | u
   return {
     id: 'spokeOverlap',
     title: 'Spoke address spaces',
-    status: 'passed',
-    detail: `Overlapping spokes can each peer with the hub, but can't reach each other through it: ${pairs.join('; ')}.`,
+    status: 'failed',
+    detail: `Spokes that overlap can't both peer with the hub: once one is peered, Azure refuses the other (VnetAddressSpaceOverlapsWithAlreadyPeeredVnet). Keep one of each pair: ${pairs.join('; ')}.`,
   };
 }
 

@@ -2,7 +2,7 @@ import { nameOf, parentId } from '../../azure/armIds';
 import { isInSync, type PeeringRef } from '../../azure/networkApi';
 import { ActionList } from '../shared/actionList';
 import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
-import { crossTenantCheck, gatewayChecks, overlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
+import { crossTenantCheck, gatewayChecks, overlapCheck, peeredOverlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
 import { allowsVirtualNetworkAccess, type PeeringVnet } from './peeringVnet';
 import { networkApiVersion } from '../shared/apiVersions';
 
@@ -162,7 +162,7 @@ function lastId(side: SideResult): string {
  * Hub-and-spoke peering: for each spoke, the peering on the spoke to the hub, then the one on the hub
  * to the spoke, depending on the first; with the hub's gateway the hub side goes first instead, as
  * Azure wants gateway transit allowed before a spoke uses remote gateways. Checks refuse
- * self-peering, hub↔spoke overlaps, invalid or taken names and impossible gateway settings.
+ * self-peering, hub↔spoke overlaps, overlaps with networks already peered and between spokes, invalid or taken names and impossible gateway settings.
  */
 export function planPeering(answers: PeeringAnswers): Plan {
   const { hub } = answers;
@@ -184,6 +184,10 @@ export function planPeering(answers: PeeringAnswers): Plan {
       continue;
     }
     checks.push(overlapCheck(hub, spoke));
+    const peered = peeredOverlapCheck(hub, spoke);
+    if (peered) {
+      checks.push(peered);
+    }
     const names = answers.names[spoke.id] ?? { hubSide: `${hub.name}-to-${spoke.name}`, spokeSide: `${spoke.name}-to-${hub.name}` };
     for (const [side, name] of [[hub, names.hubSide], [spoke, names.spokeSide]] as const) {
       const problem = validatePeeringName(name);

@@ -33,7 +33,7 @@ export function existingPeering(local: PeeringVnet, remote: PeeringVnet, fields:
     id: armId.toLowerCase(),
     armId,
     resourceGroup: 'rg-net',
-    properties: { allowVirtualNetworkAccess: true },
+    properties: { allowVirtualNetworkAccess: true, remoteAddressSpace: { addressPrefixes: remote.addressSpace } },
     vnetId: local.id,
     remoteVnetId: remote.id,
     remoteVnetArmId: remote.armId,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { crossTenantCheck, defaultPeeringName, gatewayChecks, overlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from '../../../../src/wizards/peering/checks';
+import { crossTenantCheck, defaultPeeringName, gatewayChecks, overlapCheck, peeredOverlap, peeredOverlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from '../../../../src/wizards/peering/checks';
 import { hasVirtualNetworkGateway } from '../../../../src/wizards/peering/peeringVnet';
 import { existingPeering, peeringVnet, tenantB } from './builders';
 
@@ -41,14 +41,33 @@ describe('peering checks', () => {
     assert.equal(overlapCheck(hub, peeringVnet({ name: 'vnet-ok', addressSpace: ['10.2.0.0/16', 'fd00:2::/48'] })).status, 'passed');
   });
 
-  it('accepts spokes overlapping one another, saying they cannot reach each other', () => {
+  it('refuses spokes overlapping one another, naming each pair', () => {
     const a = peeringVnet({ name: 'spoke-a', addressSpace: ['10.5.0.0/16'] });
     const b = peeringVnet({ name: 'spoke-b', addressSpace: ['10.5.1.0/24'] });
     const c = peeringVnet({ name: 'spoke-c', addressSpace: ['10.6.0.0/16'] });
     assert.equal(spokeOverlapCheck([a, c]), undefined);
     const check = spokeOverlapCheck([a, b, c]);
-    assert.equal(check?.status, 'passed');
+    assert.equal(check?.status, 'failed');
     assert.match(check?.detail ?? '', /spoke-a and spoke-b \(10\.5\.0\.0\/16 ↔ 10\.5\.1\.0\/24\)/);
+    assert.match(check?.detail ?? '', /VnetAddressSpaceOverlapsWithAlreadyPeeredVnet/);
+  });
+
+  it('refuses a spoke overlapping a VNet already peered with the hub, and a hub overlapping one already peered with the spoke', () => {
+    const hub = peeringVnet({ name: 'vnet-hub', addressSpace: ['10.0.0.0/16'] });
+    const prod = peeringVnet({ name: 'vnet-prod', addressSpace: ['10.1.0.0/16'] });
+    hub.peerings = [existingPeering(hub, prod, { name: 'hub-to-prod', peeringState: 'Connected' })];
+    const sandbox = peeringVnet({ name: 'vnet-sandbox', addressSpace: ['10.1.0.0/16'] });
+    const check = peeredOverlapCheck(hub, sandbox);
+    assert.equal(check?.status, 'failed');
+    assert.match(check?.detail ?? '', /Couldn't peer vnet-hub with vnet-sandbox: vnet-sandbox overlaps vnet-prod, already peered with vnet-hub \(10\.1\.0\.0\/16 ↔ 10\.1\.0\.0\/16\)/);
+    // The peering to the spoke itself is no other network.
+    assert.equal(peeredOverlapCheck(hub, prod), undefined);
+    assert.equal(peeredOverlapCheck(hub, peeringVnet({ name: 'vnet-ok', addressSpace: ['10.2.0.0/16'] })), undefined);
+    const legacy = peeringVnet({ name: 'vnet-legacy', addressSpace: ['10.0.128.0/17'] });
+    const spoke = peeringVnet({ name: 'vnet-spoke', addressSpace: ['10.3.0.0/16'] });
+    spoke.peerings = [existingPeering(spoke, legacy, { name: 'spoke-to-legacy' })];
+    assert.equal(peeredOverlap(hub, spoke)?.overlapping.name, 'vnet-hub');
+    assert.match(peeredOverlapCheck(hub, spoke)?.detail ?? '', /vnet-hub overlaps vnet-legacy, already peered with vnet-spoke \(10\.0\.0\.0\/16 ↔ 10\.0\.128\.0\/17\)/);
   });
 
   it('allows gateway transit only from a hub with a gateway, to spokes without one that use no other remote gateway', () => {
