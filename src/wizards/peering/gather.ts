@@ -1,7 +1,8 @@
 import { askQuestions, type AnswerTrail, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
-import { addressOverlaps } from './addressOverlap';
-import { defaultPeeringName, validatePeeringName } from './checks';
+import { hubVnetWords, hubWords } from '../shared/hubNames';
+import { addressOverlaps, formatOverlaps } from './addressOverlap';
+import { defaultPeeringName, describePeeredOverlap, peeredOverlap, validatePeeringName } from './checks';
 import type { PeeringVnet } from './peeringVnet';
 import type { PeeringAnswers, PeeringNames } from './plan';
 
@@ -32,16 +33,63 @@ function pairKey(hub: PeeringVnet, spoke: PeeringVnet): string {
   return `${hub.id} ${spoke.id}`;
 }
 
-function vnetItem(vnet: PeeringVnet, hub?: PeeringVnet, picked?: boolean): PickItem<PeeringVnet> {
-  const overlaps = hub && hub.id !== vnet.id ? addressOverlaps(hub.addressSpace, vnet.addressSpace) : [];
+/** Why `hub` and `spoke` can't be peered, as Azure would refuse it, or `undefined`. */
+export function peerProblem(hub: PeeringVnet, spoke: PeeringVnet): string | undefined {
+  const overlaps = addressOverlaps(hub.addressSpace, spoke.addressSpace);
+  if (overlaps.length > 0) {
+    return `overlaps ${hub.name} (${formatOverlaps(overlaps)})`;
+  }
+  const found = peeredOverlap(hub, spoke);
+  return found ? describePeeredOverlap(found) : undefined;
+}
+
+function vnetItem(vnet: PeeringVnet, options: { hub?: PeeringVnet; problem?: string; hint?: string; picked?: boolean; group?: string }): PickItem<PeeringVnet> {
+  const { hub, problem, hint } = options;
   const peered = hub ? vnet.peerings.find((peering) => peering.remoteVnetId === hub.id) : undefined;
   return {
     label: vnet.name,
     description: `${vnet.addressSpace.join(', ') || 'no address space'} · ${vnet.subscriptionName}`,
-    detail: overlaps.length > 0 ? `Overlaps ${hub?.name} (${overlaps[0].left})` : peered ? `Already has ${peered.name} to ${hub?.name} (${peered.peeringState})` : vnet.location,
+    detail: problem ? `$(warning) Can't be peered: ${problem}` : peered ? `Already has ${peered.name} to ${hub?.name} (${peered.peeringState})` : [hint ? `Likely hub: ${hint}` : undefined, vnet.location].filter(Boolean).join(' · '),
     value: vnet,
-    picked,
+    picked: options.picked,
+    group: options.group,
   };
+}
+
+/**
+ * Why a VNet looks like a hub, strongest first (`rank` 0 to 2), or `undefined`: named as a hub
+ * (hub, security, transit, core), peered with two or more networks, or in a hub or security
+ * subscription (the words the TAP wizard's collector list uses).
+ */
+export function hubHint(vnet: PeeringVnet): { hint: string; rank: number } | undefined {
+  if (hubVnetWords.test(vnet.name)) {
+    return { hint: 'named as a hub', rank: 0 };
+  }
+  const peered = new Set(vnet.peerings.map((peering) => peering.remoteVnetId ?? peering.id)).size;
+  if (peered >= 2) {
+    return { hint: `peered with ${peered} networks`, rank: 1 };
+  }
+  if (hubWords.test(vnet.subscriptionName)) {
+    return { hint: 'hub or security subscription', rank: 2 };
+  }
+  return undefined;
+}
+
+/** The hub list: likely hubs first under their own separator, then the rest; each marked when it can't peer with `spoke`. */
+export function hubItems(candidates: readonly PeeringVnet[], spoke: PeeringVnet | undefined, pickedId: string | undefined): PickItem<PeeringVnet>[] {
+  const ranked = candidates.map((vnet) => ({ vnet, ...hubHint(vnet) }));
+  const likely = ranked.filter((entry) => entry.hint !== undefined).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
+  const others = ranked.filter((entry) => entry.hint === undefined);
+  const toItem = ({ vnet, hint }: { vnet: PeeringVnet; hint?: string }, group: string): PickItem<PeeringVnet> =>
+    vnetItem(vnet, { hub: spoke, problem: spoke ? peerProblem(vnet, spoke) : undefined, hint, picked: vnet.id === pickedId, group });
+  return [...likely.map((entry) => toItem(entry, 'Likely hubs')), ...others.map((entry) => toItem(entry, likely.length > 0 ? 'Other virtual networks' : 'Virtual networks'))];
+}
+
+/** The spoke list: VNets that can peer with `hub`, then those Azure would refuse, each with its reason. */
+export function spokeItems(candidates: readonly PeeringVnet[], hub: PeeringVnet, previous: ReadonlySet<string>): PickItem<PeeringVnet>[] {
+  const judged = candidates.map((vnet) => ({ vnet, problem: peerProblem(hub, vnet) }));
+  const toItem = ({ vnet, problem }: { vnet: PeeringVnet; problem?: string }, group: string): PickItem<PeeringVnet> => vnetItem(vnet, { hub, problem, picked: previous.has(vnet.id), group });
+  return [...judged.filter((entry) => !entry.problem).map((entry) => toItem(entry, 'Virtual networks')), ...judged.filter((entry) => entry.problem).map((entry) => toItem(entry, `Can't be peered with ${hub.name}`))];
 }
 
 /** The name a side will have: an existing peering to the same remote keeps its own. */
@@ -96,12 +144,17 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed, trail?: Ans
         ask: async (current, step) => {
           const spoke = selected.length === 1 ? selected[0] : undefined;
           const candidates = selected.length >= 2 ? [...selected].sort((a, b) => Number(b.id === seed.suggestedHubId) - Number(a.id === seed.suggestedHubId)) : seed.all.filter((vnet) => vnet.id !== spoke?.id);
+          const pickedId = current.hub?.id ?? seed.suggestedHubId;
+          // Several selected: the suggested hub first, as picked; otherwise likely hubs first.
+          const items = selected.length >= 2 ? candidates.map((vnet) => vnetItem(vnet, { picked: vnet.id === pickedId })) : hubItems(candidates, spoke, pickedId);
           const answer = await ui.pick<PeeringVnet>({
             id: 'peering.hub',
             title,
             ...step,
             placeholder: selected.length >= 2 ? 'Which of the selected virtual networks is the hub? The others become its spokes.' : spoke ? `Hub virtual network for ${spoke.name}` : 'Hub virtual network',
-            items: candidates.map((vnet) => vnetItem(vnet, spoke, vnet.id === (current.hub?.id ?? seed.suggestedHubId))),
+            items,
+            // Without a likely hub (or one already chosen) the first VNet is no safe guess for Enter alone.
+            noDefault: !items.some((item) => item.picked) && items[0]?.group !== 'Likely hubs',
             emptyMessage: 'No other virtual networks in the subscriptions shown',
           });
           if (answer === back || answer === undefined) {
@@ -126,7 +179,7 @@ export async function gatherPeering(ui: WizardUi, seed: PeeringSeed, trail?: Ans
             title,
             ...step,
             placeholder: `Spokes to peer with ${hub.name}`,
-            items: seed.all.filter((vnet) => vnet.id !== hub.id).map((vnet) => vnetItem(vnet, hub, previous.has(vnet.id))),
+            items: spokeItems(seed.all.filter((vnet) => vnet.id !== hub.id), hub, previous),
             minimum: 1,
             emptyMessage: 'No other virtual networks in the subscriptions shown',
           });

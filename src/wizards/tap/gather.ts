@@ -9,6 +9,7 @@ import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { mirrorProblem, validateTapName, vxlanBlocks } from './checks';
 import { defaultConfigurationName, type TapAnswers } from './plan';
 import { tapArmId, type TapDestination, type TapDestinationKind, type TapEstate, type TapSourceNic } from './tapModel';
+import { hubWords } from '../shared/hubNames';
 import { defaultNetworkName } from '../shared/networkNames';
 
 /** What the command knows before asking: NICs to pre-pick, or a TAP to add sources to. */
@@ -46,8 +47,6 @@ function titleFor(step: StepNumber): string {
 
 /** Words in NIC, VM or tag names that mark a collector (an NDR sensor, packet broker, IDS…). */
 const collectorWords = /collector|sensor|ndr|\bids\b|probe|packet|capture|monitor|zeek|suricata|vtap|tap-?dest|broker/i;
-/** Subscription names of a hub or security landing zone. */
-const hubWords = /\bhub\b|security|secops|\bsoc\b|connectivity|monitoring/i;
 
 /**
  * Why a destination looks like a collector, strongest first (`rank` 0 to 2), or `undefined` for a

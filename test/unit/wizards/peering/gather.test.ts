@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { gatherPeering } from '../../../../src/wizards/peering/gather';
+import { gatherPeering, hubHint, hubItems, spokeItems } from '../../../../src/wizards/peering/gather';
 import { defaultPeeringName } from '../../../../src/wizards/peering/checks';
 import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
 import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
@@ -113,6 +113,60 @@ describe('peering questions', () => {
     const answers = await gatherPeering(watching, { selected: [], all });
     assert.equal(offered.at(-2), `peering.hubSideName ${defaultPeeringName('vnet-prod', 'vnet-dev')}`, offered.join(', '));
     assert.deepEqual(answers?.names[dev.id], { hubSide: 'prod-dev', spokeSide: 'dev-prod' });
+  });
+
+  it('lists likely hubs first under their own separator: named as a hub, peered with several, in a hub subscription', () => {
+    const sandbox = peeringVnet({ name: 'vnet-a-sandbox', addressSpace: ['10.9.0.0/16'], subscriptionName: 'Dev' });
+    const transit = peeringVnet({ name: 'vnet-transit-weu', addressSpace: ['10.8.0.0/16'], subscriptionName: 'Dev' });
+    const shared = peeringVnet({ name: 'vnet-shared', addressSpace: ['10.7.0.0/16'], subscriptionName: 'Dev' });
+    shared.peerings = [existingPeering(shared, dev, { name: 'shared-to-dev' }), existingPeering(shared, prod, { name: 'shared-to-prod' })];
+    const landing = peeringVnet({ name: 'vnet-landing', addressSpace: ['10.6.0.0/16'], subscriptionName: 'Contoso Security' });
+    const plain = peeringVnet({ name: 'vnet-plain', addressSpace: ['10.5.0.0/16'], subscriptionName: 'Dev' });
+    assert.deepEqual(hubHint(transit), { hint: 'named as a hub', rank: 0 });
+    assert.deepEqual(hubHint(shared), { hint: 'peered with 2 networks', rank: 1 });
+    assert.deepEqual(hubHint(landing), { hint: 'hub or security subscription', rank: 2 });
+    assert.equal(hubHint(plain), undefined);
+    const items = hubItems([sandbox, landing, plain, shared, transit], undefined, undefined);
+    assert.deepEqual(
+      items.map((item) => `${item.group}: ${item.label}`),
+      ['Likely hubs: vnet-transit-weu', 'Likely hubs: vnet-shared', 'Likely hubs: vnet-landing', 'Other virtual networks: vnet-a-sandbox', 'Other virtual networks: vnet-plain'],
+    );
+    assert.match(items[0].detail ?? '', /^Likely hub: named as a hub · /);
+    assert.deepEqual(hubItems([sandbox, plain], undefined, undefined).map((item) => item.group), ['Virtual networks', 'Virtual networks']);
+  });
+
+  it('focuses the likely hub, not the first VNet alphabetically; with none, no VNet is active', async () => {
+    const sandbox = peeringVnet({ name: 'vnet-a-sandbox', addressSpace: ['10.9.0.0/16'], subscriptionName: 'Dev' });
+    const seen: Array<{ first?: string; noDefault?: boolean }> = [];
+    const other = peeringVnet({ name: 'vnet-b-apps', addressSpace: ['10.8.0.0/16'], subscriptionName: 'Dev' });
+    for (const vnets of [[sandbox, dev, hub, prod], [sandbox, other]]) {
+      const inner = scripted([{ id: 'peering.hub', cancel: true }]);
+      const ui: WizardUi = {
+        pick: (step) => {
+          seen.push({ first: step.items[0]?.label, noDefault: (step as { noDefault?: boolean }).noDefault });
+          return inner.pick(step);
+        },
+        pickMany: (step) => inner.pickMany(step),
+        input: (step) => inner.input(step),
+      };
+      await gatherPeering(ui, { selected: [], all: vnets });
+    }
+    assert.deepEqual(seen, [{ first: 'vnet-hub', noDefault: false }, { first: 'vnet-a-sandbox', noDefault: true }]);
+  });
+
+  it('marks spokes Azure would refuse with the reason, after the ones that can peer', () => {
+    const hubPeered = peeringVnet({ name: 'vnet-hub', addressSpace: ['10.0.0.0/16'] });
+    hubPeered.peerings = [existingPeering(hubPeered, prod, { name: 'hub-to-prod', peeringState: 'Connected' })];
+    const sandbox = peeringVnet({ name: 'vnet-sandbox', addressSpace: ['10.1.0.0/16'], subscriptionName: 'Dev' });
+    const inside = peeringVnet({ name: 'vnet-inside', addressSpace: ['10.0.4.0/24'], subscriptionName: 'Dev' });
+    const items = spokeItems([dev, inside, prod, sandbox], hubPeered, new Set());
+    assert.deepEqual(
+      items.map((item) => `${item.group}: ${item.label}`),
+      ['Virtual networks: vnet-dev', 'Virtual networks: vnet-prod', "Can't be peered with vnet-hub: vnet-inside", "Can't be peered with vnet-hub: vnet-sandbox"],
+    );
+    assert.equal(items[1].detail, 'germanywestcentral');
+    assert.equal(items[2].detail, "$(warning) Can't be peered: overlaps vnet-hub (10.0.0.0/16 ↔ 10.0.4.0/24)");
+    assert.equal(items[3].detail, "$(warning) Can't be peered: vnet-sandbox overlaps vnet-prod, already peered with vnet-hub (10.1.0.0/16 ↔ 10.1.0.0/16)");
   });
 
   it('from the palette asks hub, spokes, options and names, with default names', async () => {
