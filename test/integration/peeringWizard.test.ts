@@ -131,6 +131,25 @@ describe('Peering wizard', function () {
     assert.match(failed[0].detail, /Couldn't peer vnet-prod-spoke with vnet-dev-sandbox: their address spaces overlap \(10\.1\.0\.0\/16 ↔ 10\.1\.0\.0\/16\)/);
   });
 
+  it('refuses a spoke that overlaps a VNet already peered with the hub, before anything is sent', async () => {
+    api.wizards.answer([
+      { id: 'peering.hub', pick: 'vnet-hub' },
+      { id: 'peering.spokes', pick: ['vnet-dev-sandbox'] },
+      { id: 'peering.options', pick: ['allowForwardedTraffic'] },
+      { id: 'peering.names', pick: 'default' },
+    ]);
+    api.wizards.choose(['cancel']);
+    const before = await requestCounts();
+    await vscode.commands.executeCommand('trafficLens.createPeering');
+    assert.equal(api.wizards.lastReport(), undefined, 'Apply was not offered');
+    const plan = api.wizards.lastPlan();
+    assert.ok(plan);
+    const failed = plan.checks.filter((check) => check.status === 'failed');
+    assert.deepEqual(failed.map((check) => check.id), ['peeredOverlap:vnet-dev-sandbox']);
+    assert.match(failed[0].detail, /Couldn't peer vnet-hub with vnet-dev-sandbox: vnet-dev-sandbox overlaps vnet-prod-spoke, already peered with vnet-hub \(10\.1\.0\.0\/16 ↔ 10\.1\.0\.0\/16\)/);
+    assert.equal(countOf(await requestCounts(), 'PUT'), countOf(before, 'PUT'), 'nothing was sent');
+  });
+
   it('reports a partial failure, retries what remains, then undoes what it changed', async () => {
     await faults({ kind: 'throttle', match: 'virtualNetworkPeerings', count: 2, retryAfterMs: 50 });
     await faults({ kind: 'serverError', match: hubSideName, method: 'PUT', count: 40 });
