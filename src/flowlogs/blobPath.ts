@@ -353,6 +353,28 @@ export function downloadedBlobTitle(path: string): string | undefined {
   if (!parsed.ok) {
     return undefined;
   }
-  const hour = `${parsed.path.time.toISOString().slice(0, 10)} ${parsed.path.time.toISOString().slice(11, 13)}:00`;
-  return [account, hour, ...(parsed.path.mac === undefined ? [] : [parsed.path.mac])].join(' › ');
+  return [account, hourAndMac(parsed.path.time, parsed.path.mac)].join(' › ');
+}
+
+/** `2026-12-07 01:00 › 000D3A7A1001`, or the hour alone for a blob without a MAC. */
+function hourAndMac(time: Date, mac: string | undefined): string {
+  const hour = `${time.toISOString().slice(0, 10)} ${time.toISOString().slice(11, 13)}:00`;
+  return [hour, ...(mac === undefined ? [] : [mac])].join(' › ');
+}
+
+const localBlobPattern = /(?:^|\/)y=(\d{4})\/m=(\d{2})\/d=(\d{2})\/h=(\d{2})\/m=00\/(?:macAddress=([0-9a-f]{2}(?:[-:]?[0-9a-f]{2}){5})\/)?PT1H\.json$/i;
+
+/**
+ * The hour and MAC of a file on disk kept in Azure's layout (`…/y=2026/m=12/d=07/h=13/m=00/
+ * macAddress=000D3A7A1001/PT1H.json`, `\` separators too): `2026-12-07 13:00 › 000D3A7A1001`, the
+ * title of a downloaded blob without its account. Undefined for any other path.
+ */
+export function localBlobTitle(path: string): string | undefined {
+  const match = localBlobPattern.exec(path.replace(/\\/g, '/'));
+  if (match === null) {
+    return undefined;
+  }
+  const [, year, month, day, hour, mac] = match;
+  const time = hourStart(Number(year), Number(month), Number(day), Number(hour));
+  return time === undefined ? undefined : hourAndMac(time, mac === undefined ? undefined : normalizeMac(mac));
 }

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { renderWebviewHtml } from './html';
-import { downloadedBlobTitle } from '../flowlogs/blobPath';
+import { downloadedBlobTitle, localBlobTitle } from '../flowlogs/blobPath';
 import { FlowLogSession, type ViewerServices } from './flowLogSession';
 import type { AddressOwners, RenderedReport, RowFilter, ViewMode } from './protocol';
 
@@ -101,6 +101,8 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     if (blobTitle !== undefined) {
       panel.title = blobTitle;
     }
+    // A file on disk in Azure's layout is one hour's PT1H.json too: its export is named by hour and MAC.
+    const exportName = blobTitle ?? (document.uri.scheme === 'file' ? localBlobTitle(document.uri.path) : undefined) ?? fileName;
     panel.webview.html = renderWebviewHtml({
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.js')).toString(),
@@ -115,7 +117,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
       return;
     }
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
-    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri), blobTitle ?? fileName);
+    const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri), exportName);
     this.sessions.add(session);
     panel.onDidDispose(() => {
       this.sessions.delete(session);

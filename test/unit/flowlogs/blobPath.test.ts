@@ -3,6 +3,7 @@ import {
   classifyPrefix,
   dayOfPrefix,
   downloadedBlobTitle,
+  localBlobTitle,
   formatMac,
   groupFlowLogBlobs,
   normalizeMac,
@@ -169,5 +170,16 @@ describe('titles of downloaded blobs', () => {
     );
     assert.equal(downloadedBlobTitle('/sthub/insights-logs-flowlogflowevent/fl-vnet_2026-12-07T01-03.json'), undefined);
     assert.equal(downloadedBlobTitle('/sthub'), undefined);
+  });
+});
+
+describe('titles of flow-log files on disk', () => {
+  it("names the hour and MAC of a file kept in Azure's layout, and nothing for other files", () => {
+    assert.equal(localBlobTitle('/home/me/logs/y=2026/m=12/d=07/h=13/m=00/macAddress=000D3A7A1001/PT1H.json'), '2026-12-07 13:00 › 000D3A7A1001');
+    assert.equal(localBlobTitle('C:\\logs\\y=2026\\m=12\\d=07\\h=13\\m=00\\macAddress=00-0d-3a-7a-10-01\\PT1H.json'), '2026-12-07 13:00 › 000D3A7A1001', 'Windows separators, a MAC with dashes');
+    assert.equal(localBlobTitle('/logs/resourceId=/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG/y=2026/m=12/d=07/h=09/m=00/PT1H.json'), '2026-12-07 09:00', 'an NSG blob without a MAC');
+    assert.equal(localBlobTitle('/home/me/logs/PT1H.json'), undefined);
+    assert.equal(localBlobTitle('/logs/y=2026/m=13/d=07/h=13/m=00/macAddress=000D3A7A1001/PT1H.json'), undefined, 'no such month');
+    assert.equal(localBlobTitle('/logs/y=2026/m=12/d=07/h=13/m=00/macAddress=000D3A7A1001/flows.json'), undefined);
   });
 });

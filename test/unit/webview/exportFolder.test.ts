@@ -20,6 +20,7 @@ describe('export folder', () => {
     assert.equal(exportFileName('fl-vnet_2026-12-07T09_000D3A7A1001.json', 'ecs.ndjson'), 'fl-vnet_2026-12-07T09_000D3A7A1001.ecs.ndjson');
     assert.equal(exportFileName('PT1H.JSON', 'csv'), 'PT1H.csv');
     assert.equal(exportFileName('sthub › 2026-12-07 01:00 › 000D3A7A1001', 'csv'), 'sthub_2026-12-07_0100_000D3A7A1001.csv', "a downloaded blob's title, without separators");
+    assert.equal(exportFileName('2026-12-07 13:00 › 000D3A7A1001', 'csv'), '2026-12-07_1300_000D3A7A1001.csv', "a local file's hour and MAC");
     assert.equal(exportFileName('a/b\\c.json', 'ndjson'), 'a_b_c.ndjson');
   });
 });
