@@ -726,6 +726,7 @@ function toggleColumnsMenu(isOpen: boolean): void {
   if (isOpen) {
     buildColumnsMenu();
   }
+  scheduleRender();
 }
 columnsButton.addEventListener('click', () => toggleColumnsMenu(columnsMenu.hidden === true));
 document.addEventListener('pointerdown', (event) => {
@@ -733,8 +734,10 @@ document.addEventListener('pointerdown', (event) => {
     toggleColumnsMenu(false);
   }
 });
-columnsMenu.addEventListener('keydown', (event) => {
-  if (event.key === 'Escape') {
+// On the anchor, not the menu: right after a click on Columns… the focus is still on the button.
+columnsAnchor.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && !columnsMenu.hidden) {
+    event.stopPropagation();
     toggleColumnsMenu(false);
     columnsButton.focus();
   }
@@ -868,7 +871,10 @@ function reportRendered(first: number, end: number): void {
   const chartsShown = charts.hidden !== true;
   const tableHeight = viewport.offsetHeight;
   const columnWidths = [...tableHeader.children].map((cell) => Math.round((cell as HTMLElement).offsetWidth));
-  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow, chartsShown, tableHeight, columnWidths])}`;
+  const tableWidth = viewport.clientWidth;
+  const columnsMenuOpen = !columnsMenu.hidden;
+  const focused = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement.className : '';
+  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow, chartsShown, tableHeight, columnWidths, tableWidth, columnsMenuOpen, focused])}`;
   if (key === lastReport) {
     return;
   }
@@ -895,6 +901,9 @@ function reportRendered(first: number, end: number): void {
       chartsShown,
       tableHeight,
       columnWidths,
+      tableWidth,
+      columnsMenuOpen,
+      focused,
       ...(detail === undefined ? {} : { detail }),
     });
   };

@@ -240,6 +240,12 @@ export interface RenderedReport {
   tableHeight?: number;
   /** Each column's width in CSS pixels, in the order of `columns`. */
   columnWidths?: number[];
+  /** The width of the table's visible part in CSS pixels (without its scroll bar). */
+  tableWidth?: number;
+  /** True while the Columns menu is open. */
+  columnsMenuOpen?: boolean;
+  /** Class of the element that has the focus, empty when none does. */
+  focused?: string;
 }
 
 export interface RenderedDetailField {
@@ -381,7 +387,10 @@ export function isViewToHost(value: unknown): value is ViewToHost {
         (value.tableOverflow === undefined || isCount(value.tableOverflow)) &&
         (value.chartsShown === undefined || typeof value.chartsShown === 'boolean') &&
         (value.tableHeight === undefined || isCount(value.tableHeight)) &&
-        (value.columnWidths === undefined || (Array.isArray(value.columnWidths) && value.columnWidths.every(isCount)))
+        (value.columnWidths === undefined || (Array.isArray(value.columnWidths) && value.columnWidths.every(isCount))) &&
+        (value.tableWidth === undefined || isCount(value.tableWidth)) &&
+        (value.columnsMenuOpen === undefined || typeof value.columnsMenuOpen === 'boolean') &&
+        (value.focused === undefined || typeof value.focused === 'string')
       );
     default:
       return false;

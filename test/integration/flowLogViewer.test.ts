@@ -245,6 +245,15 @@ describe('flow-log viewer', function () {
     assert.deepEqual(reset.columnWidths, loaded.columnWidths);
   });
 
+  it('closes the Columns menu on Escape right after a click on Columns…, and gives the focus back to the button', async function () {
+    needsLauncher(this);
+    await openSample(vnetSample);
+    const open = await waitForRender(vnetSample, (report) => report.columnsMenuOpen === true, async () => click('.columns-button'));
+    assert.equal(open.columnsMenuOpen, true);
+    const closed = await waitForRender(vnetSample, (report) => report.columnsMenuOpen === false, async () => press('.columns-button', ['Escape']));
+    assert.match(closed.focused ?? '', /\bcolumns-button\b/, `the focus is on ${String(closed.focused)}`);
+  });
+
   it('filters by a top talker when it is clicked, shows it in the IP field, and clears it on a second click', async function () {
     needsLauncher(this);
     const loaded = await openSample(vnetSample);
