@@ -19,13 +19,31 @@ export function emptyLayout(): ColumnLayout {
 }
 
 /**
- * The columns to show, in order: the layout's order first (ids it names that the mode has), then
- * columns the layout does not know yet where they stand in the default order. Hidden columns are
- * left out, and so are columns that need the inventory while `hasInventory` is false.
+ * Whether `column` shows: never a column that needs the inventory while `hasInventory` is false;
+ * else as the user chose in the layout (hidden, or shown); else columns hidden by default do not
+ * show, and a NIC/VM column shows only when some row of the file names a NIC there (`filled`).
  */
-export function placeColumns(all: readonly Column[], layout: ColumnLayout | undefined, hasInventory: boolean): PlacedColumn[] {
+export function isColumnShown(column: Column, layout: ColumnLayout | undefined, hasInventory: boolean, filled: ReadonlySet<ColumnId>): boolean {
+  if (column.needsInventory === true && !hasInventory) {
+    return false;
+  }
+  if (layout?.hidden.includes(column.id) === true) {
+    return false;
+  }
+  if (layout?.shown?.includes(column.id) === true) {
+    return true;
+  }
+  return column.hiddenByDefault !== true && (column.needsInventory !== true || filled.has(column.id));
+}
+
+/**
+ * The columns to show, in order: the layout's order first (ids it names that the mode has), then
+ * columns the layout does not know yet where they stand in the default order; see isColumnShown
+ * for which show. `filled` defaults to every column (as if each NIC/VM column had a NIC).
+ */
+export function placeColumns(all: readonly Column[], layout: ColumnLayout | undefined, hasInventory: boolean, filled: ReadonlySet<ColumnId> = new Set(all.map((column) => column.id))): PlacedColumn[] {
   return orderedColumns(all, layout)
-    .filter((column) => !(layout?.hidden.includes(column.id) ?? false) && (hasInventory || column.needsInventory !== true))
+    .filter((column) => isColumnShown(column, layout, hasInventory, filled))
     .map((column) => ({ column, width: clampWidth(layout?.widths[column.id] ?? column.width) }));
 }
 
@@ -61,16 +79,22 @@ export function clampWidth(width: number): number {
   return Math.round(Math.min(maxColumnWidth, Math.max(minColumnWidth, width)));
 }
 
-/** The layout with `id` hidden or shown. At least one column always stays visible. */
+/**
+ * The layout with `id` hidden or shown, as the user chose: a column shown this way shows even when
+ * it is hidden by default or has nothing to show. At least one column always stays visible.
+ */
 export function setColumnHidden(all: readonly Column[], layout: ColumnLayout, id: ColumnId, isHidden: boolean): ColumnLayout {
   const hidden = layout.hidden.filter((other) => other !== id);
+  const shown = (layout.shown ?? []).filter((other) => other !== id);
   if (isHidden) {
     hidden.push(id);
-    if (all.every((column) => hidden.includes(column.id))) {
+    if (all.every((column) => hidden.includes(column.id) || column.hiddenByDefault === true)) {
       return layout;
     }
+  } else {
+    shown.push(id);
   }
-  return { ...layout, order: orderedColumns(all, layout).map((column) => column.id), hidden };
+  return { ...layout, order: orderedColumns(all, layout).map((column) => column.id), hidden, shown };
 }
 
 /** The layout with `id` moved to stand before `beforeId` (or last when `beforeId` is undefined). */

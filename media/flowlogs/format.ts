@@ -67,8 +67,12 @@ export interface Column {
   kind: 'time' | 'ip' | 'num' | 'text' | 'wide';
   /** Width in px until the user resizes it: narrow enough that the usual columns fit next to a side bar. */
   width: number;
-  /** Shown only when the signed-in inventory can fill it. */
+  /** Shown only when the signed-in inventory can fill it, and by default only when some row has a value. */
   needsInventory?: boolean;
+  /** Offered in the Columns menu but not shown until the user asks for it. */
+  hiddenByDefault?: boolean;
+  /** True when the cell's text may be cut: the whole value is the cell's tooltip too. */
+  hasTitle?: boolean;
   cell(row: ViewRow): string;
 }
 
@@ -78,13 +82,15 @@ export interface Column {
  */
 export const ipv4Width = 140;
 export const timeWidth = 208;
+/** NIC/VM names are long (`nic-web-01 (vm-web-01)`): cut with an ellipsis, whole in the tooltip and the row details. */
+export const ownerWidth = 90;
 
 const common: Column[] = [
   { id: 'srcIp', sort: 'srcIp', label: 'Source', kind: 'ip', width: ipv4Width, cell: (row) => row.srcIp },
-  { id: 'srcOwner', label: 'Source NIC/VM', kind: 'text', width: 190, needsInventory: true, cell: (row) => row.srcOwner ?? '' },
+  { id: 'srcOwner', label: 'Source NIC/VM', kind: 'text', width: ownerWidth, needsInventory: true, hasTitle: true, cell: (row) => row.srcOwner ?? '' },
   { id: 'srcPort', sort: 'srcPort', label: 'Src port', kind: 'num', width: 68, cell: (row) => String(row.srcPort) },
   { id: 'dstIp', sort: 'dstIp', label: 'Destination', kind: 'ip', width: ipv4Width, cell: (row) => row.dstIp },
-  { id: 'dstOwner', label: 'Destination NIC/VM', kind: 'text', width: 190, needsInventory: true, cell: (row) => row.dstOwner ?? '' },
+  { id: 'dstOwner', label: 'Destination NIC/VM', kind: 'text', width: ownerWidth, needsInventory: true, hasTitle: true, cell: (row) => row.dstOwner ?? '' },
   { id: 'dstPort', sort: 'dstPort', label: 'Dst port', kind: 'num', width: 68, cell: (row) => String(row.dstPort) },
   { id: 'protocol', sort: 'protocol', label: 'Protocol', kind: 'text', width: 74, cell: (row) => row.protocol },
   { id: 'direction', sort: 'direction', label: 'Direction', kind: 'text', width: 86, cell: (row) => formatDirection(row.direction) },
@@ -95,6 +101,8 @@ const trailing: Column[] = [
   { id: 'rule', sort: 'rule', label: 'Rule', kind: 'wide', width: 200, cell: (row) => row.rule },
   { id: 'packets', sort: 'packets', label: 'Packets', kind: 'num', width: 70, cell: (row) => formatCount(row.packets) },
   { id: 'bytes', sort: 'bytes', label: 'Bytes', kind: 'num', width: 86, cell: (row) => formatCount(row.bytes) },
+  // The logged NIC's MAC, offered in the Columns menu; the record's flow log or NSG, target resource and ACL ID are in the row details' record.
+  { id: 'mac', label: 'MAC', kind: 'ip', width: 124, hiddenByDefault: true, cell: (row) => row.mac },
 ];
 
 export const columnsByMode: Record<ViewMode, Column[]> = {

@@ -24,7 +24,7 @@ import {
 } from '../../src/webview/protocol';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';
-import { clampWidth, emptyLayout, gridTemplate, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn, type PlacedColumn } from './columnLayout';
+import { clampWidth, emptyLayout, gridTemplate, isColumnShown, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn, type PlacedColumn } from './columnLayout';
 import { brushRange, chartFilterFor, isChartFilterActive, timelineBars, type ChartPick } from './charts';
 
 interface VsCodeApi {
@@ -267,6 +267,8 @@ let placed: PlacedColumn[] = [];
 let hasInventory = false;
 /** The host's revision of the NIC names the rows shown carry. */
 let ownersRevision: number | undefined;
+/** The NIC/VM columns some row of the file fills (from the summary): only these show unless the user asks. */
+let filled: ReadonlySet<ColumnId> = new Set();
 let lastAggregates: ViewAggregates | undefined;
 let epoch = 0;
 let requestId = 0;
@@ -340,7 +342,7 @@ function layout(): ColumnLayout {
 
 /** Places the columns from the current layout and sizes the table's grid. */
 function placeTable(): void {
-  placed = placeColumns(columnsByMode[state.mode], layouts[state.mode], hasInventory);
+  placed = placeColumns(columnsByMode[state.mode], layouts[state.mode], hasInventory, filled);
   canvas.style.setProperty('--columns', gridTemplate(placed));
 }
 
@@ -690,11 +692,14 @@ function buildColumnsMenu(): void {
     const box = element('input');
     box.type = 'checkbox';
     box.name = `column-${column.id}`;
-    box.checked = !current.hidden.includes(column.id);
+    // Signed out, a NIC/VM column's box says whether it would show once signed in.
+    box.checked = isColumnShown(column, current, true, hasInventory ? filled : new Set([column.id]));
     const needsSignIn = column.needsInventory === true && !hasInventory;
     label.append(box, document.createTextNode(` ${column.label}`));
     if (needsSignIn) {
       label.append(element('span', 'columns-note', ' (when signed in)'));
+    } else if (column.needsInventory === true && !filled.has(column.id)) {
+      label.append(element('span', 'columns-note', ' (no NIC of this file)'));
     }
     box.addEventListener('change', () => changeLayout(setColumnHidden(all, layout(), column.id, !box.checked)));
     const left = element('button', 'icon', '↑');
@@ -822,6 +827,9 @@ function render(): void {
       const cell = cells[c] as HTMLElement;
       if (cell.textContent !== text) {
         cell.textContent = text;
+        if (cols[c].hasTitle === true) {
+          cell.title = text;
+        }
       }
     }
     if (data === undefined && position >= first && position < first + count) {
@@ -1386,6 +1394,15 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
     case 'summary': {
       summary = message.summary;
       renderSummary();
+      const nowFilled = new Set<ColumnId>([...(summary.ownedEnds?.src === true ? ['srcOwner' as const] : []), ...(summary.ownedEnds?.dst === true ? ['dstOwner' as const] : [])]);
+      if ([...nowFilled].join() !== [...filled].join()) {
+        filled = nowFilled;
+        buildHeader();
+        if (!columnsMenu.hidden) {
+          buildColumnsMenu();
+        }
+        render();
+      }
       // While loading, re-query as rows arrive; connections are re-joined each time, so less often.
       const interval = state.mode === 'connections' ? 2000 : 250;
       const isDue = Date.now() - lastRefreshAt >= interval;

@@ -94,6 +94,10 @@ function summary(): FileSummary {
   if (notFlowLog !== undefined) {
     value.notFlowLog = notFlowLog;
   }
+  const ownedEnds = view.ownedEnds();
+  if (ownedEnds !== undefined) {
+    value.ownedEnds = ownedEnds;
+  }
   return value;
 }
 
@@ -205,6 +209,8 @@ async function onMessage(message: HostToWorker): Promise<void> {
       return;
     case 'owners':
       view.owners = message.owners;
+      // The page shows a NIC/VM column only when some row names a NIC there.
+      postSummary(true);
       return;
     default:
       assertNever(message);

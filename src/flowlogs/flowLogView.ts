@@ -3,7 +3,7 @@
  * current epoch, row windows, aggregates and row details. Pure (no Node or DOM APIs), so it runs
  * in the decode worker and, for the benchmark, in a browser page.
  */
-import type { FlowTable } from './flowTable';
+import { flagDirection, type FlowTable } from './flowTable';
 import {
   aggregateConnections,
   aggregateRows,
@@ -45,6 +45,37 @@ export class FlowLogView {
     private readonly join: (table: FlowTable) => ConnectionColumns,
     private readonly readRecord: RecordReader | undefined,
   ) {}
+
+  private owned: { owners: AddressOwners; rows: number; src: boolean; dst: boolean } | undefined;
+
+  /**
+   * Whether some row decoded so far names a NIC at its source, and at its destination (as rows do,
+   * see flowOwners); undefined while signed out. Rows are looked at once, each only until both ends
+   * are found: addresses and records are looked up once each, not once a row.
+   */
+  ownedEnds(): { src: boolean; dst: boolean } | undefined {
+    const owners = this.owners;
+    if (owners === undefined || hasNoOwners(owners)) {
+      return undefined;
+    }
+    if (this.owned?.owners !== owners) {
+      this.owned = { owners, rows: 0, src: false, dst: false };
+    }
+    const owned = this.owned;
+    const table = this.table;
+    if (owned.rows < table.length && !(owned.src && owned.dst)) {
+      const ipOwned = table.ips.values.map((ip) => owners.byIp[ip.toLowerCase()] !== undefined);
+      const macOwned = table.contexts.map((context) => owners.byMac[context.mac] !== undefined);
+      for (let row = owned.rows; row < table.length && !(owned.src && owned.dst); row++) {
+        const isOutbound = flagDirection(table.flags[row]) === 'outbound';
+        const byMac = macOwned[table.context[row]];
+        owned.src ||= (isOutbound && byMac) || ipOwned[table.srcIp[row]];
+        owned.dst ||= (!isOutbound && byMac) || ipOwned[table.dstIp[row]];
+      }
+    }
+    owned.rows = table.length;
+    return { src: owned.src, dst: owned.dst };
+  }
 
   /** Connections of the rows decoded so far (joined again only when rows were added). */
   connections(): ConnectionColumns {

@@ -110,6 +110,8 @@ export interface FileSummary {
   bytesRead: number;
   /** Set when the file could not be read as a flow log at all; the page shows it as a banner. */
   notFlowLog?: string;
+  /** Signed in: whether some row of the file names a NIC at its source, and at its destination. */
+  ownedEnds?: { src: boolean; dst: boolean };
 }
 
 export interface DecodeProblemView {
@@ -152,12 +154,16 @@ export interface Timeline {
 }
 
 /** Column ids of the table; a layout names them in order. */
-export type ColumnId = SortColumn | 'srcOwner' | 'dstOwner';
+export type ColumnId = SortColumn | 'srcOwner' | 'dstOwner' | 'mac';
 
-/** How the user arranged the table's columns in one mode: order, hidden columns, widths in px. */
+/**
+ * How the user arranged the table's columns in one mode: order, columns hidden and columns shown
+ * (shown even when hidden by default or empty), widths in px.
+ */
 export interface ColumnLayout {
   order: ColumnId[];
   hidden: ColumnId[];
+  shown?: ColumnId[];
   widths: Partial<Record<ColumnId, number>>;
 }
 
@@ -321,7 +327,7 @@ function isRenderedDetailField(value: unknown): value is RenderedDetailField {
   return isRecord(value) && typeof value.name === 'string' && typeof value.value === 'string' && isCount(value.lines);
 }
 
-const columnIds: readonly string[] = ['time', 'duration', 'srcIp', 'srcOwner', 'srcPort', 'dstIp', 'dstOwner', 'dstPort', 'protocol', 'direction', 'decision', 'state', 'rule', 'packets', 'bytes'];
+const columnIds: readonly string[] = ['time', 'duration', 'srcIp', 'srcOwner', 'srcPort', 'dstIp', 'dstOwner', 'dstPort', 'protocol', 'direction', 'decision', 'state', 'rule', 'packets', 'bytes', 'mac'];
 
 function isColumnIdArray(value: unknown): value is ColumnId[] {
   return isStringArray(value) && value.every((id) => columnIds.includes(id));
@@ -337,6 +343,7 @@ export function isColumnLayouts(value: unknown): value is ColumnLayouts {
         isRecord(layout) &&
         isColumnIdArray(layout.order) &&
         isColumnIdArray(layout.hidden) &&
+        (layout.shown === undefined || isColumnIdArray(layout.shown)) &&
         isRecord(layout.widths) &&
         Object.entries(layout.widths).every(([id, width]) => columnIds.includes(id) && typeof width === 'number' && Number.isFinite(width) && width > 0),
     )

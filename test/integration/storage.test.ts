@@ -6,6 +6,7 @@ import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import type { RenderedReport, RowFilter } from '../../src/webview/protocol';
 import { demoTenantId, hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
 import { activateTestedExtension } from './testedExtension';
+import { suiteLog } from './suiteLog';
 
 /** The stand-in and Azurite the runner started before VS Code (their CA is in NODE_EXTRA_CA_CERTS). */
 const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL;
@@ -140,6 +141,33 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     for (const row of owned.rows) {
       const label = row[owned.columns.indexOf('Source')] === webNic.ip ? row[sourceOwner] : row[destinationOwner];
       assert.equal(label, 'nic-web-01 (vm-web-01)', `row ${row.join(' | ')}`);
+    }
+    // In the headless launcher's 1440-px window: next to the Explorer (about 790 px left for the
+    // viewer) time and both ends' addresses with their NIC/VM fit without scrolling sideways; with
+    // the side bar closed everything up to Decision does (as the README says).
+    if (process.env.TRAFFIC_LENS_SUITE_MARKER !== undefined) {
+      const rightEdge = (report: RenderedReport, label: string): number => {
+        const index = report.columns.indexOf(label);
+        assert.ok(index >= 0, `no column ${label}: ${report.columns.join(', ')}`);
+        return (report.columnWidths ?? []).slice(0, index + 1).reduce((sum, width) => sum + width, 0);
+      };
+      const measure = async (sideBar: string): Promise<RenderedReport> => {
+        await vscode.commands.executeCommand(sideBar);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await renderWith(api, opened, {});
+        const report = await renderWith(api, opened, { ip: webNic.ip });
+        suiteLog(`${sideBar}: viewer ${String(report.viewWidth)} px, table ${String(report.tableWidth)} px, Destination NIC/VM ends at ${rightEdge(report, 'Destination NIC/VM')} px, Decision at ${rightEdge(report, 'Decision')} px`);
+        return report;
+      };
+      try {
+        const narrow = await measure('workbench.view.explorer');
+        assert.ok((narrow.viewWidth ?? Infinity) < 900, `the viewer is ${String(narrow.viewWidth)} px wide: is the side bar open?`);
+        assert.ok(rightEdge(narrow, 'Destination NIC/VM') <= (narrow.tableWidth ?? 0), `next to the side bar the NIC/VM columns end past the table's ${String(narrow.tableWidth)} px`);
+        const wide = await measure('workbench.action.closeSidebar');
+        assert.ok(rightEdge(wide, 'Decision') <= (wide.tableWidth ?? 0), `without the side bar Decision ends past the table's ${String(wide.tableWidth)} px`);
+      } finally {
+        await vscode.commands.executeCommand('workbench.view.explorer');
+      }
     }
     let next = api.flowLogViewer.nextRendered(opened, 20_000);
     api.flowLogViewer.openDetail(opened, 0);

@@ -32,6 +32,18 @@ function expect<T extends HostToView['type']>(message: HostToView | undefined, t
 }
 
 describe('FlowLogView', () => {
+  it('says which NIC/VM columns some row fills: none signed out or for unknown addresses, the logged end by its MAC', () => {
+    const { view } = sampleView();
+    assert.equal(view.ownedEnds(), undefined, 'signed out');
+    view.owners = { byMac: {}, byIp: { '10.9.9.9': { nic: 'nic-elsewhere' } } };
+    assert.deepEqual(view.ownedEnds(), { src: false, dst: false }, 'the inventory knows none of the addresses');
+    view.owners = { byMac: { '00224871C205': { nic: 'nic-sample', vm: 'vm-sample' } }, byIp: {} };
+    const ends = view.ownedEnds();
+    assert.ok(ends !== undefined && (ends.src || ends.dst), 'the logged NIC by its MAC');
+    view.owners = { byMac: {}, byIp: { '192.241.200.164': { nic: 'nic-remote' } } };
+    assert.deepEqual(view.ownedEnds(), { src: true, dst: false }, 'a source address only');
+  });
+
   it('answers a query, then row windows of that epoch only', () => {
     const { view } = sampleView();
     const result = expect(view.query(1, 1, { mode: 'tuples', filter: { decision: 'deny' }, sort: { column: 'dstPort', descending: false } }), 'queryResult');
