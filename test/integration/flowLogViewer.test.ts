@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderedReport } from '../../src/webview/protocol';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension, projectRoot } from './testedExtension';
+import { activateTestedExtension, expectedExtension, projectRoot } from './testedExtension';
 
 const samples = join(projectRoot, 'test', 'fixtures', 'samples');
 const vnetSample = vscode.Uri.file(join(samples, 'vnet-flow-logs-overview.sample.json'));
@@ -296,6 +296,13 @@ describe('flow-log viewer', function () {
 
   it('starts the Export save dialog in the workspace folder, not next to the opened file', async function () {
     needsLauncher(this);
+    if (expectedExtension().kind === 'installed') {
+      // The dialog is replaced on this suite's `vscode` API object, which is the extension's own
+      // only when the extension is loaded from the project: an installed extension gets an API
+      // object of its own, so the real dialog would open. The folder is chosen by exportFolder.ts,
+      // unit-tested, and the same bundle code runs in the development run.
+      this.skip();
+    }
     await openSample(vnetSample);
     const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
     const original = window.showSaveDialog;
