@@ -61,34 +61,27 @@ describe('Flow-log questions', () => {
   });
 
   it('lists the storage accounts of the region before "Create new", so Enter keeps to one that exists', async () => {
-    const { ui } = script([{ id: 'flowLogs.storage', pick: 'stdevflowlogs' }]);
-    let offered: string[] = [];
-    const recording = {
-      pick: <T>(step: PickStep<T>) => {
-        if (step.id === 'flowLogs.storage') {
+    /** The labels the storage question offers, the rest of the questions cancelled. */
+    const storageOffered = async (answer: string, accounts: FlowLogChoices['storageAccounts']): Promise<string[]> => {
+      const { ui } = script([{ id: 'flowLogs.storage', pick: answer }]);
+      let offered: string[] = [];
+      const recording = {
+        pick: <T>(step: PickStep<T>) => {
+          if (step.id !== 'flowLogs.storage') {
+            return Promise.resolve(undefined);
+          }
           offered = step.items.map((item) => item.label);
-        }
-        return step.id === 'flowLogs.storage' ? ui.pick(step) : Promise.resolve(undefined);
-      },
-      pickMany: <T>(step: PickManyStep<T>) => ui.pickMany(step),
-      input: () => Promise.resolve(undefined),
+          return ui.pick(step);
+        },
+        pickMany: <T>(step: PickManyStep<T>) => ui.pickMany(step),
+        input: () => Promise.resolve(undefined),
+      };
+      await gatherFlowLogs(recording, choices({ storageAccounts: accounts }), { targetIds: [target().armId] });
+      return offered;
     };
-    await gatherFlowLogs(recording, choices(), { targetIds: [target().armId] });
-    assert.deepEqual(offered, ['stdevflowlogs', 'Create new storage account…', stWest]);
-    const { ui: alone } = script([{ id: 'flowLogs.storage', pick: '#new' }]);
-    let offeredAlone: string[] = [];
-    const noneInRegion = {
-      pick: <T>(step: PickStep<T>) => {
-        if (step.id === 'flowLogs.storage') {
-          offeredAlone = step.items.map((item) => item.label);
-        }
-        return step.id === 'flowLogs.storage' ? alone.pick(step) : Promise.resolve(undefined);
-      },
-      pickMany: <T>(step: PickManyStep<T>) => alone.pickMany(step),
-      input: () => Promise.resolve(undefined),
-    };
-    await gatherFlowLogs(noneInRegion, choices({ storageAccounts: [storageAccount({ name: stWest, location: 'germanywestcentral' })] }), { targetIds: [target().armId] });
-    assert.deepEqual(offeredAlone, ['Create new storage account…', stWest], 'with none in the region, creating one comes first');
+    const west = storageAccount({ name: stWest, location: 'germanywestcentral' });
+    assert.deepEqual(await storageOffered('stdevflowlogs', [storageAccount(), west]), ['stdevflowlogs', 'Create new storage account…', stWest]);
+    assert.deepEqual(await storageOffered('#new', [west]), ['Create new storage account…', stWest], 'with none in the region, creating one comes first');
   });
 
   it('skips the targets for a seeded VNet and asks storage, retention, Traffic Analytics and the name', async () => {
