@@ -93,12 +93,13 @@ describe('TAP questions', () => {
       { id: 'tap.name', back: true },
       { id: 'tap.destination', back: true },
     ] as const;
-    const suggested = scripted([
+    /** To the load balancer, Back to the kind, then to the collector NIC with a new TAP; the first names as given. */
+    const walk = (name: { input?: string }, configurationName: { input?: string }) => scripted([
       { id: 'tap.destinationKind', pick: 'loadBalancer' },
       { id: 'tap.destination', pick: 'ilb-collectors › fe-collectors' },
-      { id: 'tap.name' },
+      { id: 'tap.name', ...name },
       { id: 'tap.sources', pick: ['nic-web-02'] },
-      { id: 'tap.configurationName' },
+      { id: 'tap.configurationName', ...configurationName },
       ...backToKind,
       { id: 'tap.destinationKind', pick: 'nic' },
       { id: 'tap.destination', pick: 'nic-collector-01 › ipconfig1' },
@@ -108,26 +109,13 @@ describe('TAP questions', () => {
       { id: 'tap.configurationName' },
       { id: 'tap.restartVms', pick: 'no' },
     ]);
+    const suggested = walk({}, {});
     const answers = await gatherTap(suggested, estate());
     const names = suggested.seen.filter((step) => step.id === 'tap.name' || step.id === 'tap.configurationName').map((step) => step.value);
     // Answered, then shown again on the way Back, then asked for the new destination.
     assert.deepEqual([...names.slice(0, 2), ...names.slice(-2)], ['vtap-ilb-collectors', 'tapcfg-vtap-ilb-collectors', 'vtap-nic-collector-01', 'tapcfg-vtap-nic-collector-01']);
     assert.deepEqual(answers?.tap, { kind: 'new', name: 'vtap-nic-collector-01' });
-    const typed = scripted([
-      { id: 'tap.destinationKind', pick: 'loadBalancer' },
-      { id: 'tap.destination', pick: 'ilb-collectors › fe-collectors' },
-      { id: 'tap.name', input: 'vtap-mine' },
-      { id: 'tap.sources', pick: ['nic-web-02'] },
-      { id: 'tap.configurationName', input: 'cfg-mine' },
-      ...backToKind,
-      { id: 'tap.destinationKind', pick: 'nic' },
-      { id: 'tap.destination', pick: 'nic-collector-01 › ipconfig1' },
-      { id: 'tap.tap', pick: 'New virtual network TAP…' },
-      { id: 'tap.name' },
-      { id: 'tap.sources', pick: ['nic-web-02'] },
-      { id: 'tap.configurationName' },
-      { id: 'tap.restartVms', pick: 'no' },
-    ]);
+    const typed = walk({ input: 'vtap-mine' }, { input: 'cfg-mine' });
     const kept = await gatherTap(typed, estate());
     assert.deepEqual([kept?.tap, kept?.configurationName], [{ kind: 'new', name: 'vtap-mine' }, 'cfg-mine']);
   });
