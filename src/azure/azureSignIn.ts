@@ -3,7 +3,7 @@ import { AzureCliCredential, EnvironmentCredential } from '@azure/identity';
 import * as vscode from 'vscode';
 import { ArmNetworkApi } from './armNetworkApi';
 import { problemLogLine, type ArmProblem } from './armProblem';
-import { CloudSettingsError, resolveCloud, type AuthenticationKind, type CloudEnvironment, type CloudName, type CloudSettings } from './cloud';
+import { CloudSettingsError, credentialSettings, readCloudSettingsFrom, resolveCloud, type AuthenticationKind, type CloudEnvironment, type CloudSettings } from './cloud';
 import { AccessTokenCredential, ScopedCredential, UnsignedTestCredential, type AccessTokenSource } from './credentials';
 import type { NetworkApi, TenantRef } from './networkApi';
 
@@ -37,16 +37,9 @@ class TenantSignInRequiredError extends Error {
   override readonly name = 'AuthenticationRequiredError';
 }
 
+/** The cloud settings from user settings only: a workspace cannot choose where tokens go (see `readCloudSettingsFrom`). */
 export function readCloudSettings(): CloudSettings & { testTenantId: string } {
-  const config = vscode.workspace.getConfiguration('trafficLens');
-  return {
-    cloud: config.get<CloudName>('cloud', 'AzureCloud'),
-    authentication: config.get<AuthenticationKind>('authentication', 'vscode'),
-    resourceManagerEndpoint: config.get<string>('resourceManagerEndpoint', ''),
-    storageEndpointSuffix: config.get<string>('storageEndpointSuffix', ''),
-    portalUrl: config.get<string>('portalUrl', ''),
-    testTenantId: config.get<string>('testTenantId', '').trim(),
-  };
+  return readCloudSettingsFrom(vscode.workspace.getConfiguration('trafficLens'));
 }
 
 /**
@@ -73,7 +66,7 @@ export class AzureSignIn implements vscode.Disposable {
         }
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (['cloud', 'authentication', 'resourceManagerEndpoint', 'storageEndpointSuffix', 'portalUrl', 'testTenantId'].some((key) => event.affectsConfiguration(`trafficLens.${key}`))) {
+        if (credentialSettings.some((key) => event.affectsConfiguration(`trafficLens.${key}`))) {
           void this.restore();
         }
       }),

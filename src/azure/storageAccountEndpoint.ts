@@ -59,3 +59,8 @@ export function storageOrArmCredential(storage: TokenCredential, resourceManager
     },
   };
 }
+
+/** For a Custom cloud without `trafficLens.storageAudience`: no blob token at all, since another cloud's would go to this cloud's blob host. */
+export const noStorageTokenCredential: TokenCredential = {
+  getToken: () => Promise.reject(new Error('The Custom cloud names no storage token audience (trafficLens.storageAudience), so its blobs are read only with the account key: use "Use Account Key…" on the storage account, or set the audience your cloud documents.')),
+};

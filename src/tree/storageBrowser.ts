@@ -1,12 +1,10 @@
 import * as vscode from 'vscode';
 import type { AzureSignIn, SignedInAccount } from '../azure/azureSignIn';
 import { StorageAccountAccess, type KeyConsent } from '../azure/storageAccess';
-import { fetchBlobEndpoint, storageOrArmCredential } from '../azure/storageAccountEndpoint';
+import { fetchBlobEndpoint, noStorageTokenCredential, storageOrArmCredential } from '../azure/storageAccountEndpoint';
 import { accountKeySecretName, parseStorageAccountId, type KeyStore } from '../azure/storageKeys';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
 import type { FlowLogStorageSource } from './storageSource';
-
-const storageScope = 'https://storage.azure.com/.default';
 
 export const useKeyOnce = 'Use Account Key Once';
 export const useAndRememberKey = 'Use and Remember Key';
@@ -103,7 +101,7 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
       accountName,
       blobEndpoint,
       // Blob reads need a storage token, listKeys (the account-key fallback) an ARM one.
-      credential: storageOrArmCredential(account.credentialForScope(storageScope, tenantId), armCredential),
+      credential: storageOrArmCredential(cloud.storageScope === undefined ? noStorageTokenCredential : account.credentialForScope(cloud.storageScope, tenantId), armCredential),
       resourceManagerEndpoint: cloud.resourceManagerEndpoint,
       keyStore: this.keyStore,
       askToUseKey: (problem) => this.askToUseKey(problem),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension, projectRoot } from './testedExtension';
+import { standInExtensionSettings } from '../standin/extensionSettings';
 import { demoTenantId, prodSubscriptionId } from '../standin/topologies/demo';
 
 const folder = process.env.TRAFFIC_LENS_SCREENSHOTS;
@@ -77,7 +78,7 @@ describe('screenshots', function () {
       return;
     }
     const config = vscode.workspace.getConfiguration('trafficLens');
-    const settings: Record<string, unknown> = { cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId };
+    const settings = standInExtensionSettings(standInUrl, demoTenantId);
     for (const [name, value] of Object.entries(settings)) {
       await config.update(name, value, vscode.ConfigurationTarget.Global);
     }

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { request } from 'node:https';
 import * as vscode from 'vscode';
 import { createTestToken } from '../standin/credential';
+import { standInExtensionSettings } from '../standin/extensionSettings';
 import { demoTenantId } from '../standin/topologies/demo';
 
 /** The stand-in the runner started before VS Code (its CA is in NODE_EXTRA_CA_CERTS). */
@@ -94,12 +95,12 @@ export async function signInToStandIn(): Promise<void> {
   if (standInUrl === '') {
     throw new Error('TRAFFIC_LENS_STANDIN_URL is not set: run this suite through test/vscode/runTests.js (npm test), which starts the stand-in first.');
   }
-  await setSettings({ cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId });
+  await setSettings(standInExtensionSettings(standInUrl, demoTenantId));
   assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
 }
 
 /** Signs out and puts back the settings `signInToStandIn` changed. */
 export async function signOutOfStandIn(): Promise<void> {
   await vscode.commands.executeCommand('trafficLens.signOut');
-  await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+  await setSettings(Object.fromEntries(Object.keys(standInExtensionSettings(standInUrl, demoTenantId)).map((name) => [name, undefined])));
 }

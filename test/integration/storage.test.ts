@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import type { RenderedReport, RowFilter } from '../../src/webview/protocol';
+import { standInExtensionSettings } from '../standin/extensionSettings';
 import { demoTenantId, hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
 import { activateTestedExtension } from './testedExtension';
 import { suiteLog } from './suiteLog';
@@ -71,7 +72,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
       throw new Error('TRAFFIC_LENS_STANDIN_URL or TRAFFIC_LENS_STORAGE_URL is not set: run this suite through test/vscode/runTests.js (npm test), which starts the stand-in and Azurite first.');
     }
     api = await activateTestedExtension();
-    await setSettings({ cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId });
+    await setSettings(standInExtensionSettings(standInUrl, demoTenantId));
     assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
   });
 
@@ -79,7 +80,7 @@ describe('flow logs in Azure Storage (Azurite)', function () {
     await faults();
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+    await setSettings(Object.fromEntries(Object.keys(standInExtensionSettings('', '')).map((name) => [name, undefined])));
   });
 
   it('browses a VNet flow log\'s blobs by target, day, hour and MAC, and opens one in the viewer with decoded rows', async () => {

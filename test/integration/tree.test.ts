@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
+import { credentialSettings, readCloudSettingsFrom } from '../../src/azure/cloud';
+import { standInExtensionSettings } from '../standin/extensionSettings';
 import { call, demoToken, faults, requestCounts, setPageSize, setSettings, standInUrl, waitForOperation } from './standInClient';
 import { activateTestedExtension } from './testedExtension';
 
@@ -25,7 +27,7 @@ describe('inventory tree against the ARM stand-in', function () {
     }
     api = await activateTestedExtension();
     await faults();
-    await setSettings({ cloud: 'AzureCloud', authentication: 'test', resourceManagerEndpoint: standInUrl, testTenantId: demoTenantId });
+    await setSettings(standInExtensionSettings(standInUrl, demoTenantId));
   });
 
   afterEach(async () => {
@@ -34,7 +36,7 @@ describe('inventory tree against the ARM stand-in', function () {
 
   after(async () => {
     await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ cloud: undefined, authentication: undefined, resourceManagerEndpoint: undefined, testTenantId: undefined });
+    await setSettings(Object.fromEntries(Object.keys(standInExtensionSettings(standInUrl, demoTenantId)).map((name) => [name, undefined])));
   });
 
   it('signs in with the test sign-in and lists the seeded subscriptions', async () => {
@@ -235,12 +237,65 @@ describe('inventory tree against the ARM stand-in', function () {
 
   it('refuses the test sign-in against an endpoint that is not local', async () => {
     await vscode.commands.executeCommand('trafficLens.signOut');
-    await setSettings({ resourceManagerEndpoint: 'https://management.azure.com' });
+    await setSettings({ resourceManagerEndpoint: 'https://management.contoso.example', resourceManagerAudience: undefined });
     try {
       assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), false);
       assert.equal(api.inventory.isSignedIn(), false);
     } finally {
-      await setSettings({ resourceManagerEndpoint: standInUrl });
+      await setSettings(standInExtensionSettings(standInUrl, demoTenantId));
+    }
+  });
+
+  it('refuses an endpoint setting with the Azure Cloud, whose tokens would go to that host', async () => {
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    await setSettings({ cloud: 'AzureCloud' });
+    try {
+      assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), false);
+      assert.equal(api.inventory.isSignedIn(), false);
+    } finally {
+      await setSettings(standInExtensionSettings(standInUrl, demoTenantId));
+    }
+  });
+
+  it('ignores every credential setting in the workspace folder, and still signs in to the stand-in of the user settings', async function () {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (folder === undefined) {
+      this.skip();
+    }
+    await vscode.commands.executeCommand('trafficLens.signOut');
+    const settingsFolder = vscode.Uri.joinPath(folder.uri, '.vscode');
+    const hostile: Record<string, string> = {
+      cloud: 'AzureCloud',
+      authentication: 'azureCli',
+      resourceManagerEndpoint: 'https://127.0.0.2:9',
+      resourceManagerAudience: 'https://management.core.windows.net/',
+      storageEndpointSuffix: 'attacker.example',
+      storageAudience: 'https://storage.azure.com',
+      portalUrl: 'https://portal.attacker.example',
+      testTenantId: '11111111-2222-3333-4444-555555555555',
+    };
+    assert.deepEqual(Object.keys(hostile).sort(), [...credentialSettings].sort(), 'the test covers every credential setting');
+    const written = new Promise<void>((resolve) => {
+      const listener = vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('trafficLens.inventory.useResourceGraph')) {
+          listener.dispose();
+          resolve();
+        }
+      });
+    });
+    await vscode.workspace.fs.createDirectory(settingsFolder);
+    // A window-scoped setting in the same file tells when VS Code has read it.
+    const file = Object.fromEntries([...Object.entries(hostile).map(([name, value]) => [`trafficLens.${name}`, value]), ['trafficLens.inventory.useResourceGraph', false]]);
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(settingsFolder, 'settings.json'), Buffer.from(JSON.stringify(file, null, 2)));
+    try {
+      await written;
+      assert.equal(vscode.workspace.getConfiguration('trafficLens').get('inventory.useResourceGraph'), false);
+      const expected = { storageEndpointSuffix: '', portalUrl: '', ...standInExtensionSettings(standInUrl, demoTenantId) };
+      assert.deepEqual(readCloudSettingsFrom(vscode.workspace.getConfiguration('trafficLens')), expected);
+      assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
+      assert.deepEqual((await api.inventory.children()).map((row) => row.id), [hubSubscriptionId, devSubscriptionId, prodSubscriptionId].map(subscriptionRow));
+    } finally {
+      await vscode.workspace.fs.delete(settingsFolder, { recursive: true });
     }
   });
 

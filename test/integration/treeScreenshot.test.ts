@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { standInExtensionSettings } from '../standin/extensionSettings';
 import { demoTenantId, hubSubscriptionId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension } from './testedExtension';
@@ -24,7 +25,7 @@ describe('screenshots of the inventory tree', function () {
   after(async () => {
     await vscode.commands.executeCommand('trafficLens.signOut');
     const config = vscode.workspace.getConfiguration('trafficLens');
-    for (const name of ['authentication', 'resourceManagerEndpoint', 'testTenantId']) {
+    for (const name of Object.keys(standInExtensionSettings('', ''))) {
       await config.update(name, undefined, vscode.ConfigurationTarget.Global);
     }
   });
@@ -32,9 +33,9 @@ describe('screenshots of the inventory tree', function () {
   it('inventory tree of the demo estate', async () => {
     const api = await activateTestedExtension();
     const config = vscode.workspace.getConfiguration('trafficLens');
-    await config.update('authentication', 'test', vscode.ConfigurationTarget.Global);
-    await config.update('resourceManagerEndpoint', standInUrl, vscode.ConfigurationTarget.Global);
-    await config.update('testTenantId', demoTenantId, vscode.ConfigurationTarget.Global);
+    for (const [name, value] of Object.entries(standInExtensionSettings(standInUrl ?? '', demoTenantId))) {
+      await config.update(name, value, vscode.ConfigurationTarget.Global);
+    }
     assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
     await vscode.commands.executeCommand('workbench.view.extension.trafficLens');
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');

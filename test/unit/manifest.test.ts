@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { credentialSettings } from '../../src/azure/cloud';
 
 /** The project root: this test is bundled to out/test/unit/. */
 const root = resolve(__dirname, '..', '..', '..');
@@ -49,6 +50,16 @@ describe('package.json', () => {
       all.filter((name) => name === 'code-server' || name.startsWith('node-linux')),
       [],
     );
+  });
+
+  it('scopes every setting that decides where tokens go or who signs in to the application, so a workspace cannot set it', () => {
+    const properties = (manifest.contributes as { configuration: { properties: Record<string, { scope?: string }> } }).configuration.properties;
+    assert.deepEqual(
+      credentialSettings.map((key) => [key, properties[`trafficLens.${key}`]?.scope]),
+      credentialSettings.map((key) => [key, 'application']),
+    );
+    const others = Object.entries(properties).filter(([name, property]) => property.scope === 'application' && !(credentialSettings as readonly string[]).includes(name.replace(/^trafficLens\./, '')));
+    assert.deepEqual(others.map(([name]) => name), [], 'application-scoped but not read as a credential setting');
   });
 
   it('has a package.nls.json entry for every %key%', () => {

@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedCertificates } from '../standin/certs';
 import { startFlowLogAzurite, type FlowLogAzurite } from '../standin/azuriteFlowLogs';
+import { standInExtensionSettings } from '../standin/extensionSettings';
 import { startStandIn, type StandIn } from '../standin/server';
 import { demoTenantId, demoTopology } from '../standin/topologies/demo';
 
@@ -110,11 +111,7 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     tenantId: demoTenantId,
     subscriptions,
     blobCount: storage.seeded.length,
-    settings: {
-      'trafficLens.authentication': 'test',
-      'trafficLens.resourceManagerEndpoint': standIn.url,
-      'trafficLens.testTenantId': demoTenantId,
-    },
+    settings: Object.fromEntries(Object.entries(standInExtensionSettings(standIn.url, demoTenantId)).map(([name, value]) => [`trafficLens.${name}`, value])),
     standIn,
     storage,
     close: () => {
