@@ -3,7 +3,7 @@
  *   node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--output FILE]
  *   node dist/cli.js summary FILE... [--json]
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { joinConnections } from './flowlogs/connections';
 import { exportConnections, exportRows, isoTime, type ExportFormat } from './flowlogs/exporters';
 import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
@@ -25,7 +25,7 @@ summary    Prints formats, time range, records, tuples, rejected tuples, unique 
 
 Problems are reported as "FILE: byte N, record R, tuple T: message" (on stderr for decode).
 Exit status: 0 when every file decoded cleanly (warnings allowed), 1 when a file could not be
-read or had decoding errors, 2 for a usage error.
+read or had decoding errors, 2 for a usage error (including an --output that is one of the inputs).
 `;
 
 class UsageError extends Error {}
@@ -149,7 +149,29 @@ function describeReadFailure(file: string, error: unknown): string {
   return `${file}: couldn't read it (${error instanceof Error ? error.message : String(error)})`;
 }
 
+/**
+ * The input that `--output` names too, by file identity (device and inode), so a symlink, a hard
+ * link or another spelling of the path is caught: opening the output truncates it before it is read.
+ */
+function inputThatIsOutput(output: string, inputs: string[]): string | undefined {
+  const identity = (path: string): string | undefined => {
+    try {
+      const stats = statSync(path);
+      return `${stats.dev}:${stats.ino}`;
+    } catch {
+      return undefined;
+    }
+  };
+  const target = identity(output);
+  return target === undefined ? undefined : inputs.find((input) => identity(input) === target);
+}
+
 async function decodeCommand(args: Arguments): Promise<number> {
+  const clash = args.output === undefined ? undefined : inputThatIsOutput(args.output, args.files);
+  if (clash !== undefined) {
+    process.stderr.write(`error: --output ${args.output} is the input ${clash}: writing it would empty it before it is read. Choose another output file.\n`);
+    return 2;
+  }
   const output = openOutput(args.output);
   let status = 0;
   let header = true;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../fixtures/projectRoot';
@@ -55,6 +55,26 @@ describe('command line (built bundle dist/cli.js)', () => {
     const events = readFileSync(output, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     assert.equal(events.length, 19);
     assert.equal(events[0]['@timestamp'], '2022-09-14T09:00:03.599Z');
+  });
+
+  it('refuses an --output that is one of the inputs, under any name, and leaves the input whole', () => {
+    const input = join(folder, 'PT1H.json');
+    const original = readFileSync(join(samples, 'vnet-flow-logs-overview.sample.json'), 'utf8');
+    writeFileSync(input, original);
+    symlinkSync(input, join(folder, 'link.json'));
+    linkSync(input, join(folder, 'hard.json'));
+    const other = join(samples, 'nsg-flow-logs-overview.v2-sample.json');
+    for (const output of [input, join(folder, 'link.json'), join(folder, 'hard.json'), join(folder, '.', 'sub', '..', 'PT1H.json')]) {
+      mkdirSync(join(folder, 'sub'), { recursive: true });
+      const result = run('decode', other, input, '--output', output);
+      assert.equal(result.status, 2, `${output}: ${result.stderr}`);
+      assert.match(result.stderr, /^error: --output .* is the input .*PT1H\.json: writing it would empty it before it is read\. Choose another output file\.\n$/);
+      assertNoStack(result.stderr);
+      assert.equal(readFileSync(input, 'utf8'), original, `${output} truncated the input`);
+    }
+    const separate = join(folder, 'out.csv');
+    assert.equal(run('decode', input, '--output', separate).status, 0);
+    assert.equal(readFileSync(input, 'utf8'), original);
   });
 
   it('joins connections with --connections', () => {
