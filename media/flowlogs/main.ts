@@ -1,6 +1,9 @@
 /**
  * The flow-log viewer page: summary header, filters, charts, a virtualized table of tuples or
- * connections, and a detail pane. Every value from the log is inserted with `textContent`.
+ * connections, and a detail pane. Every value from the log is inserted with `textContent`, and
+ * shown with bidirectional control characters neutralised (`neutralizeBidi`): `element`, table
+ * cells, the title, facts, detail fields and chart labels. The raw tuples and the raw record in
+ * the detail pane keep the raw text, as exports do.
  */
 import {
   assertNever,
@@ -22,6 +25,7 @@ import {
   type ViewRow,
   type ViewToHost,
 } from '../../src/webview/protocol';
+import { neutralizeBidi } from '../../src/core/displayText';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';
 import { clampWidth, emptyLayout, gridTemplate, isColumnShown, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn, type PlacedColumn } from './columnLayout';
@@ -55,13 +59,14 @@ const stalledQueryMs = 500;
 
 const vscode = acquireVsCodeApi();
 
+/** An element with a class and its text as shown (`neutralizeBidi`). */
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className !== undefined) {
     node.className = className;
   }
   if (text !== undefined) {
-    node.textContent = text;
+    node.textContent = neutralizeBidi(text);
   }
   return node;
 }
@@ -823,7 +828,7 @@ function render(): void {
     rowElement.classList.toggle('placeholder', data === undefined);
     const cells = rowElement.children;
     for (let c = 0; c < cols.length; c++) {
-      const text = data === undefined ? '' : cols[c].cell(data);
+      const text = data === undefined ? '' : neutralizeBidi(cols[c].cell(data));
       const cell = cells[c] as HTMLElement;
       if (cell.textContent !== text) {
         cell.textContent = text;
@@ -864,7 +869,7 @@ function reportRendered(first: number, end: number): void {
     for (let position = 0; position < Math.min(total, 20); position++) {
       const data = rowAt(position);
       if (data !== undefined) {
-        rows.push(columns().map((column) => column.cell(data)));
+        rows.push(columns().map((column) => neutralizeBidi(column.cell(data))));
       }
     }
   }
@@ -1062,9 +1067,12 @@ function showDetail(detail: RowDetail): void {
     list.append(element('dt', undefined, field.name), value);
   }
   const tupleTitle = element('h3', undefined, detail.rawTuples.length === 1 ? 'Raw tuple' : `Raw tuples (${detail.rawTuples.length})`);
-  const tuples = element('pre', 'raw', detail.rawTuples.join('\n'));
+  // The raw text, as the file has it: the one place a control character is not neutralised.
+  const tuples = element('pre', 'raw');
+  tuples.textContent = detail.rawTuples.join('\n');
   const recordTitle = element('h3', undefined, `Raw record #${detail.recordIndex} (byte ${detail.recordOffset})`);
-  const record = element('pre', 'raw raw-record', detail.rawRecord);
+  const record = element('pre', 'raw raw-record');
+  record.textContent = detail.rawRecord;
   detailPane.replaceChildren(heading, list, tupleTitle, tuples, recordTitle, record);
   render();
 }
@@ -1075,7 +1083,7 @@ function showDetail(detail: RowDetail): void {
  */
 function breakablePieces(value: string): Node[] {
   const pieces: Node[] = [];
-  for (const part of value.split(/(?<=[/_])/)) {
+  for (const part of neutralizeBidi(value).split(/(?<=[/_])/)) {
     if (pieces.length > 0) {
       pieces.push(element('wbr'));
     }
@@ -1091,7 +1099,7 @@ function renderSummary(): void {
   if (summary === undefined) {
     return;
   }
-  title.textContent = summary.fileName;
+  title.textContent = neutralizeBidi(summary.fileName);
   facts.replaceChildren();
   for (const fact of summaryFacts(summary)) {
     const item = element('div', 'fact');
@@ -1108,7 +1116,7 @@ function renderSummary(): void {
       value.append(button);
       item.classList.add('has-problems');
     } else {
-      value.textContent = fact.value;
+      value.textContent = neutralizeBidi(fact.value);
     }
     item.append(term, value);
     facts.append(item);
@@ -1139,7 +1147,7 @@ function renderSummary(): void {
 
 function showBanner(message: string): void {
   banner.hidden = false;
-  banner.textContent = message;
+  banner.textContent = neutralizeBidi(message);
 }
 
 /** One bar of a chart; a click sets (or, when set, clears) the filter it stands for. */
@@ -1149,7 +1157,7 @@ function bar(body: HTMLElement, label: string, value: number, max: number, value
   const isActive = isChartFilterActive(state.filter, pick);
   row.classList.toggle('active', isActive);
   row.setAttribute('aria-pressed', String(isActive));
-  row.title = isActive ? `${label}: click to clear this filter` : `${label}: click to filter by it`;
+  row.title = isActive ? `${neutralizeBidi(label)}: click to clear this filter` : `${neutralizeBidi(label)}: click to filter by it`;
   const name = element('span', 'bar-label', label);
   const track = element('span', 'bar-track');
   const fill = element('span', 'bar-fill');

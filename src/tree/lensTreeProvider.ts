@@ -9,7 +9,7 @@ import type { FlowLogStorageSource } from './storageSource';
 import type { SubscriptionFilter } from './subscriptionFilter';
 import { SubscriptionInventory } from './subscriptionInventory';
 import { SubscriptionNode } from './subscriptionNode';
-import type { TreeNode } from './treeNode';
+import { displayedTreeItem, type TreeNode } from './treeNode';
 
 /** A row as the extension's API reports it to tests and other extensions. */
 export interface InventoryRow {
@@ -79,7 +79,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.toTreeItem();
+    return displayedTreeItem(node);
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -341,7 +341,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
 }
 
 function toRow(node: TreeNode): InventoryRow {
-  const item = node.toTreeItem();
+  const item = displayedTreeItem(node);
   const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
   const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : item.tooltip;
   return {

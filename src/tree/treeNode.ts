@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { neutralizeBidi } from '../core/displayText';
 import type { ItemDescription } from './treeItems';
 
 /** A resource behind a row: what "Copy Resource ID", "Open in Portal" and "View Properties" act on. */
@@ -37,6 +38,36 @@ export function treeItemFrom(id: string, description: ItemDescription, expanded 
   item.tooltip = tooltip;
   item.contextValue = description.contextValue;
   item.iconPath = new vscode.ThemeIcon(description.icon, description.iconColor ? new vscode.ThemeColor(description.iconColor) : undefined);
+  return item;
+}
+
+/**
+ * The item as the view shows it: label, description, tooltip and screen-reader label with
+ * bidirectional control characters neutralised (`neutralizeBidi`), since they hold names and
+ * text from Azure (blob names, display names, messages). Copy Resource ID and View Properties
+ * read the node's resource, so they keep the raw value.
+ */
+export function displayedTreeItem(node: TreeNode): vscode.TreeItem {
+  const item = node.toTreeItem();
+  if (typeof item.label === 'string') {
+    item.label = neutralizeBidi(item.label);
+  } else if (item.label !== undefined) {
+    item.label = { ...item.label, label: neutralizeBidi(item.label.label) };
+  }
+  if (typeof item.description === 'string') {
+    item.description = neutralizeBidi(item.description);
+  }
+  if (typeof item.tooltip === 'string') {
+    item.tooltip = neutralizeBidi(item.tooltip);
+  } else if (item.tooltip !== undefined) {
+    const tooltip = new vscode.MarkdownString(neutralizeBidi(item.tooltip.value), item.tooltip.supportThemeIcons);
+    tooltip.supportHtml = item.tooltip.supportHtml;
+    tooltip.isTrusted = item.tooltip.isTrusted;
+    item.tooltip = tooltip;
+  }
+  if (item.accessibilityInformation !== undefined) {
+    item.accessibilityInformation = { ...item.accessibilityInformation, label: neutralizeBidi(item.accessibilityInformation.label) };
+  }
   return item;
 }
 

@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { basename } from 'node:path';
+import { neutralizeBidi } from '../core/displayText';
 import { renderWebviewHtml } from './html';
 import { downloadedBlobTitle, localBlobTitle } from '../flowlogs/blobPath';
 import { FlowLogSession, type ViewerServices } from './flowLogSession';
@@ -99,7 +100,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     // Every blob is called PT1H.json: the tab (and an export) names the account, hour and MAC instead.
     const blobTitle = document.uri.scheme !== 'file' && localPath !== undefined ? downloadedBlobTitle(document.uri.path) : undefined;
     if (blobTitle !== undefined) {
-      panel.title = blobTitle;
+      panel.title = neutralizeBidi(blobTitle);
     }
     // A file on disk in Azure's layout is one hour's PT1H.json too: its export is named by hour and MAC.
     const exportName = blobTitle ?? (document.uri.scheme === 'file' ? localBlobTitle(document.uri.path) : undefined) ?? fileName;
@@ -107,7 +108,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.css')).toString(),
-      title: fileName,
+      title: neutralizeBidi(fileName),
       settings:
         localPath !== undefined
           ? { fileName: headerName(document.uri) }

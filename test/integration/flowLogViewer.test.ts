@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { homedir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RenderedReport } from '../../src/webview/protocol';
@@ -177,6 +178,36 @@ describe('flow-log viewer', function () {
     const connectionFields = new Map((connection.detail ?? []).map((field) => [field.name, field.value]));
     for (const column of ['Start (UTC)', 'Duration', 'Direction', 'Decision']) {
       assert.equal(connectionFields.get(column), cell(connections, 0, column), column);
+    }
+  });
+
+  it('shows values from the log and the file name with bidirectional control characters neutralised', async () => {
+    const api = await activateTestedExtension();
+    // U+202E makes "invoice‮gnp.exe" read as "invoiceexe.png".
+    const folder = mkdtempSync(join(tmpdir(), 'bidi-'));
+    const file = vscode.Uri.file(join(folder, 'invoice\u202Egnp.exe.json'));
+    const rule = 'Allow\u202Egnp.exe\u2067x\u2069';
+    writeFileSync(file.fsPath, readFileSync(vnetSample.fsPath, 'utf8').replaceAll('DefaultRule_AllowInternetOutBound', rule));
+    const controls = /[\u202A-\u202E\u2066-\u2069]/;
+    try {
+      const loaded = await waitForRender(
+        file,
+        (report) => !report.loading && report.total > 0,
+        () => vscode.commands.executeCommand('vscode.openWith', file, 'trafficLens.flowLogViewer'),
+      );
+      const ruleColumn = loaded.columns.indexOf('Rule');
+      const shownRules = loaded.rows.map((row) => row[ruleColumn]);
+      assert.ok(shownRules.includes('Allow\uFFFDgnp.exe\uFFFDx\uFFFD'), `rules shown: ${shownRules.join(', ')}`);
+      assert.match(loaded.summary, /invoice\uFFFDgnp\.exe\.json/);
+      assert.doesNotMatch(JSON.stringify([loaded.rows, loaded.summary]), controls);
+      const row = shownRules.indexOf('Allow\uFFFDgnp.exe\uFFFDx\uFFFD');
+      const detailed = await waitForRender(file, (report) => report.detail !== undefined, async () => assert.equal(api.flowLogViewer.openDetail(file, row), true));
+      const fields = new Map((detailed.detail ?? []).map((field) => [field.name, field.value]));
+      assert.equal(fields.get('Rule'), 'Allow\uFFFDgnp.exe\uFFFDx\uFFFD');
+      assert.doesNotMatch(JSON.stringify(detailed.detail), controls);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 

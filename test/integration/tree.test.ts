@@ -187,6 +187,31 @@ describe('inventory tree against the ARM stand-in', function () {
     }
   });
 
+  it('shows a value from Azure with its bidirectional control characters neutralised', async () => {
+    await api.inventory.children(subscriptionRow(devSubscriptionId));
+    const folder = `${subscriptionRow(devSubscriptionId)}#nsgs`;
+    const nsgId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
+    const ruleUrl = `${standInUrl}${nsgId}/securityRules/deny-downloads?api-version=2026-01-01`;
+    const token = demoToken();
+    // U+202E makes "invoice‮gnp.exe" read as "invoiceexe.png".
+    const description = 'Blocks invoice\u202Egnp.exe and \u2067report\u2069';
+    const rule = { properties: { description, priority: 310, direction: 'Inbound', access: 'Deny', protocol: 'Tcp', sourceAddressPrefix: '*', sourcePortRange: '*', destinationAddressPrefix: '*', destinationPortRange: '80' } };
+    await waitForOperation(await call('PUT', ruleUrl, rule, token), token);
+    try {
+      await api.inventory.refresh(folder);
+      await api.inventory.children(folder);
+      const row = (await api.inventory.children(key(nsgId))).find((candidate) => candidate.label === '310 deny-downloads');
+      assert.ok(row, 'no row of the new rule');
+      assert.match(row.tooltip ?? '', /Blocks invoice\uFFFDgnp\\\.exe and \uFFFDreport\uFFFD/);
+      assert.doesNotMatch(`${row.label}${row.description ?? ''}${row.tooltip ?? ''}`, /[\u202A-\u202E\u2066-\u2069]/);
+      const raw = await call('GET', ruleUrl, undefined, token);
+      assert.equal((raw.body as { properties: { description: string } }).properties.description, description, 'Azure keeps the raw value');
+    } finally {
+      await waitForOperation(await call('DELETE', ruleUrl, undefined, token), token);
+      await api.inventory.refresh(folder);
+    }
+  });
+
   const injected = [
     { name: '403', fault: { kind: 'forbidden', count: 1 }, code: 'AuthorizationFailed' },
     { name: '429', fault: { kind: 'throttle', count: 4, retryAfterMs: 20 }, code: 'SubscriptionRequestsThrottled' },

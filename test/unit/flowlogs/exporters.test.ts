@@ -111,6 +111,16 @@ describe('exporters', () => {
     }
   });
 
+  it('exports a value with bidirectional control characters raw, as the log has it', async () => {
+    const rule = 'UserRule_invoice\u202Egnp.exe\u2066x\u2069';
+    const flows = table(rule, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+    const [header, row] = parseCsv((await collect((write) => exportRows(flows, [0], 'csv', write))).text);
+    assert.equal(row[header.indexOf('rule')], rule);
+    const ndjson = JSON.parse((await collect((write) => exportRows(flows, [0], 'ndjson', write))).text) as Record<string, unknown>;
+    assert.equal(ndjson.rule, rule);
+    assert.equal((rowToEcsObject(flows.rowAt(0)).rule as { name: string }).name, rule);
+  });
+
   it('writes no header when asked', async () => {
     const flows = table('R', ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
     const { text } = await collect((write) => exportRows(flows, [0], 'csv', write, { header: false }));
