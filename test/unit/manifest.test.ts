@@ -11,6 +11,7 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
   contributes?: unknown;
+  capabilities?: { untrustedWorkspaces?: { supported?: boolean | string } };
 };
 const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
 
@@ -60,6 +61,10 @@ describe('package.json', () => {
     );
     const others = Object.entries(properties).filter(([name, property]) => property.scope === 'application' && !(credentialSettings as readonly string[]).includes(name.replace(/^trafficLens\./, '')));
     assert.deepEqual(others.map(([name]) => name), [], 'application-scoped but not read as a credential setting');
+  });
+
+  it('does not run in Restricted Mode, as SECURITY.md says', () => {
+    assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, false);
   });
 
   it('has a package.nls.json entry for every %key%', () => {
