@@ -60,7 +60,21 @@ export function storageOrArmCredential(storage: TokenCredential, resourceManager
   };
 }
 
-/** For a Custom cloud without `trafficLens.storageAudience`: no blob token at all, since another cloud's would go to this cloud's blob host. */
-export const noStorageTokenCredential: TokenCredential = {
-  getToken: () => Promise.reject(new Error('The Custom cloud names no storage token audience (trafficLens.storageAudience), so its blobs are read only with the account key: use "Use Account Key…" on the storage account, or set the audience your cloud documents.')),
-};
+/**
+ * The blob credential of a Custom cloud without `trafficLens.storageAudience`: it gets no token at
+ * all, since another cloud's would go to this cloud's blob host, and fails as a missing role does,
+ * so the user is offered the account key instead.
+ */
+export function noStorageTokenCredential(accountName: string): TokenCredential {
+  return {
+    getToken: () =>
+      Promise.reject(
+        new StorageProblemError({
+          code: 'missingRole',
+          message: `The Custom cloud names no audience for storage tokens (trafficLens.storageAudience), so storage account ${accountName} can be read only with its account key. Use the account key, or set trafficLens.storageAudience in your user settings to the audience your cloud documents.`,
+          accountName,
+          canUseAccountKey: true,
+        }),
+      ),
+  };
+}

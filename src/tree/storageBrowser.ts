@@ -101,7 +101,7 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
       accountName,
       blobEndpoint,
       // Blob reads need a storage token, listKeys (the account-key fallback) an ARM one.
-      credential: storageOrArmCredential(cloud.storageScope === undefined ? noStorageTokenCredential : account.credentialForScope(cloud.storageScope, tenantId), armCredential),
+      credential: storageOrArmCredential(cloud.storageScope === undefined ? noStorageTokenCredential(accountName) : account.credentialForScope(cloud.storageScope, tenantId), armCredential),
       resourceManagerEndpoint: cloud.resourceManagerEndpoint,
       keyStore: this.keyStore,
       askToUseKey: (problem) => this.askToUseKey(problem),

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fetchStorageAccountKey, accountKeySecretName, parseStorageAccountId } from '../../../src/azure/storageKeys';
 import { StorageAccountAccess, type KeyConsent } from '../../../src/azure/storageAccess';
+import { noStorageTokenCredential, storageOrArmCredential } from '../../../src/azure/storageAccountEndpoint';
 import { StorageProblemError, toStorageProblem } from '../../../src/azure/storageProblem';
 import { parseFlowLogBlobName } from '../../../src/flowlogs/blobPath';
 import { decodeFlowLogFile } from '../../../src/flowlogs/flowLogDecoder';
@@ -347,6 +348,30 @@ describe('flow logs in storage with a sign-in token (Azurite over HTTPS)', funct
     assert.equal(saved.size, 0, "'once' never stores the key");
     await access(saved, undefined, []).switchToAccountKey('remember');
     assert.deepEqual([...saved.entries()], [[hubFlowLogStorageId.toLowerCase(), key]]);
+  });
+
+  it('offers the account key, and asks for no storage token, in a Custom cloud without a storage audience', async () => {
+    const saved = new Map<string, string>();
+    const asked: StorageProblemError[] = [];
+    const armCredential = new TestCredential({ tenantId: demoTenantId });
+    const custom = new StorageAccountAccess({
+      storageAccountId: hubFlowLogStorageId,
+      accountName,
+      blobEndpoint: azurite.blobEndpoint,
+      credential: storageOrArmCredential(noStorageTokenCredential(accountName), armCredential),
+      resourceManagerEndpoint: standIn.url,
+      keyStore: { get: async (id) => saved.get(id), store: async (id, value) => { saved.set(id, value); }, delete: async (id) => { saved.delete(id); } },
+      askToUseKey: async (problem) => {
+        asked.push(problem);
+        return 'once';
+      },
+      ca: [standIn.caPem, azurite.caPem!].join('\n'),
+      retry: fastRetry,
+    });
+    assert.deepEqual((await custom.run((storage) => storage.listTargets(vnetContainer))).map((target) => target.name), ['FL-HUB']);
+    assert.equal(asked.length, 1);
+    assert.match(asked[0].message, /names no audience for storage tokens \(trafficLens\.storageAudience\).*account sthubflowlogsgwc01/);
+    assert.equal(custom.isUsingAccountKey, true);
   });
 
   it('forgets a saved key that Azure refuses', async () => {
