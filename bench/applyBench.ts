@@ -14,6 +14,7 @@ import { ArmActionRunner } from '../src/azure/armActionRunner';
 import { ScopedCredential, UnsignedTestCredential } from '../src/azure/credentials';
 import { applyPlan } from '../src/wizards/shared/applyPlan';
 import type { Plan, PlanAction } from '../src/wizards/shared/plan';
+import { networkApiVersion } from '../src/wizards/shared/apiVersions';
 import { startStandIn } from '../test/standin/server';
 import { armIds, type NetworkInterfaceSpec, type Topology } from '../test/standin/topology';
 import { armWriteBuckets, type WriteBucket } from '../test/standin/writeLimits';
@@ -77,7 +78,7 @@ export function tapConfigurationActions(nics: number): PlanAction[] {
       title: `Create tap configuration tapcfg-bench on ${nicName}`,
       resourceId: `${armIds.networkInterface(benchSubscriptionId, group, nicName)}/tapConfigurations/tapcfg-bench`,
       resourceType: 'Microsoft.Network/networkInterfaces/tapConfigurations',
-      apiVersion: '2025-05-01',
+      apiVersion: networkApiVersion,
       body: { properties: { virtualNetworkTap: { id: tapId } } },
       dependsOn: [],
       tenantId: benchTenantId,

@@ -7,8 +7,8 @@ import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, wa
 import { suiteLog } from './suiteLog';
 import { describeReport, wizardSuite } from './wizardSuite';
 
-const network = '2025-05-01';
-const storageApi = '2025-06-01';
+const network = '2026-01-01';
+const storageApi = '2026-09-01';
 const devWatcherId = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth`;
 const devFlowLogId = `${devWatcherId}/flowLogs/fl-vnet-dev-spoke`;
 const newStorageName = 'stdevflowlogs01';

@@ -10,7 +10,7 @@ import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, wa
 import { suiteLog } from './suiteLog';
 import { describeReport, wizardSuite } from './wizardSuite';
 
-const network = '2025-05-01';
+const network = '2026-01-01';
 const compute = '2026-04-01';
 const prodApp = `/subscriptions/${prodSubscriptionId}/resourceGroups/rg-prod-app`;
 const vmId = `${prodApp}/providers/Microsoft.Compute/virtualMachines/vm-app-01`;

@@ -9,7 +9,7 @@ import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, wa
 import { suiteLog } from './suiteLog';
 import { wizardSuite } from './wizardSuite';
 
-const network = '2025-05-01';
+const network = '2026-01-01';
 const hubSideName = 'vnet-hub-to-vnet-dev-spoke';
 const hubSideId = `${hubVnetId}/virtualNetworkPeerings/${hubSideName}`;
 const devSideId = `${devVnetId}/virtualNetworkPeerings/dev-to-hub`;

@@ -93,6 +93,6 @@ describe('screenshots of a plan preview', function () {
     }
     assert.equal(await reviewed, undefined, 'Escape cancelled the review');
     assert.equal(countOf(await requestCounts(), 'PUT'), puts, 'no PUT was sent');
-    assert.equal((await armGet(tapId, '2025-05-01')).status, 404, 'the TAP was not created');
+    assert.equal((await armGet(tapId, '2026-01-01')).status, 404, 'the TAP was not created');
   });
 });

@@ -7,7 +7,7 @@ import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl } f
 import { suiteLog } from './suiteLog';
 import { wizardSuite } from './wizardSuite';
 
-const network = '2025-05-01';
+const network = '2026-01-01';
 const tapName = 'vtap-ilb-lens';
 const configurationName = `tapcfg-${tapName}`;
 const tapId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-network/providers/Microsoft.Network/virtualNetworkTaps/${tapName}`;

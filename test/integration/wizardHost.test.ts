@@ -12,7 +12,7 @@ import { suiteLog } from './suiteLog';
 import { activateTestedExtension } from './testedExtension';
 import { wizardSuite } from './wizardSuite';
 
-const network = '2025-05-01';
+const network = '2026-01-01';
 const nsgId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
 const ruleId = (name: string): string => `${nsgId}/securityRules/${name}`;
 const ruleNames = ['lens-host-a', 'lens-host-b', 'lens-host-clash'];
@@ -169,8 +169,8 @@ describe('Wizard host', function () {
     const vm = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Compute/virtualMachines/vm-dev-01`;
     const restart = rulesPlan([
       ruleAction('a1', 'lens-host-a', 3001),
-      ruleAction('a2', 'vm-dev-01', 0, { kind: 'post', operation: 'deallocate', resourceId: vm, resourceType: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-11-01', body: undefined, dependsOn: ['a1'], title: 'Stop (deallocate) vm-dev-01' }),
-      ruleAction('a3', 'vm-dev-01', 0, { kind: 'post', operation: 'start', resourceId: vm, resourceType: 'Microsoft.Compute/virtualMachines', apiVersion: '2024-11-01', body: undefined, dependsOn: ['a2'], title: 'Start vm-dev-01' }),
+      ruleAction('a2', 'vm-dev-01', 0, { kind: 'post', operation: 'deallocate', resourceId: vm, resourceType: 'Microsoft.Compute/virtualMachines', apiVersion: '2026-04-01', body: undefined, dependsOn: ['a1'], title: 'Stop (deallocate) vm-dev-01' }),
+      ruleAction('a3', 'vm-dev-01', 0, { kind: 'post', operation: 'start', resourceId: vm, resourceType: 'Microsoft.Compute/virtualMachines', apiVersion: '2026-04-01', body: undefined, dependsOn: ['a2'], title: 'Start vm-dev-01' }),
     ], { title: 'Deny 8080 and restart vm-dev-01 (unscripted)' });
     assert.equal(await drive(api.wizards.reviewOrBack(restart, { canGoBack: true }), 'workbench.action.quickInputBack'), back, 'the title bar\u2019s Back');
     assert.equal(await drive(api.wizards.reviewOrBack(restart, { canGoBack: true }), 'workbench.action.acceptSelectedQuickOpenItem'), back, 'Enter takes Back, the first choice');

@@ -10,6 +10,8 @@ import { Faults } from './faults';
 import type { CaptureStorage, HttpMethod, Reply, RequestContext, StandInCore } from './http';
 import { Router } from './http';
 import { OperationTracker } from './operations';
+import { contractFor } from './contract/contracts';
+import { checkedReply, rejectInvalidBody } from './contract/enforce';
 import { flowLogRoutes } from './routes/flowLogs';
 import { loadBalancerRoutes } from './routes/loadBalancers';
 import { networkInterfaceRoutes } from './routes/networkInterfaces';
@@ -250,8 +252,12 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
         throw new ArmError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${(error as Error).message}'.`);
       }
     }
+    const contract = contractFor(route.family, apiVersion, method, route.template);
+    if (contract?.request && rawBody.trim() !== '') {
+      rejectInvalidBody(route.family, body, contract.request);
+    }
     const context: RequestContext = { core, method: method as HttpMethod, path, query, params, body, apiVersion, claims, headers: request.headers };
-    const reply = route.handle(context);
+    const reply = checkedReply(route.handle(context), contract, `${method} ${route.template}`);
     return limited ? { ...reply, headers: { ...limited, ...(reply.headers ?? {}) } } : reply;
   }
 

@@ -488,7 +488,7 @@ function seedNetworkInterface(state: ArmState, id: string, spec: NetworkInterfac
     properties.networkSecurityGroup = { id: nsg.id };
     pushBackReference(nsg, 'networkInterfaces', id);
   }
-  state.put({ id, name: spec.name, type: types.networkInterface, location, etag: newEtag(), tags: spec.tags ?? {}, kind: 'Regular', properties });
+  state.put({ id, name: spec.name, type: types.networkInterface, location, etag: newEtag(), tags: spec.tags ?? {}, properties });
 }
 
 function seedTap(state: ArmState, id: string, spec: VirtualNetworkTapSpec, location: string): void {

@@ -3,7 +3,7 @@ import { ArmError, invalidRequest } from '../armErrors';
 import type { Reply, RequestContext, Route } from '../http';
 import { asObject, refId, type ArmResource, type JsonObject } from '../state';
 import { types } from '../types';
-import { bodyProperties, childId, findChild, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
+import { bodyProperties, childId, findChild, registerComposer, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
 import { networkPath } from './paths';
 import { hasNetworkWatcherAgent, vmOsType, vmPowerState } from './virtualMachines';
 
@@ -69,13 +69,16 @@ function captureStatus(capture: ArmResource, now = Date.now()): Record<string, u
   };
 }
 
+/** The stand-in's own bookkeeping, and `type`, which PacketCaptureResult does not define (Azure sends none). */
 function hideRuntimeFields(capture: ArmResource): ArmResource {
-  const copy = { ...capture };
-  for (const key of ['captureStartTime', 'stoppedBy', 'blobName', 'uploaded', 'uploadError']) {
+  const copy: Partial<ArmResource> = { ...capture };
+  for (const key of ['captureStartTime', 'stoppedBy', 'blobName', 'uploaded', 'uploadError', 'type']) {
     delete copy[key];
   }
-  return copy;
+  return copy as ArmResource;
 }
+
+registerComposer(types.packetCapture, (capture) => hideRuntimeFields(capture));
 
 /** Settles a capture whose time limit has passed: it stops and uploads, as the agent does. */
 function settle(context: RequestContext, capture: ArmResource): Record<string, unknown> {

@@ -25,7 +25,7 @@ const providerTypes: Record<string, { namespace: string; types: Array<{ resource
   },
   'microsoft.compute': {
     namespace: 'Microsoft.Compute',
-    types: [{ resourceType: 'virtualMachines', apiVersions: ['2025-11-01', '2025-04-01', '2024-11-01'] }],
+    types: [{ resourceType: 'virtualMachines', apiVersions: apiVersions.compute }],
   },
   'microsoft.operationalinsights': {
     namespace: 'Microsoft.OperationalInsights',
@@ -108,7 +108,7 @@ export const resourceRoutes: Route[] = [
     resourceType: 'subscriptions',
     handle: (context): Reply => {
       const visible = [...context.core.state.subscriptions.values()].filter((subscription) => subscription.tenantId === context.claims.tid);
-      return { status: 200, body: { value: visible.map(subscriptionBody), count: { type: 'Total', value: visible.length } } };
+      return { status: 200, body: { value: visible.map(subscriptionBody) } };
     },
   },
   {

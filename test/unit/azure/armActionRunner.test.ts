@@ -18,7 +18,7 @@ function action(overrides: Partial<PlanAction> & Pick<PlanAction, 'id' | 'resour
     kind: 'put',
     title: `Create ${overrides.resourceId.split('/').at(-1)}`,
     resourceType: 'Microsoft.Network/networkSecurityGroups/securityRules',
-    apiVersion: '2025-05-01',
+    apiVersion: '2026-01-01',
     dependsOn: [],
     tenantId: demoTenantId,
     existing: 'absent',

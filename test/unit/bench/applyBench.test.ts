@@ -19,7 +19,7 @@ describe('apply benchmark', () => {
     assert.equal(new Set(group.networkInterfaces?.map((nic) => nic.macAddress)).size, 21, 'MACs are unique');
     const actions = tapConfigurationActions(20);
     assert.equal(actionsToSend({ kind: 'tap', title: '', summary: [], checks: [], warnings: [], actions }).length, 20);
-    assert.ok(actions.every((action) => action.dependsOn.length === 0 && action.apiVersion === '2025-05-01'));
+    assert.ok(actions.every((action) => action.dependsOn.length === 0 && action.apiVersion === '2026-01-01'));
     assert.match(actions[3].resourceId, /\/networkInterfaces\/nic-src-0003\/tapConfigurations\/tapcfg-bench$/);
     assert.deepEqual(actions[0].body, { properties: { virtualNetworkTap: { id: `/subscriptions/${topology.subscriptions[0].subscriptionId}/resourceGroups/rg-bench-network/providers/Microsoft.Network/virtualNetworkTaps/vtap-bench` } } });
   });

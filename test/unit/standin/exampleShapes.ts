@@ -1,8 +1,9 @@
+import { specificationRoot } from '../../standin/contract/definitions';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The official examples copied from Azure/azure-rest-api-specs (see its README.md). */
-export const examplesRoot = process.env.AZURE_REST_EXAMPLES ?? '/work/shared/azure-rest-examples';
+/** Microsoft's official examples, vendored with the definitions (see test/fixtures/rest/README.md). */
+export const examplesRoot = specificationRoot;
 
 export interface Example {
   parameters: Record<string, unknown>;

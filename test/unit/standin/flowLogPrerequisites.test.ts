@@ -36,7 +36,7 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
 
   it('creates a storage account as a long-running operation, reads it back with its firewall, and deletes it', async () => {
     const client = storage(devSubscriptionId);
-    const raw = await rawRequest(standIn, 'PUT', `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/stdevraw01?api-version=2025-06-01`, {
+    const raw = await rawRequest(standIn, 'PUT', `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/stdevraw01?api-version=2026-09-01`, {
       tenantId: demoTenantId,
       body: { location: 'uksouth', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' },
     });
@@ -56,7 +56,7 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
   });
 
   it('refuses invalid and taken storage account names', async () => {
-    const path = (name: string) => `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/${name}?api-version=2025-06-01`;
+    const path = (name: string) => `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Storage/storageAccounts/${name}?api-version=2026-09-01`;
     const body = { location: 'uksouth', sku: { name: 'Standard_LRS' }, kind: 'StorageV2' };
     const invalid = await rawRequest(standIn, 'PUT', path('ab'), { tenantId: demoTenantId, body });
     assert.deepEqual([invalid.status, errorCode(invalid)], [400, 'AccountNameInvalid']);
@@ -75,7 +75,7 @@ describe('ARM stand-in: flow-log prerequisites (storage accounts, workspaces, pr
   it('refuses a flow log until Microsoft.Insights is registered, then accepts it', async () => {
     const { resources } = sdkClients(standIn, demoTenantId, devSubscriptionId);
     assert.equal((await resources.providers.get('Microsoft.Insights')).registrationState, 'NotRegistered');
-    const path = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth/flowLogs/fl-test?api-version=2025-05-01`;
+    const path = `/subscriptions/${devSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_uksouth/flowLogs/fl-test?api-version=2026-01-01`;
     const storageId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubflowlogsuks01`;
     const body = { location: 'uksouth', properties: { targetResourceId: `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke`, storageId, enabled: true } };
     const refused = await rawRequest(standIn, 'PUT', path, { tenantId: demoTenantId, body });

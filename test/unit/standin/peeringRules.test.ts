@@ -86,7 +86,7 @@ describe('ARM stand-in: peering sync, address-space changes and cross-tenant pee
     // dev grows: a VNet PUT with a second prefix.
     await runner.run(
       {
-        id: 'grow', kind: 'put', title: 'Grow dev', resourceId: devVnetId, resourceType: 'Microsoft.Network/virtualNetworks', apiVersion: '2025-05-01', dependsOn: [], tenantId: demoTenantId, existing: 'differs',
+        id: 'grow', kind: 'put', title: 'Grow dev', resourceId: devVnetId, resourceType: 'Microsoft.Network/virtualNetworks', apiVersion: '2026-01-01', dependsOn: [], tenantId: demoTenantId, existing: 'differs',
         body: { location: 'uksouth', properties: { addressSpace: { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] } } },
       },
       signal,
@@ -109,7 +109,7 @@ describe('ARM stand-in: peering sync, address-space changes and cross-tenant pee
     assert.equal(synced.peeringSyncLevel, 'FullyInSync');
     assert.deepEqual(synced.remoteAddressSpace, { addressPrefixes: ['10.2.0.0/16', '10.3.0.0/16'] });
     assert.equal(peering(devVnetId, 'dev-to-hub').peeringSyncLevel, 'FullyInSync');
-    assert.equal(standIn.requests.apiVersions.get('PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings/{virtualNetworkPeeringName}')?.has('2025-05-01'), true);
+    assert.equal(standIn.requests.apiVersions.get('PUT /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings/{virtualNetworkPeeringName}')?.has('2026-01-01'), true);
   });
 
   it('refuses a peering to another tenant\'s VNet without an auxiliary token, and accepts it with one', async () => {
@@ -153,7 +153,7 @@ describe('ARM stand-in: gateway transit rules of peerings', function () {
 
   function put(vnetId: string, name: string, remoteId: string, properties: Record<string, unknown>): PlanAction {
     return {
-      id: `put-${name}`, kind: 'put', title: `Put ${name}`, resourceId: `${vnetId}/virtualNetworkPeerings/${name}`, resourceType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', apiVersion: '2025-05-01',
+      id: `put-${name}`, kind: 'put', title: `Put ${name}`, resourceId: `${vnetId}/virtualNetworkPeerings/${name}`, resourceType: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings', apiVersion: '2026-01-01',
       dependsOn: [], tenantId: demoTenantId, existing: 'differs',
       body: { properties: { remoteVirtualNetwork: { id: remoteId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false, ...properties } },
     };

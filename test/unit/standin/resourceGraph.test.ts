@@ -69,7 +69,7 @@ describe('ARM stand-in: Azure Resource Graph queries', function () {
     assert.deepEqual(details.map((detail) => detail.code), ['InvalidQuery', 'ParserFailure']);
     assert.match(details[1].message, /summarize count\(\) by location/);
     const tooMany = await query(standIn, { query: nicQuery, options: { $top: 1001 } });
-    assert.match((tooMany.body.error as { details: { message: string }[] }).details[1].message, /\$top must be between 1 and 1000, got 1001/);
+    assert.match((tooMany.body.error as { details: { message: string }[] }).details[1].message, /'options\.\$top' is 1001; the maximum is 1000/);
     const badColumn = await query(standIn, { query: "Resources | where type =~ 'x' | project id, colour" });
     assert.match((badColumn.body.error as { details: { message: string }[] }).details[1].message, /'colour'/);
   });

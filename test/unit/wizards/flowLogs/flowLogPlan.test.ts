@@ -17,7 +17,7 @@ describe('Flow-log plan', () => {
     assert.equal(plan.actions.length, 1);
     const [action] = plan.actions;
     assert.equal(action.resourceId, `${watcherArmId}/flowLogs/fl-vnet-dev-spoke`);
-    assert.equal(action.apiVersion, '2025-05-01');
+    assert.equal(action.apiVersion, '2026-01-01');
     assert.equal(action.existing, 'absent');
     assert.deepEqual(action.body, {
       location: 'uksouth',

@@ -62,7 +62,7 @@ describe('packet capture plan', () => {
     assert.equal(plan.actions.length, 1);
     const [capture] = plan.actions;
     assert.equal(capture.resourceId, `${watcherArmId}/packetCaptures/pc-app`);
-    assert.equal(capture.apiVersion, '2025-05-01');
+    assert.equal(capture.apiVersion, '2026-01-01');
     assert.deepEqual(capture.body, {
       properties: {
         target: vmArmId,

@@ -179,7 +179,7 @@ describe('peering sync plan', () => {
     const [action] = plan.actions;
     assert.deepEqual(action.query, { syncRemoteAddressSpace: 'true' });
     assert.equal(action.existing, 'differs');
-    assert.equal(action.apiVersion, '2025-05-01');
+    assert.equal(action.apiVersion, '2026-01-01');
     assert.deepEqual((action.body as { properties: Record<string, unknown> }).properties.allowForwardedTraffic, true);
     assert.deepEqual(action.auxiliaryTenantIds, [tenantB]);
     assert.equal(action.undo?.kind, 'none');

@@ -12,7 +12,7 @@ function action(id: string, overrides: Partial<PlanAction> = {}): PlanAction {
     title: `Create ${id}`,
     resourceId: `${subscription}/virtualNetworks/${id}`,
     resourceType: 'Microsoft.Network/virtualNetworks',
-    apiVersion: '2025-05-01',
+    apiVersion: '2026-01-01',
     body: { location: 'germanywestcentral', properties: {} },
     dependsOn: [],
     tenantId: 't',

@@ -32,7 +32,7 @@ import {
 interface Declaration {
   kind: 'resource' | 'module';
   symbol: string;
-  /** `Microsoft.Network/virtualNetworkTaps@2025-05-01`, or a module's path. */
+  /** `Microsoft.Network/virtualNetworkTaps@2026-01-01`, or a module's path. */
   target: string;
   existing: boolean;
   line: number;
@@ -254,7 +254,7 @@ describe('Bicep from a plan', () => {
     assert.ok(main.indexOf('Then run these') < main.indexOf('Start vm-web-1'));
     assert.match(main, /Already in place, so not declared again:\n\/\/ {3}- Keep tap configuration tap-to-collector on nic-web-2/);
     const app = fileNamed(files, 'modules/8b1d4e72-rg-app.bicep').content;
-    assert.match(app, /resource networkInterfaces_nic_web_1 'Microsoft\.Network\/networkInterfaces@2025-05-01' existing = \{\n {2}name: 'nic-web-1'\n\}/);
+    assert.match(app, /resource networkInterfaces_nic_web_1 'Microsoft\.Network\/networkInterfaces@2026-01-01' existing = \{\n {2}name: 'nic-web-1'\n\}/);
     assert.match(app, /parent: networkInterfaces_nic_web_1\n {2}name: 'tap-to-collector'/);
     assert.match(main, /module module_8b1d4e72_rg_app 'modules\/8b1d4e72-rg-app\.bicep' = \{\n {2}name: '[^']+'\n {2}scope: resourceGroup\('8b1d4e72-2c9a-4f3e-b6d8-5a7c9e1f3b24', 'rg-app'\)\n {2}dependsOn: \[\n {4}module_8b1d4e72_rg_monitor\n {2}\]/);
   });

@@ -12,7 +12,7 @@ export function action(fields: Partial<PlanAction> = {}): PlanAction {
     title: `Create security rule rule-${id} on nsg-web`,
     resourceId: `${network}/networkSecurityGroups/nsg-web/securityRules/rule-${id}`,
     resourceType: 'Microsoft.Network/networkSecurityGroups/securityRules',
-    apiVersion: '2025-05-01',
+    apiVersion: '2026-01-01',
     body: { properties: { priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Tcp' } },
     dependsOn: [],
     tenantId: 'tenant-1',

@@ -332,7 +332,7 @@ describe('Azure CLI script from a plan', function () {
     const url = new URL(flag(rest, '--url') ?? '');
     assert.equal(url.origin, 'https://management.azure.com');
     assert.equal(decodeURIComponent(url.pathname), plan.actions[2].resourceId);
-    assert.equal(url.searchParams.get('api-version'), '2025-05-01');
+    assert.equal(url.searchParams.get('api-version'), '2026-01-01');
     assert.deepEqual(JSON.parse(flag(rest, '--body') ?? ''), plan.actions[2].body);
 
     const sovereign = runWithRecordingAz(toAzureCliScript(removePlan(), { resourceManagerEndpoint: 'https://management.usgovcloudapi.net/' })).pop();

@@ -10,9 +10,9 @@ export const subC = '1f2e3d4c-5b6a-4798-8a7b-6c5d4e3f2a1b';
 export const tenantA = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 export const tenantB = 'f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9';
 
-export const network = '2025-05-01';
-export const compute = '2024-11-01';
-export const storage = '2025-06-01';
+export const network = '2026-01-01';
+export const compute = '2026-04-01';
+export const storage = '2026-09-01';
 export const resources = '2025-04-01';
 
 export function rgId(subscription: string, group: string): string {

@@ -21,7 +21,7 @@ describe('network watcher planning', () => {
     assert.deepEqual(group.body, { location: 'UKSouth' });
     assert.equal(watcher.resourceId, defaultWatcherArmId(place.subscriptionId, 'uksouth'));
     assert.equal(watcher.title, 'Create network watcher NetworkWatcher_uksouth in Dev');
-    assert.equal(watcher.apiVersion, '2025-05-01');
+    assert.equal(watcher.apiVersion, '2026-01-01');
     assert.deepEqual(watcher.dependsOn, ['a2']);
     assert.deepEqual(watcher.body, { location: 'UKSouth', properties: {} });
     assert.equal(watcher.tenantId, 'tenant-1');

@@ -20,7 +20,7 @@ describe('TAP plan', () => {
     );
     const [tapPut, configurationPut] = plan.actions;
     assert.equal(tapPut.resourceId, armId.tap('vtap-ilb'));
-    assert.equal(tapPut.apiVersion, '2025-05-01');
+    assert.equal(tapPut.apiVersion, '2026-01-01');
     assert.deepEqual(tapPut.body, { location: 'eastus', properties: { destinationLoadBalancerFrontEndIPConfiguration: { id: lbDestination().armId }, destinationPort: 4789 } });
     assert.deepEqual(tapPut.undo, { kind: 'delete' });
     assert.equal(configurationPut.resourceId, `${armId.nic('nic-web-02')}/tapConfigurations/tapcfg-vtap-ilb`);
