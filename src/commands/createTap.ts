@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { parentId, resourceTypeOf } from '../azure/armIds';
 import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { resourcesOf } from '../tree/treeNode';
@@ -12,7 +13,9 @@ import type { LensCommand } from './lensCommand';
 
 /** The TAP estate of the subscriptions the tree shows; load balancers that can't be listed are logged and left out. */
 export async function tapEstateFor(context: WizardContext): Promise<TapEstate> {
-  return readTapEstate(await context.estate(), (entry, error) => context.log.warn(problemLogLine(`Listing load balancers of subscription ${entry.subscription.displayName} (${entry.subscription.subscriptionId})`, toArmProblem(error))));
+  const previewRegions = vscode.workspace.getConfiguration('trafficLens').get<string[]>('tap.previewRegions', []);
+  const estate = await readTapEstate(await context.estate(), (entry, error) => context.log.warn(problemLogLine(`Listing load balancers of subscription ${entry.subscription.displayName} (${entry.subscription.subscriptionId})`, toArmProblem(error))));
+  return { ...estate, previewRegions: previewRegions.filter((region) => typeof region === 'string') };
 }
 
 /** NICs pre-picked from the rows: NICs themselves, or every NIC in a subnet or virtual network; a TAP row means "add sources to it". */

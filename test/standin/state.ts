@@ -30,6 +30,8 @@ export interface SubscriptionRecord {
   tags: Record<string, string>;
   /** Namespaces registered for this subscription, lower-cased. */
   registeredProviders: Set<string>;
+  /** Enrolment in the virtual network TAP preview, and regions beyond the published list it reaches. */
+  tapPreview: { enrolled: boolean; extraRegions: Set<string> };
 }
 
 export interface ResourceGroupRecord {

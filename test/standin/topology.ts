@@ -25,6 +25,8 @@ export interface SubscriptionSpec {
   tags?: Record<string, string>;
   /** Namespaces left unregistered (e.g. `Microsoft.Insights`); every other known one is registered. */
   unregisteredProviders?: string[];
+  /** Enrolled in the virtual network TAP preview (default true), and further regions it is enrolled in. */
+  tapPreview?: { enrolled?: boolean; extraRegions?: string[] };
   resourceGroups: ResourceGroupSpec[];
 }
 
@@ -188,6 +190,7 @@ export function seedTopology(state: ArmState, topology: Topology): void {
       state: 'Enabled',
       tags: subscription.tags ?? {},
       registeredProviders: new Set(knownProviders.filter((name) => !unregistered.has(name))),
+      tapPreview: { enrolled: subscription.tapPreview?.enrolled ?? true, extraRegions: new Set((subscription.tapPreview?.extraRegions ?? []).map((region) => region.toLowerCase())) },
     });
     for (const group of subscription.resourceGroups) {
       const groupId = armIds.resourceGroup(subscription.subscriptionId, group.name);

@@ -29,18 +29,27 @@ function list(names: string[]): string {
   return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** Whether the TAP's region is one where the overview page lists virtual network TAP. */
+/**
+ * Whether the TAP's region offers virtual network TAP: one the overview page lists, or one the user
+ * says their subscription is enrolled in (`trafficLens.tap.previewRegions`). Anywhere else Azure
+ * refuses the TAP, so the plan refuses it first. "Before you can create a virtual network TAP,
+ * ensure you've received the confirmation email that you're enrolled in the preview" (overview page).
+ */
 export function regionCheck(input: TapCheckInput): PlanCheck {
   const region = normalizeRegion(input.tapLocation);
+  const title = 'Region offers virtual network TAP';
   if (tapSupportedRegions.includes(region)) {
-    return { id: 'tap.region', title: 'Region offers virtual network TAP', status: 'passed', detail: `${region} is listed as a virtual network TAP region (${tapRegionsSource}).` };
+    return { id: 'tap.region', title, status: 'passed', detail: `${region} is listed as a virtual network TAP region (${tapRegionsSource}).` };
+  }
+  if ((input.estate.previewRegions ?? []).map(normalizeRegion).includes(region)) {
+    return { id: 'tap.region', title, status: 'passed', detail: `${region} is not on Microsoft's list (${tapSupportedRegions.join(', ')}), but trafficLens.tap.previewRegions says your subscription is enrolled there.` };
   }
   const soon = tapComingSoonRegions.includes(region) ? ' (announced as coming soon)' : '';
   return {
     id: 'tap.region',
-    title: 'Region offers virtual network TAP',
-    status: 'warning',
-    detail: `${region}${soon} is not in the list of regions where virtual network TAP is in public preview (${tapSupportedRegions.join(', ')}; ${tapRegionsSource}). Azure may refuse ${input.tapName} there.`,
+    title,
+    status: 'failed',
+    detail: `${region}${soon} is not a region where virtual network TAP is in public preview (${tapSupportedRegions.join(', ')}; ${tapRegionsSource}), so Azure refuses ${input.tapName} there. If your subscription is enrolled in the preview in ${region}, add it to the setting trafficLens.tap.previewRegions.`,
   };
 }
 

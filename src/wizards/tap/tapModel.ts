@@ -91,6 +91,11 @@ export interface TapEstate {
   vnets: VnetRef[];
   nsgs: NsgRef[];
   taps: TapRef[];
+  /**
+   * Regions beyond Microsoft's published preview list where the user says their subscriptions are
+   * enrolled in the virtual network TAP preview (setting `trafficLens.tap.previewRegions`).
+   */
+  previewRegions?: readonly string[];
 }
 
 /** The ARM id of a TAP named `name` in the destination's subscription and resource group. */

@@ -3,9 +3,9 @@
  * Source: "Virtual network TAP", Supported Regions section,
  * https://learn.microsoft.com/azure/virtual-network/virtual-network-tap-overview (ms.date 04/21/2025):
  * Asia East, US West Central, UK South, US East, India Central, Germany West Central, US Central;
- * "coming soon": Australia East, Korea Central, Canada Central. The page changes as the preview
- * grows, so a region missing here is a warning, not a refusal: Azure itself refuses the TAP where
- * it is not offered.
+ * "coming soon": Australia East, Korea Central, Canada Central. Azure refuses a TAP elsewhere, so the
+ * plan does too, unless the user lists the region in `trafficLens.tap.previewRegions` (the page
+ * changes as the preview grows, and enrolments can reach further than it says).
  */
 export const tapSupportedRegions: readonly string[] = ['eastasia', 'westcentralus', 'uksouth', 'eastus', 'centralindia', 'germanywestcentral', 'centralus'];
 

@@ -5,6 +5,10 @@ import { types } from '../types';
 import { bodyProperties, childId, findChild, page, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
 import { networkPath } from './paths';
 
+function subscriptionOfId(id: string): string {
+  return /^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '';
+}
+
 const base = { family: 'network', resourceType: 'networkInterfaces/tapConfigurations', namespace: 'Microsoft.Network' } as const;
 const tapConfigurationsPath = `${networkPath}/networkInterfaces/{networkInterfaceName}/tapConfigurations`;
 
@@ -12,6 +16,9 @@ const tapConfigurationsPath = `${networkPath}/networkInterfaces/{networkInterfac
  * Not confirmed against a public ARM answer: the documented limit is one tap configuration per
  * network interface, but the exact error code ARM uses was not found in public sources.
  */
+/** Our code for a tap configuration whose TAP is in another tenant (Azure's is not documented). */
+export const crossTenantTapCode = 'VirtualNetworkTapInAnotherTenant';
+
 export const tapConfigurationLimitCode = 'NetworkInterfaceTapConfigurationLimitReached';
 
 /** Keeps a TAP's `networkInterfaceTapConfigurations` list in step with the tap configurations that use it. */
@@ -60,6 +67,13 @@ export const tapConfigurationRoutes: Route[] = [
       if (String(tap.location ?? '').toLowerCase() !== String(nic.location ?? '').toLowerCase()) {
         // A TAP mirrors only NICs of its own region; ARM answers with the same reference error as for a missing TAP.
         throw new ArmError(400, 'InvalidResourceReference', `Resource ${tap.id} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`, { details: [] });
+      }
+      const tapTenant = state.subscription(subscriptionOfId(tap.id))?.tenantId.toLowerCase();
+      const nicTenant = state.subscription(subscriptionOfId(nic.id))?.tenantId.toLowerCase();
+      if (tapTenant !== nicTenant) {
+        // "If the monitored network interfaces are in different subscriptions, the subscriptions must be
+        // associated to the same Microsoft Entra tenant" (virtual network TAP overview). The code is ours.
+        throw invalidRequest(crossTenantTapCode, `Virtual network TAP ${tap.id} is in another Microsoft Entra tenant than network interface ${nic.id}. A TAP mirrors only network interfaces of subscriptions in its own tenant.`);
       }
       const others = state.list(types.tapConfiguration, nic.id).filter((configuration) => idKey(configuration.id) !== idKey(id));
       if (others.length > 0) {

@@ -1,6 +1,7 @@
 import { ArmError, invalidRequest } from '../armErrors';
 import type { Route } from '../http';
 import { asObject, idKey, refId, type ArmResource, type ArmState } from '../state';
+import { requireTapRegion } from '../tapPreview';
 import { types } from '../types';
 import { bodyProperties, newGuid, page, requireResourceGroup, requireSubscription, requireTop, startDelete, startPut, topId, view } from './common';
 import { networkPath, networkSubscriptionPath } from './paths';
@@ -53,7 +54,12 @@ export const virtualNetworkTapRoutes: Route[] = [
       if (typeof location !== 'string' || location === '') {
         throw new ArmError(400, 'LocationRequired', 'The location property is required for this definition.');
       }
+      requireTapRegion(requireSubscription(context), location);
       const properties = bodyProperties(context);
+      const port = properties.destinationPort;
+      if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
+        throw invalidRequest('InvalidDestinationPort', `Virtual network TAP ${id} has destinationPort ${JSON.stringify(port)}; it must be a port number from 1 to 65535 (VXLAN's is 4789).`);
+      }
       const nicConfigurationId = refId(properties.destinationNetworkInterfaceIPConfiguration);
       const frontendId = refId(properties.destinationLoadBalancerFrontEndIPConfiguration);
       if (!nicConfigurationId && !frontendId) {
@@ -63,7 +69,11 @@ export const virtualNetworkTapRoutes: Route[] = [
       const destination = nicConfigurationId
         ? findSubResource(state, nicConfigurationId, types.networkInterface, 'ipConfigurations')
         : findSubResource(state, destinationId, types.loadBalancer, 'frontendIPConfigurations');
-      if (!destination) {
+      const destinationParent = nicConfigurationId
+        ? state.getTyped(types.networkInterface, destinationId.replace(/\/ipConfigurations\/[^/]+$/i, ''))
+        : state.getTyped(types.loadBalancer, destinationId.replace(/\/frontendIPConfigurations\/[^/]+$/i, ''));
+      // "Both resources are in the same region": ARM answers a destination elsewhere as it answers a missing one.
+      if (!destination || String(destinationParent?.location ?? '').toLowerCase() !== location.replace(/\s+/g, '').toLowerCase()) {
         throw invalidRequest('InvalidResourceReference', `Resource ${destinationId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
       }
       const resource: ArmResource = {

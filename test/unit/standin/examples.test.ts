@@ -31,6 +31,8 @@ function topologyFor(ids: string[], location = 'westus'): Topology {
       subscriptionId,
       displayName: `Subscription ${subscriptionId}`,
       tenantId,
+      // The official TAP examples create TAPs in the canary region, outside the preview's published list.
+      tapPreview: { extraRegions: ['centraluseuap'] },
       resourceGroups: [...names].map((name) => ({ name, location })),
     })),
   };

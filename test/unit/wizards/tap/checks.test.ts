@@ -37,12 +37,19 @@ describe('TAP checks', () => {
     assert.match(validateTapName('tap/1', 'A tap configuration name') ?? '', /^A tap configuration name can contain only/);
   });
 
-  it('passes a documented region and warns, naming the list, for one that is not (West Europe)', () => {
+  it('passes a documented region and refuses one that is not (West Europe), naming the list and the setting', () => {
     assert.equal(regionCheck(input({ tapLocation: 'East US' })).status, 'passed');
     const westEurope = regionCheck(input({ tapLocation: 'westeurope' }));
-    assert.equal(westEurope.status, 'warning');
-    assert.match(westEurope.detail, /westeurope is not in the list .*eastus.*virtual-network-tap-overview/);
+    assert.equal(westEurope.status, 'failed');
+    assert.match(westEurope.detail, /westeurope is not a region where virtual network TAP is in public preview .*eastus.*virtual-network-tap-overview.*trafficLens\.tap\.previewRegions/);
     assert.match(regionCheck(input({ tapLocation: 'australiaeast' })).detail, /coming soon/);
+  });
+
+  it('passes a region the user says the subscription is enrolled in (trafficLens.tap.previewRegions)', () => {
+    const base = input({ tapLocation: 'West Europe' });
+    const enrolled = regionCheck({ ...base, estate: { ...base.estate, previewRegions: ['westeurope'] } });
+    assert.equal(enrolled.status, 'passed');
+    assert.match(enrolled.detail, /trafficLens\.tap\.previewRegions says your subscription is enrolled there/);
   });
 
   it('refuses a source in another region than the TAP, naming it', () => {
