@@ -1,7 +1,7 @@
 import type { ApiFamily } from './apiVersions';
 import type { TokenClaims } from './auth';
 import type { Faults } from './faults';
-import type { OperationTracker } from './operations';
+import type { Operation, OperationTracker } from './operations';
 import type { ArmState, JsonObject } from './state';
 
 export type HttpMethod = 'GET' | 'PUT' | 'DELETE' | 'POST' | 'PATCH';
@@ -18,6 +18,8 @@ export interface StandInCore {
   lroRetryAfterSeconds?: number;
   /** Where stopped packet captures upload their `.cap` file (Azurite); absent, no file is written. */
   captureStorage?: CaptureStorage;
+  /** The long-running operation holding each virtual network (lower-cased id) while it runs. */
+  busy: Map<string, Operation>;
 }
 
 /** Writes a blob into a storage account the stand-in knows; answers the blob's URL. */

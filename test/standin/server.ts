@@ -147,6 +147,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     baseUrl: '',
     pageSize: options.pageSize ?? 50,
     lroRetryAfterSeconds: options.lroRetryAfterSeconds,
+    busy: new Map(),
   };
 
   const server: Server = createServer({ key: certificates.keyPem, cert: certificates.certPem }, (request, response) => {

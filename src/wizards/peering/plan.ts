@@ -1,7 +1,7 @@
 import { nameOf, parentId } from '../../azure/armIds';
 import { isInSync, type PeeringRef } from '../../azure/networkApi';
 import { ActionList } from '../shared/actionList';
-import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
+import { serializeVirtualNetworkWrites, type Plan, type PlanAction, type PlanCheck } from '../shared/plan';
 import { crossTenantCheck, gatewayChecks, overlapCheck, peeredOverlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
 import { allowsVirtualNetworkAccess, type PeeringVnet } from './peeringVnet';
 import { networkApiVersion } from '../shared/apiVersions';
@@ -245,7 +245,7 @@ export function planPeering(answers: PeeringAnswers): Plan {
     ],
     checks,
     warnings,
-    actions: list.actions,
+    actions: serializeVirtualNetworkWrites(list.actions),
   };
 }
 
@@ -342,6 +342,6 @@ export function planPeeringSync(targets: readonly SyncTarget[], missing: readonl
     ],
     checks,
     warnings: [],
-    actions: list.actions,
+    actions: serializeVirtualNetworkWrites(list.actions),
   };
 }

@@ -30,6 +30,8 @@ export interface ApplyOptions {
   maxThrottledAttempts?: number;
   /** Tries per action when Azure fails with a 5xx even after the SDK's own retries (default 2: the SDK already tried 4 times with back-off). */
   maxTransientAttempts?: number;
+  /** Tries per action when Azure answers that another operation holds the resource or its parent (default 6, backing off: about a minute in all). */
+  maxConflictAttempts?: number;
   /** Wait before retrying when the error carries no `Retry-After` (default 2000 ms, doubled per try). */
   backoffMs?: number;
 }
@@ -128,6 +130,17 @@ export function isThrottled(problem: ArmProblem): boolean {
   return problem.status === 429 || problem.code === 'SubscriptionRequestsThrottled' || problem.code === 'TooManyRequests' || problem.code === 'TenantRequestsThrottled';
 }
 
+/**
+ * True when another operation holds the resource, its parent or a resource it references, which a
+ * later try no longer meets: `AnotherOperationInProgress` ("Another operation on this or dependent
+ * resource is in progress"), `RetryableError`, `ReferencedResourceNotProvisioned` (a referenced
+ * resource is still Updating) and a 409 `Conflict`, answered at once or as a failed long-running
+ * operation.
+ */
+export function isConflict(problem: ArmProblem): boolean {
+  return ['AnotherOperationInProgress', 'RetryableError', 'ReferencedResourceNotProvisioned', 'Conflict'].includes(problem.code);
+}
+
 /** True for a 5xx that a later try may not meet (not a failed validation). */
 export function isTransient(problem: ArmProblem): boolean {
   return problem.status !== undefined && problem.status >= 500;
@@ -219,6 +232,7 @@ async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, 
     const subscriptionId = subscriptionOf(action.resourceId);
     let throttledTries = 0;
     let transientTries = 0;
+    let conflictTries = 0;
     for (;;) {
       try {
         signal?.throwIfAborted();
@@ -235,10 +249,11 @@ async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, 
           return;
         }
         const throttled = isThrottled(problem);
-        const transient = !throttled && isTransient(problem);
-        const tries = throttled ? ++throttledTries : transient ? ++transientTries : 0;
-        const limit = throttled ? options.maxThrottledAttempts ?? 5 : options.maxTransientAttempts ?? 2;
-        if ((throttled || transient) && tries < limit) {
+        const conflict = !throttled && isConflict(problem);
+        const transient = !throttled && !conflict && isTransient(problem);
+        const tries = throttled ? ++throttledTries : conflict ? ++conflictTries : transient ? ++transientTries : 0;
+        const limit = throttled ? options.maxThrottledAttempts ?? 5 : conflict ? options.maxConflictAttempts ?? 6 : options.maxTransientAttempts ?? 2;
+        if ((throttled || conflict || transient) && tries < limit) {
           const backoff = (options.backoffMs ?? 2000) * 2 ** (tries - 1);
           const wait = retryAfterMsOf(error) ?? backoff;
           if (throttled) {

@@ -144,3 +144,27 @@ export interface ApplyReport {
   /** True when every action succeeded or was kept. */
   complete: boolean;
 }
+
+/** `…/virtualNetworks/{name}` of an id that is a virtual network or lies under one, lower-cased; else undefined. */
+function virtualNetworkOf(resourceId: string): string | undefined {
+  return /^(\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.network\/virtualnetworks\/[^/]+)(\/|$)/i.exec(resourceId)?.[1]?.toLowerCase();
+}
+
+/**
+ * Makes the writes to one virtual network (the VNet itself, its peerings and subnets) run one after
+ * another, in plan order: Azure refuses a second write while one is in flight on the same VNet
+ * (`AnotherOperationInProgress`). Each such action depends on the previous one on its VNet; actions
+ * on different VNets stay parallel. Only edges from earlier to later actions are added.
+ */
+export function serializeVirtualNetworkWrites(actions: PlanAction[]): PlanAction[] {
+  const last = new Map<string, string>();
+  return actions.map((action) => {
+    const vnet = virtualNetworkOf(action.resourceId);
+    if (vnet === undefined) {
+      return action;
+    }
+    const previous = last.get(vnet);
+    last.set(vnet, action.id);
+    return previous === undefined || action.dependsOn.includes(previous) ? action : { ...action, dependsOn: [...action.dependsOn, previous] };
+  });
+}

@@ -130,10 +130,27 @@ function retryAfter(context: RequestContext): Record<string, string> {
  * stored at once with `provisioningState: "Updating"`, answered 201 (200 if it existed) with an
  * `Azure-AsyncOperation` URL, and becomes `Succeeded` (or `Failed`) when the operation ends.
  */
+/**
+ * Refuses a write while another long-running operation holds the same virtual network, as the
+ * network provider does: 409 `AnotherOperationInProgress`, naming the operation's status URL.
+ */
+export function requireIdle(context: RequestContext, vnetId: string): void {
+  const holder = context.core.busy.get(vnetId.toLowerCase());
+  if (holder && holder.status === 'InProgress') {
+    const urls = pollingUrls(context, holder, operationLocation({ id: vnetId, name: '', type: '', properties: {}, location: context.core.state.get(vnetId)?.location }, context));
+    throw new ArmError(
+      409,
+      'AnotherOperationInProgress',
+      `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${urls.asyncOperation}.`,
+      { details: [] },
+    );
+  }
+}
+
 export function startPut(
   context: RequestContext,
   resource: ArmResource,
-  options: { existed: boolean; createdStatus?: number; onSucceeded?: () => void; onFailed?: () => void },
+  options: { existed: boolean; createdStatus?: number; onSucceeded?: () => void; onFailed?: () => void; holds?: string },
 ): Reply {
   const { state, faults, operations } = context.core;
   resource.etag = newEtag();
@@ -152,6 +169,9 @@ export function startPut(
       options.onFailed?.();
     },
   });
+  if (options.holds) {
+    context.core.busy.set(options.holds.toLowerCase(), operation);
+  }
   const urls = pollingUrls(context, operation, operationLocation(resource, context));
   return {
     status: options.existed ? 200 : (options.createdStatus ?? 201),
@@ -165,7 +185,7 @@ export function startPut(
  * `Azure-AsyncOperation`); the resource goes when the operation ends. Deleting what does not exist
  * answers 204, as the network resource provider does.
  */
-export function startDelete(context: RequestContext, resource: ArmResource | undefined, onDeleted?: () => void): Reply {
+export function startDelete(context: RequestContext, resource: ArmResource | undefined, onDeleted?: () => void, holds?: string): Reply {
   if (!resource) {
     return { status: 204 };
   }
@@ -183,6 +203,9 @@ export function startDelete(context: RequestContext, resource: ArmResource | und
       resource.properties.provisioningState = previousState ?? 'Failed';
     },
   });
+  if (holds) {
+    context.core.busy.set(holds.toLowerCase(), operation);
+  }
   const urls = pollingUrls(context, operation, operationLocation(resource, context));
   return {
     status: 202,

@@ -4,8 +4,11 @@ import { authenticate } from '../auth';
 import type { RequestContext, Route } from '../http';
 import { asObject, asStrings, idKey, refId, type ArmResource, type ArmState } from '../state';
 import { types } from '../types';
-import { bodyProperties, childId, findChild, newGuid, page, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
+import { bodyProperties, childId, findChild, newGuid, page, requireChild, requireIdle, requireString, requireTop, startDelete, startPut, view } from './common';
 import { networkPath } from './paths';
+
+/** Our code for an update of a Disconnected peering (Azure's own is not documented). */
+export const disconnectedPeeringCode = 'CannotUpdateDisconnectedPeering';
 
 const base = { family: 'network', resourceType: 'virtualNetworks/virtualNetworkPeerings', namespace: 'Microsoft.Network' } as const;
 const peeringsPath = `${networkPath}/virtualNetworks/{virtualNetworkName}/virtualNetworkPeerings`;
@@ -207,7 +210,16 @@ export const virtualNetworkPeeringRoutes: Route[] = [
       const vnet = requireTop(context, types.virtualNetwork, 'virtualNetworkName');
       const existing = findChild(context, vnet, types.peering, 'virtualNetworkPeeringName');
       const id = existing?.id ?? childId(vnet, types.peering, context.params.virtualNetworkPeeringName);
+      requireIdle(context, vnet.id);
       const properties = bodyProperties(context);
+      if (existing?.properties.peeringState === 'Disconnected') {
+        // "If the peering is in a Disconnected state … delete the peering and re-create it"
+        // (virtual network peering troubleshooting, Microsoft Learn). The code is ours.
+        throw invalidRequest(
+          disconnectedPeeringCode,
+          `Cannot update peering ${existing.id} because it is Disconnected: its remote peering was deleted. Delete this peering and create it again to reconnect the virtual networks.`,
+        );
+      }
       const remoteId = requireString(properties, 'remoteVirtualNetwork.id', id);
       const remote = state.getTyped(types.virtualNetwork, remoteId);
       if (!remote) {
@@ -265,6 +277,7 @@ export const virtualNetworkPeeringRoutes: Route[] = [
       };
       return startPut(context, resource, {
         existed: existing !== undefined,
+        holds: vnet.id,
         onSucceeded: () => {
           settlePeeringState(state, vnet, remote);
           const back = syncing ? peeringBetween(state, remote, vnet) : undefined;
@@ -284,11 +297,19 @@ export const virtualNetworkPeeringRoutes: Route[] = [
       const vnet = requireTop(context, types.virtualNetwork, 'virtualNetworkName');
       const peering = findChild(context, vnet, types.peering, 'virtualNetworkPeeringName');
       const remote = peering ? state.getTyped(types.virtualNetwork, refId(peering.properties.remoteVirtualNetwork) ?? '') : undefined;
-      return startDelete(context, peering, () => {
-        if (remote) {
-          settlePeeringState(state, vnet, remote);
-        }
-      });
+      if (peering) {
+        requireIdle(context, vnet.id);
+      }
+      return startDelete(
+        context,
+        peering,
+        () => {
+          if (remote) {
+            settlePeeringState(state, vnet, remote);
+          }
+        },
+        vnet.id,
+      );
     },
   },
 ];

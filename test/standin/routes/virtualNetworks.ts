@@ -2,7 +2,7 @@ import { ArmError } from '../armErrors';
 import type { Route } from '../http';
 import { asObject, asStrings, type ArmResource } from '../state';
 import { types } from '../types';
-import { bodyProperties, newGuid, page, registerComposer, requireResourceGroup, requireSubscription, requireTop, startPut, topId, view } from './common';
+import { bodyProperties, newGuid, page, registerComposer, requireIdle, requireResourceGroup, requireSubscription, requireTop, startPut, topId, view } from './common';
 import { markAddressSpaceChanged } from './virtualNetworkPeerings';
 import { networkPath, networkSubscriptionPath } from './paths';
 
@@ -45,6 +45,7 @@ export const virtualNetworkRoutes: Route[] = [
       const group = requireResourceGroup(context);
       const id = topId(group, types.virtualNetwork, context.params.virtualNetworkName);
       const existing = state.getTyped(types.virtualNetwork, id);
+      requireIdle(context, id);
       const properties = bodyProperties(context);
       const prefixes = asStrings(asObject(properties.addressSpace).addressPrefixes);
       if (prefixes.length === 0) {
@@ -67,6 +68,7 @@ export const virtualNetworkRoutes: Route[] = [
       const changed = before.join(',') !== prefixes.join(',');
       return startPut(context, resource, {
         existed: existing !== undefined,
+        holds: id,
         onSucceeded: () => {
           if (existing && changed) {
             markAddressSpaceChanged(state, resource);

@@ -4,12 +4,14 @@ import { toArmProblem } from '../../../src/azure/armProblem';
 import { planPeering, planPeeringSync } from '../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
 import type { PlanAction } from '../../../src/wizards/shared/plan';
-import { hasVirtualNetworkGateway } from '../../standin/routes/virtualNetworkPeerings';
+import { applyPlan } from '../../../src/wizards/shared/applyPlan';
+import { disconnectedPeeringCode, hasVirtualNetworkGateway } from '../../standin/routes/virtualNetworkPeerings';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { demoTenantId, demoTopology, devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, partnerTenantId, prodVnetId } from '../../standin/topologies/demo';
 import { types } from '../../standin/types';
 import { runnerFor } from '../azure/demoApi';
+import { rawRequest } from './standInHarness';
 
 const partnerSubscriptionId = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const partnerVnetId = armIds.virtualNetwork(partnerSubscriptionId, 'rg-partner', 'vnet-partner');
@@ -198,5 +200,98 @@ describe('ARM stand-in: gateway transit rules of peerings', function () {
     // Updating the peering that already uses them stays possible.
     await runner.run(put(devVnetId, 'dev-to-hub', hubVnetId, { useRemoteGateways: true, allowForwardedTraffic: true }), signal);
     assert.equal(peering(devVnetId, 'dev-to-hub').allowForwardedTraffic, true);
+  });
+});
+
+describe('ARM stand-in: one write at a time per virtual network, and Disconnected peerings', function () {
+  this.timeout(30_000);
+  let standIn: StandIn;
+  const spokeA = armIds.virtualNetwork(devSubscriptionId, 'rg-dev-network', 'vnet-dev-a');
+  const spokeB = armIds.virtualNetwork(devSubscriptionId, 'rg-dev-network', 'vnet-dev-b');
+
+  before(async () => {
+    const topology = demoTopology();
+    const group = topology.subscriptions.find((subscription) => subscription.subscriptionId === devSubscriptionId)?.resourceGroups.find((candidate) => candidate.name === 'rg-dev-network');
+    group?.virtualNetworks?.push(
+      { name: 'vnet-dev-a', addressPrefixes: ['10.70.0.0/16'], subnets: [{ name: 'snet-a', addressPrefix: '10.70.1.0/24' }] },
+      { name: 'vnet-dev-b', addressPrefixes: ['10.71.0.0/16'], subnets: [{ name: 'snet-b', addressPrefix: '10.71.1.0/24' }] },
+    );
+    // Operations end only when polled (or after 4 s), so two writes sent together overlap.
+    standIn = await startStandIn({ topology, lroPollsBeforeDone: 2 });
+  });
+
+  after(async () => {
+    await standIn?.close();
+  });
+
+  const peeringBody = (remote: string) => ({ properties: { remoteVirtualNetwork: { id: remote }, allowVirtualNetworkAccess: true } });
+
+  it('answers a second write on a VNet while the first runs with 409 AnotherOperationInProgress, naming the operation', async () => {
+    const path = (name: string) => `${hubVnetId}/virtualNetworkPeerings/${name}?api-version=2026-01-01`;
+    const first = await rawRequest(standIn, 'PUT', path('hub-to-a-raw'), { tenantId: demoTenantId, body: peeringBody(spokeA) });
+    assert.equal(first.status, 201);
+    const second = await rawRequest(standIn, 'PUT', path('hub-to-b-raw'), { tenantId: demoTenantId, body: peeringBody(spokeB) });
+    assert.equal(second.status, 409);
+    assert.equal((second.body.error as { code: string }).code, 'AnotherOperationInProgress');
+    assert.match((second.body.error as { message: string }).message, /Another operation on this or dependent resource is in progress\. To retrieve status of the operation use uri: https:\/\/127\.0\.0\.1/);
+    const operation = String(first.headers['azure-asyncoperation']).replace(standIn.url, '');
+    for (let poll = 0; poll < 3; poll += 1) {
+      await rawRequest(standIn, 'GET', operation, { tenantId: demoTenantId });
+    }
+    const third = await rawRequest(standIn, 'PUT', path('hub-to-b-raw'), { tenantId: demoTenantId, body: peeringBody(spokeB) });
+    assert.equal(third.status, 201, 'accepted once the first operation ended');
+    for (let poll = 0; poll < 3; poll += 1) {
+      await rawRequest(standIn, 'GET', String(third.headers['azure-asyncoperation']).replace(standIn.url, ''), { tenantId: demoTenantId });
+    }
+    for (const name of ['hub-to-a-raw', 'hub-to-b-raw']) {
+      standIn.state.delete(`${hubVnetId}/virtualNetworkPeerings/${name}`);
+    }
+  });
+
+  it('applies a hub with two new spokes: the plan puts the hub\u2019s writes one after another, so Azure never refuses one', async () => {
+    const hub = readVnet(standIn, hubVnetId, hubSubscriptionId, demoTenantId);
+    const a = readVnet(standIn, spokeA, devSubscriptionId, demoTenantId);
+    const b = readVnet(standIn, spokeB, devSubscriptionId, demoTenantId);
+    const plan = planPeering({ hub, spokes: [a, b], allowForwardedTraffic: false, useHubGateway: false, names: {} });
+    const hubWrites = plan.actions.filter((action) => action.resourceId.toLowerCase().startsWith(hubVnetId.toLowerCase()));
+    assert.deepEqual(hubWrites[1].dependsOn.includes(hubWrites[0].id), true, 'the second hub write waits for the first');
+    const conflicts: string[] = [];
+    const report = await applyPlan(plan, runnerFor(standIn), { backoffMs: 5, onUpdate: (action, outcome) => (outcome.code === 'AnotherOperationInProgress' ? conflicts.push(action.id) : undefined) });
+    assert.deepEqual(report.outcomes.map((outcome) => outcome.status), ['succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    assert.deepEqual(conflicts, []);
+  });
+
+  it('retries a write Azure refused because another operation held the VNet, and then succeeds', async () => {
+    const busyPlan = planPeering({
+      hub: readVnet(standIn, spokeA, devSubscriptionId, demoTenantId),
+      spokes: [readVnet(standIn, spokeB, devSubscriptionId, demoTenantId)],
+      allowForwardedTraffic: false,
+      useHubGateway: false,
+      names: {},
+    });
+    // Something else (another tool, the portal) is writing to vnet-dev-b when the plan starts.
+    const other = await rawRequest(standIn, 'PUT', `${spokeB}/virtualNetworkPeerings/b-to-hub-elsewhere?api-version=2026-01-01`, { tenantId: demoTenantId, body: peeringBody(armIds.virtualNetwork(devSubscriptionId, 'rg-dev-network', 'vnet-dev-spoke')) });
+    assert.equal(other.status, 201);
+    const codes: string[] = [];
+    // Nobody polls that other operation, so it ends after the stand-in's 4 s; the backoff (0.4, 0.8, 1.6, 3.2 s) outlasts it.
+    const report = await applyPlan(busyPlan, runnerFor(standIn), { backoffMs: 400, onUpdate: (_action, outcome) => (outcome.code ? codes.push(outcome.code) : undefined) });
+    assert.ok(codes.includes('AnotherOperationInProgress'), `met the conflict (${codes.join(', ')})`);
+    assert.deepEqual(report.outcomes.map((outcome) => `${outcome.status}${outcome.code ? ` ${outcome.code}` : ''}`), ['succeeded', 'succeeded']);
+  });
+
+  it('refuses to update a Disconnected peering; the plan deletes and re-creates it instead', async () => {
+    const hubToA = `${hubVnetId}/virtualNetworkPeerings/vnet-hub-to-vnet-dev-a`;
+    standIn.state.delete(`${spokeA}/virtualNetworkPeerings/vnet-dev-a-to-vnet-hub`);
+    const stored = standIn.state.getTyped(types.peering, hubToA);
+    assert.ok(stored);
+    stored.properties.peeringState = 'Disconnected';
+    const update = await rawRequest(standIn, 'PUT', `${hubToA}?api-version=2026-01-01`, { tenantId: demoTenantId, body: { properties: { remoteVirtualNetwork: { id: spokeA }, allowForwardedTraffic: true } } });
+    assert.equal(update.status, 400);
+    assert.equal((update.body.error as { code: string }).code, disconnectedPeeringCode);
+    const plan = planPeering({ hub: readVnet(standIn, hubVnetId, hubSubscriptionId, demoTenantId), spokes: [readVnet(standIn, spokeA, devSubscriptionId, demoTenantId)], allowForwardedTraffic: false, useHubGateway: false, names: {} });
+    assert.deepEqual(plan.actions.map((action) => action.kind), ['put', 'delete', 'put']);
+    const report = await applyPlan(plan, runnerFor(standIn), { backoffMs: 5 });
+    assert.deepEqual(report.outcomes.map((outcome) => outcome.status), ['succeeded', 'succeeded', 'succeeded']);
+    assert.equal(standIn.state.getTyped(types.peering, hubToA)?.properties.peeringState, 'Connected');
   });
 });
