@@ -32,6 +32,12 @@ export interface LoadBalancerRef {
   /** `Standard`, `Basic`, `Gateway`. */
   sku: string;
   frontends: FrontendRef[];
+  /** Lower-cased ids of the NIC IP configurations in any backend pool. */
+  backendIpConfigurationIds: string[];
+  /** Addresses of IP-based backend pool members (no NIC behind them in the inventory). */
+  backendAddresses: string[];
+  /** Lower-cased ids of frontends a load-balancing rule with Floating IP uses (backends then see the frontend address). */
+  floatingIpFrontendIds: string[];
 }
 
 export interface NicIpConfigurationRef extends IpConfigurationRef {
@@ -69,6 +75,9 @@ export function toLoadBalancerRef(balancer: LoadBalancer): LoadBalancerRef {
         ? [{ ...ipConfigurationRef(frontend.id, frontend), hasPublicIp: frontend.publicIPAddress?.id !== undefined || frontend.publicIPPrefix?.id !== undefined }]
         : [],
     ),
+    backendIpConfigurationIds: (balancer.backendAddressPools ?? []).flatMap((pool) => (pool.backendIPConfigurations ?? []).flatMap((configuration) => (configuration.id ? [idKey(configuration.id)] : []))),
+    backendAddresses: (balancer.backendAddressPools ?? []).flatMap((pool) => (pool.loadBalancerBackendAddresses ?? []).flatMap((address) => (address.ipAddress && !address.networkInterfaceIPConfiguration?.id ? [address.ipAddress] : []))),
+    floatingIpFrontendIds: (balancer.loadBalancingRules ?? []).flatMap((rule) => (rule.enableFloatingIP && rule.frontendIPConfiguration?.id ? [idKey(rule.frontendIPConfiguration.id)] : [])),
   };
 }
 

@@ -99,6 +99,8 @@ export interface LoadBalancerSpec {
   location?: string;
   sku: 'Standard' | 'Basic';
   frontends: Array<{ name: string; privateIpAddress: string; subnetId: string }>;
+  /** Backend pools of NIC IP configurations (`…/networkInterfaces/n/ipConfigurations/ipconfig1`); an HA-ports rule joins the first frontend to the first pool. */
+  backendPools?: Array<{ name: string; ipConfigurationIds: string[]; floatingIp?: boolean }>;
 }
 
 export interface NetworkInterfaceSpec {
@@ -221,6 +223,9 @@ export function seedTopology(state: ArmState, topology: Topology): void {
         }
       });
       later.push(() => {
+        for (const spec of group.loadBalancers ?? []) {
+          seedBackendPools(state, `${groupId}/providers/Microsoft.Network/loadBalancers/${spec.name}`, spec);
+        }
         for (const spec of group.virtualNetworkTaps ?? []) {
           seedTap(state, `${groupId}/providers/Microsoft.Network/virtualNetworkTaps/${spec.name}`, spec, location(spec));
         }
@@ -449,6 +454,58 @@ function seedLoadBalancer(state: ArmState, id: string, spec: LoadBalancerSpec, l
       inboundNatPools: [],
     },
   });
+}
+
+/**
+ * Backend pools with the NIC IP configurations in them (and the NICs' back-references), and an
+ * HA-ports rule (all protocols, all ports) from the first frontend to the first pool, the rule a
+ * virtual network TAP collector pool behind an internal load balancer uses.
+ */
+function seedBackendPools(state: ArmState, id: string, spec: LoadBalancerSpec): void {
+  const balancer = requireExisting(state, types.loadBalancer, id, 'backend pools');
+  const pools = (spec.backendPools ?? []).map((pool) => {
+    const poolId = `${id}/backendAddressPools/${pool.name}`;
+    for (const configurationId of pool.ipConfigurationIds) {
+      const nicId = configurationId.replace(/\/ipConfigurations\/[^/]+$/i, '');
+      const nic = requireExisting(state, types.networkInterface, nicId, `backend pool ${poolId}`);
+      const configuration = (nic.properties.ipConfigurations as JsonObject[]).find((item) => String(item.id).toLowerCase() === configurationId.toLowerCase());
+      if (!configuration) {
+        throw new Error(`Topology: backend pool ${poolId} names ${configurationId}, which ${nicId} does not have.`);
+      }
+      const properties = configuration.properties as JsonObject;
+      properties.loadBalancerBackendAddressPools = [...((properties.loadBalancerBackendAddressPools as JsonObject[] | undefined) ?? []), { id: poolId }];
+    }
+    return {
+      name: pool.name,
+      id: poolId,
+      etag: newEtag(),
+      type: 'Microsoft.Network/loadBalancers/backendAddressPools',
+      properties: { provisioningState: 'Succeeded', backendIPConfigurations: pool.ipConfigurationIds.map((configurationId) => ({ id: configurationId })) },
+    };
+  });
+  balancer.properties.backendAddressPools = pools;
+  const frontend = (balancer.properties.frontendIPConfigurations as JsonObject[])[0];
+  if (pools.length > 0 && frontend) {
+    balancer.properties.loadBalancingRules = [
+      {
+        name: 'ha-ports',
+        id: `${id}/loadBalancingRules/ha-ports`,
+        etag: newEtag(),
+        type: 'Microsoft.Network/loadBalancers/loadBalancingRules',
+        properties: {
+          provisioningState: 'Succeeded',
+          frontendIPConfiguration: { id: frontend.id },
+          backendAddressPool: { id: pools[0].id },
+          protocol: 'All',
+          frontendPort: 0,
+          backendPort: 0,
+          enableFloatingIP: spec.backendPools?.[0]?.floatingIp ?? false,
+          idleTimeoutInMinutes: 4,
+          loadDistribution: 'Default',
+        },
+      },
+    ];
+  }
 }
 
 function seedNetworkInterface(state: ArmState, id: string, spec: NetworkInterfaceSpec, location: string): void {

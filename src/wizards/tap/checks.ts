@@ -291,30 +291,54 @@ export interface VxlanBlock {
 /** The NSGs in front of the destination (its subnet's, its NIC's) that deny UDP 4789 from a source. */
 export function vxlanBlocks(input: TapCheckInput): VxlanBlock[] {
   const nsgs = new Map(input.estate.nsgs.map((nsg) => [nsg.id, nsg]));
-  const subnet = input.destination.subnetId === undefined ? undefined : input.estate.vnets.find((vnet) => vnet.id === parentId(input.destination.subnetId ?? ''))?.subnets.find((item) => item.id === input.destination.subnetId);
-  const nsgIds = [...new Set([subnet?.networkSecurityGroupId, input.destination.nicNsgId].filter((id): id is string => id !== undefined))];
   const sourceIps = input.sources.flatMap((nic) => nic.privateIps);
   const blocks: VxlanBlock[] = [];
-  for (const id of nsgIds) {
-    const nsg = nsgs.get(id);
-    if (nsg === undefined) {
-      continue;
-    }
-    for (const ip of sourceIps.length === 0 ? [undefined] : sourceIps) {
-      const rule = decidingRule(nsg, ip, input.destination.privateIp);
-      if (rule !== undefined && rule.access.toLowerCase() === 'deny') {
-        blocks.push({ nsg, rule });
-        break;
+  for (const target of vxlanTargets(input)) {
+    for (const id of target.nsgIds) {
+      const nsg = nsgs.get(id);
+      if (nsg === undefined || blocks.some((block) => block.nsg.id === id)) {
+        continue;
+      }
+      for (const ip of sourceIps.length === 0 ? [undefined] : sourceIps) {
+        const rule = decidingRule(nsg, ip, target.ip);
+        if (rule !== undefined && rule.access.toLowerCase() === 'deny') {
+          blocks.push({ nsg, rule });
+          break;
+        }
       }
     }
   }
   return blocks;
 }
 
+/**
+ * Where mirrored packets arrive and which NSGs judge them there. A NIC destination: its address,
+ * behind its subnet's and its own NSG. A load balancer destination: each backend pool member,
+ * behind the member's subnet and NIC NSGs, with the member's own address as destination: without
+ * Floating IP the load balancer translates the destination to the backend VM's private address, with
+ * Floating IP it keeps the frontend address ("Multiple frontends for Azure Load Balancer",
+ * https://learn.microsoft.com/azure/load-balancer/load-balancer-multivip-overview). A load balancer
+ * without known members: its frontend, as before.
+ */
+export function vxlanTargets(input: Pick<TapCheckInput, 'destination' | 'estate'>): Array<{ ip?: string; nsgIds: string[] }> {
+  const subnetNsg = (subnetId: string | undefined): string | undefined =>
+    subnetId === undefined ? undefined : input.estate.vnets.find((vnet) => vnet.id === parentId(subnetId))?.subnets.find((item) => item.id === subnetId)?.networkSecurityGroupId;
+  const nsgIdsOf = (subnetId: string | undefined, nicNsgId: string | undefined): string[] => [...new Set([subnetNsg(subnetId), nicNsgId].filter((id): id is string => id !== undefined))];
+  const { destination } = input;
+  if (destination.kind === 'loadBalancer' && destination.backends !== undefined && destination.backends.length > 0) {
+    return destination.backends.map((backend) => ({ ip: destination.floatingIp ? destination.privateIp : backend.privateIp, nsgIds: nsgIdsOf(backend.subnetId, backend.nicNsgId) }));
+  }
+  return [{ ip: destination.privateIp, nsgIds: nsgIdsOf(destination.subnetId, destination.nicNsgId) }];
+}
+
+/** The addresses the VXLAN rule allows: what the NSGs in front of the destination see as destination. */
+export function vxlanDestinationAddresses(input: Pick<TapCheckInput, 'destination' | 'estate'>): string[] {
+  return [...new Set(vxlanTargets(input).flatMap((target) => (target.ip === undefined ? [] : [target.ip])))].sort();
+}
+
 /** The NSGs in front of the destination (names), for check details. */
 export function destinationNsgNames(input: TapCheckInput): string[] {
-  const subnet = input.estate.vnets.flatMap((vnet) => vnet.subnets).find((item) => item.id === input.destination.subnetId);
-  const ids = [...new Set([subnet?.networkSecurityGroupId, input.destination.nicNsgId].filter((id): id is string => id !== undefined))];
+  const ids = [...new Set(vxlanTargets(input).flatMap((target) => target.nsgIds))];
   return ids.map((id) => input.estate.nsgs.find((nsg) => nsg.id === id)?.name ?? nameOf(id));
 }
 

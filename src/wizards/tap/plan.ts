@@ -16,6 +16,7 @@ import {
   reachCheck,
   reachOf,
   regionCheck,
+  vxlanDestinationAddresses,
   tenantCheck,
   sameRegionCheck,
   validateTapName,
@@ -44,6 +45,14 @@ export interface TapAnswers {
 }
 
 /** The default tap configuration name for a TAP: `tapcfg-<tap>`, cut to Azure's 80 characters. */
+/** One address as `destinationAddressPrefix`, several as `destinationAddressPrefixes` (Azure takes one or the other), none as the VNet. */
+function vxlanDestinationField(addresses: string[]): { destinationAddressPrefix: string } | { destinationAddressPrefixes: string[] } {
+  if (addresses.length > 1) {
+    return { destinationAddressPrefixes: addresses };
+  }
+  return { destinationAddressPrefix: addresses[0] ?? 'VirtualNetwork' };
+}
+
 export function defaultConfigurationName(tapName: string): string {
   return defaultNetworkName(`tapcfg-${tapName}`);
 }
@@ -147,7 +156,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
             protocol: 'Udp',
             sourceAddressPrefix: 'VirtualNetwork',
             sourcePortRange: '*',
-            destinationAddressPrefix: destination.privateIp ?? 'VirtualNetwork',
+            ...vxlanDestinationField(vxlanDestinationAddresses(input)),
             destinationPortRange: String(vxlanPort),
           },
         },

@@ -1,6 +1,6 @@
-import { listLoadBalancers, nicIpConfigurations, nicTapConfigurations, nicVirtualMachineArmId } from '../../azure/tapReads';
+import { listLoadBalancers, nicIpConfigurations, nicTapConfigurations, nicVirtualMachineArmId, type LoadBalancerRef } from '../../azure/tapReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import type { TapDestination, TapEstate } from './tapModel';
+import type { TapBackend, TapDestination, TapEstate } from './tapModel';
 import { reloadSections } from '../shared/estate';
 
 /** Problems reading one subscription's load balancers: the wizard goes on without them and logs this. */
@@ -12,6 +12,7 @@ export type LoadBalancerProblem = (subscription: EstateSubscription, error: unkn
  */
 export async function readTapEstate(subscriptions: EstateSubscription[], onProblem: LoadBalancerProblem, signal?: AbortSignal): Promise<TapEstate> {
   const estate: TapEstate = { destinations: [], nics: [], vnets: [], nsgs: [], taps: [] };
+  const pools = new Map<TapDestination, LoadBalancerRef>();
   await Promise.all(
     subscriptions.map(async (entry) => {
       const [, balancers] = await Promise.all([
@@ -86,13 +87,32 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
             subnetId: frontend.subnetId,
             sku: balancer.sku,
             isPublic: frontend.hasPublicIp,
+            floatingIp: balancer.floatingIpFrontendIds.includes(frontend.id),
           };
+          pools.set(destination, balancer);
           estate.destinations.push(destination);
         }
       }
     }),
   );
+  resolveBackends(estate, pools);
   estate.nics.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   estate.destinations.sort((a, b) => a.label.localeCompare(b.label) || a.id.localeCompare(b.id));
   return estate;
+}
+
+/** Fills each load balancer destination's backends from the NIC IP configurations the estate holds (any subscription). */
+function resolveBackends(estate: TapEstate, pools: ReadonlyMap<TapDestination, LoadBalancerRef>): void {
+  const configurations = new Map<string, TapBackend>();
+  for (const destination of estate.destinations) {
+    if (destination.kind === 'nic') {
+      configurations.set(destination.id, { label: destination.label, privateIp: destination.privateIp, subnetId: destination.subnetId, nicNsgId: destination.nicNsgId });
+    }
+  }
+  for (const [destination, balancer] of pools) {
+    destination.backends = [
+      ...balancer.backendIpConfigurationIds.map((id) => configurations.get(id) ?? { label: id.split('/').slice(-3, -2).join('') || id }),
+      ...balancer.backendAddresses.map((address) => ({ label: address, privateIp: address, subnetId: destination.subnetId })),
+    ];
+  }
 }

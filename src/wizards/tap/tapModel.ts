@@ -40,6 +40,23 @@ export interface TapDestination {
   vmName?: string;
   /** The NIC's or load balancer's tags. */
   tags?: Record<string, string>;
+  /**
+   * Load balancer destinations: the backend pool members mirrored packets reach. Without Floating
+   * IP the load balancer hands each packet to a backend with the backend's own address as
+   * destination, so the backends' NSGs (NIC and subnet) must allow VXLAN to those addresses.
+   */
+  backends?: TapBackend[];
+  /** A rule on this frontend uses Floating IP: backends see the frontend address as destination. */
+  floatingIp?: boolean;
+}
+
+/** One backend pool member of a load balancer destination. */
+export interface TapBackend {
+  /** `nic-collector-01 › ipconfig1`, or the address of an IP-based member. */
+  label: string;
+  privateIp?: string;
+  subnetId?: string;
+  nicNsgId?: string;
 }
 
 export interface TapConfigurationRef {

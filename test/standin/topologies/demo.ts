@@ -88,7 +88,14 @@ export function demoTopology(): Topology {
                 peerings: [{ name: 'hub-to-prod', remoteVirtualNetworkId: prodVnetId, allowForwardedTraffic: true, allowGatewayTransit: false }],
               },
             ],
-            loadBalancers: [{ name: 'ilb-collectors', sku: 'Standard', frontends: [{ name: 'fe-collectors', privateIpAddress: '10.0.1.10', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors') }] }],
+            loadBalancers: [
+              {
+                name: 'ilb-collectors',
+                sku: 'Standard',
+                frontends: [{ name: 'fe-collectors', privateIpAddress: '10.0.1.10', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors') }],
+                backendPools: [{ name: 'be-collectors', ipConfigurationIds: [armIds.ipConfiguration(collectorNicId)] }],
+              },
+            ],
             networkInterfaces: [
               { name: 'nic-collector-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-collectors'), privateIpAddress: '10.0.1.4', macAddress: '00-0D-3A-4C-21-7E', virtualMachineId: hub('rg-hub-network').vm('vm-collector-01'), virtualMachine: { vmSize: 'Standard_D4s_v5', networkWatcherAgent: true }, acceleratedNetworking: true },
               { name: 'nic-jumpbox-01', subnetId: hub('rg-hub-network').subnet('vnet-hub', 'snet-shared'), privateIpAddress: '10.0.2.4', macAddress: '00-0D-3A-4C-22-19', virtualMachineId: hub('rg-hub-network').vm('vm-jumpbox-01'), virtualMachine: { osType: 'Windows', networkWatcherAgent: true } },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { actionsToSend, isBlocked } from '../../../../src/wizards/shared/plan';
 import { defaultConfigurationName, planRemoveTap, planRemoveTapSource, planTap, vxlanRuleName } from '../../../../src/wizards/tap/plan';
-import { answers, armId, estate, key, lbDestination, nsg, rule, sourceNic, tap } from './builders';
+import { answers, armId, estate, key, lbDestination, nsg, rule, sourceNic, subnet, tap } from './builders';
 
 const tapId = key(armId.tap('vtap-collectors'));
 
@@ -64,6 +64,34 @@ describe('TAP plan', () => {
     const declined = planTap(answers({ addNsgRule: false }), estate({ nsgs: [denying] }));
     assert.equal(declined.checks.find((item) => item.id === 'tap.nsgVxlan')?.status, 'warning');
     assert.ok(!declined.actions.some((action) => action.resourceType.endsWith('securityRules')));
+  });
+
+  it('for a load balancer destination, judges and opens the backends\u2019 NSGs for the backend addresses, not only the frontend', () => {
+    // Backends in their own subnet behind nsg-backends, which denies everything inbound; the frontend's subnet allows it.
+    const backendSubnet = armId.subnet('vnet-hub', 'snet-backends');
+    const denying = nsg('nsg-backends', [rule({ name: 'deny-all-in', priority: 4000, access: 'Deny' })], [backendSubnet]);
+    const destination = lbDestination({
+      backends: [
+        { label: 'nic-collector-01 \u203a ipconfig1', privateIp: '10.0.3.4', subnetId: key(backendSubnet) },
+        { label: 'nic-collector-02 \u203a ipconfig1', privateIp: '10.0.3.5', subnetId: key(backendSubnet) },
+      ],
+    });
+    const world = estate({ destinations: [destination], nsgs: [...estate().nsgs, denying] });
+    world.vnets[0].subnets.push(subnet('vnet-hub', 'snet-backends', 'nsg-backends'));
+    const plan = planTap(answers({ destinationKind: 'loadBalancer', destinationId: destination.id, tap: { kind: 'new', name: 'vtap-ilb' } }), world);
+    const check = plan.checks.find((item) => item.id === 'tap.nsgVxlan');
+    assert.equal(check?.status, 'fixed', JSON.stringify(check));
+    assert.match(check?.detail ?? '', /nsg-backends rule deny-all-in/);
+    const [rulePut] = plan.actions;
+    assert.equal(rulePut.resourceId, `${armId.nsg('nsg-backends')}/securityRules/${vxlanRuleName}`);
+    const properties = rulePut.body?.properties as Record<string, unknown>;
+    assert.deepEqual(properties.destinationAddressPrefixes, ['10.0.3.4', '10.0.3.5']);
+    assert.equal(properties.destinationAddressPrefix, undefined, 'Azure takes one of the two fields, not both');
+
+    // With Floating IP the backends see the frontend address, so the rule allows that.
+    const floating = lbDestination({ ...destination, floatingIp: true });
+    const floatingPlan = planTap(answers({ destinationKind: 'loadBalancer', destinationId: floating.id, tap: { kind: 'new', name: 'vtap-ilb' } }), { ...world, destinations: [floating] });
+    assert.equal((floatingPlan.actions[0].body?.properties as Record<string, unknown>).destinationAddressPrefix, '10.0.1.10');
   });
 
   it('adds a deallocate and a start per new source VM, after its tap configuration, with the downtime stated', () => {
