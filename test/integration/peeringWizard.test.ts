@@ -32,11 +32,17 @@ async function setDevAddressSpace(prefixes: string[]): Promise<void> {
   await putArm(devVnetId, { location: 'uksouth', properties: { addressSpace: { addressPrefixes: prefixes } } });
 }
 
-/** Puts dev↔hub back as seeded: dev-to-hub alone (Initiated), no hub side, dev at 10.2.0.0/16. */
+/**
+ * Puts dev↔hub back as seeded: dev-to-hub alone (Initiated), no hub side, dev at 10.2.0.0/16. Both
+ * sides go first: once the hub side is gone dev-to-hub is Disconnected, and Azure takes a
+ * Disconnected peering back only by deleting and creating it again.
+ */
 async function restoreSeededPeering(): Promise<void> {
-  const answer = await call('DELETE', `${standInUrl}${hubSideId}?api-version=${network}`, undefined, demoToken());
-  if (answer.status === 202) {
-    await waitForOperation(answer);
+  for (const id of [hubSideId, devSideId]) {
+    const answer = await call('DELETE', `${standInUrl}${id}?api-version=${network}`, undefined, demoToken());
+    if (answer.status === 202) {
+      await waitForOperation(answer);
+    }
   }
   await setDevAddressSpace(['10.2.0.0/16']);
   await putArm(devSideId, { properties: { remoteVirtualNetwork: { id: hubVnetId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false } });
