@@ -67,18 +67,34 @@ function providerBody(subscription: SubscriptionRecord, key: string, registratio
   };
 }
 
-/** Registrations still in flight: provider reads that answer `Registering` before `Registered`, per subscription. */
-const registering = new WeakMap<SubscriptionRecord, Map<string, number>>();
+/**
+ * Registrations still in flight, per subscription: provider reads that answer `Registering` before
+ * `Registered`, and when the registration ends anyway if nobody reads (as operations nobody polls do).
+ */
+const registering = new WeakMap<SubscriptionRecord, Map<string, { reads: number; until: number }>>();
+const registrationMs = 4000;
 
 /** `Registering` while a registration is in flight (counting this read down), else undefined. */
 function readRegistrationState(subscription: SubscriptionRecord, key: string): string | undefined {
-  const pending = registering.get(subscription);
-  const left = pending?.get(key) ?? 0;
-  if (left <= 0) {
+  const pending = registering.get(subscription)?.get(key);
+  if (!isRegistering(subscription, key) || !pending) {
     return undefined;
   }
-  pending?.set(key, left - 1);
+  pending.reads -= 1;
   return 'Registering';
+}
+
+/**
+ * Whether `namespace` (lower-cased) is registered and usable: a registration still `Registering`
+ * does not count yet, as resource providers refuse requests until it reads `Registered`.
+ */
+export function isProviderRegistered(subscription: SubscriptionRecord, namespace: string): boolean {
+  return subscription.registeredProviders.has(namespace) && !isRegistering(subscription, namespace);
+}
+
+function isRegistering(subscription: SubscriptionRecord, key: string): boolean {
+  const pending = registering.get(subscription)?.get(key);
+  return pending !== undefined && pending.reads > 0 && Date.now() < pending.until;
 }
 
 function requireProvider(context: RequestContext): string {
@@ -220,8 +236,8 @@ export const resourceRoutes: Route[] = [
       // ARM answers "Registering" and finishes in the background: the next provider read still says
       // Registering, the one after says Registered.
       if (!wasRegistered) {
-        const pending = registering.get(subscription) ?? new Map<string, number>();
-        pending.set(key, 1);
+        const pending = registering.get(subscription) ?? new Map<string, { reads: number; until: number }>();
+        pending.set(key, { reads: 1, until: Date.now() + registrationMs });
         registering.set(subscription, pending);
       }
       return { status: 200, body: providerBody(subscription, key, wasRegistered ? 'Registered' : 'Registering') };
