@@ -96,6 +96,38 @@ export function checkStorageFirewall(storage: StorageChoice): PlanCheck {
   };
 }
 
+/**
+ * Why Network Watcher cannot write flow logs to an account, or undefined when it can. Microsoft
+ * Learn, flow-log overviews, storage account: "The storage account must be standard. Premium storage
+ * accounts aren't supported." FileStorage and BlockBlobStorage accounts are premium only.
+ */
+export function unsuitableStorageReason(account: Pick<StorageFact, 'kind' | 'sku'>): string | undefined {
+  const kind = account.kind.toLowerCase();
+  if (kind === 'filestorage' || kind === 'blockblobstorage') {
+    return `a premium ${account.kind} account (${account.sku}); flow logs need a standard account`;
+  }
+  if (account.sku.toLowerCase().startsWith('premium')) {
+    return `a premium account (${account.sku}); flow logs need a standard account`;
+  }
+  return undefined;
+}
+
+/** A premium account is refused by Azure: the plan fails here rather than on Apply. */
+export function checkStorageTier(storage: StorageChoice): PlanCheck {
+  if (storage.kind === 'new') {
+    return { id: 'storageTier', title: 'Standard storage account', status: 'passed', detail: `${storage.name} will be created as a standard general-purpose v2 account (Standard_LRS).` };
+  }
+  const reason = unsuitableStorageReason(storage.account);
+  return reason === undefined
+    ? { id: 'storageTier', title: 'Standard storage account', status: 'passed', detail: `${storage.account.name} is a standard account (${storage.account.sku}).` }
+    : {
+      id: 'storageTier',
+      title: 'Standard storage account',
+      status: 'failed',
+      detail: `Storage account ${storage.account.name} is ${reason}: Azure refuses premium storage accounts for flow logs. Pick a standard account (such as a general-purpose v2 Standard_LRS one) or create a new one.`,
+    };
+}
+
 /** Retention needs a general-purpose v2 account. */
 export function checkStorageKind(storage: StorageChoice, retentionDays: number): PlanCheck | undefined {
   if (storage.kind === 'new' || retentionDays === 0 || storage.account.kind === 'StorageV2') {

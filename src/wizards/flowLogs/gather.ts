@@ -7,7 +7,7 @@
 import { resourceGroupOf } from '../../azure/armIds';
 import { askQuestions, type AnswerTrail, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
-import { defaultFlowLogName, existingFlowLogFor, validateFlowLogName, validateRetentionDays, validateStorageAccountName } from './checks';
+import { defaultFlowLogName, existingFlowLogFor, unsuitableStorageReason, validateFlowLogName, validateRetentionDays, validateStorageAccountName } from './checks';
 import { type ExistingFlowLog, type FlowLogAnswers, type FlowLogTarget, type StorageFact, type WorkspaceFact } from './flowLogFacts';
 
 /** What the questions offer; `readFlowLogEstate` provides it. */
@@ -112,10 +112,11 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
       shouldAsk: () => true,
       ask: async (draft, step) => {
         const region = regionOf(draft);
-        // Accounts in other regions are listed last: the plan then explains why they can't be used.
+        // Accounts in other regions and premium accounts are listed last, with the reason: the plan
+        // then explains why they can't be used.
         const accounts = choices.storageAccounts;
-        const inRegion = accounts.filter((account) => account.location === region);
-        const elsewhere = accounts.filter((account) => account.location !== region);
+        const inRegion = accounts.filter((account) => account.location === region && unsuitableStorageReason(account) === undefined);
+        const elsewhere = accounts.filter((account) => !inRegion.includes(account));
         const describe = (account: StorageFact, note?: string): PickItem<string> => ({
           label: account.name,
           description: [account.location, account.kind, account.sku, note].filter(Boolean).join(' · '),
@@ -132,7 +133,7 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
           items: [
             ...inRegion.map((account) => describe(account)),
             { label: 'Create new storage account…', description: `general-purpose v2, Standard_LRS, in ${region}`, value: newStorage, picked: draft.storage === newStorage },
-            ...elsewhere.map((account) => describe(account, `not in ${region}`)),
+            ...elsewhere.map((account) => describe(account, [account.location === region ? undefined : `not in ${region}`, unsuitableStorageReason(account) === undefined ? undefined : 'premium: not supported for flow logs'].filter(Boolean).join(', '))),
           ],
         });
         return answer === back || answer === undefined ? answer : { ...draft, storage: answer };

@@ -15,6 +15,7 @@ import {
   checkStorageFirewall,
   checkStorageKind,
   checkStorageRegion,
+  checkStorageTier,
   defaultFlowLogName,
   existingFlowLogFor,
   flowLogDifferences,
@@ -234,7 +235,7 @@ export function planFlowLogs(answers: FlowLogAnswers, facts: FlowLogFacts): Plan
   if (nsgCheck) {
     checks.push(nsgCheck);
   }
-  checks.push(checkStorageRegion(targets, answers.storage), checkStorageFirewall(answers.storage));
+  checks.push(checkStorageRegion(targets, answers.storage), checkStorageTier(answers.storage), checkStorageFirewall(answers.storage));
   const kindCheck = checkStorageKind(answers.storage, answers.retentionDays);
   if (kindCheck) {
     checks.push(kindCheck);

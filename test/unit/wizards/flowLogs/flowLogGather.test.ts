@@ -84,6 +84,26 @@ describe('Flow-log questions', () => {
     assert.deepEqual(await storageOffered('#new', [west]), ['Create new storage account…', stWest], 'with none in the region, creating one comes first');
   });
 
+  it('lists premium storage accounts last, saying they are not supported for flow logs', async () => {
+    let descriptions: Array<[string, string | undefined]> = [];
+    const recording = {
+      pick: <T>(step: PickStep<T>) => {
+        if (step.id === 'flowLogs.storage') {
+          descriptions = step.items.map((item) => [item.label, item.description]);
+        }
+        return Promise.resolve(undefined);
+      },
+      pickMany: () => Promise.resolve(undefined),
+      input: () => Promise.resolve(undefined),
+    };
+    const premium = storageAccount({ name: 'stpremium', sku: 'Premium_LRS' });
+    const blockBlob = storageAccount({ name: 'stblockblob', kind: 'BlockBlobStorage', sku: 'Premium_ZRS' });
+    await gatherFlowLogs(recording, choices({ storageAccounts: [premium, storageAccount(), blockBlob] }), { targetIds: [target().armId] });
+    assert.deepEqual(descriptions.map(([label]) => label), ['stdevflowlogs', 'Create new storage account…', 'stpremium', 'stblockblob']);
+    assert.match(descriptions[2][1] ?? '', /Premium_LRS · premium: not supported for flow logs$/);
+    assert.match(descriptions[3][1] ?? '', /BlockBlobStorage · Premium_ZRS · premium: not supported for flow logs$/);
+  });
+
   it('skips the targets for a seeded VNet and asks storage, retention, Traffic Analytics and the name', async () => {
     const { ui, left } = script([
       { id: 'flowLogs.storage', pick: 'stdevflowlogs' },

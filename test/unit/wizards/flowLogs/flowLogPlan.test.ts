@@ -88,6 +88,42 @@ describe('Flow-log plan', () => {
     assert.match(check(plan, 'storageRegion').detail, /vnet-hub is in germanywestcentral, but storage account sthubflowlogsuks01 is in uksouth/);
   });
 
+  it('refuses premium storage accounts up front, naming the account and why, as Azure refuses them for flow logs', () => {
+    for (const [account, reason] of [
+      [storageAccount({ name: 'stpremium', sku: 'Premium_LRS' }), /stpremium is a premium account \(Premium_LRS\)/],
+      [storageAccount({ name: 'stfiles', kind: 'FileStorage', sku: 'Premium_LRS' }), /stfiles is a premium FileStorage account/],
+      [storageAccount({ name: 'stblobs', kind: 'BlockBlobStorage', sku: 'Premium_ZRS' }), /stblobs is a premium BlockBlobStorage account/],
+    ] as const) {
+      const plan = planFlowLogs(answers({ storage: { kind: 'existing', account } }), facts());
+      assert.equal(isBlocked(plan), true, account.name);
+      assert.equal(check(plan, 'storageTier').status, 'failed');
+      assert.match(check(plan, 'storageTier').detail, reason);
+      assert.match(check(plan, 'storageTier').detail, /Pick a standard account/);
+    }
+    assert.equal(check(planFlowLogs(answers(), facts()), 'storageTier').status, 'passed');
+    assert.equal(check(planFlowLogs(answers({ storage: { kind: 'new', name: 'stnew', subscriptionId: devSubscription, tenantId, resourceGroup: 'rg-dev-network', location: 'uksouth' } }), facts()), 'storageTier').status, 'passed');
+  });
+
+  it('sends Traffic Analytics with the workspace\'s customerId, region and a 10 or 60 minute interval, as Azure checks them', () => {
+    const law = workspace();
+    const plan = planFlowLogs(answers({ trafficAnalytics: { workspace: law, intervalMinutes: 10 } }), facts());
+    const properties = plan.actions[0].body?.properties as Record<string, { networkWatcherFlowAnalyticsConfiguration: Record<string, unknown> }>;
+    assert.deepEqual(properties.flowAnalyticsConfiguration.networkWatcherFlowAnalyticsConfiguration, {
+      enabled: true,
+      workspaceResourceId: law.armId,
+      workspaceId: law.customerId,
+      workspaceRegion: law.location,
+      trafficAnalyticsInterval: 10,
+    });
+  });
+
+  it('registers Microsoft.Insights when it still reads Registering, since Azure refuses flow logs until it is Registered', () => {
+    const plan = planFlowLogs(answers(), facts({ subscriptions: [subscriptionFacts({ insightsState: 'Registering' })] }));
+    assert.equal(check(plan, 'insightsProvider').status, 'fixed');
+    assert.ok(plan.actions.some((action) => action.operation === 'register' && /Microsoft\.Insights$/.test(action.resourceId)));
+    assert.match(check(plan, 'insightsProvider').detail, /Microsoft\.Insights is Registering/);
+  });
+
   it('refuses a storage firewall that denies by default without trusted Microsoft services, and accepts it with them', () => {
     const closed = planFlowLogs(answers({ storage: { kind: 'existing', account: storageAccount({ defaultAction: 'Deny', bypass: 'Logging, Metrics' }) } }), facts());
     assert.equal(check(closed, 'storageFirewall').status, 'failed');
