@@ -111,6 +111,35 @@ function startAction(context: RequestContext, watcher: ArmResource, onSucceeded:
   };
 }
 
+/**
+ * Not confirmed against a public ARM answer (the rules are documented, the codes are ours). Microsoft
+ * Learn, "Manage packet captures for virtual machines - Azure portal" (packet-capture-vm-portal.md):
+ * Network Watcher runs in the virtual machine's region, the storage account is a Standard one
+ * ("Premium storage accounts are currently not supported for storing packet captures"), and the
+ * capture is written to the VM region's storage account, as the portal offers only those.
+ */
+export const captureWatcherRegionCode = 'PacketCaptureWatcherLocationMismatch';
+export const captureStorageRegionCode = 'PacketCaptureStorageAccountLocationMismatch';
+export const capturePremiumStorageCode = 'PacketCapturePremiumStorageAccountNotSupported';
+
+/** The watcher and the storage account must be in the VM's region, and the account a standard one. */
+function checkRegions(id: string, watcher: ArmResource, vm: ArmResource, account: ArmResource | undefined): void {
+  const region = (vm.location ?? '').toLowerCase();
+  if ((watcher.location ?? '').toLowerCase() !== region) {
+    throw invalidRequest(captureWatcherRegionCode, `Packet capture ${id} cannot start: network watcher ${watcher.name} is in '${String(watcher.location)}' but virtual machine ${vm.name} is in '${String(vm.location)}'. Use the network watcher of the virtual machine's region.`);
+  }
+  if (!account) {
+    return;
+  }
+  if ((account.location ?? '').toLowerCase() !== region) {
+    throw invalidRequest(captureStorageRegionCode, `Storage account ${account.id} is in '${String(account.location)}' but virtual machine ${vm.name} is in '${String(vm.location)}'. The storage account of packet capture ${id} must be in the virtual machine's region.`);
+  }
+  const sku = asObject(account.sku);
+  if (String(sku.tier ?? '').toLowerCase() === 'premium' || ['filestorage', 'blockblobstorage'].includes(String(account.kind ?? '').toLowerCase())) {
+    throw invalidRequest(capturePremiumStorageCode, `Storage account ${account.id} (${String(sku.name ?? 'Premium')}, ${String(account.kind ?? '')}) cannot store packet capture ${id}: premium storage accounts are not supported for packet captures; use a standard account.`);
+  }
+}
+
 /** Refuses a capture Network Watcher could not start: unknown, stopped or agent-less VM, bad file path. */
 function checkTarget(context: RequestContext, id: string, properties: JsonObject): ArmResource | undefined {
   const target = String(properties.target);
@@ -181,6 +210,9 @@ export const packetCaptureRoutes: Route[] = [
         throw invalidRequest('InvalidResourceReference', `Resource ${storageLocation.storageId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
       }
       const vm = checkTarget(context, id, properties);
+      if (vm) {
+        checkRegions(id, watcher, vm, account);
+      }
       const started = new Date();
       // Network Watcher chooses the blob path; a storagePath the client sent is echoed and nothing is uploaded.
       const blobName = vm && account && typeof storageLocation.storagePath !== 'string' ? captureBlobName(vm.id, started) : undefined;
