@@ -5,6 +5,7 @@
 import { nameOf } from '../../azure/armIds';
 import { defaultNetworkName, validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
+import { premiumStorageReason } from '../shared/storageTier';
 import type { ExistingFlowLog, FlowLogAnswers, FlowLogTarget, StorageChoice, StorageFact } from './flowLogFacts';
 
 /** Azure's storage account name rule: 3-24 characters, lowercase letters and digits only. */
@@ -96,20 +97,10 @@ export function checkStorageFirewall(storage: StorageChoice): PlanCheck {
   };
 }
 
-/**
- * Why Network Watcher cannot write flow logs to an account, or undefined when it can. Microsoft
- * Learn, flow-log overviews, storage account: "The storage account must be standard. Premium storage
- * accounts aren't supported." FileStorage and BlockBlobStorage accounts are premium only.
- */
+/** Why Network Watcher cannot write flow logs to an account (a premium one), or undefined when it can. */
 export function unsuitableStorageReason(account: Pick<StorageFact, 'kind' | 'sku'>): string | undefined {
-  const kind = account.kind.toLowerCase();
-  if (kind === 'filestorage' || kind === 'blockblobstorage') {
-    return `a premium ${account.kind} account (${account.sku}); flow logs need a standard account`;
-  }
-  if (account.sku.toLowerCase().startsWith('premium')) {
-    return `a premium account (${account.sku}); flow logs need a standard account`;
-  }
-  return undefined;
+  const premium = premiumStorageReason(account);
+  return premium === undefined ? undefined : `${premium}; flow logs need a standard account`;
 }
 
 /** A premium account is refused by Azure: the plan fails here rather than on Apply. */

@@ -42,7 +42,7 @@ export async function readCaptureEstate(subscriptions: EstateSubscription[], onP
         return [];
       }),
     ]);
-    storageAccounts.push(...accounts.map((account) => ({ armId: account.armId, name: account.name, location: account.location, subscriptionId: account.subscriptionId, resourceGroup: account.resourceGroup })));
+    storageAccounts.push(...accounts.map((account) => ({ armId: account.armId, name: account.name, location: account.location, subscriptionId: account.subscriptionId, resourceGroup: account.resourceGroup, kind: account.kind, sku: account.sku })));
     for (const nic of entry.inventory.index().nicsById.values()) {
       if (!nic.virtualMachineId) {
         continue;

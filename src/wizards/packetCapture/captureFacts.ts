@@ -2,6 +2,7 @@
  * What the packet-capture wizard knows about Azure (read in src/azure/packetCaptureReads.ts) and
  * what it asks. Plain data: the checks and the plan builder are pure functions of these.
  */
+import type { StorageTierFact } from '../shared/storageTier';
 import type { WatcherFact } from '../shared/networkWatcher';
 
 /** The Network Watcher agent extension, as the portal installs it. */
@@ -36,7 +37,7 @@ export interface VmFact {
   extensions: VmExtensionFact[];
 }
 
-export interface CaptureStorageFact {
+export interface CaptureStorageFact extends StorageTierFact {
   armId: string;
   name: string;
   location: string;

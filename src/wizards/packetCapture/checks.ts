@@ -6,9 +6,33 @@ import { nameOf } from '../../azure/armIds';
 import ipaddr from 'ipaddr.js';
 import { validateNetworkName } from '../shared/networkNames';
 import type { PlanCheck } from '../shared/plan';
+import { premiumStorageReason } from '../shared/storageTier';
 import { agentExtension, type CaptureAnswers, type CaptureFilter, type CaptureStorageFact, type ExistingCapture, type OsType, type VmFact } from './captureFacts';
 
-const maxUint32 = 4294967295;
+/**
+ * Network Watcher's packet-capture limits and defaults. The REST definitions (PacketCaptureParameters
+ * in networkWatcher.json, Microsoft.Network 2026-01-01) declare `timeLimitInSeconds` 0–18000 (default
+ * 18000), `bytesToCapturePerPacket` 0–4294967295 (default 0) and `totalBytesPerSession` 0–4294967295
+ * (default 1073741824). Microsoft Learn, "Manage packet captures for virtual machines - Azure
+ * portal", says the same: all bytes of each packet "if left blank or 0 entered", "Up to 1 GB is
+ * captured if left blank", "Up to 5 hours (18,000 seconds) is captured if left blank". The wizard
+ * asks for at least 1 second and 1 byte per session: a capture of nothing is not asked for.
+ */
+export const captureLimits = {
+  minTimeLimitSeconds: 1,
+  maxTimeLimitSeconds: 18000,
+  azureDefaultTimeLimitSeconds: 18000,
+  maxBytes: 4294967295,
+  azureDefaultBytesPerSession: 1073741824,
+} as const;
+
+const maxUint32 = captureLimits.maxBytes;
+
+/** `Time limit in seconds (1 to 18000, at most 5 hours)`: the question, with the limits it checks. */
+export const timeLimitPrompt = `Time limit in seconds (${captureLimits.minTimeLimitSeconds} to ${captureLimits.maxTimeLimitSeconds}, at most ${captureLimits.maxTimeLimitSeconds / 3600} hours, Network Watcher's longest capture)`;
+
+/** The total-size question, with the limit it checks (just under 4 GB) and Azure's default (1 GB). */
+export const bytesPerSessionPrompt = `Total size to capture before the session stops: bytes or a size with a unit (500 MB, 1 GB; at most ${captureLimits.maxBytes} bytes, just under 4 GB)`;
 
 /** Azure's rule for packet capture names (see `validateNetworkName`). */
 export function validateCaptureName(name: string): string | undefined {
@@ -114,7 +138,7 @@ function validateWhole(value: string, minimum: number, maximum: number, what: st
 }
 
 export function validateTimeLimit(value: string): string | undefined {
-  return validateWhole(value, 1, 18000, 'the time limit in seconds');
+  return validateWhole(value, captureLimits.minTimeLimitSeconds, captureLimits.maxTimeLimitSeconds, 'the time limit in seconds');
 }
 
 const byteUnits: Record<string, number> = { b: 1, byte: 1, bytes: 1, kb: 1024, kib: 1024, mb: 1024 ** 2, mib: 1024 ** 2, gb: 1024 ** 3, gib: 1024 ** 3 };
@@ -174,7 +198,7 @@ export function validateBytesPerPacket(value: string): string | undefined {
   return validateSize(value, 0, 'the bytes kept per packet');
 }
 
-/** The capture's total: bytes or a size with a unit (`1 GB`, `500 MB`, `1073741824`), at most 4 GB. */
+/** The capture's total: bytes or a size with a unit (`1 GB`, `500 MB`, `1073741824`), at most 4294967295 bytes. */
 export function validateBytesPerSession(value: string): string | undefined {
   return validateSize(value, 1, 'the total bytes per capture');
 }
@@ -217,6 +241,19 @@ export function checkStorageRegion(vm: VmFact, storage: CaptureStorageFact | und
   };
 }
 
+/** A premium account cannot store captures: the plan fails here rather than on Apply. */
+export function checkCaptureStorageTier(storage: CaptureStorageFact): PlanCheck {
+  const premium = premiumStorageReason(storage);
+  return premium === undefined
+    ? { id: 'storageTier', title: 'Standard storage account', status: 'passed', detail: `${storage.name} is a standard account${storage.sku ? ` (${storage.sku})` : ''}.` }
+    : {
+      id: 'storageTier',
+      title: 'Standard storage account',
+      status: 'failed',
+      detail: `Storage account ${storage.name} is ${premium}: Azure does not store packet captures in premium storage accounts. Pick a standard account in the VM's region, or keep the file on the VM.`,
+    };
+}
+
 function sameFilters(a: readonly CaptureFilter[], b: readonly CaptureFilter[]): boolean {
   const normal = (filters: readonly CaptureFilter[]) => JSON.stringify(filters.map((filter) => ({
     protocol: filter.protocol,
@@ -235,9 +272,9 @@ export function captureMatches(existing: ExistingCapture, answers: CaptureAnswer
   return existing.target.toLowerCase() === answers.vmArmId.toLowerCase()
     && (existing.storageId ?? '').toLowerCase() === (wantsStorage ? (answers.storageArmId ?? '').toLowerCase() : '')
     && (existing.filePath ?? '') === (wantsFile ? (answers.filePath ?? '') : '')
-    && (existing.timeLimitInSeconds ?? 18000) === answers.timeLimitSeconds
+    && (existing.timeLimitInSeconds ?? captureLimits.azureDefaultTimeLimitSeconds) === answers.timeLimitSeconds
     && (existing.bytesToCapturePerPacket ?? 0) === answers.bytesPerPacket
-    && (existing.totalBytesPerSession ?? 1073741824) === answers.bytesPerSession
+    && (existing.totalBytesPerSession ?? captureLimits.azureDefaultBytesPerSession) === answers.bytesPerSession
     && sameFilters(existing.filters, answers.filters);
 }
 

@@ -9,10 +9,13 @@ import { askQuestions, type AnswerTrail, type Question } from '../shared/questio
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaults, type CaptureAnswers, type CaptureDestination, type CaptureFilter, type CaptureStorageFact, type VmFact } from './captureFacts';
 import { defaultNetworkName } from '../shared/networkNames';
+import { premiumStorageReason } from '../shared/storageTier';
 import {
+  bytesPerSessionPrompt,
   checkVmRunning,
   describeBytes,
   parseByteSize,
+  timeLimitPrompt,
   validateBytesPerPacket,
   validateBytesPerSession,
   validateCaptureName,
@@ -73,7 +76,8 @@ export function defaultCaptureName(vmName: string, now: Date): string {
 
 /** The storage account the defaults upload to: in the VM's region, in the VM's subscription first. */
 export function defaultCaptureStorage(accounts: readonly CaptureStorageFact[], vm: Pick<VmFact, 'location' | 'subscriptionId'>): CaptureStorageFact | undefined {
-  const inRegion = accounts.filter((account) => account.location.toLowerCase() === vm.location.toLowerCase());
+  // A premium account cannot store captures, so the defaults never pick one.
+  const inRegion = accounts.filter((account) => account.location.toLowerCase() === vm.location.toLowerCase() && premiumStorageReason(account) === undefined);
   return inRegion.find((account) => account.subscriptionId.toLowerCase() === vm.subscriptionId.toLowerCase()) ?? inRegion[0];
 }
 
@@ -196,7 +200,13 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
           placeholder: `Storage account in ${vm.location} for the capture file`,
           items: estate.storageAccounts
             .filter((account) => account.location.toLowerCase() === vm.location.toLowerCase())
-            .map((account) => ({ label: account.name, description: account.location, detail: `resource group ${account.resourceGroup}`, value: account.armId, picked: account.armId === current.storageArmId })),
+            .map((account) => ({
+              label: account.name,
+              description: [account.location, premiumStorageReason(account) === undefined ? undefined : 'premium: not supported for packet captures'].filter(Boolean).join(' · '),
+              detail: `resource group ${account.resourceGroup}`,
+              value: account.armId,
+              picked: account.armId === current.storageArmId,
+            })),
           emptyMessage: `No storage account in ${vm.location} in the subscriptions the view shows: create one there, or keep the file on the VM.`,
         });
         return answer === back || answer === undefined ? answer : { ...current, storageArmId: answer };
@@ -248,7 +258,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     {
       id: 'capture.timeLimit',
       shouldAsk: (current) => current.mode !== 'defaults',
-      ask: (current, step) => input(current, step, 'capture.timeLimit', 'timeLimitSeconds', 'Time limit in seconds (1 to 18000)', validateTimeLimit, String(defaults.timeLimitSeconds)),
+      ask: (current, step) => input(current, step, 'capture.timeLimit', 'timeLimitSeconds', timeLimitPrompt, validateTimeLimit, String(defaults.timeLimitSeconds)),
     },
     {
       id: 'capture.bytesPerPacket',
@@ -258,7 +268,7 @@ export async function gatherPacketCapture(ui: WizardUi, estate: CaptureQuestions
     {
       id: 'capture.bytesPerSession',
       shouldAsk: (current) => current.mode !== 'defaults',
-      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', 'Total size to capture before the session stops: bytes or a size with a unit (500 MB, 1 GB; at most 4 GB)', validateBytesPerSession, '1 GB'),
+      ask: (current, step) => input(current, step, 'capture.bytesPerSession', 'bytesPerSession', bytesPerSessionPrompt, validateBytesPerSession, '1 GB'),
     },
     {
       id: 'capture.name',

@@ -15,7 +15,7 @@ import {
   type CaptureFacts,
   type CaptureFilter,
 } from './captureFacts';
-import { checkNameFree, checkStorageRegion, checkVmRunning, findAgent, validateCaptureName, validateFilePath } from './checks';
+import { checkCaptureStorageTier, checkNameFree, checkStorageRegion, checkVmRunning, findAgent, validateCaptureName, validateFilePath } from './checks';
 
 /** The filter objects the API takes: empty fields left out, `Any` as no protocol. */
 export function filterBodies(filters: readonly CaptureFilter[]): Array<Record<string, string>> {
@@ -75,6 +75,9 @@ export function planPacketCapture(answers: CaptureAnswers, facts: CaptureFacts):
   const storage = wantsStorage ? facts.storageAccounts.find((account) => account.armId.toLowerCase() === (answers.storageArmId ?? '').toLowerCase()) : undefined;
   if (wantsStorage) {
     checks.push(checkStorageRegion(vm, storage, answers.storageArmId));
+    if (storage) {
+      checks.push(checkCaptureStorageTier(storage));
+    }
   }
 
   // Network Watcher in the VM's region (created as Azure does: NetworkWatcher_<region> in NetworkWatcherRG).

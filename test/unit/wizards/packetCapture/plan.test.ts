@@ -75,7 +75,7 @@ describe('packet capture plan', () => {
       },
     });
     assert.deepEqual(plan.checks.map((check) => [check.id, check.status]), [
-      ['vmRunning', 'passed'], ['filePath', 'passed'], ['storageRegion', 'passed'], ['networkWatcher', 'passed'], ['agent', 'passed'], ['captureName', 'passed'],
+      ['vmRunning', 'passed'], ['filePath', 'passed'], ['storageRegion', 'passed'], ['storageTier', 'passed'], ['networkWatcher', 'passed'], ['agent', 'passed'], ['captureName', 'passed'],
     ]);
   });
 
@@ -117,6 +117,16 @@ describe('packet capture plan', () => {
     assert.equal(status(farStorage, 'storageRegion'), 'failed');
     assert.match(farStorage.checks.find((check) => check.id === 'storageRegion')?.detail ?? '', /sthubflowlogsuks01 is in uksouth but vm-app-01 is in germanywestcentral/);
     assert.equal(status(planPacketCapture(answers({ filePath: '/tmp/x.cap' }), facts()), 'filePath'), 'failed');
+  });
+
+  it('refuses a premium storage account up front, naming it and why, and passes a standard one', () => {
+    const premiumId = storageArmId.replace('gwc01', 'prem01');
+    const withPremium = facts({ storageAccounts: [...facts().storageAccounts, { armId: premiumId, name: 'sthubflowlogsprem01', location: 'germanywestcentral', subscriptionId: sub, resourceGroup: 'rg-hub-logs', kind: 'BlockBlobStorage', sku: 'Premium_LRS' }] });
+    const refused = planPacketCapture(answers({ storageArmId: premiumId }), withPremium);
+    assert.equal(isBlocked(refused), true);
+    assert.equal(status(refused, 'storageTier'), 'failed');
+    assert.match(refused.checks.find((check) => check.id === 'storageTier')?.detail ?? '', /sthubflowlogsprem01 is a premium BlockBlobStorage account \(Premium_LRS\).*not store packet captures in premium/);
+    assert.equal(status(planPacketCapture(answers(), withPremium), 'storageTier'), 'passed');
   });
 
   it('keeps a running capture with the same settings (nothing to send) and refuses a different one of that name', () => {
