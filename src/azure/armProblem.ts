@@ -71,6 +71,10 @@ export function toArmProblem(error: unknown): ArmProblem {
     const code = body?.code ?? rest.code ?? statusCode(status);
     const correlationId = rest.response?.headers?.get('x-ms-correlation-request-id');
     const problem: ArmProblem = { code, message: body?.message ?? firstLine(error.message) ?? describeStatus(status), status };
+    if (code === 'PreconditionFailed') {
+      // ARM says only "Precondition failed."; the detail names the etags and the resource.
+      problem.message = `${body?.detailMessage ?? problem.message} The resource changed since it was read: refresh the view and try again.`;
+    }
     if (body?.target) {
       problem.target = body.target;
     }
@@ -147,17 +151,20 @@ function isArmProblem(value: unknown): value is ArmProblem {
   return typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as ArmProblem).code === 'string' && typeof (value as ArmProblem).message === 'string';
 }
 
-function parseErrorBody(text: string | null | undefined): { code?: string; message?: string; target?: string } | undefined {
+function parseErrorBody(text: string | null | undefined): { code?: string; message?: string; target?: string; detailMessage?: string } | undefined {
   if (!text) {
     return undefined;
   }
   try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; target?: unknown }; code?: unknown; message?: unknown };
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; target?: unknown; details?: unknown }; code?: unknown; message?: unknown };
     const error = parsed.error ?? parsed;
+    const details = (error as { details?: unknown }).details;
+    const firstDetail = Array.isArray(details) ? (details[0] as { message?: unknown } | undefined) : undefined;
     return {
       code: typeof error.code === 'string' ? error.code : undefined,
       message: typeof error.message === 'string' ? error.message : undefined,
       target: typeof (error as { target?: unknown }).target === 'string' ? ((error as { target: string }).target) : undefined,
+      detailMessage: typeof firstDetail?.message === 'string' ? firstDetail.message : undefined,
     };
   } catch {
     return undefined;

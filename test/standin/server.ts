@@ -10,6 +10,7 @@ import { Faults } from './faults';
 import type { CaptureStorage, HttpMethod, Reply, RequestContext, StandInCore } from './http';
 import { Router } from './http';
 import { OperationTracker } from './operations';
+import { checkPreconditions } from './preconditions';
 import { contractFor } from './contract/contracts';
 import { checkedReply, rejectInvalidBody } from './contract/enforce';
 import { flowLogRoutes } from './routes/flowLogs';
@@ -256,6 +257,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     const contract = contractFor(route.family, apiVersion, method, route.template);
     if (contract?.request && rawBody.trim() !== '') {
       rejectInvalidBody(route.family, body, contract.request);
+    }
+    if (route.family === 'network' && (method === 'PUT' || method === 'DELETE') && params.resourceGroupName !== undefined && state.resourceGroup(params.subscriptionId, params.resourceGroupName)) {
+      checkPreconditions(state, path, request.headers);
     }
     const context: RequestContext = { core, method: method as HttpMethod, path, query, params, body, apiVersion, claims, headers: request.headers };
     const reply = checkedReply(route.handle(context), contract, `${method} ${route.template}`);

@@ -32,6 +32,14 @@ describe('toArmProblem', () => {
     assert.equal(redactUrl('https://a.blob.core.windows.net/c/b?sv=1&sig=abc'), 'https://a.blob.core.windows.net/c/b');
   });
 
+  it('says which etags did not match on a 412, and what to do', () => {
+    const detail = 'Etag provided in if-match header W/"a" does not match etag W/"b" of resource /subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-1.';
+    const problem = toArmProblem(restError(412, { error: { code: 'PreconditionFailed', message: 'Precondition failed.', details: [{ code: 'PreconditionFailedEtagMismatch', message: detail }] } }));
+    assert.deepEqual([problem.code, problem.status], ['PreconditionFailed', 412]);
+    assert.equal(problem.message, `${detail} The resource changed since it was read: refresh the view and try again.`);
+    assert.equal(describeProblem(problem), `PreconditionFailed: ${detail} The resource changed since it was read: refresh the view and try again. (412)`);
+  });
+
   it('maps 401, 429 and 500 with their ARM codes, and falls back to the status when the body has none', () => {
     assert.equal(toArmProblem(restError(401, { error: { code: 'ExpiredAuthenticationToken', message: 'expired' } })).code, 'ExpiredAuthenticationToken');
     const throttled = toArmProblem(restError(429, { error: { code: 'SubscriptionRequestsThrottled', message: 'Number of read requests exceeded' } }, { 'retry-after': '5' }));

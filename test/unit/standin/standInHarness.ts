@@ -46,7 +46,7 @@ export function rawRequest(
   standIn: StandIn,
   method: string,
   path: string,
-  options: { tenantId?: string; token?: string | null; body?: unknown } = {},
+  options: { tenantId?: string; token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<RawResponse> {
   const token = options.token === undefined ? createTestToken({ tenantId: options.tenantId ?? '' }).token : options.token;
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -58,6 +58,7 @@ export function rawRequest(
       headers: {
         ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
         ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...options.headers,
       },
     }, (response) => {
       const chunks: Buffer[] = [];
