@@ -53,7 +53,9 @@ async function restoreDemo(): Promise<void> {
   const nsgFlowLog = await armGet(nsgFlowLogId, network);
   const body = nsgFlowLog.body as FlowLogBody & { location: string };
   if (nsgFlowLog.status === 200 && !body.properties.enabled) {
-    await waitForOperation(await call('PUT', `${standInUrl}${nsgFlowLogId}?api-version=${network}`, { location: body.location, properties: { ...body.properties, enabled: true } }, demoToken()));
+    // A PUT may not carry the read-only properties a GET answers (the stand-in checks the definitions).
+    const { targetResourceGuid: _guid, provisioningState: _state, ...writable } = body.properties as FlowLogBody['properties'] & { targetResourceGuid?: string; provisioningState?: string };
+    await waitForOperation(await call('PUT', `${standInUrl}${nsgFlowLogId}?api-version=${network}`, { location: body.location, properties: { ...writable, enabled: true } }, demoToken()));
   }
 }
 
