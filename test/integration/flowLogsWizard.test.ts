@@ -90,6 +90,29 @@ describe('Flow logs wizard', function () {
     assert.equal(await flowLog(`${hubVnetId.replace(/\/resourceGroups\/.*$/, '')}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral/flowLogs/fl-vnet-hub`), undefined);
   });
 
+  it('refuses a premium storage account in the plan, naming it and why, before anything is sent', async () => {
+    const premiumId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubpremium01`;
+    await waitForOperation(await call('PUT', `${standInUrl}${premiumId}?api-version=${storageApi}`, { location: 'germanywestcentral', sku: { name: 'Premium_LRS' }, kind: 'BlockBlobStorage' }, demoToken()));
+    try {
+      api.wizards.answer([
+        { id: 'flowLogs.storage', pick: 'sthubpremium01' },
+        { id: 'flowLogs.retention', input: '30' },
+        { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
+        { id: 'flowLogs.name', input: 'fl-vnet-hub' },
+      ]);
+      api.wizards.choose(['cancel']);
+      await runOnVnetRow(hubSubscriptionId, hubVnetId);
+      assert.equal(api.wizards.lastReport(), undefined, 'Apply was not offered');
+      const plan = api.wizards.lastPlan();
+      assert.ok(plan);
+      const failed = plan.checks.filter((check) => check.status === 'failed');
+      assert.deepEqual(failed.map((check) => check.id), ['storageTier']);
+      assert.match(failed[0].detail, /Storage account sthubpremium01 is a premium BlockBlobStorage account \(Premium_LRS\).*Azure refuses premium storage accounts for flow logs/);
+    } finally {
+      await call('DELETE', `${standInUrl}${premiumId}?api-version=${storageApi}`, undefined, demoToken());
+    }
+  });
+
   it('goes Back from the refused review to pick the storage account of the VNet\u2019s region, keeping the other answers', async () => {
     api.wizards.answer([
       { id: 'flowLogs.storage', pick: 'sthubflowlogsuks01' },
