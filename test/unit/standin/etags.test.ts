@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { toArmProblem } from '../../../src/azure/armProblem';
 import { startStandIn, type StandIn } from '../../standin/server';
+import { types } from '../../standin/types';
 import { demoTenantId, demoTopology, devSubscriptionId } from '../../standin/topologies/demo';
 import { rawRequest, sdkClients, type RawResponse } from './standInHarness';
 
@@ -30,6 +31,13 @@ describe('ARM stand-in: etags, If-Match and If-None-Match on network resources',
 
   after(async () => {
     await standIn.close();
+  });
+
+  it('gives every network resource of the demo an etag', () => {
+    const networkTypes = Object.values(types).filter((type) => type.startsWith('Microsoft.Network/'));
+    const missing = networkTypes.flatMap((type) => standIn.state.list(type)).filter((resource) => !/^W\/"[^"]+"$/.test(String(resource.etag))).map((resource) => resource.id);
+    assert.deepEqual(missing, []);
+    assert.ok(networkTypes.reduce((sum, type) => sum + standIn.state.count(type), 0) > 20);
   });
 
   it('returns the same etag on GET, in the list and on the PUT that set it', async () => {
