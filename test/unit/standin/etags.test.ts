@@ -29,6 +29,18 @@ describe('ARM stand-in: etags, If-Match and If-None-Match on network resources',
     standIn = await startStandIn({ topology: demoTopology() });
   });
 
+  /** Polls a long-running PUT to its end: the VNet takes another write only then (AnotherOperationInProgress before). */
+  async function settled(response: RawResponse): Promise<RawResponse> {
+    const operation = String(response.headers['azure-asyncoperation'] ?? '');
+    for (let poll = 0; operation !== '' && poll < 10; poll += 1) {
+      const status = await rawRequest(standIn, 'GET', operation.replace(standIn.url, ''), { tenantId: demoTenantId });
+      if (status.body.status !== 'InProgress') {
+        break;
+      }
+    }
+    return response;
+  }
+
   after(async () => {
     await standIn.close();
   });
@@ -49,6 +61,7 @@ describe('ARM stand-in: etags, If-Match and If-None-Match on network resources',
     assert.equal(put.status, 200);
     assert.notEqual(put.body.etag, read.body.etag, 'a change gives a new etag');
     assert.equal((await call('GET', vnetPath('vnet-dev-spoke'))).body.etag, put.body.etag);
+    await settled(put);
   });
 
   it('refuses a PUT whose If-Match does not match, with ARM\'s 412 shape naming both etags', async () => {
@@ -59,11 +72,11 @@ describe('ARM stand-in: etags, If-Match and If-None-Match on network resources',
     assert.equal(detail.code, 'PreconditionFailedEtagMismatch');
     assert.equal(detail.message, `Etag provided in if-match header ${stale} does not match etag ${current} of resource /subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/virtualNetworks/vnet-dev-spoke.`);
     assert.equal((await call('GET', vnetPath('vnet-dev-spoke'))).body.etag, current, 'nothing changed');
-    assert.equal((await call('PUT', vnetPath('vnet-dev-spoke'), { 'If-Match': `${stale}, ${current}` }, vnetBody)).status, 200, 'one of several matches');
+    assert.equal((await settled(await call('PUT', vnetPath('vnet-dev-spoke'), { 'If-Match': `${stale}, ${current}` }, vnetBody))).status, 200, 'one of several matches');
   });
 
   it('matches any existing resource with If-Match: *, and no absent one', async () => {
-    assert.equal((await call('PUT', vnetPath('vnet-dev-spoke'), { 'If-Match': '*' }, vnetBody)).status, 200);
+    assert.equal((await settled(await call('PUT', vnetPath('vnet-dev-spoke'), { 'If-Match': '*' }, vnetBody))).status, 200);
     assert.equal(preconditionDetail(await call('PUT', vnetPath('vnet-dev-new'), { 'If-Match': '*' }, { ...vnetBody, properties: { addressSpace: { addressPrefixes: ['10.9.0.0/16'] } } })).code, 'PreconditionFailedResourceNotFound');
     assert.equal((await call('GET', vnetPath('vnet-dev-new'))).status, 404);
   });
