@@ -7,7 +7,7 @@ import { ArmError, missingSubscriptionRegistration, subscriptionNotFound } from 
 import { authenticate, expiredToken } from './auth';
 import { createCertificates, sharedCertificates } from './certs';
 import { Faults } from './faults';
-import type { CaptureStorage, HttpMethod, Reply, RequestContext, StandInCore } from './http';
+import type { CaptureStorage, HttpMethod, Reply, RequestContext, Route, StandInCore } from './http';
 import { Router } from './http';
 import { OperationTracker } from './operations';
 import { checkPreconditions } from './preconditions';
@@ -109,19 +109,9 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-const controlPrefix = '/_standin';
-
-/** Starts the HTTPS stand-in for Azure Resource Manager on 127.0.0.1, seeded from `topology`. */
-export async function startStandIn(options: StandInOptions): Promise<StandIn> {
-  const certificates = options.ownCertificates ? createCertificates() : sharedCertificates();
-  const state = new ArmState();
-  seedTopology(state, options.topology);
-  const faults = new Faults();
-  faults.setLatency(options.latencyMs ?? 0);
-  const operations = new OperationTracker({ pollsBeforeDone: options.lroPollsBeforeDone ?? 1, completeAfterMs: options.lroCompleteAfterMs ?? 4000 });
-  const requests = new RequestLog();
-  const router = new Router();
-  router.add([
+/** Every route the stand-in answers, in the order the server adds them (the plan contract test matches actions against them). */
+export function standInRoutes(): Route[] {
+  return [
     ...resourceRoutes,
     ...resourceGraphRoutes,
     ...virtualNetworkRoutes,
@@ -140,7 +130,22 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     ...workspaceRoutes,
     ...virtualMachineRoutes,
     ...networkOperationRoutes,
-  ]);
+  ];
+}
+
+const controlPrefix = '/_standin';
+
+/** Starts the HTTPS stand-in for Azure Resource Manager on 127.0.0.1, seeded from `topology`. */
+export async function startStandIn(options: StandInOptions): Promise<StandIn> {
+  const certificates = options.ownCertificates ? createCertificates() : sharedCertificates();
+  const state = new ArmState();
+  seedTopology(state, options.topology);
+  const faults = new Faults();
+  faults.setLatency(options.latencyMs ?? 0);
+  const operations = new OperationTracker({ pollsBeforeDone: options.lroPollsBeforeDone ?? 1, completeAfterMs: options.lroCompleteAfterMs ?? 4000 });
+  const requests = new RequestLog();
+  const router = new Router();
+  router.add(standInRoutes());
   const core: StandInCore = {
     state,
     faults,

@@ -32,6 +32,16 @@ export interface TrafficAnalyticsSettings {
   intervalMinutes?: number;
 }
 
+/**
+ * A flow log's managed identity as a write sends it back: its type and the ARM ids of its
+ * user-assigned identities (their principal and client ids are Azure's to fill in).
+ */
+export interface FlowLogIdentity {
+  /** `SystemAssigned`, `UserAssigned`, `SystemAssigned, UserAssigned` or `None`. */
+  type: string;
+  userAssignedIdentityIds?: string[];
+}
+
 /** A flow log Azure holds, with what a plan compares and what an update must keep. */
 export interface ExistingFlowLog {
   id: string;
@@ -51,6 +61,12 @@ export interface ExistingFlowLog {
   tags?: Record<string, string>;
   enabledFilteringCriteria?: string;
   recordTypes?: string;
+  /** Kept on every write: a flow log writing with a managed identity loses its storage access without it. */
+  identity?: FlowLogIdentity;
+  /** `retentionPolicy` as Azure holds it (days are kept while retention is off). */
+  retentionPolicy?: { days?: number; enabled?: boolean };
+  /** `format.type` as Azure holds it (`JSON`). */
+  formatType?: string;
 }
 
 export interface SubscriptionFacts {

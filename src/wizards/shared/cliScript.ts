@@ -3,7 +3,8 @@
  * Each action becomes the idiomatic command for its resource type (`az network vnet tap create`,
  * `az network vnet peering create`, `az network watcher flow-log create`, …); when the CLI has no
  * command, or its flags cannot say everything the request body says, the action falls back to
- * `az rest` with the body exactly as the plan has it. Pure; no `vscode` import.
+ * `az rest` with the body exactly as the plan has it. Every step states the api-version Apply sends
+ * it with (`az rest` in its URL, an az command in a comment above it). Pure; no `vscode` import.
  */
 import { nameOf, parentId } from '../../azure/armIds';
 import { parseArmPath } from './armPath';
@@ -529,6 +530,10 @@ export function toAzureCliScript(plan: Plan, options: CliScriptOptions = {}): st
       lines.push(`# Apply asks before this step: ${commentText(action.confirm)}`);
     }
     lines.push(...azCommand.notes.map((note) => `# ${commentText(note)}`));
+    if (!azCommand.isRest) {
+      // `az rest` carries the api-version in its URL; an az command picks the one of the installed CLI.
+      lines.push(`# Apply sends ${action.resourceType} at api-version=${commentText(action.apiVersion)}; az ${azCommand.words.join(' ')} uses the api-version of the installed Azure CLI.`);
+    }
     lines.push(renderAzCommand(azCommand, parseArmPath(action.resourceId).subscriptionId));
   });
   lines.push('');
