@@ -8,7 +8,7 @@ import type { FlowLog } from '@azure/arm-network';
 import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
-import type { ExistingFlowLog, StorageFact, WorkspaceFact } from '../wizards/flowLogs/flowLogFacts';
+import type { ExistingFlowLog, FlowLogIdentity, StorageFact, WorkspaceFact } from '../wizards/flowLogs/flowLogFacts';
 import { resourceGroupOf } from './armIds';
 import { armClientOptions, type ArmClientOptions } from './armNetworkApi';
 import { toArmProblem } from './armProblem';
@@ -124,5 +124,14 @@ export function toExistingFlowLog(ref: FlowLogRef, watcherArmId: string): Existi
     tags: flowLog.tags,
     enabledFilteringCriteria: flowLog.enabledFilteringCriteria,
     recordTypes: flowLog.recordTypes,
+    ...(flowLog.identity?.type ? { identity: identityOf(flowLog.identity) } : {}),
+    ...(flowLog.retentionPolicy ? { retentionPolicy: { days: flowLog.retentionPolicy.days, enabled: flowLog.retentionPolicy.enabled } } : {}),
+    ...(flowLog.format?.type ? { formatType: flowLog.format.type } : {}),
   };
+}
+
+/** The identity as a write sends it back: the type and the user-assigned identities' ids (their principal and client ids are read-only). */
+function identityOf(identity: NonNullable<FlowLog['identity']>): FlowLogIdentity {
+  const ids = Object.keys(identity.userAssignedIdentities ?? {});
+  return { type: String(identity.type), ...(ids.length > 0 ? { userAssignedIdentityIds: ids } : {}) };
 }

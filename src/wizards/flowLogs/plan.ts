@@ -25,6 +25,7 @@ import { defaultFlowsPerHourPerNic, estimateFlowLogGroups, estimateFlowLogs, typ
 import {
   type ExistingFlowLog,
   type FlowLogAnswers,
+  type FlowLogIdentity,
   type FlowLogFacts,
   type FlowLogTarget,
   type StorageChoice,
@@ -53,12 +54,22 @@ interface FlowLogSettings {
   trafficAnalytics?: TrafficAnalyticsChoice;
 }
 
-/** The request body of a VNet flow log (format JSON version 2), keeping an existing one's tags and filters. */
+/** The identity part of a write: `{ type, userAssignedIdentities: { <id>: {} } }`. */
+export function identityBody(identity: FlowLogIdentity): Record<string, unknown> {
+  const ids = identity.userAssignedIdentityIds ?? [];
+  return { type: identity.type, ...(ids.length > 0 ? { userAssignedIdentities: Object.fromEntries(ids.map((id) => [id, {}])) } : {}) };
+}
+
+/**
+ * The request body of a VNet flow log (format JSON version 2). Updating an existing one keeps what
+ * the plan does not set: its location, tags, managed identity, filtering criteria and record types.
+ */
 export function flowLogBody(target: Pick<FlowLogTarget, 'armId' | 'location'>, settings: FlowLogSettings, existing?: ExistingFlowLog, enabled = true): Record<string, unknown> {
   const analytics = settings.trafficAnalytics;
   return {
     location: existing?.location ?? target.location,
     ...(existing?.tags && Object.keys(existing.tags).length > 0 ? { tags: existing.tags } : {}),
+    ...(existing?.identity ? { identity: identityBody(existing.identity) } : {}),
     properties: {
       targetResourceId: target.armId,
       storageId: settings.storageArmId,
@@ -82,25 +93,41 @@ export function flowLogBody(target: Pick<FlowLogTarget, 'armId' | 'location'>, s
   };
 }
 
-/** An existing flow log's own body (for Undo and for disabling it), as Azure holds it. */
+/**
+ * An existing flow log's own body, as Azure holds it, with only `enabled` set (for disabling it and
+ * for Undo): identity, tags, retention, format and the Traffic Analytics settings as they are, even
+ * while retention or Traffic Analytics is off.
+ */
 export function existingFlowLogBody(flowLog: ExistingFlowLog, enabled = flowLog.enabled): Record<string, unknown> {
   const analytics = flowLog.trafficAnalytics;
-  const body = flowLogBody(
-    { armId: flowLog.targetArmId, location: flowLog.location },
-    {
-      storageArmId: flowLog.storageArmId,
-      retentionDays: flowLog.retentionDays,
-      trafficAnalytics:
-        analytics.enabled && analytics.workspaceResourceId
-          ? { workspace: { armId: analytics.workspaceResourceId, customerId: analytics.workspaceId ?? '', location: analytics.workspaceRegion ?? '' }, intervalMinutes: analytics.intervalMinutes ?? 60 }
-          : undefined,
+  const analyticsBody: Record<string, unknown> = { enabled: analytics.enabled };
+  const held: Array<[string, unknown]> = [
+    ['workspaceId', analytics.workspaceId],
+    ['workspaceRegion', analytics.workspaceRegion],
+    ['workspaceResourceId', analytics.workspaceResourceId],
+    ['trafficAnalyticsInterval', analytics.intervalMinutes],
+  ];
+  for (const [key, value] of held) {
+    if (value !== undefined && value !== '') {
+      analyticsBody[key] = value;
+    }
+  }
+  const retention = flowLog.retentionPolicy ?? { days: flowLog.retentionDays, enabled: flowLog.retentionDays > 0 };
+  return {
+    location: flowLog.location,
+    ...(flowLog.tags && Object.keys(flowLog.tags).length > 0 ? { tags: flowLog.tags } : {}),
+    ...(flowLog.identity ? { identity: identityBody(flowLog.identity) } : {}),
+    properties: {
+      targetResourceId: flowLog.targetArmId,
+      storageId: flowLog.storageArmId,
+      enabled,
+      ...(flowLog.enabledFilteringCriteria ? { enabledFilteringCriteria: flowLog.enabledFilteringCriteria } : {}),
+      ...(flowLog.recordTypes ? { recordTypes: flowLog.recordTypes } : {}),
+      retentionPolicy: { ...(retention.days === undefined ? {} : { days: retention.days }), ...(retention.enabled === undefined ? {} : { enabled: retention.enabled }) },
+      format: { type: flowLog.formatType ?? 'JSON', version: flowLog.formatVersion ?? 2 },
+      flowAnalyticsConfiguration: { networkWatcherFlowAnalyticsConfiguration: analyticsBody },
     },
-    flowLog,
-    enabled,
-  );
-  const properties = body.properties as Record<string, unknown>;
-  properties.format = { type: 'JSON', version: flowLog.formatVersion ?? 2 };
-  return body;
+  };
 }
 
 function subscriptionFacts(facts: FlowLogFacts, subscriptionId: string): SubscriptionFacts {

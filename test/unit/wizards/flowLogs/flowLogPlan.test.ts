@@ -166,6 +166,27 @@ describe('Flow-log plan', () => {
   });
 });
 
+describe('Flow-log plan: updating an existing flow log', () => {
+  it('keeps the flow log\'s system-assigned or user-assigned identity, tags and filters, and Undo puts back what it held', () => {
+    const identityId = `/subscriptions/${devSubscription}/resourceGroups/rg-ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-flowlogs`;
+    for (const identity of [{ type: 'SystemAssigned' }, { type: 'SystemAssigned, UserAssigned', userAssignedIdentityIds: [identityId] }]) {
+      const existing = existingFlowLog({ identity, tags: { owner: 'network team' }, enabledFilteringCriteria: "srcIP=='10.0.0.4'", recordTypes: 'B,E' });
+      const plan = planFlowLogs(answers({ retentionDays: 90 }), facts({ flowLogs: [existing] }));
+      const [update] = plan.actions;
+      assert.equal(update.existing, 'differs');
+      const written = identity.userAssignedIdentityIds ? { type: identity.type, userAssignedIdentities: { [identityId]: {} } } : { type: identity.type };
+      assert.deepEqual(update.body?.identity, written);
+      assert.deepEqual(update.body?.tags, { owner: 'network team' });
+      assert.equal((update.body?.properties as Record<string, unknown>).enabledFilteringCriteria, "srcIP=='10.0.0.4'");
+      assert.equal((update.body?.properties as Record<string, unknown>).recordTypes, 'B,E');
+      assert.deepEqual((update.body?.properties as Record<string, unknown>).retentionPolicy, { days: 90, enabled: true });
+      assert.equal(update.undo?.kind, 'put');
+      assert.deepEqual((update.undo as { body: Record<string, unknown> }).body.identity, written);
+      assert.deepEqual(((update.undo as { body: Record<string, unknown> }).body.properties as Record<string, unknown>).retentionPolicy, { days: 30, enabled: true });
+    }
+  });
+});
+
 describe('NSG flow log migration plan', () => {
   const nsgArmId = `/subscriptions/${devSubscription}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkSecurityGroups/nsg-dev-app`;
   const nsgFlowLog = existingFlowLog({ name: 'fl-nsg-dev-app', targetArmId: nsgArmId, targetId: nsgArmId.toLowerCase(), retentionDays: 7 });
@@ -213,6 +234,42 @@ describe('NSG flow log migration plan', () => {
   it('sends nothing when the NSG flow log is already disabled and the VNet is covered', () => {
     const plan = planNsgMigration([{ flowLog: { ...nsgFlowLog, enabled: false }, nsgName: 'nsg-dev-app', targets: [target()] }], facts({ flowLogs: [existingFlowLog()] }));
     assert.equal(actionsToSend(plan).length, 0);
+  });
+
+  it('disabling an NSG flow log with a user-assigned identity keeps the identity and everything else it holds', () => {
+    const identityId = `/subscriptions/${devSubscription}/resourceGroups/rg-ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-flowlogs`;
+    const held = existingFlowLog({
+      ...nsgFlowLog,
+      identity: { type: 'UserAssigned', userAssignedIdentityIds: [identityId] },
+      tags: { owner: 'secops' },
+      enabledFilteringCriteria: 'dstPort=443',
+      recordTypes: 'B,E',
+      formatVersion: 1,
+      retentionDays: 0,
+      retentionPolicy: { days: 14, enabled: false },
+      trafficAnalytics: { enabled: false, workspaceResourceId: workspace().armId, workspaceId: workspace().customerId, workspaceRegion: 'uksouth', intervalMinutes: 10 },
+    });
+    const plan = planNsgMigration([{ flowLog: held, nsgName: 'nsg-dev-app', targets: [target()] }], facts({ flowLogs: [held] }));
+    const disable = plan.actions.find((action) => action.resourceId === held.armId);
+    const expected = (enabled: boolean) => ({
+      location: 'uksouth',
+      tags: { owner: 'secops' },
+      identity: { type: 'UserAssigned', userAssignedIdentities: { [identityId]: {} } },
+      properties: {
+        targetResourceId: nsgArmId,
+        storageId: storageAccount().armId,
+        enabled,
+        enabledFilteringCriteria: 'dstPort=443',
+        recordTypes: 'B,E',
+        retentionPolicy: { days: 14, enabled: false },
+        format: { type: 'JSON', version: 1 },
+        flowAnalyticsConfiguration: {
+          networkWatcherFlowAnalyticsConfiguration: { enabled: false, workspaceId: workspace().customerId, workspaceRegion: 'uksouth', workspaceResourceId: workspace().armId, trafficAnalyticsInterval: 10 },
+        },
+      },
+    });
+    assert.deepEqual(disable?.body, expected(false));
+    assert.deepEqual(disable?.undo, { kind: 'put', body: expected(true) });
   });
 
   it('refuses an NSG attached to nothing', () => {

@@ -30,4 +30,21 @@ describe('NSG flow log rows and flow-log facts', () => {
     assert.deepEqual(existing.trafficAnalytics, { enabled: true, workspaceResourceId: '/w', workspaceId: 'guid', workspaceRegion: 'germanywestcentral', intervalMinutes: 10 });
     assert.equal(toExistingFlowLog({ ...ref, properties: { retentionPolicy: { days: 9, enabled: false } } }, '/watcher').retentionDays, 0);
   });
+
+  it('reads a flow log\'s managed identity as a write sends it back, without the principal and client ids Azure fills in', () => {
+    const identityId = '/subscriptions/s/resourceGroups/rg-ids/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-flowlogs';
+    const ref = {
+      ...flowLog(),
+      properties: {
+        identity: { type: 'UserAssigned', principalId: 'p', tenantId: 't', userAssignedIdentities: { [identityId]: { principalId: 'p1', clientId: 'c1' } } },
+        retentionPolicy: { days: 9, enabled: false },
+        format: { type: 'JSON', version: 2 },
+      },
+    };
+    const existing = toExistingFlowLog(ref, '/watcher');
+    assert.deepEqual(existing.identity, { type: 'UserAssigned', userAssignedIdentityIds: [identityId] });
+    assert.deepEqual(existing.retentionPolicy, { days: 9, enabled: false }, 'the days are kept while retention is off');
+    assert.equal(existing.formatType, 'JSON');
+    assert.equal(toExistingFlowLog(flowLog(), '/watcher').identity, undefined);
+  });
 });
