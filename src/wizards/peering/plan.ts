@@ -37,10 +37,11 @@ interface PeeringSettings {
   useRemoteGateways: boolean;
 }
 
-/** The ARM body of a peering PUT (VirtualNetworkPeeringCreate.json). */
-export function peeringBody(remote: { armId: string }, settings: PeeringSettings): Record<string, unknown> {
+/** The ARM body of a peering PUT (VirtualNetworkPeeringCreate.json); `kept` are properties of an existing peering the write keeps. */
+export function peeringBody(remote: { armId: string }, settings: PeeringSettings, kept: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     properties: {
+      ...kept,
       remoteVirtualNetwork: { id: remote.armId },
       allowVirtualNetworkAccess: true,
       allowForwardedTraffic: settings.allowForwardedTraffic,
@@ -50,9 +51,58 @@ export function peeringBody(remote: { armId: string }, settings: PeeringSettings
   };
 }
 
-/** The body that puts an existing peering back as it was (for "Undo Created" of an update). */
-export function bodyOfExisting(peering: PeeringRef): Record<string, unknown> {
-  const body = peeringBody({ armId: peering.remoteVnetArmId ?? '' }, peering) as { properties: Record<string, unknown> };
+/**
+ * What a peering holds that the wizard does not set, by what a write does with it. The 2026-01-01
+ * VirtualNetworkPeeringPropertiesFormat lets a request set all of these; the status Azure reports
+ * (`peeringState`, `peeringSyncLevel`) and the read-only `provisioningState`, `resourceGuid` and
+ * `remoteVirtualNetworkEncryption` are never written back.
+ */
+const subnetPeeringProperties = ['peerCompleteVnets', 'localSubnetNames', 'remoteSubnetNames', 'enableOnlyIPv6Peering', 'doNotVerifyRemoteGateways'] as const;
+/** Address spaces and BGP communities Azure fills in, echoed by an update as `az network vnet peering update` does. */
+const addressSpaceProperties = ['localAddressSpace', 'localVirtualNetworkAddressSpace', 'remoteAddressSpace', 'remoteVirtualNetworkAddressSpace'] as const;
+
+/** The peering's own properties as Azure returned them (the SDK's flattened object). */
+function heldProperties(peering: PeeringRef): Record<string, unknown> {
+  const properties = peering.properties;
+  return properties !== null && typeof properties === 'object' ? (properties as Record<string, unknown>) : {};
+}
+
+/**
+ * The properties of an existing peering a write keeps: its subnet-peering choice and
+ * `doNotVerifyRemoteGateways`, and for an update of the peering itself (not a re-create) its address
+ * spaces (prefixes only) and the writable BGP community.
+ */
+export function keptPeeringProperties(peering: PeeringRef, write: 'update' | 'create'): Record<string, unknown> {
+  const held = heldProperties(peering);
+  const kept: Record<string, unknown> = {};
+  for (const key of subnetPeeringProperties) {
+    if (held[key] !== undefined && held[key] !== null) {
+      kept[key] = Array.isArray(held[key]) ? [...(held[key] as unknown[])] : held[key];
+    }
+  }
+  if (write === 'create') {
+    return kept;
+  }
+  for (const key of addressSpaceProperties) {
+    const prefixes = (held[key] as { addressPrefixes?: unknown } | undefined)?.addressPrefixes;
+    if (Array.isArray(prefixes)) {
+      kept[key] = { addressPrefixes: [...(prefixes as unknown[])] };
+    }
+  }
+  const community = (held.remoteBgpCommunities as { virtualNetworkCommunity?: unknown } | undefined)?.virtualNetworkCommunity;
+  if (typeof community === 'string' && community !== '') {
+    kept.remoteBgpCommunities = { virtualNetworkCommunity: community };
+  }
+  return kept;
+}
+
+/**
+ * The body that writes an existing peering as it is (a sync, "Undo Created" of an update): its
+ * settings as Azure holds them, with everything `keptPeeringProperties` keeps. `write: 'create'`
+ * is for putting back a peering that was deleted, where Azure computes the address spaces again.
+ */
+export function bodyOfExisting(peering: PeeringRef, write: 'update' | 'create' = 'update'): Record<string, unknown> {
+  const body = peeringBody({ armId: peering.remoteVnetArmId ?? '' }, peering, keptPeeringProperties(peering, write)) as { properties: Record<string, unknown> };
   return { properties: { ...body.properties, allowVirtualNetworkAccess: allowsVirtualNetworkAccess(peering) } };
 }
 
@@ -97,7 +147,10 @@ function planSide(list: ActionList, local: PeeringVnet, remote: PeeringVnet, wan
   const existing = local.peerings.find((peering) => peering.remoteVnetId === remote.id);
   const name = existing?.name ?? wantedName;
   const resourceId = `${local.armId}/virtualNetworkPeerings/${name}`;
-  const body = peeringBody(remote, settings);
+  // An update keeps what the peering holds beyond the wizard's settings; a re-create of a
+  // Disconnected peering keeps its subnet-peering choice (Azure computes the address spaces again).
+  const kept = existing ? keptPeeringProperties(existing, existing.peeringState === 'Disconnected' ? 'create' : 'update') : {};
+  const body = peeringBody(remote, settings, kept);
   const aux = auxiliaryTenants(local, remote);
   const common = { kind: 'put' as const, resourceId, resourceType: peeringResourceType, apiVersion: peeringApiVersion, body, tenantId: local.tenantId, ...(aux ? { auxiliaryTenantIds: aux } : {}) };
 
@@ -125,7 +178,7 @@ function planSide(list: ActionList, local: PeeringVnet, remote: PeeringVnet, wan
       title: `Delete Disconnected peering ${name} on ${local.name}`,
       dependsOn,
       existing: 'differs',
-      undo: { kind: 'put', body: bodyOfExisting(existing) },
+      undo: { kind: 'put', body: bodyOfExisting(existing, 'create') },
       impact: `Traffic between ${local.name} and ${remote.name} stays blocked until both sides are Connected again.`,
     });
     const create = list.add({ ...common, title: `Create peering ${name} on ${local.name} to ${remote.name} again (${describeSettings(settings)})`, dependsOn: [remove.id], existing: 'absent', undo: { kind: 'delete' } });

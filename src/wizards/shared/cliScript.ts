@@ -204,17 +204,34 @@ function securityRuleCommand(group: string, nsg: string, name: string, body: Jso
   ]);
 }
 
+/** Peering properties Azure computes (address spaces, BGP communities): an update echoes them, a create command need not. */
+const computedPeeringKeys = ['localAddressSpace', 'localVirtualNetworkAddressSpace', 'remoteAddressSpace', 'remoteVirtualNetworkAddressSpace', 'remoteBgpCommunities'];
+
+/** True when the subnet-peering properties, if present, are Azure's defaults (a peering of the whole networks). */
+function peersCompleteVnets(props: Json): boolean {
+  const noNames = (value: unknown): boolean => value === undefined || (Array.isArray(value) && value.length === 0);
+  return (
+    (props.peerCompleteVnets === undefined || props.peerCompleteVnets === true) &&
+    (props.enableOnlyIPv6Peering === undefined || props.enableOnlyIPv6Peering === false) &&
+    (props.doNotVerifyRemoteGateways === undefined || props.doNotVerifyRemoteGateways === false) &&
+    noNames(props.localSubnetNames) &&
+    noNames(props.remoteSubnetNames)
+  );
+}
+
 function peeringCommand(action: PlanAction, group: string, vnet: string, name: string, body: Json, props: Json): AzCommand | undefined {
   const keys = ['remoteVirtualNetwork', 'allowVirtualNetworkAccess', 'allowForwardedTraffic', 'allowGatewayTransit', 'useRemoteGateways'];
+  const subnetKeys = ['peerCompleteVnets', 'enableOnlyIPv6Peering', 'doNotVerifyRemoteGateways', 'localSubnetNames', 'remoteSubnetNames'];
   const remote = idOf(props.remoteVirtualNetwork);
   const query = Object.entries(action.query ?? {});
-  if (!remote || !hasOnly(body, ['properties']) || !hasOnly(props, keys)) {
+  if (!remote || !hasOnly(body, ['properties']) || !hasOnly(props, [...keys, ...computedPeeringKeys, ...subnetKeys])) {
     return undefined;
   }
   if (query.length === 1 && query[0][0] === 'syncRemoteAddressSpace' && query[0][1] === 'true') {
+    // The sync writes the peering as Azure holds it, which is what `az network vnet peering sync` sends.
     return command(['network', 'vnet', 'peering', 'sync'], [['--resource-group', group], ['--vnet-name', vnet], ['--name', name]]);
   }
-  if (query.length > 0) {
+  if (query.length > 0 || !peersCompleteVnets(props)) {
     return undefined;
   }
   const notes: string[] = [];

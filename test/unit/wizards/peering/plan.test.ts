@@ -3,6 +3,7 @@ import { isBlocked, actionsToSend } from '../../../../src/wizards/shared/plan';
 import { peeringApiVersion, planPeering, planPeeringSync, syncTargetsFor, type PeeringAnswers } from '../../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../../src/wizards/peering/peeringVnet';
 import { existingPeering, peeringVnet, tenantB } from './builders';
+import { toAzureCliScript } from '../../../../src/wizards/shared/cliScript';
 
 function answers(fields: Partial<PeeringAnswers> = {}): PeeringAnswers {
   return {
@@ -76,7 +77,16 @@ describe('peering plan', () => {
     ]);
     assert.deepEqual(plan.actions[1].undo, {
       kind: 'put',
-      body: { properties: { remoteVirtualNetwork: { id: dev.armId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false } },
+      body: {
+        properties: {
+          remoteAddressSpace: { addressPrefixes: ['10.2.0.0/16'] },
+          remoteVirtualNetwork: { id: dev.armId },
+          allowVirtualNetworkAccess: true,
+          allowForwardedTraffic: false,
+          allowGatewayTransit: false,
+          useRemoteGateways: false,
+        },
+      },
     });
     assert.deepEqual(actionsToSend(plan).map((action) => action.id), ['a2']);
     assert.match(plan.checks.find((check) => check.id === 'existing:vnet-dev')?.detail ?? '', /dev-to-hub on vnet-dev is already as planned; hub-to-dev on vnet-hub will be updated\.$/);
@@ -157,6 +167,96 @@ describe('peering plan', () => {
   it('warns about global peering charges across regions', () => {
     const plan = planPeering(answers({ spokes: [peeringVnet({ name: 'vnet-north', location: 'uksouth', addressSpace: ['10.7.0.0/16'] })] }));
     assert.match(plan.warnings[0], /vnet-hub \(germanywestcentral\) and vnet-north \(uksouth\) are in different regions/);
+  });
+});
+
+describe('peering plan: what an update of an existing peering keeps', () => {
+  /** A subnet peering of hub's snet-shared with dev's snet-app, as the SDK reads it. */
+  function subnetPeering(hub: PeeringVnet, dev: PeeringVnet, peeringState: string) {
+    const peering = existingPeering(hub, dev, { name: 'hub-to-dev', peeringState });
+    peering.properties = {
+      id: peering.armId,
+      name: 'hub-to-dev',
+      etag: 'W/"1"',
+      type: 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings',
+      allowVirtualNetworkAccess: true,
+      allowForwardedTraffic: false,
+      allowGatewayTransit: false,
+      useRemoteGateways: false,
+      doNotVerifyRemoteGateways: true,
+      peerCompleteVnets: false,
+      enableOnlyIPv6Peering: false,
+      localSubnetNames: ['snet-shared'],
+      remoteSubnetNames: ['snet-app'],
+      localAddressSpace: { addressPrefixes: ['10.0.1.0/24'] },
+      remoteAddressSpace: { addressPrefixes: ['10.2.1.0/24'] },
+      remoteBgpCommunities: { virtualNetworkCommunity: '12076:20002', regionalCommunity: '12076:50004' },
+      remoteVirtualNetworkEncryption: { enabled: false },
+      remoteVirtualNetwork: { id: dev.armId },
+      peeringState,
+      peeringSyncLevel: 'FullyInSync',
+      provisioningState: 'Succeeded',
+      resourceGuid: '5b5d4c3a-1f2e-4d3c-9b8a-7f6e5d4c3b2a',
+    };
+    return peering;
+  }
+
+  it('updating a subnet peering keeps its subnets, IPv6-only choice, doNotVerifyRemoteGateways and address spaces, and writes back no status', () => {
+    const hub = peeringVnet({ name: 'vnet-hub' });
+    const dev = peeringVnet({ name: 'vnet-dev', addressSpace: ['10.2.0.0/16'] });
+    hub.peerings = [subnetPeering(hub, dev, 'Connected')];
+    const plan = planPeering(answers({ hub, spokes: [dev], allowForwardedTraffic: true }));
+    const update = plan.actions.find((action) => action.resourceId.endsWith('/hub-to-dev'));
+    assert.equal(update?.existing, 'differs');
+    const kept = {
+      doNotVerifyRemoteGateways: true,
+      peerCompleteVnets: false,
+      enableOnlyIPv6Peering: false,
+      localSubnetNames: ['snet-shared'],
+      remoteSubnetNames: ['snet-app'],
+      localAddressSpace: { addressPrefixes: ['10.0.1.0/24'] },
+      remoteAddressSpace: { addressPrefixes: ['10.2.1.0/24'] },
+      remoteBgpCommunities: { virtualNetworkCommunity: '12076:20002' },
+      remoteVirtualNetwork: { id: dev.armId },
+      allowVirtualNetworkAccess: true,
+      allowGatewayTransit: false,
+      useRemoteGateways: false,
+    };
+    assert.deepEqual(update?.body, { properties: { ...kept, allowForwardedTraffic: true } });
+    assert.deepEqual(update?.undo, { kind: 'put', body: { properties: { ...kept, allowForwardedTraffic: false } } });
+  });
+
+  it('re-creating a Disconnected subnet peering keeps its subnets but lets Azure compute the address spaces again', () => {
+    const hub = peeringVnet({ name: 'vnet-hub' });
+    const dev = peeringVnet({ name: 'vnet-dev', addressSpace: ['10.2.0.0/16'] });
+    hub.peerings = [subnetPeering(hub, dev, 'Disconnected')];
+    const plan = planPeering(answers({ hub, spokes: [dev] }));
+    const [remove, create] = plan.actions.filter((action) => action.resourceId.endsWith('/hub-to-dev'));
+    assert.equal(remove.kind, 'delete');
+    const subnetChoice = { doNotVerifyRemoteGateways: true, peerCompleteVnets: false, enableOnlyIPv6Peering: false, localSubnetNames: ['snet-shared'], remoteSubnetNames: ['snet-app'] };
+    assert.deepEqual(create.body, {
+      properties: { ...subnetChoice, remoteVirtualNetwork: { id: dev.armId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true, allowGatewayTransit: false, useRemoteGateways: false },
+    });
+    assert.deepEqual(remove.undo, {
+      kind: 'put',
+      body: { properties: { ...subnetChoice, remoteVirtualNetwork: { id: dev.armId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false } },
+    });
+  });
+
+  it('syncing a subnet peering writes it as it is, subnets included, and the CLI script still uses az network vnet peering sync', () => {
+    const hub = peeringVnet({ name: 'vnet-hub' });
+    const dev = peeringVnet({ name: 'vnet-dev', addressSpace: ['10.2.0.0/16'] });
+    const peering = subnetPeering(hub, dev, 'Connected');
+    peering.syncLevel = 'LocalNotInSync';
+    hub.peerings = [peering];
+    const plan = planPeeringSync(syncTargetsFor(hub.peerings, new Map([[hub.id, hub], [dev.id, dev]])).targets);
+    const properties = (plan.actions[0].body as { properties: Record<string, unknown> }).properties;
+    assert.deepEqual(properties.localSubnetNames, ['snet-shared']);
+    assert.equal(properties.peerCompleteVnets, false);
+    for (const status of ['peeringState', 'peeringSyncLevel', 'provisioningState', 'resourceGuid', 'remoteVirtualNetworkEncryption', 'etag', 'id', 'name', 'type']) {
+      assert.equal(status in properties, false, `${status} is not written back`);
+    }
+    assert.match(toAzureCliScript(plan), /az network vnet peering sync/);
   });
 });
 
