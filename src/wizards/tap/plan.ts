@@ -57,9 +57,15 @@ export function defaultConfigurationName(tapName: string): string {
   return defaultNetworkName(`tapcfg-${tapName}`);
 }
 
-function tapBody(location: string, kind: TapDestinationKind, destinationArmId: string): Record<string, unknown> {
+/** A TAP destination's kind by its id: a load balancer frontend or a NIC IP configuration. */
+function destinationKindOf(destinationArmId: string): TapDestinationKind {
+  return /\/frontendipconfigurations\//i.test(destinationArmId) ? 'loadBalancer' : 'nic';
+}
+
+/** The TAP's body; an existing TAP's tags are kept. */
+function tapBody(location: string, kind: TapDestinationKind, destinationArmId: string, tags?: Record<string, string>): Record<string, unknown> {
   const destination = kind === 'nic' ? { destinationNetworkInterfaceIPConfiguration: { id: destinationArmId } } : { destinationLoadBalancerFrontEndIPConfiguration: { id: destinationArmId } };
-  return { location, properties: { ...destination, destinationPort: vxlanPort } };
+  return { location, ...(tags && Object.keys(tags).length > 0 ? { tags } : {}), properties: { ...destination, destinationPort: vxlanPort } };
 }
 
 function configurationBody(tapArm: string): Record<string, unknown> {
@@ -180,7 +186,8 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
   }
   checks.push(acceleratedNetworkingCheck(input));
 
-  const body = tapBody(tapLocation, destination.kind, existingTap?.destinationArmId ?? destination.armId);
+  // A reused TAP keeps its own destination, so its body names it with the kind that destination is.
+  const body = existingTap?.destinationArmId ? tapBody(tapLocation, destinationKindOf(existingTap.destinationArmId), existingTap.destinationArmId, existingTap.tags) : tapBody(tapLocation, destination.kind, destination.armId, existingTap?.tags);
   const tapSame = existingTap !== undefined && existingTap.destinationId === destination.id && (existingTap.destinationPort ?? vxlanPort) === vxlanPort;
   if (existingTap !== undefined && existingTap.destinationId !== destination.id && answers.tap.kind === 'new') {
     checks.push({ id: 'tap.existingTap', title: 'TAP name', status: 'failed', detail: `${tapName} already exists in ${destination.resourceGroup} and sends to ${existingTap.destinationArmId ?? 'another destination'}: choose another name or reuse it.` });
@@ -360,7 +367,6 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
       impact: `${nicName} may lose network connectivity for up to 60 seconds.`,
     });
   }
-  const destinationKind: TapDestinationKind = /\/frontendipconfigurations\//i.test(tap.destinationArmId ?? '') ? 'loadBalancer' : 'nic';
   list.add({
     kind: 'delete',
     title: `Delete virtual network TAP ${tap.name}`,
@@ -370,7 +376,7 @@ export function planRemoveTap(tap: TapRef, estate: TapEstate): Plan {
     dependsOn: list.actions.map((action) => action.id),
     tenantId: tap.tenantId,
     existing: 'differs',
-    undo: tap.destinationArmId ? { kind: 'put', body: tapBody(tap.location, destinationKind, tap.destinationArmId) } : { kind: 'none', reason: `${tap.name} has no destination to recreate it with.` },
+    undo: tap.destinationArmId ? { kind: 'put', body: tapBody(tap.location, destinationKindOf(tap.destinationArmId), tap.destinationArmId, tap.tags) } : { kind: 'none', reason: `${tap.name} has no destination to recreate it with.` },
   });
   const unseen = configurationIds.filter((id) => !nicsByConfiguration.has(id));
   return {

@@ -27,7 +27,8 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
       estate.vnets.push(...index.vnetsById.values());
       estate.nsgs.push(...index.nsgsById.values());
       for (const tap of index.tapsById.values()) {
-        estate.taps.push({ ...tap, subscriptionId, tenantId });
+        const tags = (tap.properties as { tags?: Record<string, string> } | undefined)?.tags;
+        estate.taps.push({ ...tap, subscriptionId, tenantId, ...(tags && Object.keys(tags).length > 0 ? { tags } : {}) });
       }
       for (const nic of index.nicsById.values()) {
         estate.nics.push({

@@ -99,6 +99,8 @@ export interface TapRef {
   destinationPort?: number;
   /** Lower-cased ids of the tap configurations mirroring into it. */
   sourceIds: string[];
+  /** Its tags, kept when the plan writes it again (an update of its port, Undo of its removal). */
+  tags?: Record<string, string>;
 }
 
 /** Everything the TAP checks and plans read, across the subscriptions the tree shows. */

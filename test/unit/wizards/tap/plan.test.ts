@@ -219,4 +219,14 @@ describe('TAP plan', () => {
     assert.equal(isBlocked(plan), false);
     assert.equal(isBlocked(planRemoveTapSource(sourceNic('nic-web-02'), estate())), true);
   });
+  it('updating a reused TAP keeps its tags and its own destination, and Undo of its removal puts the tags back', () => {
+    const lb = lbDestination();
+    const tagged = tap('vtap-collectors', { destinationId: lb.id, destinationArmId: lb.armId, destinationPort: 4790, tags: { owner: 'secops' } });
+    const plan = planTap(answers(), estate({ taps: [tagged] }));
+    const tapAction = plan.actions.find((action) => action.resourceType === 'Microsoft.Network/virtualNetworkTaps');
+    assert.equal(tapAction?.existing, 'differs');
+    assert.deepEqual(tapAction?.body, { location: 'eastus', tags: { owner: 'secops' }, properties: { destinationLoadBalancerFrontEndIPConfiguration: { id: lb.armId }, destinationPort: 4789 } });
+    const removal = planRemoveTap(tagged, estate()).actions.find((action) => action.resourceType === 'Microsoft.Network/virtualNetworkTaps');
+    assert.deepEqual(removal?.undo, { kind: 'put', body: { location: 'eastus', tags: { owner: 'secops' }, properties: { destinationLoadBalancerFrontEndIPConfiguration: { id: lb.armId }, destinationPort: 4789 } } });
+  });
 });
