@@ -57,6 +57,9 @@ export function actionProblems(action: PlanAction): string[] {
     return [`${where}: ${route}`];
   }
   const problems: string[] = [];
+  if (!action.resourceType.toLowerCase().endsWith(`/${route.resourceType.toLowerCase()}`)) {
+    problems.push(`${where}: the stand-in answers ${route.method} ${route.template} for ${route.resourceType}, not ${action.resourceType}`);
+  }
   const accepted: readonly string[] = apiVersions[route.family];
   if (!accepted.includes(action.apiVersion)) {
     problems.push(`${where}: api-version ${action.apiVersion} is not the one the stand-in accepts for ${route.family} (${accepted.join(', ')})`);

@@ -53,6 +53,9 @@ describe('plan contract: every plan the wizards make, against the stand-in and t
     const older = { ...tapAction, apiVersion: '2024-05-01' };
     assert.match(actionProblems(older).join('\n'), /api-version 2024-05-01 is not the one the stand-in accepts for network/);
 
+    const mistyped = { ...tapAction, resourceType: 'Microsoft.Network/networkInterfaces/tapConfigurations' };
+    assert.match(actionProblems(mistyped).join('\n'), /answers PUT .*virtualNetworkTaps\/\{tapName\} for virtualNetworkTaps, not Microsoft.Network\/networkInterfaces\/tapConfigurations/);
+
     const unknown = { ...tapAction, resourceId: `${tapAction.resourceId}/nothingHere/x` };
     assert.match(actionProblems(unknown).join('\n'), /no stand-in route for PUT/);
 
