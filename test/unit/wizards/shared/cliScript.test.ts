@@ -324,6 +324,13 @@ describe('Azure CLI script from a plan', function () {
     assert.deepEqual([flag(stop, '--location'), flag(stop, '--name')], ['germanywestcentral', 'pc-web-1']);
   });
 
+  it('states above each az command the api-version Apply sends it with', () => {
+    const script = toAzureCliScript(tapPlan());
+    assert.match(script, /# Apply sends Microsoft\.Network\/virtualNetworkTaps at api-version=2026-01-01; az network vnet tap create uses the api-version of the installed Azure CLI\.\naz network vnet tap create/);
+    assert.match(script, /# Apply sends Microsoft\.Compute\/virtualMachines at api-version=2026-04-01; az vm deallocate uses the api-version of the installed Azure CLI\.\naz vm deallocate/);
+    assert.doesNotMatch(toAzureCliScript(hostilePlan()), /# Apply sends Microsoft\.Network\/applicationSecurityGroups/, 'az rest states it in its URL');
+  });
+
   it('falls back to az rest with the exact body when no az command can say it all', () => {
     const plan = hostilePlan();
     const rest = actionInvocations(runWithRecordingAz(toAzureCliScript(plan))).find((invocation) => invocation.words === 'rest');
