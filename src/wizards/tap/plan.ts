@@ -24,7 +24,7 @@ import {
   type TapCheckInput,
 } from './checks';
 import { normalizeRegion } from './tapRegions';
-import { tapArmId, vxlanPort, type TapDestinationKind, type TapEstate, type TapRef, type TapSourceNic } from './tapModel';
+import { tapArmId, vxlanPort, type TapDestination, type TapDestinationKind, type TapEstate, type TapRef, type TapSourceNic } from './tapModel';
 import { defaultNetworkName } from '../shared/networkNames';
 import { computeApiVersion, networkApiVersion } from '../shared/apiVersions';
 
@@ -45,6 +45,15 @@ export interface TapAnswers {
 }
 
 /** The default tap configuration name for a TAP: `tapcfg-<tap>`, cut to Azure's 80 characters. */
+/** What receives mirrored packets, for check details: the NIC, or a load balancer's backend pool members. */
+function receivers(destination: TapDestination): string {
+  const backends = destination.kind === 'loadBalancer' ? destination.backends ?? [] : [];
+  if (backends.length === 0) {
+    return destination.label;
+  }
+  return `the backends of ${destination.label} (${backends.map((backend) => (backend.privateIp ? `${backend.label}, ${backend.privateIp}` : backend.label)).join('; ')})`;
+}
+
 /** One address as `destinationAddressPrefix`, several as `destinationAddressPrefixes` (Azure takes one or the other), none as the VNet. */
 function vxlanDestinationField(addresses: string[]): { destinationAddressPrefix: string } | { destinationAddressPrefixes: string[] } {
   if (addresses.length > 1) {
@@ -128,7 +137,7 @@ export function planTap(answers: TapAnswers, estate: TapEstate): Plan {
       id: 'tap.nsgVxlan',
       title: `Destination accepts UDP ${vxlanPort} (VXLAN)`,
       status: 'passed',
-      detail: nsgNames.length === 0 ? `No NSG is attached to ${destination.label} or its subnet.` : `${nsgNames.join(' and ')} ${nsgNames.length === 1 ? 'allows' : 'allow'} inbound UDP ${vxlanPort} from the sources to ${destination.label}.`,
+      detail: nsgNames.length === 0 ? `No NSG is attached to ${receivers(destination)} or ${destination.backends?.length ? 'their subnets' : 'its subnet'}.` : `${nsgNames.join(' and ')} ${nsgNames.length === 1 ? 'allows' : 'allow'} inbound UDP ${vxlanPort} from the sources to ${receivers(destination)}.`,
     });
   } else if (!answers.addNsgRule) {
     checks.push({

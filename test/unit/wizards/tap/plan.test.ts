@@ -88,6 +88,14 @@ describe('TAP plan', () => {
     assert.deepEqual(properties.destinationAddressPrefixes, ['10.0.3.4', '10.0.3.5']);
     assert.equal(properties.destinationAddressPrefix, undefined, 'Azure takes one of the two fields, not both');
 
+    // Where the backends' NSG allows VXLAN, the check names the backends it judged.
+    const allowing = nsg('nsg-backends', [rule({ name: 'allow-vxlan', priority: 100, protocol: 'Udp', destinationPorts: '4789' }), rule({ name: 'deny-all-in', priority: 4000, access: 'Deny' })], [backendSubnet]);
+    const open = planTap(answers({ destinationKind: 'loadBalancer', destinationId: destination.id, tap: { kind: 'new', name: 'vtap-ilb' } }), { ...world, nsgs: [...estate().nsgs, allowing] });
+    const passed = open.checks.find((item) => item.id === 'tap.nsgVxlan');
+    assert.ok(passed, JSON.stringify(open.checks.map((item) => item.id)));
+    assert.equal(passed?.status, 'passed');
+    assert.match(passed?.detail ?? '', /^nsg-backends allows inbound UDP 4789 from the sources to the backends of ilb-collectors › fe-collectors \(nic-collector-01 › ipconfig1, 10\.0\.3\.4; nic-collector-02 › ipconfig1, 10\.0\.3\.5\)\.$/);
+
     // With Floating IP the backends see the frontend address, so the rule allows that.
     const floating = lbDestination({ ...destination, floatingIp: true });
     const floatingPlan = planTap(answers({ destinationKind: 'loadBalancer', destinationId: floating.id, tap: { kind: 'new', name: 'vtap-ilb' } }), { ...world, destinations: [floating] });
