@@ -112,8 +112,11 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
   });
 
   it('sees the api-version each SDK sends and accepts it', async () => {
-    const { resources } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
+    const { resources, network, subscriptions, storage } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
     await collect(resources.resourceGroups.list());
+    await collect(network.networkInterfaces.listAll());
+    await collect(subscriptions.subscriptions.list());
+    await collect(storage.storageAccounts.list());
     const seen = (route: string) => [...(standIn.requests.apiVersions.get(route) ?? [])];
     assert.deepEqual(seen('GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces'), ['2026-01-01']);
     assert.deepEqual(seen('GET /subscriptions'), ['2022-12-01']);
