@@ -169,7 +169,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
 
-if (require.main === module) {
+// Bundled into run.js as well, where `require.main === module` also holds: check the script name.
+if (/decodeBench\.js$/.test(process.argv[1] ?? '')) {
   main().catch((error: unknown) => {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
