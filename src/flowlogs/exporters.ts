@@ -166,12 +166,54 @@ export function rowToNdjson(row: FlowRow): string {
   return `${jsonText(flattenRow(row))}\n`;
 }
 
-/** ECS event of one tuple (see docs/ecs-mapping.md). */
-export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
+/** The NICs (and VMs) the signed-in inventory names for a flow's ends and for the MAC that logged it. */
+export interface EcsOwners {
+  src?: NicOwner;
+  dst?: NicOwner;
+  logged?: NicOwner;
+}
+
+/** ECS `event.code`: the record's `operationName`, the same for every record of a kind (FORMATS.md §2, §4). */
+export function operationName(format: RecordContext['format']): string {
+  return format === 'nsg' ? 'NetworkSecurityGroupFlowEvents' : 'FlowLogFlowEvent';
+}
+
+/** A MAC as ECS writes it (RFC 7042: upper-case octets joined by hyphens): `000d3af87856` → `00-0D-3A-F8-78-56`. */
+export function ecsMac(mac: string): string {
+  if (!/^[0-9A-Fa-f]{12}$/.test(mac)) {
+    return mac;
+  }
+  const upper = mac.toUpperCase();
+  return `${upper.slice(0, 2)}-${upper.slice(2, 4)}-${upper.slice(4, 6)}-${upper.slice(6, 8)}-${upper.slice(8, 10)}-${upper.slice(10, 12)}`;
+}
+
+/** ECS `event.type`: `connection`, the verdict, and `start` / `end` for a flow's begin / end tuple. */
+function eventTypes(denied: boolean, state: FlowState | undefined): string[] {
+  const types = ['connection', denied ? 'denied' : 'allowed'];
+  if (state === 'begin') {
+    types.push('start');
+  } else if (state === 'end') {
+    types.push('end');
+  }
+  return types;
+}
+
+/**
+ * ECS event of one tuple (field by field in docs/ecs-mapping.md). `owners` adds the NIC/VM
+ * names the inventory knows: `source.domain` / `destination.domain`, `host.name` and the NIC
+ * names under `azure.flowlog`.
+ */
+export function rowToEcsObject(row: FlowRow, owners: EcsOwners = {}): Record<string, unknown> {
   const context = row.context;
   const denied = row.decision === 'deny';
+  const inbound = row.direction === 'inbound';
+  const mac = ecsMac(context.mac);
   const source: Record<string, unknown> = { ip: row.srcIp, port: row.srcPort };
   const destination: Record<string, unknown> = { ip: row.dstIp, port: row.dstPort };
+  // The MAC is the logging NIC's: the destination of inbound traffic, the source of outbound.
+  (inbound ? destination : source).mac = mac;
+  setIfDefined(source, 'domain', owners.src === undefined ? undefined : (owners.src.vm ?? owners.src.nic));
+  setIfDefined(destination, 'domain', owners.dst === undefined ? undefined : (owners.dst.vm ?? owners.dst.nic));
   setIfDefined(source, 'packets', row.packetsSrcToDst);
   setIfDefined(source, 'bytes', row.bytesSrcToDst);
   setIfDefined(destination, 'packets', row.packetsDstToSrc);
@@ -179,7 +221,7 @@ export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
   const network: Record<string, unknown> = {
     transport: transportName(row.protocol),
     iana_number: String(row.protocol),
-    direction: row.direction === 'inbound' ? 'ingress' : 'egress',
+    direction: inbound ? 'ingress' : 'egress',
     type: row.srcIp.includes(':') ? 'ipv6' : 'ipv4',
   };
   setIfDefined(network, 'bytes', sumDefined(row.bytesSrcToDst, row.bytesDstToSrc));
@@ -187,8 +229,9 @@ export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
   const event: Record<string, unknown> = {
     kind: 'event',
     category: ['network'],
-    type: ['connection', denied ? 'denied' : 'allowed'],
+    type: eventTypes(denied, row.state),
     action: denied ? 'flow_denied' : flowAction(row.state),
+    code: operationName(context.format),
     outcome: 'success',
     provider: context.format === 'nsg' ? 'NetworkSecurityGroupFlowEvent' : 'FlowLogFlowEvent',
     created: context.recordTime,
@@ -203,13 +246,43 @@ export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
   };
   setIfDefined(flowlog, 'state', row.state === undefined ? undefined : stateLetters[row.state]);
   setIfDefined(flowlog, 'encryption', row.encryption);
+  Object.assign(flowlog, contextFlowlog(context));
+  setIfDefined(flowlog, 'source_nic', owners.src?.nic);
+  setIfDefined(flowlog, 'destination_nic', owners.dst?.nic);
+  const document: Record<string, unknown> = {
+    '@timestamp': isoTime(row.time),
+    ecs: { version: '8.11.0' },
+    event,
+    source,
+    destination,
+    network,
+    related: { ip: row.srcIp === row.dstIp ? [row.srcIp] : [row.srcIp, row.dstIp] },
+    ...contextOuter(context),
+    azure: { flowlog },
+  };
+  if (owners.logged !== undefined) {
+    document.host = { name: owners.logged.vm ?? owners.logged.nic };
+  }
+  return document;
+}
+
+/** The members of `azure.flowlog` that come from the record, after the tuple's own. */
+function contextFlowlog(context: RecordContext): Record<string, unknown> {
+  const flowlog: Record<string, unknown> = {};
   setIfDefined(flowlog, 'acl_id', context.aclId);
   if (context.format === 'vnet') {
     flowlog.flow_log_id = context.resourceId;
+    setIfDefined(flowlog, 'flow_log_guid', context.flowLogGuid);
     setIfDefined(flowlog, 'target_resource_id', context.targetResourceId);
   } else {
     flowlog.nsg_id = context.resourceId;
+    setIfDefined(flowlog, 'system_id', context.systemId);
   }
+  return flowlog;
+}
+
+/** `rule`, `observer` and `cloud`, which come from the record. */
+function contextOuter(context: RecordContext): Record<string, unknown> {
   const resourceId = context.format === 'vnet' ? (context.targetResourceId ?? context.resourceId) : context.resourceId;
   const subscription = /\/subscriptions\/([^/]+)/i.exec(resourceId)?.[1];
   const cloud: Record<string, unknown> = { provider: 'azure', service: { name: 'Network Watcher' } };
@@ -217,21 +290,14 @@ export function rowToEcsObject(row: FlowRow): Record<string, unknown> {
     cloud.account = { id: subscription.toLowerCase() };
   }
   return {
-    '@timestamp': isoTime(row.time),
-    ecs: { version: '8.11.0' },
-    event,
-    source,
-    destination,
-    network,
     rule: { name: context.rule },
     observer: { vendor: 'Microsoft', product: 'Azure Network Watcher', type: 'firewall', name: lastSegment(context.targetResourceId ?? context.resourceId) },
     cloud,
-    azure: { flowlog },
   };
 }
 
-export function rowToEcs(row: FlowRow): string {
-  return `${jsonText(rowToEcsObject(row))}\n`;
+export function rowToEcs(row: FlowRow, owners?: EcsOwners): string {
+  return `${jsonText(rowToEcsObject(row, owners))}\n`;
 }
 
 function flowAction(state: FlowState | undefined): string {
@@ -340,20 +406,31 @@ export function connectionToNdjson(connection: Connection): string {
 }
 
 /** ECS event of one joined connection: the first tuple's event with totals, start, end and duration. */
-export function connectionToEcsObject(table: FlowTable, connection: Connection): Record<string, unknown> {
+export function connectionToEcsObject(table: FlowTable, connection: Connection, owners?: EcsOwners): Record<string, unknown> {
   const first = table.rowAt(connection.tupleRows[0]);
-  const event = rowToEcsObject({
-    ...first,
-    time: connection.start,
-    direction: connection.direction,
-    decision: connection.decision,
-    state: connection.finalState,
-    packetsSrcToDst: connection.packetsSrcToDst,
-    bytesSrcToDst: connection.bytesSrcToDst,
-    packetsDstToSrc: connection.packetsDstToSrc,
-    bytesDstToSrc: connection.bytesDstToSrc,
-  });
+  const event = rowToEcsObject(
+    {
+      ...first,
+      time: connection.start,
+      direction: connection.direction,
+      decision: connection.decision,
+      state: connection.finalState,
+      packetsSrcToDst: connection.packetsSrcToDst,
+      bytesSrcToDst: connection.bytesSrcToDst,
+      packetsDstToSrc: connection.packetsDstToSrc,
+      bytesDstToSrc: connection.bytesDstToSrc,
+    },
+    owners,
+  );
   const ecsEvent = event.event as Record<string, unknown>;
+  const types = ['connection', connection.decision === 'deny' ? 'denied' : 'allowed'];
+  if (first.state === 'begin') {
+    types.push('start');
+  }
+  if (connection.finalState === 'end') {
+    types.push('end');
+  }
+  ecsEvent.type = types;
   ecsEvent.start = isoTime(connection.start);
   ecsEvent.end = isoTime(connection.end);
   ecsEvent.duration = connection.durationMs * 1e6;
@@ -379,48 +456,23 @@ function quoted(text: string): string {
 }
 
 /**
- * Adds the NIC/VM of a flow's ends to one exported line. CSV and NDJSON get `srcOwner` and
- * `dstOwner` (`nic-web-01 (vm-web-01)`, empty or left out when unknown). ECS gets
- * `source.domain` / `destination.domain` (the VM's name, else the NIC's), `host.name` (the VM,
- * else the NIC, whose MAC logged the flow) and the NIC names under `azure.flowlog`
- * (docs/ecs-mapping.md).
+ * Adds the NIC/VM of a flow's ends to one CSV or NDJSON line: `srcOwner` and `dstOwner`
+ * (`nic-web-01 (vm-web-01)`, empty or left out when unknown). ECS events get theirs as members
+ * of the document (`rowToEcsObject`).
  */
-export function withOwners(line: string, format: ExportFormat, ends: { src?: NicOwner; dst?: NicOwner }, logged: NicOwner | undefined): string {
+export function withOwners(line: string, format: 'csv' | 'ndjson', ends: { src?: NicOwner; dst?: NicOwner }): string {
   if (format === 'csv') {
     return `${line.slice(0, -2)},${csvField(ownerLabel(ends.src))},${csvField(ownerLabel(ends.dst))}\r\n`;
   }
-  if (ends.src === undefined && ends.dst === undefined && logged === undefined) {
+  if (ends.src === undefined && ends.dst === undefined) {
     return line;
   }
   let text = line.slice(0, -2);
-  if (format === 'ndjson') {
-    if (ends.src !== undefined) {
-      text += `,"srcOwner":${quoted(ownerLabel(ends.src))}`;
-    }
-    if (ends.dst !== undefined) {
-      text += `,"dstOwner":${quoted(ownerLabel(ends.dst))}`;
-    }
-    return `${text}}\n`;
-  }
-  // Member names inside the line's strings are escaped (\"source\"), so the first match is the object's own.
   if (ends.src !== undefined) {
-    text = text.replace('"source":{', `"source":{"domain":${quoted(ends.src.vm ?? ends.src.nic)},`);
+    text += `,"srcOwner":${quoted(ownerLabel(ends.src))}`;
   }
   if (ends.dst !== undefined) {
-    text = text.replace('"destination":{', `"destination":{"domain":${quoted(ends.dst.vm ?? ends.dst.nic)},`);
-  }
-  const nics: string[] = [];
-  if (ends.src !== undefined) {
-    nics.push(`"source_nic":${quoted(ends.src.nic)}`);
-  }
-  if (ends.dst !== undefined) {
-    nics.push(`"destination_nic":${quoted(ends.dst.nic)}`);
-  }
-  if (nics.length > 0) {
-    text = text.replace('"flowlog":{', `"flowlog":{${nics.join(',')},`);
-  }
-  if (logged !== undefined) {
-    text += `,"host":{"name":${quoted(logged.vm ?? logged.nic)}}`;
+    text += `,"dstOwner":${quoted(ownerLabel(ends.dst))}`;
   }
   return `${text}}\n`;
 }
@@ -478,14 +530,24 @@ export async function exportRows(
   if (format === 'csv' && options.header !== false) {
     await writer.add(csvHeader(owners === undefined ? rowColumns : [...rowColumns, ...ownerColumns]));
   }
-  const toText = format === 'ecs' ? new EcsTextCache(table) : new RowTextCache(table, format);
+  const ecs = format === 'ecs' ? new EcsTextCache(table) : undefined;
+  const flat = format === 'ecs' ? undefined : new RowTextCache(table, format);
   let count = 0;
   for (const row of indexesOf(rows)) {
-    let text = toText.row(row);
+    let ends: EcsOwners | undefined;
     if (owners !== undefined) {
       const context = table.contexts[table.context[row]];
-      const ends = flowOwners(owners, { srcIp: table.ips.values[table.srcIp[row]], dstIp: table.ips.values[table.dstIp[row]], direction: flagDirection(table.flags[row]), mac: context.mac });
-      text = withOwners(text, format, ends, owners.byMac[context.mac]);
+      ends = flowOwners(owners, { srcIp: table.ips.values[table.srcIp[row]], dstIp: table.ips.values[table.dstIp[row]], direction: flagDirection(table.flags[row]), mac: context.mac });
+      ends.logged = owners.byMac[context.mac];
+    }
+    let text: string;
+    if (ecs !== undefined) {
+      text = ecs.row(row, ends);
+    } else {
+      text = (flat as RowTextCache).row(row);
+      if (ends !== undefined) {
+        text = withOwners(text, format as 'csv' | 'ndjson', ends);
+      }
     }
     if (writer.push(text)) {
       await writer.flush();
@@ -650,18 +712,20 @@ class IsoTimeCache {
 
 /** The parts of an ECS event that come from the row's context, as JSON text. */
 interface EcsContextText {
-  /** `"provider":…,"created":…` of `event`. */
+  /** `"code":…,"outcome":…,"provider":…,"created":…}` closing `event`. */
   event: string;
-  /** From `"rule"` up to `"record_index":…,` inside `azure.flowlog`. */
+  /** The logging NIC's MAC, in ECS form, as a JSON string. */
+  mac: string;
+  /** `"rule":…,"observer":…,"cloud":…,"azure":{"flowlog":{` up to `"record_index":…,`. */
   middle: string;
-  /** The rest of `azure.flowlog` after the row's own members, with the closing braces. */
+  /** The members of `azure.flowlog` after the tuple's own, each with a leading comma. */
   end: string;
 }
 
 /**
  * Writes rows as ECS NDJSON straight from the table's columns, reusing the text of what
  * repeats (addresses, a context's fields, timestamps). Produces exactly what `rowToEcs`
- * produces for `table.rowAt(row)`.
+ * produces for `table.rowAt(row)` (a unit test holds the two together).
  */
 class EcsTextCache {
   private readonly ips: string[] = [];
@@ -676,11 +740,12 @@ class EcsTextCache {
 
   constructor(private readonly table: FlowTable) {}
 
-  row(row: number): string {
+  row(row: number, owners?: EcsOwners): string {
     const table = this.table;
     const flags = table.flags[row];
     const state = flagState(flags);
     const denied = flagDecision(flags) === 'deny';
+    const inbound = flagDirection(flags) === 'inbound';
     const protocol = table.protocol[row];
     const context = this.context(table.contexts[table.context[row]]);
     const time = table.time[row];
@@ -689,13 +754,22 @@ class EcsTextCache {
       this.lastTimeText = this.times.text(time);
     }
     const srcIndex = table.srcIp[row];
+    const dstIndex = table.dstIp[row];
     const src = this.ip(srcIndex);
-    const dst = this.ip(table.dstIp[row]);
+    const dst = this.ip(dstIndex);
     const packetsSrcToDst = table.packetsSrcToDst[row];
     const bytesSrcToDst = table.bytesSrcToDst[row];
     const packetsDstToSrc = table.packetsDstToSrc[row];
     const bytesDstToSrc = table.bytesDstToSrc[row];
-    let text = `{"@timestamp":"${this.lastTimeText}","ecs":{"version":"8.11.0"},"event":{"kind":"event","category":["network"],"type":["connection","${denied ? 'denied' : 'allowed'}"],"action":"${denied ? 'flow_denied' : flowAction(state)}","outcome":"success",${context.event}},"source":{"ip":${src},"port":${table.srcPort[row]}`;
+    const verdict = denied ? 'denied' : 'allowed';
+    const types = state === 'begin' ? `"connection","${verdict}","start"` : state === 'end' ? `"connection","${verdict}","end"` : `"connection","${verdict}"`;
+    let text = `{"@timestamp":"${this.lastTimeText}","ecs":{"version":"8.11.0"},"event":{"kind":"event","category":["network"],"type":[${types}],"action":"${denied ? 'flow_denied' : flowAction(state)}",${context.event},"source":{"ip":${src},"port":${table.srcPort[row]}`;
+    if (!inbound) {
+      text += `,"mac":${context.mac}`;
+    }
+    if (owners?.src !== undefined) {
+      text += `,"domain":${jsonText(owners.src.vm ?? owners.src.nic)}`;
+    }
     if (packetsSrcToDst === packetsSrcToDst) {
       text += `,"packets":${packetsSrcToDst}`;
     }
@@ -703,20 +777,27 @@ class EcsTextCache {
       text += `,"bytes":${bytesSrcToDst}`;
     }
     text += `},"destination":{"ip":${dst},"port":${table.dstPort[row]}`;
+    if (inbound) {
+      text += `,"mac":${context.mac}`;
+    }
+    if (owners?.dst !== undefined) {
+      text += `,"domain":${jsonText(owners.dst.vm ?? owners.dst.nic)}`;
+    }
     if (packetsDstToSrc === packetsDstToSrc) {
       text += `,"packets":${packetsDstToSrc}`;
     }
     if (bytesDstToSrc === bytesDstToSrc) {
       text += `,"bytes":${bytesDstToSrc}`;
     }
-    text += `},"network":{"transport":${this.transport(protocol)},"iana_number":"${protocol}","direction":"${flagDirection(flags) === 'inbound' ? 'ingress' : 'egress'}","type":"${this.ipIsV6[srcIndex] ? 'ipv6' : 'ipv4'}"`;
+    text += `},"network":{"transport":${this.transport(protocol)},"iana_number":"${protocol}","direction":"${inbound ? 'ingress' : 'egress'}","type":"${this.ipIsV6[srcIndex] ? 'ipv6' : 'ipv4'}"`;
     if (bytesSrcToDst === bytesSrcToDst || bytesDstToSrc === bytesDstToSrc) {
       text += `,"bytes":${(bytesSrcToDst === bytesSrcToDst ? bytesSrcToDst : 0) + (bytesDstToSrc === bytesDstToSrc ? bytesDstToSrc : 0)}`;
     }
     if (packetsSrcToDst === packetsSrcToDst || packetsDstToSrc === packetsDstToSrc) {
       text += `,"packets":${(packetsSrcToDst === packetsSrcToDst ? packetsSrcToDst : 0) + (packetsDstToSrc === packetsDstToSrc ? packetsDstToSrc : 0)}`;
     }
-    text += `},${context.middle}"tuple_index":${table.tupleIndex[row]}`;
+    // Equal addresses share their dictionary index.
+    text += `},"related":{"ip":[${srcIndex === dstIndex ? src : `${src},${dst}`}]},${context.middle}"tuple_index":${table.tupleIndex[row]}`;
     if (state !== undefined) {
       text += `,"state":"${stateLetters[state]}"`;
     }
@@ -724,7 +805,17 @@ class EcsTextCache {
     if (encryption !== 0) {
       text += `,"encryption":${jsonText(table.encryptions.values[encryption])}`;
     }
-    return `${text}${context.end}\n`;
+    text += context.end;
+    if (owners?.src !== undefined) {
+      text += `,"source_nic":${jsonText(owners.src.nic)}`;
+    }
+    if (owners?.dst !== undefined) {
+      text += `,"destination_nic":${jsonText(owners.dst.nic)}`;
+    }
+    if (owners?.logged !== undefined) {
+      return `${text}}},"host":{"name":${jsonText(owners.logged.vm ?? owners.logged.nic)}}}\n`;
+    }
+    return `${text}}}}\n`;
   }
 
   private ip(index: number): string {
@@ -754,44 +845,24 @@ class EcsTextCache {
     }
     let text = this.contexts.get(context);
     if (text === undefined) {
-      // Built from rowToEcsObject itself, so the two cannot drift apart: the row's own members
-      // are given marker values and the text around them is kept.
-      const sample = rowToEcsObject({
-        row: 0,
-        time: 0,
-        srcIp: '',
-        dstIp: '',
-        srcPort: 0,
-        dstPort: 0,
-        protocol: 0,
-        direction: 'inbound',
-        decision: 'allow',
-        tupleIndex: 0,
-        context,
-      });
-      const event = sample.event as Record<string, unknown>;
-      const flowlog = (sample.azure as { flowlog: Record<string, unknown> }).flowlog;
-      const eventJson = jsonText({ provider: event.provider, created: event.created });
-      const rest: Record<string, unknown> = { rule: sample.rule, observer: sample.observer, cloud: sample.cloud };
-      const restJson = jsonText(rest);
-      const flowlogHead: Record<string, unknown> = {};
-      const flowlogTail: Record<string, unknown> = {};
-      let afterTupleIndex = false;
-      for (const [name, value] of Object.entries(flowlog)) {
-        if (name === 'tuple_index') {
-          afterTupleIndex = true;
-        } else if (afterTupleIndex) {
-          flowlogTail[name] = value;
-        } else {
-          flowlogHead[name] = value;
-        }
-      }
-      const headJson = jsonText(flowlogHead);
-      const tailJson = jsonText(flowlogTail);
+      const members = (value: Record<string, unknown>): string => jsonText(value).slice(1, -1);
+      const tail = members(contextFlowlog(context));
       text = {
-        event: eventJson.slice(1, -1),
-        middle: `${restJson.slice(1, -1)},"azure":{"flowlog":{${headJson.length > 2 ? `${headJson.slice(1, -1)},` : ''}`,
-        end: `${tailJson.length > 2 ? `,${tailJson.slice(1, -1)}` : ''}}}}`,
+        event: `${members({
+          code: operationName(context.format),
+          outcome: 'success',
+          provider: context.format === 'nsg' ? 'NetworkSecurityGroupFlowEvent' : 'FlowLogFlowEvent',
+          created: context.recordTime,
+        })}}`,
+        mac: jsonText(ecsMac(context.mac)),
+        middle: `${members(contextOuter(context))},"azure":{"flowlog":{${members({
+          format: context.format,
+          version: context.version,
+          mac: context.mac,
+          record_time: context.recordTime,
+          record_index: context.recordIndex,
+        })},`,
+        end: tail.length > 0 ? `,${tail}` : '',
       };
       this.contexts.set(context, text);
     }
@@ -819,9 +890,12 @@ export async function exportConnections(
   for (const index of indexesOf(indexes)) {
     const connection = connectionAt(table, connections, index);
     let text =
-      format === 'csv' ? connectionToCsv(connection) : format === 'ndjson' ? connectionToNdjson(connection) : `${jsonText(connectionToEcsObject(table, connection))}\n`;
-    if (owners !== undefined) {
-      text = withOwners(text, format, flowOwners(owners, connection), owners.byMac[connection.mac]);
+      format === 'csv' ? connectionToCsv(connection) : format === 'ndjson' ? connectionToNdjson(connection) : undefined;
+    if (text === undefined) {
+      const ends = owners === undefined ? undefined : { ...flowOwners(owners, connection), logged: owners.byMac[connection.mac] };
+      text = `${jsonText(connectionToEcsObject(table, connection, ends))}\n`;
+    } else if (owners !== undefined) {
+      text = withOwners(text, format as 'csv' | 'ndjson', flowOwners(owners, connection));
     }
     await writer.add(text);
     count++;

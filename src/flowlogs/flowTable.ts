@@ -33,6 +33,10 @@ export interface RecordContext {
   rule: string;
   /** VNet: aclID. Absent for NSG. */
   aclId?: string;
+  /** VNet: flowLogGUID, the flow-log resource's GUID, when the decoder keeps it. */
+  flowLogGuid?: string;
+  /** NSG: systemId, the NSG's system GUID, when the decoder keeps it. */
+  systemId?: string;
 }
 
 /** One tuple as a plain object, carrying its record's context. */

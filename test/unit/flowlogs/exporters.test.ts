@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { joinConnections } from '../../../src/flowlogs/connections';
-import { csvField, csvHeader, exportConnections, exportRows, rowColumns, rowToCsv, rowToEcsObject, rowToNdjson } from '../../../src/flowlogs/exporters';
+import { csvField, csvHeader, ecsMac, exportConnections, exportRows, rowColumns, rowToCsv, rowToEcs, rowToEcsObject, rowToNdjson } from '../../../src/flowlogs/exporters';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
 import { generateFlowLog } from '../../fixtures/flowLogGenerator';
-import { buildAddressOwners } from '../../../src/flowlogs/addressOwners';
+import { buildAddressOwners, flowOwners } from '../../../src/flowlogs/addressOwners';
 
 function table(rule: string, tuples: string[]): FlowTable {
   const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
@@ -70,6 +70,11 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('exporters', () => {
+  it('writes MACs as ECS does: upper-case octets joined by hyphens', () => {
+    assert.equal(ecsMac('000d3af87856'), '00-0D-3A-F8-78-56');
+    assert.equal(ecsMac('not-a-mac'), 'not-a-mac');
+  });
+
   it('quotes CSV fields with commas, quotes and line breaks (RFC 4180)', () => {
     assert.equal(csvField('plain'), 'plain');
     assert.equal(csvField('a,b'), '"a,b"');
@@ -140,6 +145,8 @@ describe('exporters', () => {
       const ndjson = await collect((write) => exportRows(flows, all, 'ndjson', write));
       assert.equal(ndjson.text, all.map((row) => rowToNdjson(flows.rowAt(row))).join(''));
       assert.equal(ndjson.count, flows.length);
+      const ecs = await collect((write) => exportRows(flows, all, 'ecs', write));
+      assert.equal(ecs.text, all.map((row) => rowToEcs(flows.rowAt(row))).join(''));
     }
   });
 
@@ -178,15 +185,17 @@ describe('exporters', () => {
     const flows = vnetTable(['1663146003606,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,3,767,2,1580', '1663145998065,101.33.218.153,10.0.0.6,55188,22,6,I,D,NX,0,0,0,0']);
     const allowed = rowToEcsObject(flows.rowAt(0)) as Record<string, Record<string, unknown>>;
     assert.equal(allowed['@timestamp'], '2022-09-14T09:00:03.606Z');
-    assert.deepEqual(allowed.source, { ip: '10.0.0.6', port: 23956, packets: 3, bytes: 767 });
+    assert.deepEqual(allowed.source, { ip: '10.0.0.6', port: 23956, mac: '00-22-48-71-C2-05', packets: 3, bytes: 767 }, 'outbound: the logging NIC is the source');
     assert.deepEqual(allowed.destination, { ip: '52.239.184.180', port: 443, packets: 2, bytes: 1580 });
+    assert.deepEqual(allowed.related, { ip: ['10.0.0.6', '52.239.184.180'] });
+    assert.equal(allowed.event.code, 'FlowLogFlowEvent');
     assert.equal(allowed.network.transport, 'tcp');
     assert.equal(allowed.network.iana_number, '6');
     assert.equal(allowed.network.direction, 'egress');
     assert.equal(allowed.network.bytes, 2347);
     assert.equal(allowed.network.packets, 5);
     assert.deepEqual(allowed.event.category, ['network']);
-    assert.deepEqual(allowed.event.type, ['connection', 'allowed']);
+    assert.deepEqual(allowed.event.type, ['connection', 'allowed', 'end']);
     assert.equal(allowed.event.action, 'flow_ended');
     assert.equal(allowed.event.outcome, 'success');
     assert.deepEqual(allowed.rule, { name: 'Internet_4b9ac3d8' });
@@ -200,6 +209,13 @@ describe('exporters', () => {
     const denied = rowToEcsObject(flows.rowAt(1)) as Record<string, Record<string, unknown>>;
     assert.equal(denied.network.direction, 'ingress');
     assert.deepEqual(denied.event.type, ['connection', 'denied']);
+    assert.equal(denied.destination.mac, '00-22-48-71-C2-05', 'inbound: the logging NIC is the destination');
+    assert.equal('mac' in denied.source, false);
+    const begin = rowToEcsObject(table('R', ['1542110377,10.5.16.4,10.5.16.4,59831,443,T,O,A,B,,,,']).rowAt(0)) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(begin.event.type, ['connection', 'allowed', 'start']);
+    assert.equal(begin.event.code, 'NetworkSecurityGroupFlowEvents');
+    assert.deepEqual(begin.related, { ip: ['10.5.16.4'] }, 'one address listed once');
+    assert.equal(begin.source.mac, '00-0D-3A-F8-78-56');
     assert.equal(denied.event.action, 'flow_denied');
   });
 
@@ -217,6 +233,9 @@ describe('exporters', () => {
     assert.equal(ecs.network.bytes, 5256000);
     assert.equal(ecs.event.duration, 60000 * 1e6);
     assert.equal(ecs.event.start, '2024-02-26T20:10:15.000Z');
+    assert.equal(ecs.event.end, '2024-02-26T20:11:15.000Z');
+    assert.deepEqual(ecs.event.type, ['connection', 'allowed', 'start', 'end']);
+    assert.equal(ecs.destination.mac, '00-0D-3A-F8-78-56');
     const ndjson = JSON.parse((await collect((write) => exportConnections(flows, connections, [0], 'ndjson', write))).text) as Record<string, unknown>;
     assert.equal(ndjson.finalState, 'end');
   });
@@ -259,6 +278,12 @@ describe('exports with the NICs the inventory knows', () => {
     assert.equal(flowlog.destination_nic, 'nic-db-01');
     assert.equal(flowlog.mac, '00224871C205');
     assert.equal('domain' in second.destination, false);
+    const rows = vnetTable(tuples);
+    const expected = [0, 1].map((row) => {
+      const flow = rows.rowAt(row);
+      return rowToEcs(flow, { ...flowOwners(owners, { ...flow, mac: flow.context.mac }), logged: owners.byMac[flow.context.mac] });
+    });
+    assert.equal(text, expected.join(''), 'the fast path writes what rowToEcs writes');
   });
 
   it('adds them to connections too, and nothing without an inventory', async () => {
