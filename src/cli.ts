@@ -84,7 +84,7 @@ function parseArguments(argv: string[]): Arguments {
 }
 
 /** Writes to stdout or a file, waiting when the stream asks for it. */
-function openOutput(path: string | undefined): { write: (chunk: string) => Promise<void>; close: () => Promise<void> } {
+function openOutput(path: string | undefined): { write: (chunk: Uint8Array) => Promise<void>; close: () => Promise<void> } {
   const stream: NodeJS.WritableStream = path === undefined ? process.stdout : createWriteStream(path);
   let failure: Error | undefined;
   stream.on('error', (error: Error) => {

@@ -160,7 +160,7 @@ async function runExport(message: Extract<HostToWorker, { type: 'export' }>): Pr
   const stream = createWriteStream(message.path, { encoding: 'utf8' });
   const failed = new Promise<never>((_, reject) => stream.once('error', reject));
   failed.catch(() => undefined);
-  const write = async (chunk: string): Promise<void> => {
+  const write = async (chunk: Uint8Array): Promise<void> => {
     if (!stream.write(chunk)) {
       await Promise.race([new Promise<void>((resolve) => stream.once('drain', () => resolve())), failed]);
     }

@@ -8,10 +8,13 @@ import { flowOwners, hasNoOwners, ownerLabel } from './addressOwners';
 import type { AddressOwners, NicOwner } from '../webview/protocol';
 
 export type ExportFormat = 'csv' | 'ndjson' | 'ecs';
-export type WriteChunk = (chunk: string) => void | Promise<void>;
+/** Receives the export as UTF-8, in chunks that each end at a line end. */
+export type WriteChunk = (chunk: Uint8Array) => void | Promise<void>;
 
-/** Write in chunks of about this many characters. */
-const chunkCharacters = 256 * 1024;
+/** Write in chunks of about this many bytes. */
+const chunkBytes = 1024 * 1024;
+/** A chunk counts as full when less than this is left, which most lines fit in. */
+const chunkSlack = 16 * 1024;
 
 const stateLetters: Record<FlowState, string> = { begin: 'B', continuing: 'C', end: 'E', deny: 'D' };
 
@@ -477,17 +480,25 @@ export function withOwners(line: string, format: 'csv' | 'ndjson', ends: { src?:
   return `${text}}\n`;
 }
 
+/**
+ * Encodes lines as UTF-8 straight into chunks of about `chunkBytes` and hands each chunk to
+ * `write` whole: no joining of many small strings, and the stream gets bytes it need not encode.
+ */
 class ChunkWriter {
-  private parts: string[] = [];
+  private buffer = Buffer.allocUnsafe(chunkBytes);
   private size = 0;
 
   constructor(private readonly write: WriteChunk) {}
 
-  /** Queues the text; true when a chunk is full and `flush` should be awaited (one await per chunk, not per row). */
+  /** Adds the text; true when the chunk is full and `flush` should be awaited (one await per chunk, not per row). */
   push(text: string): boolean {
-    this.parts.push(text);
-    this.size += text.length;
-    return this.size >= chunkCharacters;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    const room = this.buffer.length - this.size;
+    if (text.length * 3 > room && Buffer.byteLength(text) > room) {
+      this.grow(Buffer.byteLength(text));
+    }
+    this.size += this.buffer.write(text, this.size, 'utf8');
+    return this.size >= chunkBytes - chunkSlack;
   }
 
   async add(text: string): Promise<void> {
@@ -497,12 +508,20 @@ class ChunkWriter {
   }
 
   async flush(): Promise<void> {
-    if (this.parts.length > 0) {
-      const chunk = this.parts.join('');
-      this.parts = [];
+    if (this.size > 0) {
+      const chunk = this.buffer.subarray(0, this.size);
+      // The stream may still hold the chunk: the next one goes into a new buffer.
+      this.buffer = Buffer.allocUnsafe(chunkBytes);
       this.size = 0;
       await this.write(chunk);
     }
+  }
+
+  /** Room for a line longer than what is left (a row with very long names). */
+  private grow(needed: number): void {
+    const bigger = Buffer.allocUnsafe(Math.max(chunkBytes, this.size + needed));
+    this.buffer.copy(bigger, 0, 0, this.size);
+    this.buffer = bigger;
   }
 }
 
@@ -602,12 +621,12 @@ class RowTextCache {
       const counters = `${packetsSrcToDst === packetsSrcToDst ? packetsSrcToDst : ''},${bytesSrcToDst === bytesSrcToDst ? bytesSrcToDst : ''},${packetsDstToSrc === packetsDstToSrc ? packetsDstToSrc : ''},${bytesDstToSrc === bytesDstToSrc ? bytesDstToSrc : ''}`;
       return `${this.lastTimeText},${src},${table.srcPort[row]},${dst},${table.dstPort[row]},${protocol},${this.transport(protocol)},${flagDirection(flags)},${flagDecision(flags)},${state ?? ''},${encryption === undefined ? '' : this.encryption(table.encryption[row], encryption)},${counters},${this.context(context)},${table.tupleIndex[row]}\r\n`;
     }
-    let text = `{"time":"${this.lastTimeText}","timeMs":${Number.isFinite(time) ? time : 'null'},"srcIp":${src},"srcPort":${table.srcPort[row]},"dstIp":${dst},"dstPort":${table.dstPort[row]},"protocol":${protocol},"transport":${jsonText(transportName(protocol))},"direction":"${flagDirection(flags)}","decision":"${flagDecision(flags)}"`;
+    let text = `{"time":"${this.lastTimeText}","timeMs":${Number.isFinite(time) ? time : 'null'},"srcIp":${src},"srcPort":${table.srcPort[row]},"dstIp":${dst},"dstPort":${table.dstPort[row]},"protocol":${protocol},"transport":${this.transport(protocol)},"direction":"${flagDirection(flags)}","decision":"${flagDecision(flags)}"`;
     if (state !== undefined) {
       text += `,"state":"${state}"`;
     }
     if (encryption !== undefined) {
-      text += `,"encryption":${jsonText(encryption)}`;
+      text += `,"encryption":${this.encryption(table.encryption[row], encryption)}`;
     }
     for (const name of counterColumns) {
       const value = table[name][row];
@@ -618,21 +637,21 @@ class RowTextCache {
     return `${text},${this.context(context)},"tupleIndex":${table.tupleIndex[row]}}\n`;
   }
 
-  /** CSV cell of a transport name. */
+  /** CSV cell or JSON string of a transport name. */
   private transport(protocol: number): string {
     let text = this.transports[protocol];
     if (text === undefined) {
-      text = csvField(transportName(protocol));
+      text = this.format === 'csv' ? csvField(transportName(protocol)) : jsonText(transportName(protocol));
       this.transports[protocol] = text;
     }
     return text;
   }
 
-  /** CSV cell of an encryption value. */
+  /** CSV cell or JSON string of an encryption value. */
   private encryption(index: number, value: string): string {
     let text = this.encryptions[index];
     if (text === undefined) {
-      text = csvField(value);
+      text = this.format === 'csv' ? csvField(value) : jsonText(value);
       this.encryptions[index] = text;
     }
     return text;
@@ -731,6 +750,7 @@ class EcsTextCache {
   private readonly ips: string[] = [];
   private readonly ipIsV6: boolean[] = [];
   private readonly transports: string[] = [];
+  private readonly encryptions: string[] = [];
   private readonly contexts = new Map<RecordContext, EcsContextText>();
   private lastContext: RecordContext | undefined;
   private lastContextText: EcsContextText | undefined;
@@ -803,7 +823,7 @@ class EcsTextCache {
     }
     const encryption = table.encryption[row];
     if (encryption !== 0) {
-      text += `,"encryption":${jsonText(table.encryptions.values[encryption])}`;
+      text += this.encryption(encryption);
     }
     text += context.end;
     if (owners?.src !== undefined) {
@@ -834,6 +854,16 @@ class EcsTextCache {
     if (text === undefined) {
       text = jsonText(transportName(protocol));
       this.transports[protocol] = text;
+    }
+    return text;
+  }
+
+  /** `,"encryption":…` of an encryption value's dictionary index. */
+  private encryption(index: number): string {
+    let text = this.encryptions[index];
+    if (text === undefined) {
+      text = `,"encryption":${jsonText(this.table.encryptions.values[index])}`;
+      this.encryptions[index] = text;
     }
     return text;
   }

@@ -26,12 +26,12 @@ function vnetTable(tuples: string[]): FlowTable {
   return decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`)).table;
 }
 
-async function collect(run: (write: (chunk: string) => void) => Promise<number>): Promise<{ text: string; count: number }> {
-  let text = '';
+async function collect(run: (write: (chunk: Uint8Array) => void) => Promise<number>): Promise<{ text: string; count: number }> {
+  const chunks: Uint8Array[] = [];
   const count = await run((chunk) => {
-    text += chunk;
+    chunks.push(chunk);
   });
-  return { text, count };
+  return { text: Buffer.concat(chunks).toString('utf8'), count };
 }
 
 /** Minimal RFC 4180 reader for checking our output. */
