@@ -7,6 +7,11 @@
  * TRAFFIC_LENS_BENCH_SIZES=1,100 restricts the sizes (MB).
  * TRAFFIC_LENS_BENCH_REPEAT=3 runs every measurement process 3 times, the modes taking turns, and
  * keeps each mode's best (on a busy machine a single run of a large file can be far off).
+ * Then, for files up to 100 MB, the exports (exportBench.ts): NDJSON, ECS and CSV as
+ * `node dist/cli.js decode` writes them, `summary`, and a baseline written the way collectors do it
+ * (JSON.parse, split each tuple, JSON.stringify one object per tuple), each in its own process,
+ * with seconds, output size, peak RSS and speed against the baseline, JSON.parse and decode.
+ * TRAFFIC_LENS_BENCH_EXPORT=0 skips the exports.
  * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark;
  * TRAFFIC_LENS_BENCH_APPLY=0 the apply benchmark (500 tap configurations under ARM's write limits).
  */
@@ -18,6 +23,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFlowLogFile, type GeneratedFormat } from '../test/fixtures/flowLogGenerator';
 import { repeatBelowBytes, type DecodeMeasurement, type ParseMeasurement, type WarmMeasurement } from './decodeBench';
+import { exportModes, type ExportMeasurement, type ExportMode } from './exportBench';
 import { projectRoot } from '../test/fixtures/projectRoot';
 
 const megabyte = 1000 * 1000;
@@ -43,9 +49,10 @@ async function ensureFile(folder: string, format: GeneratedFormat, sizeMb: numbe
   return path;
 }
 
-function measure<T>(mode: 'decode' | 'bytes' | 'parse' | 'warm', path: string): T | string {
+function measure<T>(mode: 'decode' | 'bytes' | 'parse' | 'warm' | ExportMode, path: string): T | string {
+  const script = mode === 'decode' || mode === 'bytes' || mode === 'parse' || mode === 'warm' ? 'decodeBench.js' : 'exportBench.js';
   try {
-    const output = execFileSync(process.execPath, ['--max-old-space-size=16384', join(__dirname, 'decodeBench.js'), mode, path], {
+    const output = execFileSync(process.execPath, ['--max-old-space-size=16384', join(__dirname, script), mode, path], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 1024 * 1024,
@@ -120,6 +127,19 @@ async function main(): Promise<void> {
   ];
   const rows: string[] = [];
   const warmRows: string[] = [];
+  const exportColumns: Column[] = [
+    ['file', 18],
+    ['what', 16],
+    ['seconds', 8],
+    ['tuples/s', 9],
+    ['output MB', 10],
+    ['RSS MiB', 8],
+    ['speed/baseline', 15],
+    ['speed/JSON.parse', 17],
+    ['time/decode', 12],
+  ];
+  const exportRows: string[] = [];
+  const exportsWanted = process.env.TRAFFIC_LENS_BENCH_EXPORT !== '0';
   const ratio = (a: number, b: number): string => (Number.isNaN(a) || Number.isNaN(b) ? '-' : (a / b).toFixed(2) + '×');
   const rate = (value: number): string => (Number.isNaN(value) ? '-' : value.toFixed(0));
   for (const size of sizes) {
@@ -161,6 +181,42 @@ async function main(): Promise<void> {
         ]),
       );
       process.stdout.write(`${rows[rows.length - 1]}\n`);
+      if (exportsWanted && size <= 100) {
+        const results = new Map<ExportMode, ExportMeasurement | string>();
+        for (const mode of exportModes) {
+          let best: ExportMeasurement | string = 'not run';
+          for (let round = 0; round < repeat; round++) {
+            best = better(best, measure<ExportMeasurement>(mode, path), (m) => m.seconds);
+          }
+          results.set(mode, best);
+        }
+        const base = results.get('baseline');
+        const parseSeconds = typeof parse === 'string' ? NaN : parse.readAndParseSeconds;
+        const line = (what: string, seconds: number, tuples: number, outputBytes: number | undefined, rss: number | undefined, againstBaseline: boolean, againstDecode: boolean): string =>
+          tableLine(exportColumns, [
+            name,
+            what,
+            seconds.toFixed(2),
+            (tuples / seconds / 1e6).toFixed(2) + 'M',
+            outputBytes === undefined || outputBytes === 0 ? '-' : (outputBytes / megabyte).toFixed(0),
+            rss === undefined ? '-' : rss.toFixed(0),
+            againstBaseline && typeof base !== 'string' && base !== undefined ? ratio(base.seconds, seconds) : '-',
+            ratio(parseSeconds, seconds),
+            againstDecode ? ratio(seconds, decode.seconds) : '-',
+          ]);
+        exportRows.push(line('read+JSON.parse', parseSeconds, decode.tuples, undefined, typeof parse === 'string' ? undefined : parse.maxRssMiB, false, false));
+        exportRows.push(line('decode', decode.seconds, decode.tuples, undefined, decode.maxRssMiB, false, true));
+        for (const mode of exportModes) {
+          const result = results.get(mode) ?? 'not run';
+          const what = mode === 'baseline' ? 'baseline ndjson' : mode === 'summary' ? 'summary' : `export ${mode}`;
+          exportRows.push(
+            typeof result === 'string'
+              ? `${pad(name, 18, false)} ${pad(what, 16, false)} ${result}`
+              : line(what, result.seconds, result.tuples, result.outputBytes, result.maxRssMiB, mode !== 'summary', true),
+          );
+        }
+        process.stdout.write(`${exportRows.slice(-(exportModes.length + 2)).join('\n')}\n`);
+      }
       if (bytes < repeatBelowBytes) {
         const warm = measure<WarmMeasurement>('warm', path);
         const ms = (seconds: number): string => (seconds * 1000).toFixed(2);
@@ -192,6 +248,16 @@ async function main(): Promise<void> {
       'Small files in one process, from memory (no read): decodeFlowLogBytes and JSON.parse taking turns, 200 calls each;\n' +
         'first = the first call (nothing compiled yet, as in a newly opened editor), median = compiled and warm. ratio = decode speed / JSON.parse speed.\n' +
         tableText(warmColumns, warmRows),
+    );
+  }
+  if (exportRows.length > 0) {
+    process.stdout.write(
+      'Exports, each in its own process, the read of the file and the write of the output (to a file beside it) timed:\n' +
+        'export ndjson/ecs/csv as `node dist/cli.js decode FILE --format F --output OUT` does it; summary as `node dist/cli.js summary FILE`;\n' +
+        'baseline ndjson: JSON.parse of the blob, split(\',\') of each tuple, JSON.stringify of one object per tuple, one line each.\n' +
+        'speed/baseline and speed/JSON.parse: how many times faster than the baseline and than read+JSON.parse (above 1× is faster);\n' +
+        `time/decode: seconds over the streaming decode's (file column above). RSS = peak resident set.${repeat > 1 ? ` Best of ${repeat} processes per mode.` : ''}\n` +
+        tableText(exportColumns, exportRows),
     );
   }
   if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0') {

@@ -5,7 +5,7 @@
  */
 import { createWriteStream, statSync } from 'node:fs';
 import { joinConnections } from './flowlogs/connections';
-import { exportConnections, exportRows, isoTime, type ExportFormat } from './flowlogs/exporters';
+import { exportConnections, exportRows, isoTime, rowRange, type ExportFormat } from './flowlogs/exporters';
 import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
 import { FlowSummary } from './flowlogs/flowSummary';
 import { FlowTable } from './flowlogs/flowTable';
@@ -190,7 +190,7 @@ async function decodeCommand(args: Arguments): Promise<number> {
         result = await decodeFlowLogFile(file, {
           table,
           onBatch: async (batch) => {
-            await exportRows(batch, rangeOf(batch.length), args.format, output.write, { header });
+            await exportRows(batch, rowRange(batch.length), args.format, output.write, { header });
             header = false;
           },
         });

@@ -525,6 +525,19 @@ class ChunkWriter {
   }
 }
 
+let identity = new Uint32Array(0);
+
+/** The row numbers 0 … length - 1, to export a whole table (a view of one shared array: read it, never change it). */
+export function rowRange(length: number): Uint32Array {
+  if (identity.length < length) {
+    identity = new Uint32Array(Math.max(length, identity.length * 2));
+    for (let i = 0; i < identity.length; i++) {
+      identity[i] = i;
+    }
+  }
+  return identity.subarray(0, length);
+}
+
 function* indexesOf(values: Iterable<number> | ArrayLike<number>): Iterable<number> {
   if (Symbol.iterator in Object(values)) {
     yield* values as Iterable<number>;
@@ -552,7 +565,23 @@ export async function exportRows(
   const ecs = format === 'ecs' ? new EcsTextCache(table) : undefined;
   const flat = format === 'ecs' ? undefined : new RowTextCache(table, format);
   let count = 0;
-  for (const row of indexesOf(rows)) {
+  // Typed arrays and arrays are read by index: a generator step per row costs more than the row.
+  const list = ArrayBuffer.isView(rows) || Array.isArray(rows) ? (rows as ArrayLike<number>) : undefined;
+  const iterator = list === undefined ? indexesOf(rows)[Symbol.iterator]() : undefined;
+  for (let i = 0; ; i++) {
+    let row: number;
+    if (list !== undefined) {
+      if (i >= list.length) {
+        break;
+      }
+      row = list[i];
+    } else {
+      const next = (iterator as Iterator<number>).next();
+      if (next.done === true) {
+        break;
+      }
+      row = next.value;
+    }
     let ends: EcsOwners | undefined;
     if (owners !== undefined) {
       const context = table.contexts[table.context[row]];

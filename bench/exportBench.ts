@@ -1,0 +1,197 @@
+/**
+ * One export measurement in a fresh process, so that peak RSS belongs to it alone:
+ * `node out/bench/exportBench.js MODE FILE` prints one JSON line.
+ *  - ndjson | ecs | csv: what `node dist/cli.js decode FILE --format F --output OUT` does: the
+ *    file streamed through decodeFlowLogFile, each batch through exportRows into a file stream.
+ *  - summary: what `node dist/cli.js summary FILE` computes (totals and the connection count).
+ *  - baseline: an export written the way log collectors do it: JSON.parse of the whole blob,
+ *    `split(',')` of each tuple string, one object per tuple and JSON.stringify of it, one NDJSON
+ *    line each, written in 1 MiB chunks.
+ * The read of the file and the write of the output are timed in every mode; the output goes to a
+ * file beside the input, removed afterwards.
+ */
+import { createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { joinConnections } from '../src/flowlogs/connections';
+import { exportRows, rowRange, type ExportFormat } from '../src/flowlogs/exporters';
+import { decodeFlowLogFile } from '../src/flowlogs/flowLogDecoder';
+import { FlowSummary } from '../src/flowlogs/flowSummary';
+import { FlowTable } from '../src/flowlogs/flowTable';
+
+export type ExportMode = ExportFormat | 'summary' | 'baseline';
+
+export const exportModes: readonly ExportMode[] = ['baseline', 'ndjson', 'ecs', 'csv', 'summary'];
+
+export interface ExportMeasurement {
+  mode: ExportMode;
+  bytes: number;
+  seconds: number;
+  tuples: number;
+  /** Bytes written (0 for summary). */
+  outputBytes: number;
+  maxRssMiB: number;
+}
+
+interface Output {
+  write: (chunk: Uint8Array | string) => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** A file stream that is waited on when it asks for it, as the command line's output is. */
+function openOutput(path: string): Output {
+  const stream = createWriteStream(path);
+  let failure: Error | undefined;
+  stream.on('error', (error: Error) => {
+    failure = error;
+  });
+  return {
+    write: (chunk) =>
+      new Promise<void>((resolve, reject) => {
+        if (failure) {
+          reject(failure);
+        } else if (stream.write(chunk)) {
+          resolve();
+        } else {
+          stream.once('drain', resolve);
+        }
+      }),
+    close: () => new Promise<void>((resolve, reject) => stream.end(() => (failure ? reject(failure) : resolve()))),
+  };
+}
+
+async function exportFile(path: string, format: ExportFormat, output: Output): Promise<number> {
+  let header = true;
+  let tuples = 0;
+  await decodeFlowLogFile(path, {
+    table: new FlowTable(),
+    onBatch: async (batch) => {
+      tuples += await exportRows(batch, rowRange(batch.length), format, output.write, { header });
+      header = false;
+    },
+  });
+  return tuples;
+}
+
+async function summarise(path: string): Promise<number> {
+  const table = new FlowTable();
+  const summary = new FlowSummary();
+  await decodeFlowLogFile(path, { table });
+  summary.add(table, 0);
+  const connections = joinConnections(table).length;
+  if (connections < 0) {
+    throw new Error('no connections');
+  }
+  return summary.result().tuples;
+}
+
+interface CollectorRecord {
+  time?: string;
+  category?: string;
+  macAddress?: string;
+  resourceId?: string;
+  flowLogResourceID?: string;
+  properties?: { Version?: number; flows?: { rule: string; flows: { mac: string; flowTuples: string[] }[] }[] };
+  flowRecords?: { flows?: { aclID?: string; flowGroups?: { rule: string; flowTuples: string[] }[] }[] };
+}
+
+/** The collectors' way: parse everything, split each tuple, stringify one object per tuple. */
+async function baseline(path: string, output: Output): Promise<number> {
+  const document = JSON.parse(readFileSync(path, 'utf8')) as { records: CollectorRecord[] };
+  let lines: string[] = [];
+  let size = 0;
+  let tuples = 0;
+  const emit = async (record: CollectorRecord, rule: string, mac: string, tuple: string, aclId?: string): Promise<void> => {
+    const f = tuple.split(',');
+    const vnet = record.flowRecords !== undefined;
+    const line = JSON.stringify({
+      time: new Date(vnet ? Number(f[0]) : Number(f[0]) * 1000).toISOString(),
+      srcIp: f[1],
+      dstIp: f[2],
+      srcPort: Number(f[3]),
+      dstPort: Number(f[4]),
+      protocol: f[5],
+      direction: f[6],
+      decision: vnet ? (f[7] === 'D' ? 'D' : 'A') : f[7],
+      state: vnet ? f[7] : f[8],
+      encryption: vnet ? f[8] : undefined,
+      packetsSrcToDst: f[vnet ? 9 : 9] === undefined || f[9] === '' ? undefined : Number(f[9]),
+      bytesSrcToDst: f[10] === undefined || f[10] === '' ? undefined : Number(f[10]),
+      packetsDstToSrc: f[11] === undefined || f[11] === '' ? undefined : Number(f[11]),
+      bytesDstToSrc: f[12] === undefined || f[12] === '' ? undefined : Number(f[12]),
+      rule,
+      mac,
+      aclId,
+      resourceId: record.resourceId ?? record.flowLogResourceID,
+      recordTime: record.time,
+    });
+    lines.push(line);
+    size += line.length + 1;
+    tuples++;
+    if (size >= 1024 * 1024) {
+      lines.push('');
+      const chunk = lines.join('\n');
+      lines = [];
+      size = 0;
+      await output.write(chunk);
+    }
+  };
+  for (const record of document.records) {
+    for (const group of record.properties?.flows ?? []) {
+      for (const perMac of group.flows) {
+        for (const tuple of perMac.flowTuples) {
+          await emit(record, group.rule, perMac.mac, tuple);
+        }
+      }
+    }
+    for (const acl of record.flowRecords?.flows ?? []) {
+      for (const group of acl.flowGroups ?? []) {
+        for (const tuple of group.flowTuples) {
+          await emit(record, group.rule, record.macAddress ?? '', tuple, acl.aclID);
+        }
+      }
+    }
+  }
+  if (lines.length > 0) {
+    lines.push('');
+    await output.write(lines.join('\n'));
+  }
+  return tuples;
+}
+
+export async function measureExport(mode: ExportMode, path: string): Promise<ExportMeasurement> {
+  const outputPath = join(dirname(path), `export-${process.pid}.tmp`);
+  const started = process.hrtime.bigint();
+  let tuples: number;
+  let outputBytes = 0;
+  if (mode === 'summary') {
+    tuples = await summarise(path);
+  } else {
+    const output = openOutput(outputPath);
+    tuples = mode === 'baseline' ? await baseline(path, output) : await exportFile(path, mode, output);
+    await output.close();
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (mode !== 'summary') {
+    outputBytes = statSync(outputPath).size;
+    unlinkSync(outputPath);
+  }
+  return { mode, bytes: statSync(path).size, seconds, tuples, outputBytes, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+}
+
+async function main(): Promise<void> {
+  const [mode, path] = process.argv.slice(2);
+  if (!exportModes.includes(mode as ExportMode) || !path) {
+    process.stderr.write(`usage: node out/bench/exportBench.js ${exportModes.join('|')} FILE\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stdout.write(`${JSON.stringify(await measureExport(mode as ExportMode, path))}\n`);
+}
+
+// Bundled into run.js as well, where `require.main === module` also holds: check the script name.
+if (/exportBench\.js$/.test(process.argv[1] ?? '')) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
