@@ -89,6 +89,11 @@ export function flagState(flags: number): FlowState | undefined {
   return stateCodes[flags >> stateShift];
 }
 
+/** The state as a number: 0 none, 1 begin, 2 continuing, 3 end, 4 deny. */
+export function flagStateCode(flags: number): number {
+  return flags >> stateShift;
+}
+
 /** Interns strings: equal strings get one index. */
 export class Dictionary {
   readonly values: string[] = [];
