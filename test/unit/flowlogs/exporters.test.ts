@@ -150,11 +150,15 @@ describe('exporters', () => {
     }
   });
 
-  it('writes ECS rows byte for byte as rowToEcs does, with counters past 2^32 and text outside ASCII', async () => {
+  it('writes rows byte for byte as rowToEcs, rowToNdjson and rowToCsv do, with counters past 2^32 and text outside ASCII', async () => {
     const flows = table('UserRule_größe\u2028', ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,C,5000000000,12345678901,0,1', '1542110379,10.5.16.4,10.5.16.4,0,53,U,I,D,B,,,,']);
     const { text } = await collect((write) => exportRows(flows, [0, 1], 'ecs', write));
     assert.equal(text, rowToEcs(flows.rowAt(0)) + rowToEcs(flows.rowAt(1)));
     assert.equal((JSON.parse(text.split('\n')[0]) as { source: { packets: number } }).source.packets, 5000000000);
+    const ndjson = await collect((write) => exportRows(flows, [0, 1], 'ndjson', write));
+    assert.equal(ndjson.text, rowToNdjson(flows.rowAt(0)) + rowToNdjson(flows.rowAt(1)));
+    const csv = await collect((write) => exportRows(flows, [0, 1], 'csv', write, { header: false }));
+    assert.equal(csv.text, rowToCsv(flows.rowAt(0)) + rowToCsv(flows.rowAt(1)));
   });
 
   it('exports a value with bidirectional control characters raw, as the log has it', async () => {
