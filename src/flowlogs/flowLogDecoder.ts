@@ -16,7 +16,7 @@ import { FlowTable, packFlags, type FlowLogFormat, type RecordContext } from './
 
 export interface DecodeProblem {
   severity: 'warning' | 'error';
-  /** Stable identifier: `json`, `unknown-record`, `bad-tuple`, `truncated`, `nested-records`, `duplicate-records`, `unknown-version`, `unexpected-content`, `record-too-large`, `missing-field`. */
+  /** Stable identifier: `json`, `unknown-record`, `bad-tuple`, `truncated`, `nested-records`, `duplicate-records`, `unknown-version`, `unexpected-content`, `record-too-large`, `missing-field`, `missing-list`, `no-records`. */
   code: string;
   message: string;
   /** Byte offset in the file (of the tuple's first character for tuple problems). */
@@ -25,7 +25,7 @@ export interface DecodeProblem {
   recordIndex?: number;
   /** 0-based index of the tuple within its record. */
   tupleIndex?: number;
-  /** The rejected tuple as written in the log. */
+  /** The rejected tuple as written in the log (the first 1000 characters of a longer one, then `…`). */
   tuple?: string;
 }
 
@@ -72,6 +72,7 @@ const defaultChunkBytes = 4 * 1024 * 1024;
 /** A single record larger than this is reported and skipped rather than buffered. */
 const maxRecordBytes = 64 * 1024 * 1024;
 const maxTupleTextInMessage = 200;
+const maxTupleTextInProblem = 1000;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -105,6 +106,10 @@ class ParseError extends Error {
   constructor(
     readonly position: number,
     message: string,
+    /** Set for a record that parses but cannot be read as a flow-log record (the message then names no byte). */
+    readonly code?: string,
+    /** Tuples known to be lost with the record (counted as rejected). */
+    readonly lostTuples = 0,
   ) {
     super(message);
   }
@@ -125,9 +130,20 @@ function ipv4ToString(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
+/**
+ * A value quoted for a message, cut to a readable length: a bad value can be megabytes long and
+ * is printed with every problem (`"99999…" (5242880 characters)`).
+ */
 function quoteForMessage(text: string): string {
-  const shown = text.length > maxTupleTextInMessage ? `${text.slice(0, maxTupleTextInMessage)}…` : text;
-  return JSON.stringify(shown);
+  if (text.length <= maxTupleTextInMessage) {
+    return JSON.stringify(text);
+  }
+  return `${JSON.stringify(`${text.slice(0, maxTupleTextInMessage)}…`)} (${text.length} characters)`;
+}
+
+/** The start of a long value, for `DecodeProblem.tuple` (the whole value can be read with readRecordAt). */
+function cutForProblem(text: string): string {
+  return text.length > maxTupleTextInProblem ? `${text.slice(0, maxTupleTextInProblem)}…` : text;
 }
 
 /** `byte 1834, record 3, tuple 7: expected 13 fields…` (the parts that are known). */
@@ -159,7 +175,7 @@ export function isIpv6(text: string): boolean {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i];
       if (i === parts.length - 1 && h === halves.length - 1 && part.includes('.')) {
-        if (!isCanonicalIpv4(part) && !isIpv4(part)) {
+        if (!isCanonicalIpv4(part)) {
           return false;
         }
         groups += 2;
@@ -177,10 +193,21 @@ function isCanonicalIpv4(text: string): boolean {
   return /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(text);
 }
 
-/** Dotted quad, leading zeros allowed (kept as written). */
-function isIpv4(text: string): boolean {
+/** Dotted quad with a leading zero in an octet (`20.55.013.5`): octal to some readers, decimal to others. */
+function hasLeadingZeroOctet(text: string): boolean {
   const parts = text.split('.');
-  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255);
+  return parts.length === 4 && parts.every((part) => /^\d{1,3}$/.test(part)) && parts.some((part) => part.length > 1 && part.startsWith('0'));
+}
+
+/** Why an address field is not accepted, or undefined when it is an IPv4 or IPv6 address. */
+function addressProblem(text: string, which: 'source' | 'destination'): string | undefined {
+  if (isCanonicalIpv4(text) || isIpv6(text)) {
+    return undefined;
+  }
+  if (hasLeadingZeroOctet(text)) {
+    return `${which} address ${quoteForMessage(text)} has an octet with a leading zero, which some tools read as octal and others as decimal; not accepted as an IPv4 address`;
+  }
+  return `${which} address ${quoteForMessage(text)} is not an IPv4 or IPv6 address`;
 }
 
 interface CacheEntry {
@@ -461,6 +488,17 @@ class FlowLogDecoder {
         offset: totalBytes,
       });
     }
+    if (this.records === 0 && this.duplicates === 0 && this.problemCount === 0) {
+      this.report({
+        severity: 'warning',
+        code: 'no-records',
+        message:
+          totalBytes === 0
+            ? 'the file is empty: there are no records'
+            : 'there are no records in the file (it holds only whitespace, a byte order mark or an empty list)',
+        offset: 0,
+      });
+    }
     if (this.duplicates > 0) {
       this.report({
         severity: 'warning',
@@ -606,10 +644,12 @@ class FlowLogDecoder {
       if (this.nestedListsDecoded === nestedLists) {
         this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
       }
+      this.rejectedTuples += error.lostTuples;
+      const code = error.code ?? (error.message.startsWith('unknown record') ? 'unknown-record' : 'json');
       this.report({
         severity: 'error',
-        code: error.message.startsWith('unknown record') ? 'unknown-record' : 'json',
-        message: `record skipped: ${error.message}${error.message.startsWith('unknown record') ? '' : ` at byte ${this.base + error.position}`}`,
+        code,
+        message: `record skipped: ${error.message}${code !== 'json' ? '' : ` at byte ${this.base + error.position}`}`,
         offset: this.base + start,
         recordIndex: this.records,
       });
@@ -1016,7 +1056,7 @@ class FlowLogDecoder {
         if (buf[p] === RBRACE) {
           break;
         }
-        throw new ParseError(p, `expected ',' or '}' after the value of "${key}", found ${describeByte(buf[p])}`);
+        throw new ParseError(p, `expected ',' or '}' after the value of ${quoteForMessage(key)}, found ${describeByte(buf[p])}`);
       }
     }
     const end = p + 1;
@@ -1029,20 +1069,20 @@ class FlowLogDecoder {
     } else if (header.category === vnetCategory || (header.category === undefined && flowRecordsAt >= 0 && propertiesAt < 0)) {
       format = 'vnet';
     }
-    if (format === undefined || (parsedFlows === undefined && propertiesAt < 0 && flowRecordsAt < 0)) {
-      const what = header.category === undefined ? 'no category and no properties.flows or flowRecords' : `category ${JSON.stringify(header.category)}`;
+    if (format === undefined) {
+      const what = header.category === undefined ? 'no category and no properties.flows or flowRecords' : `category ${quoteForMessage(header.category)}`;
       throw new ParseError(start, `unknown record (${what}); expected an NSG flow log (${nsgCategory}) or VNet flow log (${vnetCategory}) record`);
     }
     if (parsedFlows === undefined) {
       const saved = this.cursor;
       if (format === 'nsg') {
         if (propertiesAt < 0) {
-          throw new ParseError(start, `unknown record (category ${nsgCategory} without properties)`);
+          this.throwMissingList(start, 'properties', `the NSG flow log record (category ${quoteForMessage(nsgCategory)})`);
         }
         this.parseNsgProperties(propertiesAt);
       } else {
         if (flowRecordsAt < 0) {
-          throw new ParseError(start, `unknown record (category ${vnetCategory} without flowRecords)`);
+          this.throwMissingList(start, 'flowRecords', `the VNet flow log record (category ${quoteForMessage(vnetCategory)})`);
         }
         this.parseVnetFlowRecords(flowRecordsAt);
       }
@@ -1161,8 +1201,10 @@ class FlowLogDecoder {
     if (buf[p] !== LBRACE) {
       throw new ParseError(p, `expected properties to be an object, found ${describeByte(buf[p])}`);
     }
+    const propertiesAt = p;
     let version: number | undefined;
     let flowsAt = -1;
+    let hasFlows = false;
     p = this.ws(p + 1);
     if (buf[p] !== RBRACE) {
       for (;;) {
@@ -1171,6 +1213,7 @@ class FlowLogDecoder {
         if (key === 'Version' || key === 'version') {
           version = this.readNumber(p);
         } else if (key === 'flows') {
+          hasFlows = true;
           if (version !== undefined) {
             this.parseNsgRules(p, version);
           } else {
@@ -1194,6 +1237,9 @@ class FlowLogDecoder {
     const end = p + 1;
     if (flowsAt >= 0) {
       this.parseNsgRules(flowsAt, version ?? 0);
+    }
+    if (!hasFlows) {
+      this.reportMissingList(propertiesAt, 'flows', 'properties');
     }
     this.cursor = end;
   }
@@ -1222,13 +1268,15 @@ class FlowLogDecoder {
       throw new ParseError(p, `unknown record (NSG flow log properties.Version ${version}; versions 1 and 2 are known)`);
     }
     const contexts = this.table.contexts;
-    for (let q = this.arrayFirst(p, 'properties.flows'); q >= 0; q = this.arrayNext('properties.flows')) {
+    let ruleIndex = 0;
+    for (let q = this.arrayFirst(p, 'properties.flows'); q >= 0; q = this.arrayNext('properties.flows'), ruleIndex++) {
       if (buf[q] !== LBRACE) {
         throw new ParseError(q, `expected a rule object in properties.flows, found ${describeByte(buf[q])}`);
       }
       // Contexts of this rule are contiguous from here; the rule name may come after its flows.
       const ruleContextStart = contexts.length;
       let rule = '';
+      let hasFlows = false;
       for (let r = this.objectFirst(q, 'rule object'); r >= 0; r = this.objectNext('rule object')) {
         const key = this.readKey(r);
         const valueAt = this.cursor;
@@ -1238,25 +1286,35 @@ class FlowLogDecoder {
             contexts[c].rule = rule;
           }
         } else if (key === 'flows') {
-          for (let t = this.arrayFirst(valueAt, 'flows'); t >= 0; t = this.arrayNext('flows')) {
+          hasFlows = true;
+          let macIndex = 0;
+          for (let t = this.arrayFirst(valueAt, 'flows'); t >= 0; t = this.arrayNext('flows'), macIndex++) {
             const contextIndex = this.newContext('nsg', version);
             const context = contexts[contextIndex];
             context.rule = rule;
+            let hasTuples = false;
             for (let u = this.objectFirst(t, 'MAC group'); u >= 0; u = this.objectNext('MAC group')) {
               const innerKey = this.readKey(u);
               const at = this.cursor;
               if (innerKey === 'mac') {
                 context.mac = this.mac(this.readCached(at));
               } else if (innerKey === 'flowTuples') {
+                hasTuples = true;
                 this.parseTuples(at, layout, contextIndex);
               } else {
                 this.cursor = this.skipValue(at, 0);
               }
             }
+            if (!hasTuples) {
+              this.reportMissingList(t, 'flowTuples', `properties.flows[${ruleIndex}].flows[${macIndex}]`);
+            }
           }
         } else {
           this.cursor = this.skipValue(valueAt, 0);
         }
+      }
+      if (!hasFlows) {
+        this.reportMissingList(q, 'flows', `properties.flows[${ruleIndex}]`);
       }
     }
   }
@@ -1264,6 +1322,7 @@ class FlowLogDecoder {
   /** `{flows: [{aclID, flowGroups: [{rule, flowTuples: [...]}]}]}` */
   private parseVnetFlowRecords(p: number): void {
     const contexts = this.table.contexts;
+    let hasFlows = false;
     for (let q = this.objectFirst(p, 'flowRecords'); q >= 0; q = this.objectNext('flowRecords')) {
       const key = this.readKey(q);
       const valueAt = this.cursor;
@@ -1271,9 +1330,12 @@ class FlowLogDecoder {
         this.cursor = this.skipValue(valueAt, 0);
         continue;
       }
-      for (let r = this.arrayFirst(valueAt, 'flowRecords.flows'); r >= 0; r = this.arrayNext('flowRecords.flows')) {
+      hasFlows = true;
+      let aclIndex = 0;
+      for (let r = this.arrayFirst(valueAt, 'flowRecords.flows'); r >= 0; r = this.arrayNext('flowRecords.flows'), aclIndex++) {
         const aclContextStart = contexts.length;
         let aclId = '';
+        let hasGroups = false;
         for (let s = this.objectFirst(r, 'ACL object'); s >= 0; s = this.objectNext('ACL object')) {
           const aclKey = this.readKey(s);
           const aclValueAt = this.cursor;
@@ -1283,28 +1345,114 @@ class FlowLogDecoder {
               contexts[c].aclId = aclId;
             }
           } else if (aclKey === 'flowGroups') {
-            for (let t = this.arrayFirst(aclValueAt, 'flowGroups'); t >= 0; t = this.arrayNext('flowGroups')) {
+            hasGroups = true;
+            let groupIndex = 0;
+            for (let t = this.arrayFirst(aclValueAt, 'flowGroups'); t >= 0; t = this.arrayNext('flowGroups'), groupIndex++) {
               const contextIndex = this.newContext('vnet', 4);
               const context = contexts[contextIndex];
               context.aclId = aclId;
+              let hasTuples = false;
               for (let u = this.objectFirst(t, 'flow group'); u >= 0; u = this.objectNext('flow group')) {
                 const groupKey = this.readKey(u);
                 const at = this.cursor;
                 if (groupKey === 'rule') {
                   context.rule = this.readCached(at);
                 } else if (groupKey === 'flowTuples') {
+                  hasTuples = true;
                   this.parseTuples(at, Layout.vnet, contextIndex);
                 } else {
                   this.cursor = this.skipValue(at, 0);
                 }
+              }
+              if (!hasTuples) {
+                this.reportMissingList(t, 'flowTuples', `flowRecords.flows[${aclIndex}].flowGroups[${groupIndex}]`);
               }
             }
           } else {
             this.cursor = this.skipValue(aclValueAt, 0);
           }
         }
+        if (!hasGroups) {
+          this.reportMissingList(r, 'flowGroups', `flowRecords.flows[${aclIndex}]`);
+        }
       }
     }
+    if (!hasFlows) {
+      this.reportMissingList(p, 'flows', 'flowRecords');
+    }
+  }
+
+  // ---- missing lists ---------------------------------------------------------------------
+
+  /**
+   * An object of the record's structure lacks the list that holds its tuples (missing, or
+   * renamed, e.g. `flowTuple`): reported as an error naming the object and its keys, and the
+   * strings in lists under its other keys (the tuples it probably holds) counted as rejected.
+   * Called with the cursor after the object, which it leaves there.
+   */
+  private reportMissingList(objectAt: number, key: string, where: string): void {
+    const saved = this.cursor;
+    const { message, lost } = this.describeMissingList(objectAt, key, where);
+    this.cursor = saved;
+    this.rejectedTuples += lost;
+    this.report({
+      severity: 'error',
+      code: 'missing-list',
+      message,
+      offset: this.base + objectAt,
+      recordIndex: this.records,
+    });
+  }
+
+  /** Like reportMissingList for the record itself (no `properties` or `flowRecords`): the record is skipped. */
+  private throwMissingList(recordAt: number, key: string, where: string): never {
+    const { message, lost } = this.describeMissingList(this.ws(recordAt), key, where);
+    throw new ParseError(recordAt, message, 'missing-list', lost);
+  }
+
+  private describeMissingList(objectAt: number, key: string, where: string): { message: string; lost: number } {
+    const keys: string[] = [];
+    let lost = 0;
+    for (let k = this.objectFirst(objectAt, where); k >= 0; k = this.objectNext(where)) {
+      const name = this.readKey(k);
+      if (keys.length < 12) {
+        keys.push(quoteForMessage(name.length > 40 ? `${name.slice(0, 40)}…` : name));
+      }
+      lost += this.countListStrings(this.cursor, false, 0);
+    }
+    const kind = key === 'properties' || key === 'flowRecords' ? 'object' : 'list';
+    const found = keys.length === 0 ? 'it is empty' : `its keys are ${keys.join(', ')}`;
+    const outcome =
+      lost > 0
+        ? `${lost} tuple${lost === 1 ? '' : 's'} listed under its other keys ${lost === 1 ? 'was' : 'were'} not read (counted as rejected)`
+        : 'no tuples were read from it';
+    return { message: `${where} has no ${quoteForMessage(key)} ${kind} (${found}); ${outcome}`, lost };
+  }
+
+  /** Strings that are elements of lists in the value at `p` (the tuples of a renamed list); cursor is left after the value. */
+  private countListStrings(p: number, inList: boolean, depth: number): number {
+    const buf = this.buf;
+    const c = buf[p];
+    if (c === QUOTE) {
+      this.cursor = this.skipValue(p, 0);
+      return inList ? 1 : 0;
+    }
+    if ((c !== LBRACE && c !== LBRACKET) || depth > 64) {
+      this.cursor = this.skipValue(p, depth);
+      return 0;
+    }
+    let count = 0;
+    if (c === LBRACE) {
+      for (let k = this.objectFirst(p, 'object'); k >= 0; k = this.objectNext('object')) {
+        this.readKey(k);
+        count += this.countListStrings(this.cursor, false, depth + 1);
+      }
+    } else {
+      for (let e = this.arrayFirst(p, 'list'); e >= 0; e = this.arrayNext('list')) {
+        count += this.countListStrings(e, true, depth + 1);
+      }
+    }
+    return count;
   }
 
   /** At `{`: the position of the first key, or -1 (cursor after `}`) when the object is empty. */
@@ -1982,7 +2130,7 @@ class FlowLogDecoder {
     if (result.encryption !== undefined) {
       encryption = table.encryptions.intern(result.encryption);
       if (encryption > 255) {
-        this.rejectTuple(p + 1, tupleIndex, `too many distinct encryption values (more than 255); ${JSON.stringify(result.encryption)} was not kept`, text);
+        this.rejectTuple(p + 1, tupleIndex, `too many distinct encryption values (more than 255); ${quoteForMessage(result.encryption)} was not kept`, text);
         return end;
       }
     }
@@ -2011,7 +2159,7 @@ class FlowLogDecoder {
       offset: this.base + offsetInBuffer,
       recordIndex: this.records,
       tupleIndex,
-      tuple: text,
+      tuple: cutForProblem(text),
     });
   }
 
@@ -2035,7 +2183,7 @@ class FlowLogDecoder {
     const key = this.readCached(p);
     p = this.ws(this.cursor);
     if (buf[p] !== COLON) {
-      throw new ParseError(p, `expected ':' after "${key}", found ${describeByte(buf[p])}`);
+      throw new ParseError(p, `expected ':' after ${quoteForMessage(key)}, found ${describeByte(buf[p])}`);
     }
     this.cursor = this.ws(p + 1);
     return key;
@@ -2088,7 +2236,7 @@ class FlowLogDecoder {
       const text = this.readString(p);
       const value = Number(text);
       if (text.trim() === '' || Number.isNaN(value)) {
-        throw new ParseError(p, `expected a number, found ${JSON.stringify(text)}`);
+        throw new ParseError(p, `expected a number, found ${quoteForMessage(text)}`);
       }
       return value;
     }
@@ -2350,24 +2498,22 @@ function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
   }
   const timeText = fields[0];
   if (!/^\d{10}$|^\d{13}$/.test(timeText)) {
-    return `timestamp ${JSON.stringify(timeText)} is not Unix epoch seconds (10 digits) or milliseconds (13 digits)`;
+    return `timestamp ${quoteForMessage(timeText)} is not Unix epoch seconds (10 digits) or milliseconds (13 digits)`;
   }
   const time = timeText.length === 10 ? Number(timeText) * 1000 : Number(timeText);
   const srcIp = fields[1];
   const dstIp = fields[2];
-  if (!isCanonicalIpv4(srcIp) && !isIpv4(srcIp) && !isIpv6(srcIp)) {
-    return `source address ${JSON.stringify(srcIp)} is not an IPv4 or IPv6 address`;
-  }
-  if (!isCanonicalIpv4(dstIp) && !isIpv4(dstIp) && !isIpv6(dstIp)) {
-    return `destination address ${JSON.stringify(dstIp)} is not an IPv4 or IPv6 address`;
+  const addressError = addressProblem(srcIp, 'source') ?? addressProblem(dstIp, 'destination');
+  if (addressError !== undefined) {
+    return addressError;
   }
   const srcPort = parsePort(fields[3]);
   if (srcPort < 0) {
-    return `source port ${JSON.stringify(fields[3])} is not a number from 0 to 65535`;
+    return `source port ${quoteForMessage(fields[3])} is not a number from 0 to 65535`;
   }
   const dstPort = parsePort(fields[4]);
   if (dstPort < 0) {
-    return `destination port ${JSON.stringify(fields[4])} is not a number from 0 to 65535`;
+    return `destination port ${quoteForMessage(fields[4])} is not a number from 0 to 65535`;
   }
   const protocolText = fields[5];
   let protocol: number;
@@ -2378,7 +2524,7 @@ function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
   } else if (/^\d{1,3}$/.test(protocolText) && Number(protocolText) <= 255) {
     protocol = Number(protocolText);
   } else {
-    return `protocol ${JSON.stringify(protocolText)} is not T, U or an IANA protocol number`;
+    return `protocol ${quoteForMessage(protocolText)} is not T, U or an IANA protocol number`;
   }
   let flags: number;
   if (fields[6] === 'I') {
@@ -2386,7 +2532,7 @@ function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
   } else if (fields[6] === 'O') {
     flags = flagOutbound;
   } else {
-    return `direction ${JSON.stringify(fields[6])} is not I (inbound) or O (outbound)`;
+    return `direction ${quoteForMessage(fields[6])} is not I (inbound) or O (outbound)`;
   }
   let encryption: string | undefined;
   let counterStart = 9;
@@ -2401,18 +2547,18 @@ function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
     } else if (state === 'D') {
       flags |= flagDenyState;
     } else {
-      return `flow state ${JSON.stringify(state)} is not B, C, E or D`;
+      return `flow state ${quoteForMessage(state)} is not B, C, E or D`;
     }
     encryption = fields[8];
     if (!/^[A-Za-z0-9_]{1,64}$/.test(encryption)) {
-      return `encryption ${JSON.stringify(encryption)} is not a value such as X or NX`;
+      return `encryption ${quoteForMessage(encryption)} is not a value such as X or NX`;
     }
   } else {
     const decision = fields[7];
     if (decision === 'D') {
       flags |= flagDeny;
     } else if (decision !== 'A') {
-      return `decision ${JSON.stringify(decision)} is not A (allowed) or D (denied)`;
+      return `decision ${quoteForMessage(decision)} is not A (allowed) or D (denied)`;
     }
     if (layout === Layout.nsg1) {
       counterStart = 8;
@@ -2425,7 +2571,7 @@ function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
       } else if (state === 'E') {
         flags |= flagEnd;
       } else {
-        return `flow state ${JSON.stringify(state)} is not B, C or E`;
+        return `flow state ${quoteForMessage(state)} is not B, C or E`;
       }
     }
   }
@@ -2437,7 +2583,7 @@ function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
       continue;
     }
     if (!/^\d{1,15}$/.test(value)) {
-      return `${counterNames[k]} ${JSON.stringify(value)} is not a whole number`;
+      return `${counterNames[k]} ${quoteForMessage(value)} is not a whole number`;
     }
     counters[k] = Number(value);
   }

@@ -493,4 +493,91 @@ describe('flowLogDecoder', () => {
       await assert.rejects(decodeFlowLogFile(join(folder, 'missing.json')), /ENOENT/);
     });
   });
+
+  describe('honest on every input', () => {
+    const tuple2 = '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,';
+    const vnetTuple = '1663146003599,10.0.0.6,192.0.2.180,23956,443,6,O,B,NX,0,0,0,0';
+    const renamed = (record: string, from: string, to: string): string => {
+      assert.ok(record.includes(from), from);
+      return record.replace(from, to);
+    };
+
+    it('reports a renamed or missing list key as an error naming byte, record and key, and counts its tuples as rejected', () => {
+      const cases: [string, string, RegExp][] = [
+        [renamed(nsgRecord(2, [tuple2]), '"flowTuples":', '"flowTuple":'), '{"mac"', /^properties\.flows\[0\]\.flows\[0\] has no "flowTuples" list \(its keys are "mac", "flowTuple"\); 1 tuple listed under its other keys was not read/],
+        [renamed(nsgRecord(2, [tuple2]), '"flows":[{"mac"', '"flow":[{"mac"'), '{"rule"', /^properties\.flows\[0\] has no "flows" list \(its keys are "rule", "flow"\)/],
+        [renamed(nsgRecord(2, [tuple2]), '"flows":[{"rule"', '"flow":[{"rule"'), '{"Version"', /^properties has no "flows" list/],
+        [renamed(vnetRecord([vnetTuple]), '"flowRecords":{"flows"', '"flowRecords":{"flow"'), '{"flow"', /^flowRecords has no "flows" list/],
+        [renamed(vnetRecord([vnetTuple]), '"flowGroups"', '"groups"'), '{"aclID"', /^flowRecords\.flows\[0\] has no "flowGroups" list/],
+        [renamed(vnetRecord([vnetTuple]), '"flowTuples"', '"tuples"'), '{"rule"', /^flowRecords\.flows\[0\]\.flowGroups\[0\] has no "flowTuples" list/],
+      ];
+      for (const [record, objectStart, message] of cases) {
+        const text = blob(nsgRecord(2, [tuple2], 'R0'), record);
+        const result = decodeText(text);
+        assert.equal(result.tuples, 1, record);
+        assert.equal(result.rejectedTuples, 1, record);
+        const [problem] = errors(result);
+        assert.equal(problem?.code, 'missing-list', record);
+        assert.match(problem.message, message);
+        assert.equal(problem.recordIndex, 1);
+        assert.equal(problem.offset, text.indexOf(objectStart, text.indexOf(record)));
+      }
+    });
+
+    it('says what is wrong with a record of a known category that lacks its flows', () => {
+      const record = JSON.stringify({ time: '2018-11-13T12:00:35Z', category: 'NetworkSecurityGroupFlowEvent', resourceId: '/X', property: { Version: 2, flows: [] } });
+      const result = decodeText(blob(record));
+      const [problem] = errors(result);
+      assert.equal(problem.code, 'missing-list');
+      assert.equal(
+        problem.message,
+        'record skipped: the NSG flow log record (category "NetworkSecurityGroupFlowEvent") has no "properties" object (its keys are "time", "category", "resourceId", "property"); no tuples were read from it',
+      );
+      assert.doesNotMatch(problem.message, /unknown record|expected an NSG/);
+      const vnet = decodeText(blob(JSON.stringify({ time: '2022-09-14T09:00:52Z', category: 'FlowLogFlowEvent', records: 1 })));
+      assert.match(errors(vnet)[0].message, /the VNet flow log record \(category "FlowLogFlowEvent"\) has no "flowRecords" object/);
+    });
+
+    it('rejects an IPv4 address with a leading zero in an octet', () => {
+      for (const address of ['20.55.013.5', '010.0.0.1', '10.0.0.01']) {
+        const result = decodeText(blob(nsgRecord(2, [`1542110377,${address},203.0.113.118,59336,443,T,O,A,B,,,,`, `1542110377,10.5.16.4,${address},59336,443,T,O,A,B,,,,`])));
+        assert.equal(result.tuples, 0, address);
+        assert.equal(result.rejectedTuples, 2, address);
+        assert.match(result.problems[0].message, new RegExp(`^source address "${address.replace(/\./g, '\\.')}" has an octet with a leading zero`));
+        assert.match(result.problems[1].message, /^destination address .* has an octet with a leading zero/);
+      }
+      assert.equal(decodeText(blob(nsgRecord(2, ['1542110377,10.0.0.0,0.0.0.0,59336,443,T,O,A,B,,,,']))).tuples, 1);
+      assert.equal(decodeText(blob(nsgRecord(2, ['1542110377,::ffff:10.0.0.1,::ffff:10.0.013.1,59336,443,T,O,A,B,,,,']))).rejectedTuples, 1);
+    });
+
+    it('cuts a long bad value in messages, and says how long it was', () => {
+      const long = '9'.repeat(1024 * 1024);
+      const result = decodeText(blob(nsgRecord(2, [`1542110377,${long},203.0.113.118,59336,443,T,O,A,B,,,,`])));
+      const [problem] = errors(result);
+      assert.ok(problem.message.length < 600, `message of ${problem.message.length} characters`);
+      assert.match(problem.message, /^source address "9{200}…" \(1048576 characters\) is not an IPv4 or IPv6 address: "1542110377,9{189}…" \(1048623 characters\)$/);
+      assert.ok((problem.tuple ?? '').length <= 1001);
+      const longKey = decodeText(blob(`{"${'k'.repeat(100000)}" 1}`));
+      assert.ok(longKey.problems[0].message.length < 600, longKey.problems[0].message.slice(0, 300));
+    });
+
+    it('says there are no records in an empty file, an empty list or a lone byte order mark', () => {
+      const cases: [Buffer, string][] = [
+        [Buffer.alloc(0), 'the file is empty: there are no records'],
+        [Buffer.from('[]'), 'there are no records in the file (it holds only whitespace, a byte order mark or an empty list)'],
+        [Buffer.from('{"records":[]}'), 'there are no records in the file (it holds only whitespace, a byte order mark or an empty list)'],
+        [Buffer.from([0xef, 0xbb, 0xbf]), 'there are no records in the file (it holds only whitespace, a byte order mark or an empty list)'],
+        [Buffer.from(' \n'), 'there are no records in the file (it holds only whitespace, a byte order mark or an empty list)'],
+      ];
+      for (const [bytes, message] of cases) {
+        const result = decodeFlowLogBytes(bytes);
+        assert.deepEqual(
+          result.problems.map((problem) => [problem.severity, problem.code, problem.message]),
+          [['warning', 'no-records', message]],
+          bytes.toString(),
+        );
+      }
+      assert.deepEqual(decodeFlowLogBytes(sample('nsg-flow-logs-overview.v2-sample.json')).problems, []);
+    });
+  });
 });
