@@ -342,6 +342,8 @@ class FlowLogDecoder {
   /** First context of the record being parsed; its contexts are `table.contexts[recordContextStart..]`. */
   private recordContextStart = 0;
   private nsgLayoutInferred = false;
+  /** The record being parsed has had a version 1 tuple in a version 2 record (warned once per record). */
+  private recordHasV1Tuple = false;
   private encryptionNx: number;
   private encryptionX: number;
   private readonly batchRows: number;
@@ -613,10 +615,12 @@ class FlowLogDecoder {
     const rejected = this.rejectedTuples;
     const savedContextStart = this.recordContextStart;
     const savedTupleCounter = this.tupleCounter;
+    const savedHasV1Tuple = this.recordHasV1Tuple;
     const nestedLists = this.nestedListsDecoded;
     const nsgLayoutInferred = this.nsgLayoutInferred;
     this.recordContextStart = contextStart;
     this.tupleCounter = 0;
+    this.recordHasV1Tuple = false;
     try {
       const result = this.parseRecord(start);
       if (result.isList) {
@@ -657,6 +661,7 @@ class FlowLogDecoder {
     } finally {
       this.recordContextStart = savedContextStart;
       this.tupleCounter = savedTupleCounter;
+      this.recordHasV1Tuple = savedHasV1Tuple;
     }
   }
 
@@ -1265,7 +1270,15 @@ class FlowLogDecoder {
         });
       }
     } else {
-      throw new ParseError(p, `unknown record (NSG flow log properties.Version ${version}; versions 1 and 2 are known)`);
+      // Like an unknown flowLogVersion: read what is recognisable rather than drop the record.
+      layout = Layout.nsgUnknown;
+      this.report({
+        severity: 'warning',
+        code: 'unknown-version',
+        message: `properties.Version ${version} is not documented (versions 1 and 2 are); each tuple was read as version 1 or 2 from its field count`,
+        offset: this.base + p,
+        recordIndex: this.records,
+      });
     }
     const contexts = this.table.contexts;
     let ruleIndex = 0;
@@ -1380,6 +1393,17 @@ class FlowLogDecoder {
     if (!hasFlows) {
       this.reportMissingList(p, 'flows', 'flowRecords');
     }
+  }
+
+  /** `[a, b,]`: not JSON, but nothing is lost, so the list is read and the comma reported. */
+  private reportTrailingComma(comma: number, list: string): void {
+    this.report({
+      severity: 'warning',
+      code: 'trailing-comma',
+      message: `a ',' before the ']' that closes ${list} (not valid JSON); the list was read up to it`,
+      offset: this.base + comma,
+      recordIndex: this.records,
+    });
   }
 
   // ---- missing lists ---------------------------------------------------------------------
@@ -1502,7 +1526,13 @@ class FlowLogDecoder {
     const buf = this.buf;
     const p = this.ws(this.cursor);
     if (buf[p] === COMMA) {
-      return this.ws(p + 1);
+      const next = this.ws(p + 1);
+      if (buf[next] === RBRACKET) {
+        this.reportTrailingComma(p, what);
+        this.cursor = next + 1;
+        return -1;
+      }
+      return next;
     }
     if (buf[p] === RBRACKET) {
       this.cursor = p + 1;
@@ -1546,7 +1576,13 @@ class FlowLogDecoder {
       }
       const c = buf[p];
       if (c === COMMA) {
+        const comma = p;
         p = this.ws(p + 1);
+        if (buf[p] === RBRACKET) {
+          this.reportTrailingComma(comma, 'flowTuples');
+          this.cursor = p + 1;
+          return;
+        }
         continue;
       }
       if (c === RBRACKET) {
@@ -2139,6 +2175,16 @@ class FlowLogDecoder {
       if (context.version === 0) {
         context.version = result.layout;
       }
+    } else if (result.layout !== layout && !this.recordHasV1Tuple) {
+      this.recordHasV1Tuple = true;
+      this.report({
+        severity: 'warning',
+        code: 'tuple-layout',
+        message: `this tuple has the 8 fields of NSG flow log version 1 in a version 2 record; it was read as version 1 (no flow state or counters), as were any others like it in this record: ${quoteForMessage(text)}`,
+        offset: this.base + p + 1,
+        recordIndex: this.records,
+        tupleIndex,
+      });
     }
     const scratch = this.scratch;
     scratch[0] = result.time;
@@ -2479,15 +2525,20 @@ function layoutName(layout: Layout): string {
  */
 function parseTupleText(text: string, layout: Layout): ParsedTuple | string {
   const fields = text.split(',');
+  // Either layout may end in an extra empty field (a trailing comma, see docs/flow-log-formats.md).
+  const count = fields.length;
+  const isV1Shaped = count === 8 || (count === 9 && fields[8] === '');
   if (layout === Layout.nsgUnknown) {
-    const count = fields.length - (fields.length > 1 && fields[fields.length - 1] === '' ? 1 : 0);
-    if (count === 8) {
+    if (isV1Shaped) {
       layout = Layout.nsg1;
-    } else if (count === 13) {
+    } else if (count === 13 || (count === 14 && fields[13] === '')) {
       layout = Layout.nsg2;
     } else {
       return `expected 8 fields (NSG flow log v1) or 13 (v2), found ${fields.length}`;
     }
+  } else if (layout === Layout.nsg2 && isV1Shaped) {
+    // A version 1 tuple in a version 2 record: peers read it by position, so it is read as version 1 (see slowTuple).
+    layout = Layout.nsg1;
   }
   const expected = layout === Layout.nsg1 ? 8 : 13;
   if (fields.length === expected + 1 && fields[expected] === '') {

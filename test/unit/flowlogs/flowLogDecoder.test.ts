@@ -579,5 +579,81 @@ describe('flowLogDecoder', () => {
       }
       assert.deepEqual(decodeFlowLogBytes(sample('nsg-flow-logs-overview.v2-sample.json')).problems, []);
     });
+
+    it('reads the tuples of a list with a trailing comma and warns where the comma is', () => {
+      const text = blob(nsgRecord(2, [tuple2]).replace(`"${tuple2}"]`, `"${tuple2}","${tuple2.replace('59336', '59337')}" ,\n ]`));
+      const result = decodeText(text);
+      assert.equal(result.tuples, 2);
+      assert.deepEqual(errors(result), []);
+      assert.deepEqual(
+        result.problems.map((problem) => [problem.code, problem.offset, problem.recordIndex, problem.message]),
+        [['trailing-comma', text.indexOf(' ,\n ]') + 1, 0, "a ',' before the ']' that closes flowTuples (not valid JSON); the list was read up to it"]],
+      );
+      const rules = decodeText(blob(nsgRecord(2, [tuple2]).replace(']}]}}', ']},]}}')));
+      assert.equal(rules.tuples, 1);
+      assert.deepEqual(
+        rules.problems.map((problem) => [problem.severity, problem.code]),
+        [['warning', 'trailing-comma']],
+      );
+      assert.match(rules.problems[0].message, /closes properties\.flows/);
+    });
+
+    it('reads a version 1 tuple in a version 2 record as version 1, with one warning per record', () => {
+      const v1 = '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A';
+      const text = blob(nsgRecord(2, [tuple2, v1, `${v1},`, tuple2]), nsgRecord(2, [v1], 'R1'));
+      const result = decodeText(text);
+      assert.equal(result.tuples, 5);
+      assert.equal(result.rejectedTuples, 0);
+      assert.deepEqual(errors(result), []);
+      assert.deepEqual(
+        result.problems.map((problem) => [problem.code, problem.recordIndex, problem.tupleIndex]),
+        [
+          ['tuple-layout', 0, 1],
+          ['tuple-layout', 1, 0],
+        ],
+      );
+      assert.equal(result.problems[0].offset, text.indexOf(`"${v1}"`) + 1);
+      const row = rows(result)[1];
+      assert.equal(row.state, undefined);
+      assert.equal(row.packetsSrcToDst, undefined);
+      assert.equal(row.decision, 'allow');
+    });
+
+    it('reads an unknown NSG version like an unknown VNet version: what is recognisable, with a warning', () => {
+      const v1 = '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A';
+      const result = decodeText(blob(nsgRecord(3, [tuple2, v1, 'nonsense'])));
+      assert.equal(result.records, 1);
+      assert.equal(result.tuples, 2);
+      assert.equal(result.rejectedTuples, 1);
+      assert.deepEqual(
+        result.problems.map((problem) => [problem.severity, problem.code]),
+        [
+          ['warning', 'unknown-version'],
+          ['error', 'bad-tuple'],
+        ],
+      );
+      assert.match(result.problems[0].message, /^properties\.Version 3 is not documented \(versions 1 and 2 are\); each tuple was read as version 1 or 2 from its field count$/);
+      assert.deepEqual(result.formats, ['NSG flow log v3']);
+      const vnet = decodeText(blob(vnetRecord([vnetTuple]).replace('"flowLogVersion":4', '"flowLogVersion":5')));
+      assert.equal(vnet.tuples, 1);
+      assert.deepEqual(
+        vnet.problems.map((problem) => [problem.severity, problem.code]),
+        [['warning', 'unknown-version']],
+      );
+    });
+
+    it('infers the version of a record without one from each tuple, a v2 begin tuple with its four empty counters included', () => {
+      const record = nsgRecord(2, [tuple2, '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A']).replace('"properties":{"Version":2,', '"properties":{');
+      const result = decodeText(blob(record));
+      assert.equal(result.tuples, 2);
+      assert.equal(result.rejectedTuples, 0);
+      assert.deepEqual(
+        rows(result).map((row) => [row.context.version, row.state]),
+        [
+          [2, 'begin'],
+          [2, undefined],
+        ],
+      );
+    });
   });
 });
