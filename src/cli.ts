@@ -291,10 +291,12 @@ async function summaryCommand(args: Arguments): Promise<number> {
     process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     const number = (value: number): string => value.toLocaleString('en-US');
+    // Tuples far from their record's time are kept; the range they widen must not pass as the log's.
+    const timeRangeNote = problemObjects.some((problem) => problem.code === 'tuple-time') ? " (includes tuples far from their record's time, see the problems)" : '';
     const lines: [string, string][] = [
       ['Files', `${args.files.length} (${number(bytes)} bytes)`],
       ['Formats', formats.length > 0 ? formats.join(', ') : 'none recognised'],
-      ['Time range (UTC)', totals.timeFrom === undefined ? '-' : `${isoTime(totals.timeFrom)} to ${isoTime(totals.timeTo ?? totals.timeFrom)}`],
+      ['Time range (UTC)', totals.timeFrom === undefined ? '-' : `${isoTime(totals.timeFrom)} to ${isoTime(totals.timeTo ?? totals.timeFrom)}${timeRangeNote}`],
       ['Records', number(records)],
       ['Tuples', number(totals.tuples)],
       ['Rejected tuples', number(rejected)],

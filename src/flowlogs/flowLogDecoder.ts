@@ -73,6 +73,12 @@ const defaultChunkBytes = 4 * 1024 * 1024;
 const maxRecordBytes = 64 * 1024 * 1024;
 const maxTupleTextInMessage = 200;
 const maxTupleTextInProblem = 1000;
+/**
+ * A tuple time further than this from its record's time is reported (records are written about
+ * once a minute, with tuples of the minute before; a day is far beyond any delay seen).
+ */
+const maxTupleTimeDistanceMs = 24 * 60 * 60 * 1000;
+const flowTuplesKey = Buffer.from('"flowTuples"');
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -341,6 +347,8 @@ class FlowLogDecoder {
   private tupleCounter = 0;
   /** First context of the record being parsed; its contexts are `table.contexts[recordContextStart..]`. */
   private recordContextStart = 0;
+  /** First row of the record being parsed. */
+  private recordRowStart = 0;
   private nsgLayoutInferred = false;
   /** The record being parsed has had a version 1 tuple in a version 2 record (warned once per record). */
   private recordHasV1Tuple = false;
@@ -614,11 +622,13 @@ class FlowLogDecoder {
     const problemCount = this.problemCount;
     const rejected = this.rejectedTuples;
     const savedContextStart = this.recordContextStart;
+    const savedRowStart = this.recordRowStart;
     const savedTupleCounter = this.tupleCounter;
     const savedHasV1Tuple = this.recordHasV1Tuple;
     const nestedLists = this.nestedListsDecoded;
     const nsgLayoutInferred = this.nsgLayoutInferred;
     this.recordContextStart = contextStart;
+    this.recordRowStart = rowStart;
     this.tupleCounter = 0;
     this.recordHasV1Tuple = false;
     try {
@@ -660,6 +670,7 @@ class FlowLogDecoder {
       return this.limit;
     } finally {
       this.recordContextStart = savedContextStart;
+      this.recordRowStart = savedRowStart;
       this.tupleCounter = savedTupleCounter;
       this.recordHasV1Tuple = savedHasV1Tuple;
     }
@@ -1094,7 +1105,83 @@ class FlowLogDecoder {
       this.cursor = saved;
     }
     this.completeContexts(format, header, start);
+    if (header.time !== undefined && this.table.length > this.recordRowStart) {
+      this.checkTupleTimes(header.time, start, end);
+    }
     return { end, isList: false, header };
+  }
+
+  /**
+   * Warns about tuples whose time is far from their record's time (a clock or encoding fault:
+   * `0000000001` is 1970): they are kept, so the warning has to say that they widen the time range.
+   */
+  private checkTupleTimes(recordTimeText: string, start: number, end: number): void {
+    const recordTime = parseRecordTime(recordTimeText);
+    if (recordTime !== recordTime) {
+      return;
+    }
+    const low = recordTime - maxTupleTimeDistanceMs;
+    const high = recordTime + maxTupleTimeDistanceMs;
+    const time = this.table.time;
+    const rowEnd = this.table.length;
+    let first = -1;
+    let count = 0;
+    for (let row = this.recordRowStart; row < rowEnd; row++) {
+      const t = time[row];
+      if (t < low || t > high) {
+        if (first < 0) {
+          first = row;
+        }
+        count++;
+      }
+    }
+    if (first < 0) {
+      return;
+    }
+    const tupleTime = time[first];
+    const tupleIndex = this.table.tupleIndex[first];
+    const others = count > 1 ? `; ${count - 1} more tuple${count === 2 ? '' : 's'} of this record ${count === 2 ? 'is' : 'are'} more than a day from it too` : '';
+    this.report({
+      severity: 'warning',
+      code: 'tuple-time',
+      message: `the tuple's time ${new Date(tupleTime).toISOString()} is ${describeDistance(Math.abs(recordTime - tupleTime))} ${tupleTime < recordTime ? 'before' : 'after'} its record's time ${recordTimeText}${others}; kept as written, so the time range includes ${count === 1 ? 'it' : 'them'}`,
+      offset: this.base + this.tupleStart(start, end, tupleIndex),
+      recordIndex: this.records,
+      tupleIndex,
+    });
+  }
+
+  /** Position of the tuple with index `tupleIndex` in the record `buf[start..end)` (tuples are counted in document order); `start` if not found. */
+  private tupleStart(start: number, end: number, tupleIndex: number): number {
+    const buf = this.buf;
+    const saved = this.cursor;
+    let index = 0;
+    try {
+      for (let at = buf.indexOf(flowTuplesKey, start); at >= 0 && at < end; at = buf.indexOf(flowTuplesKey, at + 1)) {
+        let i = this.ws(at + flowTuplesKey.length);
+        if (buf[i] !== COLON) {
+          continue;
+        }
+        i = this.ws(i + 1);
+        if (buf[i] !== LBRACKET) {
+          continue;
+        }
+        i = this.ws(i + 1);
+        while (i < end && buf[i] !== RBRACKET) {
+          if (index === tupleIndex) {
+            return buf[i] === QUOTE ? i + 1 : i;
+          }
+          index++;
+          i = this.ws(this.skipValue(i, 0));
+          if (buf[i] === COMMA) {
+            i = this.ws(i + 1);
+          }
+        }
+      }
+      return start;
+    } finally {
+      this.cursor = saved;
+    }
   }
 
   /** A `records` list inside a record: flattened, each element decoded as a record. */
@@ -2487,6 +2574,47 @@ function unescapeJson(raw: string, offset: number): string {
     i = slash + 2;
   }
   return out;
+}
+
+/**
+ * A record's time in ms to the second (`2018-11-13T12:00:35.3899262Z`), without Date.parse for
+ * the usual form: it runs once per record, and only distances of a day matter. NaN if unreadable.
+ */
+function parseRecordTime(text: string): number {
+  if (text.length < 19 || text.charCodeAt(4) !== 0x2d || text.charCodeAt(7) !== 0x2d || text.charCodeAt(10) !== 0x54 || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) {
+    return Date.parse(text);
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+    return NaN;
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second);
+}
+
+/** The number written with `count` digits at `start`, or -1. */
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) {
+      return -1;
+    }
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** `48 years`, `3 days`, `26 hours` (distances of more than a day). */
+function describeDistance(ms: number): string {
+  const hours = ms / 3600000;
+  const [value, unit] = hours >= 2 * 8766 ? [hours / 8766, 'year'] : hours >= 48 ? [hours / 24, 'day'] : [hours, 'hour'];
+  const rounded = Math.floor(value);
+  return `${rounded} ${unit}${rounded === 1 ? '' : 's'}`;
 }
 
 function normaliseMac(mac: string): string {

@@ -140,4 +140,14 @@ describe('command line (built bundle dist/cli.js)', () => {
     assert.equal(result.stdout.trimEnd().split('\n').length, 1);
     assert.ok(result.stderr.endsWith(`bad-tuple.json: byte ${offset}, record 0, tuple 1: expected 13 fields for NSG flow log v2, found 2: "1542110377,10.5.16.4"\n`), result.stderr);
   });
+
+  it('says when tuples far from their record time stretch the summary time range', () => {
+    const path = join(folder, 'epoch.json');
+    const tuples = ['0000000001,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,', '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,'];
+    writeFileSync(path, `{"records":[{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/NSG","properties":{"Version":2,"flows":[{"rule":"R","flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}]}`);
+    const result = run('summary', path);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Time range \(UTC\): +1970-01-01T00:00:01\.000Z to 2018-11-13T11:59:37\.000Z \(includes tuples far from their record's time, see the problems\)/);
+    assert.match(result.stdout, /epoch\.json: byte \d+, record 0, tuple 0: warning: the tuple's time 1970-01-01T00:00:01\.000Z is 48 years before/);
+  });
 });

@@ -21,7 +21,9 @@ function nsgTable(...records: string[][]): FlowTable {
       `{"time":"2024-02-26T20:1${i}:00.0000000Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/NSG","properties":{"Version":2,"flows":[{"rule":"UserRule_allow-https","flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`,
   );
   const result = decodeFlowLogBytes(Buffer.from(`{"records":[${list.join(',')}]}`));
-  assert.equal(result.problemCount, 0, JSON.stringify(result.problems));
+  // The tuples come from several documents under one record time: only their distance from it is expected.
+  const problems = result.problems.filter((problem) => problem.code !== 'tuple-time');
+  assert.deepEqual(problems, []);
   return result.table;
 }
 
@@ -35,7 +37,9 @@ function vnetTable(tuples: string[]): FlowTable {
     flowRecords: { flows: [{ aclID: 'acl', flowGroups: [{ rule: 'R', flowTuples: tuples }] }] },
   });
   const result = decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`));
-  assert.equal(result.problemCount, 0, JSON.stringify(result.problems));
+  // The tuples come from several documents under one record time: only their distance from it is expected.
+  const problems = result.problems.filter((problem) => problem.code !== 'tuple-time');
+  assert.deepEqual(problems, []);
   return result.table;
 }
 

@@ -9,7 +9,8 @@ import { buildAddressOwners, flowOwners } from '../../../src/flowlogs/addressOwn
 function table(rule: string, tuples: string[]): FlowTable {
   const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
   const result = decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`));
-  assert.equal(result.problemCount, 0);
+  // Some tests put tuples of other years under this record time: only that warning is expected.
+  assert.deepEqual(result.problems.filter((problem) => problem.code !== 'tuple-time'), []);
   return result.table;
 }
 

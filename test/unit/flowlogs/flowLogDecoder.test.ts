@@ -655,5 +655,30 @@ describe('flowLogDecoder', () => {
         ],
       );
     });
+
+    it('warns about tuple times far from their record time, with the tuple offset, and keeps the tuples', () => {
+      const epoch = '0000000001,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,';
+      const future = '2542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,';
+      const text = blob(nsgRecord(2, [tuple2, epoch, future, tuple2]));
+      const result = decodeText(text);
+      assert.equal(result.tuples, 4);
+      assert.deepEqual(errors(result), []);
+      assert.deepEqual(
+        result.problems.map((problem) => [problem.severity, problem.code, problem.offset, problem.recordIndex, problem.tupleIndex]),
+        [['warning', 'tuple-time', text.indexOf(epoch), 0, 1]],
+      );
+      assert.equal(
+        result.problems[0].message,
+        "the tuple's time 1970-01-01T00:00:01.000Z is 48 years before its record's time 2018-11-13T12:00:35.3899262Z; 1 more tuple of this record is more than a day from it too; kept as written, so the time range includes them",
+      );
+      const nearby = decodeText(blob(nsgRecord(2, ['1542106777,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,'])));
+      assert.deepEqual(nearby.problems, [], 'an hour off is normal');
+      const vnet = decodeText(blob(vnetRecord(['1663146003599,10.0.0.6,192.0.2.180,23956,443,6,O,B,NX,0,0,0,0', '1863146003599,10.0.0.6,192.0.2.180,23956,443,6,O,B,NX,0,0,0,0'])));
+      assert.deepEqual(
+        vnet.problems.map((problem) => [problem.code, problem.tupleIndex]),
+        [['tuple-time', 1]],
+      );
+      assert.match(vnet.problems[0].message, /is 6 years after its record's time/);
+    });
   });
 });
