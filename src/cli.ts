@@ -1,7 +1,7 @@
 /**
  * Command line: decode flow-log files to CSV / NDJSON / ECS, or summarise them.
- *   node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--output FILE]
- *   node dist/cli.js summary FILE... [--json]
+ *   node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--keep-duplicates] [--output FILE]
+ *   node dist/cli.js summary FILE... [--json] [--keep-duplicates]
  */
 import { createWriteStream, statSync } from 'node:fs';
 import { joinConnections } from './flowlogs/connections';
@@ -13,8 +13,8 @@ import { FlowTable } from './flowlogs/flowTable';
 const usage = `Azure Traffic Lens: decode Azure NSG and VNet flow logs locally.
 
 Usage:
-  node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--output FILE]
-  node dist/cli.js summary FILE... [--json]
+  node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--keep-duplicates] [--output FILE]
+  node dist/cli.js summary FILE... [--json] [--keep-duplicates]
   node dist/cli.js --help
 
 decode     Writes every tuple (or, with --connections, every joined connection) as CSV
@@ -22,6 +22,9 @@ decode     Writes every tuple (or, with --connections, every joined connection) 
            memory stays bounded however large the file (except with --connections).
 summary    Prints formats, time range, records, tuples, rejected tuples, unique sources and
            destinations, allowed vs denied, bytes, packets and connections, then the problems.
+
+--keep-duplicates  Decode a record identical to an earlier one again (counting its tuples twice),
+           as collectors that count every record do. By default it is skipped with a warning.
 
 Problems are reported as "FILE: byte N, record R, tuple T: message" (on stderr for decode).
 Exit status: 0 when every file decoded cleanly (warnings allowed), 1 when a file could not be
@@ -37,10 +40,11 @@ interface Arguments {
   connections: boolean;
   output?: string;
   json: boolean;
+  keepDuplicates: boolean;
 }
 
 function parseArguments(argv: string[]): Arguments {
-  const parsed: Arguments = { command: 'help', files: [], format: 'csv', connections: false, json: false };
+  const parsed: Arguments = { command: 'help', files: [], format: 'csv', connections: false, json: false, keepDuplicates: false };
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
     return parsed;
   }
@@ -71,6 +75,8 @@ function parseArguments(argv: string[]): Arguments {
       parsed.output = value();
     } else if (name === '--json' && command === 'summary') {
       parsed.json = true;
+    } else if (name === '--keep-duplicates') {
+      parsed.keepDuplicates = true;
     } else if (name.startsWith('-') && name !== '-') {
       throw new UsageError(`unknown option ${name} for ${command} (see --help)`);
     } else {
@@ -184,11 +190,12 @@ async function decodeCommand(args: Arguments): Promise<number> {
     let result: DecodeResult;
     try {
       if (args.connections) {
-        result = await decodeFlowLogFile(file, { table: shared });
+        result = await decodeFlowLogFile(file, { table: shared, keepDuplicates: args.keepDuplicates });
       } else {
         const table = new FlowTable();
         result = await decodeFlowLogFile(file, {
           table,
+          keepDuplicates: args.keepDuplicates,
           onBatch: async (batch) => {
             await exportRows(batch, rowRange(batch.length), args.format, output.write, { header });
             header = false;
@@ -240,7 +247,7 @@ async function summaryCommand(args: Arguments): Promise<number> {
     let result: DecodeResult;
     const before = table.length;
     try {
-      result = await decodeFlowLogFile(file, { table });
+      result = await decodeFlowLogFile(file, { table, keepDuplicates: args.keepDuplicates });
     } catch (error) {
       problems.push(describeReadFailure(file, error));
       problemObjects.push({ file, severity: 'error', code: 'read', message: describeReadFailure(file, error) });

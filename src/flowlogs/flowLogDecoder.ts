@@ -47,11 +47,16 @@ export interface DecodeOptions {
   maxProblems?: number;
   /** Read chunk size in bytes (default 4 MiB); small values exercise the streaming paths. */
   chunkBytes?: number;
+  /**
+   * Decode a record identical to an earlier one again, as collectors that count every record do.
+   * Default false: it is skipped (its tuples would be counted twice) and one warning says how many were.
+   */
+  keepDuplicates?: boolean;
 }
 
 export interface DecodeResult {
   table: FlowTable;
-  /** Distinct records decoded (repeated records are skipped and not counted). */
+  /** Records decoded (a record identical to an earlier one is skipped and not counted, unless `keepDuplicates`). */
   records: number;
   /** Tuples that became rows. */
   tuples: number;
@@ -357,14 +362,16 @@ class FlowLogDecoder {
   private readonly batchRows: number;
   private readonly maxProblems: number;
   private readonly streaming: boolean;
+  private readonly keepDuplicates: boolean;
 
   constructor(
     readonly table: FlowTable,
-    options: { batchRows?: number; maxProblems?: number; streaming: boolean },
+    options: { batchRows?: number; maxProblems?: number; streaming: boolean; keepDuplicates?: boolean },
   ) {
     this.batchRows = Math.max(1, options.batchRows ?? defaultBatchRows);
     this.maxProblems = options.maxProblems ?? defaultMaxProblems;
     this.streaming = options.streaming;
+    this.keepDuplicates = options.keepDuplicates === true;
     this.encryptionNx = table.encryptions.intern('NX');
     this.encryptionX = table.encryptions.intern('X');
   }
@@ -513,7 +520,7 @@ class FlowLogDecoder {
       this.report({
         severity: 'warning',
         code: 'duplicate-records',
-        message: `skipped ${this.duplicates} record${this.duplicates === 1 ? '' : 's'} identical to an earlier record (first at byte ${this.firstDuplicateOffset}), so their tuples are not counted twice`,
+        message: `skipped ${this.duplicates} record${this.duplicates === 1 ? '' : 's'} identical to an earlier record (first at byte ${this.firstDuplicateOffset}), so their tuples are not counted twice (the command line's --keep-duplicates keeps them, as collectors that count every record do)`,
         offset: this.firstDuplicateOffset,
       });
     }
@@ -636,7 +643,7 @@ class FlowLogDecoder {
       if (result.isList) {
         return result.end;
       }
-      if (this.isRepeat(result.header, rowStart, contextStart, this.rejectedTuples - rejected)) {
+      if (!this.keepDuplicates && this.isRepeat(result.header, rowStart, contextStart, this.rejectedTuples - rejected)) {
         this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
         this.duplicates++;
         if (this.firstDuplicateOffset < 0) {
@@ -2802,7 +2809,7 @@ function bomLength(buf: Uint8Array, length: number): number {
 export function decodeFlowLogBytes(bytes: Uint8Array, options: Omit<DecodeOptions, 'signal' | 'onBatch'> = {}): DecodeResult {
   const table = options.table ?? new FlowTable();
   const startLength = table.length;
-  const decoder = new FlowLogDecoder(table, { batchRows: options.batchRows, maxProblems: options.maxProblems, streaming: false });
+  const decoder = new FlowLogDecoder(table, { batchRows: options.batchRows, maxProblems: options.maxProblems, streaming: false, keepDuplicates: options.keepDuplicates });
   // A tuple takes 50–80 bytes of JSON: reserving for the likely row count avoids repeated growth.
   table.reserve(Math.ceil(bytes.length / 80));
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -2827,7 +2834,12 @@ export async function decodeFlowLogFile(path: string, options: DecodeOptions = {
   }
   const table = options.table ?? new FlowTable();
   const startLength = table.length;
-  const decoder = new FlowLogDecoder(table, { batchRows: options.batchRows, maxProblems: options.maxProblems, streaming: options.onBatch !== undefined });
+  const decoder = new FlowLogDecoder(table, {
+    batchRows: options.batchRows,
+    maxProblems: options.maxProblems,
+    streaming: options.onBatch !== undefined,
+    keepDuplicates: options.keepDuplicates,
+  });
   const handle = await open(path, 'r');
   let emitted = 0;
   const flush = async (): Promise<void> => {

@@ -150,4 +150,78 @@ describe('command line (built bundle dist/cli.js)', () => {
     assert.match(result.stdout, /Time range \(UTC\): +1970-01-01T00:00:01\.000Z to 2018-11-13T11:59:37\.000Z \(includes tuples far from their record's time, see the problems\)/);
     assert.match(result.stdout, /epoch\.json: byte \d+, record 0, tuple 0: warning: the tuple's time 1970-01-01T00:00:01\.000Z is 48 years before/);
   });
+
+  describe('bad input never passes silently', () => {
+    const write = (name: string, content: string | Buffer): string => {
+      const path = join(folder, name);
+      writeFileSync(path, content);
+      return path;
+    };
+    const nsg = (tuples: string[], listKey = 'flowTuples') =>
+      `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/NSG","properties":{"Version":2,"flows":[{"rule":"R","flows":[{"mac":"000D3AF87856","${listKey}":${JSON.stringify(tuples)}}]}]}}`;
+    const tuple = '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A,B,,,,';
+
+    it('fails on a renamed tuple list, naming byte, record and key, and counts its tuples as rejected', () => {
+      const content = `{"records":[${nsg([tuple, tuple], 'flowTuple')}]}`;
+      const path = write('renamed.json', content);
+      const decode = run('decode', path);
+      assert.equal(decode.status, 1);
+      assert.equal(
+        decode.stderr,
+        `${path}: byte ${content.indexOf('{"mac"')}, record 0: properties.flows[0].flows[0] has no "flowTuples" list (its keys are "mac", "flowTuple"); 2 tuples listed under its other keys were not read (counted as rejected)\n`,
+      );
+      const summary = run('summary', path);
+      assert.equal(summary.status, 1);
+      assert.match(summary.stdout, /Rejected tuples:\s+2\n/);
+    });
+
+    it('warns that an empty file, [] or a lone byte order mark holds no records', () => {
+      for (const [name, content] of [
+        ['empty.json', ''],
+        ['list.json', '[]'],
+        ['bom.json', Buffer.from([0xef, 0xbb, 0xbf])],
+      ] as const) {
+        const path = write(name, content);
+        const result = run('decode', path);
+        assert.equal(result.status, 0, name);
+        assert.match(result.stderr, new RegExp(`${name}: byte 0: warning: (the file is empty: there are no records|there are no records in the file)`), name);
+      }
+    });
+
+    it('fails on an address with a leading zero, and cuts a long bad value', () => {
+      const path = write('leading-zero.json', `{"records":[${nsg([tuple.replace('10.5.16.4', '20.55.013.5'), tuple.replace('10.5.16.4', '1'.repeat(1000000))])}]}`);
+      const result = run('decode', path, '--format', 'ndjson');
+      assert.equal(result.status, 1);
+      const lines = result.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 2);
+      assert.match(lines[0], /tuple 0: source address "20\.55\.013\.5" has an octet with a leading zero/);
+      assert.ok(lines[1].length < 800, `a line of ${lines[1].length} characters`);
+      assert.match(lines[1], /\(1000000 characters\)/);
+    });
+
+    it('decodes a trailing comma, a version 1 tuple in a version 2 record and an unknown NSG version, with warnings', () => {
+      const content = `{"records":[${nsg([tuple, '1542110377,10.5.16.4,203.0.113.118,59336,443,T,O,A']).replace(/"\]\}\]\}\]/, '",]}]}]').replace('"Version":2', '"Version":7')}]}`;
+      const path = write('tolerated.json', content);
+      const result = run('decode', path, '--format', 'ndjson');
+      assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trimEnd().split('\n').length, 2);
+      assert.match(result.stderr, /warning: properties\.Version 7 is not documented/);
+      assert.match(result.stderr, /warning: a ',' before the '\]' that closes flowTuples/);
+    });
+
+    it('keeps repeated records with --keep-duplicates', () => {
+      const path = write('repeated.json', `{"records":[${nsg([tuple])},${nsg([tuple])}]}`);
+      const skipped = run('summary', path);
+      assert.equal(skipped.status, 0);
+      assert.match(skipped.stdout, /Records:\s+1\n/);
+      assert.match(skipped.stdout, /warning: skipped 1 record identical to an earlier record/);
+      const kept = run('summary', path, '--keep-duplicates');
+      assert.match(kept.stdout, /Records:\s+2\n/);
+      assert.match(kept.stdout, /Tuples:\s+2\n/);
+      assert.match(kept.stdout, /Problems:\s+0\n/);
+      const decoded = run('decode', '--keep-duplicates', path, '--format', 'ndjson');
+      assert.equal(decoded.stdout.trimEnd().split('\n').length, 2);
+      assert.equal(decoded.stderr, '');
+    });
+  });
 });

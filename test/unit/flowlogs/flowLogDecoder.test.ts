@@ -680,5 +680,32 @@ describe('flowLogDecoder', () => {
       );
       assert.match(vnet.problems[0].message, /is 6 years after its record's time/);
     });
+
+    it('skips repeated records with one warning by default, and keeps them with keepDuplicates', async () => {
+      const record = nsgRecord(2, [tuple2]);
+      const text = blob(record, record, record);
+      const skipped = decodeText(text);
+      assert.equal(skipped.records, 1);
+      assert.equal(skipped.tuples, 1);
+      assert.deepEqual(
+        skipped.problems.map((problem) => [problem.severity, problem.code, problem.offset]),
+        [['warning', 'duplicate-records', 12 + record.length + 1]],
+      );
+      assert.match(skipped.problems[0].message, /^skipped 2 records identical to an earlier record .*--keep-duplicates keeps them/);
+      const kept = decodeFlowLogBytes(Buffer.from(text), { keepDuplicates: true });
+      assert.equal(kept.records, 3);
+      assert.equal(kept.tuples, 3);
+      assert.deepEqual(kept.problems, []);
+      const folder = mkdtempSync(join(tmpdir(), 'decoder-'));
+      try {
+        const path = join(folder, 'PT1H.json');
+        writeFileSync(path, text);
+        const streamed = await decodeFlowLogFile(path, { keepDuplicates: true, chunkBytes: 64, onBatch: () => undefined, batchRows: 1 });
+        assert.equal(streamed.records, 3);
+        assert.equal(streamed.tuples, 3);
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
   });
 });
