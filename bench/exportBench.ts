@@ -10,13 +10,14 @@
  * The read of the file and the write of the output are timed in every mode; the output goes to a
  * file beside the input, removed afterwards.
  */
-import { createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { joinConnections } from '../src/flowlogs/connections';
 import { exportRows, rowRange, type ExportFormat } from '../src/flowlogs/exporters';
 import { decodeFlowLogFile } from '../src/flowlogs/flowLogDecoder';
 import { FlowSummary } from '../src/flowlogs/flowSummary';
 import { FlowTable } from '../src/flowlogs/flowTable';
+import { openExportOutput, type ExportOutput } from '../src/flowlogs/outputStream';
 
 export type ExportMode = ExportFormat | 'summary' | 'baseline';
 
@@ -32,34 +33,7 @@ export interface ExportMeasurement {
   maxRssMiB: number;
 }
 
-interface Output {
-  write: (chunk: Uint8Array | string) => Promise<void>;
-  close: () => Promise<void>;
-}
-
-/** A file stream that is waited on when it asks for it, as the command line's output is. */
-function openOutput(path: string): Output {
-  const stream = createWriteStream(path);
-  let failure: Error | undefined;
-  stream.on('error', (error: Error) => {
-    failure = error;
-  });
-  return {
-    write: (chunk) =>
-      new Promise<void>((resolve, reject) => {
-        if (failure) {
-          reject(failure);
-        } else if (stream.write(chunk)) {
-          resolve();
-        } else {
-          stream.once('drain', resolve);
-        }
-      }),
-    close: () => new Promise<void>((resolve, reject) => stream.end(() => (failure ? reject(failure) : resolve()))),
-  };
-}
-
-async function exportFile(path: string, format: ExportFormat, output: Output): Promise<number> {
+async function exportFile(path: string, format: ExportFormat, output: ExportOutput): Promise<number> {
   let header = true;
   let tuples = 0;
   await decodeFlowLogFile(path, {
@@ -95,7 +69,7 @@ interface CollectorRecord {
 }
 
 /** The collectors' way: parse everything, split each tuple, stringify one object per tuple. */
-async function baseline(path: string, output: Output): Promise<number> {
+async function baseline(path: string, output: ExportOutput): Promise<number> {
   const document = JSON.parse(readFileSync(path, 'utf8')) as { records: CollectorRecord[] };
   let lines: string[] = [];
   let size = 0;
@@ -166,7 +140,7 @@ export async function measureExport(mode: ExportMode, path: string): Promise<Exp
   if (mode === 'summary') {
     tuples = await summarise(path);
   } else {
-    const output = openOutput(outputPath);
+    const output = openExportOutput(outputPath);
     tuples = mode === 'baseline' ? await baseline(path, output) : await exportFile(path, mode, output);
     await output.close();
   }

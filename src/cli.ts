@@ -3,12 +3,13 @@
  *   node dist/cli.js decode FILE... [--format csv|ndjson|ecs] [--connections] [--keep-duplicates] [--output FILE]
  *   node dist/cli.js summary FILE... [--json] [--keep-duplicates]
  */
-import { createWriteStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { joinConnections } from './flowlogs/connections';
 import { exportConnections, exportRows, isoTime, rowRange, type ExportFormat } from './flowlogs/exporters';
 import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
 import { FlowSummary } from './flowlogs/flowSummary';
 import { FlowTable } from './flowlogs/flowTable';
+import { openExportOutput } from './flowlogs/outputStream';
 
 const usage = `Azure Traffic Lens: decode Azure NSG and VNet flow logs locally.
 
@@ -89,39 +90,6 @@ function parseArguments(argv: string[]): Arguments {
   return parsed;
 }
 
-/** Writes to stdout or a file, waiting when the stream asks for it. */
-function openOutput(path: string | undefined): { write: (chunk: Uint8Array) => Promise<void>; close: () => Promise<void> } {
-  const stream: NodeJS.WritableStream = path === undefined ? process.stdout : createWriteStream(path);
-  let failure: Error | undefined;
-  stream.on('error', (error: Error) => {
-    failure = error;
-  });
-  return {
-    write: (chunk) =>
-      new Promise<void>((resolve, reject) => {
-        if (failure) {
-          reject(failure);
-          return;
-        }
-        if (stream.write(chunk)) {
-          resolve();
-        } else {
-          stream.once('drain', resolve);
-        }
-      }),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (failure) {
-          reject(failure);
-        } else if (path === undefined) {
-          resolve();
-        } else {
-          stream.end(() => (failure ? reject(failure) : resolve()));
-        }
-      }),
-  };
-}
-
 /** `FILE: byte N, record R, tuple T: message`, with `warning: ` before the message of a warning. */
 function problemLine(file: string, problem: DecodeProblem): string {
   const shown = problem.severity === 'warning' ? { ...problem, message: `warning: ${problem.message}` } : problem;
@@ -178,7 +146,7 @@ async function decodeCommand(args: Arguments): Promise<number> {
     process.stderr.write(`error: --output ${args.output} is the input ${clash}: writing it would empty it before it is read. Choose another output file.\n`);
     return 2;
   }
-  const output = openOutput(args.output);
+  const output = openExportOutput(args.output);
   let status = 0;
   let header = true;
   let decodedAny = false;

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import type { PlanCheck } from '../../src/wizards/shared/plan';
 import { devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, prodSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
@@ -70,11 +71,10 @@ describe('Flow logs wizard', function () {
     await api.inventory.runOnRows('trafficLens.enableFlowLogs', [vnetId.toLowerCase()]);
   }
 
-  wizardSuite((started) => (api = started), { cleanUp: restoreDemo });
-
-  it('shows but refuses a plan whose storage account is in another region', async () => {
+  /** Flow logs on vnet-hub to `storage`, cancelled at the review: the plan's failed checks (Apply must not have been offered). */
+  async function refusedHubPlan(storage: string): Promise<PlanCheck[]> {
     api.wizards.answer([
-      { id: 'flowLogs.storage', pick: 'sthubflowlogsuks01' },
+      { id: 'flowLogs.storage', pick: storage },
       { id: 'flowLogs.retention', input: '30' },
       { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
       { id: 'flowLogs.name', input: 'fl-vnet-hub' },
@@ -84,7 +84,13 @@ describe('Flow logs wizard', function () {
     assert.equal(api.wizards.lastReport(), undefined, 'Apply was not offered');
     const plan = api.wizards.lastPlan();
     assert.ok(plan);
-    const failed = plan.checks.filter((check) => check.status === 'failed');
+    return plan.checks.filter((check) => check.status === 'failed');
+  }
+
+  wizardSuite((started) => (api = started), { cleanUp: restoreDemo });
+
+  it('shows but refuses a plan whose storage account is in another region', async () => {
+    const failed = await refusedHubPlan('sthubflowlogsuks01');
     assert.deepEqual(failed.map((check) => check.id), ['storageRegion']);
     assert.match(failed[0].detail, /vnet-hub is in germanywestcentral, but storage account sthubflowlogsuks01 is in uksouth/);
     assert.equal(await flowLog(`${hubVnetId.replace(/\/resourceGroups\/.*$/, '')}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral/flowLogs/fl-vnet-hub`), undefined);
@@ -94,18 +100,7 @@ describe('Flow logs wizard', function () {
     const premiumId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-logs/providers/Microsoft.Storage/storageAccounts/sthubpremium01`;
     await waitForOperation(await call('PUT', `${standInUrl}${premiumId}?api-version=${storageApi}`, { location: 'germanywestcentral', sku: { name: 'Premium_LRS' }, kind: 'BlockBlobStorage' }, demoToken()));
     try {
-      api.wizards.answer([
-        { id: 'flowLogs.storage', pick: 'sthubpremium01' },
-        { id: 'flowLogs.retention', input: '30' },
-        { id: 'flowLogs.trafficAnalytics', pick: 'Off' },
-        { id: 'flowLogs.name', input: 'fl-vnet-hub' },
-      ]);
-      api.wizards.choose(['cancel']);
-      await runOnVnetRow(hubSubscriptionId, hubVnetId);
-      assert.equal(api.wizards.lastReport(), undefined, 'Apply was not offered');
-      const plan = api.wizards.lastPlan();
-      assert.ok(plan);
-      const failed = plan.checks.filter((check) => check.status === 'failed');
+      const failed = await refusedHubPlan('sthubpremium01');
       assert.deepEqual(failed.map((check) => check.id), ['storageTier']);
       assert.match(failed[0].detail, /Storage account sthubpremium01 is a premium BlockBlobStorage account \(Premium_LRS\).*Azure refuses premium storage accounts for flow logs/);
     } finally {

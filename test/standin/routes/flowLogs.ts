@@ -4,6 +4,7 @@ import { asObject, idKey, type ArmResource, type ArmState, type JsonObject } fro
 import { types } from '../types';
 import { bodyProperties, newGuid, page, requireString, requireSubscription, requireTop, startDelete, startPut, view } from './common';
 import { networkPath } from './paths';
+import { isPremiumStorage } from './storageAccounts';
 import { isProviderRegistered } from './resources';
 import { workspaceType } from './workspaces';
 
@@ -42,15 +43,10 @@ export const trafficAnalyticsIntervalCode = 'InvalidTAInterval';
  */
 export const trafficAnalyticsRegionCode = 'InvalidTAWorkspaceRegion';
 
-const premiumOnlyKinds = ['filestorage', 'blockblobstorage'];
-
 /** Refuses a storage account Network Watcher cannot write flow logs to: any premium account. */
 function checkFlowLogStorage(storage: ArmResource, id: string): void {
-  const sku = asObject(storage.sku);
-  const kind = String(storage.kind ?? '');
-  const premium = String(sku.tier ?? '').toLowerCase() === 'premium' || String(sku.name ?? '').toLowerCase().startsWith('premium') || premiumOnlyKinds.includes(kind.toLowerCase());
-  if (premium) {
-    throw invalidRequest(flowLogPremiumStorageCode, `Storage account ${storage.id} (${String(sku.name ?? 'Premium')}, ${kind}) cannot be used by flow log ${id}: flow logs need a standard storage account; premium storage accounts are not supported.`);
+  if (isPremiumStorage(storage)) {
+    throw invalidRequest(flowLogPremiumStorageCode, `Storage account ${storage.id} (${String(asObject(storage.sku).name ?? 'Premium')}, ${String(storage.kind ?? '')}) cannot be used by flow log ${id}: flow logs need a standard storage account; premium storage accounts are not supported.`);
   }
 }
 

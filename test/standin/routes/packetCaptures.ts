@@ -5,6 +5,7 @@ import { asObject, refId, type ArmResource, type JsonObject } from '../state';
 import { types } from '../types';
 import { bodyProperties, childId, findChild, registerComposer, requireChild, requireString, requireTop, startDelete, startPut, view } from './common';
 import { networkPath } from './paths';
+import { isPremiumStorage } from './storageAccounts';
 import { hasNetworkWatcherAgent, vmOsType, vmPowerState } from './virtualMachines';
 
 const base = { family: 'network', resourceType: 'networkWatchers/packetCaptures', namespace: 'Microsoft.Network' } as const;
@@ -134,9 +135,8 @@ function checkRegions(id: string, watcher: ArmResource, vm: ArmResource, account
   if ((account.location ?? '').toLowerCase() !== region) {
     throw invalidRequest(captureStorageRegionCode, `Storage account ${account.id} is in '${String(account.location)}' but virtual machine ${vm.name} is in '${String(vm.location)}'. The storage account of packet capture ${id} must be in the virtual machine's region.`);
   }
-  const sku = asObject(account.sku);
-  if (String(sku.tier ?? '').toLowerCase() === 'premium' || ['filestorage', 'blockblobstorage'].includes(String(account.kind ?? '').toLowerCase())) {
-    throw invalidRequest(capturePremiumStorageCode, `Storage account ${account.id} (${String(sku.name ?? 'Premium')}, ${String(account.kind ?? '')}) cannot store packet capture ${id}: premium storage accounts are not supported for packet captures; use a standard account.`);
+  if (isPremiumStorage(account)) {
+    throw invalidRequest(capturePremiumStorageCode, `Storage account ${account.id} (${String(asObject(account.sku).name ?? 'Premium')}, ${String(account.kind ?? '')}) cannot store packet capture ${id}: premium storage accounts are not supported for packet captures; use a standard account.`);
   }
 }
 

@@ -112,6 +112,15 @@ function createAccount(context: RequestContext): Reply {
 /** Operation id → the account it creates, for the polling answer. */
 const storageOperations = new Map<string, string>();
 
+/**
+ * A premium account, which Network Watcher writes neither flow logs nor packet captures to: a premium
+ * SKU (tier or name), or a kind that exists only as premium (FileStorage, BlockBlobStorage).
+ */
+export function isPremiumStorage(account: ArmResource): boolean {
+  const sku = asObject(account.sku);
+  return String(sku.tier ?? '').toLowerCase() === 'premium' || String(sku.name ?? '').toLowerCase().startsWith('premium') || ['filestorage', 'blockblobstorage'].includes(String(account.kind ?? '').toLowerCase());
+}
+
 export const storageAccountRoutes: Route[] = [
   {
     ...base,

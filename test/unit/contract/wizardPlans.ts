@@ -9,13 +9,14 @@
  */
 import type { PeeringRef } from '../../../src/azure/networkApi';
 import { planFlowLogs, planNsgMigration } from '../../../src/wizards/flowLogs/plan';
-import type { CaptureAnswers, CaptureFacts, VmFact } from '../../../src/wizards/packetCapture/captureFacts';
+import type { VmFact } from '../../../src/wizards/packetCapture/captureFacts';
 import { planPacketCapture } from '../../../src/wizards/packetCapture/plan';
 import { planPeering, planPeeringSync, syncTargetsFor, type PeeringAnswers } from '../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
 import type { Plan } from '../../../src/wizards/shared/plan';
 import { planRemoveTap, planRemoveTapSource, planTap } from '../../../src/wizards/tap/plan';
 import * as flow from '../wizards/flowLogs/builders';
+import * as capture from '../wizards/packetCapture/builders';
 import { existingPeering, peeringVnet, tenantB } from '../wizards/peering/builders';
 import * as tap from '../wizards/tap/builders';
 
@@ -163,41 +164,14 @@ function flowLogPlans(): Array<[string, Plan]> {
 }
 
 function capturePlans(): Array<[string, Plan]> {
-  const sub = '8b1d4e72-2c9a-4f3e-b6d8-5a7c9e1f3b24';
-  const vmArmId = `/subscriptions/${sub}/resourceGroups/rg-prod-app/providers/Microsoft.Compute/virtualMachines/vm-app-01`;
-  const storageArmId = `/subscriptions/${sub}/resourceGroups/rg-logs/providers/Microsoft.Storage/storageAccounts/stcaptures01`;
-  const vm: VmFact = {
-    armId: vmArmId,
-    name: 'vm-app-01',
-    subscriptionId: sub,
-    tenantId: 'tenant',
-    resourceGroup: 'rg-prod-app',
-    location: 'germanywestcentral',
-    osType: 'Linux',
-    powerState: 'running',
-    privateIps: ['10.1.2.4'],
-    extensions: [{ name: 'AzureNetworkWatcherExtension', publisher: 'Microsoft.Azure.NetworkWatcher', type: 'NetworkWatcherAgentLinux', provisioningState: 'Succeeded' }],
-  };
-  const facts: CaptureFacts = {
-    vm,
-    watcher: { armId: `/subscriptions/${sub}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral`, name: 'NetworkWatcher_germanywestcentral', resourceGroup: 'NetworkWatcherRG', location: 'germanywestcentral' },
-    subscriptionName: 'Prod',
-    storageAccounts: [{ armId: storageArmId, name: 'stcaptures01', location: 'germanywestcentral', subscriptionId: sub, resourceGroup: 'rg-logs' }],
-  };
-  const answers: CaptureAnswers = {
-    vmArmId,
-    destination: 'both',
-    storageArmId,
-    filePath: '/var/captures/pc-app.cap',
+  const vm = capture.vm();
+  const facts = capture.facts();
+  const answers = capture.answers({
     filters: [
       { protocol: 'TCP', localIPAddress: '10.1.2.4', localPort: '443' },
       { protocol: 'Any', remoteIPAddress: '10.9.0.0/16', remotePort: '53' },
     ],
-    timeLimitSeconds: 600,
-    bytesPerPacket: 0,
-    bytesPerSession: 1073741824,
-    name: 'pc-app',
-  };
+  });
   const windows: VmFact = { ...vm, osType: 'Windows', extensions: [{ ...vm.extensions[0], type: 'NetworkWatcherAgentWindows', provisioningState: 'Failed' }] };
   return [
     ['packet capture: storage and file, filters, watcher and agent in place', planPacketCapture(answers, facts)],
