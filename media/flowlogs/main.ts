@@ -25,6 +25,7 @@ import {
   type ViewRow,
   type ViewToHost,
 } from '../../src/webview/protocol';
+import { filterProblem, filterTextLimits, sortProblem } from '../../src/webview/protocolChecks';
 import { neutralizeBidi } from '../../src/core/displayText';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';
@@ -71,11 +72,12 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: stri
   return node;
 }
 
+/** The state a previous page of this editor saved; a filter or sort the host would refuse (saved by an older version) is dropped. */
 function readState(): PageState {
   const saved = vscode.getState() as Partial<PageState> | undefined;
   return {
-    filter: saved?.filter !== undefined && typeof saved.filter === 'object' ? saved.filter : {},
-    sort: saved?.sort,
+    filter: saved?.filter !== undefined && filterProblem(saved.filter) === undefined ? saved.filter : {},
+    sort: saved?.sort !== undefined && sortProblem(saved.sort) === undefined ? saved.sort : undefined,
     mode: saved?.mode === 'connections' ? 'connections' : 'tuples',
     scrollTop: typeof saved?.scrollTop === 'number' ? saved.scrollTop : 0,
     chartsHidden: typeof saved?.chartsHidden === 'boolean' ? saved.chartsHidden : undefined,
@@ -138,9 +140,13 @@ function addField(key: Field['key'], label: string, input: HTMLInputElement | HT
   return field;
 }
 
-function textInput(placeholder: string): HTMLInputElement {
+/** A text input; `maxLength` is the longest value the host takes for its field. */
+function textInput(placeholder: string, maxLength?: number): HTMLInputElement {
   const input = element('input');
   input.type = 'text';
+  if (maxLength !== undefined) {
+    input.maxLength = maxLength;
+  }
   input.placeholder = placeholder;
   input.spellcheck = false;
   input.autocomplete = 'off';
@@ -157,9 +163,9 @@ function select(options: [string, string][]): HTMLSelectElement {
   return node;
 }
 
-const textField = addField('text', 'Search', textInput('address, port, rule, MAC, resource'));
-const ipField = addField('ip', 'IP or CIDR', textInput('10.0.0.0/16'));
-const portField = addField('port', 'Port', textInput('443 or 1000-2000'));
+const textField = addField('text', 'Search', textInput('address, port, rule, MAC, resource', filterTextLimits.text));
+const ipField = addField('ip', 'IP or CIDR', textInput('10.0.0.0/16', filterTextLimits.ip));
+const portField = addField('port', 'Port', textInput('443 or 1000-2000', filterTextLimits.port));
 const protocolField = addField('protocols', 'Protocol', select([['', 'Any'], ['6', 'TCP'], ['17', 'UDP'], ['1', 'ICMP']]));
 const directionField = addField('direction', 'Direction', select([['', 'Any'], ['inbound', 'Inbound'], ['outbound', 'Outbound']]));
 const decisionField = addField('decision', 'Decision', select([['', 'Any'], ['allow', 'Allow'], ['deny', 'Deny']]));

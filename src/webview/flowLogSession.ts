@@ -9,7 +9,6 @@ import { Worker } from 'node:worker_threads';
 import {
   assertNever,
   isColumnLayouts,
-  isViewToHost,
   protocolVersion,
   type AddressOwners,
   type ColumnLayouts,
@@ -22,6 +21,7 @@ import {
   type ViewMode,
 } from './protocol';
 import { exportFileName, exportFolder } from './exportFolder';
+import { checkViewToHost } from './protocolChecks';
 import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../flowlogs/workerProtocol';
 
 const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
@@ -162,9 +162,10 @@ export class FlowLogSession implements vscode.Disposable {
     }
   }
 
-  private onViewMessage(message: unknown): void {
-    if (!isViewToHost(message)) {
-      this.log.warn(`Dropped an unexpected message from the flow-log page: ${JSON.stringify(message)?.slice(0, 200)}`);
+  private onViewMessage(value: unknown): void {
+    const { message, problem } = checkViewToHost(value);
+    if (message === undefined) {
+      this.refuse(value, problem);
       return;
     }
     switch (message.type) {
@@ -194,6 +195,24 @@ export class FlowLogSession implements vscode.Disposable {
       }
       default:
         assertNever(message);
+    }
+  }
+
+  /**
+   * A message the page should never send (a bug, or a page that is not ours): logged with its
+   * reason and never used. A refused request would leave the page waiting, so it says so.
+   */
+  private refuse(value: unknown, problem: string): void {
+    let excerpt: string;
+    try {
+      excerpt = JSON.stringify(value)?.slice(0, 200) ?? String(value);
+    } catch {
+      excerpt = typeof value;
+    }
+    this.log.warn(`Refused a message from the flow-log page of ${this.path}: ${problem}. Message: ${excerpt}`);
+    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+    if (type !== 'rendered') {
+      this.post({ type: 'problem', message: `The viewer refused a request from its page (${problem}). Close and reopen ${this.fileName}; see the "Azure Traffic Lens" output for details.` });
     }
   }
 
