@@ -121,9 +121,12 @@ export const columnsByMode: Record<ViewMode, Column[]> = {
   ],
 };
 
-/** One line per summary fact, in display order. */
-export function summaryFacts(summary: FileSummary): { label: string; value: string; isProblem?: boolean }[] {
-  const facts: { label: string; value: string; isProblem?: boolean }[] = [
+/**
+ * One line per summary fact, in display order. `keepRepeated`: the fact offers to decode the file
+ * again keeping (true) or skipping (false) records identical to an earlier one.
+ */
+export function summaryFacts(summary: FileSummary): { label: string; value: string; isProblem?: boolean; keepRepeated?: boolean }[] {
+  const facts: { label: string; value: string; isProblem?: boolean; keepRepeated?: boolean }[] = [
     { label: 'Format', value: summary.formats.length > 0 ? summary.formats.join(' + ') : summary.loading ? '…' : 'unknown' },
     {
       label: 'Time range',
@@ -137,5 +140,9 @@ export function summaryFacts(summary: FileSummary): { label: string; value: stri
     { label: 'Allowed / denied', value: `${formatCount(summary.allowed)} / ${formatCount(summary.denied)}` },
     { label: 'Bytes', value: formatBytes(summary.bytes) },
   ];
+  const repeated = summary.repeatedRecords;
+  if (repeated !== undefined) {
+    facts.splice(3, 0, { label: 'Repeated records', value: `${formatCount(repeated.count)} ${repeated.kept ? 'kept' : 'skipped'}`, keepRepeated: !repeated.kept });
+  }
   return facts;
 }

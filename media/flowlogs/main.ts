@@ -1111,7 +1111,9 @@ function renderSummary(): void {
     const item = element('div', 'fact');
     const term = element('dt', undefined, fact.label);
     const value = element('dd');
-    if (fact.isProblem === true && summary.problems.length > 0) {
+    if (fact.keepRepeated !== undefined) {
+      value.append(document.createTextNode(`${fact.value} · `), repeatedRecordsButton(fact.keepRepeated));
+    } else if (fact.isProblem === true && summary.problems.length > 0) {
       const button = element('button', 'link', `${fact.value} · ${summary.problems.length} ${summary.problems.length === 1 ? 'problem' : 'problems'}`);
       button.type = 'button';
       button.setAttribute('aria-expanded', String(!problemsPanel.hidden));
@@ -1149,6 +1151,24 @@ function renderSummary(): void {
   if (summary.notFlowLog !== undefined) {
     showBanner(`This file is not an Azure flow log: ${summary.notFlowLog}`);
   }
+}
+
+/**
+ * "Keep them" (or "Skip them") next to the count of repeated records: the host decodes the file
+ * again and the page starts over as on first open, its filters kept.
+ */
+function repeatedRecordsButton(keep: boolean): HTMLButtonElement {
+  const button = element('button', 'link', keep ? 'Keep them' : 'Skip them');
+  button.type = 'button';
+  button.name = 'repeated-records';
+  button.title = keep
+    ? 'Decode the file again keeping records identical to an earlier one, so their tuples count again, as collectors that count every record do'
+    : 'Decode the file again skipping records identical to an earlier one, so their tuples count once';
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    vscode.postMessage({ type: 'keepRepeatedRecords', keep });
+  });
+  return button;
 }
 
 function showBanner(message: string): void {
@@ -1396,6 +1416,8 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
   const message = event.data;
   switch (message.type) {
     case 'init':
+      // Also after the host decodes the file again: the rows and their ids are new.
+      closeDetail();
       if (message.columns !== undefined) {
         layouts = message.columns;
         buildHeader();

@@ -94,6 +94,9 @@ function summary(): FileSummary {
   if (notFlowLog !== undefined) {
     value.notFlowLog = notFlowLog;
   }
+  if (result !== undefined && result.duplicateRecords > 0) {
+    value.repeatedRecords = { count: result.duplicateRecords, kept: data.keepDuplicates === true };
+  }
   const ownedEnds = view.ownedEnds();
   if (ownedEnds !== undefined) {
     value.ownedEnds = ownedEnds;
@@ -130,6 +133,7 @@ async function decode(): Promise<void> {
       table,
       signal: abort.signal,
       maxProblems,
+      keepDuplicates: data.keepDuplicates === true,
       onProgress(read, totalBytes) {
         bytesRead = read;
         fileBytes = totalBytes;
@@ -141,7 +145,7 @@ async function decode(): Promise<void> {
     post({
       type: 'log',
       level: decoded.problemCount > 0 ? 'warn' : 'info',
-      message: `Decoded ${data.path}: ${decoded.records} records, ${decoded.tuples} tuples, ${decoded.rejectedTuples} rejected, ${decoded.problemCount} problems.`,
+      message: `Decoded ${data.path}: ${decoded.records} records, ${decoded.tuples} tuples, ${decoded.rejectedTuples} rejected, ${decoded.duplicateRecords} repeated (${data.keepDuplicates === true ? 'kept' : 'skipped'}), ${decoded.problemCount} problems.`,
     });
     postSummary(true);
   } catch (error) {

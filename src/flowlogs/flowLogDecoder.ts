@@ -58,6 +58,8 @@ export interface DecodeResult {
   table: FlowTable;
   /** Records decoded (a record identical to an earlier one is skipped and not counted, unless `keepDuplicates`). */
   records: number;
+  /** Records identical to an earlier one: skipped, or with `keepDuplicates` decoded again and counted in `records`. */
+  duplicateRecords: number;
   /** Tuples that became rows. */
   tuples: number;
   rejectedTuples: number;
@@ -344,6 +346,8 @@ class FlowLogDecoder {
   /** Counts `FlowTable.clear()` calls, after which earlier rows are gone. */
   private batch = 0;
   private duplicates = 0;
+  /** With `keepDuplicates`: records identical to an earlier one, decoded again. */
+  private keptDuplicates = 0;
   private firstDuplicateOffset = -1;
   private nestedDepth = 0;
   private nestedListsDecoded = 0;
@@ -374,6 +378,11 @@ class FlowLogDecoder {
     this.keepDuplicates = options.keepDuplicates === true;
     this.encryptionNx = table.encryptions.intern('NX');
     this.encryptionX = table.encryptions.intern('X');
+  }
+
+  /** Records identical to an earlier one, skipped or kept. */
+  get duplicateRecords(): number {
+    return this.duplicates + this.keptDuplicates;
   }
 
   get batchReady(): boolean {
@@ -643,13 +652,16 @@ class FlowLogDecoder {
       if (result.isList) {
         return result.end;
       }
-      if (!this.keepDuplicates && this.isRepeat(result.header, rowStart, contextStart, this.rejectedTuples - rejected)) {
+      const isRepeat = this.isRepeat(result.header, rowStart, contextStart, this.rejectedTuples - rejected);
+      if (isRepeat && !this.keepDuplicates) {
         this.rollback(rowStart, contextStart, problemLength, problemCount, rejected);
         this.duplicates++;
         if (this.firstDuplicateOffset < 0) {
           this.firstDuplicateOffset = this.base + start;
         }
       } else {
+        // Kept repeats are still counted, so a viewer can say how many there are.
+        this.keptDuplicates += isRepeat ? 1 : 0;
         this.records++;
       }
       return result.end;
@@ -2788,6 +2800,7 @@ function makeResult(decoder: FlowLogDecoder, table: FlowTable, tuples: number, b
   const result: DecodeResult = {
     table,
     records: decoder.records,
+    duplicateRecords: decoder.duplicateRecords,
     tuples,
     rejectedTuples: decoder.rejectedTuples,
     problems: decoder.problems,

@@ -10,6 +10,8 @@ export interface DecodeWorkerData {
   path: string;
   /** Name shown in the summary header. */
   fileName: string;
+  /** Decode records identical to an earlier one again instead of skipping them (decoder option `keepDuplicates`). */
+  keepDuplicates?: boolean;
 }
 
 /** Page messages the worker answers. */

@@ -44,7 +44,9 @@ export const columnLayoutKey = 'trafficLens.flowLogViewer.columns';
 export const exportFolderKey = 'trafficLens.flowLogViewer.exportFolder';
 
 export class FlowLogSession implements vscode.Disposable {
-  private readonly worker: Worker;
+  private worker: Worker;
+  /** Whether the worker keeps records identical to an earlier one (the page's "Keep them"). */
+  private keepsRepeatedRecords = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedReport>();
   /** Fires each time the page reports what it rendered. */
@@ -58,11 +60,14 @@ export class FlowLogSession implements vscode.Disposable {
   /** The names last sent, and how often they changed: the page asks its rows again on a change. */
   private ownersKey: string | undefined;
   private ownersRevision = 0;
-  private readonly pendingExports = new Map<number, { format: ExportFormat }>();
+  /** The NICs last given to the worker, given again to a worker that decodes the file anew. */
+  private workerOwners: AddressOwners | undefined;
+  /** Exports under way, and the worker writing each (a worker replaced by a new decode finishes its exports first). */
+  private readonly pendingExports = new Map<number, { format: ExportFormat; worker: Worker }>();
 
   constructor(
     readonly uri: vscode.Uri,
-    workerPath: string,
+    private readonly workerPath: string,
     private readonly webview: vscode.Webview,
     private readonly log: vscode.LogOutputChannel,
     private readonly services: ViewerServices,
@@ -74,21 +79,61 @@ export class FlowLogSession implements vscode.Disposable {
     private readonly exportName: string = fileName,
   ) {
     this.summary = emptySummary(fileName);
-    const workerData: DecodeWorkerData = { path, fileName };
-    this.worker = new Worker(workerPath, { workerData });
-    this.worker.on('message', (message: WorkerToHost) => this.onWorkerMessage(message));
-    this.worker.on('error', (error) => {
-      this.log.error(`Flow-log worker for ${uri.fsPath} failed: ${error.stack ?? error.message}`);
-      this.post({ type: 'problem', message: `Couldn't decode ${fileName}: ${error.message}. See the "Azure Traffic Lens" output for details.` });
-    });
-    this.worker.on('exit', (code) => {
-      if (!this.isDisposed && code !== 0) {
-        this.log.warn(`Flow-log worker for ${uri.fsPath} exited with code ${code}`);
-      }
-    });
+    this.worker = this.startWorker();
     this.disposables.push(this.renderedEmitter, webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
     this.log.info(`Opening flow log ${path}`);
     void this.sendOwners();
+  }
+
+  /** Starts a worker decoding the file; messages from a worker that a newer one replaced are dropped, except its exports' outcome. */
+  private startWorker(): Worker {
+    const workerData: DecodeWorkerData = { path: this.path, fileName: this.fileName, keepDuplicates: this.keepsRepeatedRecords };
+    const worker = new Worker(this.workerPath, { workerData });
+    worker.on('message', (message: WorkerToHost) => {
+      if (worker === this.worker || message.type === 'exported' || message.type === 'exportFailed') {
+        this.onWorkerMessage(message);
+      }
+      if (worker !== this.worker && ![...this.pendingExports.values()].some((pending) => pending.worker === worker)) {
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (error) => {
+      this.log.error(`Flow-log worker for ${this.uri.fsPath} failed: ${error.stack ?? error.message}`);
+      if (worker === this.worker) {
+        this.post({ type: 'problem', message: `Couldn't decode ${this.fileName}: ${error.message}. See the "Azure Traffic Lens" output for details.` });
+      }
+    });
+    worker.on('exit', (code) => {
+      if (!this.isDisposed && worker === this.worker && code !== 0) {
+        this.log.warn(`Flow-log worker for ${this.uri.fsPath} exited with code ${code}`);
+      }
+    });
+    return worker;
+  }
+
+  /**
+   * Decodes the file again, keeping records identical to an earlier one or skipping them: the page
+   * starts over as on first open (loading, then rows), with its filters, sort and mode kept.
+   */
+  private redecode(keep: boolean): void {
+    if (keep === this.keepsRepeatedRecords) {
+      return;
+    }
+    this.keepsRepeatedRecords = keep;
+    this.log.info(`Decoding ${this.path} again, ${keep ? 'keeping' : 'skipping'} repeated records`);
+    const previous = this.worker;
+    this.worker = this.startWorker();
+    // An export under way keeps its worker until it is written.
+    if (![...this.pendingExports.values()].some((pending) => pending.worker === previous)) {
+      void previous.terminate();
+    }
+    // Before the page's first query reaches it, so its rows name their NICs as before.
+    if (this.workerOwners !== undefined) {
+      this.toWorker({ type: 'owners', owners: this.workerOwners });
+    }
+    this.summary = emptySummary(this.fileName);
+    const columns = this.columnLayouts();
+    this.post(columns === undefined ? { type: 'init', protocolVersion, summary: this.summary } : { type: 'init', protocolVersion, summary: this.summary, columns });
   }
 
   /** Gives the worker the inventory's NICs (none when signed out), so rows name the NIC/VM of their addresses. */
@@ -112,6 +157,7 @@ export class FlowLogSession implements vscode.Disposable {
       this.ownersKey = key;
       this.ownersRevision++;
     }
+    this.workerOwners = owners;
     this.toWorker({ type: 'owners', owners });
     this.post({ type: 'owners', nics: new Set(Object.values(owners.byMac).concat(Object.values(owners.byIp)).map((owner) => owner.nic)).size, revision: this.ownersRevision });
   }
@@ -145,6 +191,9 @@ export class FlowLogSession implements vscode.Disposable {
     }
     this.isDisposed = true;
     void this.worker.terminate();
+    for (const pending of this.pendingExports.values()) {
+      void pending.worker.terminate();
+    }
     for (const disposable of this.disposables) {
       disposable.dispose();
     }
@@ -187,6 +236,9 @@ export class FlowLogSession implements vscode.Disposable {
         return;
       case 'export':
         void this.export(message.format, message.query);
+        return;
+      case 'keepRepeatedRecords':
+        this.redecode(message.keep);
         return;
       case 'rendered': {
         const { type: _type, ...report } = message;
@@ -268,7 +320,7 @@ export class FlowLogSession implements vscode.Disposable {
       await this.services.state.update(exportFolderKey, dirname(target.fsPath));
     }
     const exportId = this.nextExportId++;
-    this.pendingExports.set(exportId, { format });
+    this.pendingExports.set(exportId, { format, worker: this.worker });
     this.toWorker({ type: 'export', exportId, path: target.fsPath, format, query });
   }
 }

@@ -112,6 +112,11 @@ export interface FileSummary {
   notFlowLog?: string;
   /** Signed in: whether some row of the file names a NIC at its source, and at its destination. */
   ownedEnds?: { src: boolean; dst: boolean };
+  /**
+   * Once decoded, when some records are identical to an earlier one: how many, and whether they
+   * were kept (decoded again, their tuples counted twice) or skipped (the default).
+   */
+  repeatedRecords?: { count: number; kept: boolean };
 }
 
 export interface DecodeProblemView {
@@ -269,6 +274,8 @@ export type ViewToHost =
   | { type: 'rows'; requestId: number; epoch: number; offset: number; limit: number }
   | { type: 'detail'; requestId: number; mode: ViewMode; id: number }
   | { type: 'export'; format: ExportFormat; query: Query }
+  /** Decode the file again, keeping records identical to an earlier one (`keep`) or skipping them. */
+  | { type: 'keepRepeatedRecords'; keep: boolean }
   | ({ type: 'rendered' } & RenderedReport);
 
 export type HostToView =
@@ -373,6 +380,8 @@ export function isViewToHost(value: unknown): value is ViewToHost {
       return isCount(value.requestId) && viewModes.includes(value.mode as string) && isCount(value.id);
     case 'export':
       return exportFormats.includes(value.format as string) && isQuery(value.query);
+    case 'keepRepeatedRecords':
+      return typeof value.keep === 'boolean';
     case 'rendered':
       return (
         isCount(value.epoch) &&

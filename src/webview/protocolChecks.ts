@@ -190,6 +190,7 @@ const messageChecks: { [T in ViewToHost['type']]: (message: Record<string, unkno
     countProblem('limit', message.limit, maxRowsPerRequest),
   detail: (message) => countProblem('requestId', message.requestId) ?? (isKey(viewModes, message.mode) ? undefined : `mode must be one of ${oneOf(viewModes)}`) ?? countProblem('id', message.id),
   export: (message) => (isKey(exportFormats, message.format) ? undefined : `format must be one of ${oneOf(exportFormats)}`) ?? queryProblem(message.query),
+  keepRepeatedRecords: (message) => (typeof message.keep === 'boolean' ? undefined : 'keep must be true or false'),
   rendered: () => undefined,
 };
 

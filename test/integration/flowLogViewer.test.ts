@@ -245,6 +245,39 @@ describe('flow-log viewer', function () {
     assert.equal(report.total, 12);
   });
 
+  it('decodes the file again keeping repeated records when asked, and skipping them again, with the filters kept', async function () {
+    needsLauncher(this);
+    const api = await activateTestedExtension();
+    // The VNet sample's one record (19 tuples, 9 denied) written three times: two repeat the first.
+    const folder = mkdtempSync(join(tmpdir(), 'repeated-'));
+    const file = vscode.Uri.file(join(folder, 'PT1H.json'));
+    const sample = JSON.parse(readFileSync(vnetSample.fsPath, 'utf8')) as { records: unknown[] };
+    writeFileSync(file.fsPath, JSON.stringify({ records: [sample.records[0], sample.records[0], sample.records[0]] }));
+    try {
+      const skipped = await waitForRender(
+        file,
+        (report) => !report.loading && report.total > 0,
+        () => vscode.commands.executeCommand('vscode.openWith', file, 'trafficLens.flowLogViewer'),
+      );
+      assert.equal(skipped.total, 19);
+      assert.match(skipped.summary, /Records: 1; Repeated records: 2 skipped · Keep them; Tuples: 19;/);
+      const denied = await waitForRender(file, (report) => report.total === 9, async () => assert.equal(api.flowLogViewer.setFilter(file, { decision: 'deny' }), true));
+      assert.equal(denied.fieldValues?.decision, 'deny');
+
+      const kept = await waitForRender(file, (report) => !report.loading && /Repeated records: 2 kept/.test(report.summary) && report.total === 27, async () => click('button[name="repeated-records"]'));
+      assert.match(kept.summary, /Records: 3; Repeated records: 2 kept · Skip them; Tuples: 57;/);
+      // Each denied tuple three times, with the filter kept.
+      assert.equal(kept.fieldValues?.decision, 'deny');
+
+      const again = await waitForRender(file, (report) => !report.loading && /Repeated records: 2 skipped/.test(report.summary) && report.total === 9, async () => click('button[name="repeated-records"]'));
+      assert.match(again.summary, /Records: 1; Repeated records: 2 skipped · Keep them; Tuples: 19;/);
+      assert.equal(again.fieldValues?.decision, 'deny');
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it('keeps a column the user hid hidden after reopening, and scrolls sideways to the columns that do not fit', async function () {
     needsLauncher(this);
     const loaded = await openSample(vnetSample);

@@ -686,6 +686,7 @@ describe('flowLogDecoder', () => {
       const text = blob(record, record, record);
       const skipped = decodeText(text);
       assert.equal(skipped.records, 1);
+      assert.equal(skipped.duplicateRecords, 2);
       assert.equal(skipped.tuples, 1);
       assert.deepEqual(
         skipped.problems.map((problem) => [problem.severity, problem.code, problem.offset]),
@@ -694,6 +695,7 @@ describe('flowLogDecoder', () => {
       assert.match(skipped.problems[0].message, /^skipped 2 records identical to an earlier record .*--keep-duplicates keeps them/);
       const kept = decodeFlowLogBytes(Buffer.from(text), { keepDuplicates: true });
       assert.equal(kept.records, 3);
+      assert.equal(kept.duplicateRecords, 2, 'kept repeats are still counted');
       assert.equal(kept.tuples, 3);
       assert.deepEqual(kept.problems, []);
       const folder = mkdtempSync(join(tmpdir(), 'decoder-'));
@@ -702,6 +704,7 @@ describe('flowLogDecoder', () => {
         writeFileSync(path, text);
         const streamed = await decodeFlowLogFile(path, { keepDuplicates: true, chunkBytes: 64, onBatch: () => undefined, batchRows: 1 });
         assert.equal(streamed.records, 3);
+        assert.equal(streamed.duplicateRecords, 2);
         assert.equal(streamed.tuples, 3);
       } finally {
         rmSync(folder, { recursive: true, force: true });

@@ -65,5 +65,17 @@ describe('webview formatting', () => {
     assert.equal(facts['Time range'], '2022-09-14 09:00:03.599 – 2022-09-14 09:00:22.793 UTC');
     assert.equal(facts['Allowed / denied'], '10 / 9');
     assert.equal(facts['Bytes'], '46.7 KB');
+    assert.equal(facts['Repeated records'], undefined, 'no repeated records, no fact');
+  });
+
+  it('says how many repeated records were skipped or kept, after the records, offering the other choice', () => {
+    const summary: FileSummary = {
+      fileName: 'PT1H.json', fileBytes: 1000, formats: ['NSG flow log v1'], records: 2, tuples: 12, rejectedTuples: 0, connections: 0, uniqueSources: 3, uniqueDestinations: 3,
+      allowed: 12, denied: 0, bytes: 0, packets: 0, problems: [], loading: false, bytesRead: 1000, repeatedRecords: { count: 1200, kept: false },
+    };
+    const skipped = summaryFacts(summary);
+    assert.deepEqual(skipped.map((fact) => fact.label).slice(2, 4), ['Records', 'Repeated records']);
+    assert.deepEqual(skipped[3], { label: 'Repeated records', value: '1,200 skipped', keepRepeated: true });
+    assert.deepEqual(summaryFacts({ ...summary, repeatedRecords: { count: 1200, kept: true } })[3], { label: 'Repeated records', value: '1,200 kept', keepRepeated: false });
   });
 });

@@ -11,6 +11,7 @@ describe('protocol: isViewToHost', () => {
       { type: 'rows', requestId: 2, epoch: 1, offset: 0, limit: 100 },
       { type: 'detail', requestId: 3, mode: 'connections', id: 7 },
       { type: 'export', format: 'ecs', query: { mode: 'connections', filter: { ip: '10.0.0.0/8' } } },
+      { type: 'keepRepeatedRecords', keep: true },
       { type: 'rendered', epoch: 2, mode: 'tuples', total: 19, columns: ['Time'], rows: [['2022-09-14 09:00:03.599']], filterProblems: [], summary: 'x', loading: false },
     ];
     for (const message of messages) {
@@ -33,6 +34,7 @@ describe('protocol: isViewToHost', () => {
       { type: 'rows', requestId: 1, epoch: 1, offset: '0', limit: 10 },
       { type: 'detail', requestId: 1, mode: 'tuples' },
       { type: 'export', format: 'xml', query },
+      { type: 'keepRepeatedRecords', keep: 'yes' },
       { type: 'rendered', epoch: 1, mode: 'tuples', total: 1, columns: ['a'], rows: [[1]], filterProblems: [], summary: '', loading: false },
       { type: 'rendered', epoch: 1, mode: 'tuples', total: 1, columns: ['a'], rows: [], summary: '' },
       { type: 'init', protocolVersion: 1 },

@@ -34,6 +34,8 @@ describe('protocol checks: messages from the flow-log page', () => {
       { type: 'detail', requestId: 3, mode: 'tuples', id: 0 },
       { type: 'export', format: 'ndjson', query: { mode: 'tuples', filter: {} } },
       { type: 'saveColumns', columns: { tuples: { order: ['rule', 'time'], hidden: [], widths: { rule: 320 } } } },
+      { type: 'keepRepeatedRecords', keep: true },
+      { type: 'keepRepeatedRecords', keep: false },
       { type: 'rendered', epoch: 2, mode: 'tuples', total: 0, columns: [], rows: [], filterProblems: [], summary: '', loading: true },
     ];
     for (const message of messages) {
@@ -116,6 +118,12 @@ describe('protocol checks: messages from the flow-log page', () => {
       assert.equal(refusal(queryMessage({}, filter)), `"query" message: ${reason}`, JSON.stringify(filter));
     }
     assert.equal(refusal({ ...queryMessage(), query: { mode: 'tuples', filter: 'deny' } }), '"query" message: query.filter must be an object');
+  });
+
+  it('refuses a request to keep repeated records that does not say whether to keep them', () => {
+    assert.equal(refusal({ type: 'keepRepeatedRecords' }), '"keepRepeatedRecords" message: keep must be true or false');
+    assert.equal(refusal({ type: 'keepRepeatedRecords', keep: 'true' }), '"keepRepeatedRecords" message: keep must be true or false');
+    assert.equal(refusal({ type: 'keepRepeatedRecords', keep: 1 }), '"keepRepeatedRecords" message: keep must be true or false');
   });
 
   it('refuses column layouts with unknown columns', () => {
