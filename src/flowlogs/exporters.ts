@@ -176,9 +176,12 @@ export interface EcsOwners {
   logged?: NicOwner;
 }
 
-/** ECS `event.code`: the record's `operationName`, the same for every record of a kind (FORMATS.md §2, §4). */
-export function operationName(format: RecordContext['format']): string {
-  return format === 'nsg' ? 'NetworkSecurityGroupFlowEvents' : 'FlowLogFlowEvent';
+/**
+ * ECS `event.code`: the record's `operationName` as logged (`NetworkSecurityGroupFlowEvents`,
+ * `FlowLogFlowEvent`; FORMATS.md §2, §4), undefined (the field left out) when the record has none.
+ */
+export function operationName(context: RecordContext): string | undefined {
+  return context.operationName;
 }
 
 /** A MAC as ECS writes it (RFC 7042: upper-case octets joined by hyphens): `000d3af87856` → `00-0D-3A-F8-78-56`. */
@@ -234,7 +237,7 @@ export function rowToEcsObject(row: FlowRow, owners: EcsOwners = {}): Record<str
     category: ['network'],
     type: eventTypes(denied, row.state),
     action: denied ? 'flow_denied' : flowAction(row.state),
-    code: operationName(context.format),
+    code: operationName(context),
     outcome: 'success',
     provider: context.format === 'nsg' ? 'NetworkSecurityGroupFlowEvent' : 'FlowLogFlowEvent',
     created: context.recordTime,
@@ -1280,7 +1283,7 @@ class EcsTextCache {
       const tail = members(contextFlowlog(context));
       text = {
         event: `${members({
-          code: operationName(context.format),
+          code: operationName(context),
           outcome: 'success',
           provider: context.format === 'nsg' ? 'NetworkSecurityGroupFlowEvent' : 'FlowLogFlowEvent',
           created: context.recordTime,

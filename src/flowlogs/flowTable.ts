@@ -33,10 +33,12 @@ export interface RecordContext {
   rule: string;
   /** VNet: aclID. Absent for NSG. */
   aclId?: string;
-  /** VNet: flowLogGUID, the flow-log resource's GUID, when the decoder keeps it. */
+  /** VNet: flowLogGUID, the flow-log resource's GUID, when the record has one. */
   flowLogGuid?: string;
-  /** NSG: systemId, the NSG's system GUID, when the decoder keeps it. */
+  /** NSG: systemId, the NSG's system GUID, when the record has one. */
   systemId?: string;
+  /** The record's operationName (`NetworkSecurityGroupFlowEvents`, `FlowLogFlowEvent`), when it has one. */
+  operationName?: string;
 }
 
 /** One tuple as a plain object, carrying its record's context. */

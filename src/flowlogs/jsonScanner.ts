@@ -63,6 +63,19 @@ export abstract class JsonScanner extends StringCache {
     return unescapeJson(buf.toString('utf8', p + 1, i), p);
   }
 
+  /**
+   * A record string that is kept but not needed to read the record (`systemId`, `flowLogGUID`,
+   * `operationName`): undefined when the value is not a string, which is skipped rather than
+   * failing the record, as these keys were before they were kept.
+   */
+  protected readOptionalString(p: number): string | undefined {
+    if (this.buf[p] !== QUOTE) {
+      this.cursor = this.skipValue(p, 0);
+      return undefined;
+    }
+    return this.readCached(p);
+  }
+
   protected readNumber(p: number): number {
     const buf = this.buf;
     const limit = this.limit;

@@ -36,10 +36,10 @@ export class RecordDedup {
   /**
    * Whether the record just decoded (rows `rowStart..`) repeats an earlier one value for
    * value. Records are first matched by a hash of their header (time, category, resource IDs,
-   * MAC, version) and sizes, which is unique in practice; on a match the rows of both are
-   * compared through a 64-bit hash of every decoded field. When the earlier record's rows were
-   * already handed over in an earlier batch, its rule groups and first and last tuples are
-   * compared instead.
+   * MAC, GUIDs, operation name, version) and sizes, which is unique in practice; on a match
+   * the rows of both are compared through a 64-bit hash of every decoded field. When the
+   * earlier record's rows were already handed over in an earlier batch, its rule groups and
+   * first and last tuples are compared instead.
    */
   isRepeat(header: RecordHeader, rowStart: number, contextStart: number, rejected: number): boolean {
     const table = this.table;
@@ -53,6 +53,9 @@ export class RecordDedup {
     mix(this.stringId(header.flowLogResourceId));
     mix(this.stringId(header.targetResourceId));
     mix(this.stringId(header.macAddress));
+    mix(this.stringId(header.systemId));
+    mix(this.stringId(header.flowLogGuid));
+    mix(this.stringId(header.operationName));
     mix(header.nsgVersion ?? -1);
     mix(header.flowLogVersion ?? -1);
     mix(rowEnd - rowStart);

@@ -21,6 +21,11 @@ export interface RecordHeader {
   flowLogVersion?: number;
   flowLogResourceId?: string;
   targetResourceId?: string;
+  /** NSG: the NSG's system GUID. */
+  systemId?: string;
+  /** VNet: the flow-log resource's GUID. */
+  flowLogGuid?: string;
+  operationName?: string;
 }
 
 /** Format label for `DecodeResult.formats`. */
@@ -53,10 +58,14 @@ export abstract class RecordParser extends RecordChecks {
       resourceId: '',
       mac: '',
       rule: '',
+      operationName: undefined,
     };
     if (format === 'vnet') {
       context.targetResourceId = undefined;
       context.aclId = '';
+      context.flowLogGuid = undefined;
+    } else {
+      context.systemId = undefined;
     }
     this.table.contexts.push(context);
     return this.table.contexts.length - 1;
@@ -89,6 +98,9 @@ export abstract class RecordParser extends RecordChecks {
       flowLogVersion: undefined,
       flowLogResourceId: undefined,
       targetResourceId: undefined,
+      systemId: undefined,
+      flowLogGuid: undefined,
+      operationName: undefined,
     };
     let propertiesAt = -1;
     let flowRecordsAt = -1;
@@ -123,6 +135,15 @@ export abstract class RecordParser extends RecordChecks {
             break;
           case 'targetResourceID':
             header.targetResourceId = this.readCached(p);
+            break;
+          case 'systemId':
+            header.systemId = this.readOptionalString(p);
+            break;
+          case 'flowLogGUID':
+            header.flowLogGuid = this.readOptionalString(p);
+            break;
+          case 'operationName':
+            header.operationName = this.readOptionalString(p);
             break;
           case 'properties':
             if (header.category === nsgCategory) {
@@ -293,9 +314,13 @@ export abstract class RecordParser extends RecordChecks {
       if (context.mac === '') {
         context.mac = recordMac;
       }
+      context.operationName = header.operationName;
       if (format === 'vnet') {
         context.targetResourceId = targetResourceId;
+        context.flowLogGuid = header.flowLogGuid;
         context.version = version;
+      } else {
+        context.systemId = header.systemId;
       }
       this.noteFormat(format, context.version);
     }

@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { joinConnections } from '../../../src/flowlogs/connections';
 import { csvField, csvHeader, ecsMac, exportConnections, exportRows, rowColumns, rowToCsv, rowToEcs, rowToEcsObject, rowToNdjson } from '../../../src/flowlogs/exporters';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
 import { generateFlowLog } from '../../fixtures/flowLogGenerator';
+import { projectRoot } from '../../fixtures/projectRoot';
 import { buildAddressOwners, flowOwners } from '../../../src/flowlogs/addressOwners';
 
 function table(rule: string, tuples: string[]): FlowTable {
-  const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
+  const record = `{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/AAAA0A0A-BB1B/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/WEB-NSG","operationName":"NetworkSecurityGroupFlowEvents","properties":{"Version":2,"flows":[{"rule":${JSON.stringify(rule)},"flows":[{"mac":"000D3AF87856","flowTuples":${JSON.stringify(tuples)}}]}]}}`;
   const result = decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`));
   // Some tests put tuples of other years under this record time: only that warning is expected.
   assert.deepEqual(result.problems.filter((problem) => problem.code !== 'tuple-time'), []);
@@ -22,6 +25,7 @@ function vnetTable(tuples: string[]): FlowTable {
     category: 'FlowLogFlowEvent',
     flowLogResourceID: '/SUBSCRIPTIONS/0000/RESOURCEGROUPS/NETWORKWATCHERRG/PROVIDERS/MICROSOFT.NETWORK/NETWORKWATCHERS/NW/FLOWLOGS/FL',
     targetResourceID: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet',
+    operationName: 'FlowLogFlowEvent',
     flowRecords: { flows: [{ aclID: 'acl-7', flowGroups: [{ rule: 'Internet_4b9ac3d8', flowTuples: tuples }] }] },
   });
   return decodeFlowLogBytes(Buffer.from(`{"records":[${record}]}`)).table;
@@ -229,6 +233,46 @@ describe('exporters', () => {
     assert.deepEqual(begin.related, { ip: ['10.5.16.4'] }, 'one address listed once');
     assert.equal(begin.source.mac, '00-0D-3A-F8-78-56');
     assert.equal(denied.event.action, 'flow_denied');
+  });
+
+  it("writes each record's operationName, systemId and flowLogGUID from Microsoft's samples, the same on both ECS paths", async () => {
+    const samples = [
+      ['nsg-flow-logs-overview.v2-sample.json', 'NetworkSecurityGroupFlowEvents', { system_id: '66aa66aa-bb77-cc88-dd99-00ee00ee00ee' }],
+      ['flow-logs-read.nsg-v1-block.json', 'NetworkSecurityGroupFlowEvents', { system_id: '5f4d02d3-a7d0-4ed4-9ce8-c0ae9377951c' }],
+      ['vnet-flow-logs-overview.sample.json', 'FlowLogFlowEvent', { flow_log_guid: 'abcdef01-2345-6789-0abc-def012345678' }],
+      ['flow-logs-read.vnet-block-record.json', 'FlowLogFlowEvent', { flow_log_guid: 'c4de7bdb-291a-4315-84c2-ba1ecd0296dd' }],
+    ] as const;
+    for (const [name, code, guid] of samples) {
+      const flows = decodeFlowLogBytes(readFileSync(join(projectRoot(), 'test/fixtures/samples', name))).table;
+      const all = Array.from({ length: flows.length }, (_, i) => i);
+      const { text } = await collect((write) => exportRows(flows, all, 'ecs', write));
+      assert.equal(text, all.map((row) => rowToEcs(flows.rowAt(row))).join(''), name);
+      const events = text.trimEnd().split('\n').map((line) => JSON.parse(line) as { event: { code?: string }; azure: { flowlog: Record<string, unknown> } });
+      assert.equal(events.length, flows.length, name);
+      for (const event of events) {
+        assert.equal(event.event.code, code, name);
+        const { flowlog } = event.azure;
+        assert.deepEqual({ system_id: flowlog.system_id, flow_log_guid: flowlog.flow_log_guid }, { system_id: undefined, flow_log_guid: undefined, ...guid }, name);
+      }
+    }
+  });
+
+  it('leaves event.code, system_id and flow_log_guid out for a record without them', async () => {
+    const withoutNsg = decodeFlowLogBytes(
+      Buffer.from(
+        '{"records":[{"time":"2018-11-13T12:00:35.3899262Z","category":"NetworkSecurityGroupFlowEvent","resourceId":"/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG","properties":{"Version":2,"flows":[{"rule":"R","flows":[{"mac":"000D3AF87856","flowTuples":["1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,"]}]}]}}]}',
+      ),
+    ).table;
+    for (const flows of [withoutNsg, vnetTable(['1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,,,,'])]) {
+      const { text } = await collect((write) => exportRows(flows, [0], 'ecs', write));
+      assert.equal(text, rowToEcs(flows.rowAt(0)));
+      const event = JSON.parse(text) as { event: Record<string, unknown>; azure: { flowlog: Record<string, unknown> } };
+      assert.equal('system_id' in event.azure.flowlog, false);
+      assert.equal('flow_log_guid' in event.azure.flowlog, false);
+      if (flows === withoutNsg) {
+        assert.equal('code' in event.event, false);
+      }
+    }
   });
 
   it('exports joined connections with totals in each format', async () => {

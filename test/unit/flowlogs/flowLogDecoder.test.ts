@@ -122,6 +122,28 @@ describe('flowLogDecoder', () => {
       assert.equal(result.truncatedAt, undefined);
       assert.equal(rows(result)[0].context.rule, 'BlockHighRiskTCPPortsFromInternet_456b4993-6e57-4e46-aa4d-81767afff09c');
     });
+
+    it("keeps each record's systemId (NSG), flowLogGUID (VNet) and operationName for every tuple", () => {
+      const expected = [
+        ['nsg-flow-logs-overview.v1-sample.json', 'NetworkSecurityGroupFlowEvents', { systemId: '55ff55ff-aa66-bb77-cc88-99dd99dd99dd' }],
+        ['nsg-flow-logs-overview.v2-sample.json', 'NetworkSecurityGroupFlowEvents', { systemId: '66aa66aa-bb77-cc88-dd99-00ee00ee00ee' }],
+        ['flow-logs-read.nsg-v1-block.json', 'NetworkSecurityGroupFlowEvents', { systemId: '5f4d02d3-a7d0-4ed4-9ce8-c0ae9377951c' }],
+        ['vnet-flow-logs-overview.sample.json', 'FlowLogFlowEvent', { flowLogGuid: 'abcdef01-2345-6789-0abc-def012345678' }],
+        ['flow-logs-read.vnet-block-record.json', 'FlowLogFlowEvent', { flowLogGuid: 'c4de7bdb-291a-4315-84c2-ba1ecd0296dd' }],
+      ] as const;
+      for (const [name, operationName, guid] of expected) {
+        const all = rows(decodeFlowLogBytes(sample(name)));
+        assert.ok(all.length > 0, name);
+        for (const row of all) {
+          const { context } = row;
+          assert.deepEqual(
+            { operationName: context.operationName, systemId: context.systemId, flowLogGuid: context.flowLogGuid },
+            { operationName, systemId: undefined, flowLogGuid: undefined, ...guid },
+            `${name}, tuple ${row.tupleIndex}`,
+          );
+        }
+      }
+    });
   });
 
   describe('framing quirks', () => {
@@ -709,6 +731,32 @@ describe('flowLogDecoder', () => {
       } finally {
         rmSync(folder, { recursive: true, force: true });
       }
+    });
+
+    it('reads records whose systemId, flowLogGUID or operationName is not a string, without them', () => {
+      const odd = nsgRecord(2, [tuple2]).replace('"systemId":"66aa66aa-bb77-cc88-dd99-00ee00ee00ee"', '"systemId":null').replace('"operationName":"NetworkSecurityGroupFlowEvents"', '"operationName":{"name":7}');
+      const nsg = decodeText(blob(odd));
+      assert.deepEqual(nsg.problems, []);
+      assert.equal(nsg.tuples, 1);
+      assert.equal(nsg.table.rowAt(0).context.systemId, undefined);
+      assert.equal(nsg.table.rowAt(0).context.operationName, undefined);
+      const vnet = decodeText(blob(vnetRecord(['1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,,,,']).replace('"flowLogVersion":4', '"flowLogVersion":4,"flowLogGUID":["x"]')));
+      assert.deepEqual(vnet.problems, []);
+      assert.equal(vnet.tuples, 1);
+      assert.equal(vnet.table.rowAt(0).context.flowLogGuid, undefined);
+    });
+
+    it('does not take records that differ only in their systemId or flowLogGUID for repeats', () => {
+      const record = nsgRecord(2, [tuple2]);
+      const nsg = decodeText(blob(record, record.replace('66aa66aa-bb77', '77bb77bb-cc88')));
+      assert.equal(nsg.records, 2);
+      assert.equal(nsg.tuples, 2);
+      assert.deepEqual(nsg.problems, []);
+      const vnet = vnetRecord(['1663146003599,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,,,,']);
+      const withGuid = (guid: string): string => vnet.replace('"flowLogVersion":4', `"flowLogVersion":4,"flowLogGUID":"${guid}"`);
+      const both = decodeText(blob(withGuid('c4de7bdb-291a-4315-84c2-ba1ecd0296dd'), withGuid('abcdef01-2345-6789-0abc-def012345678'), withGuid('abcdef01-2345-6789-0abc-def012345678')));
+      assert.equal(both.records, 2, 'the third record repeats the second');
+      assert.deepEqual([0, 1].map((row) => both.table.rowAt(row).context.flowLogGuid), ['c4de7bdb-291a-4315-84c2-ba1ecd0296dd', 'abcdef01-2345-6789-0abc-def012345678']);
     });
   });
 });
