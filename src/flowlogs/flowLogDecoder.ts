@@ -10,7 +10,7 @@
  * text nor an object tree is ever held. Field layouts and quirks: docs/flow-log-formats.md.
  *
  * This module reads files and memory; the decoder itself is recordListDecoder and the layers
- * below it (see decodeState).
+ * below it (see decodeState.ts).
  */
 import { read as fsRead, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -156,7 +156,7 @@ export async function decodeFlowLogFile(path: string, options: DecodeOptions = {
         fsRead(fd, buffer, at, chunk, fileRead, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead)));
       });
     // The window being decoded is buf[start..length) (one spare byte after it holds a 0 that
-    // stops every token scan, see tryDecodeItem); buf[0] is at file offset `base`.
+    // stops every token scan, see RecordListDecoder.tryDecodeItem); buf[0] is at file offset `base`.
     let buf: Buffer;
     let start: number;
     let length: number;

@@ -122,7 +122,7 @@ export function parseTupleText(text: string, layout: Layout): ParsedTuple | stri
       return `expected 8 fields (NSG flow log v1) or 13 (v2), found ${fields.length}`;
     }
   } else if (layout === Layout.nsg2 && isV1Shaped) {
-    // A version 1 tuple in a version 2 record: peers read it by position, so it is read as version 1 (see slowTuple).
+    // A version 1 tuple in a version 2 record: peers read it by position, so it is read as version 1 (see TupleRows.slowTuple).
     layout = Layout.nsg1;
   }
   const expected = layout === Layout.nsg1 ? 8 : 13;
