@@ -6,8 +6,8 @@
  * stringCache (repeated strings), jsonScanner (generic JSON), tupleRows (checked tuples and
  * rows), tupleParser (the fast tuple reader), recordChecks, recordParser (one record's
  * structure) and recordListDecoder (the top level, window by window). The hot loops read the
- * fields of one object of one shape instead of taking them as arguments, which keeps V8's
- * optimised code as it was when the decoder was a single class.
+ * fields of one object of one shape, as they did when the decoder was a single class, rather
+ * than taking many arguments.
  */
 import type { DecodeProblem } from './decodeProblem';
 
