@@ -13,7 +13,7 @@
 import { ArmActionRunner } from '../src/azure/armActionRunner';
 import { ScopedCredential, UnsignedTestCredential } from '../src/azure/credentials';
 import { applyPlan } from '../src/wizards/shared/applyPlan';
-import type { Plan, PlanAction } from '../src/wizards/shared/plan';
+import type { Plan, PlanAction } from '../src/core/plan';
 import { networkApiVersion } from '../src/wizards/shared/apiVersions';
 import { startStandIn } from '../test/standin/server';
 import { armIds, type NetworkInterfaceSpec, type Topology } from '../test/standin/topology';

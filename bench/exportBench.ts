@@ -13,7 +13,8 @@
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { joinConnections } from '../src/flowlogs/connections';
-import { exportRows, rowRange, type ExportFormat } from '../src/flowlogs/exporters';
+import type { ExportFormat } from '../src/core/viewerProtocol';
+import { exportRows, rowRange } from '../src/flowlogs/exporters';
 import { decodeFlowLogFile } from '../src/flowlogs/flowLogDecoder';
 import { FlowSummary } from '../src/flowlogs/flowSummary';
 import { FlowTable } from '../src/flowlogs/flowTable';

@@ -5,7 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { joinConnections } from './flowlogs/connections';
-import { exportConnections, exportRows, isoTime, rowRange, type ExportFormat } from './flowlogs/exporters';
+import type { ExportFormat } from './core/viewerProtocol';
+import { exportConnections, exportRows, isoTime, rowRange } from './flowlogs/exporters';
 import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
 import { FlowSummary } from './flowlogs/flowSummary';
 import { FlowTable } from './flowlogs/flowTable';

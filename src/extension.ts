@@ -21,11 +21,11 @@ import { PropertiesDocumentProvider, propertiesScheme } from './tree/propertiesD
 import { FlowLogStorageBrowser } from './tree/storageBrowser';
 import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
-import { plural } from './tree/treeItems';
+import { plural } from './core/quantities';
 import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
 import { buildAddressOwners } from './flowlogs/addressOwners';
 import { DownloadedBlobs, downloadedBlobScheme } from './webview/downloadedBlobs';
-import type { AddressOwners } from './webview/protocol';
+import type { AddressOwners } from './core/viewerProtocol';
 import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
 import { createPeeringCommand } from './commands/createPeering';
 import { syncPeeringCommand } from './commands/syncPeering';

@@ -2,7 +2,7 @@
  * What a click on a chart does to the filters, and the numbers the traffic-over-time chart draws.
  * Pure: no DOM access.
  */
-import type { RowFilter, Timeline } from '../../src/webview/protocol';
+import type { RowFilter, Timeline } from '../../src/core/viewerProtocol';
 
 /** A bar the user clicked. */
 export type ChartPick =

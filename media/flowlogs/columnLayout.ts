@@ -2,7 +2,7 @@
  * The table's column layout: which columns show, in which order, how wide. Pure: the page keeps
  * one layout per mode and sends it to the host, which keeps it for the user (globalState).
  */
-import type { ColumnId, ColumnLayout } from '../../src/webview/protocol';
+import type { ColumnId, ColumnLayout } from '../../src/core/viewerProtocol';
 import type { Column } from './format';
 
 export const minColumnWidth = 40;

@@ -1,19 +1,9 @@
 /** Display formatting shared by the page's parts. Pure: no DOM access. */
-import type { ColumnId, FileSummary, SortColumn, ViewMode, ViewRow } from '../../src/webview/protocol';
+import type { ColumnId, FileSummary, SortColumn, ViewMode, ViewRow } from '../../src/core/viewerProtocol';
+import { formatBytes } from '../../src/core/quantities';
 import { formatCount, formatDecision, formatDirection, formatDuration, formatTime } from '../../src/flowlogs/displayFormat';
 
-export { formatCount, formatDuration, formatTime };
-
-export function formatBytes(value: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let unit = 0;
-  let scaled = value;
-  while (scaled >= 1024 && unit < units.length - 1) {
-    scaled /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${value.toLocaleString('en-US')} B` : `${scaled.toFixed(1)} ${units[unit]}`;
-}
+export { formatBytes, formatCount, formatDuration, formatTime };
 
 /**
  * Parses a UTC time typed in a filter field: `2022-09-14 09:00`, `2022-09-14T09:00:03.599Z`, or

@@ -24,8 +24,8 @@ import {
   type ViewMode,
   type ViewRow,
   type ViewToHost,
-} from '../../src/webview/protocol';
-import { filterProblem, filterTextLimits, sortProblem } from '../../src/webview/protocolChecks';
+} from '../../src/core/viewerProtocol';
+import { filterProblem, filterTextLimits, sortProblem } from '../../src/core/viewerProtocolChecks';
 import { neutralizeBidi } from '../../src/core/displayText';
 import { problemLocation } from '../../src/flowlogs/problemLocation';
 import { columnsByMode, formatBytes, formatCount, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint, type Column } from './format';

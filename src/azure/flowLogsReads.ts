@@ -8,11 +8,76 @@ import type { FlowLog } from '@azure/arm-network';
 import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
 import { ResourceManagementClient } from '@azure/arm-resources';
 import { StorageManagementClient } from '@azure/arm-storage';
-import type { ExistingFlowLog, FlowLogIdentity, StorageFact, WorkspaceFact } from '../wizards/flowLogs/flowLogFacts';
 import { resourceGroupOf } from './armIds';
 import { armClientOptions, type ArmClientOptions } from './armNetworkApi';
 import { toArmProblem } from './armProblem';
 import type { FlowLogRef } from './networkApi';
+
+export interface TrafficAnalyticsSettings {
+  enabled: boolean;
+  workspaceResourceId?: string;
+  intervalMinutes?: number;
+}
+
+/**
+ * A flow log's managed identity as a write sends it back: its type and the ARM ids of its
+ * user-assigned identities (their principal and client ids are Azure's to fill in).
+ */
+export interface FlowLogIdentity {
+  /** `SystemAssigned`, `UserAssigned`, `SystemAssigned, UserAssigned` or `None`. */
+  type: string;
+  userAssignedIdentityIds?: string[];
+}
+
+/** A flow log Azure holds, with what a plan compares and what an update must keep. */
+export interface ExistingFlowLog {
+  id: string;
+  armId: string;
+  name: string;
+  /** ARM id of its network watcher. */
+  watcherArmId: string;
+  location: string;
+  targetId: string;
+  targetArmId: string;
+  enabled: boolean;
+  storageArmId: string;
+  /** 0 = kept forever. */
+  retentionDays: number;
+  formatVersion?: number;
+  trafficAnalytics: TrafficAnalyticsSettings & { workspaceId?: string; workspaceRegion?: string };
+  tags?: Record<string, string>;
+  enabledFilteringCriteria?: string;
+  recordTypes?: string;
+  /** Kept on every write: a flow log writing with a managed identity loses its storage access without it. */
+  identity?: FlowLogIdentity;
+  /** `retentionPolicy` as Azure holds it (days are kept while retention is off). */
+  retentionPolicy?: { days?: number; enabled?: boolean };
+  /** `format.type` as Azure holds it (`JSON`). */
+  formatType?: string;
+}
+
+export interface StorageFact {
+  armId: string;
+  name: string;
+  location: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  /** `StorageV2`, `Storage`, `BlobStorage`, … */
+  kind: string;
+  sku: string;
+  /** networkRuleSet.defaultAction: `Allow` or `Deny`. */
+  defaultAction?: string;
+  /** networkRuleSet.bypass, e.g. `AzureServices` or `Logging, Metrics`. */
+  bypass?: string;
+}
+
+export interface WorkspaceFact {
+  armId: string;
+  name: string;
+  /** The workspace GUID (`customerId`), what flowAnalyticsConfiguration calls `workspaceId`. */
+  customerId: string;
+  location: string;
+}
 
 export interface FlowLogReadsAccount {
   credentialForTenant(tenantId: string): TokenCredential;

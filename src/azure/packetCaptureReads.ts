@@ -5,10 +5,56 @@
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient, type PacketCaptureResult } from '@azure/arm-network';
 import type { TokenCredential } from '@azure/core-auth';
-import type { CaptureFilter, ExistingCapture, OsType, VmFact } from '../wizards/packetCapture/captureFacts';
 import { nameOf, parentId, resourceGroupOf, subscriptionOf } from './armIds';
 import { armClientOptions } from './armNetworkApi';
 import { toArmProblem } from './armProblem';
+
+export type OsType = 'Linux' | 'Windows';
+
+export interface VmExtensionFact {
+  name: string;
+  publisher: string;
+  type: string;
+  provisioningState: string;
+}
+
+export interface VmFact {
+  /** ARM id as Azure spells it. */
+  armId: string;
+  name: string;
+  subscriptionId: string;
+  tenantId: string;
+  resourceGroup: string;
+  location: string;
+  osType: OsType;
+  /** `running`, `deallocated`, `stopped`, `starting`, … (the `PowerState/…` code), or `unknown`. */
+  powerState: string;
+  privateIps: string[];
+  extensions: VmExtensionFact[];
+}
+
+export interface CaptureFilter {
+  protocol: 'TCP' | 'UDP' | 'Any';
+  localIPAddress?: string;
+  remoteIPAddress?: string;
+  localPort?: string;
+  remotePort?: string;
+}
+
+/** A capture with the wizard's name already in the watcher, with its status from queryStatus. */
+export interface ExistingCapture {
+  armId: string;
+  name: string;
+  target: string;
+  /** `Running`, `Stopped`, `NotStarted`, `Error`, `Unknown`. */
+  status: string;
+  storageId?: string;
+  filePath?: string;
+  timeLimitInSeconds?: number;
+  bytesToCapturePerPacket?: number;
+  totalBytesPerSession?: number;
+  filters: CaptureFilter[];
+}
 
 export interface PacketCaptureReadsAccount {
   credentialForTenant(tenantId: string): TokenCredential;

@@ -41,7 +41,7 @@ import {
   type FlowLogBlob,
   type FlowLogKind,
   type ListedBlob,
-} from '../flowlogs/blobPath';
+} from '../core/blobPath';
 import { isStorageCancellation, toStorageProblem, type StorageCallContext } from './storageProblem';
 
 export type StorageAuth =

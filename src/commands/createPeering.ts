@@ -5,7 +5,7 @@ import { gatherPeering } from '../wizards/peering/gather';
 import { describeStatuses, loadPeeringEstate, peeringsOf, peeringsSettled, watchPeerings, type PeeringEstate } from '../wizards/peering/peeringEstate';
 import { planPeering } from '../wizards/peering/plan';
 import type { PeeringStatus } from '../azure/peeringReads';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { askPlanReview } from '../wizards/shared/wizardFlow';
 import type { LensCommand } from './lensCommand';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { parentId, resourceTypeOf } from '../azure/armIds';
 import { problemLogLine, toArmProblem } from '../azure/armProblem';
 import { resourcesOf } from '../tree/treeNode';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { askPlanReview } from '../wizards/shared/wizardFlow';
 import { gatherTap, type TapSeed } from '../wizards/tap/gather';

@@ -4,7 +4,7 @@ import { resourcesOf } from '../tree/treeNode';
 import { readFlowLogEstate, type FlowLogEstate } from '../wizards/flowLogs/flowLogEstate';
 import { gatherFlowLogs, type FlowLogSeed } from '../wizards/flowLogs/gather';
 import { planFlowLogs } from '../wizards/flowLogs/plan';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { askPlanReview } from '../wizards/shared/wizardFlow';
 import type { LensCommand } from './lensCommand';

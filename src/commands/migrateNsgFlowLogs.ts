@@ -4,7 +4,7 @@ import type { FlowLogEstate } from '../wizards/flowLogs/flowLogEstate';
 import type { ExistingFlowLog, FlowLogTarget } from '../wizards/flowLogs/flowLogFacts';
 import { migrationTargets } from '../wizards/flowLogs/migrationTargets';
 import { planNsgMigration, type MigrationSource } from '../wizards/flowLogs/plan';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { back } from '../wizards/shared/wizardUi';
 import { flowLogEstateFor } from './enableFlowLogs';

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import { isStorageCancellation } from '../azure/storageProblem';
-import type { FlowLogBlob, HourGroup } from '../flowlogs/blobPath';
+import type { FlowLogBlob, HourGroup } from '../core/blobPath';
 import { FlowLogBlobNode } from '../tree/flowLogBlobNode';
-import { dayLabel, downloadFileName, formatBytes, hourLabel, hourRangeLabel } from '../tree/storageItems';
-import { StorageDayNode, StorageHourNode, StorageTargetNode, type FlowLogStorageScope } from '../tree/storageNodes';
+import { formatBytes } from '../core/quantities';
+import { dayLabel, downloadFileName, hourLabel, hourRangeLabel } from '../tree/storageItems';
+import { StorageDayNode, StorageHourNode, StorageTargetNode } from '../tree/storageNodes';
+import type { FlowLogStorageScope } from '../tree/storageSource';
 import { FlowLogNode } from '../tree/watcherNode';
 import { back, type WizardUi } from '../wizards/shared/wizardUi';
 import type { LensCommand } from './lensCommand';

@@ -11,7 +11,7 @@ import type { WizardContext } from '../wizards/shared/wizardContext';
 import type { LensCommand } from './lensCommand';
 import { captureTarget } from './packetCaptureRows';
 import { armFailure } from '../azure/armProblem';
-import { formatBytes } from '../tree/storageItems';
+import { formatBytes } from '../core/quantities';
 import { withCancellableProgress } from '../wizards/shared/progress';
 
 export interface OpenedCapture {

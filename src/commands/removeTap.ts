@@ -1,11 +1,11 @@
 import { resourceTypeOf } from '../azure/armIds';
 import { resourcesOf } from '../tree/treeNode';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { back } from '../wizards/shared/wizardUi';
 import { planRemoveTap } from '../wizards/tap/plan';
 import { tapEstateFor } from './createTap';
-import { plural } from '../tree/treeItems';
+import { plural } from '../core/quantities';
 import type { LensCommand } from './lensCommand';
 
 /** "Remove Virtual Network TAP…": removes its tap configurations from every source NIC, then the TAP (a plan to review). */

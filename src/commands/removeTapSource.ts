@@ -1,6 +1,6 @@
 import { nameOf, resourceTypeOf } from '../azure/armIds';
 import { isTreeNode, resourcesOf } from '../tree/treeNode';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { back } from '../wizards/shared/wizardUi';
 import { planRemoveTapSource } from '../wizards/tap/plan';

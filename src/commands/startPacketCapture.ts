@@ -3,7 +3,7 @@ import { resourcesOf } from '../tree/treeNode';
 import { readCaptureEstate, type CaptureEstate } from '../wizards/packetCapture/captureEstate';
 import { gatherPacketCapture, type CaptureSeed } from '../wizards/packetCapture/gather';
 import { planPacketCapture } from '../wizards/packetCapture/plan';
-import type { ApplyReport } from '../wizards/shared/plan';
+import type { ApplyReport } from '../core/plan';
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { askPlanReview } from '../wizards/shared/wizardFlow';
 import type { LensCommand } from './lensCommand';

@@ -2,8 +2,8 @@
  * Which NIC (and VM) a flow's addresses belong to, from the NICs the signed-in inventory lists.
  * Pure: the host builds the lookup from its inventory, the decode worker applies it to rows.
  */
-import type { AddressOwners, NicOwner } from '../webview/protocol';
-import { normalizeMac } from './blobPath';
+import type { AddressOwners, NicOwner } from '../core/viewerProtocol';
+import { normalizeMac } from '../core/blobPath';
 
 /** The parts of an inventory NIC the lookup needs (`NicRef` satisfies it). */
 export interface OwnedNic {

@@ -12,8 +12,8 @@ import { decodeFlowLogFile, readRecordAt, type DecodeResult } from './flowLogDec
 import { FlowSummary } from './flowSummary';
 import { FlowLogView } from './flowLogView';
 import { FlowTable } from './flowTable';
-import { assertNever, type FileSummary, type HostToView } from '../webview/protocol';
-import type { DecodeWorkerData, HostToWorker, WorkerToHost } from './workerProtocol';
+import { assertNever, type FileSummary, type HostToView } from '../core/viewerProtocol';
+import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../core/workerProtocol';
 
 const summaryIntervalMs = 250;
 const maxProblems = 1000;

@@ -5,9 +5,8 @@
 import { connectionAt, type Connection, type ConnectionTable } from './connections';
 import { flagDecision, flagDirection, flagState, flagStateCode, type FlowRow, type FlowState, type FlowTable, type RecordContext } from './flowTable';
 import { flowOwners, hasNoOwners, ownerLabel } from './addressOwners';
-import type { AddressOwners, NicOwner } from '../webview/protocol';
+import type { AddressOwners, ExportFormat, NicOwner } from '../core/viewerProtocol';
 
-export type ExportFormat = 'csv' | 'ndjson' | 'ecs';
 /** Receives the export as UTF-8, in chunks that each end at a line end. */
 export type WriteChunk = (chunk: Uint8Array) => void | Promise<void>;
 

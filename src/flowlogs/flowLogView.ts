@@ -16,7 +16,7 @@ import {
   tupleViewRow,
   type ConnectionColumns,
 } from './query';
-import type { AddressOwners, HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../webview/protocol';
+import type { AddressOwners, HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../core/viewerProtocol';
 import { flowOwners, hasNoOwners, ownerLabel } from './addressOwners';
 import { formatCount, formatDecision, formatDirection, formatDuration, formatEncryption, formatEndpoint, formatTime } from './displayFormat';
 

@@ -6,7 +6,7 @@
  * only reads typed arrays and lookup tables.
  */
 import { FlowTable, flagDecision, flagDirection, flagState } from './flowTable';
-import type { AddressOwners, RowFilter, SortSpec, Timeline, ViewAggregates, ViewRow } from '../webview/protocol';
+import type { AddressOwners, RowFilter, SortSpec, Timeline, ViewAggregates, ViewRow } from '../core/viewerProtocol';
 import { ownerLabel } from './addressOwners';
 import { compileIpMatcher, rankAddresses } from './ipMatch';
 import type { ConnectionTable } from './connections';

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
-import { escapeMarkdown } from '../wizards/shared/markdown';
-import { formatBytes } from '../tree/storageItems';
+import { escapeMarkdown } from '../core/markdown';
+import { formatBytes } from '../core/quantities';
 
 /** A capture file that cannot be read; `offset` is the byte where reading stopped. */
 export class PcapFormatError extends Error {

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
-import type { FlowLogBlob } from '../flowlogs/blobPath';
+import type { FlowLogBlob } from '../core/blobPath';
 import { describeFlowLogBlob } from './storageItems';
-import type { FlowLogStorageScope } from './storageNodes';
+import type { FlowLogStorageScope } from './storageSource';
 import { treeItemFrom, type TreeNode } from './treeNode';
 
 /** One flow-log blob (one MAC's hour); a click opens it in the flow-log viewer. */

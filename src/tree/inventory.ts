@@ -1,5 +1,5 @@
 import type { FlowLogRef, NetworkWatcherRef, NicRef, NsgRef, PacketCaptureRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
-import { normalizeMac } from '../flowlogs/blobPath';
+import { normalizeMac } from '../core/blobPath';
 
 /** The sections of a subscription's inventory, each from its own list call(s). */
 export type SectionName = 'vnets' | 'nics' | 'nsgs' | 'watchers' | 'taps';

@@ -6,8 +6,9 @@ import type { FlowLogRef, StorageAccountRef } from '../azure/networkApi';
 import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import type { StorageProblemError } from '../azure/storageProblem';
 import type { ArmProblem } from '../azure/armProblem';
-import { formatMac, nsgFlowLogContainer, vnetFlowLogContainer, type FlowLogBlob, type HourGroup } from '../flowlogs/blobPath';
-import { escapeMarkdown, plural, type ItemDescription } from './treeItems';
+import { formatMac, nsgFlowLogContainer, vnetFlowLogContainer, type FlowLogBlob, type HourGroup } from '../core/blobPath';
+import { formatBytes, plural } from '../core/quantities';
+import { escapeMarkdown, type ItemDescription } from './treeItems';
 
 /** The container a flow log writes to: NSG flow logs (target is an NSG) or VNet flow logs (anything else). */
 export function flowLogContainer(flowLog: Pick<FlowLogRef, 'targetId'>): string {
@@ -53,22 +54,6 @@ export function hourLabel(time: Date): string {
   const pad = (hour: number): string => String(hour).padStart(2, '0');
   return `${pad(start)}:00–${pad((start + 1) % 24)}:00 UTC`;
 }
-
-/** `0 B`, `12.3 KB`, `4.0 MB` */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) {
-    return `${bytes} B`;
-  }
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
-
 
 export function describeStorageTarget(target: DiscoveredTarget, container: string, accountName: string): ItemDescription {
   return {

@@ -5,7 +5,7 @@ import type { StorageAccountAccess } from '../azure/storageAccess';
 import type { DiscoveredDay, DiscoveredTarget } from '../azure/storageFlowLogs';
 import { parseStorageAccountId } from '../azure/storageKeys';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
-import { normalizeMac, type DayGroup, type HourGroup } from '../flowlogs/blobPath';
+import { normalizeMac, type DayGroup, type HourGroup } from '../core/blobPath';
 import { FlowLogBlobNode } from './flowLogBlobNode';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
@@ -23,26 +23,8 @@ import {
 } from './storageItems';
 import type { SubscriptionInventory } from './subscriptionInventory';
 import type { ItemDescription } from './treeItems';
-import type { FlowLogStorageSource } from './storageSource';
+import type { FlowLogStorageScope, FlowLogStorageSource } from './storageSource';
 import { treeItemFrom, type TreeNode } from './treeNode';
-
-/**
- * What every row under a flow log or a storage account's container shares: the container, the
- * storage account and the way into it, and the flow log when browsed from one.
- */
-export interface FlowLogStorageScope {
-  /** Set when browsed from a flow log. */
-  flowLog?: FlowLogRef;
-  /** What the blobs are named by in messages and download file names: the flow log's name, or the target's. */
-  name: string;
-  /** ARM id of the storage account. */
-  accountId: string;
-  container: string;
-  accountName: string;
-  source: FlowLogStorageSource;
-  /** The name of the NIC with this MAC (as blobs name it), when the tree lists it. */
-  nicNameOf?: (mac: string) => string | undefined;
-}
 
 export type FlowLogScope = FlowLogStorageScope & { flowLog: FlowLogRef };
 

@@ -14,7 +14,8 @@ import {
   type VnetRef,
 } from '../azure/networkApi';
 import { nameOf } from '../azure/armIds';
-import { addressCount, formatAddressCount, formatPrefixes, usableSubnetAddresses } from './addresses';
+import { plural } from '../core/quantities';
+import { addressCount, formatAddressCount, formatPrefixes, usableSubnetAddresses } from '../core/addresses';
 import type { FlowLogCoverage } from './inventory';
 
 /**
@@ -36,11 +37,6 @@ export interface ItemDescription {
 }
 
 /** Escapes text for a MarkdownString: backslash-escapes Markdown punctuation and HTML-escapes angle brackets and ampersands. */
-/** `1 blob`, `3 blobs`. */
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
-
 export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|~]/g, (character) => `\\${character}`).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { basename } from 'node:path';
 import { neutralizeBidi } from '../core/displayText';
 import { renderWebviewHtml } from './html';
-import { downloadedBlobTitle, localBlobTitle } from '../flowlogs/blobPath';
+import { downloadedBlobTitle, localBlobTitle } from '../core/blobPath';
 import { FlowLogSession, type ViewerServices } from './flowLogSession';
-import type { AddressOwners, RenderedReport, RowFilter, ViewMode } from './protocol';
+import type { AddressOwners, RenderedReport, RowFilter, ViewMode } from '../core/viewerProtocol';
 
 export const flowLogViewType = 'trafficLens.flowLogViewer';
 

@@ -19,10 +19,10 @@ import {
   type RenderedReport,
   type RowFilter,
   type ViewMode,
-} from './protocol';
+} from '../core/viewerProtocol';
 import { exportFileName, exportFolder } from './exportFolder';
-import { checkViewToHost } from './protocolChecks';
-import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../flowlogs/workerProtocol';
+import { checkViewToHost } from '../core/viewerProtocolChecks';
+import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../core/workerProtocol';
 
 const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
   csv: { label: 'CSV', extension: 'csv' },

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
-import type { PlanCheck } from '../../src/wizards/shared/plan';
+import type { PlanCheck } from '../../src/core/plan';
 import { devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, prodSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { OpenedCapture } from '../../src/commands/openPacketCapture';
 import type { CaptureStatus } from '../../src/azure/packetCaptureReads';
 import type { TrafficLensApi } from '../../src/extension';
-import type { ApplyReport } from '../../src/wizards/shared/plan';
+import type { ApplyReport } from '../../src/core/plan';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { prodSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';

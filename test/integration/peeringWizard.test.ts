@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PeeringCommandResult } from '../../src/commands/createPeering';
 import type { TrafficLensApi } from '../../src/extension';
-import type { Plan } from '../../src/wizards/shared/plan';
+import type { Plan } from '../../src/core/plan';
 import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
 import { devSubscriptionId, devVnetId, hubVnetId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';

@@ -3,7 +3,7 @@ import { request } from 'node:https';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
-import type { RenderedReport, RowFilter } from '../../src/webview/protocol';
+import type { RenderedReport, RowFilter } from '../../src/core/viewerProtocol';
 import { standInExtensionSettings } from '../standin/extensionSettings';
 import { demoTenantId, hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
 import { activateTestedExtension } from './testedExtension';

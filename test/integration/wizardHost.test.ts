@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
-import type { Plan, PlanAction } from '../../src/wizards/shared/plan';
+import type { Plan, PlanAction } from '../../src/core/plan';
 import { QuickPickUi } from '../../src/wizards/shared/quickPickUi';
 import { back } from '../../src/wizards/shared/wizardUi';
 import { demoTenantId, devSubscriptionId } from '../standin/topologies/demo';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { TrafficLensApi } from '../../src/extension';
-import type { ApplyReport } from '../../src/wizards/shared/plan';
+import type { ApplyReport } from '../../src/core/plan';
 import { faults, signInToStandIn, signOutOfStandIn } from './standInClient';
 import { activateTestedExtension } from './testedExtension';
 

@@ -4,7 +4,7 @@
  */
 import { nameOf } from '../../azure/armIds';
 import { defaultNetworkName, validateNetworkName } from '../shared/networkNames';
-import type { PlanCheck } from '../shared/plan';
+import type { PlanCheck } from '../../core/plan';
 import { premiumStorageReason } from '../shared/storageTier';
 import type { ExistingFlowLog, FlowLogAnswers, FlowLogTarget, StorageChoice, StorageFact } from './flowLogFacts';
 

@@ -1,4 +1,4 @@
-import type { PlanEstimate } from '../shared/plan';
+import type { PlanEstimate } from '../../core/plan';
 
 /**
  * Bytes one flow tuple adds to a VNet flow log blob, envelope included: the Microsoft Learn sample

@@ -8,7 +8,7 @@ import { nameOf } from '../../azure/armIds';
 import { ActionList } from '../shared/actionList';
 import { networkApiVersion, resourcesApiVersion, storageApiVersion } from '../shared/apiVersions';
 import { addWatcher, addWatcherGroup, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
-import type { Plan, PlanAction, PlanCheck } from '../shared/plan';
+import type { Plan, PlanAction, PlanCheck } from '../../core/plan';
 import {
   checkDoubleLogging,
   checkNoNsgTargets,

@@ -1,9 +1,12 @@
 /**
- * What the packet-capture wizard knows about Azure (read in src/azure/packetCaptureReads.ts) and
- * what it asks. Plain data: the checks and the plan builder are pure functions of these.
+ * What the packet-capture wizard knows about Azure (read in src/azure/packetCaptureReads.ts,
+ * which defines the shapes it returns) and what it asks. Plain data: the checks and the plan builder are pure functions of these.
  */
+import type { CaptureFilter, ExistingCapture, OsType, VmFact } from '../../azure/packetCaptureReads';
 import type { StorageTierFact } from '../shared/storageTier';
 import type { WatcherFact } from '../shared/networkWatcher';
+
+export type { CaptureFilter, ExistingCapture, OsType, VmExtensionFact, VmFact } from '../../azure/packetCaptureReads';
 
 /** The Network Watcher agent extension, as the portal installs it. */
 export const agentExtension = {
@@ -13,59 +16,12 @@ export const agentExtension = {
   typeFor: (osType: OsType): string => (osType === 'Windows' ? 'NetworkWatcherAgentWindows' : 'NetworkWatcherAgentLinux'),
 };
 
-export type OsType = 'Linux' | 'Windows';
-
-export interface VmExtensionFact {
-  name: string;
-  publisher: string;
-  type: string;
-  provisioningState: string;
-}
-
-export interface VmFact {
-  /** ARM id as Azure spells it. */
-  armId: string;
-  name: string;
-  subscriptionId: string;
-  tenantId: string;
-  resourceGroup: string;
-  location: string;
-  osType: OsType;
-  /** `running`, `deallocated`, `stopped`, `starting`, … (the `PowerState/…` code), or `unknown`. */
-  powerState: string;
-  privateIps: string[];
-  extensions: VmExtensionFact[];
-}
-
 export interface CaptureStorageFact extends StorageTierFact {
   armId: string;
   name: string;
   location: string;
   subscriptionId: string;
   resourceGroup: string;
-}
-
-export interface CaptureFilter {
-  protocol: 'TCP' | 'UDP' | 'Any';
-  localIPAddress?: string;
-  remoteIPAddress?: string;
-  localPort?: string;
-  remotePort?: string;
-}
-
-/** A capture with the wizard's name already in the watcher, with its status from queryStatus. */
-export interface ExistingCapture {
-  armId: string;
-  name: string;
-  target: string;
-  /** `Running`, `Stopped`, `NotStarted`, `Error`, `Unknown`. */
-  status: string;
-  storageId?: string;
-  filePath?: string;
-  timeLimitInSeconds?: number;
-  bytesToCapturePerPacket?: number;
-  totalBytesPerSession?: number;
-  filters: CaptureFilter[];
 }
 
 export type CaptureDestination = 'storage' | 'file' | 'both';

@@ -5,7 +5,7 @@
 import { nameOf } from '../../azure/armIds';
 import ipaddr from 'ipaddr.js';
 import { validateNetworkName } from '../shared/networkNames';
-import type { PlanCheck } from '../shared/plan';
+import type { PlanCheck } from '../../core/plan';
 import { premiumStorageReason } from '../shared/storageTier';
 import { agentExtension, type CaptureAnswers, type CaptureFilter, type CaptureStorageFact, type ExistingCapture, type OsType, type VmFact } from './captureFacts';
 

@@ -4,11 +4,11 @@
  * extension on the VM, then the capture (body per NetworkWatcherPacketCaptureCreate.json).
  */
 import { nameOf } from '../../azure/armIds';
-import { formatBytes } from '../../tree/storageItems';
+import { formatBytes } from '../../core/quantities';
 import { ActionList } from '../shared/actionList';
 import { computeApiVersion, networkApiVersion } from '../shared/apiVersions';
 import { addWatcher, addWatcherGroup, defaultWatcherArmId, defaultWatcherName, watcherResourceGroup } from '../shared/networkWatcher';
-import type { Plan, PlanCheck } from '../shared/plan';
+import type { Plan, PlanCheck } from '../../core/plan';
 import {
   agentExtension,
   type CaptureAnswers,

@@ -1,4 +1,4 @@
-import { parsePrefix, prefixesOverlap } from '../../tree/addresses';
+import { parsePrefix, prefixesOverlap } from '../../core/addresses';
 
 /** Two prefixes that share addresses, one from each side. */
 export interface PrefixOverlap {

@@ -1,7 +1,7 @@
 import { nameOf } from '../../azure/armIds';
 import type { PeeringRef } from '../../azure/networkApi';
 import { defaultNetworkName, validateNetworkName } from '../shared/networkNames';
-import type { PlanCheck } from '../shared/plan';
+import type { PlanCheck } from '../../core/plan';
 import { addressOverlaps, formatOverlaps, type PrefixOverlap } from './addressOverlap';
 import type { PeeringVnet } from './peeringVnet';
 

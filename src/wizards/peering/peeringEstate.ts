@@ -4,7 +4,7 @@ import { problemLogLine, toArmProblem } from '../../azure/armProblem';
 import { readPeeringStatus, type PeeringStatus } from '../../azure/peeringReads';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
 import { estateEntryOf } from '../shared/estate';
-import type { ApplyReport } from '../shared/plan';
+import type { ApplyReport } from '../../core/plan';
 import type { WizardContext } from '../shared/wizardContext';
 import { peeringVnetOf, type PeeringVnet } from './peeringVnet';
 

@@ -1,7 +1,7 @@
 import { nameOf, parentId } from '../../azure/armIds';
 import { isInSync, type PeeringRef } from '../../azure/networkApi';
 import { ActionList } from '../shared/actionList';
-import { serializeVirtualNetworkWrites, type Plan, type PlanAction, type PlanCheck } from '../shared/plan';
+import { serializeVirtualNetworkWrites, type Plan, type PlanAction, type PlanCheck } from '../../core/plan';
 import { crossTenantCheck, gatewayChecks, overlapCheck, peeredOverlapCheck, selfPeeringCheck, spokeOverlapCheck, validatePeeringName } from './checks';
 import { allowsVirtualNetworkAccess, type PeeringVnet } from './peeringVnet';
 import { networkApiVersion } from '../shared/apiVersions';

@@ -1,4 +1,4 @@
-import type { PlanAction } from './plan';
+import type { PlanAction } from '../../core/plan';
 
 /** A plan's actions as a builder adds them, numbered `a1`, `a2`, … in that order. */
 export class ActionList {

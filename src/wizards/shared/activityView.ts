@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction } from './plan';
+import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction } from '../../core/plan';
 import { nameOf } from '../../azure/armIds';
 import { formatTime } from '../../flowlogs/displayFormat';
 import type { ActivityEntry, RunKind } from './review';

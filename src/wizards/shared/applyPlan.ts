@@ -1,20 +1,9 @@
 import { subscriptionOf } from '../../azure/armIds';
 import { toArmProblem, type ArmProblem } from '../../azure/armProblem';
-import { actionsToSend, type ActionOutcome, type ActionStatus, type ApplyReport, type Plan, type PlanAction, type UndoStep } from './plan';
+import { actionsToSend, undoStepOf, type ActionOutcome, type ActionStatus, type ApplyReport, type Plan, type PlanAction } from '../../core/plan';
+import type { ActionRunner } from '../../azure/actionRunner';
 import { sleep } from '../../azure/bounded';
-import { armWritePacer, type WriteKind, type WritePacer } from './writePacer';
-
-/** Sends plan actions to Azure; implemented on the official SDKs in `src/azure/armActionRunner.ts`. */
-export interface ActionRunner {
-  /** Sends one action and waits for its long-running operation to end; throws what `toArmProblem` understands. */
-  run(action: PlanAction, signal: AbortSignal): Promise<void>;
-  /** Reverses a succeeded action as its `undo` step says (default for a created resource: delete it). */
-  undo(action: PlanAction, signal: AbortSignal): Promise<void>;
-  /** Whether the resource a `put` writes exists now (a failed create may have left it behind); absent means "assume it does". */
-  exists?(action: PlanAction, signal: AbortSignal): Promise<boolean>;
-  /** The pacer `applyPlan` uses when the options name none; an ARM runner keeps it in step with ARM's rate-limit headers. */
-  readonly pacer?: WritePacer;
-}
+import { armWritePacer, type WriteKind, type WritePacer } from '../../azure/writePacer';
 
 export interface ApplyOptions {
   /** Actions in flight at once (default 8). */
@@ -112,17 +101,6 @@ async function leftBehind(action: PlanAction, runner: ActionRunner, signal: Abor
   } catch {
     return true;
   }
-}
-
-/** How an action is reversed: its `undo`, else delete for a `put` that created something, else nothing. */
-export function undoStepOf(action: PlanAction): UndoStep {
-  if (action.undo) {
-    return action.undo;
-  }
-  if (action.kind === 'put' && action.existing === 'absent') {
-    return { kind: 'delete' };
-  }
-  return { kind: 'none', reason: action.kind === 'put' ? 'It updated a resource that existed before.' : `A ${action.kind} cannot be reversed.` };
 }
 
 /** True for a 429 (`SubscriptionRequestsThrottled`, `TooManyRequests`). */

@@ -9,7 +9,7 @@
 import { parentId } from '../../azure/armIds';
 import { parseArmPath, shortSubscription } from './armPath';
 import { azCommandFor, commentText, renderAzCommand, withoutSecrets, type CliScriptOptions } from './cliScript';
-import type { Plan, PlanAction } from './plan';
+import type { Plan, PlanAction } from '../../core/plan';
 
 export interface BicepFile {
   /** Relative to the folder the files are saved in: `main.bicep`, `modules/8b1d4e72-rg-network.bicep`. */

@@ -8,7 +8,7 @@
  */
 import { nameOf, parentId } from '../../azure/armIds';
 import { parseArmPath } from './armPath';
-import type { Plan, PlanAction } from './plan';
+import type { Plan, PlanAction } from '../../core/plan';
 
 export interface CliScriptOptions {
   /** The Resource Manager endpoint `az rest` sends to; the public cloud's when not given. */

@@ -4,7 +4,7 @@
  * create both when the subscription has no watcher in the region. Pure: no `vscode` import here.
  */
 import type { ActionList } from './actionList';
-import type { PlanAction } from './plan';
+import type { PlanAction } from '../../core/plan';
 import { networkApiVersion, resourcesApiVersion } from './apiVersions';
 
 export const watcherResourceGroup = 'NetworkWatcherRG';

@@ -4,10 +4,10 @@
  * import here.
  */
 import { nameOf, subscriptionOf } from '../../azure/armIds';
-import { codeBlock, escapeMarkdown, inlineCode as code } from './markdown';
-import { actionsToSend, isBlocked, type CheckStatus, type Plan, type PlanAction } from './plan';
+import { codeBlock, escapeMarkdown, inlineCode as code } from '../../core/markdown';
+import { actionsToSend, isBlocked, type CheckStatus, type Plan, type PlanAction } from '../../core/plan';
 
-export { escapeMarkdown } from './markdown';
+export { escapeMarkdown } from '../../core/markdown';
 
 const checkMarks: Record<CheckStatus, string> = {
   passed: '✓',

@@ -5,11 +5,12 @@
  * (windows, clipboard, Azure, the Activity view) comes in through `ReviewPorts`, so this file has
  * no `vscode` import and is tested with fakes.
  */
-import { plural } from '../../tree/treeItems';
+import { plural } from '../../core/quantities';
 import { nameOf, subscriptionOf } from '../../azure/armIds';
-import type { ActionRunner, ApplyOptions } from './applyPlan';
-import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction, PlanRemedy } from './plan';
-import { deallocations, isBlocked } from './plan';
+import type { ActionRunner } from '../../azure/actionRunner';
+import type { ApplyOptions } from './applyPlan';
+import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction, PlanRemedy } from '../../core/plan';
+import { deallocations, isBlocked } from '../../core/plan';
 import type { ReviewChoice } from './wizardHost';
 import { back, type Back } from './wizardUi';
 

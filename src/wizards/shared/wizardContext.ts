@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import type { ApplyReport, Plan } from './plan';
+import type { ApplyReport, Plan } from '../../core/plan';
 import type { ReviewOptions } from './review';
 import type { Back, WizardUi } from './wizardUi';
 

@@ -3,7 +3,7 @@
  * answer kept, and the plan is made again from the changed answers. Every set-up wizard ends this
  * way. No `vscode` import here.
  */
-import type { ApplyReport, Plan } from './plan';
+import type { ApplyReport, Plan } from '../../core/plan';
 import { AnswerTrail } from './questions';
 import type { ReviewOptions } from './review';
 import { back, type Back } from './wizardUi';

@@ -4,9 +4,9 @@
  */
 import { nameOf, parentId } from '../../azure/armIds';
 import type { NsgRef, SecurityRuleRef, VnetRef } from '../../azure/networkApi';
-import { prefixContains } from '../../tree/addresses';
+import { prefixContains } from '../../core/addresses';
 import { validateNetworkName } from '../shared/networkNames';
-import type { PlanCheck } from '../shared/plan';
+import type { PlanCheck } from '../../core/plan';
 import { normalizeRegion, tapComingSoonRegions, tapRegionsSource, tapSupportedRegions } from './tapRegions';
 import { vxlanPort, type TapDestination, type TapEstate, type TapSourceNic } from './tapModel';
 

@@ -5,7 +5,7 @@
  */
 import { idKey, nameOf, parentId } from '../../azure/armIds';
 import { ActionList } from '../shared/actionList';
-import type { Plan, PlanCheck, PlanRemedy } from '../shared/plan';
+import type { Plan, PlanCheck, PlanRemedy } from '../../core/plan';
 import {
   acceleratedNetworkingCheck,
   destinationNsgNames,

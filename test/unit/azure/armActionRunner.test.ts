@@ -3,11 +3,11 @@ import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipelin
 import { ArmActionRunner, auxiliaryTokensPolicy } from '../../../src/azure/armActionRunner';
 import { toArmProblem } from '../../../src/azure/armProblem';
 import { applyPlan } from '../../../src/wizards/shared/applyPlan';
-import type { Plan, PlanAction } from '../../../src/wizards/shared/plan';
+import type { Plan, PlanAction } from '../../../src/core/plan';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds } from '../../standin/topology';
 import { collectorTapId, demoTenantId, demoTopology, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../../standin/topologies/demo';
-import { TokenBucketPacer } from '../../../src/wizards/shared/writePacer';
+import { TokenBucketPacer } from '../../../src/azure/writePacer';
 import { runnerFor } from './demoApi';
 
 const nsgId = armIds.networkSecurityGroup(prodSubscriptionId, 'rg-prod-network', 'nsg-prod-web');

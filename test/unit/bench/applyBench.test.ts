@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { applyBenchTopology, tapConfigurationActions, writeLimitBoundMs } from '../../../bench/applyBench';
-import { actionsToSend } from '../../../src/wizards/shared/plan';
+import { actionsToSend } from '../../../src/core/plan';
 
 describe('apply benchmark', () => {
   it('bounds N writes by the burst, then one refill interval per write, plus one request', () => {

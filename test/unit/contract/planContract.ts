@@ -6,7 +6,7 @@
  */
 import { toAzureCliScript } from '../../../src/wizards/shared/cliScript';
 import { toBicep } from '../../../src/wizards/shared/bicep';
-import type { Plan, PlanAction } from '../../../src/wizards/shared/plan';
+import type { Plan, PlanAction } from '../../../src/core/plan';
 import { apiVersions } from '../../standin/apiVersions';
 import { contractFor } from '../../standin/contract/contracts';
 import { describeRef } from '../../standin/contract/definitions';

@@ -5,7 +5,7 @@
  * accept, and CLI scripts and Bicep files that state the plan's api-versions.
  */
 import assert from 'node:assert/strict';
-import type { Plan } from '../../../src/wizards/shared/plan';
+import type { Plan } from '../../../src/core/plan';
 import { actionProblems, exportProblems, exportsOf, planProblems } from './planContract';
 import { wizardPlans } from './wizardPlans';
 

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ArmActionRunner } from '../../../src/azure/armActionRunner';
-import type { PlanAction } from '../../../src/wizards/shared/plan';
+import type { PlanAction } from '../../../src/core/plan';
 import { apiVersions, type ApiFamily } from '../../standin/apiVersions';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds } from '../../standin/topology';

@@ -13,7 +13,7 @@ import type { VmFact } from '../../../src/wizards/packetCapture/captureFacts';
 import { planPacketCapture } from '../../../src/wizards/packetCapture/plan';
 import { planPeering, planPeeringSync, syncTargetsFor, type PeeringAnswers } from '../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
-import type { Plan } from '../../../src/wizards/shared/plan';
+import type { Plan } from '../../../src/core/plan';
 import { planRemoveTap, planRemoveTapSource, planTap } from '../../../src/wizards/tap/plan';
 import * as flow from '../wizards/flowLogs/builders';
 import * as capture from '../wizards/packetCapture/builders';

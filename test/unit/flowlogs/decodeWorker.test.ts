@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { projectRoot } from '../../fixtures/projectRoot';
-import type { FileSummary, HostToView } from '../../../src/webview/protocol';
-import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../../../src/flowlogs/workerProtocol';
+import type { FileSummary, HostToView } from '../../../src/core/viewerProtocol';
+import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../../../src/core/workerProtocol';
 
 const root = projectRoot();
 const workerPath = join(root, 'dist/decodeWorker.js');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { joinConnections } from '../../../src/flowlogs/connections';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import { FlowLogView } from '../../../src/flowlogs/flowLogView';
-import type { HostToView, ViewMode } from '../../../src/webview/protocol';
+import type { HostToView, ViewMode } from '../../../src/core/viewerProtocol';
 import { columnsByMode } from '../../../media/flowlogs/format';
 
 const samplePath = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'samples', 'vnet-flow-logs-overview.sample.json');

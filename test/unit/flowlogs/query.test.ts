@@ -18,7 +18,7 @@ import {
   timelineBuckets,
   tupleViewRow,
 } from '../../../src/flowlogs/query';
-import type { RowFilter, SortSpec } from '../../../src/webview/protocol';
+import type { RowFilter, SortSpec } from '../../../src/core/viewerProtocol';
 
 interface Group {
   rule: string;

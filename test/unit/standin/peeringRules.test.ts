@@ -3,7 +3,7 @@ import { ArmActionRunner } from '../../../src/azure/armActionRunner';
 import { toArmProblem } from '../../../src/azure/armProblem';
 import { planPeering, planPeeringSync } from '../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../src/wizards/peering/peeringVnet';
-import type { PlanAction } from '../../../src/wizards/shared/plan';
+import type { PlanAction } from '../../../src/core/plan';
 import { applyPlan } from '../../../src/wizards/shared/applyPlan';
 import { disconnectedPeeringCode, hasVirtualNetworkGateway } from '../../standin/routes/virtualNetworkPeerings';
 import { startStandIn, type StandIn } from '../../standin/server';

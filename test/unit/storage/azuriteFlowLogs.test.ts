@@ -1,7 +1,7 @@
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import assert from 'node:assert/strict';
 import { FlowLogStorage } from '../../../src/azure/storageFlowLogs';
-import { nsgFlowLogContainer, vnetFlowLogContainer } from '../../../src/flowlogs/blobPath';
+import { nsgFlowLogContainer, vnetFlowLogContainer } from '../../../src/core/blobPath';
 import { startFlowLogAzurite, type FlowLogAzurite } from '../../standin/azuriteFlowLogs';
 import { createTestToken } from '../../standin/credential';
 import { startStandIn, type StandIn } from '../../standin/server';

@@ -11,7 +11,7 @@ import { fetchStorageAccountKey, accountKeySecretName, parseStorageAccountId } f
 import { StorageAccountAccess, type KeyConsent } from '../../../src/azure/storageAccess';
 import { noStorageTokenCredential, storageOrArmCredential } from '../../../src/azure/storageAccountEndpoint';
 import { StorageProblemError, toStorageProblem } from '../../../src/azure/storageProblem';
-import { parseFlowLogBlobName } from '../../../src/flowlogs/blobPath';
+import { parseFlowLogBlobName } from '../../../src/core/blobPath';
 import { decodeFlowLogFile } from '../../../src/flowlogs/flowLogDecoder';
 import { azuriteServiceClient, startAzurite, type Azurite } from '../../standin/azurite';
 import { nsgContainer, seedTopologyFlowLogs, vnetContainer, writeFlowLogBlob, generateRecords, type SeededBlob } from '../../standin/blobSeed';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { DiscoveredTarget } from '../../../src/azure/storageFlowLogs';
 import { StorageProblemError } from '../../../src/azure/storageProblem';
-import { groupFlowLogBlobs, nsgFlowLogContainer, parseTarget, vnetFlowLogContainer, type ListedBlob } from '../../../src/flowlogs/blobPath';
+import { groupFlowLogBlobs, nsgFlowLogContainer, parseTarget, vnetFlowLogContainer, type ListedBlob } from '../../../src/core/blobPath';
 import {
   describeFlowLogBlob,
   describeStorageDay,
@@ -9,13 +9,13 @@ import {
   describeStorageTarget,
   downloadFileName,
   flowLogContainer,
-  formatBytes,
   hourLabel,
   hourRangeLabel,
   isTargetOfFlowLog,
   storageErrorRow,
   storageProblemRow,
 } from '../../../src/tree/storageItems';
+import { formatBytes } from '../../../src/core/quantities';
 import { armId, flowLog } from './builders';
 
 const subscriptionId = '11111111-2222-3333-4444-555555555555';

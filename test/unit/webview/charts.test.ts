@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { brushRange, chartFilterFor, isChartFilterActive, timelineBars } from '../../../media/flowlogs/charts';
-import type { Timeline } from '../../../src/webview/protocol';
+import type { Timeline } from '../../../src/core/viewerProtocol';
 
 describe('chart clicks and the traffic-over-time chart', () => {
   it('sets a top talker as the IP filter, keeping the other filters, and clears it on a second click', () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { clampWidth, emptyLayout, gridTemplate, isColumnShown, moveColumn, orderedColumns, placeColumns, resizeColumn, setColumnHidden, shiftColumn } from '../../../media/flowlogs/columnLayout';
 import { columnsByMode } from '../../../media/flowlogs/format';
-import type { ColumnId, ColumnLayout } from '../../../src/webview/protocol';
+import type { ColumnId, ColumnLayout } from '../../../src/core/viewerProtocol';
 
 const tuples = columnsByMode.tuples;
 const ids = (layout: ColumnLayout | undefined, hasInventory = true): string[] => placeColumns(tuples, layout, hasInventory).map((placed) => placed.column.id);

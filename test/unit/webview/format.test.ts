@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { columnsByMode, formatTime, parseTimeInput, summaryFacts, timeFilterHints, timeInputHint } from '../../../media/flowlogs/format';
-import type { FileSummary, ViewRow } from '../../../src/webview/protocol';
+import type { FileSummary, ViewRow } from '../../../src/core/viewerProtocol';
 import { formatEncryption, formatEndpoint } from '../../../src/flowlogs/displayFormat';
 
 describe('webview formatting', () => {

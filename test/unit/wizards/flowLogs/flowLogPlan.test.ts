@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { actionsToSend, isBlocked, type Plan } from '../../../../src/wizards/shared/plan';
+import { actionsToSend, isBlocked, type Plan } from '../../../../src/core/plan';
 import { renderPreview } from '../../../../src/wizards/shared/preview';
 import { planFlowLogs, planNsgMigration } from '../../../../src/wizards/flowLogs/plan';
 import { answers, devSubscription, existingFlowLog, facts, storageAccount, subnetTarget, subscriptionFacts, target, tenantId, vnetArmId, watcherArmId, workspace } from './builders';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isBlocked, actionsToSend } from '../../../../src/wizards/shared/plan';
+import { isBlocked, actionsToSend } from '../../../../src/core/plan';
 import type { ExistingCapture } from '../../../../src/wizards/packetCapture/captureFacts';
 import { planPacketCapture } from '../../../../src/wizards/packetCapture/plan';
 import { answers, facts, storageArmId, sub, vm, vmArmId, watcherArmId } from './builders';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { PeeringStatus } from '../../../../src/azure/peeringReads';
 import { describeStatuses, peeringsOf, watchPeerings, type PeeringEstate } from '../../../../src/wizards/peering/peeringEstate';
 import { planPeering } from '../../../../src/wizards/peering/plan';
-import type { ApplyReport } from '../../../../src/wizards/shared/plan';
+import type { ApplyReport } from '../../../../src/core/plan';
 import { peeringVnet } from './builders';
 
 describe('peering states after Apply', () => {

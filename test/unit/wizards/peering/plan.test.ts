@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isBlocked, actionsToSend } from '../../../../src/wizards/shared/plan';
+import { isBlocked, actionsToSend } from '../../../../src/core/plan';
 import { peeringApiVersion, planPeering, planPeeringSync, syncTargetsFor, type PeeringAnswers } from '../../../../src/wizards/peering/plan';
 import type { PeeringVnet } from '../../../../src/wizards/peering/peeringVnet';
 import { existingPeering, peeringVnet, tenantB } from './builders';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { applyPlan, retryAfterMsOf, retryRemaining, undoCreated, type ActionRunner } from '../../../../src/wizards/shared/applyPlan';
-import type { ActionOutcome, Plan, PlanAction } from '../../../../src/wizards/shared/plan';
-import type { WriteKind, WritePacer } from '../../../../src/wizards/shared/writePacer';
+import type { ActionRunner } from '../../../../src/azure/actionRunner';
+import { applyPlan, retryAfterMsOf, retryRemaining, undoCreated } from '../../../../src/wizards/shared/applyPlan';
+import type { ActionOutcome, Plan, PlanAction } from '../../../../src/core/plan';
+import type { WriteKind, WritePacer } from '../../../../src/azure/writePacer';
 
 const subscription = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg/providers/Microsoft.Network';
 

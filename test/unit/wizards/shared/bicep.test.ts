@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { bicepString, bicepValue, toBicep, type BicepFile } from '../../../../src/wizards/shared/bicep';
 import { parseArmPath } from '../../../../src/wizards/shared/armPath';
-import type { Plan, PlanAction } from '../../../../src/wizards/shared/plan';
+import type { Plan, PlanAction } from '../../../../src/core/plan';
 import {
   PlanBuilder,
   allPlans,

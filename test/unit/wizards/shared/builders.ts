@@ -1,4 +1,4 @@
-import type { Plan, PlanAction, PlanCheck } from '../../../../src/wizards/shared/plan';
+import type { Plan, PlanAction, PlanCheck } from '../../../../src/core/plan';
 
 export const subscriptionId = '11111111-2222-3333-4444-555555555555';
 const network = `/subscriptions/${subscriptionId}/resourceGroups/rg-net/providers/Microsoft.Network`;

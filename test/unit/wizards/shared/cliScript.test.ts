@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { shellQuote, toAzureCliScript } from '../../../../src/wizards/shared/cliScript';
-import { actionsToSend, type Plan } from '../../../../src/wizards/shared/plan';
+import { actionsToSend, type Plan } from '../../../../src/core/plan';
 import {
   allPlans,
   flowLogsPlan,

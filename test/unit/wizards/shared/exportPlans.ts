@@ -2,7 +2,7 @@
  * Hand-built plans shaped like the ones the wizards produce, for the exporter tests (Azure CLI
  * script and Bicep): every action kind and resource type the wizards use.
  */
-import type { Plan, PlanAction, PlanKind } from '../../../../src/wizards/shared/plan';
+import type { Plan, PlanAction, PlanKind } from '../../../../src/core/plan';
 
 export const subA = '8b1d4e72-2c9a-4f3e-b6d8-5a7c9e1f3b24';
 export const subB = 'c3d4e5f6-0a1b-4c2d-9e8f-7a6b5c4d3e2f';

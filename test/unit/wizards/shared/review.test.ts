@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { ActionRunner } from '../../../../src/wizards/shared/applyPlan';
+import type { ActionRunner } from '../../../../src/azure/actionRunner';
 import { applyPlan, retryRemaining, undoCreated } from '../../../../src/wizards/shared/applyPlan';
-import type { ActionOutcome, ApplyReport, Plan, PlanAction } from '../../../../src/wizards/shared/plan';
+import type { ActionOutcome, ApplyReport, Plan, PlanAction } from '../../../../src/core/plan';
 import { describeReport, pastTense, reviewChoices, reviewPlan, subscriptionsAffected, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
 import type { ReviewChoice } from '../../../../src/wizards/shared/wizardHost';
 import { back, type Back } from '../../../../src/wizards/shared/wizardUi';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ApplyReport, Plan } from '../../../../src/wizards/shared/plan';
+import type { ApplyReport, Plan } from '../../../../src/core/plan';
 import { askQuestions, type AnswerTrail, type Question } from '../../../../src/wizards/shared/questions';
 import type { ReviewOptions } from '../../../../src/wizards/shared/review';
 import { askPlanReview } from '../../../../src/wizards/shared/wizardFlow';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { actionsToSend, isBlocked } from '../../../../src/wizards/shared/plan';
+import { actionsToSend, isBlocked } from '../../../../src/core/plan';
 import { defaultConfigurationName, planRemoveTap, planRemoveTapSource, planTap, vxlanRuleName } from '../../../../src/wizards/tap/plan';
 import { answers, armId, estate, key, lbDestination, nsg, rule, sourceNic, subnet, tap } from './builders';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isColumnLayouts, isViewToHost, type ViewToHost } from '../../../src/webview/protocol';
+import { isColumnLayouts, isViewToHost, type ViewToHost } from '../../../src/core/viewerProtocol';
 
 describe('protocol: isViewToHost', () => {
   const query = { mode: 'tuples', filter: { decision: 'deny' }, sort: { column: 'time', descending: false } };

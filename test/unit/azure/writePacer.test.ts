@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { armWriteLimits, TokenBucketPacer, type PacerClock } from '../../../../src/wizards/shared/writePacer';
+import { armWriteLimits, TokenBucketPacer, type PacerClock } from '../../../src/azure/writePacer';
 
 /** A clock that moves only when a request sleeps: each sleep advances time by its own length. */
 class FakeClock implements PacerClock {

@@ -3,7 +3,7 @@
  * (`dist/decodeWorker.js`, a worker_threads worker started with `DecodeWorkerData`).
  * The host relays the page's queries unchanged and forwards the worker's replies to the page.
  */
-import type { AddressOwners, ExportFormat, HostToView, Query, ViewToHost } from '../webview/protocol';
+import type { AddressOwners, ExportFormat, HostToView, Query, ViewToHost } from './viewerProtocol';
 
 export interface DecodeWorkerData {
   /** File system path of the flow-log file. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addressCount, formatAddressCount, formatPrefixes, parsePrefix, prefixContains, prefixesOverlap, usableSubnetAddresses } from '../../../src/tree/addresses';
+import { addressCount, formatAddressCount, formatPrefixes, parsePrefix, prefixContains, prefixesOverlap, usableSubnetAddresses } from '../../../src/core/addresses';
 
 describe('address helpers', () => {
   it('counts addresses and what Azure leaves usable in a subnet', () => {

@@ -11,7 +11,7 @@ import {
   parseFlowLogBlobName,
   vnetFlowLogContainer,
   type FlowLogBlobPath,
-} from '../../../src/flowlogs/blobPath';
+} from '../../../src/core/blobPath';
 
 const nsgName = 'resourceId=/SUBSCRIPTIONS/3F2A8C91-6D4E-4B7A-9E15-0C8D2B4F6A13/RESOURCEGROUPS/RG-PROD-NETWORK/PROVIDERS/MICROSOFT.NETWORK/NETWORKSECURITYGROUPS/NSG-PROD-WEB/y=2024/m=03/d=01/h=10/m=00/macAddress=000D3A7A1001/PT1H.json';
 // From the newrelic tests quoted in docs/flow-log-formats.md §1 (subscription completed to a full GUID).

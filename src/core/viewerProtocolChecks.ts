@@ -5,7 +5,7 @@
  * refused message comes with a reason naming the field (`query.filter.port: …`). Nothing here
  * imports `vscode` or DOM types, so the page can use the same checks (and limits) on its own state.
  */
-import { isColumnLayouts, isViewToHost, type RowFilter, type SortColumn, type ViewMode, type ViewToHost } from './protocol';
+import { isColumnLayouts, isViewToHost, type RowFilter, type SortColumn, type ViewMode, type ViewToHost } from './viewerProtocol';
 
 /** Longest text each free-text filter field takes; the page's inputs stop there too. */
 export const filterTextLimits = {

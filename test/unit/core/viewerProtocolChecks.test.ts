@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { checkViewToHost, filterProblem, filterTextLimits, maxRowsPerRequest, sortProblem } from '../../../src/webview/protocolChecks';
-import type { RowFilter, ViewToHost } from '../../../src/webview/protocol';
+import { checkViewToHost, filterProblem, filterTextLimits, maxRowsPerRequest, sortProblem } from '../../../src/core/viewerProtocolChecks';
+import type { RowFilter, ViewToHost } from '../../../src/core/viewerProtocol';
 
 /** A query message as the page sends it, with `change` applied to its query. */
 function queryMessage(change: Record<string, unknown> = {}, filter: Record<string, unknown> = {}): Record<string, unknown> {

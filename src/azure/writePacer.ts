@@ -8,7 +8,7 @@
  * One extension instance is one principal, and a plan's writes mostly go to one region, so a bucket
  * per (subscription, kind) is the closest match we can keep on the client.
  */
-import { sleep } from '../../azure/bounded';
+import { sleep } from './bounded';
 
 export type WriteKind = 'write' | 'delete';
 

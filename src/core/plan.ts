@@ -168,3 +168,14 @@ export function serializeVirtualNetworkWrites(actions: PlanAction[]): PlanAction
     return previous === undefined || action.dependsOn.includes(previous) ? action : { ...action, dependsOn: [...action.dependsOn, previous] };
   });
 }
+
+/** How an action is reversed: its `undo`, else delete for a `put` that created something, else nothing. */
+export function undoStepOf(action: PlanAction): UndoStep {
+  if (action.undo) {
+    return action.undo;
+  }
+  if (action.kind === 'put' && action.existing === 'absent') {
+    return { kind: 'delete' };
+  }
+  return { kind: 'none', reason: action.kind === 'put' ? 'It updated a resource that existed before.' : `A ${action.kind} cannot be reversed.` };
+}
