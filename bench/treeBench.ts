@@ -14,7 +14,7 @@
  */
 import { ArmNetworkApi } from '../src/azure/armNetworkApi';
 import type { SubscriptionRef } from '../src/azure/networkApi';
-import { SubscriptionInventory, sectionNames } from '../src/tree/subscriptionInventory';
+import { SubscriptionInventory, sectionNames } from '../src/inventory/subscriptionInventory';
 import { TestCredential } from '../test/standin/credential';
 import { startStandIn } from '../test/standin/server';
 import { scaleTenantId, scaleTopology } from '../test/standin/topologies/scale';

@@ -1,6 +1,6 @@
 import { nameOf, resourceTypeOf } from '../azure/armIds';
 import { PacketCaptureReads } from '../azure/packetCaptureReads';
-import type { EstateSubscription } from '../tree/lensTreeProvider';
+import type { EstateSubscription } from '../inventory/estate';
 import { estateEntryOf } from '../wizards/shared/estate';
 import { resourcesOf } from '../tree/treeNode';
 import type { WizardContext } from '../wizards/shared/wizardContext';

@@ -5,9 +5,10 @@ import { CloudSettingsError } from '../azure/cloud';
 import type { SubscriptionRef } from '../azure/networkApi';
 import { MessageNode } from './messageNode';
 import { storageLevelOf } from './storageNodes';
-import type { FlowLogStorageSource } from './storageSource';
+import type { TreeStorageSource } from './storageSource';
 import type { SubscriptionFilter } from './subscriptionFilter';
-import { SubscriptionInventory } from './subscriptionInventory';
+import type { EstateSource, EstateSubscription } from '../inventory/estate';
+import { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { SubscriptionNode } from './subscriptionNode';
 import { displayedTreeItem, type TreeNode } from './treeNode';
 
@@ -37,13 +38,6 @@ export interface InventoryApi {
   isSignedIn(): boolean;
 }
 
-/** A subscription the tree shows, with what a wizard needs to read and change it. */
-export interface EstateSubscription {
-  subscription: SubscriptionRef;
-  account: SignedInAccount;
-  inventory: SubscriptionInventory;
-}
-
 interface RootListing {
   subscriptions: { subscription: SubscriptionRef; account: SignedInAccount }[];
   /** Rows to show when there are no subscriptions, or next to them (tenants that need a sign-in, errors). */
@@ -51,7 +45,7 @@ interface RootListing {
 }
 
 /** The inventory view: subscriptions › folders › resources. Nodes own their rows; this class only delegates and caches. */
-export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, EstateSource, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private root: Promise<RootListing> | undefined;
@@ -68,7 +62,7 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     private readonly filter: SubscriptionFilter,
     private readonly log: vscode.LogOutputChannel,
     /** Flow-log storage for a subscription's rows, with the account that listed it. */
-    private readonly flowLogStorage?: (account: SignedInAccount, subscription: SubscriptionRef) => FlowLogStorageSource,
+    private readonly flowLogStorage?: (account: SignedInAccount, subscription: SubscriptionRef) => TreeStorageSource,
   ) {
     this.disposables.push(signIn.onDidChange(() => this.refresh()));
   }
@@ -209,7 +203,8 @@ export class LensTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       if (node === undefined) {
         const inventory = new SubscriptionInventory(account.api, subscription, (what, problem) => this.log.error(problemLogLine(what, problem)));
         const storage = this.flowLogStorage?.(account, subscription);
-        inventory.flowLogStorage = storage && { ...storage, changed: (changed) => this.changeEmitter.fire(changed) };
+        const treeStorage: TreeStorageSource | undefined = storage && { ...storage, changed: (changed) => this.changeEmitter.fire(changed) };
+        inventory.flowLogStorage = treeStorage;
         inventory.subscriptionName = (subscriptionId) => this.listedSubscriptions.get(subscriptionId)?.displayName;
         node = new SubscriptionNode(
           subscription,

@@ -1,6 +1,6 @@
 import type { NicRef } from '../azure/networkApi';
 import { resourceInfo, ResourceNode } from './resourceNode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { nicTapTargets } from './tapMirrors';
 import { describeNic, type ItemDescription } from './treeItems';
 import type { TreeNode } from './treeNode';

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { FlowLogRef, NsgRef, SecurityRuleRef } from '../azure/networkApi';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { describeNsg, describeRule, type ItemDescription } from './treeItems';
 import { treeItemFrom, type TreeNode } from './treeNode';
 import { FlowLogNode } from './watcherNode';

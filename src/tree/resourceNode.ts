@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import type { ItemDescription } from './treeItems';
 import { treeItemFrom, type ResourceInfo, type TreeNode } from './treeNode';
 

@@ -4,7 +4,7 @@ import { StorageAccountAccess, type KeyConsent } from '../azure/storageAccess';
 import { fetchBlobEndpoint, noStorageTokenCredential, storageOrArmCredential } from '../azure/storageAccountEndpoint';
 import { accountKeySecretName, parseStorageAccountId, type KeyStore } from '../azure/storageKeys';
 import { StorageProblemError, isStorageCancellation } from '../azure/storageProblem';
-import type { FlowLogStorageSource } from './storageSource';
+import type { TreeStorageSource } from './storageSource';
 
 export const useKeyOnce = 'Use Account Key Once';
 export const useAndRememberKey = 'Use and Remember Key';
@@ -37,7 +37,7 @@ export class FlowLogStorageBrowser implements vscode.Disposable {
   }
 
   /** The source the rows of one subscription use: the account that listed it, in the subscription's tenant. */
-  sourceFor(account: SignedInAccount, tenantId: string): FlowLogStorageSource {
+  sourceFor(account: SignedInAccount, tenantId: string): TreeStorageSource {
     return {
       access: (storageAccountArmId, signal) => this.access(account, tenantId, storageAccountArmId, signal),
       report: (what, error) => this.report(what, error),

@@ -21,14 +21,14 @@ import {
   isTargetOfFlowLog,
   storageErrorRow,
 } from './storageItems';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import type { ItemDescription } from './treeItems';
-import type { FlowLogStorageScope, FlowLogStorageSource } from './storageSource';
+import type { FlowLogStorageScope, TreeStorageSource } from './storageSource';
 import { treeItemFrom, type TreeNode } from './treeNode';
 
 export type FlowLogScope = FlowLogStorageScope & { flowLog: FlowLogRef };
 
-export function storageScopeOf(flowLog: FlowLogRef, source: FlowLogStorageSource | undefined, nicNameOf?: (mac: string) => string | undefined): FlowLogScope | undefined {
+export function storageScopeOf(flowLog: FlowLogRef, source: TreeStorageSource | undefined, nicNameOf?: (mac: string) => string | undefined): FlowLogScope | undefined {
   if (source === undefined || !flowLog.storageArmId) {
     return undefined;
   }
@@ -72,7 +72,7 @@ export class LevelLoad<T> {
     return this.loading;
   }
 
-  rows(node: TreeNode, source: FlowLogStorageSource, what: string, load: (signal: AbortSignal) => Promise<T>, toRows: (value: T) => TreeNode[]): TreeNode[] {
+  rows(node: TreeNode, source: TreeStorageSource, what: string, load: (signal: AbortSignal) => Promise<T>, toRows: (value: T) => TreeNode[]): TreeNode[] {
     const outcome = this.outcome;
     if (outcome !== undefined) {
       if (outcome.ok) {
@@ -287,7 +287,7 @@ export class StorageAccountsFolderNode implements TreeNode {
   constructor(
     readonly parent: TreeNode,
     private readonly inventory: SubscriptionInventory,
-    private readonly source: FlowLogStorageSource,
+    private readonly source: TreeStorageSource,
   ) {
     this.id = `${parent.id}#storageAccounts`;
   }
@@ -324,7 +324,7 @@ export class StorageAccountNode extends ResourceNode {
     parent: TreeNode,
     readonly account: StorageAccountRef,
     inventory: SubscriptionInventory,
-    source: FlowLogStorageSource,
+    source: TreeStorageSource,
   ) {
     super(parent, account.id, resourceInfo(account, inventory), inventory);
     this.scope = { source, accountId: account.armId, accountName: account.name, nicNameOf: nicNameIn(inventory) };

@@ -1,21 +1,9 @@
 import type { FlowLogRef } from '../azure/networkApi';
-import type { StorageAccountAccess } from '../azure/storageAccess';
+import type { FlowLogStorageSource } from '../inventory/flowLogStorageSource';
 import type { TreeNode } from './treeNode';
 
-/**
- * How tree rows reach a flow log's storage account with the sign-in that listed them: one
- * `StorageAccountAccess` per account (the user's token, or the account key once they agreed).
- */
-export interface FlowLogStorageSource {
-  /** Access to the storage account with this ARM id; resolves its blob endpoint through Resource Manager once. */
-  access(storageAccountArmId: string, signal?: AbortSignal): Promise<StorageAccountAccess>;
-  /** Writes a failure's full details (code, status, request id; never keys or tokens) to the log. */
-  report(what: string, error: unknown): void;
-  /** Asks whether to read this account with its key (once, or remembered) and switches to it; false when the user declined. */
-  useAccountKey(storageAccountArmId: string): Promise<boolean>;
-  /** Tells the tree a row's children changed (its listing finished). */
-  changed?(node: TreeNode): void;
-}
+/** The storage source as the tree attaches it: `changed` is told which tree row's children changed. */
+export type TreeStorageSource = FlowLogStorageSource<TreeNode>;
 
 /**
  * What every row under a flow log or a storage account's container shares: the container, the
@@ -30,7 +18,7 @@ export interface FlowLogStorageScope {
   accountId: string;
   container: string;
   accountName: string;
-  source: FlowLogStorageSource;
+  source: TreeStorageSource;
   /** The name of the NIC with this MAC (as blobs name it), when the tree lists it. */
   nicNameOf?: (mac: string) => string | undefined;
 }

@@ -1,9 +1,9 @@
 import type { SubnetRef, VnetRef } from '../azure/networkApi';
-import { flowLogCoverage } from './inventory';
+import { flowLogCoverage } from '../inventory/inventoryIndex';
 import { MessageNode } from './messageNode';
 import { NicNode } from './nicNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { describeSubnet, type ItemDescription } from './treeItems';
 import type { TreeNode } from './treeNode';
 

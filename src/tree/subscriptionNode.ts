@@ -1,11 +1,11 @@
 import type * as vscode from 'vscode';
 import type { SubscriptionRef } from '../azure/networkApi';
-import type { SectionName } from './inventory';
+import type { SectionName } from '../inventory/inventoryIndex';
 import { MessageNode } from './messageNode';
 import { NsgNode } from './nsgNode';
 import { ResourceNode } from './resourceNode';
 import { StorageAccountsFolderNode } from './storageNodes';
-import { sectionNames, type SubscriptionInventory } from './subscriptionInventory';
+import { sectionNames, type SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { mirroredElsewhere } from './tapMirrors';
 import { TapNode } from './tapNode';
 import { describeFolder, describeSubscription, emptyFolderMessage, type FolderKind, type ItemDescription } from './treeItems';

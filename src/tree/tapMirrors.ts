@@ -1,6 +1,6 @@
 import { nameOf, subscriptionOf } from '../azure/armIds';
 import type { NicRef } from '../azure/networkApi';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import type { MirroredElsewhere, NicTapTarget } from './treeItems';
 
 // A NIC may be mirrored into a TAP of another subscription (a hub's collectors): its row and its

@@ -3,7 +3,7 @@ import { nameOf, parentId, subscriptionOf } from '../azure/armIds';
 import { MessageNode } from './messageNode';
 import { NicNode } from './nicNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { describeTap, type ItemDescription } from './treeItems';
 import type { TreeNode } from './treeNode';
 

@@ -16,7 +16,7 @@ import {
 import { nameOf } from '../azure/armIds';
 import { plural } from '../core/quantities';
 import { addressCount, formatAddressCount, formatPrefixes, usableSubnetAddresses } from '../core/addresses';
-import type { FlowLogCoverage } from './inventory';
+import type { FlowLogCoverage } from '../inventory/inventoryIndex';
 
 /**
  * How a tree row looks, decided without VS Code: the node classes turn this into a `TreeItem`

@@ -2,7 +2,7 @@ import type { PeeringRef, VnetRef } from '../azure/networkApi';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
 import { SubnetNode } from './subnetNode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { describePeering, describeVnet, type ItemDescription } from './treeItems';
 import type { TreeNode } from './treeNode';
 

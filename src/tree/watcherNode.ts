@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { FlowLogRef, PacketCaptureRef } from '../azure/networkApi';
-import type { WatcherContents } from './inventory';
+import type { WatcherContents } from '../inventory/inventoryIndex';
 import type { ArmProblem } from '../azure/armProblem';
 import { mapBounded } from '../azure/bounded';
 import { MessageNode } from './messageNode';
 import { resourceInfo, ResourceNode } from './resourceNode';
-import type { SubscriptionInventory } from './subscriptionInventory';
+import type { SubscriptionInventory } from '../inventory/subscriptionInventory';
 import { describeFlowLog, describePacketCapture, describeWatcher, type CaptureState, type ItemDescription } from './treeItems';
 import { nicNameIn, storageScopeOf, FlowLogStorageRows } from './storageNodes';
 import type { TreeNode } from './treeNode';

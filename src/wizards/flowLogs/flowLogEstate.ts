@@ -7,7 +7,7 @@
 import { parentId } from '../../azure/armIds';
 import { FlowLogReads, toExistingFlowLog } from '../../azure/flowLogsReads';
 import type { NicRef, VnetRef } from '../../azure/networkApi';
-import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import type { EstateSubscription } from '../../inventory/estate';
 import { estateEntryOf, reloadSections } from '../shared/estate';
 import { watcherFactsOf, watcherResourceGroup, watchersUnreadable, type WatcherFact } from '../shared/networkWatcher';
 import { type ExistingFlowLog, type FlowLogFacts, type FlowLogTarget, type StorageFact, type SubscriptionFacts, type WorkspaceFact } from './flowLogFacts';

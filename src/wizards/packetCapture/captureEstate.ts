@@ -7,7 +7,7 @@
 import { nameOf } from '../../azure/armIds';
 import { FlowLogReads } from '../../azure/flowLogsReads';
 import { PacketCaptureReads } from '../../azure/packetCaptureReads';
-import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import type { EstateSubscription } from '../../inventory/estate';
 import { estateEntryOf, reloadSections } from '../shared/estate';
 import { watcherFactsOf, watcherResourceGroup, watchersUnreadable, type WatcherFact } from '../shared/networkWatcher';
 import { type CaptureAnswers, type CaptureFacts, type CaptureStorageFact, type VmFact } from './captureFacts';

@@ -2,7 +2,7 @@ import { nameOf } from '../../azure/armIds';
 import { isInSync } from '../../azure/networkApi';
 import { problemLogLine, toArmProblem } from '../../azure/armProblem';
 import { readPeeringStatus, type PeeringStatus } from '../../azure/peeringReads';
-import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import type { EstateSubscription } from '../../inventory/estate';
 import { estateEntryOf } from '../shared/estate';
 import type { ApplyReport } from '../../core/plan';
 import type { WizardContext } from '../shared/wizardContext';

@@ -1,6 +1,6 @@
 import { subscriptionOf } from '../../azure/armIds';
-import type { EstateSubscription } from '../../tree/lensTreeProvider';
-import type { SectionName } from '../../tree/inventory';
+import type { EstateSubscription } from '../../inventory/estate';
+import type { SectionName } from '../../inventory/inventoryIndex';
 
 /**
  * Lists these sections of a subscription's inventory again, so a plan sees Azure as it is now;

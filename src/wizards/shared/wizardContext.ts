@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import type { EstateSubscription } from '../../inventory/estate';
 import type { ApplyReport, Plan } from '../../core/plan';
 import type { ReviewOptions } from './review';
 import type { Back, WizardUi } from './wizardUi';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ArmActionRunner } from '../../azure/armActionRunner';
 import { nameOf, subscriptionOf } from '../../azure/armIds';
-import type { EstateSubscription, LensTreeProvider } from '../../tree/lensTreeProvider';
+import type { EstateSource, EstateSubscription } from '../../inventory/estate';
 import { estateEntryOf } from './estate';
 import { ActivityView } from './activityView';
 import type { ActionRunner } from '../../azure/actionRunner';
@@ -72,7 +72,7 @@ export interface WizardTestApi {
 }
 
 /** Builds the `WizardContext` wizards get, and the test API. */
-export function createWizardHost(tree: LensTreeProvider, log: vscode.LogOutputChannel): { context: WizardContext; testApi: WizardTestApi; disposables: vscode.Disposable[] } {
+export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChannel): { context: WizardContext; testApi: WizardTestApi; disposables: vscode.Disposable[] } {
   const answers: ScriptedAnswer[] = [];
   const choices: ReviewChoice[] = [];
   /** One runner per signed-in account, so its write pacer remembers ARM's budget across plans, retries and undos. */
@@ -315,7 +315,7 @@ async function askUser(question: ReviewQuestion): Promise<ReviewChoice | 'showDe
 }
 
 /** The estate entry of the subscription of the plan's first action (`undefined` when the tree does not show it). */
-async function ownerOf(tree: LensTreeProvider, plan: Plan): Promise<EstateSubscription | undefined> {
+async function ownerOf(tree: EstateSource, plan: Plan): Promise<EstateSubscription | undefined> {
   const first = plan.actions[0];
   const subscriptionId = first ? subscriptionOf(first.resourceId) : '';
   const estate = await tree.estate();
@@ -323,13 +323,13 @@ async function ownerOf(tree: LensTreeProvider, plan: Plan): Promise<EstateSubscr
 }
 
 /** Exports address the cloud the plan was made in (`az rest` URLs). */
-async function exportOptions(tree: LensTreeProvider, plan: Plan): Promise<CliScriptOptions> {
+async function exportOptions(tree: EstateSource, plan: Plan): Promise<CliScriptOptions> {
   const owner = await ownerOf(tree, plan).catch(() => undefined);
   return owner === undefined ? {} : { resourceManagerEndpoint: owner.account.resourceManagerEndpoint };
 }
 
 /** Builds the runner for `plan` from the signed-in account that lists the subscription of its first action. */
-async function runnerFor(tree: LensTreeProvider, plan: Plan, runners: WeakMap<object, ActionRunner>): Promise<ActionRunner> {
+async function runnerFor(tree: EstateSource, plan: Plan, runners: WeakMap<object, ActionRunner>): Promise<ActionRunner> {
   const owner = await ownerOf(tree, plan);
   if (owner === undefined) {
     const first = plan.actions[0];

@@ -1,5 +1,5 @@
 import { listLoadBalancers, nicIpConfigurations, nicTapConfigurations, nicVirtualMachineArmId, type LoadBalancerRef } from '../../azure/tapReads';
-import type { EstateSubscription } from '../../tree/lensTreeProvider';
+import type { EstateSubscription } from '../../inventory/estate';
 import type { TapBackend, TapDestination, TapEstate } from './tapModel';
 import { reloadSections } from '../shared/estate';
 

@@ -3,7 +3,7 @@ import { ArmNetworkApi } from '../../../src/azure/armNetworkApi';
 import { toArmProblem } from '../../../src/azure/armProblem';
 import { UnsignedTestCredential } from '../../../src/azure/credentials';
 import type { SubscriptionRef } from '../../../src/azure/networkApi';
-import { SubscriptionInventory } from '../../../src/tree/subscriptionInventory';
+import { SubscriptionInventory } from '../../../src/inventory/subscriptionInventory';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { collectorNicId, collectorTapId, demoTenantId, demoTopology, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../../standin/topologies/demo';

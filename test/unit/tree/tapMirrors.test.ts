@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { NetworkApi, NicRef } from '../../../src/azure/networkApi';
-import { SubscriptionInventory } from '../../../src/tree/subscriptionInventory';
+import { SubscriptionInventory } from '../../../src/inventory/subscriptionInventory';
 import { mirroredElsewhere, nicTapTargets } from '../../../src/tree/tapMirrors';
 import { armId, nic, subscription, tap } from './builders';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ArmProblem } from '../../../src/azure/armProblem';
 import type { NetworkApi, NetworkWatcherRef } from '../../../src/azure/networkApi';
-import { SubscriptionInventory } from '../../../src/tree/subscriptionInventory';
-import { flowLog, nic, subscription, vnet } from './builders';
+import { SubscriptionInventory } from '../../../src/inventory/subscriptionInventory';
+import { flowLog, nic, subscription, vnet } from '../tree/builders';
 
 /** A NetworkApi that counts calls, can fail a list once and can hang until aborted. */
 function fakeApi(options: { failVnets?: number; hangNics?: boolean } = {}): NetworkApi & { calls: Record<string, number> } {

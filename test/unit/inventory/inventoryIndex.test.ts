@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { flowLogCoverage, InventoryIndex } from '../../../src/tree/inventory';
-import { armId, flowLog, nic, subnet } from './builders';
+import { flowLogCoverage, InventoryIndex } from '../../../src/inventory/inventoryIndex';
+import { armId, flowLog, nic, subnet } from '../tree/builders';
 
 describe('InventoryIndex and flow-log coverage', () => {
   const subnetId = armId.subnet('vnet-a', 'snet-web').toLowerCase();

@@ -1,8 +1,8 @@
 import { mapBounded } from '../azure/bounded';
 import { isCancellation, toArmProblem, type ArmProblem } from '../azure/armProblem';
 import type { NetworkApi, NetworkWatcherRef, NicRef, NsgRef, PacketCaptureRef, PacketCaptureStatusRef, StorageAccountRef, SubscriptionRef, VirtualNetworkTapRef, VnetRef } from '../azure/networkApi';
-import type { FlowLogStorageSource } from './storageSource';
-import { InventoryIndex, type SectionName, type WatcherContents } from './inventory';
+import type { FlowLogStorageSource } from './flowLogStorageSource';
+import { InventoryIndex, type SectionName, type WatcherContents } from './inventoryIndex';
 
 export type SectionResult<T> = { ok: true; value: T } | { ok: false; problem: ArmProblem };
 
