@@ -77,7 +77,7 @@ if (withTests) {
     sourcemap: 'inline',
     entryPoints,
     outdir: join(root, 'out'),
-    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'esbuild'],
+    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'esbuild', 'typescript'],
   });
 }
 
