@@ -8,7 +8,7 @@ import type { ActionRunner } from './actionRunner';
 import { armWritePacer, type WritePacer } from './writePacer';
 import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
 import { sleep } from './bounded';
-import { keepErrorDetailsPolicy } from './armNetworkApi';
+import { keepErrorDetailsPolicy } from './armClients';
 
 export interface ArmActionRunnerOptions {
   /** Resource Manager URL, e.g. `https://management.azure.com` (a `SignedInAccount` has it). */

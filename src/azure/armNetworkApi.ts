@@ -1,13 +1,13 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { NetworkManagementClient } from '@azure/arm-network';
+import type { NetworkManagementClient } from '@azure/arm-network';
 import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
-import { ResourceGraphClient } from '@azure/arm-resourcegraph';
+import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
-import { StorageManagementClient, type StorageAccount } from '@azure/arm-storage';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { StorageAccount } from '@azure/arm-storage';
 import { idKey, nameOf, resourceGroupOf } from './armIds';
 import { settleBounded } from './bounded';
-import { errorDetailsHeader, toArmProblem, type ArmProblem } from './armProblem';
+import { ArmClients } from './armClients';
+import { toArmProblem, type ArmProblem } from './armProblem';
 import { graphRows } from './resourceGraph';
 import type {
   FlowLogRef,
@@ -36,6 +36,8 @@ export interface ArmNetworkApiOptions {
   credentialForTenant(tenantId: string): TokenCredential;
   /** Extra CA certificates (PEM), for tests that start the stand-in in-process. */
   caPem?: string;
+  /** The account's shared SDK clients (default: clients of its own, built from the options above). */
+  clients?: ArmClients;
   /** Tenants whose subscriptions are listed at once (default 4). */
   tenantConcurrency?: number;
   /** Called when a tenant's subscriptions cannot be listed (e.g. it needs its own sign-in); the others are still listed. */
@@ -66,15 +68,17 @@ export const nicGraphQuery = [
 
 /** `NetworkApi` on the official SDKs: their paging, retries and pollers. */
 export class ArmNetworkApi implements NetworkApi {
-  private readonly networkClients = new Map<string, NetworkManagementClient>();
-  private readonly graphClients = new Map<string, ResourceGraphClient>();
   /** When this extension last changed each subscription (by id key). */
   private readonly changedAt = new Map<string, number>();
 
-  constructor(private readonly options: ArmNetworkApiOptions) {}
+  private readonly clients: ArmClients;
+
+  constructor(private readonly options: ArmNetworkApiOptions) {
+    this.clients = options.clients ?? new ArmClients({ credentialForTenant: options.credentialForTenant, resourceManagerEndpoint: options.endpoint, caPem: options.caPem });
+  }
 
   async listTenants(signal?: AbortSignal): Promise<TenantRef[]> {
-    const client = new SubscriptionClient(this.options.homeCredential, this.clientOptions());
+    const client = new SubscriptionClient(this.options.homeCredential, this.clients.options);
     const tenants: TenantRef[] = [];
     for await (const tenant of client.tenants.list({ abortSignal: signal })) {
       if (tenant.tenantId) {
@@ -110,7 +114,7 @@ export class ArmNetworkApi implements NetworkApi {
 
   private async listTenantSubscriptions(tenant: TenantRef, signal?: AbortSignal, credential?: TokenCredential): Promise<SubscriptionRef[]> {
     const tenantId = tenant.tenantId;
-    const client = new SubscriptionClient(credential ?? this.options.credentialForTenant(tenantId), this.clientOptions());
+    const client = new SubscriptionClient(credential ?? this.options.credentialForTenant(tenantId), this.clients.options);
     const found: SubscriptionRef[] = [];
     for await (const subscription of client.subscriptions.list({ abortSignal: signal })) {
       if (!subscription.subscriptionId) {
@@ -230,7 +234,7 @@ export class ArmNetworkApi implements NetworkApi {
   }
 
   async listStorageAccounts(subscription: SubscriptionRef, signal?: AbortSignal): Promise<StorageAccountRef[]> {
-    const client = new StorageManagementClient(this.options.credentialForTenant(subscription.tenantId), subscription.subscriptionId, this.clientOptions());
+    const client = this.clients.storage(subscription.tenantId, subscription.subscriptionId);
     const accounts: StorageAccountRef[] = [];
     for await (const account of client.storageAccounts.list({ abortSignal: signal })) {
       accounts.push(toStorageAccountRef(account));
@@ -239,12 +243,7 @@ export class ArmNetworkApi implements NetworkApi {
   }
 
   private network(subscription: SubscriptionRef): NetworkManagementClient {
-    let client = this.networkClients.get(subscription.id);
-    if (client === undefined) {
-      client = new NetworkManagementClient(this.options.credentialForTenant(subscription.tenantId), subscription.subscriptionId, this.clientOptions());
-      this.networkClients.set(subscription.id, client);
-    }
-    return client;
+    return this.clients.network(subscription.tenantId, subscription.subscriptionId);
   }
 
   /** After a change here, lists of this subscription come from Resource Manager alone for a while (`graphCatchUpMs`). */
@@ -253,53 +252,9 @@ export class ArmNetworkApi implements NetworkApi {
   }
 
   private graph(subscription: SubscriptionRef): ResourceGraphClient {
-    let client = this.graphClients.get(subscription.tenantId);
-    if (client === undefined) {
-      client = new ResourceGraphClient(this.options.credentialForTenant(subscription.tenantId), this.clientOptions());
-      this.graphClients.set(subscription.tenantId, client);
-    }
-    return client;
-  }
-
-  private clientOptions(): ArmClientOptions {
-    return armClientOptions(this.options.endpoint, this.options.caPem);
+    return this.clients.resourceGraph(subscription.tenantId);
   }
 }
-
-export interface ArmClientOptions {
-  endpoint: string;
-  tlsOptions?: { ca: string };
-  additionalPolicies: { policy: PipelinePolicy; position: 'perCall' }[];
-}
-
-/** Options for every SDK client that reads from Resource Manager: the endpoint, a test CA, and ARM's error details kept. */
-export function armClientOptions(endpoint: string, caPem?: string): ArmClientOptions {
-  const options: ArmClientOptions = { endpoint, additionalPolicies: [{ policy: keepErrorDetailsPolicy, position: 'perCall' }] };
-  return caPem === undefined ? options : { ...options, tlsOptions: { ca: caPem } };
-}
-
-/**
- * The paging helpers of the modular SDKs throw "Pagination failed with unexpected statusCode 403"
- * and drop the parsed error body; only the response headers survive into the RestError. This
- * copies ARM's error message and target into a header that `toArmProblem` reads.
- */
-export const keepErrorDetailsPolicy: PipelinePolicy = {
-  name: 'trafficLensKeepErrorDetails',
-  async sendRequest(request, next) {
-    const response = await next(request);
-    if (response.status >= 400 && response.bodyAsText) {
-      try {
-        const body = JSON.parse(response.bodyAsText) as { error?: { code?: unknown; message?: unknown; target?: unknown } };
-        if (body.error && typeof body.error.message === 'string') {
-          response.headers.set(errorDetailsHeader, JSON.stringify({ code: body.error.code, message: body.error.message, target: body.error.target }));
-        }
-      } catch {
-        // Not JSON (a proxy's HTML page): the status and code are all there is.
-      }
-    }
-    return response;
-  },
-};
 
 function byName(a: { name: string }, b: { name: string }): number {
   return a.name.localeCompare(b.name);

@@ -1,6 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { AzureCliCredential, EnvironmentCredential } from '@azure/identity';
 import * as vscode from 'vscode';
+import { ArmClients } from './armClients';
 import { ArmNetworkApi } from './armNetworkApi';
 import { problemLogLine, type ArmProblem } from './armProblem';
 import { CloudSettingsError, credentialSettings, readCloudSettingsFrom, resolveCloud, type AuthenticationKind, type CloudEnvironment, type CloudSettings } from './cloud';
@@ -30,6 +31,8 @@ export interface SignedInAccount {
   credentialForTenant(tenantId: string): TokenCredential;
   /** The Resource Manager endpoint it signed in to, e.g. `https://management.azure.com`. */
   resourceManagerEndpoint: string;
+  /** Its SDK clients, built once per tenant and subscription and shared by `api` and every reader of this account. */
+  clients: ArmClients;
 }
 
 /** Raised when VS Code holds no session for a tenant and asking silently is all that was allowed. */
@@ -184,10 +187,12 @@ export class AzureSignIn implements vscode.Disposable {
         return undefined;
       }
     }
+    const clients = new ArmClients({ credentialForTenant: credentials.forTenant, resourceManagerEndpoint: cloud.resourceManagerEndpoint });
     const api = new ArmNetworkApi({
       endpoint: cloud.resourceManagerEndpoint,
       homeCredential: credentials.home,
       credentialForTenant: credentials.forTenant,
+      clients,
       useResourceGraph: () => vscode.workspace.getConfiguration('trafficLens').get<boolean>('inventory.useResourceGraph', true),
       onNote: (message) => this.log.info(message),
       onTenantProblem: (tenant, problem) => {
@@ -195,7 +200,7 @@ export class AzureSignIn implements vscode.Disposable {
         this.log.warn(problemLogLine(`Listing subscriptions of tenant ${tenant.displayName} (${tenant.tenantId})`, problem));
       },
     });
-    return { ...remembered, kind, api, tenantProblems, credentialForScope: credentials.forScope, credentialForTenant: credentials.forTenant, resourceManagerEndpoint: cloud.resourceManagerEndpoint };
+    return { ...remembered, kind, api, tenantProblems, credentialForScope: credentials.forScope, credentialForTenant: credentials.forTenant, resourceManagerEndpoint: cloud.resourceManagerEndpoint, clients };
   }
 
   private credentials(

@@ -3,13 +3,9 @@
  * firewall, storage name availability, the Microsoft.Insights registration, the NetworkWatcherRG
  * resource group, and Log Analytics workspaces. One instance per signed-in account.
  */
-import type { TokenCredential } from '@azure/core-auth';
 import type { FlowLog } from '@azure/arm-network';
-import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
-import { ResourceManagementClient } from '@azure/arm-resources';
-import { StorageManagementClient } from '@azure/arm-storage';
 import { resourceGroupOf } from './armIds';
-import { armClientOptions, type ArmClientOptions } from './armNetworkApi';
+import { ArmClients, type ArmAccess } from './armClients';
 import { toArmProblem } from './armProblem';
 import type { FlowLogRef } from './networkApi';
 
@@ -79,19 +75,16 @@ export interface WorkspaceFact {
   location: string;
 }
 
-export interface FlowLogReadsAccount {
-  credentialForTenant(tenantId: string): TokenCredential;
-  resourceManagerEndpoint: string;
-  /** Extra CA certificates (PEM), for tests that start the stand-in in-process. */
-  caPem?: string;
-}
-
 export class FlowLogReads {
-  constructor(private readonly account: FlowLogReadsAccount) {}
+  private readonly clients: ArmClients;
+
+  constructor(account: ArmAccess) {
+    this.clients = ArmClients.of(account);
+  }
 
   /** The subscription's storage accounts with kind, SKU and firewall (networkRuleSet). */
   async listStorageAccounts(subscriptionId: string, tenantId: string, signal?: AbortSignal): Promise<StorageFact[]> {
-    const client = new StorageManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const client = this.clients.storage(tenantId, subscriptionId);
     const accounts: StorageFact[] = [];
     for await (const account of client.storageAccounts.list({ abortSignal: signal })) {
       if (!account.id || !account.name) {
@@ -114,7 +107,7 @@ export class FlowLogReads {
 
   /** Azure's answer to "may I create a storage account with this name?": a message when not, undefined when free. */
   async storageNameProblem(subscriptionId: string, tenantId: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
-    const client = new StorageManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const client = this.clients.storage(tenantId, subscriptionId);
     try {
       const result = await client.storageAccounts.checkNameAvailability({ name, type: 'Microsoft.Storage/storageAccounts' }, { abortSignal: signal });
       return result.nameAvailable ? undefined : (result.message ?? `The storage account name ${name} is not available (${result.reason ?? 'unknown reason'}).`);
@@ -126,14 +119,14 @@ export class FlowLogReads {
 
   /** `registrationState` of a resource provider, e.g. `Registered`, `NotRegistered`, `Registering`. */
   async providerState(subscriptionId: string, tenantId: string, namespace: string, signal?: AbortSignal): Promise<string> {
-    const client = new ResourceManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const client = this.clients.resources(tenantId, subscriptionId);
     const provider = await client.providers.get(namespace, { abortSignal: signal });
     return provider.registrationState ?? 'NotRegistered';
   }
 
   /** A resource group's location, or undefined when it does not exist. */
   async resourceGroupLocation(subscriptionId: string, tenantId: string, name: string, signal?: AbortSignal): Promise<string | undefined> {
-    const client = new ResourceManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const client = this.clients.resources(tenantId, subscriptionId);
     try {
       const group = await client.resourceGroups.get(name, { abortSignal: signal });
       return group.location;
@@ -148,7 +141,7 @@ export class FlowLogReads {
 
   /** The subscription's Log Analytics workspaces (Traffic Analytics destinations). */
   async listWorkspaces(subscriptionId: string, tenantId: string, signal?: AbortSignal): Promise<WorkspaceFact[]> {
-    const client = new OperationalInsightsManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, this.options());
+    const client = this.clients.operationalInsights(tenantId, subscriptionId);
     const workspaces: WorkspaceFact[] = [];
     for await (const workspace of client.workspaces.list({ abortSignal: signal })) {
       if (workspace.id && workspace.name && workspace.customerId) {
@@ -156,10 +149,6 @@ export class FlowLogReads {
       }
     }
     return workspaces.sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  private options(): ArmClientOptions {
-    return armClientOptions(this.account.resourceManagerEndpoint, this.account.caPem);
   }
 }
 

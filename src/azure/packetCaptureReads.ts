@@ -2,11 +2,9 @@
  * Azure calls of the packet-capture commands: the VM with its instance view and extensions, a
  * capture's settings and status, and stopping a capture. One instance per signed-in account.
  */
-import { ComputeManagementClient } from '@azure/arm-compute';
-import { NetworkManagementClient, type PacketCaptureResult } from '@azure/arm-network';
-import type { TokenCredential } from '@azure/core-auth';
+import type { NetworkManagementClient, PacketCaptureResult } from '@azure/arm-network';
 import { nameOf, parentId, resourceGroupOf, subscriptionOf } from './armIds';
-import { armClientOptions } from './armNetworkApi';
+import { ArmClients, type ArmAccess } from './armClients';
 import { toArmProblem } from './armProblem';
 
 export type OsType = 'Linux' | 'Windows';
@@ -56,11 +54,6 @@ export interface ExistingCapture {
   filters: CaptureFilter[];
 }
 
-export interface PacketCaptureReadsAccount {
-  credentialForTenant(tenantId: string): TokenCredential;
-  resourceManagerEndpoint: string;
-}
-
 /** What queryStatus answers, plus the capture's storage path once known. */
 export interface CaptureStatus {
   status: string;
@@ -74,12 +67,16 @@ function osTypeOf(value: string | undefined): OsType {
 }
 
 export class PacketCaptureReads {
-  constructor(private readonly account: PacketCaptureReadsAccount) {}
+  private readonly clients: ArmClients;
+
+  constructor(account: ArmAccess) {
+    this.clients = ArmClients.of(account);
+  }
 
   /** The VM with power state (instance view), OS and extensions; private IPs come from the caller's NIC inventory. */
   async readVm(vmArmId: string, tenantId: string, privateIps: string[], signal?: AbortSignal): Promise<VmFact> {
     const subscriptionId = subscriptionOf(vmArmId);
-    const client = this.compute(tenantId, subscriptionId);
+    const client = this.clients.compute(tenantId, subscriptionId);
     const group = resourceGroupOf(vmArmId);
     const vm = await client.virtualMachines.get(group, nameOf(vmArmId), { expand: 'instanceView', abortSignal: signal });
     const extensions = await client.virtualMachineExtensions.list(group, nameOf(vmArmId), { abortSignal: signal });
@@ -167,11 +164,8 @@ export class PacketCaptureReads {
     await this.network(tenantId, watcherArmId).packetCaptures.beginStopAndWait(resourceGroupOf(watcherArmId), nameOf(watcherArmId), nameOf(captureArmId), { abortSignal: signal });
   }
 
-  private compute(tenantId: string, subscriptionId: string): ComputeManagementClient {
-    return new ComputeManagementClient(this.account.credentialForTenant(tenantId), subscriptionId, armClientOptions(this.account.resourceManagerEndpoint));
-  }
-
+  /** The network client of the subscription `armId` is in. */
   private network(tenantId: string, armId: string): NetworkManagementClient {
-    return new NetworkManagementClient(this.account.credentialForTenant(tenantId), subscriptionOf(armId), armClientOptions(this.account.resourceManagerEndpoint));
+    return this.clients.network(tenantId, subscriptionOf(armId));
   }
 }

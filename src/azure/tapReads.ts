@@ -2,10 +2,9 @@
  * Reads the TAP wizard needs beyond the tree's inventory: the load balancers of a subscription (for
  * their frontends and SKU), and the IP and tap configurations embedded in a listed NIC.
  */
-import type { TokenCredential } from '@azure/core-auth';
-import { NetworkManagementClient, type LoadBalancer, type NetworkInterface } from '@azure/arm-network';
+import type { LoadBalancer, NetworkInterface } from '@azure/arm-network';
 import { idKey, nameOf, resourceGroupOf } from './armIds';
-import { armClientOptions } from './armNetworkApi';
+import { ArmClients, type ArmAccess } from './armClients';
 import type { NicRef, SubscriptionRef } from './networkApi';
 
 /** An IP configuration of a NIC or a load balancer's frontend: where mirrored packets can go. */
@@ -51,9 +50,9 @@ export interface NicTapConfigurationRef {
   tapId: string;
 }
 
-/** The load balancers of one subscription (one subscription-wide list call). */
-export async function listLoadBalancers(credential: TokenCredential, endpoint: string, subscription: SubscriptionRef, signal?: AbortSignal): Promise<LoadBalancerRef[]> {
-  const client = new NetworkManagementClient(credential, subscription.subscriptionId, armClientOptions(endpoint));
+/** The load balancers of one subscription (one subscription-wide list call), read with the account that lists it. */
+export async function listLoadBalancers(account: ArmAccess, subscription: SubscriptionRef, signal?: AbortSignal): Promise<LoadBalancerRef[]> {
+  const client = ArmClients.of(account).network(subscription.tenantId, subscription.subscriptionId);
   const found: LoadBalancerRef[] = [];
   for await (const balancer of client.loadBalancers.listAll({ abortSignal: signal })) {
     found.push(toLoadBalancerRef(balancer));

@@ -134,7 +134,7 @@ async function readWithAccount(estate: PeeringEstate, armId: string, signal: Abo
   if (!owner) {
     return { armId, name: nameOf(armId), peeringState: 'Unknown' };
   }
-  return readPeeringStatus(owner.account.credentialForTenant(owner.subscription.tenantId), owner.account.resourceManagerEndpoint, armId, signal);
+  return readPeeringStatus(owner.account, owner.subscription.tenantId, armId, signal);
 }
 
 /** `hub-to-dev: Connected, dev-to-hub: Initiated` */

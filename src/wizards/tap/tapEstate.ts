@@ -17,7 +17,7 @@ export async function readTapEstate(subscriptions: EstateSubscription[], onProbl
     subscriptions.map(async (entry) => {
       const [, balancers] = await Promise.all([
         reloadSections(entry, 'vnets', 'nics', 'nsgs', 'taps'),
-        listLoadBalancers(entry.account.credentialForTenant(entry.subscription.tenantId), entry.account.resourceManagerEndpoint, entry.subscription, signal).catch((error: unknown) => {
+        listLoadBalancers(entry.account, entry.subscription, signal).catch((error: unknown) => {
           onProblem(entry, error);
           return [];
         }),
