@@ -1,6 +1,7 @@
 /**
  * Messages between the flow-log editor's host side and its webview. Both sides import this
- * file; nothing here may import `vscode` or DOM types.
+ * file, and so do the decode worker and the query engine in src/flowlogs, which is why it lives
+ * in src/core; nothing here may import `vscode` or DOM types.
  */
 
 export const protocolVersion = 1;
