@@ -10,6 +10,7 @@ import { NetworkManagementClient } from '@azure/arm-network';
 import { OperationalInsightsManagementClient } from '@azure/arm-operationalinsights';
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import { ResourceManagementClient } from '@azure/arm-resources';
+import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import { StorageManagementClient } from '@azure/arm-storage';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
@@ -63,6 +64,11 @@ export class ArmClients {
 
   operationalInsights(tenantId: string, subscriptionId: string): OperationalInsightsManagementClient {
     return this.perSubscription('operationalInsights', OperationalInsightsManagementClient, tenantId, subscriptionId);
+  }
+
+  /** Lists tenants and their subscriptions with `credential` (the home tenant's, or one tenant's); built per call, as the credential varies. */
+  subscriptionClient(credential: TokenCredential): SubscriptionClient {
+    return new SubscriptionClient(credential, this.options);
   }
 
   /** Resource Graph is asked per tenant; the query names the subscriptions. */

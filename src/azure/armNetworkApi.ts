@@ -2,7 +2,6 @@ import type { TokenCredential } from '@azure/core-auth';
 import type { NetworkManagementClient } from '@azure/arm-network';
 import type { FlowLog, NetworkInterface, NetworkSecurityGroup, NetworkWatcher, PacketCaptureResult, SecurityRule, VirtualNetwork, VirtualNetworkTap } from '@azure/arm-network';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
-import { SubscriptionClient } from '@azure/arm-resources-subscriptions';
 import type { StorageAccount } from '@azure/arm-storage';
 import { idKey, nameOf, resourceGroupOf } from './armIds';
 import { settleBounded } from './bounded';
@@ -78,7 +77,7 @@ export class ArmNetworkApi implements NetworkApi {
   }
 
   async listTenants(signal?: AbortSignal): Promise<TenantRef[]> {
-    const client = new SubscriptionClient(this.options.homeCredential, this.clients.options);
+    const client = this.clients.subscriptionClient(this.options.homeCredential);
     const tenants: TenantRef[] = [];
     for await (const tenant of client.tenants.list({ abortSignal: signal })) {
       if (tenant.tenantId) {
@@ -114,7 +113,7 @@ export class ArmNetworkApi implements NetworkApi {
 
   private async listTenantSubscriptions(tenant: TenantRef, signal?: AbortSignal, credential?: TokenCredential): Promise<SubscriptionRef[]> {
     const tenantId = tenant.tenantId;
-    const client = new SubscriptionClient(credential ?? this.options.credentialForTenant(tenantId), this.clients.options);
+    const client = this.clients.subscriptionClient(credential ?? this.options.credentialForTenant(tenantId));
     const found: SubscriptionRef[] = [];
     for await (const subscription of client.subscriptions.list({ abortSignal: signal })) {
       if (!subscription.subscriptionId) {

@@ -6,9 +6,8 @@ import { importCycles, importsIn, layerViolations, readImportGraph, type ImportG
 const root = resolve(__dirname, '..', '..', '..');
 
 /**
- * The layering of src/ (docs: STYLE.md, "Arrows point down only"): commands → wizards/tree →
- * inventory → azure → core; webview → flowlogs → core. A type two folders share lives in the
- * lower one.
+ * The layering of src/ (README, Development): commands → wizards and tree → inventory → azure →
+ * core, and webview → core ← flowlogs. A type two folders share lives in the lower one.
  */
 const rules: readonly LayerRule[] = [
   { from: 'src/core', forbids: ['others', 'vscode'], reason: 'src/core is the ground floor: it imports no other src folder and never vscode' },
