@@ -17,6 +17,11 @@ const rules: readonly LayerRule[] = [
   { from: 'src/tree', forbids: ['src/wizards', 'src/commands'], reason: 'the tree sits below the commands and beside the wizards' },
   { from: 'src/flowlogs', forbids: ['src/webview'], reason: 'src/flowlogs and src/webview share only src/core' },
   { from: 'src/webview', forbids: ['src/flowlogs'], reason: 'src/webview and src/flowlogs share only src/core (the viewer and worker protocols)' },
+  { from: 'src/flowlogs', forbids: ['src/inventory', 'src/tree', 'src/wizards', 'src/commands', 'vscode'], reason: 'src/flowlogs is pure: the decoder, queries and exports run in the command line and the decode worker too' },
+  { from: 'src/packetcapture', forbids: ['src/inventory', 'src/tree', 'src/wizards', 'src/commands', 'src/webview'], reason: 'src/packetcapture reads capture files and shows their summary with src/core alone' },
+  ...['src/core', 'src/inventory', 'src/tree', 'src/wizards', 'src/commands', 'src/flowlogs', 'src/webview', 'src/packetcapture'].map(
+    (from): LayerRule => ({ from, forbids: ['@azure/'], reason: 'only src/azure imports the Azure SDKs (@azure/*)' }),
+  ),
 ];
 
 /**
@@ -100,13 +105,15 @@ describe('architecture: the import checker', () => {
       'src/core/plan.ts': ['src/core/addresses.ts', { package: 'vscode' }, 'src/azure/armIds.ts'],
       'src/core/addresses.ts': [{ package: 'ipaddr.js' }],
       'src/azure/armActionRunner.ts': ['src/core/plan.ts', 'src/wizards/shared/applyPlan.ts'],
-      'src/wizards/shared/applyPlan.ts': ['src/azure/armIds.ts'],
-      'src/azure/armIds.ts': [],
+      'src/wizards/shared/applyPlan.ts': ['src/azure/armIds.ts', { package: '@azure/arm-network' }],
+      'src/azure/armIds.ts': [{ package: '@azure/core-auth' }],
     });
+    const sdkReason = 'only src/azure imports the Azure SDKs (@azure/*)';
     assert.deepEqual(layerViolations(graph, rules), [
       `src/core/plan.ts:2 imports 'vscode': ${rules[0].reason}`,
       `src/core/plan.ts:3 imports './src/azure/armIds.ts' (src/azure/armIds.ts): ${rules[0].reason}`,
       `src/azure/armActionRunner.ts:2 imports './src/wizards/shared/applyPlan.ts' (src/wizards/shared/applyPlan.ts): ${rules[1].reason}`,
+      `src/wizards/shared/applyPlan.ts:2 imports '@azure/arm-network': ${sdkReason}`,
     ]);
   });
 
