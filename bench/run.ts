@@ -14,10 +14,14 @@
  * TRAFFIC_LENS_BENCH_EXPORT=0 skips the exports.
  * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark;
  * TRAFFIC_LENS_BENCH_APPLY=0 the apply benchmark (500 tap configurations under ARM's write limits).
+ * Then the viewer benchmark (viewerBench.ts) on the largest VNet file, against its streaming decode
+ * measured above, and a fresh worker on the 1 MB VNet file; TRAFFIC_LENS_BENCH_VIEWER=0 skips it,
+ * TRAFFIC_LENS_BENCH_ONLY=viewer runs only it (and the streaming decode it is compared with).
  */
 import { runApplyBench } from './applyBench';
 import { runFilterBench } from './filterBench';
 import { runTreeBench } from './treeBench';
+import { runViewerBench } from './viewerBench';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -127,6 +131,19 @@ async function main(): Promise<void> {
   ];
   const rows: string[] = [];
   const warmRows: string[] = [];
+  const onlyViewer = process.env.TRAFFIC_LENS_BENCH_ONLY === 'viewer';
+  const viewerWanted = onlyViewer || process.env.TRAFFIC_LENS_BENCH_VIEWER !== '0';
+  if (onlyViewer) {
+    const largest = Math.max(...sizes);
+    const path = await ensureFile(folder, 'vnet', largest);
+    let decode: DecodeMeasurement | string = 'not run';
+    for (let round = 0; round < repeat; round++) {
+      decode = better(decode, measure<DecodeMeasurement>('decode', path), (m) => m.seconds);
+    }
+    runViewerBench(largest >= 100 ? path : undefined, typeof decode === 'string' ? undefined : decode.seconds, await ensureFile(folder, 'vnet', 1), repeat);
+    return;
+  }
+  let viewerFile: { path: string; decodeSeconds: number } | undefined;
   const exportColumns: Column[] = [
     ['file', 18],
     ['what', 16],
@@ -181,6 +198,9 @@ async function main(): Promise<void> {
         ]),
       );
       process.stdout.write(`${rows[rows.length - 1]}\n`);
+      if (format === 'vnet' && size >= 100) {
+        viewerFile = { path, decodeSeconds: decode.seconds };
+      }
       if (exportsWanted && size <= 100) {
         const results = new Map<ExportMode, ExportMeasurement | string>();
         for (const mode of exportModes) {
@@ -259,6 +279,9 @@ async function main(): Promise<void> {
         `time/decode: seconds over the streaming decode's (file column above). RSS = peak resident set.${repeat > 1 ? ` Best of ${repeat} processes per mode.` : ''}\n` +
         tableText(exportColumns, exportRows),
     );
+  }
+  if (viewerWanted) {
+    runViewerBench(viewerFile?.path, viewerFile?.decodeSeconds, await ensureFile(folder, 'vnet', 1), repeat);
   }
   if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0') {
     await runFilterBench();

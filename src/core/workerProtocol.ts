@@ -3,6 +3,7 @@
  * (`dist/decodeWorker.js`, a worker_threads worker started with `DecodeWorkerData`).
  * The host relays the page's queries unchanged and forwards the worker's replies to the page.
  */
+import type { WorkerOptions } from 'node:worker_threads';
 import type { AddressOwners, ExportFormat, HostToView, Query, ViewToHost } from './viewerProtocol';
 
 export interface DecodeWorkerData {
@@ -12,6 +13,11 @@ export interface DecodeWorkerData {
   fileName: string;
   /** Decode records identical to an earlier one again instead of skipping them (decoder option `keepDuplicates`). */
   keepDuplicates?: boolean;
+}
+
+/** How the host starts the worker (`new Worker(path, decodeWorkerOptions(data))`); the benchmark starts it the same way. */
+export function decodeWorkerOptions(data: DecodeWorkerData): WorkerOptions {
+  return { workerData: data };
 }
 
 /** Page messages the worker answers. */

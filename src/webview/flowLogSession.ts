@@ -22,7 +22,7 @@ import {
 } from '../core/viewerProtocol';
 import { exportFileName, exportFolder } from './exportFolder';
 import { checkViewToHost } from '../core/viewerProtocolChecks';
-import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../core/workerProtocol';
+import { decodeWorkerOptions, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
 
 const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
   csv: { label: 'CSV', extension: 'csv' },
@@ -88,7 +88,7 @@ export class FlowLogSession implements vscode.Disposable {
   /** Starts a worker decoding the file; messages from a worker that a newer one replaced are dropped, except its exports' outcome. */
   private startWorker(): Worker {
     const workerData: DecodeWorkerData = { path: this.path, fileName: this.fileName, keepDuplicates: this.keepsRepeatedRecords };
-    const worker = new Worker(this.workerPath, { workerData });
+    const worker = new Worker(this.workerPath, decodeWorkerOptions(workerData));
     worker.on('message', (message: WorkerToHost) => {
       if (worker === this.worker || message.type === 'exported' || message.type === 'exportFailed') {
         this.onWorkerMessage(message);
