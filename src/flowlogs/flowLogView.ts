@@ -5,18 +5,21 @@
  */
 import { flagDirection, type FlowTable } from './flowTable';
 import {
+  AggregateBuilder,
   aggregateConnections,
   aggregateRows,
+  appendMatchingRows,
   compileFilter,
   connectionViewRow,
   filterConnections,
   filterRows,
   sortConnections,
   sortRows,
+  sumCounters,
   tupleViewRow,
   type ConnectionColumns,
 } from './query';
-import type { AddressOwners, HostToView, Query, RowDetail, RowWindow, ViewMode, ViewRow } from '../core/viewerProtocol';
+import type { AddressOwners, HostToView, Query, RowDetail, RowWindow, ViewAggregates, ViewMode, ViewRow } from '../core/viewerProtocol';
 import { flowOwners, hasNoOwners, ownerLabel } from './addressOwners';
 import { formatCount, formatDecision, formatDirection, formatDuration, formatEncryption, formatEndpoint, formatTime } from './displayFormat';
 
@@ -34,10 +37,27 @@ interface CurrentView {
   index: Uint32Array;
 }
 
+/**
+ * The last unsorted tuple view, kept so that the same query asked again after more rows arrived
+ * (the page asks again every few hundred milliseconds while a file loads) looks only at the new rows.
+ */
+interface GrowingView {
+  filter: string;
+  owners: AddressOwners | undefined;
+  /** Rows of the table looked at so far. */
+  rows: number;
+  /** Matching rows in `index[0..length)`. */
+  index: Uint32Array;
+  length: number;
+  aggregates: AggregateBuilder;
+  problems: { field: keyof Query['filter']; message: string }[];
+}
+
 export class FlowLogView {
   /** The NICs the signed-in inventory knows, once the host sent them: rows name the NIC/VM of their ends. */
   owners: AddressOwners | undefined;
   private current: CurrentView | undefined;
+  private growing: GrowingView | undefined;
   private joined: { rows: number; connections: ConnectionColumns } | undefined;
 
   constructor(
@@ -104,15 +124,55 @@ export class FlowLogView {
 
   /** Runs `query` for `epoch`; with `window`, the reply also carries those rows. */
   query(requestId: number, epoch: number, query: Query, window?: RowWindow): HostToView {
-    const { index, problems } = this.runQuery(query);
+    let index: Uint32Array;
+    let problems: { field: keyof Query['filter']; message: string }[];
+    let aggregates: ViewAggregates;
+    if (query.mode === 'tuples' && query.sort === undefined) {
+      const view = this.growingView(query);
+      index = view.index.subarray(0, view.length);
+      problems = view.problems;
+      aggregates = view.aggregates.result();
+    } else {
+      ({ index, problems } = this.runQuery(query));
+      aggregates = query.mode === 'connections' ? aggregateConnections(this.table, this.connections(), index) : aggregateRows(this.table, index);
+    }
     this.current = { epoch, mode: query.mode, index };
-    const aggregates = query.mode === 'connections' ? aggregateConnections(this.table, this.connections(), index) : aggregateRows(this.table, index);
     const reply: HostToView = { type: 'queryResult', requestId, epoch, total: index.length, aggregates, filterProblems: problems };
     if (window !== undefined) {
       reply.offset = window.offset;
       reply.rows = this.window(window.offset, window.limit);
     }
     return reply;
+  }
+
+  /** The unsorted tuple view of `query`, brought up to the rows decoded so far. */
+  private growingView(query: Query): GrowingView {
+    const table = this.table;
+    const filterKey = JSON.stringify(query.filter);
+    let view = this.growing;
+    if (view === undefined || view.filter !== filterKey || view.owners !== this.owners || view.rows > table.length) {
+      view = { filter: filterKey, owners: this.owners, rows: 0, index: new Uint32Array(0), length: 0, aggregates: new AggregateBuilder(table), problems: [] };
+      this.growing = view;
+    }
+    if (view.rows < table.length || view.rows === 0) {
+      // Compiled again each time: addresses and records added since widen its lookup tables.
+      const filter = compileFilter(table, query.filter, this.owners);
+      const from = view.length;
+      const grown = appendMatchingRows(table, filter, view.rows, table.length, view.index, view.length);
+      view.index = grown.index;
+      view.length = grown.length;
+      view.rows = table.length;
+      view.problems = filter.problems;
+      const matched = view.index;
+      view.aggregates.prepare((visit) => {
+        for (let i = 0; i < from; i++) {
+          const row = matched[i];
+          visit(table.time[row], table.flags[row], sumCounters(table.bytesSrcToDst[row], table.bytesDstToSrc[row]));
+        }
+      });
+      view.aggregates.addRows(matched, from, view.length);
+    }
+    return view;
   }
 
   /** A window of the current view; undefined when `epoch` is not the current one (the page moved on). */

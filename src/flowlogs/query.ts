@@ -275,19 +275,37 @@ export function compileFilter(table: FlowTable, filter: RowFilter, owners?: Addr
 
 /** Rows of `table` matching `filter`, in table order. */
 export function filterRows(table: FlowTable, filter: CompiledFilter): Uint32Array {
-  const length = table.length;
-  const result = new Uint32Array(length);
+  const result = new Uint32Array(table.length);
+  return result.slice(0, matchRows(table, filter, 0, table.length, result, 0));
+}
+
+/**
+ * Appends the rows `fromRow..toRow` of `table` matching `filter` to `index[0..length)`, in table
+ * order; returns the index (a bigger copy when it had no room) and its new length.
+ */
+export function appendMatchingRows(table: FlowTable, filter: CompiledFilter, fromRow: number, toRow: number, index: Uint32Array, length: number): { index: Uint32Array; length: number } {
+  let result = index;
+  const needed = length + Math.max(0, toRow - fromRow);
+  if (needed > result.length) {
+    result = new Uint32Array(Math.max(needed, Math.min(Math.ceil(result.length * 1.5), table.capacity)));
+    result.set(index.subarray(0, length));
+  }
+  return { index: result, length: matchRows(table, filter, fromRow, toRow, result, length) };
+}
+
+/** Writes the matching rows of `fromRow..toRow` to `result` from `at`; returns the position after the last. */
+function matchRows(table: FlowTable, filter: CompiledFilter, fromRow: number, toRow: number, result: Uint32Array, at: number): number {
+  let count = at;
   if (!filter.isActive) {
-    for (let row = 0; row < length; row++) {
-      result[row] = row;
+    for (let row = fromRow; row < toRow; row++) {
+      result[count++] = row;
     }
-    return result;
+    return count;
   }
   // One loop with every lookup in a local: this runs over millions of rows per keystroke.
   const { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, contextOk, textIp, textContext, textPort } = filter.parts;
   const { flags, protocol, time, srcPort, dstPort, srcIp, dstIp, context } = table;
-  let count = 0;
-  for (let row = 0; row < length; row++) {
+  for (let row = fromRow; row < toRow; row++) {
     if (flagsOk !== undefined && flagsOk[flags[row]] === 0) {
       continue;
     }
@@ -321,7 +339,7 @@ export function filterRows(table: FlowTable, filter: CompiledFilter): Uint32Arra
     }
     result[count++] = row;
   }
-  return result.slice(0, count);
+  return count;
 }
 
 /** Connection numbers matching `filter`, in connection order. */
@@ -453,7 +471,8 @@ function tableRanks(table: FlowTable): TableRanks {
   return ranks;
 }
 
-function sumCounters(a: number, b: number): number {
+/** The sum of two counters, NaN when neither was logged. */
+export function sumCounters(a: number, b: number): number {
   if (Number.isNaN(a)) {
     return b;
   }
@@ -556,9 +575,26 @@ export function protocolName(protocol: number): string {
   }
 }
 
-/** Distinct rule names of the whole table, sorted. */
+const ruleNameCache = new WeakMap<FlowTable, { contexts: number; rules: Set<string>; sorted: string[] }>();
+
+/** Distinct rule names of the whole table, sorted (looks only at contexts added since the last call). */
 export function ruleNames(table: FlowTable): string[] {
-  return [...new Set(table.contexts.map((context) => context.rule))].sort((a, b) => a.localeCompare(b));
+  let cached = ruleNameCache.get(table);
+  if (cached === undefined || cached.contexts > table.contexts.length) {
+    cached = { contexts: 0, rules: new Set(), sorted: [] };
+    ruleNameCache.set(table, cached);
+  }
+  if (cached.contexts < table.contexts.length) {
+    const size = cached.rules.size;
+    for (let i = cached.contexts; i < table.contexts.length; i++) {
+      cached.rules.add(table.contexts[i].rule);
+    }
+    cached.contexts = table.contexts.length;
+    if (cached.rules.size !== size) {
+      cached.sorted = [...cached.rules].sort((a, b) => a.localeCompare(b));
+    }
+  }
+  return cached.sorted.slice();
 }
 
 /** The traffic-over-time chart has at most this many bars; longer files get longer buckets. */
@@ -580,14 +616,18 @@ export function timelineBuckets(timeFrom: number, timeTo: number): { start: numb
 
 const timeRanges = new WeakMap<FlowTable, { rows: number; from: number; to: number }>();
 
-/** The first and last tuple time of the whole table (cached until rows are added). */
+/** The first and last tuple time of the whole table (rows added since the last call are looked at, not the others). */
 function tableTimeRange(table: FlowTable): { from: number; to: number } | undefined {
   let range = timeRanges.get(table);
-  if (range === undefined || range.rows !== table.length) {
-    let from = Infinity;
-    let to = -Infinity;
+  if (range === undefined || range.rows > table.length) {
+    range = { rows: 0, from: Infinity, to: -Infinity };
+    timeRanges.set(table, range);
+  }
+  if (range.rows < table.length) {
+    let from = range.from;
+    let to = range.to;
     const times = table.time;
-    for (let row = 0; row < table.length; row++) {
+    for (let row = range.rows; row < table.length; row++) {
       const time = times[row];
       if (time < from) {
         from = time;
@@ -596,43 +636,82 @@ function tableTimeRange(table: FlowTable): { from: number; to: number } | undefi
         to = time;
       }
     }
-    range = { rows: table.length, from, to };
-    timeRanges.set(table, range);
+    range.rows = table.length;
+    range.from = from;
+    range.to = to;
   }
   return Number.isFinite(range.from) && Number.isFinite(range.to) ? range : undefined;
 }
 
-class AggregateBuilder {
+/** Calls `visit` with the time, flags and bytes of every row or connection added so far, to lay the timeline out again. */
+export type TimelineReplay = (visit: (time: number, flags: number, bytes: number) => void) => void;
+
+/**
+ * Totals, top talkers, top denied ports and timeline of a view, added to in any number of steps
+ * (a view growing while the file loads only adds its new rows). The timeline follows the table's
+ * time range: when that range needs other buckets, `prepare` lays it out again from `replay`.
+ */
+export class AggregateBuilder {
   total = 0;
   allowed = 0;
   denied = 0;
   bytes = 0;
   packets = 0;
-  private readonly talkerBytes: Float64Array;
-  private readonly talkerTuples: Uint32Array;
+  private talkerBytes = new Float64Array(0);
+  private talkerTuples = new Uint32Array(0);
   /** Denied tuples per destination port: TCP, UDP, then a map for other protocols. */
   private readonly deniedTcp = new Uint32Array(65536);
   private readonly deniedUdp = new Uint32Array(65536);
   private readonly deniedOther = new Map<number, number>();
-  private readonly timelineStart: number = 0;
-  private readonly bucketMs: number = minuteMs;
+  private timelineStart = 0;
+  private bucketMs = minuteMs;
   /** Per bucket: allowed flows, denied flows, allowed bytes, denied bytes (4 numbers each). */
-  private readonly timeline: Float64Array | undefined;
+  private timeline: Float64Array | undefined;
 
   constructor(private readonly table: FlowTable) {
-    this.talkerBytes = new Float64Array(table.ips.size);
-    this.talkerTuples = new Uint32Array(table.ips.size);
-    const range = tableTimeRange(table);
-    if (range !== undefined) {
-      const buckets = timelineBuckets(range.from, range.to);
-      this.timelineStart = buckets.start;
-      this.bucketMs = buckets.bucketMs;
-      this.timeline = new Float64Array(buckets.count * 4);
+    this.prepare(undefined);
+  }
+
+  /**
+   * Makes room for the table's addresses and time range as they are now; call before adding rows
+   * that arrived since the last step. `replay` is needed once something was added.
+   */
+  prepare(replay: TimelineReplay | undefined): void {
+    const ipCount = this.table.ips.size;
+    if (this.talkerTuples.length < ipCount) {
+      const size = Math.max(ipCount, this.talkerTuples.length * 2);
+      const bytes = new Float64Array(size);
+      bytes.set(this.talkerBytes);
+      const tuples = new Uint32Array(size);
+      tuples.set(this.talkerTuples);
+      this.talkerBytes = bytes;
+      this.talkerTuples = tuples;
+    }
+    const range = tableTimeRange(this.table);
+    if (range === undefined) {
+      return;
+    }
+    const buckets = timelineBuckets(range.from, range.to);
+    const timeline = this.timeline;
+    if (timeline !== undefined && buckets.start === this.timelineStart && buckets.bucketMs === this.bucketMs) {
+      if (buckets.count * 4 > timeline.length) {
+        this.timeline = new Float64Array(buckets.count * 4);
+        this.timeline.set(timeline);
+      }
+      return;
+    }
+    this.timelineStart = buckets.start;
+    this.bucketMs = buckets.bucketMs;
+    this.timeline = new Float64Array(buckets.count * 4);
+    if (this.total > 0) {
+      if (replay === undefined) {
+        throw new Error('The timeline needs its rows again to follow a new time range.');
+      }
+      replay((time, flags, bytes) => this.addTime(time, flags, bytes));
     }
   }
 
-  add(time: number, srcIp: number, dstPort: number, protocol: number, flags: number, bytes: number, packets: number, tuples: number): void {
-    this.total++;
+  private addTime(time: number, flags: number, bytes: number): void {
     const timeline = this.timeline;
     if (timeline !== undefined) {
       const bucket = Math.floor((time - this.timelineStart) / this.bucketMs);
@@ -644,6 +723,11 @@ class AggregateBuilder {
         }
       }
     }
+  }
+
+  add(time: number, srcIp: number, dstPort: number, protocol: number, flags: number, bytes: number, packets: number, tuples: number): void {
+    this.total++;
+    this.addTime(time, flags, bytes);
     if (flags & 2) {
       this.denied++;
       if (protocol === 6) {
@@ -665,6 +749,24 @@ class AggregateBuilder {
       this.packets += packets;
     }
     this.talkerTuples[srcIp] += tuples;
+  }
+
+  /** Adds tuple rows `rows[from..to)`. */
+  addRows(rows: ArrayLike<number>, from = 0, to = rows.length): void {
+    const table = this.table;
+    for (let i = from; i < to; i++) {
+      const row = rows[i];
+      this.add(
+        table.time[row],
+        table.srcIp[row],
+        table.dstPort[row],
+        table.protocol[row],
+        table.flags[row],
+        sumCounters(table.bytesSrcToDst[row], table.bytesDstToSrc[row]),
+        sumCounters(table.packetsSrcToDst[row], table.packetsDstToSrc[row]),
+        1,
+      );
+    }
   }
 
   result(): ViewAggregates {
@@ -733,19 +835,7 @@ class AggregateBuilder {
 /** Totals, top talkers (source address by bytes) and top denied destination ports of some tuple rows. */
 export function aggregateRows(table: FlowTable, rows: ArrayLike<number>): ViewAggregates {
   const builder = new AggregateBuilder(table);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    builder.add(
-      table.time[row],
-      table.srcIp[row],
-      table.dstPort[row],
-      table.protocol[row],
-      table.flags[row],
-      sumCounters(table.bytesSrcToDst[row], table.bytesDstToSrc[row]),
-      sumCounters(table.packetsSrcToDst[row], table.packetsDstToSrc[row]),
-      1,
-    );
-  }
+  builder.addRows(rows);
   return builder.result();
 }
 

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { joinConnections } from '../../../src/flowlogs/connections';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import { FlowLogView } from '../../../src/flowlogs/flowLogView';
+import { aggregateRows, compileFilter, filterRows } from '../../../src/flowlogs/query';
+import type { Query } from '../../../src/core/viewerProtocol';
+import { generateFlowLog } from '../../fixtures/flowLogGenerator';
 import type { HostToView, ViewMode } from '../../../src/core/viewerProtocol';
 import { columnsByMode } from '../../../media/flowlogs/format';
 
@@ -55,6 +58,35 @@ describe('FlowLogView', () => {
     assert.equal(expect(view.rows(3, 1, 8, 50), 'rows').rows.length, 1, 'the window stops at the end');
     view.query(4, 2, { mode: 'tuples', filter: {} });
     assert.equal(view.rows(5, 1, 0, 3), undefined, 'a window of an older epoch is not answered');
+  });
+
+  it('answers a query asked again while the file loads as if all its rows had been there from the start', () => {
+    const first = Buffer.from(generateFlowLog({ format: 'vnet', records: 40, macs: 4, seed: 3, ipv6: true }));
+    // Five hours later: the traffic-over-time chart needs longer buckets once these rows arrive.
+    const later = Buffer.from(generateFlowLog({ format: 'vnet', records: 40, macs: 4, seed: 4, ipv6: true, startTime: Date.UTC(2024, 2, 1, 15) }));
+    const { table } = decodeFlowLogBytes(first);
+    const view = new FlowLogView(table, joinConnections, undefined);
+    for (const filter of [{}, { port: '443' }, { text: 'fd00', decision: 'allow' as const }, { port: 'x' }]) {
+      const query: Query = { mode: 'tuples', filter };
+      const before = expect(view.query(1, 1, query, { offset: 0, limit: 50 }), 'queryResult');
+      const rowsBefore = table.length;
+      decodeFlowLogBytes(later, { table });
+      const after = expect(view.query(2, 2, query, { offset: 0, limit: 2000 }), 'queryResult');
+      const compiled = compileFilter(table, filter);
+      const rows = filterRows(table, compiled);
+      assert.equal(after.total, rows.length, JSON.stringify(filter));
+      assert.ok(after.total > before.total, `the new rows count (${JSON.stringify(filter)})`);
+      assert.deepEqual(after.aggregates, aggregateRows(table, rows), `the aggregates of every row (${JSON.stringify(filter)})`);
+      assert.deepEqual(after.filterProblems, compiled.problems);
+      assert.deepEqual(
+        after.rows?.map((row) => row.id),
+        Array.from(rows.subarray(0, 2000)),
+      );
+      assert.ok((after.aggregates.timeline?.bucketMs ?? 0) > 60_000, 'longer buckets once the later rows arrived');
+      assert.equal(before.aggregates.timeline?.bucketMs, 60_000);
+      // Start again from the first rows for the next filter.
+      table.length = rowsBefore;
+    }
   });
 
   it('reports filter problems with the result instead of failing', () => {
