@@ -17,6 +17,9 @@ import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../core/worke
 
 const summaryIntervalMs = 250;
 const maxProblems = 1000;
+/** The decoder's read size (its default); rows per byte are estimated after the first chunk. */
+const chunkBytes = 4 * 1024 * 1024;
+const minEstimateBytes = chunkBytes;
 
 const port = parentPort;
 if (port === null) {
@@ -51,6 +54,23 @@ function postView(message: HostToView): void {
   post({ type: 'view', message });
 }
 
+const formatsSeen = { contexts: 0, formats: new Set<string>() };
+
+/** Formats of the records decoded so far; looks only at the record contexts added since the last call. */
+function formatsSoFar(): string[] {
+  const contexts = table.contexts;
+  if (formatsSeen.contexts > contexts.length) {
+    formatsSeen.contexts = 0;
+    formatsSeen.formats.clear();
+  }
+  for (let i = formatsSeen.contexts; i < contexts.length; i++) {
+    const context = contexts[i];
+    formatsSeen.formats.add(context.format === 'nsg' ? `NSG flow log v${context.version}` : `VNet flow log v${context.version}`);
+  }
+  formatsSeen.contexts = contexts.length;
+  return [...formatsSeen.formats];
+}
+
 function summary(): FileSummary {
   if (summarizedRows < table.length) {
     flowSummary.add(table, summarizedRows);
@@ -59,7 +79,7 @@ function summary(): FileSummary {
   const totals = flowSummary.result();
   const loading = result === undefined && notFlowLog === undefined && !hasFailed;
   const records = result?.records ?? (table.length > 0 ? table.contexts[table.context[table.length - 1]].recordIndex + 1 : 0);
-  const formats = result?.formats ?? [...new Set(table.contexts.map((context) => (context.format === 'nsg' ? `NSG flow log v${context.version}` : `VNet flow log v${context.version}`)))];
+  const formats = result?.formats ?? formatsSoFar();
   const value: FileSummary = {
     fileName: data.fileName,
     fileBytes,
@@ -125,16 +145,39 @@ function notFlowLogReason(decoded: DecodeResult): string | undefined {
   return error.offset === undefined ? error.message : `${error.message} (byte ${error.offset})`;
 }
 
+/**
+ * Grows the table to the rows the whole file will likely hold, from the rows per byte decoded so
+ * far, before the decoder needs the room: its own growth doubles the columns, which for a large file
+ * would hold up to twice the memory the rows need, and both copies at once while growing.
+ * `decodedBytes` is what the decoder has been given so far (the chunk about to be decoded excluded).
+ */
+function reserveRows(decodedBytes: number, totalBytes: number): void {
+  if (decodedBytes < minEstimateBytes || table.length === 0) {
+    return;
+  }
+  const rowsPerByte = table.length / decodedBytes;
+  // Grow only when the next chunks could run out of room: each growth copies every column.
+  const nextRows = Math.ceil(rowsPerByte * chunkBytes * 2);
+  if (table.length + nextRows <= table.capacity) {
+    return;
+  }
+  const expected = Math.ceil(rowsPerByte * totalBytes * 1.03);
+  table.growTo(Math.max(expected, table.length + nextRows, Math.ceil(table.capacity * 1.125)));
+}
+
 async function decode(): Promise<void> {
   try {
     fileBytes = (await stat(data.path)).size;
     postSummary(true);
+    let decodedBytes = 0;
     const decoded = await decodeFlowLogFile(data.path, {
       table,
       signal: abort.signal,
       maxProblems,
-      keepDuplicates: data.keepDuplicates === true,
+      chunkBytes,
       onProgress(read, totalBytes) {
+        reserveRows(decodedBytes, totalBytes);
+        decodedBytes = read;
         bytesRead = read;
         fileBytes = totalBytes;
         postSummary(false);

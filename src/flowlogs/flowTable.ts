@@ -164,6 +164,17 @@ export class FlowTable {
     while (capacity < needed) {
       capacity *= 2;
     }
+    this.growTo(capacity);
+  }
+
+  /**
+   * Makes room for `capacity` rows in all, no more: a reader that knows how many rows are coming
+   * avoids the doubling of `reserve` (up to twice the memory the rows need).
+   */
+  growTo(capacity: number): void {
+    if (capacity <= this.capacity) {
+      return;
+    }
     this.time = grow(this.time, capacity);
     this.srcIp = grow(this.srcIp, capacity);
     this.dstIp = grow(this.dstIp, capacity);
