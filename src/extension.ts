@@ -130,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
       nextRendered: (uri, timeoutMs) => provider.nextRendered(uri, timeoutMs),
       setFilter: (uri, filter, mode) => provider.setFilter(uri, filter, mode),
       openDetail: (uri, position) => provider.openDetail(uri, position),
+      runningWorkers: (uri) => provider.runningWorkers(uri),
     },
     inventory: tree.api(),
     wizards: wizards.testApi,

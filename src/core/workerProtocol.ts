@@ -11,13 +11,34 @@ export interface DecodeWorkerData {
   path: string;
   /** Name shown in the summary header. */
   fileName: string;
-  /** Decode records identical to an earlier one again instead of skipping them (decoder option `keepDuplicates`). */
-  keepDuplicates?: boolean;
+  /** The most the decoded rows may take, in bytes; default half the machine's memory. */
+  memoryBudgetBytes?: number;
+}
+
+/**
+ * The worker's JavaScript heap limit: record contexts and dictionaries live there (the rows are in
+ * typed arrays, outside it, and checked against `memoryBudgetBytes`). The worker runs inside the
+ * extension host, so a file that would need more fails alone with a message instead of taking the
+ * host down (https://nodejs.org/api/worker_threads.html#new-workerfilename-options, resourceLimits).
+ */
+export const workerHeapLimitMb = 1024;
+
+/** What the page shows when a file needs more memory than the viewer may use. */
+export function tooLargeMessage(fileName: string, detail: string): string {
+  return `${fileName} is too large to open in the viewer: ${detail}. Open a smaller file (one hour's blob, for example), or decode it with the command line (node dist/cli.js decode), which streams files of any size.`;
+}
+
+/** The message for the page when the worker stopped with `error` (an 'error' event of the Worker). */
+export function workerFailureMessage(fileName: string, error: Error & { code?: string }): string {
+  if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return tooLargeMessage(fileName, 'decoding it needed more memory than the viewer may use');
+  }
+  return `Couldn't decode ${fileName}: ${error.message}. See the "Azure Traffic Lens" output for details.`;
 }
 
 /** How the host starts the worker (`new Worker(path, decodeWorkerOptions(data))`); the benchmark starts it the same way. */
-export function decodeWorkerOptions(data: DecodeWorkerData): WorkerOptions {
-  return { workerData: data };
+export function decodeWorkerOptions(data: DecodeWorkerData, heapLimitMb = workerHeapLimitMb): WorkerOptions {
+  return { workerData: data, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb } };
 }
 
 /** Page messages the worker answers. */

@@ -5,6 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { joinConnections, type ConnectionTable } from './connections';
 import { exportConnections, exportRows } from './exporters';
@@ -13,7 +14,7 @@ import { FlowSummary } from './flowSummary';
 import { FlowLogView } from './flowLogView';
 import { FlowTable } from './flowTable';
 import { assertNever, type FileSummary, type HostToView } from '../core/viewerProtocol';
-import type { DecodeWorkerData, HostToWorker, WorkerToHost } from '../core/workerProtocol';
+import { tooLargeMessage, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from './workerProtocol';
 
 const summaryIntervalMs = 250;
 const maxProblems = 1000;
@@ -26,6 +27,7 @@ if (port === null) {
   throw new Error('decodeWorker.js must run as a worker thread.');
 }
 const data = workerData as DecodeWorkerData;
+const memoryBudgetBytes = data.memoryBudgetBytes ?? totalmem() / 2;
 const table = new FlowTable();
 const flowSummary = new FlowSummary();
 let summarizedRows = 0;
@@ -52,6 +54,18 @@ function post(message: WorkerToHost): void {
 
 function postView(message: HostToView): void {
   post({ type: 'view', message });
+}
+
+/** The file's rows would not fit in memory: the page says so instead of the worker failing later. */
+class TooLargeError extends Error {}
+
+function formatMiB(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024).toLocaleString('en-US')} MiB`;
+}
+
+/** A typed array the size of the file's rows could not be allocated. */
+function isAllocationFailure(error: unknown): boolean {
+  return error instanceof RangeError && /allocation failed|invalid typed array length|array buffer/i.test(error.message);
 }
 
 const formatsSeen = { contexts: 0, formats: new Set<string>() };
@@ -156,6 +170,12 @@ function reserveRows(decodedBytes: number, totalBytes: number): void {
     return;
   }
   const rowsPerByte = table.length / decodedBytes;
+  const expectedBytes = rowsPerByte * totalBytes * FlowTable.bytesPerRow;
+  if (expectedBytes > memoryBudgetBytes) {
+    throw new TooLargeError(
+      `its about ${formatMiB(expectedBytes)} of rows would not fit in the ${formatMiB(memoryBudgetBytes)} the viewer may use`,
+    );
+  }
   // Grow only when the next chunks could run out of room: each growth copies every column.
   const nextRows = Math.ceil(rowsPerByte * chunkBytes * 2);
   if (table.length + nextRows <= table.capacity) {
@@ -197,6 +217,14 @@ async function decode(): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     hasFailed = true;
+    if (error instanceof TooLargeError || isAllocationFailure(error)) {
+      // The page shows the message rather than a part of the file.
+      table.clear();
+      post({ type: 'log', level: 'error', message: `Decoding ${data.path} stopped: ${message}` });
+      postSummary(true);
+      postView({ type: 'problem', message: tooLargeMessage(data.fileName, error instanceof TooLargeError ? message : 'there was not enough memory for its rows') });
+      return;
+    }
     post({ type: 'log', level: 'error', message: `Decoding ${data.path} failed: ${error instanceof Error ? (error.stack ?? message) : message}` });
     postSummary(true);
     postView({ type: 'problem', message: `Couldn't read ${data.fileName}: ${message}. Check that the file exists and can be read, then reopen it.` });

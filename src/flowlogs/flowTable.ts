@@ -154,6 +154,9 @@ export class FlowTable {
     this.encryptions.intern('');
   }
 
+  /** Bytes one row takes in the columns (time, addresses, ports, protocol, flags, encryption, counters, context, tuple index). */
+  static readonly bytesPerRow = 8 + 4 + 4 + 2 + 2 + 1 + 1 + 1 + 4 * 8 + 4 + 4;
+
   /** Makes room for `extra` more rows. */
   reserve(extra: number): void {
     const needed = this.length + extra;

@@ -25,6 +25,8 @@ export interface FlowLogViewerApi {
   nextRendered(uri: vscode.Uri, timeoutMs?: number): Promise<RenderedReport>;
   setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean;
   openDetail(uri: vscode.Uri, position: number): boolean;
+  /** Decode workers still running for `uri`: one per open viewer; a closed viewer's worker ends. */
+  runningWorkers(uri: vscode.Uri): number;
 }
 
 /**
@@ -47,6 +49,8 @@ class FlowLogDocument implements vscode.CustomDocument {
 
 export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvider<FlowLogDocument>, FlowLogViewerApi {
   private readonly sessions = new Set<FlowLogSession>();
+  /** Sessions whose worker still runs, closed ones included until it has ended. */
+  private readonly working = new Set<FlowLogSession>();
   private readonly sessionAdded = new vscode.EventEmitter<FlowLogSession>();
   private readonly services: ViewerServices;
 
@@ -120,6 +124,8 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
     const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri), exportName);
     this.sessions.add(session);
+    this.working.add(session);
+    session.onDidEndWorker(() => this.working.delete(session));
     panel.onDidDispose(() => {
       this.sessions.delete(session);
       session.dispose();
@@ -166,6 +172,10 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   openDetail(uri: vscode.Uri, position: number): boolean {
     return this.forEachSession(uri, (session) => session.openDetail(position));
+  }
+
+  runningWorkers(uri: vscode.Uri): number {
+    return [...this.working].filter((session) => session.uri.toString() === uri.toString() && session.isWorkerRunning).length;
   }
 
   /** Runs `action` on every open viewer of `uri`; false when there is none. */

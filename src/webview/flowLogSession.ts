@@ -21,8 +21,7 @@ import {
   type ViewMode,
 } from '../core/viewerProtocol';
 import { exportFileName, exportFolder } from './exportFolder';
-import { checkViewToHost } from '../core/viewerProtocolChecks';
-import { decodeWorkerOptions, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
+import { decodeWorkerOptions, workerFailureMessage, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
 
 const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
   csv: { label: 'CSV', extension: 'csv' },
@@ -51,6 +50,11 @@ export class FlowLogSession implements vscode.Disposable {
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedReport>();
   /** Fires each time the page reports what it rendered. */
   readonly onDidRender = this.renderedEmitter.event;
+  private readonly workerExitEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the decode worker has ended (the viewer closed, or it failed); its memory is given back then. */
+  readonly onDidEndWorker = this.workerExitEmitter.event;
+  /** False once the decode worker has ended. */
+  isWorkerRunning = true;
   private summary: FileSummary;
   private isReady = false;
   private isDisposed = false;
@@ -79,7 +83,21 @@ export class FlowLogSession implements vscode.Disposable {
     private readonly exportName: string = fileName,
   ) {
     this.summary = emptySummary(fileName);
-    this.worker = this.startWorker();
+    this.worker = new Worker(workerPath, decodeWorkerOptions({ path, fileName }));
+    this.worker.on('message', (message: WorkerToHost) => this.onWorkerMessage(message));
+    this.worker.on('error', (error) => {
+      this.log.error(`Flow-log worker for ${uri.fsPath} failed: ${error.stack ?? error.message}`);
+      this.post({ type: 'problem', message: workerFailureMessage(fileName, error) });
+    });
+    this.worker.on('exit', (code) => {
+      this.isWorkerRunning = false;
+      // Not among `disposables`: the worker ends after dispose() asked it to.
+      this.workerExitEmitter.fire();
+      this.workerExitEmitter.dispose();
+      if (!this.isDisposed && code !== 0) {
+        this.log.warn(`Flow-log worker for ${uri.fsPath} exited with code ${code}`);
+      }
+    });
     this.disposables.push(this.renderedEmitter, webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
     this.log.info(`Opening flow log ${path}`);
     void this.sendOwners();

@@ -77,6 +77,22 @@ describe('flow-log viewer', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('ends the decode worker when the viewer closes, giving its memory back', async () => {
+    const api = await activateTestedExtension();
+    await waitForRender(
+      v1Sample,
+      (report) => !report.loading && report.total > 0,
+      () => vscode.commands.executeCommand('vscode.openWith', v1Sample, 'trafficLens.flowLogViewer'),
+    );
+    assert.equal(api.flowLogViewer.runningWorkers(v1Sample), 1, 'the open viewer has its worker');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const deadline = Date.now() + 10_000;
+    while (api.flowLogViewer.runningWorkers(v1Sample) > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(api.flowLogViewer.runningWorkers(v1Sample), 0, 'the worker ended after the close');
+  });
+
   it('shows the 19 tuples of the VNet sample and filters them', async () => {
     const loaded = await waitForRender(
       vnetSample,
