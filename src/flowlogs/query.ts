@@ -180,9 +180,16 @@ export function compileFilter(table: FlowTable, filter: RowFilter, owners?: Addr
   const needle = (filter.text ?? '').trim().toLowerCase();
   if (needle !== '') {
     const needles = textNeedles(needle);
+    // Record contexts repeat a few rules, MACs and resource IDs hundreds of thousands of times: each distinct value is searched once.
+    const seen = new Map<string, boolean>();
     const contains = (value: string): boolean => {
-      const lower = value.toLowerCase();
-      return needles.some((item) => lower.includes(item));
+      let found = seen.get(value);
+      if (found === undefined) {
+        const lower = value.toLowerCase();
+        found = needles.some((item) => lower.includes(item));
+        seen.set(value, found);
+      }
+      return found;
     };
     textIp = new Uint8Array(ipCount);
     const values = table.ips.values;
@@ -831,6 +838,21 @@ export class AggregateBuilder {
     this.packets += packetsTotal;
   }
 
+  /** Adds connections `indexes[0..length)`: each by its first tuple's source, port and protocol, its start, final flags and summed counters. */
+  addConnections(connections: ConnectionColumns, indexes: ArrayLike<number>): void {
+    const { srcIp, dstPort, protocol } = this.table;
+    const { tupleRows, tupleRowStart, tupleCount, start, finalFlags, bytesSrcToDst, bytesDstToSrc, packetsSrcToDst, packetsDstToSrc } = connections;
+    for (let i = 0; i < indexes.length; i++) {
+      const index = indexes[i];
+      const first = tupleRows[tupleRowStart[index]];
+      const b1 = bytesSrcToDst[index];
+      const b2 = bytesDstToSrc[index];
+      const p1 = packetsSrcToDst[index];
+      const p2 = packetsDstToSrc[index];
+      this.add(start[index], srcIp[first], dstPort[first], protocol[first], finalFlags[index], b1 === b1 ? (b2 === b2 ? b1 + b2 : b1) : b2, p1 === p1 ? (p2 === p2 ? p1 + p2 : p1) : p2, tupleCount[index]);
+    }
+  }
+
   result(): ViewAggregates {
     const talkers: number[] = [];
     const better = (a: number, b: number): boolean =>
@@ -904,20 +926,7 @@ export function aggregateRows(table: FlowTable, rows: ArrayLike<number>): ViewAg
 /** The same aggregates over connections; talkers count each connection's tuples. */
 export function aggregateConnections(table: FlowTable, connections: ConnectionColumns, indexes: ArrayLike<number>): ViewAggregates {
   const builder = new AggregateBuilder(table);
-  for (let i = 0; i < indexes.length; i++) {
-    const index = indexes[i];
-    const first = connections.tupleRows[connections.tupleRowStart[index]];
-    builder.add(
-      connections.start[index],
-      table.srcIp[first],
-      table.dstPort[first],
-      table.protocol[first],
-      connections.finalFlags[index],
-      sumCounters(connections.bytesSrcToDst[index], connections.bytesDstToSrc[index]),
-      sumCounters(connections.packetsSrcToDst[index], connections.packetsDstToSrc[index]),
-      connections.tupleCount[index],
-    );
-  }
+  builder.addConnections(connections, indexes);
   return builder.result();
 }
 
