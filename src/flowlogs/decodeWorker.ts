@@ -21,6 +21,12 @@ const maxProblems = 1000;
 /** The decoder's read size (its default); rows per byte are estimated after the first chunk. */
 const chunkBytes = 4 * 1024 * 1024;
 const minEstimateBytes = chunkBytes;
+/**
+ * Files up to this size are read in smaller pieces: the first rows reach the page after the
+ * first piece rather than after the whole file (one read of 4 MiB holds all of a small file).
+ */
+const smallFileBytes = 16 * 1024 * 1024;
+const smallChunkBytes = 256 * 1024;
 
 const port = parentPort;
 if (port === null) {
@@ -190,17 +196,20 @@ async function decode(): Promise<void> {
     fileBytes = (await stat(data.path)).size;
     postSummary(true);
     let decodedBytes = 0;
+    let hasShownRows = false;
     const decoded = await decodeFlowLogFile(data.path, {
       table,
       signal: abort.signal,
       maxProblems,
-      chunkBytes,
+      chunkBytes: fileBytes <= smallFileBytes ? smallChunkBytes : chunkBytes,
       onProgress(read, totalBytes) {
         reserveRows(decodedBytes, totalBytes);
         decodedBytes = read;
         bytesRead = read;
         fileBytes = totalBytes;
-        postSummary(false);
+        // The first rows are worth a summary at once: the page asks for them when it sees it.
+        postSummary(!hasShownRows && table.length > 0);
+        hasShownRows ||= table.length > 0;
       },
     });
     result = decoded;
