@@ -2,6 +2,7 @@
  * Joins the B/C/E tuples of one flow into a connection with totals each way.
  */
 import { flagDecision, flagDirection, flagState, packFlags, type Decision, type Direction, type FlowState, type FlowTable, type RecordContext } from './flowTable';
+import { sortByKeys } from './query';
 
 export interface ConnectionTable {
   length: number;
@@ -80,23 +81,16 @@ function timeOrder(table: FlowTable): Uint32Array {
       max = t;
     }
   }
-  const rowBits = Math.max(1, Math.ceil(Math.log2(n + 1)));
-  const span = (max - min) * 4 + 3;
-  if (Number.isFinite(span) && span * 2 ** rowBits < 2 ** 53) {
-    // One packed number per row, sorted natively: ((time - min) * 4 + rank) * 2^rowBits + row.
-    const keys = new Float64Array(n);
-    const scale = 2 ** rowBits;
-    for (let row = 0; row < n; row++) {
-      keys[row] = ((table.time[row] - min) * 4 + stateRank(table.flags[row])) * scale + row;
-    }
-    keys.sort();
-    for (let i = 0; i < n; i++) {
-      order[i] = keys[i] % scale;
-    }
-    return order;
-  }
   for (let row = 0; row < n; row++) {
     order[row] = row;
+  }
+  if (Number.isFinite(max - min)) {
+    // A stable sort (radix for millions of rows) by (time - min) * 4 + rank: equal keys keep row order.
+    const keys = new Float64Array(n);
+    for (let row = 0; row < n; row++) {
+      keys[row] = (table.time[row] - min) * 4 + stateRank(table.flags[row]);
+    }
+    return sortByKeys(order, keys, false);
   }
   return order.sort((a, b) => table.time[a] - table.time[b] || stateRank(table.flags[a]) - stateRank(table.flags[b]) || a - b);
 }
@@ -121,53 +115,9 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
   const n = table.length;
   const order = timeOrder(table);
   const connectionOf = new Uint32Array(n);
-  const macIds = new Map<string, number>();
-  const contextMac = new Int32Array(table.contexts.length).fill(-1);
-  const macOf = (row: number): number => {
-    const contextIndex = table.context[row];
-    let id = contextMac[contextIndex];
-    if (id < 0) {
-      const mac = table.contexts[contextIndex]?.mac ?? '';
-      id = macIds.get(mac) ?? macIds.size;
-      macIds.set(mac, id);
-      contextMac[contextIndex] = id;
-    }
-    return id;
-  };
-  /** Per key: the open connection of allowed stateful tuples (-1: none open). */
-  const open = new FlowKeyTable();
-  /** Per key: the connection and record of the last denied or stateless tuple. */
-  const lastSingle = new FlowKeyTable();
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    if ((i & 0xffff) === 0 && signal?.aborted) {
-      throw abortError();
-    }
-    const row = order[i];
-    const flags = table.flags[row];
-    const ports = ((table.srcPort[row] << 16) | table.dstPort[row]) >>> 0;
-    const protocolAndMac = (table.protocol[row] | (macOf(row) << 8)) >>> 0;
-    const code = flags >> stateShift;
-    if ((flags & denyBit) !== 0 || code === denyCode || code === 0) {
-      const recordIndex = table.contexts[table.context[row]]?.recordIndex ?? -1;
-      const slot = lastSingle.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
-      if (lastSingle.values[slot] >= 0 && lastSingle.extras[slot] === recordIndex) {
-        connectionOf[row] = lastSingle.values[slot];
-      } else {
-        connectionOf[row] = count;
-        lastSingle.set(slot, count, recordIndex);
-        count++;
-      }
-      continue;
-    }
-    const slot = open.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
-    let connection = code === beginCode ? -1 : open.values[slot];
-    if (connection < 0) {
-      connection = count++;
-    }
-    connectionOf[row] = connection;
-    open.set(slot, code === endCode ? -1 : connection, 0);
-  }
+  // In a function of its own: its flow tables (among the largest things a join holds) can be
+  // collected before the connection columns are allocated.
+  const count = assignConnections(table, order, connectionOf, signal);
   const connections: ConnectionTable = {
     length: count,
     start: new Float64Array(count).fill(Infinity),
@@ -208,6 +158,58 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
     addCounter(connections.bytesDstToSrc, c, table.bytesDstToSrc[row]);
   }
   return connections;
+}
+
+/** Numbers the connection of each row (`connectionOf[row]`), visiting rows in `order`; returns how many there are. */
+function assignConnections(table: FlowTable, order: Uint32Array, connectionOf: Uint32Array, signal: AbortSignal | undefined): number {
+  const macIds = new Map<string, number>();
+  const contextMac = new Int32Array(table.contexts.length).fill(-1);
+  const macOf = (row: number): number => {
+    const contextIndex = table.context[row];
+    let id = contextMac[contextIndex];
+    if (id < 0) {
+      const mac = table.contexts[contextIndex]?.mac ?? '';
+      id = macIds.get(mac) ?? macIds.size;
+      macIds.set(mac, id);
+      contextMac[contextIndex] = id;
+    }
+    return id;
+  };
+  /** Per key: the open connection of allowed stateful tuples (-1: none open). */
+  const open = new FlowKeyTable();
+  /** Per key: the connection and record of the last denied or stateless tuple. */
+  const lastSingle = new FlowKeyTable();
+  let count = 0;
+  for (let i = 0; i < order.length; i++) {
+    if ((i & 0xffff) === 0 && signal?.aborted) {
+      throw abortError();
+    }
+    const row = order[i];
+    const flags = table.flags[row];
+    const ports = ((table.srcPort[row] << 16) | table.dstPort[row]) >>> 0;
+    const protocolAndMac = (table.protocol[row] | (macOf(row) << 8)) >>> 0;
+    const code = flags >> stateShift;
+    if ((flags & denyBit) !== 0 || code === denyCode || code === 0) {
+      const recordIndex = table.contexts[table.context[row]]?.recordIndex ?? -1;
+      const slot = lastSingle.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
+      if (lastSingle.values[slot] >= 0 && lastSingle.extras[slot] === recordIndex) {
+        connectionOf[row] = lastSingle.values[slot];
+      } else {
+        connectionOf[row] = count;
+        lastSingle.set(slot, count, recordIndex);
+        count++;
+      }
+      continue;
+    }
+    const slot = open.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
+    let connection = code === beginCode ? -1 : open.values[slot];
+    if (connection < 0) {
+      connection = count++;
+    }
+    connectionOf[row] = connection;
+    open.set(slot, code === endCode ? -1 : connection, 0);
+  }
+  return count;
 }
 
 /**

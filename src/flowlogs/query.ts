@@ -366,7 +366,7 @@ const compositeRange = 2 ** 20;
 const lowWord = 2 ** 32;
 
 /**
- * Stable sort of `index` by `keys` (keys[i] belongs to index[i]). Small integer keys sort as one
+ * Stable sort of `index` by `keys` (keys[i] belongs to index[i]; `keys` is overwritten). Small integer keys sort as one
  * native Float64Array sort of key·2³²+position; other keys go through a radix sort of their bits.
  */
 export function sortByKeys(index: Uint32Array, keys: Float64Array, descending: boolean): Uint32Array {
@@ -414,24 +414,23 @@ export function sortByKeys(index: Uint32Array, keys: Float64Array, descending: b
  */
 function sortWithRadix(index: Uint32Array, keys: Float64Array, descending: boolean): Uint32Array {
   const count = index.length;
+  // The keys' own memory holds their sortable bits, [low word, high word] each, whatever the platform's byte order.
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, count * 2);
-  // [low word, high word] of each key, whatever the platform's byte order.
-  const low = new Uint32Array(count);
-  const high = new Uint32Array(count);
   const isLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
   const lowAt = isLittleEndian ? 0 : 1;
+  const highAt = 1 - lowAt;
   const flip = descending ? 0xffffffff : 0;
   for (let i = 0; i < count; i++) {
     let lo = bits[2 * i + lowAt];
-    let hi = bits[2 * i + 1 - lowAt];
+    let hi = bits[2 * i + highAt];
     if (hi & 0x80000000) {
       hi = ~hi;
       lo = ~lo;
     } else {
       hi |= 0x80000000;
     }
-    low[i] = (lo ^ flip) >>> 0;
-    high[i] = (hi ^ flip) >>> 0;
+    bits[2 * i + lowAt] = (lo ^ flip) >>> 0;
+    bits[2 * i + highAt] = (hi ^ flip) >>> 0;
   }
   let from = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
@@ -440,13 +439,13 @@ function sortWithRadix(index: Uint32Array, keys: Float64Array, descending: boole
   let to = new Uint32Array(count);
   const offsets = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
-    const words = pass < 2 ? low : high;
+    const word = pass < 2 ? lowAt : highAt;
     const shift = (pass & 1) * 16;
     offsets.fill(0);
     for (let i = 0; i < count; i++) {
-      offsets[(words[i] >>> shift) & 0xffff]++;
+      offsets[(bits[2 * i + word] >>> shift) & 0xffff]++;
     }
-    if (offsets[(words[0] >>> shift) & 0xffff] === count) {
+    if (offsets[(bits[word] >>> shift) & 0xffff] === count) {
       continue;
     }
     let sum = 0;
@@ -457,7 +456,7 @@ function sortWithRadix(index: Uint32Array, keys: Float64Array, descending: boole
     }
     for (let j = 0; j < count; j++) {
       const item = from[j];
-      to[offsets[(words[item] >>> shift) & 0xffff]++] = item;
+      to[offsets[(bits[2 * item + word] >>> shift) & 0xffff]++] = item;
     }
     const swap = from;
     from = to;
