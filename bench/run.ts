@@ -14,9 +14,9 @@
  * TRAFFIC_LENS_BENCH_EXPORT=0 skips the exports.
  * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark;
  * TRAFFIC_LENS_BENCH_APPLY=0 the apply benchmark (500 tap configurations under ARM's write limits).
- * Then the viewer benchmark (viewerBench.ts) on the largest VNet file, against its streaming decode
- * measured above, and a fresh worker on the 1 MB VNet file; TRAFFIC_LENS_BENCH_VIEWER=0 skips it,
- * TRAFFIC_LENS_BENCH_ONLY=viewer runs only it (and the streaming decode it is compared with).
+ * Then the viewer benchmark (viewerBench.ts) on the largest VNet file of at least 100 MB, against its
+ * streaming decode measured just before, and a fresh worker on the 1 MB VNet file;
+ * TRAFFIC_LENS_BENCH_VIEWER=0 skips it, TRAFFIC_LENS_BENCH_ONLY=viewer runs only it.
  */
 import { runApplyBench } from './applyBench';
 import { runFilterBench } from './filterBench';
@@ -135,15 +135,10 @@ async function main(): Promise<void> {
   const viewerWanted = onlyViewer || process.env.TRAFFIC_LENS_BENCH_VIEWER !== '0';
   if (onlyViewer) {
     const largest = Math.max(...sizes);
-    const path = await ensureFile(folder, 'vnet', largest);
-    let decode: DecodeMeasurement | string = 'not run';
-    for (let round = 0; round < repeat; round++) {
-      decode = better(decode, measure<DecodeMeasurement>('decode', path), (m) => m.seconds);
-    }
-    runViewerBench(largest >= 100 ? path : undefined, typeof decode === 'string' ? undefined : decode.seconds, await ensureFile(folder, 'vnet', 1), repeat);
+    runViewerBench(largest >= 100 ? await ensureFile(folder, 'vnet', largest) : undefined, await ensureFile(folder, 'vnet', 1), repeat);
     return;
   }
-  let viewerFile: { path: string; decodeSeconds: number } | undefined;
+  let viewerFile: string | undefined;
   const exportColumns: Column[] = [
     ['file', 18],
     ['what', 16],
@@ -199,7 +194,7 @@ async function main(): Promise<void> {
       );
       process.stdout.write(`${rows[rows.length - 1]}\n`);
       if (format === 'vnet' && size >= 100) {
-        viewerFile = { path, decodeSeconds: decode.seconds };
+        viewerFile = path;
       }
       if (exportsWanted && size <= 100) {
         const results = new Map<ExportMode, ExportMeasurement | string>();
@@ -281,7 +276,7 @@ async function main(): Promise<void> {
     );
   }
   if (viewerWanted) {
-    runViewerBench(viewerFile?.path, viewerFile?.decodeSeconds, await ensureFile(folder, 'vnet', 1), repeat);
+    runViewerBench(viewerFile, await ensureFile(folder, 'vnet', 1), repeat);
   }
   if (process.env.TRAFFIC_LENS_BENCH_FILTER !== '0') {
     await runFilterBench();
