@@ -9,6 +9,7 @@
  *  - load: times from starting the worker to the first rows and to the fully loaded table
  *    (the reply to the query sent when loading ended), each filter's reply, the Connections switch,
  *    peak RSS, and whether the worker ended after the close.
+ *    TRAFFIC_LENS_BENCH_WORKER=path/to/decodeWorker.js measures another build of the worker.
  *  - small: a fresh worker on a small file, from `new Worker` to the first rows message, the
  *    module load included (the first file opened in a window pays it).
  */
@@ -164,8 +165,9 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: now() - started, value };
 }
 
+/** The built worker; TRAFFIC_LENS_BENCH_WORKER names another build (an older one, to compare). */
 function workerPath(): string {
-  return join(projectRoot(), 'dist', 'decodeWorker.js');
+  return process.env.TRAFFIC_LENS_BENCH_WORKER ?? join(projectRoot(), 'dist', 'decodeWorker.js');
 }
 
 function startWorker(path: string): Worker {
