@@ -178,9 +178,7 @@ function reserveRows(decodedBytes: number, totalBytes: number): void {
   const rowsPerByte = table.length / decodedBytes;
   const expectedBytes = rowsPerByte * totalBytes * FlowTable.bytesPerRow;
   if (expectedBytes > memoryBudgetBytes) {
-    throw new TooLargeError(
-      `its about ${formatMiB(expectedBytes)} of rows would not fit in the ${formatMiB(memoryBudgetBytes)} the viewer may use`,
-    );
+    throw new TooLargeError(`its rows (about ${formatMiB(expectedBytes)}) would not fit in the ${formatMiB(memoryBudgetBytes)} the viewer may use`);
   }
   // Grow only when the next chunks could run out of room: each growth copies every column.
   const nextRows = Math.ceil(rowsPerByte * chunkBytes * 2);

@@ -70,7 +70,7 @@ describe('decode worker', function () {
     const run = await runWorker({ path: file, fileName: 'PT1H.json', memoryBudgetBytes: 1024 * 1024 }, (views) => views.some((view) => view.type === 'problem'));
     const problem = run.views.find((view) => view.type === 'problem');
     assert.ok(problem?.type === 'problem');
-    assert.match(problem.message, /^PT1H\.json is too large to open in the viewer: its about \d+ MiB of rows would not fit in the 1 MiB the viewer may use\. Open a smaller file/);
+    assert.match(problem.message, /^PT1H\.json is too large to open in the viewer: its rows \(about \d+ MiB\) would not fit in the 1 MiB the viewer may use\. Open a smaller file/);
     const last = run.views.filter((view) => view.type === 'summary').at(-1);
     assert.ok(last?.type === 'summary' && !last.summary.loading, 'loading ended');
   });
