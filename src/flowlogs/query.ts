@@ -393,7 +393,7 @@ export function sortByKeys(index: Uint32Array, keys: Float64Array, descending: b
     }
   }
   if (!integral || max - min >= compositeRange || !Number.isFinite(min)) {
-    return sortWithRadix(index, keys, descending);
+    return sortWithRadix(index, keys, descending, integral && Number.isFinite(min) && max - min < lowWord ? min : undefined);
   }
   const composite = new Float64Array(count);
   for (let i = 0; i < count; i++) {
@@ -408,11 +408,12 @@ export function sortByKeys(index: Uint32Array, keys: Float64Array, descending: b
 }
 
 /**
- * Stable LSD radix sort of `index` by `keys`, for more keys than the rank path handles at speed:
- * each key becomes 64 bits that order as the numbers do (IEEE 754 with the sign bit flipped, all
- * bits inverted for negatives), sorted 16 bits at a time; a pass whose digits are all equal is skipped.
+ * Stable LSD radix sort of `index` by `keys`: each key becomes 64 bits that order as the numbers
+ * do (IEEE 754 with the sign bit flipped, all bits inverted for negatives; whole numbers from
+ * `integralFrom` their distance from it), sorted 16 bits at a time; a pass whose digits are all
+ * equal is skipped.
  */
-function sortWithRadix(index: Uint32Array, keys: Float64Array, descending: boolean): Uint32Array {
+function sortWithRadix(index: Uint32Array, keys: Float64Array, descending: boolean, integralFrom: number | undefined): Uint32Array {
   const count = index.length;
   // The keys' own memory holds their sortable bits, [low word, high word] each, whatever the platform's byte order.
   const bits = new Uint32Array(keys.buffer, keys.byteOffset, count * 2);
@@ -420,17 +421,27 @@ function sortWithRadix(index: Uint32Array, keys: Float64Array, descending: boole
   const lowAt = isLittleEndian ? 0 : 1;
   const highAt = 1 - lowAt;
   const flip = descending ? 0xffffffff : 0;
-  for (let i = 0; i < count; i++) {
-    let lo = bits[2 * i + lowAt];
-    let hi = bits[2 * i + highAt];
-    if (hi & 0x80000000) {
-      hi = ~hi;
-      lo = ~lo;
-    } else {
-      hi |= 0x80000000;
+  if (integralFrom !== undefined) {
+    // Whole numbers spanning less than 2³²: their distance from the smallest is the low word and
+    // the high word is 0, so the two passes over it are skipped.
+    for (let i = 0; i < count; i++) {
+      const low = keys[i] - integralFrom;
+      bits[2 * i + lowAt] = (low ^ flip) >>> 0;
+      bits[2 * i + highAt] = 0;
     }
-    bits[2 * i + lowAt] = (lo ^ flip) >>> 0;
-    bits[2 * i + highAt] = (hi ^ flip) >>> 0;
+  } else {
+    for (let i = 0; i < count; i++) {
+      let lo = bits[2 * i + lowAt];
+      let hi = bits[2 * i + highAt];
+      if (hi & 0x80000000) {
+        hi = ~hi;
+        lo = ~lo;
+      } else {
+        hi |= 0x80000000;
+      }
+      bits[2 * i + lowAt] = (lo ^ flip) >>> 0;
+      bits[2 * i + highAt] = (hi ^ flip) >>> 0;
+    }
   }
   let from = new Uint32Array(count);
   for (let i = 0; i < count; i++) {
