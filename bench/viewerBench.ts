@@ -16,9 +16,9 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FileSummary, HostToView, Query, RowFilter, SortSpec } from '../src/webview/protocol';
-import type { HostToWorker, WorkerToHost } from '../src/flowlogs/workerProtocol';
-import { decodeWorkerOptions } from '../src/flowlogs/workerProtocol';
+import type { FileSummary, HostToView, Query, RowFilter, SortSpec } from '../src/core/viewerProtocol';
+import type { HostToWorker, WorkerToHost } from '../src/core/workerProtocol';
+import { decodeWorkerOptions } from '../src/core/workerProtocol';
 import { projectRoot } from '../test/fixtures/projectRoot';
 import type { DecodeMeasurement } from './decodeBench';
 

@@ -11,6 +11,8 @@ export interface DecodeWorkerData {
   path: string;
   /** Name shown in the summary header. */
   fileName: string;
+  /** Decode records identical to an earlier one again instead of skipping them (decoder option `keepDuplicates`). */
+  keepDuplicates?: boolean;
   /** The most the decoded rows may take, in bytes; default half the machine's memory. */
   memoryBudgetBytes?: number;
 }

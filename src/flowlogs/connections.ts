@@ -2,7 +2,7 @@
  * Joins the B/C/E tuples of one flow into a connection with totals each way.
  */
 import { flagDecision, flagDirection, flagState, packFlags, type Decision, type Direction, type FlowState, type FlowTable, type RecordContext } from './flowTable';
-import { sortByKeys } from './query';
+import { sortByKeys } from './sortKeys';
 
 export interface ConnectionTable {
   length: number;

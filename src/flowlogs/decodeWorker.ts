@@ -14,7 +14,7 @@ import { FlowSummary } from './flowSummary';
 import { FlowLogView } from './flowLogView';
 import { FlowTable } from './flowTable';
 import { assertNever, type FileSummary, type HostToView } from '../core/viewerProtocol';
-import { tooLargeMessage, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from './workerProtocol';
+import { tooLargeMessage, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
 
 const summaryIntervalMs = 250;
 const maxProblems = 1000;
@@ -199,6 +199,7 @@ async function decode(): Promise<void> {
       table,
       signal: abort.signal,
       maxProblems,
+      keepDuplicates: data.keepDuplicates === true,
       chunkBytes: fileBytes <= smallFileBytes ? smallChunkBytes : chunkBytes,
       onProgress(read, totalBytes) {
         reserveRows(decodedBytes, totalBytes);

@@ -21,7 +21,8 @@ import {
   type ViewMode,
 } from '../core/viewerProtocol';
 import { exportFileName, exportFolder } from './exportFolder';
-import { decodeWorkerOptions, workerFailureMessage, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
+import { checkViewToHost } from '../core/viewerProtocolChecks';
+import { decodeWorkerOptions, workerFailureMessage, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
 
 const exportFilters: Record<ExportFormat, { label: string; extension: string }> = {
   csv: { label: 'CSV', extension: 'csv' },
@@ -53,8 +54,12 @@ export class FlowLogSession implements vscode.Disposable {
   private readonly workerExitEmitter = new vscode.EventEmitter<void>();
   /** Fires when the decode worker has ended (the viewer closed, or it failed); its memory is given back then. */
   readonly onDidEndWorker = this.workerExitEmitter.event;
-  /** False once the decode worker has ended. */
-  isWorkerRunning = true;
+  /** Decode workers not yet ended: the current one, and one a re-decode replaced while it finishes an export. */
+  private runningWorkers = 0;
+  /** False once every decode worker of this viewer has ended. */
+  get isWorkerRunning(): boolean {
+    return this.runningWorkers > 0;
+  }
   private summary: FileSummary;
   private isReady = false;
   private isDisposed = false;
@@ -83,21 +88,7 @@ export class FlowLogSession implements vscode.Disposable {
     private readonly exportName: string = fileName,
   ) {
     this.summary = emptySummary(fileName);
-    this.worker = new Worker(workerPath, decodeWorkerOptions({ path, fileName }));
-    this.worker.on('message', (message: WorkerToHost) => this.onWorkerMessage(message));
-    this.worker.on('error', (error) => {
-      this.log.error(`Flow-log worker for ${uri.fsPath} failed: ${error.stack ?? error.message}`);
-      this.post({ type: 'problem', message: workerFailureMessage(fileName, error) });
-    });
-    this.worker.on('exit', (code) => {
-      this.isWorkerRunning = false;
-      // Not among `disposables`: the worker ends after dispose() asked it to.
-      this.workerExitEmitter.fire();
-      this.workerExitEmitter.dispose();
-      if (!this.isDisposed && code !== 0) {
-        this.log.warn(`Flow-log worker for ${uri.fsPath} exited with code ${code}`);
-      }
-    });
+    this.worker = this.startWorker();
     this.disposables.push(this.renderedEmitter, webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
     this.log.info(`Opening flow log ${path}`);
     void this.sendOwners();
@@ -107,6 +98,7 @@ export class FlowLogSession implements vscode.Disposable {
   private startWorker(): Worker {
     const workerData: DecodeWorkerData = { path: this.path, fileName: this.fileName, keepDuplicates: this.keepsRepeatedRecords };
     const worker = new Worker(this.workerPath, decodeWorkerOptions(workerData));
+    this.runningWorkers++;
     worker.on('message', (message: WorkerToHost) => {
       if (worker === this.worker || message.type === 'exported' || message.type === 'exportFailed') {
         this.onWorkerMessage(message);
@@ -118,12 +110,20 @@ export class FlowLogSession implements vscode.Disposable {
     worker.on('error', (error) => {
       this.log.error(`Flow-log worker for ${this.uri.fsPath} failed: ${error.stack ?? error.message}`);
       if (worker === this.worker) {
-        this.post({ type: 'problem', message: `Couldn't decode ${this.fileName}: ${error.message}. See the "Azure Traffic Lens" output for details.` });
+        this.post({ type: 'problem', message: workerFailureMessage(this.fileName, error) });
       }
     });
     worker.on('exit', (code) => {
+      this.runningWorkers--;
       if (!this.isDisposed && worker === this.worker && code !== 0) {
         this.log.warn(`Flow-log worker for ${this.uri.fsPath} exited with code ${code}`);
+      }
+      if (this.runningWorkers === 0 && (this.isDisposed || worker === this.worker)) {
+        this.workerExitEmitter.fire();
+      }
+      if (this.runningWorkers === 0 && this.isDisposed) {
+        // Not among `disposables`: the last worker ends after dispose() asked it to.
+        this.workerExitEmitter.dispose();
       }
     });
     return worker;

@@ -12,12 +12,12 @@ import {
   filterRows,
   maxTimelineBuckets,
   parsePortFilter,
-  sortByKeys,
   sortConnections,
   sortRows,
   timelineBuckets,
   tupleViewRow,
 } from '../../../src/flowlogs/query';
+import { sortByKeys } from '../../../src/flowlogs/sortKeys';
 import type { RowFilter, SortSpec } from '../../../src/core/viewerProtocol';
 
 interface Group {
