@@ -3,7 +3,8 @@
  * `node out/bench/exportBench.js MODE FILE` prints one JSON line.
  *  - ndjson | ecs | csv: what `node dist/cli.js decode FILE --format F --output OUT` does: the
  *    file streamed through decodeFlowLogFile, each batch through exportRows into a file stream.
- *  - summary: what `node dist/cli.js summary FILE` computes (totals and the connection count).
+ *  - summary: what `node dist/cli.js summary FILE` computes (summariseFiles: totals and the
+ *    connection count, streamed).
  *  - baseline: an export written the way log collectors do it: JSON.parse of the whole blob,
  *    `split(',')` of each tuple string, one object per tuple and JSON.stringify of it, one NDJSON
  *    line each, written in 1 MiB chunks.
@@ -12,13 +13,12 @@
  */
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { joinConnections } from '../src/flowlogs/connections';
 import type { ExportFormat } from '../src/core/viewerProtocol';
 import { exportRows, rowRange } from '../src/flowlogs/exporters';
 import { decodeFlowLogFile } from '../src/flowlogs/flowLogDecoder';
-import { FlowSummary } from '../src/flowlogs/flowSummary';
 import { FlowTable } from '../src/flowlogs/flowTable';
 import { openExportOutput, type ExportOutput } from '../src/flowlogs/outputStream';
+import { summariseFiles } from '../src/flowlogs/summariseFiles';
 
 export type ExportMode = ExportFormat | 'summary' | 'baseline';
 
@@ -48,15 +48,11 @@ async function exportFile(path: string, format: ExportFormat, output: ExportOutp
 }
 
 async function summarise(path: string): Promise<number> {
-  const table = new FlowTable();
-  const summary = new FlowSummary();
-  await decodeFlowLogFile(path, { table });
-  summary.add(table, 0);
-  const connections = joinConnections(table).length;
-  if (connections < 0) {
+  const summary = await summariseFiles([path]);
+  if (summary.connections <= 0) {
     throw new Error('no connections');
   }
-  return summary.result().tuples;
+  return summary.totals.tuples;
 }
 
 interface CollectorRecord {

@@ -8,9 +8,9 @@ import { joinConnections } from './flowlogs/connections';
 import type { ExportFormat } from './core/viewerProtocol';
 import { exportConnections, exportRows, isoTime, rowRange } from './flowlogs/exporters';
 import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
-import { FlowSummary } from './flowlogs/flowSummary';
 import { FlowTable } from './flowlogs/flowTable';
 import { openExportOutput } from './flowlogs/outputStream';
+import { summariseFiles } from './flowlogs/summariseFiles';
 
 const usage = `Azure Traffic Lens: decode Azure NSG and VNet flow logs locally.
 
@@ -203,8 +203,6 @@ function rangeOf(length: number): Iterable<number> {
 }
 
 async function summaryCommand(args: Arguments): Promise<number> {
-  const table = new FlowTable();
-  const summary = new FlowSummary();
   const formats: string[] = [];
   const problems: string[] = [];
   const problemObjects: (DecodeProblem & { file: string })[] = [];
@@ -212,18 +210,16 @@ async function summaryCommand(args: Arguments): Promise<number> {
   let rejected = 0;
   let bytes = 0;
   let status = 0;
-  for (const file of args.files) {
-    let result: DecodeResult;
-    const before = table.length;
-    try {
-      result = await decodeFlowLogFile(file, { table, keepDuplicates: args.keepDuplicates });
-    } catch (error) {
-      problems.push(describeReadFailure(file, error));
-      problemObjects.push({ file, severity: 'error', code: 'read', message: describeReadFailure(file, error) });
+  const { totals, connections, outcomes } = await summariseFiles(args.files, { keepDuplicates: args.keepDuplicates });
+  for (const outcome of outcomes) {
+    const file = outcome.file;
+    if ('error' in outcome) {
+      problems.push(describeReadFailure(file, outcome.error));
+      problemObjects.push({ file, severity: 'error', code: 'read', message: describeReadFailure(file, outcome.error) });
       status = 1;
       continue;
     }
-    summary.add(table, before);
+    const result = outcome.result;
     records += result.records;
     rejected += result.rejectedTuples;
     bytes += result.bytes;
@@ -243,8 +239,6 @@ async function summaryCommand(args: Arguments): Promise<number> {
     process.stderr.write(`${problems.join('\n')}\n`);
     return status;
   }
-  const totals = summary.result();
-  const connections = joinConnections(table).length;
   if (args.json) {
     const json = {
       files: args.files,
