@@ -30,46 +30,64 @@ function isSingle(flags: number): boolean {
   return (flags & denyBit) !== 0 || code === denyCode || code === 0;
 }
 
+// Keys live in entries appended in the order they are met (8 Int32 words and 2 Float64s each),
+// found through an open-addressing index of entry numbers: the index is small enough to stay in
+// the processor's cache, and a new key costs a write at the end of the entries.
+const entryWords = 8;
+const stateWord = 4;
+const singleRecordWord = 5;
+/** The batch in which the entry was last met, and its number among that batch's keys. */
+const markWord = 6;
+const ordinalWord = 7;
+/** Float64s of an entry: the time of the last allowed B/C/E tuple, and of the last denied or stateless one. */
+const lastTimeDouble = 0;
+const singleTimeDouble = 1;
+// The state word: alive, open, has a denied or stateless tuple, and the two ranks.
+const aliveBit = 1;
+const openBit = 4;
+const singleBit = 8;
+const lastRankShift = 4;
+const singleRankShift = 6;
+/** Index values: 0 free, -1 a dropped entry's place (probing goes on past it), else entry + 1. */
+const droppedPlace = -1;
+
 export class ConnectionCounter {
   /** Connections counted so far. */
   count = 0;
   /** A tuple came before an earlier batch's tuple of its key: `count` is not to be trusted. */
   isDisordered = false;
 
+  private index = new Int32Array(0);
+  private mask = 0;
+  private droppedPlaces = 0;
+  private entries = new Int32Array(0);
+  private times = new Float64Array(0);
+  /** Entries appended (alive or dropped) and alive. */
+  private entryCount = 0;
+  private used = 0;
+  private batch = 0;
+
+  private readonly macIds = new Map<string, number>();
+  /** Per MAC: the latest time (and rank) of a dropped key, which a new key must not come before. */
+  private readonly forgottenTime: number[] = [];
+  private readonly forgottenRank: number[] = [];
+
+  // Per batch, by the order in which keys are first met: the entry, its state before the batch,
+  // what the batch added to the count, and whether its rows must be counted again in time order.
+  private touchedEntry = new Int32Array(0);
+  private savedState = new Int32Array(0);
+  private savedRecord = new Int32Array(0);
+  private savedLastTime = new Float64Array(0);
+  private savedSingleTime = new Float64Array(0);
+  private batchCount = new Int32Array(0);
+  private needsReplay = new Uint8Array(0);
+  /** Per row of the batch: the number of its key in the arrays above. */
+  private rowKey = new Int32Array(0);
+
   /** Keys held now: the open connections (and, before the last file, the denied tuples' keys). */
   get heldKeys(): number {
     return this.used;
   }
-
-  private capacity = 1024;
-  private mask = 1023;
-  private used = 0;
-  /** Slots of dropped keys (2 in `isUsed`), freed by the next rebuild. */
-  private forgottenSlots = 0;
-  private keys = new Uint32Array(4 * 1024);
-  /** 0 free, 1 a key, 2 a dropped key. */
-  private isUsed = new Uint8Array(1024);
-  /** Allowed B/C/E tuples: 1 while a connection is open. */
-  private isOpen = new Uint8Array(1024);
-  private lastTime = new Float64Array(1024);
-  private lastRank = new Uint8Array(1024);
-  /** Denied and stateless tuples: whether one was seen, its record and its position in time. */
-  private hasSingle = new Uint8Array(1024);
-  private singleRecord = new Int32Array(1024);
-  private singleTime = new Float64Array(1024);
-  private singleRank = new Uint8Array(1024);
-  private mac = new Uint32Array(1024);
-
-  private readonly macIds = new Map<string, number>();
-  /** Per MAC: the latest time (and rank) of a forgotten key, which a new key must not come before. */
-  private readonly forgottenTime: number[] = [];
-  private readonly forgottenRank: number[] = [];
-
-  // Per batch: the rows of each touched slot, in row order.
-  private first = new Int32Array(1024).fill(-1);
-  private last = new Int32Array(1024);
-  private next = new Int32Array(0);
-  private touched = new Int32Array(0);
 
   /**
    * Counts the batch's rows. `moreFilesFollow`: record indexes start again in the next file and
@@ -78,186 +96,274 @@ export class ConnectionCounter {
    */
   add(table: FlowTable, moreFilesFollow = false): void {
     const n = table.length;
-    if (this.next.length < n) {
-      this.next = new Int32Array(n);
-      this.touched = new Int32Array(n);
+    if (this.rowKey.length < n) {
+      this.rowKey = new Int32Array(n);
+      this.touchedEntry = new Int32Array(n);
+      this.savedState = new Int32Array(n);
+      this.savedRecord = new Int32Array(n);
+      this.savedLastTime = new Float64Array(n);
+      this.savedSingleTime = new Float64Array(n);
+      this.batchCount = new Int32Array(n);
+      this.needsReplay = new Uint8Array(n);
     }
-    // Room for every row's key with the table at most half full (dropped slots counted), so that
-    // no slot moves while the batch is linked.
-    if ((this.used + this.forgottenSlots + n) * 2 > this.capacity) {
-      let capacity = this.capacity;
-      while ((this.used + n) * 2 > capacity) {
-        capacity *= 2;
-      }
-      this.rebuild(capacity);
+    // Room for every row's key: in the entries, and in the index at most half full.
+    if (this.entryCount + n > this.entries.length / entryWords || (this.used + this.droppedPlaces + n) * 2 > this.index.length) {
+      this.compact(n);
     }
-    const next = this.next;
-    const touched = this.touched;
+    this.batch++;
+    const entries = this.entries;
     const contextMac = new Int32Array(table.contexts.length).fill(-1);
+    const contextRecord = new Int32Array(table.contexts.length);
     let touchedCount = 0;
     let lastRecord = -1;
+    let replays = 0;
     for (let row = 0; row < n; row++) {
       const contextIndex = table.context[row];
       let macId = contextMac[contextIndex];
       if (macId < 0) {
-        const macText = table.contexts[contextIndex]?.mac ?? '';
-        macId = this.macIds.get(macText) ?? this.macIds.size;
-        if (macId === this.macIds.size) {
-          this.macIds.set(macText, macId);
-          this.forgottenTime.push(-Infinity);
-          this.forgottenRank.push(0);
-        }
+        macId = this.macId(table.contexts[contextIndex]?.mac ?? '');
         contextMac[contextIndex] = macId;
-        lastRecord = Math.max(lastRecord, table.contexts[contextIndex]?.recordIndex ?? -1);
+        const record = table.contexts[contextIndex]?.recordIndex ?? -1;
+        contextRecord[contextIndex] = record;
+        lastRecord = Math.max(lastRecord, record);
       }
-      const slot = this.slot(table.srcIp[row], table.dstIp[row], ((table.srcPort[row] << 16) | table.dstPort[row]) >>> 0, (table.protocol[row] | (macId << 8)) >>> 0, macId);
-      next[row] = -1;
-      if (this.first[slot] < 0) {
-        this.first[slot] = row;
-        touched[touchedCount++] = slot;
+      // Int32 words, as the entries store them.
+      const entry = this.entry(table.srcIp[row] | 0, table.dstIp[row] | 0, (table.srcPort[row] << 16) | table.dstPort[row], table.protocol[row] | (macId << 8), macId);
+      const at = entry * entryWords;
+      let key: number;
+      if (entries[at + markWord] !== this.batch) {
+        key = touchedCount++;
+        entries[at + markWord] = this.batch;
+        entries[at + ordinalWord] = key;
+        this.touchedEntry[key] = entry;
+        this.savedState[key] = entries[at + stateWord];
+        this.savedRecord[key] = entries[at + singleRecordWord];
+        this.savedLastTime[key] = this.times[entry * 2 + lastTimeDouble];
+        this.savedSingleTime[key] = this.times[entry * 2 + singleTimeDouble];
+        this.batchCount[key] = 0;
+        this.needsReplay[key] = 0;
       } else {
-        next[this.last[slot]] = row;
+        key = entries[at + ordinalWord];
       }
-      this.last[slot] = row;
+      this.rowKey[row] = key;
+      if (this.countRow(table, row, entry, key, contextRecord[contextIndex])) {
+        replays++;
+      }
     }
-    const group: number[] = [];
-    for (let i = 0; i < touchedCount; i++) {
-      const slot = touched[i];
-      let row = this.first[slot];
-      this.first[slot] = -1;
-      if (next[row] < 0) {
-        this.countRow(table, slot, row);
-        continue;
-      }
-      group.length = 0;
-      let sorted = true;
-      for (; row >= 0; row = next[row]) {
-        if (group.length > 0) {
-          const previous = group[group.length - 1];
-          const t = table.time[row];
-          const tp = table.time[previous];
-          if (t < tp || (t === tp && stateRank(table.flags[row]) < stateRank(table.flags[previous]))) {
-            sorted = false;
-          }
-        }
-        group.push(row);
-      }
-      if (!sorted) {
-        group.sort((a, b) => table.time[a] - table.time[b] || stateRank(table.flags[a]) - stateRank(table.flags[b]) || a - b);
-      }
-      for (const member of group) {
-        this.countRow(table, slot, member);
-      }
+    if (replays > 0) {
+      this.replay(table, contextRecord, touchedCount);
     }
     // Batches hold whole records, so records up to the batch's last one do not come back in this file.
-    this.forget(touched, touchedCount, moreFilesFollow ? -1 : lastRecord);
+    this.forget(touchedCount, moreFilesFollow ? -1 : lastRecord);
   }
 
-  private countRow(table: FlowTable, slot: number, row: number): void {
+  private macId(mac: string): number {
+    let id = this.macIds.get(mac);
+    if (id === undefined) {
+      id = this.macIds.size;
+      this.macIds.set(mac, id);
+      this.forgottenTime.push(-Infinity);
+      this.forgottenRank.push(0);
+    }
+    return id;
+  }
+
+  /**
+   * Counts one row against its key's state. True when the row comes before a row of the same
+   * key earlier in this batch: the key's rows are then counted again, in time order, by `replay`.
+   */
+  private countRow(table: FlowTable, row: number, entry: number, key: number, record: number): boolean {
+    const entries = this.entries;
+    const times = this.times;
+    const at = entry * entryWords;
     const flags = table.flags[row];
     const time = table.time[row];
     const rank = stateRank(flags);
+    let state = entries[at + stateWord];
+    let replay = false;
     if (!Number.isFinite(time)) {
       this.isDisordered = true;
     }
     if (isSingle(flags)) {
-      const before = this.singleTime[slot];
-      if (time < before || (time === before && rank < this.singleRank[slot])) {
-        this.isDisordered = true;
+      const before = times[entry * 2 + singleTimeDouble];
+      if (time < before || (time === before && rank < ((state >> singleRankShift) & 3))) {
+        replay = this.outOfOrder(key, time, rank, this.savedSingleTime[key], (this.savedState[key] >> singleRankShift) & 3);
       }
-      const record = table.contexts[table.context[row]]?.recordIndex ?? -1;
-      if (this.hasSingle[slot] === 0 || this.singleRecord[slot] !== record) {
+      if ((state & singleBit) === 0 || entries[at + singleRecordWord] !== record) {
         this.count++;
-        this.hasSingle[slot] = 1;
-        this.singleRecord[slot] = record;
+        this.batchCount[key]++;
+        state |= singleBit;
+        entries[at + singleRecordWord] = record;
       }
-      this.singleTime[slot] = time;
-      this.singleRank[slot] = rank;
-      return;
+      times[entry * 2 + singleTimeDouble] = time;
+      entries[at + stateWord] = (state & ~(3 << singleRankShift)) | (rank << singleRankShift);
+      return replay;
     }
-    const before = this.lastTime[slot];
-    if (time < before || (time === before && rank < this.lastRank[slot])) {
-      this.isDisordered = true;
+    const before = times[entry * 2 + lastTimeDouble];
+    if (time < before || (time === before && rank < ((state >> lastRankShift) & 3))) {
+      replay = this.outOfOrder(key, time, rank, this.savedLastTime[key], (this.savedState[key] >> lastRankShift) & 3);
     }
     const code = flags >> stateShift;
     if (code === beginCode) {
       this.count++;
-      this.isOpen[slot] = 1;
-    } else if (this.isOpen[slot] === 0) {
+      this.batchCount[key]++;
+      state |= openBit;
+    } else if ((state & openBit) === 0) {
       this.count++;
-      this.isOpen[slot] = code === endCode ? 0 : 1;
+      this.batchCount[key]++;
+      if (code !== endCode) {
+        state |= openBit;
+      }
     } else if (code === endCode) {
-      this.isOpen[slot] = 0;
+      state &= ~openBit;
     }
-    this.lastTime[slot] = time;
-    this.lastRank[slot] = rank;
+    times[entry * 2 + lastTimeDouble] = time;
+    entries[at + stateWord] = (state & ~(3 << lastRankShift)) | (rank << lastRankShift);
+    return replay;
   }
 
-  /** The slot of the key, claimed when new (its order then checked against its MAC's forgotten keys). The table has room. */
-  private slot(w0: number, w1: number, w2: number, w3: number, macId: number): number {
+  /** A row before its key's last one: before the batch's start too means the input is out of order; else the batch's rows are. */
+  private outOfOrder(key: number, time: number, rank: number, savedTime: number, savedRank: number): boolean {
+    if (time < savedTime || (time === savedTime && rank < savedRank)) {
+      this.isDisordered = true;
+      return false;
+    }
+    if (this.needsReplay[key] === 1) {
+      return false;
+    }
+    this.needsReplay[key] = 1;
+    return true;
+  }
+
+  /** Counts the rows of the keys marked for it again from their state before the batch, in time order (as joinConnections orders them). */
+  private replay(table: FlowTable, contextRecord: Int32Array, touchedCount: number): void {
+    // Each marked key's rows, linked in row order through `rowKey` (reused: its values are no longer needed).
+    const first = new Int32Array(touchedCount).fill(-1);
+    const last = new Int32Array(touchedCount);
+    const next = this.rowKey;
+    for (let row = 0; row < table.length; row++) {
+      const key = next[row];
+      next[row] = -1;
+      if (this.needsReplay[key] === 1) {
+        if (first[key] < 0) {
+          first[key] = row;
+        } else {
+          next[last[key]] = row;
+        }
+        last[key] = row;
+      }
+    }
+    const rows: number[] = [];
+    for (let key = 0; key < touchedCount; key++) {
+      if (first[key] < 0) {
+        continue;
+      }
+      const entry = this.touchedEntry[key];
+      const at = entry * entryWords;
+      this.count -= this.batchCount[key];
+      this.batchCount[key] = 0;
+      this.entries[at + stateWord] = this.savedState[key];
+      this.entries[at + singleRecordWord] = this.savedRecord[key];
+      this.times[entry * 2 + lastTimeDouble] = this.savedLastTime[key];
+      this.times[entry * 2 + singleTimeDouble] = this.savedSingleTime[key];
+      // A key has a few rows in a batch: insertion sort by time, then B < C < E (rows are in row order already).
+      rows.length = 0;
+      for (let row = first[key]; row >= 0; row = next[row]) {
+        let i = rows.length;
+        const time = table.time[row];
+        const rank = stateRank(table.flags[row]);
+        while (i > 0 && (table.time[rows[i - 1]] > time || (table.time[rows[i - 1]] === time && stateRank(table.flags[rows[i - 1]]) > rank))) {
+          rows[i] = rows[i - 1];
+          i--;
+        }
+        rows[i] = row;
+      }
+      for (const row of rows) {
+        this.countRow(table, row, entry, key, contextRecord[table.context[row]]);
+      }
+    }
+  }
+
+  /** The entry of the key, appended when new (its order then checked against its MAC's dropped keys). There is room. */
+  private entry(w0: number, w1: number, w2: number, w3: number, macId: number): number {
     let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f);
     h ^= h >>> 15;
-    let slot = h & this.mask;
-    const keys = this.keys;
-    const isUsed = this.isUsed;
+    let place = h & this.mask;
+    const index = this.index;
+    const entries = this.entries;
     let free = -1;
     for (;;) {
-      const state = isUsed[slot];
-      if (state === 0) {
+      const value = index[place];
+      if (value === 0) {
         break;
       }
-      const k = slot * 4;
-      if (state === 1) {
-        if (keys[k] === w0 && keys[k + 1] === w1 && keys[k + 2] === w2 && keys[k + 3] === w3) {
-          return slot;
+      if (value > 0) {
+        const at = (value - 1) * entryWords;
+        if (entries[at] === w0 && entries[at + 1] === w1 && entries[at + 2] === w2 && entries[at + 3] === w3) {
+          return value - 1;
         }
       } else if (free < 0) {
-        free = slot;
+        free = place;
       }
-      slot = (slot + 1) & this.mask;
+      place = (place + 1) & this.mask;
     }
     if (free >= 0) {
-      slot = free;
-      this.forgottenSlots--;
+      place = free;
+      this.droppedPlaces--;
     }
-    const k = slot * 4;
-    keys[k] = w0;
-    keys[k + 1] = w1;
-    keys[k + 2] = w2;
-    keys[k + 3] = w3;
-    isUsed[slot] = 1;
-    this.isOpen[slot] = 0;
-    this.hasSingle[slot] = 0;
-    this.lastTime[slot] = this.forgottenTime[macId];
-    this.lastRank[slot] = this.forgottenRank[macId];
-    this.singleTime[slot] = this.forgottenTime[macId];
-    this.singleRank[slot] = this.forgottenRank[macId];
-    this.mac[slot] = macId;
-    this.first[slot] = -1;
+    const entry = this.entryCount++;
+    index[place] = entry + 1;
+    const at = entry * entryWords;
+    entries[at] = w0;
+    entries[at + 1] = w1;
+    entries[at + 2] = w2;
+    entries[at + 3] = w3;
+    const rank = this.forgottenRank[macId];
+    entries[at + stateWord] = aliveBit | (rank << lastRankShift) | (rank << singleRankShift);
+    entries[at + singleRecordWord] = 0;
+    entries[at + markWord] = 0;
+    this.times[entry * 2 + lastTimeDouble] = this.forgottenTime[macId];
+    this.times[entry * 2 + singleTimeDouble] = this.forgottenTime[macId];
     this.used++;
-    return slot;
+    return entry;
   }
 
   /**
    * Drops the batch's keys that can no longer change the count: closed ones, and those whose
    * denied or stateless tuple is from a record up to `pastRecord`; each MAC remembers the latest
-   * of them. A dropped slot stays taken (2) for the keys placed after it until the table is rebuilt.
+   * of them.
    */
-  private forget(touched: Int32Array, touchedCount: number, pastRecord: number): void {
-    for (let i = 0; i < touchedCount; i++) {
-      const slot = touched[i];
-      const macId = this.mac[slot];
-      if (this.hasSingle[slot] === 1 && this.singleRecord[slot] <= pastRecord) {
-        this.raiseForgotten(macId, this.singleTime[slot], this.singleRank[slot]);
-        this.hasSingle[slot] = 0;
+  private forget(touchedCount: number, pastRecord: number): void {
+    const entries = this.entries;
+    for (let key = 0; key < touchedCount; key++) {
+      const entry = this.touchedEntry[key];
+      const at = entry * entryWords;
+      let state = entries[at + stateWord];
+      const macId = entries[at + 3] >>> 8;
+      if ((state & singleBit) !== 0 && entries[at + singleRecordWord] <= pastRecord) {
+        this.raiseForgotten(macId, this.times[entry * 2 + singleTimeDouble], (state >> singleRankShift) & 3);
+        state &= ~singleBit;
       }
-      if (this.isOpen[slot] === 0 && this.hasSingle[slot] === 0) {
-        this.raiseForgotten(macId, this.lastTime[slot], this.lastRank[slot]);
-        this.isUsed[slot] = 2;
-        this.used--;
-        this.forgottenSlots++;
+      if ((state & (openBit | singleBit)) === 0) {
+        this.raiseForgotten(macId, this.times[entry * 2 + lastTimeDouble], (state >> lastRankShift) & 3);
+        state &= ~aliveBit;
+        this.drop(entries[at], entries[at + 1], entries[at + 2], entries[at + 3], entry);
       }
+      entries[at + stateWord] = state;
     }
+  }
+
+  /** Marks the entry's place in the index as dropped. */
+  private drop(w0: number, w1: number, w2: number, w3: number, entry: number): void {
+    let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f);
+    h ^= h >>> 15;
+    let place = h & this.mask;
+    while (this.index[place] !== entry + 1) {
+      place = (place + 1) & this.mask;
+    }
+    this.index[place] = droppedPlace;
+    this.droppedPlaces++;
+    this.used--;
   }
 
   private raiseForgotten(macId: number, time: number, rank: number): void {
@@ -268,50 +374,50 @@ export class ConnectionCounter {
     }
   }
 
-  /** Places the held keys again in new arrays of `capacity` slots, leaving the dropped ones out. */
-  private rebuild(capacity: number): void {
-    const old = {
-      capacity: this.capacity,
-      keys: this.keys,
-      isUsed: this.isUsed,
-      isOpen: this.isOpen,
-      lastTime: this.lastTime,
-      lastRank: this.lastRank,
-      hasSingle: this.hasSingle,
-      singleRecord: this.singleRecord,
-      singleTime: this.singleTime,
-      singleRank: this.singleRank,
-      mac: this.mac,
-    };
-    this.capacity = capacity;
+  /** Moves the alive entries to the front, with room for `extra` more, and an index at most half full. */
+  private compact(extra: number): void {
+    const oldEntries = this.entries;
+    const oldTimes = this.times;
+    const oldCount = this.entryCount;
+    let capacity = 1024;
+    while (capacity < 2 * (this.used + extra)) {
+      capacity *= 2;
+    }
+    if (capacity !== this.index.length) {
+      this.index = new Int32Array(capacity);
+    } else {
+      this.index.fill(0);
+    }
     this.mask = capacity - 1;
+    // Entries for half as many again as needed now: compacted again once that fills up.
+    const entryCapacity = Math.ceil(1.5 * (this.used + extra));
+    if (oldEntries.length / entryWords < entryCapacity) {
+      this.entries = new Int32Array(entryCapacity * entryWords);
+      this.times = new Float64Array(entryCapacity * 2);
+    }
+    this.droppedPlaces = 0;
+    this.entryCount = 0;
     this.used = 0;
-    this.forgottenSlots = 0;
-    this.keys = new Uint32Array(4 * capacity);
-    this.isUsed = new Uint8Array(capacity);
-    this.isOpen = new Uint8Array(capacity);
-    this.lastTime = new Float64Array(capacity);
-    this.lastRank = new Uint8Array(capacity);
-    this.hasSingle = new Uint8Array(capacity);
-    this.singleRecord = new Int32Array(capacity);
-    this.singleTime = new Float64Array(capacity);
-    this.singleRank = new Uint8Array(capacity);
-    this.mac = new Uint32Array(capacity);
-    this.first = new Int32Array(capacity).fill(-1);
-    this.last = new Int32Array(capacity);
-    for (let from = 0; from < old.capacity; from++) {
-      if (old.isUsed[from] !== 1) {
+    for (let from = 0; from < oldCount; from++) {
+      const at = from * entryWords;
+      const state = oldEntries[at + stateWord];
+      if ((state & aliveBit) === 0) {
         continue;
       }
-      const k = from * 4;
-      const slot = this.slot(old.keys[k], old.keys[k + 1], old.keys[k + 2], old.keys[k + 3], old.mac[from]);
-      this.isOpen[slot] = old.isOpen[from];
-      this.lastTime[slot] = old.lastTime[from];
-      this.lastRank[slot] = old.lastRank[from];
-      this.hasSingle[slot] = old.hasSingle[from];
-      this.singleRecord[slot] = old.singleRecord[from];
-      this.singleTime[slot] = old.singleTime[from];
-      this.singleRank[slot] = old.singleRank[from];
+      const w0 = oldEntries[at];
+      const w1 = oldEntries[at + 1];
+      const w2 = oldEntries[at + 2];
+      const w3 = oldEntries[at + 3];
+      const record = oldEntries[at + singleRecordWord];
+      const lastTime = oldTimes[from * 2 + lastTimeDouble];
+      const singleTime = oldTimes[from * 2 + singleTimeDouble];
+      // Entries only move towards the front, so copying in place is safe.
+      const entry = this.entry(w0, w1, w2, w3, w3 >>> 8);
+      const to = entry * entryWords;
+      this.entries[to + stateWord] = state;
+      this.entries[to + singleRecordWord] = record;
+      this.times[entry * 2 + lastTimeDouble] = lastTime;
+      this.times[entry * 2 + singleTimeDouble] = singleTime;
     }
   }
 }
