@@ -14,7 +14,7 @@
 import { readFileSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ExportFormat } from '../src/core/viewerProtocol';
-import { exportRows, rowRange } from '../src/flowlogs/exporters';
+import { ChunkPool, exportRows, rowRange } from '../src/flowlogs/exporters';
 import { decodeFlowLogFile } from '../src/flowlogs/flowLogDecoder';
 import { FlowTable } from '../src/flowlogs/flowTable';
 import { openExportOutput, type ExportOutput } from '../src/flowlogs/outputStream';
@@ -37,10 +37,11 @@ export interface ExportMeasurement {
 async function exportFile(path: string, format: ExportFormat, output: ExportOutput): Promise<number> {
   let header = true;
   let tuples = 0;
+  const chunkPool = new ChunkPool();
   await decodeFlowLogFile(path, {
     table: new FlowTable(),
     onBatch: async (batch) => {
-      tuples += await exportRows(batch, rowRange(batch.length), format, output.write, { header });
+      tuples += await exportRows(batch, rowRange(batch.length), format, output.write, { header, chunkPool });
       header = false;
     },
   });

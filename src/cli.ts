@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { joinConnections } from './flowlogs/connections';
 import type { ExportFormat } from './core/viewerProtocol';
-import { exportConnections, exportRows, isoTime, rowRange } from './flowlogs/exporters';
+import { ChunkPool, exportConnections, exportRows, isoTime, rowRange } from './flowlogs/exporters';
 import { decodeFlowLogFile, describeProblem, type DecodeProblem, type DecodeResult } from './flowlogs/flowLogDecoder';
 import { FlowTable } from './flowlogs/flowTable';
 import { openExportOutput } from './flowlogs/outputStream';
@@ -148,6 +148,8 @@ async function decodeCommand(args: Arguments): Promise<number> {
     return 2;
   }
   const output = openExportOutput(args.output);
+  // The output's writes are done with a chunk when they resolve, so its buffers can be filled again.
+  const chunkPool = new ChunkPool();
   let status = 0;
   let header = true;
   let decodedAny = false;
@@ -166,7 +168,7 @@ async function decodeCommand(args: Arguments): Promise<number> {
           table,
           keepDuplicates: args.keepDuplicates,
           onBatch: async (batch) => {
-            await exportRows(batch, rowRange(batch.length), args.format, output.write, { header });
+            await exportRows(batch, rowRange(batch.length), args.format, output.write, { header, chunkPool });
             header = false;
           },
         });
@@ -184,7 +186,7 @@ async function decodeCommand(args: Arguments): Promise<number> {
   }
   if (args.connections) {
     const connections = joinConnections(shared);
-    await exportConnections(shared, connections, rangeOf(connections.length), args.format, output.write, { header: true });
+    await exportConnections(shared, connections, rangeOf(connections.length), args.format, output.write, { header: true, chunkPool });
   } else if (header && decodedAny && args.format === 'csv') {
     await exportRows(shared, [], 'csv', output.write, { header: true });
   }

@@ -2,14 +2,15 @@ import { createWriteStream } from 'node:fs';
 
 /** A place exports are written to, one awaited chunk at a time. */
 export interface ExportOutput {
+  /** Resolves once the stream has handed the chunk to the system: its memory may then be filled again (see ChunkPool). */
   write(chunk: Uint8Array | string): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
- * Writes to `path`, or to stdout when it is undefined, waiting whenever the stream asks for it
- * (`drain`), so a large export never queues more than one chunk. A write error is reported by the
- * next `write` or by `close`; stdout is left open.
+ * Writes to `path`, or to stdout when it is undefined. Each write waits for the stream's callback,
+ * so a large export never queues more than the chunk being written. A write error is reported by
+ * that `write`, the next one or `close`; stdout is left open.
  */
 export function openExportOutput(path: string | undefined): ExportOutput {
   const stream: NodeJS.WritableStream = path === undefined ? process.stdout : createWriteStream(path);
@@ -22,10 +23,8 @@ export function openExportOutput(path: string | undefined): ExportOutput {
       new Promise<void>((resolve, reject) => {
         if (failure) {
           reject(failure);
-        } else if (stream.write(chunk)) {
-          resolve();
         } else {
-          stream.once('drain', resolve);
+          stream.write(chunk, (error?: Error | null) => (error ? reject(error) : resolve()));
         }
       }),
     close: () =>
