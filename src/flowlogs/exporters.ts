@@ -78,6 +78,42 @@ export function jsonText(value: unknown): string {
 
 const lineSeparators = /[\u2028\u2029]/g;
 
+/**
+ * `jsonText` of plain data (strings, numbers, booleans, null, arrays and objects of them), with
+ * the text of each string kept in `strings`: for the many objects built from few distinct values.
+ */
+function cachedJsonText(value: unknown, strings: Map<string, string>): string {
+  if (typeof value === 'string') {
+    let text = strings.get(value);
+    if (text === undefined) {
+      text = jsonText(value);
+      strings.set(value, text);
+    }
+    return text;
+  }
+  if (value === null || typeof value !== 'object') {
+    return jsonText(value);
+  }
+  if (Array.isArray(value)) {
+    // As JSON.stringify: undefined in a list is null.
+    return `[${value.map((item: unknown) => (item === undefined ? 'null' : cachedJsonText(item, strings))).join(',')}]`;
+  }
+  return `{${cachedJsonMembers(value as Record<string, unknown>, strings)}}`;
+}
+
+/** The members of an object's `cachedJsonText`, without the braces; undefined ones left out, as JSON.stringify does. */
+function cachedJsonMembers(value: Record<string, unknown>, strings: Map<string, string>): string {
+  let text = '';
+  for (const name of Object.keys(value)) {
+    const member = value[name];
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') {
+      continue;
+    }
+    text += `${text.length > 0 ? ',' : ''}${cachedJsonText(name, strings)}:${cachedJsonText(member, strings)}`;
+  }
+  return text;
+}
+
 export const rowColumns = [
   'time',
   'srcIp',
@@ -755,6 +791,10 @@ class RowTextCache {
   private readonly encryptionBytes: Buffer[] = [];
   private readonly contexts = new Map<RecordContext, string>();
   private readonly contextBytes = new Map<RecordContext, Buffer>();
+  private lastContext: RecordContext | undefined;
+  private lastContextBytes: Buffer = emptyBytes;
+  /** CSV cell or JSON text of context field values. */
+  private readonly fields = new Map<string | number, string>();
   private readonly times = new IsoTimeCache();
   private lastTime = NaN;
   private lastTimeText = '';
@@ -875,11 +915,17 @@ class RowTextCache {
   }
 
   private contextPiece(context: RecordContext): Buffer {
+    // Rows of one rule group are consecutive and share their context.
+    if (context === this.lastContext) {
+      return this.lastContextBytes;
+    }
     let bytes = this.contextBytes.get(context);
     if (bytes === undefined) {
       bytes = Buffer.from(this.format === 'csv' ? `,${this.context(context)},` : `,${this.context(context)},"tupleIndex":`, 'utf8');
       this.contextBytes.set(context, bytes);
     }
+    this.lastContext = context;
+    this.lastContextBytes = bytes;
     return bytes;
   }
 
@@ -937,27 +983,30 @@ class RowTextCache {
   private context(context: RecordContext): string {
     let text = this.contexts.get(context);
     if (text === undefined) {
-      const flat: Record<string, string | number | undefined> = {
-        rule: context.rule,
-        mac: context.mac,
-        format: context.format,
-        version: context.version,
-        resourceId: context.resourceId,
-        targetResourceId: context.targetResourceId,
-        aclId: context.aclId,
-        recordTime: context.recordTime,
-        recordIndex: context.recordIndex,
-        recordOffset: context.recordOffset,
+      // Every record has its own contexts, but most of their fields repeat: their text is kept by value.
+      const field = (value: string | number | undefined): string => {
+        if (value === undefined) {
+          return '';
+        }
+        let cell = this.fields.get(value);
+        if (cell === undefined) {
+          cell = this.format === 'csv' ? csvField(value) : jsonText(value);
+          this.fields.set(value, cell);
+        }
+        return cell;
       };
       if (this.format === 'csv') {
-        text = Object.values(flat)
-          .map((value) => csvField(value))
-          .join(',');
+        text = `${field(context.rule)},${field(context.mac)},${field(context.format)},${field(context.version)},${field(context.resourceId)},${field(context.targetResourceId)},${field(context.aclId)},${csvField(context.recordTime)},${csvField(context.recordIndex)},${csvField(context.recordOffset)}`;
       } else {
-        text = Object.entries(flat)
-          .filter(([, value]) => value !== undefined)
-          .map(([name, value]) => `"${name}":${jsonText(value)}`)
-          .join(',');
+        // The members that are present, in the order of the CSV columns.
+        text = `"rule":${field(context.rule)},"mac":${field(context.mac)},"format":${field(context.format)},"version":${field(context.version)},"resourceId":${field(context.resourceId)}`;
+        if (context.targetResourceId !== undefined) {
+          text += `,"targetResourceId":${field(context.targetResourceId)}`;
+        }
+        if (context.aclId !== undefined) {
+          text += `,"aclId":${field(context.aclId)}`;
+        }
+        text += `,"recordTime":${jsonText(context.recordTime)},"recordIndex":${jsonText(context.recordIndex)},"recordOffset":${jsonText(context.recordOffset)}`;
       }
       this.contexts.set(context, text);
     }
@@ -1112,6 +1161,8 @@ class EcsTextCache {
   private readonly contexts = new Map<RecordContext, EcsContextText>();
   private lastContext: RecordContext | undefined;
   private lastContextText: EcsContextText | undefined;
+  /** JSON text of the strings in contexts: every record has its own contexts, but most of their values repeat. */
+  private readonly strings = new Map<string, string>();
   private readonly times = new IsoTimeCache();
   private lastTime = NaN;
   private lastTimeText = '';
@@ -1353,7 +1404,7 @@ class EcsTextCache {
     }
     let text = this.contexts.get(context);
     if (text === undefined) {
-      const members = (value: Record<string, unknown>): string => jsonText(value).slice(1, -1);
+      const members = (value: Record<string, unknown>): string => cachedJsonMembers(value, this.strings);
       const tail = members(contextFlowlog(context));
       text = {
         event: `${members({
@@ -1362,7 +1413,7 @@ class EcsTextCache {
           provider: context.format === 'nsg' ? 'NetworkSecurityGroupFlowEvent' : 'FlowLogFlowEvent',
           created: context.recordTime,
         })}}`,
-        mac: jsonText(ecsMac(context.mac)),
+        mac: cachedJsonText(ecsMac(context.mac), this.strings),
         middle: `${members(contextOuter(context))},"azure":{"flowlog":{${members({
           format: context.format,
           version: context.version,
