@@ -8,6 +8,9 @@
  *  - baseline: an export written the way log collectors do it: JSON.parse of the whole blob,
  *    `split(',')` of each tuple string, one object per tuple and JSON.stringify of it, one NDJSON
  *    line each, written in 1 MiB chunks.
+ *  - write: `node out/bench/exportBench.js write FILE BYTES` writes BYTES bytes of NDJSON-like
+ *    lines in 1 MiB chunks through the same output, and nothing else: how fast this disk takes
+ *    an export's output, the floor under any export of that size.
  * The read of the file and the write of the output are timed in every mode; the output goes to a
  * file beside the input, removed afterwards.
  */
@@ -20,7 +23,7 @@ import { FlowTable } from '../src/flowlogs/flowTable';
 import { openExportOutput, type ExportOutput } from '../src/flowlogs/outputStream';
 import { summariseFiles } from '../src/flowlogs/summariseFiles';
 
-export type ExportMode = ExportFormat | 'summary' | 'baseline';
+export type ExportMode = ExportFormat | 'summary' | 'baseline' | 'write';
 
 export const exportModes: readonly ExportMode[] = ['baseline', 'ndjson', 'ecs', 'csv', 'summary'];
 
@@ -130,7 +133,28 @@ async function baseline(path: string, output: ExportOutput): Promise<number> {
   return tuples;
 }
 
-export async function measureExport(mode: ExportMode, path: string): Promise<ExportMeasurement> {
+/** Writes `bytes` bytes in chunks from a pool of two, as the exports do; returns 0 tuples. */
+async function writeOnly(bytes: number, output: ExportOutput): Promise<number> {
+  const line = Buffer.from(`${JSON.stringify({ time: '2024-03-01T10:00:00.000Z', srcIp: '10.0.0.4', dstIp: '203.0.113.7', srcPort: 50000, dstPort: 443 })}\n`);
+  const chunks = [0, 1].map(() => {
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    for (let at = 0; at < chunk.length; at += line.length) {
+      line.copy(chunk, at, 0, Math.min(line.length, chunk.length - at));
+    }
+    return chunk;
+  });
+  let pending: Promise<void> = Promise.resolve();
+  for (let written = 0, turn = 0; written < bytes; turn++) {
+    const chunk = chunks[turn % 2].subarray(0, Math.min(chunks[0].length, bytes - written));
+    await pending;
+    pending = output.write(chunk);
+    written += chunk.length;
+  }
+  await pending;
+  return 0;
+}
+
+export async function measureExport(mode: ExportMode, path: string, writeBytes = 0): Promise<ExportMeasurement> {
   const outputPath = join(dirname(path), `export-${process.pid}.tmp`);
   const started = process.hrtime.bigint();
   let tuples: number;
@@ -139,7 +163,7 @@ export async function measureExport(mode: ExportMode, path: string): Promise<Exp
     tuples = await summarise(path);
   } else {
     const output = openExportOutput(outputPath);
-    tuples = mode === 'baseline' ? await baseline(path, output) : await exportFile(path, mode, output);
+    tuples = mode === 'baseline' ? await baseline(path, output) : mode === 'write' ? await writeOnly(writeBytes, output) : await exportFile(path, mode, output);
     await output.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -151,13 +175,13 @@ export async function measureExport(mode: ExportMode, path: string): Promise<Exp
 }
 
 async function main(): Promise<void> {
-  const [mode, path] = process.argv.slice(2);
-  if (!exportModes.includes(mode as ExportMode) || !path) {
-    process.stderr.write(`usage: node out/bench/exportBench.js ${exportModes.join('|')} FILE\n`);
+  const [mode, path, bytes] = process.argv.slice(2);
+  if ((!exportModes.includes(mode as ExportMode) && mode !== 'write') || !path || (mode === 'write' && !(Number(bytes) > 0))) {
+    process.stderr.write(`usage: node out/bench/exportBench.js ${exportModes.join('|')} FILE, or write FILE BYTES\n`);
     process.exitCode = 2;
     return;
   }
-  process.stdout.write(`${JSON.stringify(await measureExport(mode as ExportMode, path))}\n`);
+  process.stdout.write(`${JSON.stringify(await measureExport(mode as ExportMode, path, Number(bytes ?? 0)))}\n`);
 }
 
 // Bundled into run.js as well, where `require.main === module` also holds: check the script name.

@@ -7,10 +7,12 @@
  * TRAFFIC_LENS_BENCH_SIZES=1,100 restricts the sizes (MB).
  * TRAFFIC_LENS_BENCH_REPEAT=3 runs every measurement process 3 times, the modes taking turns, and
  * keeps each mode's best (on a busy machine a single run of a large file can be far off).
- * Then, for files up to 100 MB, the exports (exportBench.ts): NDJSON, ECS and CSV as
+ * Then, for every file, the exports (exportBench.ts): NDJSON, ECS and CSV as
  * `node dist/cli.js decode` writes them, `summary`, and a baseline written the way collectors do it
  * (JSON.parse, split each tuple, JSON.stringify one object per tuple), each in its own process,
- * with seconds, output size, peak RSS and speed against the baseline, JSON.parse and decode.
+ * with seconds, output size, peak RSS and speed against the baseline, JSON.parse and decode; then
+ * a write of the largest output's size alone (the disk's speed in this run), and each target with
+ * whether this run meets it.
  * TRAFFIC_LENS_BENCH_EXPORT=0 skips the exports.
  * TRAFFIC_LENS_BENCH_FILTER=0 skips the filter benchmark; TRAFFIC_LENS_BENCH_TREE=0 the tree benchmark;
  * TRAFFIC_LENS_BENCH_APPLY=0 the apply benchmark (500 tap configurations under ARM's write limits).
@@ -53,10 +55,10 @@ async function ensureFile(folder: string, format: GeneratedFormat, sizeMb: numbe
   return path;
 }
 
-function measure<T>(mode: 'decode' | 'bytes' | 'parse' | 'warm' | ExportMode, path: string): T | string {
+function measure<T>(mode: 'decode' | 'bytes' | 'parse' | 'warm' | ExportMode, path: string, ...extra: string[]): T | string {
   const script = mode === 'decode' || mode === 'bytes' || mode === 'parse' || mode === 'warm' ? 'decodeBench.js' : 'exportBench.js';
   try {
-    const output = execFileSync(process.execPath, ['--max-old-space-size=16384', join(__dirname, script), mode, path], {
+    const output = execFileSync(process.execPath, ['--max-old-space-size=16384', join(__dirname, script), mode, path, ...extra], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 1024 * 1024,
@@ -95,6 +97,51 @@ function tableLine(columns: readonly Column[], cells: readonly string[]): string
 function tableText(columns: readonly Column[], rows: readonly string[]): string {
   const header = tableLine(columns, columns.map(([title]) => title));
   return `${header}\n${'-'.repeat(header.length)}\n${rows.join('\n')}\n\n`;
+}
+
+const exportTarget = 3;
+const summaryTarget = 1.5;
+const rssTargetMiB = 300;
+/** The RSS target holds for files from this size (MB) on. */
+const rssTargetFromMb = 500;
+
+/**
+ * One line per target for one file: the ratio, met or not, and for an export below its target the
+ * ceiling that writing its output at the measured disk speed puts on it.
+ */
+function targetVerdicts(name: string, sizeMb: number, results: Map<ExportMode, ExportMeasurement | string>, decode: DecodeMeasurement, writeRate: number): string[] {
+  const lines: string[] = [];
+  const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
+  const base = results.get('baseline');
+  for (const mode of ['ndjson', 'ecs', 'csv'] as const) {
+    const result = results.get(mode);
+    if (typeof result !== 'object' || typeof base !== 'object') {
+      lines.push(`${name}: export ${mode} ≥ ${exportTarget}× baseline: not measured (${typeof result === 'string' ? result : 'baseline failed'})`);
+      continue;
+    }
+    const speed = base.seconds / result.seconds;
+    let text = `${name}: export ${mode} ≥ ${exportTarget}× baseline: ${speed.toFixed(2)}× (${result.seconds.toFixed(2)} s vs ${base.seconds.toFixed(2)} s), ${verdict(speed >= exportTarget)}`;
+    if (speed < exportTarget && writeRate > 0) {
+      const writeSeconds = result.outputBytes / writeRate;
+      text += `; writing its ${(result.outputBytes / megabyte).toFixed(0)} MB alone takes ${writeSeconds.toFixed(2)} s at the ${(writeRate / megabyte).toFixed(0)} MB/s measured here, which caps it at ${(base.seconds / writeSeconds).toFixed(2)}× the baseline`;
+    }
+    lines.push(text);
+  }
+  const summary = results.get('summary');
+  if (typeof summary === 'object') {
+    const ratio = summary.seconds / decode.seconds;
+    lines.push(`${name}: summary ≤ ${summaryTarget}× decode time: ${ratio.toFixed(2)}× (${summary.seconds.toFixed(2)} s vs ${decode.seconds.toFixed(2)} s), ${verdict(ratio <= summaryTarget)}`);
+  } else {
+    lines.push(`${name}: summary ≤ ${summaryTarget}× decode time: not measured (${summary ?? 'not run'})`);
+  }
+  if (sizeMb >= rssTargetFromMb) {
+    for (const mode of ['ndjson', 'ecs', 'csv', 'summary'] as const) {
+      const result = results.get(mode);
+      const rss = typeof result === 'object' ? result.maxRssMiB : NaN;
+      lines.push(`${name}: ${mode === 'summary' ? 'summary' : `export ${mode}`} peak RSS < ${rssTargetMiB} MiB: ${Number.isNaN(rss) ? 'not measured' : `${rss.toFixed(0)} MiB, ${verdict(rss < rssTargetMiB)}`}`);
+    }
+  }
+  return lines;
 }
 
 async function main(): Promise<void> {
@@ -151,6 +198,7 @@ async function main(): Promise<void> {
     ['time/decode', 12],
   ];
   const exportRows: string[] = [];
+  const targetLines: string[] = [];
   const exportsWanted = process.env.TRAFFIC_LENS_BENCH_EXPORT !== '0';
   const ratio = (a: number, b: number): string => (Number.isNaN(a) || Number.isNaN(b) ? '-' : (a / b).toFixed(2) + '×');
   const rate = (value: number): string => (Number.isNaN(value) ? '-' : value.toFixed(0));
@@ -196,7 +244,7 @@ async function main(): Promise<void> {
       if (format === 'vnet' && size >= 100) {
         viewerFile = path;
       }
-      if (exportsWanted && size <= 100) {
+      if (exportsWanted) {
         const results = new Map<ExportMode, ExportMeasurement | string>();
         for (const mode of exportModes) {
           let best: ExportMeasurement | string = 'not run';
@@ -212,7 +260,7 @@ async function main(): Promise<void> {
             name,
             what,
             seconds.toFixed(2),
-            (tuples / seconds / 1e6).toFixed(2) + 'M',
+            Number.isNaN(tuples) ? '-' : (tuples / seconds / 1e6).toFixed(2) + 'M',
             outputBytes === undefined || outputBytes === 0 ? '-' : (outputBytes / megabyte).toFixed(0),
             rss === undefined ? '-' : rss.toFixed(0),
             againstBaseline && typeof base !== 'string' && base !== undefined ? ratio(base.seconds, seconds) : '-',
@@ -230,7 +278,24 @@ async function main(): Promise<void> {
               : line(what, result.seconds, result.tuples, result.outputBytes, result.maxRssMiB, mode !== 'summary', true),
           );
         }
-        process.stdout.write(`${exportRows.slice(-(exportModes.length + 2)).join('\n')}\n`);
+        // How fast this disk takes the largest output, measured in the same run: no export of that size can be faster.
+        const outputs = [...results.values()].map((result) => (typeof result === 'string' ? 0 : result.outputBytes));
+        const largest = Math.max(0, ...outputs);
+        let writeRate = NaN;
+        if (largest > 0) {
+          let write: ExportMeasurement | string = 'not run';
+          for (let round = 0; round < repeat; round++) {
+            write = better(write, measure<ExportMeasurement>('write', path, String(largest)), (m) => m.seconds);
+          }
+          if (typeof write === 'string') {
+            exportRows.push(`${pad(name, 18, false)} ${pad('write only', 16, false)} ${write}`);
+          } else {
+            writeRate = largest / write.seconds;
+            exportRows.push(line('write only', write.seconds, NaN, largest, write.maxRssMiB, false, false));
+          }
+        }
+        process.stdout.write(`${exportRows.slice(-(exportModes.length + 3)).join('\n')}\n`);
+        targetLines.push(...targetVerdicts(name, size, results, decode, writeRate));
       }
       if (bytes < repeatBelowBytes) {
         const warm = measure<WarmMeasurement>('warm', path);
@@ -272,7 +337,14 @@ async function main(): Promise<void> {
         'baseline ndjson: JSON.parse of the blob, split(\',\') of each tuple, JSON.stringify of one object per tuple, one line each.\n' +
         'speed/baseline and speed/JSON.parse: how many times faster than the baseline and than read+JSON.parse (above 1× is faster);\n' +
         `time/decode: seconds over the streaming decode's (file column above). RSS = peak resident set.${repeat > 1 ? ` Best of ${repeat} processes per mode.` : ''}\n` +
+        'write only: the largest output\'s size written alone in 1 MiB chunks through the same output (this disk\'s speed in this run).\n' +
         tableText(exportColumns, exportRows),
+    );
+  }
+  if (targetLines.length > 0) {
+    process.stdout.write(
+      'Targets: each export at least 3× the baseline\'s speed; summary at most 1.5× the streaming decode\'s time; peak RSS under\n' +
+        `300 MiB for every export and the summary of a file of 500 MB or more. Ratios from this run's measurements.\n${targetLines.join('\n')}\n\n`,
     );
   }
   if (viewerWanted) {
