@@ -856,10 +856,6 @@ class RowTextCache {
     const protocol = table.protocol[row];
     const context = table.contexts[table.context[row]];
     const time = table.time[row];
-    if (time !== this.lastTime) {
-      this.lastTime = time;
-      this.lastTimeText = this.times.text(time);
-    }
     const srcIndex = table.srcIp[row];
     const dstIndex = table.dstIp[row];
     this.ip(srcIndex);
@@ -869,10 +865,10 @@ class RowTextCache {
     const contextBytes = this.contextPiece(context);
     const encryptionBytes = encryption === 0 ? undefined : this.encryptionPiece(encryption);
     // The constant parts and numbers take well under 1 KB; the rest is counted.
-    writer.reserve(1024 + this.lastTimeText.length + src.length + dst.length + contextBytes.length + (encryptionBytes?.length ?? 0));
+    writer.reserve(1024 + src.length + dst.length + contextBytes.length + (encryptionBytes?.length ?? 0));
     const pieces = csv ? csvBytes : ndjsonBytes;
     put(writer, pieces.time);
-    putAscii(writer, this.lastTimeText);
+    this.times.put(time, writer);
     if (!csv) {
       put(writer, ndjsonBytes.timeMs);
       if (Number.isFinite(time)) {
@@ -1042,6 +1038,40 @@ class IsoTimeCache {
     const milliseconds = rest - seconds * 1000;
     return `${prefix}${seconds < 10 ? '0' : ''}${seconds}${milliseconds < 10 ? '.00' : milliseconds < 100 ? '.0' : '.'}${milliseconds}Z`;
   }
+
+  /** `text(epochMs)` straight into the writer's chunk (room reserved), without making the string. */
+  put(epochMs: number, writer: ChunkWriter): void {
+    if (!(epochMs >= 0 && epochMs < 253402300800000) || epochMs !== Math.floor(epochMs)) {
+      putAscii(writer, isoTime(epochMs));
+      return;
+    }
+    const minute = Math.floor(epochMs / 60000);
+    const slot = minute & 1023;
+    if (this.minutes[slot] !== minute) {
+      this.text(epochMs);
+    }
+    // The minute's prefix has 17 ASCII characters: 2024-03-01T10:00:
+    const prefix = this.prefixes[slot];
+    const buffer = writer.buffer;
+    let at = writer.size;
+    for (let i = 0; i < 17; i++) {
+      buffer[at++] = prefix.charCodeAt(i);
+    }
+    const rest = epochMs - minute * 60000;
+    const seconds = Math.floor(rest / 1000);
+    const milliseconds = rest - seconds * 1000;
+    const tens = Math.floor(seconds / 10);
+    buffer[at++] = 48 + tens;
+    buffer[at++] = 48 + seconds - tens * 10;
+    buffer[at++] = 46;
+    const hundreds = Math.floor(milliseconds / 100);
+    const tenths = Math.floor((milliseconds - hundreds * 100) / 10);
+    buffer[at++] = 48 + hundreds;
+    buffer[at++] = 48 + tenths;
+    buffer[at++] = 48 + milliseconds - hundreds * 100 - tenths * 10;
+    buffer[at++] = 90;
+    writer.size = at;
+  }
 }
 
 /** The parts of an ECS event that come from the row's context, as JSON text. */
@@ -1101,6 +1131,20 @@ const ecsTypesAndActions = [false, true].map((denied) =>
 
 /** Writes a number as JavaScript (and JSON) writes it: digits for whole numbers, `String(n)` for the rest. */
 function putNumber(writer: ChunkWriter, value: number): void {
+  // Ports, protocols, indexes and most counters: 32-bit integer arithmetic.
+  if (value >= 0 && value <= 0x7fffffff && value === (value | 0)) {
+    const buffer = writer.buffer;
+    let n = value | 0;
+    const digits = n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10000 ? 4 : n < 100000 ? 5 : n < 1000000 ? 6 : n < 10000000 ? 7 : n < 100000000 ? 8 : n < 1000000000 ? 9 : 10;
+    let at = writer.size + digits;
+    writer.size = at;
+    do {
+      const next = (n / 10) | 0;
+      buffer[--at] = 48 + n - next * 10;
+      n = next;
+    } while (n > 0);
+    return;
+  }
   if (value >= 0 && value <= Number.MAX_SAFE_INTEGER && value === Math.floor(value)) {
     const buffer = writer.buffer;
     let digits = 1;
@@ -1260,10 +1304,6 @@ class EcsTextCache {
     const protocol = table.protocol[row];
     const context = this.context(table.contexts[table.context[row]]);
     const time = table.time[row];
-    if (time !== this.lastTime) {
-      this.lastTime = time;
-      this.lastTimeText = this.times.text(time);
-    }
     const srcIndex = table.srcIp[row];
     const dstIndex = table.dstIp[row];
     this.ip(srcIndex);
@@ -1274,14 +1314,14 @@ class EcsTextCache {
     const encryptionBytes = encryption === 0 ? undefined : this.encryptionPiece(encryption);
     // The constant parts and numbers take well under 1 KB; the rest is counted.
     writer.reserve(
-      1024 + this.lastTimeText.length + context.eventBytes.length + context.macBytes.length + context.middleBytes.length + context.endBytes.length + 2 * (src.length + dst.length) + (encryptionBytes?.length ?? 0),
+      1024 + context.eventBytes.length + context.macBytes.length + context.middleBytes.length + context.endBytes.length + 2 * (src.length + dst.length) + (encryptionBytes?.length ?? 0),
     );
     const packetsSrcToDst = table.packetsSrcToDst[row];
     const bytesSrcToDst = table.bytesSrcToDst[row];
     const packetsDstToSrc = table.packetsDstToSrc[row];
     const bytesDstToSrc = table.bytesDstToSrc[row];
     put(writer, ecsBytes.timestamp);
-    putAscii(writer, this.lastTimeText);
+    this.times.put(time, writer);
     put(writer, ecsBytes.typeHead);
     put(writer, ecsTypesAndActions[denied ? 1 : 0][stateCode]);
     put(writer, context.eventBytes);

@@ -166,6 +166,27 @@ describe('exporters', () => {
     assert.equal(csv.text, rowToCsv(flows.rowAt(0)) + rowToCsv(flows.rowAt(1)));
   });
 
+  it('writes times at the edges of a second and counters around 2^31 as the per-row functions do', async () => {
+    const flows = vnetTable([
+      '1663146000000,10.0.0.6,52.239.184.180,23956,443,6,O,B,NX,0,0,0,0',
+      '1663146009005,10.0.0.6,52.239.184.180,23956,443,6,O,C,NX,2147483647,2147483648,1,65535',
+      '1663146059050,10.0.0.6,52.239.184.180,23956,443,6,O,C,NX,9,99,999,9999',
+      '1663146059999,10.0.0.6,52.239.184.180,23956,443,6,O,E,NX,100000,1000000,10000000,4294967295',
+    ]);
+    const all = [0, 1, 2, 3];
+    assert.equal((await collect((write) => exportRows(flows, all, 'ecs', write))).text, all.map((row) => rowToEcs(flows.rowAt(row))).join(''));
+    const ndjson = (await collect((write) => exportRows(flows, all, 'ndjson', write))).text;
+    assert.equal(ndjson, all.map((row) => rowToNdjson(flows.rowAt(row))).join(''));
+    assert.deepEqual(
+      ndjson
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { time: string }).time),
+      ['2022-09-14T09:00:00.000Z', '2022-09-14T09:00:09.005Z', '2022-09-14T09:00:59.050Z', '2022-09-14T09:00:59.999Z'],
+    );
+    assert.equal((await collect((write) => exportRows(flows, all, 'csv', write, { header: false }))).text, all.map((row) => rowToCsv(flows.rowAt(row))).join(''));
+  });
+
   it('exports a value with bidirectional control characters raw, as the log has it', async () => {
     const rule = 'UserRule_invoice\u202Egnp.exe\u2066x\u2069';
     const flows = table(rule, ['1542110377,10.5.16.4,203.0.113.118,59831,443,T,O,A,B,,,,']);
