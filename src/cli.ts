@@ -24,6 +24,7 @@ decode     Writes every tuple (or, with --connections, every joined connection) 
            memory stays bounded however large the file (except with --connections).
 summary    Prints formats, time range, records, tuples, rejected tuples, unique sources and
            destinations, allowed vs denied, bytes, packets and connections, then the problems.
+           Streams too (files out of time order are read twice to count connections).
 
 --keep-duplicates  Decode a record identical to an earlier one again (counting its tuples twice),
            as collectors that count every record do. By default it is skipped with a warning.
