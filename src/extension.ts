@@ -26,7 +26,8 @@ import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogE
 import { buildAddressOwners } from './flowlogs/addressOwners';
 import { DownloadedBlobs, downloadedBlobScheme } from './webview/downloadedBlobs';
 import type { AddressOwners } from './core/viewerProtocol';
-import { createWizardHost, type WizardTestApi } from './wizards/shared/wizardHost';
+import { createWizardHost } from './wizards/shared/wizardHost';
+import type { WizardSeam } from './wizards/shared/wizardPorts';
 import { createPeeringCommand } from './commands/createPeering';
 import { syncPeeringCommand } from './commands/syncPeering';
 import { createTapCommand } from './commands/createTap';
@@ -49,8 +50,8 @@ export interface TrafficLensApi {
    * `#suffix`); see `InventoryApi`. Sign-in goes through the `trafficLens.signIn` command.
    */
   inventory: InventoryApi;
-  /** Answers wizard questions and plan reviews from a script; see `WizardTestApi`. */
-  wizards: WizardTestApi;
+  /** Replace the wizards' questions UI and the plan review's dialogs, review a plan, read the Activity view; see `WizardSeam`. */
+  wizards: WizardSeam;
 }
 
 export function activate(context: vscode.ExtensionContext): TrafficLensApi {
@@ -133,7 +134,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
       runningWorkers: (uri) => provider.runningWorkers(uri),
     },
     inventory: tree.api(),
-    wizards: wizards.testApi,
+    wizards: wizards.seam,
   };
 }
 

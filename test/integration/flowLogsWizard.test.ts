@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrafficLensApi } from '../../src/extension';
-import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import type { ScriptedAnswer } from './scriptedUi';
 import type { PlanCheck } from '../../src/core/plan';
 import { devSubscriptionId, devVnetId, hubSubscriptionId, hubVnetId, prodSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
 import { describeReport, wizardSuite } from './wizardSuite';
+import type { TestedApi } from './testedExtension';
 
 const network = '2026-01-01';
 const storageApi = '2026-09-01';
@@ -62,7 +62,7 @@ async function restoreDemo(): Promise<void> {
 
 describe('Flow logs wizard', function () {
   this.timeout(180_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   async function runOnVnetRow(subscriptionId: string, vnetId: string): Promise<void> {
     await api.inventory.children();

@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OpenedCapture } from '../../src/commands/openPacketCapture';
 import type { CaptureStatus } from '../../src/azure/packetCaptureReads';
-import type { TrafficLensApi } from '../../src/extension';
 import type { ApplyReport } from '../../src/core/plan';
-import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import type { ScriptedAnswer } from './scriptedUi';
 import { prodSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
 import { describeReport, wizardSuite } from './wizardSuite';
+import type { TestedApi } from './testedExtension';
 
 const network = '2026-01-01';
 const compute = '2026-04-01';
@@ -54,7 +54,7 @@ async function remove(armId: string, apiVersion: string): Promise<void> {
 
 describe('Packet capture wizard', function () {
   this.timeout(180_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   /** The description of a capture's row under prod's watcher, as the tree shows it now. */
   async function captureRow(armId: string): Promise<string | undefined> {

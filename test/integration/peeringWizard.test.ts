@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { PeeringCommandResult } from '../../src/commands/createPeering';
-import type { TrafficLensApi } from '../../src/extension';
 import type { Plan } from '../../src/core/plan';
-import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import type { ScriptedAnswer } from './scriptedUi';
 import { devSubscriptionId, devVnetId, hubVnetId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
 import { suiteLog } from './suiteLog';
 import { wizardSuite } from './wizardSuite';
+import type { TestedApi } from './testedExtension';
 
 const network = '2026-01-01';
 const hubSideName = 'vnet-hub-to-vnet-dev-spoke';
@@ -58,7 +58,7 @@ const fromDevRow: ScriptedAnswer[] = [
 
 describe('Peering wizard', function () {
   this.timeout(180_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   /** Runs Peer with Hub… on dev's row in the tree, as the context menu does. */
   async function peerFromDevRow(): Promise<PeeringCommandResult | undefined> {

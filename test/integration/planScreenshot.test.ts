@@ -5,12 +5,11 @@ import * as assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TrafficLensApi } from '../../src/extension';
-import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import type { ScriptedAnswer } from './scriptedUi';
 import { hubSubscriptionId } from '../standin/topologies/demo';
 import { armGet, countOf, requestCounts, signInToStandIn, signOutOfStandIn, standInUrl } from './standInClient';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension } from './testedExtension';
+import { activateTestedExtension, type TestedApi } from './testedExtension';
 
 const folder = process.env.TRAFFIC_LENS_SCREENSHOTS;
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,7 +28,7 @@ const answers: ScriptedAnswer[] = [
 
 describe('screenshots of a plan preview', function () {
   this.timeout(120_000);
-  let api: TrafficLensApi | undefined;
+  let api: TestedApi | undefined;
 
   before(function () {
     if (folder === undefined || process.env.TRAFFIC_LENS_SUITE_MARKER === undefined || !standInUrl) {

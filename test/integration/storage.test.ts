@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'node:https';
 import * as vscode from 'vscode';
-import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import type { RenderedReport, RowFilter } from '../../src/core/viewerProtocol';
 import { standInExtensionSettings } from '../standin/extensionSettings';
 import { demoTenantId, hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
-import { activateTestedExtension } from './testedExtension';
+import { activateTestedExtension, type TestedApi } from './testedExtension';
 import { suiteLog } from './suiteLog';
 
 /** The stand-in and Azurite the runner started before VS Code (their CA is in NODE_EXTRA_CA_CERTS). */
@@ -32,7 +31,7 @@ function only(rows: InventoryRow[], what: string): InventoryRow {
  * Applies a filter to an open viewer and waits for the page to report the filtered, fully decoded
  * rows. Re-applies the filter while the page is still starting (the session may not exist yet).
  */
-async function renderWith(api: TrafficLensApi, uri: vscode.Uri, filter: RowFilter): Promise<RenderedReport> {
+async function renderWith(api: TestedApi, uri: vscode.Uri, filter: RowFilter): Promise<RenderedReport> {
   const deadline = Date.now() + 60_000;
   let last: RenderedReport | undefined;
   while (Date.now() < deadline) {
@@ -65,7 +64,7 @@ function faults(rule?: unknown): Promise<number> {
 
 describe('flow logs in Azure Storage (Azurite)', function () {
   this.timeout(120_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   before(async function () {
     if (standInUrl === undefined || standInUrl === '' || storageUrl === undefined || storageUrl === '') {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrafficLensApi } from '../../src/extension';
-import type { ScriptedAnswer } from '../../src/wizards/shared/wizardHost';
+import type { ScriptedAnswer } from './scriptedUi';
 import { hubSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl } from './standInClient';
 import { suiteLog } from './suiteLog';
 import { wizardSuite } from './wizardSuite';
+import type { TestedApi } from './testedExtension';
 
 const network = '2026-01-01';
 const tapName = 'vtap-ilb-lens';
@@ -51,7 +51,7 @@ async function removeLeftovers(): Promise<void> {
 
 describe('TAP wizard', function () {
   this.timeout(180_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   wizardSuite((started) => (api = started), { cleanUp: removeLeftovers });
 

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
+import { ScriptedWizards } from './scriptedWizards';
 
 /** The project root: this file is bundled to out/test/integration/. */
 export const projectRoot = resolve(__dirname, '..', '..', '..');
@@ -49,6 +50,16 @@ export function testedExtension(): vscode.Extension<TrafficLensApi> {
   return extension;
 }
 
-export async function activateTestedExtension(): Promise<TrafficLensApi> {
-  return testedExtension().activate();
+/** The extension's API as the suites use it: its wizards driven by `ScriptedWizards`. */
+export interface TestedApi extends Omit<TrafficLensApi, 'wizards'> {
+  wizards: ScriptedWizards;
+}
+
+let tested: TestedApi | undefined;
+
+/** Activates the extension; the first call installs the scripted wizards through its seam. */
+export async function activateTestedExtension(): Promise<TestedApi> {
+  const api = await testedExtension().activate();
+  tested ??= { ...api, wizards: new ScriptedWizards(api.wizards) };
+  return tested;
 }

@@ -1,12 +1,11 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TrafficLensApi } from '../../src/extension';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
 import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
 import { credentialSettings, readCloudSettingsFrom } from '../../src/azure/cloud';
 import { standInExtensionSettings } from '../standin/extensionSettings';
 import { call, demoToken, faults, requestCounts, setPageSize, setSettings, standInUrl, waitForOperation } from './standInClient';
-import { activateTestedExtension } from './testedExtension';
+import { activateTestedExtension, type TestedApi } from './testedExtension';
 
 const key = (id: string): string => id.toLowerCase();
 const subscriptionRow = (id: string): string => `/subscriptions/${id}`;
@@ -19,7 +18,7 @@ function byId(rows: InventoryRow[], id: string): InventoryRow {
 
 describe('inventory tree against the ARM stand-in', function () {
   this.timeout(90_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   before(async function () {
     if (standInUrl === '') {

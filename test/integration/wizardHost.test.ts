@@ -2,14 +2,13 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { TrafficLensApi } from '../../src/extension';
 import type { Plan, PlanAction } from '../../src/core/plan';
 import { QuickPickUi } from '../../src/wizards/shared/quickPickUi';
 import { back } from '../../src/wizards/shared/wizardUi';
 import { demoTenantId, devSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl } from './standInClient';
 import { suiteLog } from './suiteLog';
-import { activateTestedExtension } from './testedExtension';
+import { activateTestedExtension, type TestedApi } from './testedExtension';
 import { wizardSuite } from './wizardSuite';
 
 const network = '2026-01-01';
@@ -75,7 +74,7 @@ async function removeRules(): Promise<void> {
 
 describe('Wizard host', function () {
   this.timeout(120_000);
-  let api: TrafficLensApi;
+  let api: TestedApi;
 
   wizardSuite((started) => (api = started), { cleanUp: removeRules, cleanUpEachTest: true });
 

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { TrafficLensApi } from '../../src/extension';
 import type { ApplyReport } from '../../src/core/plan';
 import { faults, signInToStandIn, signOutOfStandIn } from './standInClient';
-import { activateTestedExtension } from './testedExtension';
+import { activateTestedExtension, type TestedApi } from './testedExtension';
 
 export interface WizardSuiteOptions {
   /** Puts back what the suite changed in the stand-in; runs after the last test, with the faults cleared. */
@@ -17,8 +16,8 @@ export interface WizardSuiteOptions {
  * faults and check every scripted answer and choice was used; at the end clean up and sign out.
  * Call it inside `describe`; `started` receives the API once the extension is active.
  */
-export function wizardSuite(started: (api: TrafficLensApi) => void, options: WizardSuiteOptions = {}): void {
-  let api: TrafficLensApi | undefined;
+export function wizardSuite(started: (api: TestedApi) => void, options: WizardSuiteOptions = {}): void {
+  let api: TestedApi | undefined;
   const cleanUp = async (): Promise<void> => {
     await faults();
     await options.cleanUp?.();

@@ -11,8 +11,14 @@ import type { ActionRunner } from '../../azure/actionRunner';
 import type { ApplyOptions } from './applyPlan';
 import type { ActionOutcome, ActionStatus, ApplyReport, Plan, PlanAction, PlanRemedy } from '../../core/plan';
 import { deallocations, isBlocked } from '../../core/plan';
-import type { ReviewChoice } from './wizardHost';
 import { back, type Back } from './wizardUi';
+
+/**
+ * What a review's question may answer: the first question answers the preview, later ones the
+ * follow-ups after a partial failure. `back` returns to the wizard's last question; `fix:<id>`
+ * starts the plan's remedy of that id.
+ */
+export type ReviewChoice = 'apply' | 'cancel' | 'copyCli' | 'saveBicep' | 'back' | `fix:${string}` | 'retryRemaining' | 'undoCreated' | 'dismiss';
 
 /** What a run does: apply the plan, retry what is left, or undo what was created. */
 export type RunKind = 'apply' | 'retry' | 'undo';
@@ -73,7 +79,7 @@ export interface ReviewPorts {
   /** Refreshes these subscriptions (GUIDs) in the tree. */
   subscriptionsChanged(subscriptionIds: string[]): void;
   log: { info(message: string): void; warn(message: string): void; error(message: string): void; show(): void };
-  /** Remembers the latest plan and report for the test API. */
+  /** Told of the plan under review, and again with each run's report. */
   remember(plan: Plan, report?: ApplyReport): void;
   /** Runs a remedy's command on its rows; resolves when that wizard ends. */
   startRemedy(remedy: PlanRemedy): Promise<void>;

@@ -1,6 +1,3 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ArmActionRunner } from '../../azure/armActionRunner';
 import { nameOf, subscriptionOf } from '../../azure/armIds';
@@ -13,77 +10,19 @@ import { plural } from '../../core/quantities';
 import { toBicep } from './bicep';
 import { replaceQuestion, writeBicepFiles } from './bicepFiles';
 import { toAzureCliScript, type CliScriptOptions } from './cliScript';
-import type { ApplyReport, Plan, PlanRemedy } from '../../core/plan';
+import type { Plan, PlanRemedy } from '../../core/plan';
 import { previewFileName, renderPreview } from './preview';
 import { QuickPickUi } from './quickPickUi';
-import { reviewPlan, type ReviewOptions, type ReviewPorts, type ReviewQuestion } from './review';
-import { ScriptedUi } from './scriptedUi';
+import { reviewPlan, type ReviewChoice, type ReviewPorts, type ReviewQuestion } from './review';
 import type { WizardContext } from './wizardContext';
-import { back, type Back, type WizardUi } from './wizardUi';
+import type { WizardPorts, WizardSeam } from './wizardPorts';
+import { back, type WizardUi } from './wizardUi';
 import { withCancellableProgress } from './progress';
 
-/** A question answered by a test script: by the step's `id`; `pick` matches an item's label, or its value when that is a string. */
-export interface ScriptedAnswer {
-  id: string;
-  pick?: string | string[];
-  input?: string;
-  back?: true;
-  cancel?: true;
-}
-
-/**
- * What a scripted plan review does: the first choice answers the preview, later ones the follow-ups
- * after a partial failure. `back` returns to the wizard's last question; `fix:<id>` starts the
- * plan's remedy of that id (its wizard takes the next scripted answers).
- */
-export type ReviewChoice = 'apply' | 'cancel' | 'copyCli' | 'saveBicep' | 'back' | `fix:${string}` | 'retryRemaining' | 'undoCreated' | 'dismiss';
-
-/** What "Copy as Azure CLI Script" and "Save as Bicep" last produced. */
-export interface PlanExport {
-  cliScript?: string;
-  /** Paths of the Bicep files written. */
-  bicepFiles?: string[];
-}
-
-/** Drives wizards from integration tests (part of the API `activate()` returns). */
-export interface WizardTestApi {
-  /**
-   * Queues answers. From the first queued answer or choice until `reset()`, questions are answered
-   * only from the queue: a question whose id differs from the next answer's, or one asked when none
-   * is left, fails the wizard at once, and a review with no choice left cancels (a report dismisses).
-   */
-  answer(answers: ScriptedAnswer[]): void;
-  /** Queues what plan reviews and partial-failure reports choose. */
-  choose(choices: ReviewChoice[]): void;
-  lastPlan(): Plan | undefined;
-  lastReport(): ApplyReport | undefined;
-  /** Answers and choices not used yet. */
-  pending(): { answers: number; choices: number };
-  /** Drops queued answers and choices and forgets the last plan and report. */
-  reset(): void;
-  /** What the last scripted "Copy as Azure CLI Script" / "Save as Bicep" produced (Bicep goes to a temporary folder without a dialog). */
-  lastExport(): PlanExport;
-  /** The Activity view's rows as text, newest plan first. */
-  activity(): string[];
-  /** Reviews a plan built by hand exactly as a wizard's `review(plan)` does (queued choices answer it). */
-  review(plan: Plan): Promise<ApplyReport | undefined>;
-  /** The same as a wizard's last step: with `canGoBack` the review offers Back and may resolve with `back`. */
-  reviewOrBack(plan: Plan, options: ReviewOptions): Promise<ApplyReport | Back | undefined>;
-}
-
-/** Builds the `WizardContext` wizards get, and the test API. */
-export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChannel): { context: WizardContext; testApi: WizardTestApi; disposables: vscode.Disposable[] } {
-  const answers: ScriptedAnswer[] = [];
-  const choices: ReviewChoice[] = [];
+/** Builds the `WizardContext` wizards get, and the seam `activate()` returns. */
+export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChannel): { context: WizardContext; seam: WizardSeam; disposables: vscode.Disposable[] } {
   /** One runner per signed-in account, so its write pacer remembers ARM's budget across plans, retries and undos. */
   const runners = new WeakMap<object, ActionRunner>();
-  /** Set by the first queued answer or choice until `reset`: a script is driving, so nothing may wait for a person. */
-  let scripting = false;
-  let lastPlan: Plan | undefined;
-  let lastReport: ApplyReport | undefined;
-  let lastExport: PlanExport = {};
-  const quickPickUi = new QuickPickUi();
-  const scriptedUi = new ScriptedUi({ next: () => answers.shift() });
 
   const activity = new ActivityView();
   const activityView = vscode.window.createTreeView('trafficLens.activity', { treeDataProvider: activity });
@@ -97,36 +36,49 @@ export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChanne
     vscode.commands.registerCommand('trafficLens.clearActivity', () => activity.clearFinished()),
   ];
 
-  const portsFor = (scripted: boolean): ReviewPorts => ({
-    showPreview: async (plan) => {
-      const estate = await tree.estate();
-      const uri = previews.add(plan, new Map(estate.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry.subscription.displayName])));
-      if (scripted) {
-        // A test reads the preview through the document; it opens no editor.
-        await vscode.workspace.openTextDocument(uri);
-        return;
-      }
+  const defaults: WizardPorts = {
+    ui: new QuickPickUi(),
+    showPreview: async (uri) => {
       try {
         await vscode.commands.executeCommand('markdown.showPreview', uri);
       } catch {
         await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true });
       }
     },
-    choose: async (question) => {
-      const next = choices.shift();
-      if (next !== undefined) {
-        if (!question.offered.includes(next)) {
-          throw new Error(`The scripted review chose "${next}", but "${question.message}" offers ${question.offered.map((choice) => `"${choice}"`).join(', ')}.`);
-        }
-        log.info(`Scripted review: ${next} (${question.message})`);
-        return next;
-      }
-      if (scripted) {
-        // Nothing left to choose: a script never waits for a person.
-        return question.kind === 'review' ? 'cancel' : 'dismiss';
-      }
-      return askUser(question);
+    choose: (question) => askUser(question),
+    confirm: async (action) => {
+      const answer = await vscode.window.showWarningMessage(action.confirm ?? action.title, { modal: true, detail: action.title }, 'Continue');
+      return answer === 'Continue';
     },
+    bicepFolder: async (plan) => {
+      const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Save Bicep Here', title: `Save "${plan.title}" as Bicep` });
+      return picked === undefined || picked.length === 0 ? undefined : picked[0].fsPath;
+    },
+    showBicep: async (path) => {
+      await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true, preserveFocus: true });
+    },
+    reviewed: () => undefined,
+    exported: () => undefined,
+  };
+  /** Members installed through `seam.use`, latest last. */
+  const installed: Partial<WizardPorts>[] = [];
+  const port = <K extends keyof WizardPorts>(name: K): WizardPorts[K] => {
+    for (let index = installed.length - 1; index >= 0; index--) {
+      const member = installed[index][name];
+      if (member !== undefined) {
+        return member as WizardPorts[K];
+      }
+    }
+    return defaults[name];
+  };
+
+  const reviewPorts: ReviewPorts = {
+    showPreview: async (plan) => {
+      const estate = await tree.estate();
+      const uri = previews.add(plan, new Map(estate.map((entry) => [entry.subscription.subscriptionId.toLowerCase(), entry.subscription.displayName])));
+      await port('showPreview')(uri);
+    },
+    choose: (question) => port('choose')(question),
     notify: (message, severity) => {
       if (severity === 'status') {
         vscode.window.setStatusBarMessage(`$(check) ${message}`, 5000);
@@ -137,21 +89,15 @@ export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChanne
     },
     copyCliScript: async (plan) => {
       const script = toAzureCliScript(plan, await exportOptions(tree, plan));
-      lastExport = { ...lastExport, cliScript: script };
       await vscode.env.clipboard.writeText(script);
+      port('exported')({ cliScript: script });
       log.info(`Copied the Azure CLI script of "${plan.title}" (${plan.actions.length} actions).`);
       return `Copied the Azure CLI script for "${plan.title}" to the clipboard.`;
     },
     saveBicep: async (plan) => {
-      let folder: string;
-      if (scripted) {
-        folder = await mkdtemp(join(tmpdir(), 'traffic-lens-bicep-'));
-      } else {
-        const picked = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: 'Save Bicep Here', title: `Save "${plan.title}" as Bicep` });
-        if (picked === undefined || picked.length === 0) {
-          return undefined;
-        }
-        folder = picked[0].fsPath;
+      const folder = await port('bicepFolder')(plan);
+      if (folder === undefined) {
+        return undefined;
       }
       const { files } = toBicep(plan, await exportOptions(tree, plan));
       const written = await writeBicepFiles(folder, files, async (replaced) => {
@@ -162,23 +108,16 @@ export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChanne
         log.info(`Did not save "${plan.title}" as Bicep: the files in ${folder} were kept.`);
         return undefined;
       }
-      lastExport = { ...lastExport, bicepFiles: written };
+      port('exported')({ bicepFiles: written });
       log.info(`Saved "${plan.title}" as Bicep: ${written.join(', ')}`);
-      if (!scripted && written.length > 0) {
-        await vscode.window.showTextDocument(vscode.Uri.file(written[0]), { preview: true, preserveFocus: true });
+      if (written.length > 0) {
+        await port('showBicep')(written[0]);
       }
       return `Saved ${plural(written.length, 'Bicep file')} to ${folder}.`;
     },
     withProgress: async (title, work) => await withCancellableProgress(title, (progress, signal) => work((message) => progress.report({ message }), signal)),
     runnerFor: (plan) => runnerFor(tree, plan, runners),
-    confirm: async (action) => {
-      if (scripted) {
-        log.info(`Scripted review confirmed: ${action.confirm ?? action.title}`);
-        return true;
-      }
-      const answer = await vscode.window.showWarningMessage(action.confirm ?? action.title, { modal: true, detail: action.title }, 'Continue');
-      return answer === 'Continue';
-    },
+    confirm: (action) => port('confirm')(action),
     engine: { applyPlan, retryRemaining, undoCreated },
     beginActivity: (plan) => activity.begin(plan),
     subscriptionsBusy: (ids, title) => tree.markSubscriptionsBusy(ids, title),
@@ -189,58 +128,44 @@ export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChanne
       error: (message) => log.error(message),
       show: () => log.show(),
     },
-    remember: (plan, report) => {
-      lastPlan = plan;
-      lastReport = report;
-    },
+    remember: (plan, report) => port('reviewed')(plan, report),
     startRemedy: async (remedy) => {
       await vscode.commands.executeCommand(remedy.command, ...remedyArguments(remedy));
     },
-  });
+  };
 
   const context: WizardContext = {
-    // While a script drives, a question past its answers fails at once instead of waiting for a person.
+    // Each question goes to the UI installed when it is asked, not when the wizard started.
     ui: (): WizardUi => ({
-      pick: (step) => (scripting ? scriptedUi.pick(step) : quickPickUi.pick(step)),
-      pickMany: (step) => (scripting ? scriptedUi.pickMany(step) : quickPickUi.pickMany(step)),
-      input: (step) => (scripting ? scriptedUi.input(step) : quickPickUi.input(step)),
+      pick: (step) => port('ui').pick(step),
+      pickMany: (step) => port('ui').pickMany(step),
+      input: (step) => port('ui').input(step),
     }),
     estate: () => tree.estate(),
     review: async (plan) => {
-      const report = await reviewPlan(plan, portsFor(scripting));
+      const report = await reviewPlan(plan, reviewPorts);
       return report === back ? undefined : report;
     },
-    reviewOrBack: (plan, options) => reviewPlan(plan, portsFor(scripting), options),
+    reviewOrBack: (plan, options) => reviewPlan(plan, reviewPorts, options),
     log,
   };
 
-  const testApi: WizardTestApi = {
-    answer: (more) => {
-      answers.push(...more);
-      scripting = true;
+  const seam: WizardSeam = {
+    use: (ports) => {
+      const entry = { ...ports };
+      installed.push(entry);
+      return new vscode.Disposable(() => {
+        const index = installed.indexOf(entry);
+        if (index >= 0) {
+          installed.splice(index, 1);
+        }
+      });
     },
-    choose: (more) => {
-      choices.push(...more);
-      scripting = true;
-    },
-    lastPlan: () => lastPlan,
-    lastReport: () => lastReport,
-    pending: () => ({ answers: answers.length, choices: choices.length }),
-    reset: () => {
-      scripting = false;
-      answers.length = 0;
-      choices.length = 0;
-      lastPlan = undefined;
-      lastReport = undefined;
-      lastExport = {};
-    },
-    lastExport: () => lastExport,
-    activity: () => activity.describe(),
-    review: (plan) => context.review(plan),
     reviewOrBack: (plan, options) => context.reviewOrBack(plan, options),
+    activity: () => activity.describe(),
   };
 
-  return { context, testApi, disposables };
+  return { context, seam, disposables };
 }
 
 const choiceLabels: Record<Exclude<ReviewChoice, `fix:${string}`>, string> = {

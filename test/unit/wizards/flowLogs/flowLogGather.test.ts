@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { gatherFlowLogs, type FlowLogChoices } from '../../../../src/wizards/flowLogs/gather';
-import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
-import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
+import { ScriptedUi, type ScriptedAnswer } from '../../../integration/scriptedUi';
 import { AnswerTrail } from '../../../../src/wizards/shared/questions';
 import { defaultFlowLogName } from '../../../../src/wizards/flowLogs/checks';
 import type { InputStep, PickManyStep, PickStep } from '../../../../src/wizards/shared/wizardUi';

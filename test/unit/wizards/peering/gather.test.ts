@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { gatherPeering, hubHint, hubItems, spokeItems } from '../../../../src/wizards/peering/gather';
 import { defaultPeeringName } from '../../../../src/wizards/peering/checks';
-import { ScriptedUi } from '../../../../src/wizards/shared/scriptedUi';
-import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
+import { ScriptedUi, type ScriptedAnswer } from '../../../integration/scriptedUi';
 import type { WizardUi } from '../../../../src/wizards/shared/wizardUi';
 
 /** `ui` that also notes each question's "id step/total". */

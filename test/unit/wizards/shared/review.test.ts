@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import type { ActionRunner } from '../../../../src/azure/actionRunner';
 import { applyPlan, retryRemaining, undoCreated } from '../../../../src/wizards/shared/applyPlan';
 import type { ActionOutcome, ApplyReport, Plan, PlanAction } from '../../../../src/core/plan';
-import { describeReport, pastTense, reviewChoices, reviewPlan, subscriptionsAffected, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
-import type { ReviewChoice } from '../../../../src/wizards/shared/wizardHost';
+import { describeReport, pastTense, reviewChoices, reviewPlan, subscriptionsAffected, type ReviewChoice, type ReviewPorts, type ReviewQuestion } from '../../../../src/wizards/shared/review';
 import { back, type Back } from '../../../../src/wizards/shared/wizardUi';
 import { action, check, plan, subscriptionId } from './builders';
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { ScriptedUi, ScriptMismatchError } from '../../../../src/wizards/shared/scriptedUi';
-import type { ScriptedAnswer } from '../../../../src/wizards/shared/wizardHost';
+import { ScriptedUi, ScriptMismatchError, type ScriptedAnswer } from '../../../integration/scriptedUi';
 import { back, type PickStep } from '../../../../src/wizards/shared/wizardUi';
 
 function scripted(answers: ScriptedAnswer[]): ScriptedUi {

@@ -1,23 +1,31 @@
 /**
- * The `WizardUi` integration tests drive: every question takes the next queued answer, and a
- * question the script did not expect fails the wizard at once instead of waiting for a person.
- * No `vscode` import here.
+ * The `WizardUi` tests drive: every question takes the next queued answer, and a question the
+ * script did not expect fails the wizard at once instead of waiting for a person. No `vscode`
+ * import here, so unit tests of the wizards' questions use it too.
  */
-import type { ScriptedAnswer } from './wizardHost';
-import { back, type Back, type InputStep, type PickItem, type PickManyStep, type PickStep, type WizardUi } from './wizardUi';
+import { back, type Back, type InputStep, type PickItem, type PickManyStep, type PickStep, type WizardUi } from '../../src/wizards/shared/wizardUi';
+
+/** A question answered by a test script: by the step's `id`; `pick` matches an item's label, or its value when that is a string. */
+export interface ScriptedAnswer {
+  id: string;
+  pick?: string | string[];
+  input?: string;
+  back?: true;
+  cancel?: true;
+}
 
 /** Thrown when a scripted answer does not fit the question asked; its message says what differed. */
 export class ScriptMismatchError extends Error {
   override readonly name = 'ScriptMismatchError';
 }
 
-/** Where the scripted UI takes its answers from (the test API's queue). */
+/** Where the scripted UI takes its answers from (a test's queue). */
 export interface AnswerSource {
   /** Removes and returns the next answer, or `undefined` when none is left. */
   next(): ScriptedAnswer | undefined;
 }
 
-/** Answers questions from `source`; see `WizardTestApi.answer`. */
+/** Answers questions from `source`; see `ScriptedWizards.answer`. */
 export class ScriptedUi implements WizardUi {
   constructor(private readonly source: AnswerSource) {}
 
