@@ -2,7 +2,7 @@
 // esbuild, and (with --tests) every test file. Type checking is separate: `npm run typecheck`.
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, copyFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, dirname, resolve } from 'node:path';
+import { join, relative, dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,17 +68,34 @@ function listTests(folder) {
   return found;
 }
 
+// Scripts the tests add to the viewer's page (test/page) run in the browser; everything else under
+// test/ and bench/ runs in Node.
+const pageScripts = join(root, 'test', 'page');
+
 if (withTests) {
   const entryPoints = Object.fromEntries(
-    [...listTests(join(root, 'test')), ...listTests(join(root, 'bench'))].map((path) => [relative(root, path).replace(/\.ts$/, ''), path]),
+    [...listTests(join(root, 'test')), ...listTests(join(root, 'bench'))]
+      .filter((path) => !path.startsWith(pageScripts + sep))
+      .map((path) => [relative(root, path).replace(/\.ts$/, ''), path]),
   );
-  builds.push({
-    ...nodeOptions,
-    sourcemap: 'inline',
-    entryPoints,
-    outdir: join(root, 'out'),
-    external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'esbuild', 'typescript'],
-  });
+  builds.push(
+    {
+      ...nodeOptions,
+      sourcemap: 'inline',
+      entryPoints,
+      outdir: join(root, 'out'),
+      external: ['vscode', 'mocha', 'playwright-core', '@vscode/test-electron', 'esbuild', 'typescript'],
+    },
+    {
+      ...common,
+      sourcemap: 'inline',
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      entryPoints: { flowLogProbe: join(pageScripts, 'flowLogProbe.ts') },
+      outdir: join(root, 'out', 'test', 'page'),
+    },
+  );
 }
 
 function copyAssets() {

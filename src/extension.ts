@@ -22,7 +22,7 @@ import { FlowLogStorageBrowser } from './tree/storageBrowser';
 import { pruneDownloads } from './tree/storageDownloads';
 import { SubscriptionFilter } from './tree/subscriptionFilter';
 import { plural } from './core/quantities';
-import { FlowLogEditorProvider, type FlowLogViewerApi } from './webview/flowLogEditorProvider';
+import { FlowLogEditorProvider, type FlowLogViewerSeam } from './webview/flowLogEditorProvider';
 import { buildAddressOwners } from './flowlogs/addressOwners';
 import { DownloadedBlobs, downloadedBlobScheme } from './webview/downloadedBlobs';
 import type { AddressOwners } from './core/viewerProtocol';
@@ -43,8 +43,8 @@ import { CaptureSummaryDocuments, captureSummaryScheme } from './packetcapture/c
 
 /** What the extension exposes to other extensions and integration tests. */
 export interface TrafficLensApi {
-  /** Watch and drive open flow-log viewers; see `FlowLogViewerApi`. */
-  flowLogViewer: FlowLogViewerApi;
+  /** Add page scripts (and their messages) to the flow-log viewers opened from now on; see `FlowLogViewerAddOn`. */
+  flowLogViewer: FlowLogViewerSeam;
   /**
    * Read and refresh the inventory tree by row id (lower-cased ARM ids; folders and messages add a
    * `#suffix`); see `InventoryApi`. Sign-in goes through the `trafficLens.signIn` command.
@@ -127,12 +127,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   void signIn.restore();
 
   return {
-    flowLogViewer: {
-      nextRendered: (uri, timeoutMs) => provider.nextRendered(uri, timeoutMs),
-      setFilter: (uri, filter, mode) => provider.setFilter(uri, filter, mode),
-      openDetail: (uri, position) => provider.openDetail(uri, position),
-      runningWorkers: (uri) => provider.runningWorkers(uri),
-    },
+    flowLogViewer: { addOn: (addOn) => provider.addOn(addOn), runningWorkers: (uri) => provider.runningWorkers(uri) },
     inventory: tree.api(),
     wizards: wizards.seam,
   };

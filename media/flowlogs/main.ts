@@ -15,7 +15,6 @@ import {
   type FilterProblemView,
   type HostToView,
   type Query,
-  type RenderedDetailField,
   type RowDetail,
   type RowFilter,
   type SortSpec,
@@ -299,8 +298,6 @@ let textTimer: ReturnType<typeof setTimeout> | undefined;
 let awaitingEpoch: number | undefined;
 let isApplyPending = false;
 let renderQueued = false;
-let lastReport = '';
-let reportTimer: ReturnType<typeof setTimeout> | undefined;
 const rowElements: HTMLElement[] = [];
 /** Scroll position saved by a previous page of this editor, applied once the first rows are known. */
 let scrollToRestore = state.scrollTop;
@@ -815,7 +812,6 @@ function render(): void {
     rowElements.push(row);
     rowsLayer.append(row);
   }
-  let complete = true;
   for (let i = 0; i < rowElements.length; i++) {
     const rowElement = rowElements[i];
     if (i >= needed) {
@@ -843,114 +839,16 @@ function render(): void {
         }
       }
     }
-    if (data === undefined && position >= first && position < first + count) {
-      complete = false;
-    }
   }
   if (selected >= 0) {
     viewport.setAttribute('aria-activedescendant', `row-${selected}`);
   } else {
     viewport.removeAttribute('aria-activedescendant');
   }
-  if (complete) {
-    reportRendered(first, Math.min(total, first + count));
-  }
 }
 
 function isFilterEmpty(filter: RowFilter): boolean {
   return Object.values(filter).every((value) => value === undefined || value === '' || (Array.isArray(value) && value.length === 0));
-}
-
-/** Tells the host what the table shows, read back from the DOM (for tests and tools). */
-function reportRendered(first: number, end: number): void {
-  const rows: string[][] = [];
-  for (const rowElement of rowElements) {
-    const position = Number(rowElement.dataset.position);
-    if (!rowElement.hidden && position >= first && position < end && viewport.clientHeight > 0) {
-      rows.push([...rowElement.children].map((cell) => cell.textContent ?? ''));
-    }
-  }
-  if (viewport.clientHeight === 0) {
-    // Not laid out (hidden panel): report the first rows from data so the report still says something true.
-    for (let position = 0; position < Math.min(total, 20); position++) {
-      const data = rowAt(position);
-      if (data !== undefined) {
-        rows.push(columns().map((column) => neutralizeBidi(column.cell(data))));
-      }
-    }
-  }
-  const placeholders = Object.fromEntries(fields.map((field) => [field.key, field.input instanceof HTMLInputElement ? field.input.placeholder : '']));
-  const detail = renderedDetail();
-  const clippedLabels = [...charts.querySelectorAll<HTMLElement>('.bar-label')].filter((label) => label.scrollWidth > label.clientWidth).map((label) => label.textContent ?? '');
-  const viewWidth = document.documentElement.clientWidth;
-  const fieldValues = Object.fromEntries(fields.filter((field) => field.input.value !== '').map((field) => [field.key, field.input.value]));
-  const activeBars = [...charts.querySelectorAll<HTMLElement>('.bar-row.active .bar-label')].map((label) => label.textContent ?? '');
-  const timeBars = timeChart.card.hidden ? 0 : timePlot.querySelectorAll('.time-bar').length;
-  const tableOverflow = Math.max(0, Math.round(canvas.scrollWidth - viewport.clientWidth));
-  const chartsShown = charts.hidden !== true;
-  const tableHeight = viewport.offsetHeight;
-  const columnWidths = [...tableHeader.children].map((cell) => Math.round((cell as HTMLElement).offsetWidth));
-  const tableWidth = viewport.clientWidth;
-  const columnsMenuOpen = !columnsMenu.hidden;
-  const focused = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement.className : '';
-  const key = `${epoch}:${first}:${rows.length}:${total}:${String(summary?.loading)}:${JSON.stringify([placeholders, viewWidth, clippedLabels, detail, columns().map((column) => column.id), fieldValues, activeBars, timeBars, tableOverflow, chartsShown, tableHeight, columnWidths, tableWidth, columnsMenuOpen, focused])}`;
-  if (key === lastReport) {
-    return;
-  }
-  const isNewEpoch = !lastReport.startsWith(`${epoch}:`);
-  lastReport = key;
-  const send = (): void => {
-    vscode.postMessage({
-      type: 'rendered',
-      epoch,
-      mode: state.mode,
-      total,
-      columns: columns().map((column) => column.label),
-      rows,
-      filterProblems: [...pageProblems, ...filterProblems],
-      summary: [title.textContent ?? '', ...[...facts.children].map((fact) => `${fact.children[0]?.textContent ?? ''}: ${fact.children[1]?.textContent ?? ''}`)].join('; '),
-      loading: summary?.loading ?? true,
-      placeholders,
-      viewWidth,
-      clippedLabels,
-      fieldValues,
-      activeBars,
-      timeBars,
-      tableOverflow,
-      chartsShown,
-      tableHeight,
-      columnWidths,
-      tableWidth,
-      columnsMenuOpen,
-      focused,
-      ...(detail === undefined ? {} : { detail }),
-    });
-  };
-  clearTimeout(reportTimer);
-  if (isNewEpoch) {
-    send();
-  } else {
-    reportTimer = setTimeout(send, 100);
-  }
-}
-
-/** The detail pane's fields as shown, with the number of lines each value wraps onto. */
-function renderedDetail(): RenderedDetailField[] | undefined {
-  const list = detailPane.hidden ? null : detailPane.querySelector('.detail-fields');
-  if (list === null) {
-    return undefined;
-  }
-  const detail: RenderedDetailField[] = [];
-  for (const term of list.querySelectorAll('dt')) {
-    const value = term.nextElementSibling;
-    if (value !== null) {
-      const range = document.createRange();
-      range.selectNodeContents(value);
-      const lines = new Set([...range.getClientRects()].filter((rect) => rect.width > 0).map((rect) => Math.round(rect.bottom)));
-      detail.push({ name: term.textContent ?? '', value: value.textContent ?? '', lines: lines.size });
-    }
-  }
-  return detail;
 }
 
 viewport.addEventListener('scroll', () => {
@@ -1528,19 +1426,6 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
         buildColumnsMenu();
       }
       render();
-      return;
-    case 'openDetail':
-      selectRow(message.position, true);
-      openDetail(message.position);
-      return;
-    case 'setFilter':
-      if (message.mode !== undefined && message.mode !== state.mode) {
-        state.mode = message.mode;
-        updateModeButtons();
-        buildHeader();
-      }
-      // Use the filter as given: it may hold more than the inputs can show (several states).
-      setFilters(message.filter);
       return;
     default:
       assertNever(message);

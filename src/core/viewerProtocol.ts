@@ -214,58 +214,6 @@ export interface FilterProblemView {
   message: string;
 }
 
-/** What the page shows after a query or scroll settles, read back from the DOM. */
-export interface RenderedReport {
-  epoch: number;
-  mode: ViewMode;
-  /** Rows matching the current filters. */
-  total: number;
-  /** Column headings, in order. */
-  columns: string[];
-  /** The visible rows' cell texts, top to bottom. */
-  rows: string[][];
-  /** Messages shown next to filter fields. */
-  filterProblems: FilterProblemView[];
-  /** The summary header's text. */
-  summary: string;
-  /** True while the file is still being decoded. */
-  loading: boolean;
-  /** Placeholder of each filter input, by field name (`timeFrom`, `text`, …). */
-  placeholders?: Record<string, string>;
-  /** The page's width in CSS pixels. */
-  viewWidth?: number;
-  /** Chart labels that do not fit their column (cut off with an ellipsis). */
-  clippedLabels?: string[];
-  /** The open detail pane's fields as shown; `lines` is how many lines the value takes. */
-  detail?: RenderedDetailField[];
-  /** What each filter input shows, by field name (`ip`, `timeFrom`, …); empty fields left out. */
-  fieldValues?: Record<string, string>;
-  /** Labels of the chart bars whose filter is set. */
-  activeBars?: string[];
-  /** Bars drawn in the traffic-over-time chart. */
-  timeBars?: number;
-  /** How much wider the table is than its viewport, in CSS pixels (0 when every column fits). */
-  tableOverflow?: number;
-  /** False while the charts are folded away. */
-  chartsShown?: boolean;
-  /** The table's height in CSS pixels. */
-  tableHeight?: number;
-  /** Each column's width in CSS pixels, in the order of `columns`. */
-  columnWidths?: number[];
-  /** The width of the table's visible part in CSS pixels (without its scroll bar). */
-  tableWidth?: number;
-  /** True while the Columns menu is open. */
-  columnsMenuOpen?: boolean;
-  /** Class of the element that has the focus, empty when none does. */
-  focused?: string;
-}
-
-export interface RenderedDetailField {
-  name: string;
-  value: string;
-  lines: number;
-}
-
 export type ViewToHost =
   | { type: 'ready' }
   /** The user changed the column layout: the host keeps it for every viewer. */
@@ -276,8 +224,7 @@ export type ViewToHost =
   | { type: 'detail'; requestId: number; mode: ViewMode; id: number }
   | { type: 'export'; format: ExportFormat; query: Query }
   /** Decode the file again, keeping records identical to an earlier one (`keep`) or skipping them. */
-  | { type: 'keepRepeatedRecords'; keep: boolean }
-  | ({ type: 'rendered' } & RenderedReport);
+  | { type: 'keepRepeatedRecords'; keep: boolean };
 
 export type HostToView =
   | { type: 'init'; protocolVersion: number; summary: FileSummary; columns?: ColumnLayouts }
@@ -302,11 +249,7 @@ export type HostToView =
     }
   | { type: 'rows'; requestId: number; epoch: number; offset: number; rows: ViewRow[]; total: number }
   | { type: 'detail'; requestId: number; detail: RowDetail }
-  | { type: 'problem'; requestId?: number; message: string }
-  /** Sets the page's filters (and optionally its mode) as if the user had entered them. */
-  | { type: 'setFilter'; filter: RowFilter; mode?: ViewMode }
-  /** Opens the details of the row at `position` of the current view, as a click on it does. */
-  | { type: 'openDetail'; position: number };
+  | { type: 'problem'; requestId?: number; message: string };
 
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
@@ -329,10 +272,6 @@ function isStringArray(value: unknown): value is string[] {
 
 function isQuery(value: unknown): value is Query {
   return isRecord(value) && viewModes.includes(value.mode as string) && isRecord(value.filter);
-}
-
-function isRenderedDetailField(value: unknown): value is RenderedDetailField {
-  return isRecord(value) && typeof value.name === 'string' && typeof value.value === 'string' && isCount(value.lines);
 }
 
 const columnIds: readonly string[] = ['time', 'duration', 'srcIp', 'srcOwner', 'srcPort', 'dstIp', 'dstOwner', 'dstPort', 'protocol', 'direction', 'decision', 'state', 'rule', 'packets', 'bytes', 'mac'];
@@ -383,32 +322,6 @@ export function isViewToHost(value: unknown): value is ViewToHost {
       return exportFormats.includes(value.format as string) && isQuery(value.query);
     case 'keepRepeatedRecords':
       return typeof value.keep === 'boolean';
-    case 'rendered':
-      return (
-        isCount(value.epoch) &&
-        viewModes.includes(value.mode as string) &&
-        isCount(value.total) &&
-        isStringArray(value.columns) &&
-        Array.isArray(value.rows) &&
-        value.rows.every(isStringArray) &&
-        Array.isArray(value.filterProblems) &&
-        typeof value.summary === 'string' &&
-        typeof value.loading === 'boolean' &&
-        (value.placeholders === undefined || (isRecord(value.placeholders) && Object.values(value.placeholders).every((item) => typeof item === 'string'))) &&
-        (value.viewWidth === undefined || isCount(value.viewWidth)) &&
-        (value.clippedLabels === undefined || isStringArray(value.clippedLabels)) &&
-        (value.detail === undefined || (Array.isArray(value.detail) && value.detail.every(isRenderedDetailField))) &&
-        (value.fieldValues === undefined || (isRecord(value.fieldValues) && Object.values(value.fieldValues).every((item) => typeof item === 'string'))) &&
-        (value.activeBars === undefined || isStringArray(value.activeBars)) &&
-        (value.timeBars === undefined || isCount(value.timeBars)) &&
-        (value.tableOverflow === undefined || isCount(value.tableOverflow)) &&
-        (value.chartsShown === undefined || typeof value.chartsShown === 'boolean') &&
-        (value.tableHeight === undefined || isCount(value.tableHeight)) &&
-        (value.columnWidths === undefined || (Array.isArray(value.columnWidths) && value.columnWidths.every(isCount))) &&
-        (value.tableWidth === undefined || isCount(value.tableWidth)) &&
-        (value.columnsMenuOpen === undefined || typeof value.columnsMenuOpen === 'boolean') &&
-        (value.focused === undefined || typeof value.focused === 'string')
-      );
     default:
       return false;
   }

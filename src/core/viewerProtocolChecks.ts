@@ -191,7 +191,6 @@ const messageChecks: { [T in ViewToHost['type']]: (message: Record<string, unkno
   detail: (message) => countProblem('requestId', message.requestId) ?? (isKey(viewModes, message.mode) ? undefined : `mode must be one of ${oneOf(viewModes)}`) ?? countProblem('id', message.id),
   export: (message) => (isKey(exportFormats, message.format) ? undefined : `format must be one of ${oneOf(exportFormats)}`) ?? queryProblem(message.query),
   keepRepeatedRecords: (message) => (typeof message.keep === 'boolean' ? undefined : 'keep must be true or false'),
-  rendered: () => undefined,
 };
 
 /** A message from the page: the message, or why it is refused (naming the message type and field). */
@@ -213,6 +212,6 @@ export function checkViewToHost(value: unknown): ViewMessageCheck {
   if (problem !== undefined) {
     return { problem: `"${type}" message: ${problem}` };
   }
-  // The shape check every message also passes (the rendered report is checked there alone).
+  // The shape check every message also passes.
   return isViewToHost(value) ? { message: value } : { problem: `"${type}" message: its fields do not have the types the page sends` };
 }

@@ -3,28 +3,40 @@
  * and shows it in a webview.
  */
 import * as vscode from 'vscode';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { neutralizeBidi } from '../core/displayText';
 import { renderWebviewHtml } from './html';
 import { downloadedBlobTitle, localBlobTitle } from '../core/blobPath';
 import { FlowLogSession, type ViewerServices } from './flowLogSession';
-import type { AddressOwners, RenderedReport, RowFilter, ViewMode } from '../core/viewerProtocol';
+import type { AddressOwners } from '../core/viewerProtocol';
 
 export const flowLogViewType = 'trafficLens.flowLogViewer';
 
+/** An open viewer's page, as an add-on sees it. */
+export interface FlowLogViewerPage {
+  readonly uri: vscode.Uri;
+  /** Posts to the page, where the add-on's scripts receive it as a `message` event before the page does. */
+  postMessage(message: unknown): Thenable<boolean>;
+}
+
 /**
- * What `activate()` exposes for tests and other features, keyed by the document URI:
- * - `nextRendered(uri, timeoutMs)`: resolves with the next report of what the page rendered
- *   (total, mode, visible rows' cell texts) for an open viewer of that document.
- * - `setFilter(uri, filter, mode?)`: sets the page's filters as if the user typed them;
- *   false when no viewer of that document is open.
- * - `openDetail(uri, position)`: opens the details of the row at that position of the current
- *   view, as a click on it does; false when no viewer of that document is open.
+ * More for the viewer's page: scripts it loads before its own bundle, and the messages they send.
+ * The page's CSP stays as strict: the scripts carry the page's nonce, and only their folders are
+ * added to the webview's `localResourceRoots`.
  */
-export interface FlowLogViewerApi {
-  nextRendered(uri: vscode.Uri, timeoutMs?: number): Promise<RenderedReport>;
-  setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean;
-  openDetail(uri: vscode.Uri, position: number): boolean;
+export interface FlowLogViewerAddOn {
+  /** Script files (`file:` URIs) of the add-on, in the order they run. */
+  scripts: vscode.Uri[];
+  /** A viewer opened with the scripts; the result is disposed when it closes. */
+  opened?(page: FlowLogViewerPage): vscode.Disposable | undefined;
+  /** A message from the page that the viewer's protocol does not define; true when the add-on took it (otherwise it is logged as dropped). */
+  receive?(page: FlowLogViewerPage, message: unknown): boolean;
+}
+
+/** The viewer's part of `activate()`'s result. */
+export interface FlowLogViewerSeam {
+  /** Adds `addOn` to the viewers opened from now on, until the result is disposed. */
+  addOn(addOn: FlowLogViewerAddOn): vscode.Disposable;
   /** Decode workers still running for `uri`: one per open viewer; a closed viewer's worker ends. */
   runningWorkers(uri: vscode.Uri): number;
 }
@@ -47,11 +59,13 @@ class FlowLogDocument implements vscode.CustomDocument {
   dispose(): void {}
 }
 
-export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvider<FlowLogDocument>, FlowLogViewerApi {
+export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvider<FlowLogDocument>, FlowLogViewerSeam {
   private readonly sessions = new Set<FlowLogSession>();
   /** Sessions whose worker still runs, closed ones included until it has ended. */
   private readonly working = new Set<FlowLogSession>();
-  private readonly sessionAdded = new vscode.EventEmitter<FlowLogSession>();
+  private readonly addOns: FlowLogViewerAddOn[] = [];
+  /** The add-ons each session's page was opened with. */
+  private readonly pageAddOns = new WeakMap<FlowLogSession, { page: FlowLogViewerPage; addOns: readonly FlowLogViewerAddOn[] }>();
   private readonly services: ViewerServices;
 
   constructor(
@@ -65,6 +79,10 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
       state,
       addressOwners,
       columnsChanged: (from) => this.sessions.forEach((session) => session !== from && session.columnsChanged()),
+      otherMessage: (from, message) => {
+        const opened = this.pageAddOns.get(from);
+        return opened?.addOns.some((addOn) => addOn.receive?.(opened.page, message) === true) === true;
+      },
     };
   }
 
@@ -86,7 +104,6 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
         webviewOptions: { retainContextWhenHidden: false },
         supportsMultipleEditorsPerDocument: true,
       }),
-      provider.sessionAdded,
       { dispose: () => provider.sessions.forEach((session) => session.dispose()) },
     );
     return { provider, registration };
@@ -98,7 +115,10 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
 
   resolveCustomEditor(document: FlowLogDocument, panel: vscode.WebviewPanel): void {
     const webviewRoot = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot] };
+    const addOns = [...this.addOns];
+    const scripts = addOns.flatMap((addOn) => addOn.scripts);
+    const scriptRoots = [...new Set(scripts.map((script) => dirname(script.fsPath)))].map((folder) => vscode.Uri.file(folder));
+    panel.webview.options = { enableScripts: true, localResourceRoots: [webviewRoot, ...scriptRoots] };
     const localPath = document.uri.scheme === 'file' ? document.uri.fsPath : this.localPath(document.uri);
     const fileName = basename(document.uri.path);
     // Every blob is called PT1H.json: the tab (and an export) names the account, hour and MAC instead.
@@ -112,6 +132,7 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'flowlogs.css')).toString(),
+      pageScripts: scripts.map((script) => panel.webview.asWebviewUri(script).toString()),
       title: neutralizeBidi(fileName),
       settings:
         localPath !== undefined
@@ -123,14 +144,17 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     }
     const workerPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'decodeWorker.js').fsPath;
     const session = new FlowLogSession(document.uri, workerPath, panel.webview, this.log, this.services, localPath, headerName(document.uri), exportName);
+    const page: FlowLogViewerPage = { uri: document.uri, postMessage: (message) => panel.webview.postMessage(message) };
+    this.pageAddOns.set(session, { page, addOns });
     this.sessions.add(session);
     this.working.add(session);
     session.onDidEndWorker(() => this.working.delete(session));
+    const opened = addOns.map((addOn) => addOn.opened?.(page));
     panel.onDidDispose(() => {
       this.sessions.delete(session);
       session.dispose();
+      opened.forEach((disposable) => disposable?.dispose());
     });
-    this.sessionAdded.fire(session);
   }
 
   /** After a sign-in or sign-out: every open viewer looks the inventory's NICs up again. */
@@ -138,55 +162,17 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.sessions.forEach((session) => void session.sendOwners());
   }
 
-  nextRendered(uri: vscode.Uri, timeoutMs = 30_000): Promise<RenderedReport> {
-    const key = uri.toString();
-    return new Promise<RenderedReport>((resolve, reject) => {
-      const listeners: vscode.Disposable[] = [];
-      const finish = (): void => {
-        clearTimeout(timer);
-        listeners.forEach((listener) => listener.dispose());
-      };
-      const timer = setTimeout(() => {
-        finish();
-        reject(new Error(`The flow-log viewer for ${uri.fsPath} rendered nothing within ${timeoutMs} ms.`));
-      }, timeoutMs);
-      const watch = (session: FlowLogSession): void => {
-        if (session.uri.toString() !== key) {
-          return;
-        }
-        listeners.push(
-          session.onDidRender((report) => {
-            finish();
-            resolve(report);
-          }),
-        );
-      };
-      this.sessions.forEach(watch);
-      listeners.push(this.sessionAdded.event(watch));
+  addOn(addOn: FlowLogViewerAddOn): vscode.Disposable {
+    this.addOns.push(addOn);
+    return new vscode.Disposable(() => {
+      const index = this.addOns.indexOf(addOn);
+      if (index >= 0) {
+        this.addOns.splice(index, 1);
+      }
     });
-  }
-
-  setFilter(uri: vscode.Uri, filter: RowFilter, mode?: ViewMode): boolean {
-    return this.forEachSession(uri, (session) => session.setFilter(filter, mode));
-  }
-
-  openDetail(uri: vscode.Uri, position: number): boolean {
-    return this.forEachSession(uri, (session) => session.openDetail(position));
   }
 
   runningWorkers(uri: vscode.Uri): number {
     return [...this.working].filter((session) => session.uri.toString() === uri.toString() && session.isWorkerRunning).length;
-  }
-
-  /** Runs `action` on every open viewer of `uri`; false when there is none. */
-  private forEachSession(uri: vscode.Uri, action: (session: FlowLogSession) => void): boolean {
-    let found = false;
-    for (const session of this.sessions) {
-      if (session.uri.toString() === uri.toString()) {
-        action(session);
-        found = true;
-      }
-    }
-    return found;
   }
 }

@@ -16,9 +16,6 @@ import {
   type FileSummary,
   type HostToView,
   type Query,
-  type RenderedReport,
-  type RowFilter,
-  type ViewMode,
 } from '../core/viewerProtocol';
 import { exportFileName, exportFolder } from './exportFolder';
 import { checkViewToHost } from '../core/viewerProtocolChecks';
@@ -38,6 +35,8 @@ export interface ViewerServices {
   addressOwners(): Promise<AddressOwners | undefined>;
   /** Tells every open viewer that the column layout changed. */
   columnsChanged(from: FlowLogSession): void;
+  /** Offers a message the protocol does not define to the add-ons of the viewer's page; false when none took it. */
+  otherMessage(from: FlowLogSession, message: unknown): boolean;
 }
 
 export const columnLayoutKey = 'trafficLens.flowLogViewer.columns';
@@ -48,9 +47,6 @@ export class FlowLogSession implements vscode.Disposable {
   /** Whether the worker keeps records identical to an earlier one (the page's "Keep them"). */
   private keepsRepeatedRecords = false;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly renderedEmitter = new vscode.EventEmitter<RenderedReport>();
-  /** Fires each time the page reports what it rendered. */
-  readonly onDidRender = this.renderedEmitter.event;
   private readonly workerExitEmitter = new vscode.EventEmitter<void>();
   /** Fires when the decode worker has ended (the viewer closed, or it failed); its memory is given back then. */
   readonly onDidEndWorker = this.workerExitEmitter.event;
@@ -89,7 +85,7 @@ export class FlowLogSession implements vscode.Disposable {
   ) {
     this.summary = emptySummary(fileName);
     this.worker = this.startWorker();
-    this.disposables.push(this.renderedEmitter, webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
+    this.disposables.push(webview.onDidReceiveMessage((message: unknown) => this.onViewMessage(message)));
     this.log.info(`Opening flow log ${path}`);
     void this.sendOwners();
   }
@@ -193,16 +189,6 @@ export class FlowLogSession implements vscode.Disposable {
     return isColumnLayouts(saved) ? saved : undefined;
   }
 
-  /** Sets the page's filters as if the user had typed them. */
-  setFilter(filter: RowFilter, mode?: ViewMode): void {
-    this.post(mode === undefined ? { type: 'setFilter', filter } : { type: 'setFilter', filter, mode });
-  }
-
-  /** Opens the details of the row at `position` of the page's current view. */
-  openDetail(position: number): void {
-    this.post({ type: 'openDetail', position });
-  }
-
   dispose(): void {
     if (this.isDisposed) {
       return;
@@ -232,6 +218,9 @@ export class FlowLogSession implements vscode.Disposable {
   private onViewMessage(value: unknown): void {
     const { message, problem } = checkViewToHost(value);
     if (message === undefined) {
+      if (this.services.otherMessage(this, value)) {
+        return;
+      }
       this.refuse(value, problem);
       return;
     }
@@ -258,11 +247,6 @@ export class FlowLogSession implements vscode.Disposable {
       case 'keepRepeatedRecords':
         this.redecode(message.keep);
         return;
-      case 'rendered': {
-        const { type: _type, ...report } = message;
-        this.renderedEmitter.fire(report);
-        return;
-      }
       default:
         assertNever(message);
     }
@@ -280,10 +264,7 @@ export class FlowLogSession implements vscode.Disposable {
       excerpt = typeof value;
     }
     this.log.warn(`Refused a message from the flow-log page of ${this.path}: ${problem}. Message: ${excerpt}`);
-    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-    if (type !== 'rendered') {
-      this.post({ type: 'problem', message: `The viewer refused a request from its page (${problem}). Close and reopen ${this.fileName}; see the "Azure Traffic Lens" output for details.` });
-    }
+    this.post({ type: 'problem', message: `The viewer refused a request from its page (${problem}). Close and reopen ${this.fileName}; see the "Azure Traffic Lens" output for details.` });
   }
 
   private onWorkerMessage(message: WorkerToHost): void {

@@ -10,6 +10,8 @@ export interface WebviewPageOptions {
   /** Webview URIs (as strings) of the bundle and its stylesheet, under the built webview folder. */
   scriptUri: string;
   styleUri: string;
+  /** Webview URIs of scripts that run before the bundle, under the same nonce (see `FlowLogViewerAddOn`). */
+  pageScripts?: string[];
   title: string;
   /** Passed to the page as HTML-escaped JSON in `data-settings`. */
   settings: unknown;
@@ -56,7 +58,7 @@ export function renderWebviewHtml(options: WebviewPageOptions): string {
 </head>
 <body data-settings="${escapeHtml(JSON.stringify(options.settings ?? {}))}">
 <noscript>The flow-log viewer needs scripts enabled.</noscript>
-<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
+${(options.pageScripts ?? []).map((uri) => `<script nonce="${nonce}" src="${escapeHtml(uri)}"></script>\n`).join('')}<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>`;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RenderedReport } from '../../src/core/viewerProtocol';
+import type { RenderedReport } from './viewerProbe';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension, expectedExtension, projectRoot } from './testedExtension';
 

@@ -8,7 +8,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ApplyReport, Plan } from '../../src/wizards/shared/plan';
+import type { ApplyReport, Plan } from '../../src/core/plan';
 import type { ReviewChoice, ReviewOptions } from '../../src/wizards/shared/review';
 import type { PlanExport, WizardPorts, WizardSeam } from '../../src/wizards/shared/wizardPorts';
 import { back, type Back } from '../../src/wizards/shared/wizardUi';

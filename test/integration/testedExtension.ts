@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrafficLensApi } from '../../src/extension';
 import { ScriptedWizards } from './scriptedWizards';
+import { ViewerProbe } from './viewerProbe';
 
 /** The project root: this file is bundled to out/test/integration/. */
 export const projectRoot = resolve(__dirname, '..', '..', '..');
@@ -50,16 +51,22 @@ export function testedExtension(): vscode.Extension<TrafficLensApi> {
   return extension;
 }
 
-/** The extension's API as the suites use it: its wizards driven by `ScriptedWizards`. */
-export interface TestedApi extends Omit<TrafficLensApi, 'wizards'> {
+/** The extension's API as the suites use it: wizards driven by `ScriptedWizards`, viewers watched by `ViewerProbe`. */
+export interface TestedApi extends Omit<TrafficLensApi, 'wizards' | 'flowLogViewer'> {
   wizards: ScriptedWizards;
+  flowLogViewer: ViewerProbe;
 }
 
-let tested: TestedApi | undefined;
+/**
+ * Each test file is bundled with its own copy of this module, so the one `TestedApi` of the
+ * extension host is kept on `globalThis`: one script and one probe, whichever suite asks.
+ */
+const testedKey = 'trafficLens.testedApi';
 
-/** Activates the extension; the first call installs the scripted wizards through its seam. */
+/** Activates the extension; the first call installs the scripted wizards and the viewer probe through its seams. */
 export async function activateTestedExtension(): Promise<TestedApi> {
   const api = await testedExtension().activate();
-  tested ??= { ...api, wizards: new ScriptedWizards(api.wizards) };
-  return tested;
+  const shared = globalThis as { [testedKey]?: TestedApi };
+  shared[testedKey] ??= { ...api, wizards: new ScriptedWizards(api.wizards), flowLogViewer: new ViewerProbe(api.flowLogViewer, projectRoot) };
+  return shared[testedKey];
 }

@@ -4,7 +4,7 @@
  * dialogs; `WizardSeam.use` (part of what `activate()` returns) replaces members until disposed.
  */
 import type * as vscode from 'vscode';
-import type { ApplyReport, Plan, PlanAction } from './plan';
+import type { ApplyReport, Plan, PlanAction } from '../../core/plan';
 import type { ReviewChoice, ReviewOptions, ReviewQuestion } from './review';
 import type { Back, WizardUi } from './wizardUi';
 

@@ -40,6 +40,15 @@ describe('webview html', () => {
     assert.equal(html.match(/<script/g)?.length, 1);
   });
 
+  it('runs page scripts before the bundle, under the same nonce, and still nothing inline', () => {
+    const pageScripts = ['https://file+.vscode-resource.vscode-cdn.net/probe/first.js', 'https://file+.vscode-resource.vscode-cdn.net/probe/second.js'];
+    const html = renderWebviewHtml({ ...options, pageScripts });
+    const nonce = /script-src 'nonce-([^']+)'/.exec(cspOf(html))?.[1];
+    const scripts = [...html.matchAll(/<script([^>]*)><\/script>/g)].map((match) => match[1]);
+    assert.deepEqual(scripts, [...pageScripts, options.scriptUri].map((uri) => ` nonce="${nonce}" src="${uri}"`));
+    assert.doesNotMatch(cspOf(html), /unsafe-inline|unsafe-eval/);
+  });
+
   it('escapes the settings JSON in its data attribute', () => {
     const html = renderWebviewHtml(options);
     const attribute = /data-settings="([^"]*)"/.exec(html)?.[1];
