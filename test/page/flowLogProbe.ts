@@ -254,7 +254,13 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   setTimeout(check, 0);
 });
 
-new MutationObserver(check).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
+// Style alone changes while a column's edge is dragged: what shows then is not settled (the page
+// keeps the width on release, and renders again).
+new MutationObserver((records) => {
+  if (records.some((record) => record.type !== 'attributes' || record.attributeName !== 'style')) {
+    check();
+  }
+}).observe(document.documentElement, { subtree: true, childList: true, attributes: true, characterData: true });
 window.addEventListener('resize', check);
 document.addEventListener('focusin', check);
 document.addEventListener('scroll', check, true);
