@@ -6,7 +6,7 @@ import type { Back, WizardUi } from './wizardUi';
 
 /** What every wizard gets from `activate()`: questions, the estate it reads, and the one place plans are shown and applied. */
 export interface WizardContext {
-  /** The questions UI: quick picks and input boxes, or a test script. */
+  /** The questions UI: quick picks and input boxes, unless replaced through `WizardSeam.use`. */
   ui(): WizardUi;
   /** The subscriptions the tree shows, with their cached inventories (reload what a plan reads with `reloadSections` before reading `index()`). */
   estate(): Promise<EstateSubscription[]>;
