@@ -24,19 +24,6 @@ const rules: readonly LayerRule[] = [
   ),
 ];
 
-/**
- * The one known exception to "no import cycles": the wizard host's files import each other in a
- * circle, removed when scripted answers move to the test side. A cycle is allowed only when every
- * file of it is listed here, and a file that no longer is in a cycle must leave this list.
- */
-const knownCycleFiles: readonly string[] = [
-  'src/wizards/shared/activityView.ts',
-  'src/wizards/shared/review.ts',
-  'src/wizards/shared/scriptedUi.ts',
-  'src/wizards/shared/wizardContext.ts',
-  'src/wizards/shared/wizardHost.ts',
-];
-
 function describeCycle(cycle: readonly string[]): string {
   return cycle.join(' → ');
 }
@@ -56,14 +43,8 @@ describe('architecture: the layers of src', () => {
   });
 
   it('has no import cycles', () => {
-    const unknown = importCycles(graph).filter((cycle) => cycle.some((file) => !knownCycleFiles.includes(file)));
-    assert.deepEqual(unknown.map(describeCycle), [], `Import cycles:\n${unknown.map(describeCycle).join('\n')}`);
-  });
-
-  it('lists only files that are still in a cycle as the known exception', () => {
-    const inCycles = new Set(importCycles(graph).flat());
-    const gone = knownCycleFiles.filter((file) => !inCycles.has(file));
-    assert.deepEqual(gone, [], `No longer in an import cycle (remove them from knownCycleFiles): ${gone.join(', ')}`);
+    const cycles = importCycles(graph);
+    assert.deepEqual(cycles.map(describeCycle), [], `Import cycles:\n${cycles.map(describeCycle).join('\n')}`);
   });
 });
 
