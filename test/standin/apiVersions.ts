@@ -17,6 +17,11 @@ export const apiVersions = {
   network: ['2026-01-01'],
   /** Microsoft.Compute virtual machines and extensions. */
   compute: ['2026-04-01'],
+  /**
+   * Microsoft.Compute Resource SKUs (`providers/Microsoft.Compute/skus`) keep their own version:
+   * @azure/arm-compute 25.1.1 sends 2021-07-01 there (dist/commonjs/api/resourceSkus/operations.js).
+   */
+  computeSkus: ['2021-07-01'],
   /** Microsoft.OperationalInsights workspaces. */
   operationalinsights: ['2025-07-01'],
   /** Microsoft.ResourceGraph queries. */

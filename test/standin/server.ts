@@ -27,6 +27,7 @@ import { storageAccountRoutes } from './routes/storageAccounts';
 import { subnetRoutes } from './routes/subnets';
 import { tapConfigurationRoutes } from './routes/tapConfigurations';
 import { virtualNetworkPeeringRoutes } from './routes/virtualNetworkPeerings';
+import { computeOfferRoutes } from './routes/computeOffers';
 import { virtualMachineRoutes } from './routes/virtualMachines';
 import { virtualNetworkRoutes } from './routes/virtualNetworks';
 import { virtualNetworkTapRoutes } from './routes/virtualNetworkTaps';
@@ -129,6 +130,7 @@ export function standInRoutes(): Route[] {
     ...storageAccountRoutes,
     ...workspaceRoutes,
     ...virtualMachineRoutes,
+    ...computeOfferRoutes,
     ...networkOperationRoutes,
   ];
 }

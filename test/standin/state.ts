@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ComputeCatalog } from './computeCatalog';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -32,6 +33,8 @@ export interface SubscriptionRecord {
   registeredProviders: Set<string>;
   /** Enrolment in the virtual network TAP preview, and regions beyond the published list it reaches. */
   tapPreview: { enrolled: boolean; extraRegions: Set<string> };
+  /** VM sizes, quotas and images Microsoft.Compute offers it; absent, the default catalogue. */
+  compute?: ComputeCatalog;
 }
 
 export interface ResourceGroupRecord {

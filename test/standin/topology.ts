@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { defaultComputeCatalog, type ComputeCatalog } from './computeCatalog';
 import { refreshTapBackReferences } from './routes/tapConfigurations';
 import { defaultSecurityRules } from './routes/networkSecurityGroups';
 import { regionalCommunity, settlePeeringState } from './routes/virtualNetworkPeerings';
@@ -27,6 +28,8 @@ export interface SubscriptionSpec {
   unregisteredProviders?: string[];
   /** Enrolled in the virtual network TAP preview (default true), and further regions it is enrolled in. */
   tapPreview?: { enrolled?: boolean; extraRegions?: string[] };
+  /** What Microsoft.Compute offers it (sizes per region with restrictions, vCPU quotas, images); each part given replaces the default's. */
+  compute?: Partial<ComputeCatalog>;
   resourceGroups: ResourceGroupSpec[];
 }
 
@@ -193,6 +196,7 @@ export function seedTopology(state: ArmState, topology: Topology): void {
       tags: subscription.tags ?? {},
       registeredProviders: new Set(knownProviders.filter((name) => !unregistered.has(name))),
       tapPreview: { enrolled: subscription.tapPreview?.enrolled ?? true, extraRegions: new Set((subscription.tapPreview?.extraRegions ?? []).map((region) => region.toLowerCase())) },
+      compute: { ...defaultComputeCatalog(), ...subscription.compute },
     });
     for (const group of subscription.resourceGroups) {
       const groupId = armIds.resourceGroup(subscription.subscriptionId, group.name);
