@@ -28,6 +28,7 @@ import { subnetRoutes } from './routes/subnets';
 import { tapConfigurationRoutes } from './routes/tapConfigurations';
 import { virtualNetworkPeeringRoutes } from './routes/virtualNetworkPeerings';
 import { computeOfferRoutes } from './routes/computeOffers';
+import { virtualMachineCreateRoutes } from './routes/virtualMachineCreate';
 import { virtualMachineRoutes } from './routes/virtualMachines';
 import { virtualNetworkRoutes } from './routes/virtualNetworks';
 import { virtualNetworkTapRoutes } from './routes/virtualNetworkTaps';
@@ -131,6 +132,7 @@ export function standInRoutes(): Route[] {
     ...workspaceRoutes,
     ...virtualMachineRoutes,
     ...computeOfferRoutes,
+    ...virtualMachineCreateRoutes,
     ...networkOperationRoutes,
   ];
 }

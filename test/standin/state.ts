@@ -66,6 +66,8 @@ export class ArmState {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
   readonly resourceGroups = new Map<string, ResourceGroupRecord>();
   readonly storageKeys = new Map<string, StorageKey[]>();
+  /** Microsoft Entra service principals by object id (lower case): managed identities the stand-in created, and users of topologies. */
+  readonly principals = new Map<string, { principalId: string; tenantId: string; principalType: 'ServicePrincipal' | 'User' | 'Group'; createdAt: number }>();
   private readonly byType = new Map<string, Map<string, ArmResource>>();
 
   subscription(subscriptionId: string): SubscriptionRecord | undefined {

@@ -80,6 +80,12 @@ const excerptContracts: Partial<Record<ApiFamily, Record<string, { operationId: 
     'GET /subscriptions/{}/providers/microsoft.compute/virtualmachines': { operationId: 'VirtualMachines_ListAll', responses: { 200: 'ComputeRP.json#VirtualMachineListResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines': { operationId: 'VirtualMachines_List', responses: { 200: 'ComputeRP.json#VirtualMachineListResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}': { operationId: 'VirtualMachines_Get', responses: { 200: 'ComputeRP.json#VirtualMachine' } },
+    'PUT /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}': {
+      operationId: 'VirtualMachines_CreateOrUpdate',
+      request: 'ComputeRP.json#VirtualMachine',
+      responses: { 200: 'ComputeRP.json#VirtualMachine', 201: 'ComputeRP.json#VirtualMachine' },
+    },
+    'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/usages': { operationId: 'Usage_List', responses: { 200: 'ComputeRP.json#ListUsagesResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/instanceview': { operationId: 'VirtualMachines_InstanceView', responses: { 200: 'ComputeRP.json#VirtualMachineInstanceView' } },
     'POST /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/deallocate': { operationId: 'VirtualMachines_Deallocate', responses: {} },
     'POST /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/start': { operationId: 'VirtualMachines_Start', responses: {} },

@@ -246,7 +246,11 @@ function checkString(value: string, schema: Schema, path: string, mode: Validati
     // definition does not list yet (a new VM size), so an answer is only held to a closed enum.
     // A request is held to the listed values, compared without case as ARM's deserializers do.
     const extensible = (schema['x-ms-enum'] as { modelAsString?: boolean } | undefined)?.modelAsString === true;
-    const matches = mode === 'request' ? allowed.some((item) => item.toLowerCase() === value.toLowerCase()) : extensible || allowed.includes(value);
+    // Except VM sizes: ComputeRP.json calls the VirtualMachineSizeTypes enum deprecated and sends
+    // callers to Resource SKUs, and Compute checks a size against those itself (SkuNotAvailable),
+    // so a request may name a size the enum lacks (Standard_D2s_v5 is not in it).
+    const openInRequests = extensible && (schema['x-ms-enum'] as { name?: string }).name === 'VirtualMachineSizeTypes';
+    const matches = mode === 'request' ? openInRequests || allowed.some((item) => item.toLowerCase() === value.toLowerCase()) : extensible || allowed.includes(value);
     if (!matches) {
       const enumName = (schema['x-ms-enum'] as { name?: string } | undefined)?.name ?? 'enum';
       fail('enum', `Error converting value "${cut(value)}" to type '${enumName}'. Path '${path}'. Allowed: ${allowed.join(', ')}.`);

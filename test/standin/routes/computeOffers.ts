@@ -1,5 +1,5 @@
 import { ArmError } from '../armErrors';
-import { defaultComputeCatalog, findSize, resourceSku, type ComputeCatalog } from '../computeCatalog';
+import { defaultComputeCatalog, familyDisplayName, findSize, quotaIn, resourceSku, type ComputeCatalog } from '../computeCatalog';
 import type { Reply, RequestContext, Route } from '../http';
 import type { ArmResource, ArmState, JsonObject } from '../state';
 import { types } from '../types';
@@ -35,7 +35,7 @@ export function vCpusInUse(state: ArmState, catalog: ComputeCatalog, subscriptio
     }, 0);
 }
 
-function pagedSkus(context: RequestContext, skus: JsonObject[]): Reply {
+function pagedValues(context: RequestContext, skus: JsonObject[]): Reply {
   const offset = Math.max(0, Number.parseInt(context.query.get('$skiptoken') ?? '0', 10) || 0);
   const size = context.core.pageSize;
   const body: JsonObject = { value: skus.slice(offset, offset + size) };
@@ -62,9 +62,38 @@ export const computeOfferRoutes: Route[] = [
       const skus = catalog.sizes.flatMap((size) => size.locations
         .filter((location) => region === undefined || location === region)
         .map((location) => resourceSku(size, location)));
-      return pagedSkus(context, skus);
+      return pagedValues(context, skus);
     },
   },
 ];
 
 
+
+/**
+ * Usage_List for one region: "Total Regional vCPUs" (`cores`) and one entry per VM family of the
+ * catalogue, with the vCPUs the subscription's VMs there hold (shape of Usage_List_MaximumSet_Gen.json).
+ */
+computeOfferRoutes.push({
+  family: 'compute',
+  resourceType: 'locations/usages',
+  namespace: 'Microsoft.Compute',
+  method: 'GET',
+  template: `${subscriptionPath}/providers/Microsoft.Compute/locations/{location}/usages`,
+  handle: (context) => {
+    const catalog = catalogOf(context);
+    const region = context.params.location.toLowerCase();
+    const quota = quotaIn(catalog, region);
+    const subscriptionId = context.params.subscriptionId;
+    const families = [...new Set(catalog.sizes.map((size) => size.family))];
+    const value: JsonObject[] = [
+      { unit: 'Count', currentValue: vCpusInUse(context.core.state, catalog, subscriptionId, region), limit: quota.totalVCpus, name: { value: 'cores', localizedValue: 'Total Regional vCPUs' } },
+      ...families.map((family) => ({
+        unit: 'Count',
+        currentValue: vCpusInUse(context.core.state, catalog, subscriptionId, region, family),
+        limit: quota.family(family),
+        name: { value: family, localizedValue: familyDisplayName(family) },
+      })),
+    ];
+    return pagedValues(context, value);
+  },
+});

@@ -8,7 +8,7 @@ import { page, requireResourceGroup, requireSubscription } from './common';
 import { groupPath, subscriptionPath } from './paths';
 
 const computePath = `${groupPath}/providers/Microsoft.Compute`;
-const vmPath = `${computePath}/virtualMachines/{vmName}`;
+export const vmPath = `${computePath}/virtualMachines/{vmName}`;
 const base = { family: 'compute', resourceType: 'virtualMachines', namespace: 'Microsoft.Compute' } as const;
 const extensionBase = { ...base, resourceType: 'virtualMachines/extensions' } as const;
 
@@ -28,7 +28,7 @@ export const networkWatcherAgent = {
   typeHandlerVersion: '1.4',
 };
 
-function stableHex(text: string, length: number): string {
+export function stableHex(text: string, length: number): string {
   return createHash('sha256').update(text.toLowerCase()).digest('hex').slice(0, length);
 }
 
@@ -126,7 +126,7 @@ export function vmPowerState(vm: ArmResource): PowerState {
   return (vm as ArmResource & VmRuntime).powerState ?? 'running';
 }
 
-function setPowerState(vm: ArmResource, powerState: PowerState): void {
+export function setPowerState(vm: ArmResource, powerState: PowerState): void {
   (vm as ArmResource & VmRuntime).powerState = powerState;
 }
 
@@ -191,7 +191,7 @@ export function instanceView(state: ArmState, vm: ArmResource): JsonObject {
   return view;
 }
 
-function vmView(context: RequestContext, vm: ArmResource, withInstanceView: boolean): JsonObject {
+export function vmView(context: RequestContext, vm: ArmResource, withInstanceView: boolean): JsonObject {
   const { powerState: _power, osName: _os, ...stored } = vm as ArmResource & VmRuntime;
   const copy = structuredClone(stored) as ArmResource;
   if (withInstanceView) {
@@ -224,7 +224,7 @@ function requireRunningForExtensions(vm: ArmResource): void {
  * `Location` under `providers/Microsoft.Compute/locations/{region}/operations/{id}`; the Location
  * variant carries `monitor=true`.
  */
-function startComputeOperation(context: RequestContext, location: string, onSucceeded: () => void, onFailed?: () => void): Record<string, string> {
+export function startComputeOperation(context: RequestContext, location: string, onSucceeded: () => void, onFailed?: () => void): Record<string, string> {
   const fault = context.core.faults.take('failOperation', context.method, context.path);
   const operation = context.core.operations.start({
     failure: fault ? { code: fault.code ?? 'InternalExecutionError', message: fault.message ?? 'An internal execution error occurred. Please retry later.' } : undefined,
