@@ -16,6 +16,7 @@ import { checkedReply, rejectInvalidBody } from './contract/enforce';
 import { flowLogRoutes } from './routes/flowLogs';
 import { loadBalancerRoutes } from './routes/loadBalancers';
 import { networkInterfaceRoutes } from './routes/networkInterfaces';
+import { networkInterfaceWriteRoutes } from './routes/networkInterfaceWrites';
 import { networkOperationRoutes } from './routes/networkOperations';
 import { networkSecurityGroupRoutes } from './routes/networkSecurityGroups';
 import { networkWatcherRoutes } from './routes/networkWatchers';
@@ -120,6 +121,7 @@ export function standInRoutes(): Route[] {
     ...subnetRoutes,
     ...virtualNetworkPeeringRoutes,
     ...networkInterfaceRoutes,
+    ...networkInterfaceWriteRoutes,
     ...tapConfigurationRoutes,
     ...networkSecurityGroupRoutes,
     ...securityRuleRoutes,

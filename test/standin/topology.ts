@@ -44,6 +44,7 @@ export interface ResourceGroupSpec {
   networkInterfaces?: NetworkInterfaceSpec[];
   virtualNetworkTaps?: VirtualNetworkTapSpec[];
   networkWatchers?: NetworkWatcherSpec[];
+  availabilitySets?: AvailabilitySetSpec[];
   /** Resources given as ARM JSON (e.g. an official example's response body), imported as they are. */
   resources?: ArmResource[];
 }
@@ -132,6 +133,15 @@ export interface VirtualMachineSpec {
   powerState?: 'running' | 'deallocated';
   /** Whether the Network Watcher agent extension is installed (default no). */
   networkWatcherAgent?: boolean;
+  /** The availability set it belongs to (an id from `armIds.availabilitySet`, declared under its group's `availabilitySets`). */
+  availabilitySetId?: string;
+}
+
+export interface AvailabilitySetSpec {
+  name: string;
+  location?: string;
+  /** Whether the set's VMs already run on hardware with accelerated networking (default no). */
+  onAcceleratedNetworkingHardware?: boolean;
 }
 
 export interface VirtualNetworkTapSpec {
@@ -169,6 +179,7 @@ export const armIds = {
   virtualNetworkTap: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/virtualNetworkTaps/${name}`,
   networkWatcher: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/networkWatchers/${name}`,
   loadBalancer: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/loadBalancers/${name}`,
+  availabilitySet: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Compute/availabilitySets/${name}`,
 };
 
 export const knownProviders = ['microsoft.network', 'microsoft.insights', 'microsoft.storage', 'microsoft.compute', 'microsoft.operationalinsights'];
@@ -202,6 +213,9 @@ export function seedTopology(state: ArmState, topology: Topology): void {
       const groupId = armIds.resourceGroup(subscription.subscriptionId, group.name);
       state.resourceGroups.set(groupId.toLowerCase(), { id: groupId, name: group.name, location: group.location, tags: group.tags ?? {} });
       const location = (spec: { location?: string }): string => spec.location ?? group.location;
+      for (const spec of group.availabilitySets ?? []) {
+        seedAvailabilitySet(state, armIds.availabilitySet(subscription.subscriptionId, group.name, spec.name), spec, location(spec));
+      }
       for (const spec of group.storageAccounts ?? []) {
         seedStorageAccount(state, `${groupId}/providers/Microsoft.Storage/storageAccounts/${spec.name}`, spec, location(spec));
       }
@@ -270,6 +284,19 @@ function pushBackReference(resource: ArmResource, key: string, id: string): void
   const list = Array.isArray(resource.properties[key]) ? (resource.properties[key] as unknown[]) : [];
   list.push({ id });
   resource.properties[key] = list;
+}
+
+function seedAvailabilitySet(state: ArmState, id: string, spec: AvailabilitySetSpec, location: string): void {
+  state.put({
+    id,
+    name: spec.name,
+    type: types.availabilitySet,
+    location,
+    tags: {},
+    sku: { name: 'Aligned' },
+    onAcceleratedNetworkingHardware: spec.onAcceleratedNetworkingHardware ?? false,
+    properties: { platformUpdateDomainCount: 5, platformFaultDomainCount: 2, virtualMachines: [] },
+  });
 }
 
 function seedStorageAccount(state: ArmState, id: string, spec: StorageAccountSpec, location: string): void {

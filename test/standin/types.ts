@@ -16,4 +16,5 @@ export const types = {
   storageAccount: 'Microsoft.Storage/storageAccounts',
   virtualMachine: 'Microsoft.Compute/virtualMachines',
   virtualMachineExtension: 'Microsoft.Compute/virtualMachines/extensions',
+  availabilitySet: 'Microsoft.Compute/availabilitySets',
 } as const;

@@ -219,6 +219,10 @@ function createOrUpdate(context: RequestContext): Reply {
   }
   const nicReferences = Array.isArray(asObject(properties.networkProfile).networkInterfaces) ? (asObject(properties.networkProfile).networkInterfaces as JsonObject[]) : [];
   const nics = requireNics(context, vmId, region, nicReferences, size);
+  const requestedSetId = asObject(properties.availabilitySet).id;
+  if (typeof requestedSetId === 'string' && !state.getTyped(types.availabilitySet, requestedSetId)) {
+    throw new ArmError(404, 'NotFound', `The entity was not found in this Azure location.`, { target: 'availabilitySet' });
+  }
   const previousSize = existing ? findSize(catalog, String(asObject(existing.properties.hardwareProfile).vmSize ?? '')) : undefined;
   checkQuota(context, catalog, region, size, previousSize?.vCPUs ?? 0, previousSize && previousSize.family === size.family ? previousSize.vCPUs : 0);
 
@@ -285,6 +289,11 @@ function createOrUpdate(context: RequestContext): Reply {
   }
   for (const nic of nics) {
     nic.properties.virtualMachine = { id: vm.id };
+  }
+  const setId = typeof asObject(properties.availabilitySet).id === 'string' ? String(asObject(properties.availabilitySet).id) : undefined;
+  const set = setId ? state.getTyped(types.availabilitySet, setId) : undefined;
+  if (set && !(set.properties.virtualMachines as JsonObject[]).some((member) => String(member.id).toLowerCase() === vm.id.toLowerCase())) {
+    (set.properties.virtualMachines as JsonObject[]).push({ id: vm.id });
   }
   const headers = startComputeOperation(context, region, () => {
     vm.properties.provisioningState = 'Succeeded';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ArmError, invalidRequest, resourceNotFound } from '../armErrors';
 import type { Reply, RequestContext, Route } from '../http';
-import { asObject, idKey, type ArmResource, type ArmState, type JsonObject } from '../state';
+import { asObject, idKey, refId, type ArmResource, type ArmState, type JsonObject } from '../state';
 import type { VirtualMachineSpec } from '../topology';
 import { types } from '../types';
 import { page, requireResourceGroup, requireSubscription } from './common';
@@ -91,12 +91,20 @@ export function seedVirtualMachine(state: ArmState, vmId: string, nicId: string,
       },
       securityProfile: { uefiSettings: { secureBootEnabled: true, vTpmEnabled: true }, securityType: 'TrustedLaunch' },
       networkProfile: { networkInterfaces: [{ id: nicId, properties: { primary: true } }] },
+      ...(spec.availabilitySetId ? { availabilitySet: { id: spec.availabilitySetId } } : {}),
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
       provisioningState: 'Succeeded',
       timeCreated: new Date(Date.UTC(2025, 1, 3, 10, 15)).toISOString(),
     },
   };
   state.put(vm);
+  if (spec.availabilitySetId) {
+    const set = state.getTyped(types.availabilitySet, spec.availabilitySetId);
+    if (!set) {
+      throw new Error(`Topology error: virtual machine ${vmId} refers to ${spec.availabilitySetId}, which is not in the topology.`);
+    }
+    (set.properties.virtualMachines as JsonObject[]).push({ id: vmId });
+  }
   if (spec.networkWatcherAgent) {
     state.put(extensionResource(vm, networkWatcherAgent.name, {
       publisher: networkWatcherAgent.publisher,
@@ -239,8 +247,38 @@ export function startComputeOperation(context: RequestContext, location: string,
   };
 }
 
+/**
+ * Starting a VM whose NIC got accelerated networking while it ran: the VM must land on hardware
+ * that has it, and a VM of an availability set can only move when every VM of the set is
+ * deallocated (https://learn.microsoft.com/azure/virtual-network/accelerated-networking-how-to,
+ * "Enable on existing VMs"). Otherwise Compute refuses with
+ * `ExistingAvailabilitySetWasNotDeployedOnAcceleratedNetworkingEnabledCluster` (the code named in
+ * MicrosoftDocs/azure-docs#10536; the status and message are ours).
+ */
+function checkAcceleratedNetworkingPlacement(context: RequestContext, vm: ArmResource): void {
+  const setId = refId(vm.properties.availabilitySet);
+  const set = setId ? context.core.state.getTyped(types.availabilitySet, setId) : undefined;
+  if (!set || set.onAcceleratedNetworkingHardware === true) {
+    return;
+  }
+  const nicIds = (asObject(vm.properties.networkProfile).networkInterfaces as JsonObject[] | undefined ?? []).map((nic) => String(nic.id));
+  const accelerated = nicIds.some((nicId) => context.core.state.getTyped(types.networkInterface, nicId)?.properties.enableAcceleratedNetworking === true);
+  if (!accelerated) {
+    return;
+  }
+  const members = (set.properties.virtualMachines as JsonObject[] | undefined ?? []).map((member) => context.core.state.getTyped(types.virtualMachine, String(member.id)));
+  const stillAllocated = members.filter((member): member is ArmResource => member !== undefined && idKey(member.id) !== idKey(vm.id) && vmPowerState(member) !== 'deallocated');
+  if (stillAllocated.length > 0) {
+    throw new ArmError(409, 'ExistingAvailabilitySetWasNotDeployedOnAcceleratedNetworkingEnabledCluster', `Virtual machine ${vm.name} cannot be started with accelerated networking: availability set ${set.name} is not on hardware with accelerated networking, and it can only move when all of its virtual machines are deallocated. Still allocated: ${stillAllocated.map((member) => member.name).join(', ')}.`);
+  }
+  set.onAcceleratedNetworkingHardware = true;
+}
+
 function powerAction(context: RequestContext, during: PowerState, after: PowerState): Reply {
   const vm = requireVm(context);
+  if (after === 'running' && vmPowerState(vm) === 'deallocated') {
+    checkAcceleratedNetworkingPlacement(context, vm);
+  }
   const before = vmPowerState(vm);
   if (before !== after) {
     setPowerState(vm, during);
