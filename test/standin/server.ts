@@ -28,6 +28,7 @@ import { storageAccountRoutes } from './routes/storageAccounts';
 import { subnetRoutes } from './routes/subnets';
 import { tapConfigurationRoutes } from './routes/tapConfigurations';
 import { virtualNetworkPeeringRoutes } from './routes/virtualNetworkPeerings';
+import { availabilitySetRoutes } from './routes/availabilitySets';
 import { computeOfferRoutes } from './routes/computeOffers';
 import { virtualMachineCreateRoutes } from './routes/virtualMachineCreate';
 import { virtualMachineRoutes } from './routes/virtualMachines';
@@ -134,6 +135,7 @@ export function standInRoutes(): Route[] {
     ...workspaceRoutes,
     ...virtualMachineRoutes,
     ...computeOfferRoutes,
+    ...availabilitySetRoutes,
     ...virtualMachineCreateRoutes,
     ...networkOperationRoutes,
   ];
