@@ -130,6 +130,21 @@ function putNetworkInterface(context: RequestContext) {
       subnet.properties.ipConfigurations = [...references, { id: configuration.id }];
     }
   }
+  // The NSG lists the NICs it is attached to (pushed by the topology too): move the back-reference.
+  const oldNsgId = refId(existing?.properties.networkSecurityGroup);
+  if (oldNsgId && idKey(oldNsgId) !== idKey(nsgId ?? '')) {
+    const oldNsg = state.getTyped(types.networkSecurityGroup, oldNsgId);
+    if (oldNsg && Array.isArray(oldNsg.properties.networkInterfaces)) {
+      oldNsg.properties.networkInterfaces = (oldNsg.properties.networkInterfaces as JsonObject[]).filter((reference) => idKey(String(reference.id)) !== idKey(resource.id));
+    }
+  }
+  const newNsg = nsgId ? state.getTyped(types.networkSecurityGroup, nsgId) : undefined;
+  if (newNsg) {
+    const references = Array.isArray(newNsg.properties.networkInterfaces) ? (newNsg.properties.networkInterfaces as JsonObject[]) : [];
+    if (!references.some((reference) => idKey(String(reference.id)) === idKey(resource.id))) {
+      newNsg.properties.networkInterfaces = [...references, { id: resource.id }];
+    }
+  }
   const previous = existing ? structuredClone(existing) : undefined;
   return startPut(context, resource, {
     existed: existing !== undefined,

@@ -61,9 +61,20 @@ describe('ARM stand-in: network interface writes and accelerated networking on e
     const created = await network().networkInterfaces.createOrUpdate(group, 'nic-collector-new', {
       location: 'germanywestcentral',
       ipConfigurations: [{ name: 'ipconfig1', subnet: { id: subnetId }, privateIPAllocationMethod: 'Dynamic' }],
+      networkSecurityGroup: { id: armIds.networkSecurityGroup(hubSubscriptionId, group, 'nsg-collectors') },
       enableAcceleratedNetworking: true,
     }, poll);
     assert.equal(created.provisioningState, 'Succeeded');
+    const nsg = await network().networkSecurityGroups.get(group, 'nsg-collectors');
+    assert.ok(nsg.networkInterfaces?.some((reference) => reference.id === created.id), 'the NSG lists the new NIC');
+    const detached = await network().networkInterfaces.createOrUpdate(group, 'nic-collector-new', {
+      location: 'germanywestcentral',
+      ipConfigurations: [{ name: 'ipconfig1', subnet: { id: subnetId }, privateIPAllocationMethod: 'Dynamic' }],
+      enableAcceleratedNetworking: true,
+    }, poll);
+    assert.equal(detached.networkSecurityGroup, undefined);
+    assert.equal(detached.ipConfigurations?.[0].privateIPAddress, created.ipConfigurations?.[0].privateIPAddress, 'a dynamic address stays on update');
+    assert.ok(!(await network().networkSecurityGroups.get(group, 'nsg-collectors')).networkInterfaces?.some((reference) => reference.id === created.id));
     assert.equal(created.enableAcceleratedNetworking, true);
     assert.equal(created.ipConfigurations?.[0].privateIPAddress, '10.0.1.5', '10.0.1.4 is taken and .0-.3 are reserved');
     assert.equal(created.ipConfigurations?.[0].publicIPAddress, undefined);
