@@ -22,6 +22,13 @@ export const apiVersions = {
    * @azure/arm-compute 25.1.1 sends 2021-07-01 there (dist/commonjs/api/resourceSkus/operations.js).
    */
   computeSkus: ['2021-07-01'],
+  /**
+   * Microsoft.Authorization role assignments. No @azure/arm-authorization is installed to read a
+   * version from; 2022-04-01 is the newest stable folder of RoleAssignmentsCalls in
+   * Azure/azure-rest-api-specs (specification/authorization/.../stable/2022-04-01), which the
+   * extension is to send.
+   */
+  authorization: ['2022-04-01'],
   /** Microsoft.OperationalInsights workspaces. */
   operationalinsights: ['2025-07-01'],
   /** Microsoft.ResourceGraph queries. */

@@ -23,6 +23,7 @@ import { networkWatcherRoutes } from './routes/networkWatchers';
 import { packetCaptureRoutes } from './routes/packetCaptures';
 import { resourceGraphRoutes } from './routes/resourceGraph';
 import { resourceRoutes } from './routes/resources';
+import { roleAssignmentRoutes } from './routes/roleAssignments';
 import { securityRuleRoutes } from './routes/securityRules';
 import { storageAccountRoutes } from './routes/storageAccounts';
 import { subnetRoutes } from './routes/subnets';
@@ -136,6 +137,7 @@ export function standInRoutes(): Route[] {
     ...virtualMachineRoutes,
     ...computeOfferRoutes,
     ...availabilitySetRoutes,
+    ...roleAssignmentRoutes,
     ...virtualMachineCreateRoutes,
     ...networkOperationRoutes,
   ];

@@ -17,4 +17,5 @@ export const types = {
   virtualMachine: 'Microsoft.Compute/virtualMachines',
   virtualMachineExtension: 'Microsoft.Compute/virtualMachines/extensions',
   availabilitySet: 'Microsoft.Compute/availabilitySets',
+  roleAssignment: 'Microsoft.Authorization/roleAssignments',
 } as const;

@@ -106,6 +106,21 @@ const excerptContracts: Partial<Record<ApiFamily, Record<string, { operationId: 
     },
     'DELETE /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/extensions/{}': { operationId: 'VirtualMachineExtensions_Delete', responses: {} },
   },
+  // `/{scope}/providers/Microsoft.Authorization/roleAssignments…` in the definitions, at the three scopes the stand-in serves.
+  authorization: {
+    'PUT /subscriptions/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Create', request: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentCreateParameters', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment', 201: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'GET /subscriptions/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Get', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'DELETE /subscriptions/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Delete', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'GET /subscriptions/{}/providers/microsoft.authorization/roleassignments': { operationId: 'RoleAssignments_ListForScope', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentListResult' } },
+    'PUT /subscriptions/{}/resourcegroups/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Create', request: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentCreateParameters', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment', 201: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Get', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'DELETE /subscriptions/{}/resourcegroups/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Delete', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.authorization/roleassignments': { operationId: 'RoleAssignments_ListForScope', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentListResult' } },
+    'PUT /subscriptions/{}/resourcegroups/{}/providers/microsoft.storage/storageaccounts/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Create', request: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentCreateParameters', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment', 201: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.storage/storageaccounts/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Get', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'DELETE /subscriptions/{}/resourcegroups/{}/providers/microsoft.storage/storageaccounts/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Delete', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.storage/storageaccounts/{}/providers/microsoft.authorization/roleassignments': { operationId: 'RoleAssignments_ListForScope', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentListResult' } },
+  },
   storage: {
     'GET /subscriptions/{}/providers/microsoft.storage/storageaccounts': { operationId: 'StorageAccounts_List', responses: { 200: 'openapi.json#StorageAccountListResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.storage/storageaccounts': { operationId: 'StorageAccounts_ListByResourceGroup', responses: { 200: 'openapi.json#StorageAccountListResult' } },

@@ -25,6 +25,7 @@ export interface DefinitionRef {
 const folders: Record<ApiFamily, (apiVersion: string) => string> = {
   network: (version) => `network/resource-manager/Microsoft.Network/stable/${version}`,
   compute: (version) => `compute/resource-manager/Microsoft.Compute/Compute/stable/${version}`,
+  authorization: (version) => `authorization/resource-manager/Microsoft.Authorization/stable/${version}`,
   computeSkus: (version) => `compute/resource-manager/Microsoft.Compute/Skus/stable/${version}`,
   storage: (version) => `storage/resource-manager/Microsoft.Storage/stable/${version}`,
   resources: (version) => `resources/resource-manager/Microsoft.Resources/resources/stable/${version}`,
