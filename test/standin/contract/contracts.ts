@@ -108,6 +108,7 @@ const excerptContracts: Partial<Record<ApiFamily, Record<string, { operationId: 
   },
   // `/{scope}/providers/Microsoft.Authorization/roleAssignments…` in the definitions, at the three scopes the stand-in serves.
   authorization: {
+    'GET /subscriptions/{}/providers/microsoft.authorization/roledefinitions/{}': { operationId: 'RoleDefinitions_Get', responses: { 200: 'authorization-RoleDefinitionsCalls.json#RoleDefinition' } },
     'PUT /subscriptions/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Create', request: 'authorization-RoleAssignmentsCalls.json#RoleAssignmentCreateParameters', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment', 201: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
     'GET /subscriptions/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Get', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },
     'DELETE /subscriptions/{}/providers/microsoft.authorization/roleassignments/{}': { operationId: 'RoleAssignments_Delete', responses: { 200: 'authorization-RoleAssignmentsCalls.json#RoleAssignment' } },

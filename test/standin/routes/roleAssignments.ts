@@ -4,12 +4,33 @@ import { asObject, idKey, type ArmResource, type JsonObject } from '../state';
 import { types } from '../types';
 import { requireResourceGroup, requireSubscription } from './common';
 
-/** Built-in roles the stand-in knows (ids as in https://learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
-export const builtInRoles: Record<string, string> = {
-  '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1': 'Storage Blob Data Reader',
-  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
-  'acdd72a7-3385-48ef-bd42-f606fba81ae7': 'Reader',
-  '4d97b98b-1d4f-4787-a291-c67834d212e7': 'Network Contributor',
+interface BuiltInRole {
+  roleName: string;
+  description: string;
+  actions: string[];
+  dataActions: string[];
+}
+
+/**
+ * Built-in roles the stand-in knows, with the ids, descriptions and permissions of
+ * https://learn.microsoft.com/azure/role-based-access-control/built-in-roles (the storage roles'
+ * entries under "Storage"; Reader and Network Contributor keep their wildcard actions).
+ */
+export const builtInRoles: Record<string, BuiltInRole> = {
+  '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1': {
+    roleName: 'Storage Blob Data Reader',
+    description: 'Allows for read access to Azure Storage blob containers and data',
+    actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/read', 'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action'],
+    dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'],
+  },
+  'ba92f5b4-2d11-453d-a403-e96b0029c9fe': {
+    roleName: 'Storage Blob Data Contributor',
+    description: 'Allows for read, write and delete access to Azure Storage blob containers and data',
+    actions: ['Microsoft.Storage/storageAccounts/blobServices/containers/delete', 'Microsoft.Storage/storageAccounts/blobServices/containers/read', 'Microsoft.Storage/storageAccounts/blobServices/containers/write', 'Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action'],
+    dataActions: ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete', 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read', 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write', 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action', 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'],
+  },
+  'acdd72a7-3385-48ef-bd42-f606fba81ae7': { roleName: 'Reader', description: 'View all resources, but does not allow you to make any changes.', actions: ['*/read'], dataActions: [] },
+  '4d97b98b-1d4f-4787-a291-c67834d212e7': { roleName: 'Network Contributor', description: 'Lets you manage networks, but not access to them.', actions: ['Microsoft.Authorization/*/read', 'Microsoft.Insights/alertRules/*', 'Microsoft.Network/*', 'Microsoft.ResourceHealth/availabilityStatuses/read', 'Microsoft.Resources/deployments/*', 'Microsoft.Resources/subscriptions/resourceGroups/read', 'Microsoft.Support/*'], dataActions: [] },
 };
 
 /**
@@ -166,3 +187,34 @@ export const roleAssignmentRoutes: Route[] = scopes.flatMap((scope) => [
   },
   { ...base, method: 'GET' as const, template: `${scope}/providers/Microsoft.Authorization/roleAssignments`, handle: listAssignments },
 ]);
+
+/** RoleDefinitions_Get at a subscription: a built-in role, else 404 `RoleDefinitionDoesNotExist`. */
+roleAssignmentRoutes.push({
+  family: 'authorization',
+  resourceType: 'roleDefinitions',
+  method: 'GET',
+  template: '/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}',
+  handle: (context) => {
+    const subscription = requireSubscription(context);
+    const roleGuid = context.params.roleDefinitionId.toLowerCase();
+    const role = builtInRoles[roleGuid];
+    if (!role) {
+      throw new ArmError(404, 'RoleDefinitionDoesNotExist', `The specified role definition with ID '${context.params.roleDefinitionId}' does not exist.`);
+    }
+    return {
+      status: 200,
+      body: {
+        id: `/subscriptions/${subscription.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`,
+        name: roleGuid,
+        type: 'Microsoft.Authorization/roleDefinitions',
+        properties: {
+          roleName: role.roleName,
+          description: role.description,
+          type: 'BuiltInRole',
+          permissions: [{ actions: role.actions, notActions: [], dataActions: role.dataActions, notDataActions: [] }],
+          assignableScopes: ['/'],
+        },
+      },
+    };
+  },
+});

@@ -85,6 +85,17 @@ describe('ARM stand-in: role assignments for a VM identity on a storage account 
     assert.deepEqual([gone.status, errorCode(gone)], [404, 'RoleAssignmentNotFound']);
   });
 
+  it('reads the Storage Blob Data Reader role definition, and refuses an unknown one', async () => {
+    const role = await rawRequest(standIn, 'GET', `${roleDefinitionId}?api-version=2022-04-01`, { tenantId: demoTenantId });
+    assert.equal(role.status, 200);
+    assert.equal(role.body.id, roleDefinitionId);
+    const properties = role.body.properties as { roleName: string; type: string; permissions: Array<{ dataActions: string[] }> };
+    assert.deepEqual([properties.roleName, properties.type], ['Storage Blob Data Reader', 'BuiltInRole']);
+    assert.deepEqual(properties.permissions[0].dataActions, ['Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read']);
+    const unknown = await rawRequest(standIn, 'GET', `${roleDefinitionId.replace(blobDataReader, randomUUID())}?api-version=2022-04-01`, { tenantId: demoTenantId });
+    assert.deepEqual([unknown.status, errorCode(unknown)], [404, 'RoleDefinitionDoesNotExist']);
+  });
+
   it('refuses a name that is not a GUID, an unknown role, an unknown principal, a missing account and another api-version', async () => {
     const notGuid = await put('collector-reader', { roleDefinitionId, principalId, principalType: 'ServicePrincipal' });
     assert.deepEqual([notGuid.status, errorCode(notGuid)], [400, 'InvalidRoleAssignmentId']);
