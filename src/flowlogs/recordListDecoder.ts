@@ -196,7 +196,7 @@ export class RecordListDecoder extends RecordParser {
       this.report({
         severity: 'warning',
         code: 'duplicate-records',
-        message: `skipped ${this.duplicates} record${this.duplicates === 1 ? '' : 's'} identical to an earlier record (first at byte ${this.firstDuplicateOffset}), so their tuples are not counted twice (the command line's --keep-duplicates keeps them, as collectors that count every record do)`,
+        message: `skipped ${this.duplicates} record${this.duplicates === 1 ? '' : 's'} identical to an earlier record (first at byte ${this.firstDuplicateOffset}), so their tuples are not counted twice (the viewer's Keep them and the command line's --keep-duplicates keep them, as collectors that count every record do)`,
         offset: this.firstDuplicateOffset,
       });
     }

@@ -714,7 +714,7 @@ describe('flowLogDecoder', () => {
         skipped.problems.map((problem) => [problem.severity, problem.code, problem.offset]),
         [['warning', 'duplicate-records', 12 + record.length + 1]],
       );
-      assert.match(skipped.problems[0].message, /^skipped 2 records identical to an earlier record .*--keep-duplicates keeps them/);
+      assert.match(skipped.problems[0].message, /^skipped 2 records identical to an earlier record .*Keep them and the command line.s --keep-duplicates keep them/);
       const kept = decodeFlowLogBytes(Buffer.from(text), { keepDuplicates: true });
       assert.equal(kept.records, 3);
       assert.equal(kept.duplicateRecords, 2, 'kept repeats are still counted');
