@@ -114,10 +114,12 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
   }
   const n = table.length;
   const order = timeOrder(table);
-  const connectionOf = new Uint32Array(n);
+  // connectionAt[i] is the connection of row order[i]: written and read in step with `order`,
+  // where a column indexed by row would be written at random.
+  const connectionAt = new Uint32Array(n);
   // In a function of its own: its flow tables (among the largest things a join holds) can be
   // collected before the connection columns are allocated.
-  const count = assignConnections(table, order, connectionOf, signal);
+  const count = assignConnections(table, order, connectionAt, signal);
   const connections: ConnectionTable = {
     length: count,
     start: new Float64Array(count).fill(Infinity),
@@ -131,19 +133,21 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
     tupleRowStart: new Uint32Array(count),
     tupleRows: new Uint32Array(n),
   };
-  for (let row = 0; row < n; row++) {
-    connections.tupleCount[connectionOf[row]]++;
+  const { tupleCount, tupleRowStart, tupleRows } = connections;
+  for (let i = 0; i < n; i++) {
+    tupleCount[connectionAt[i]]++;
   }
   let offset = 0;
   for (let c = 0; c < count; c++) {
-    connections.tupleRowStart[c] = offset;
-    offset += connections.tupleCount[c];
+    tupleRowStart[c] = offset;
+    offset += tupleCount[c];
   }
-  const filled = new Uint32Array(count);
+  // The counts are counted again as the rows go in, so they serve as each connection's fill mark.
+  tupleCount.fill(0);
   for (let i = 0; i < n; i++) {
     const row = order[i];
-    const c = connectionOf[row];
-    connections.tupleRows[connections.tupleRowStart[c] + filled[c]++] = row;
+    const c = connectionAt[i];
+    tupleRows[tupleRowStart[c] + tupleCount[c]++] = row;
     const t = table.time[row];
     if (t < connections.start[c]) {
       connections.start[c] = t;
@@ -160,8 +164,8 @@ export function joinConnections(table: FlowTable, signal?: AbortSignal): Connect
   return connections;
 }
 
-/** Numbers the connection of each row (`connectionOf[row]`), visiting rows in `order`; returns how many there are. */
-function assignConnections(table: FlowTable, order: Uint32Array, connectionOf: Uint32Array, signal: AbortSignal | undefined): number {
+/** Numbers the connection of each row (`connectionAt[i]` for row `order[i]`), visiting rows in `order`; returns how many there are. */
+function assignConnections(table: FlowTable, order: Uint32Array, connectionAt: Uint32Array, signal: AbortSignal | undefined): number {
   const macIds = new Map<string, number>();
   const contextMac = new Int32Array(table.contexts.length).fill(-1);
   const macOf = (row: number): number => {
@@ -176,9 +180,9 @@ function assignConnections(table: FlowTable, order: Uint32Array, connectionOf: U
     return id;
   };
   /** Per key: the open connection of allowed stateful tuples (-1: none open). */
-  const open = new FlowKeyTable();
+  const open = new FlowKeyTable(false);
   /** Per key: the connection and record of the last denied or stateless tuple. */
-  const lastSingle = new FlowKeyTable();
+  const lastSingle = new FlowKeyTable(true);
   let count = 0;
   for (let i = 0; i < order.length; i++) {
     if ((i & 0xffff) === 0 && signal?.aborted) {
@@ -192,21 +196,21 @@ function assignConnections(table: FlowTable, order: Uint32Array, connectionOf: U
     if ((flags & denyBit) !== 0 || code === denyCode || code === 0) {
       const recordIndex = table.contexts[table.context[row]]?.recordIndex ?? -1;
       const slot = lastSingle.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
-      if (lastSingle.values[slot] >= 0 && lastSingle.extras[slot] === recordIndex) {
-        connectionOf[row] = lastSingle.values[slot];
+      if (lastSingle.value(slot) >= 0 && lastSingle.extra(slot) === recordIndex) {
+        connectionAt[i] = lastSingle.value(slot);
       } else {
-        connectionOf[row] = count;
+        connectionAt[i] = count;
         lastSingle.set(slot, count, recordIndex);
         count++;
       }
       continue;
     }
     const slot = open.slot(table.srcIp[row], table.dstIp[row], ports, protocolAndMac);
-    let connection = code === beginCode ? -1 : open.values[slot];
+    let connection = code === beginCode ? -1 : open.value(slot);
     if (connection < 0) {
       connection = count++;
     }
-    connectionOf[row] = connection;
+    connectionAt[i] = connection;
     open.set(slot, code === endCode ? -1 : connection, 0);
   }
   return count;
@@ -214,20 +218,29 @@ function assignConnections(table: FlowTable, order: Uint32Array, connectionOf: U
 
 /**
  * Open-addressing table keyed by four uint32 words (addresses, ports, protocol and MAC).
- * Keys are never removed; a value of -1 means "nothing for this key".
+ * Keys are never removed; a value of -1 means "nothing for this key". An entry holds its key, its
+ * value and (only in a table that asks for one) a second number side by side, so a probe that
+ * finds its key reads one place in memory: at millions of flows the table is far larger than the
+ * caches and every row of a join probes it once.
  */
 class FlowKeyTable {
-  private keys = new Uint32Array(4 * 1024);
-  values = new Int32Array(1024).fill(-2);
-  extras = new Int32Array(1024);
+  private readonly stride: number;
+  private words: Uint32Array;
+  private numbers: Int32Array;
   private used = 0;
   private mask = 1023;
 
-  /** The slot of this key, claimed (value -1) when the key is new. */
+  constructor(hasExtra: boolean) {
+    this.stride = hasExtra ? 6 : 5;
+    this.numbers = new Int32Array(1024 * this.stride).fill(-2);
+    this.words = new Uint32Array(this.numbers.buffer);
+  }
+
+  /** The entry of this key, claimed (value -1) when the key is new; pass it to `value`, `extra` and `set`. */
   slot(w0: number, w1: number, w2: number, w3: number): number {
     // Filled up to three quarters: at millions of flows this table is among the largest a join
     // holds, and the mixed hash below keeps probe runs short at that load.
-    if ((this.used + 1) * 4 > this.values.length * 3) {
+    if ((this.used + 1) * 4 > (this.mask + 1) * 3) {
       this.grow();
     }
     let h = Math.imul(w0, 0x9e3779b1) ^ Math.imul(w1, 0x85ebca6b) ^ Math.imul(w2, 0xc2b2ae35) ^ Math.imul(w3, 0x27d4eb2f);
@@ -237,47 +250,54 @@ class FlowKeyTable {
     h ^= h >>> 13;
     h = Math.imul(h, 0xc2b2ae35);
     h ^= h >>> 16;
+    const words = this.words;
+    const stride = this.stride;
     let slot = h & this.mask;
     for (;;) {
-      if (this.values[slot] === -2) {
-        const k = slot * 4;
-        this.keys[k] = w0;
-        this.keys[k + 1] = w1;
-        this.keys[k + 2] = w2;
-        this.keys[k + 3] = w3;
-        this.values[slot] = -1;
+      const e = slot * stride;
+      if (this.numbers[e + 4] === -2) {
+        words[e] = w0;
+        words[e + 1] = w1;
+        words[e + 2] = w2;
+        words[e + 3] = w3;
+        this.numbers[e + 4] = -1;
         this.used++;
-        return slot;
+        return e;
       }
-      const k = slot * 4;
-      if (this.keys[k] === w0 && this.keys[k + 1] === w1 && this.keys[k + 2] === w2 && this.keys[k + 3] === w3) {
-        return slot;
+      if (words[e] === w0 && words[e + 1] === w1 && words[e + 2] === w2 && words[e + 3] === w3) {
+        return e;
       }
       slot = (slot + 1) & this.mask;
     }
   }
 
-  set(slot: number, value: number, extra: number): void {
-    this.values[slot] = value;
-    this.extras[slot] = extra;
+  value(entry: number): number {
+    return this.numbers[entry + 4];
+  }
+
+  extra(entry: number): number {
+    return this.numbers[entry + 5];
+  }
+
+  set(entry: number, value: number, extra: number): void {
+    this.numbers[entry + 4] = value;
+    if (this.stride > 5) {
+      this.numbers[entry + 5] = extra;
+    }
   }
 
   private grow(): void {
-    const keys = this.keys;
-    const values = this.values;
-    const extras = this.extras;
-    const size = values.length * 2;
-    this.keys = new Uint32Array(size * 4);
-    this.values = new Int32Array(size).fill(-2);
-    this.extras = new Int32Array(size);
-    this.mask = size - 1;
+    const oldWords = this.words;
+    const oldNumbers = this.numbers;
+    const stride = this.stride;
+    this.numbers = new Int32Array((this.mask + 1) * 2 * stride).fill(-2);
+    this.words = new Uint32Array(this.numbers.buffer);
+    this.mask = (this.mask + 1) * 2 - 1;
     this.used = 0;
-    for (let old = 0; old < values.length; old++) {
-      if (values[old] !== -2) {
-        const k = old * 4;
-        const slot = this.slot(keys[k], keys[k + 1], keys[k + 2], keys[k + 3]);
-        this.values[slot] = values[old];
-        this.extras[slot] = extras[old];
+    for (let old = 0; old < oldNumbers.length; old += stride) {
+      if (oldNumbers[old + 4] !== -2) {
+        const e = this.slot(oldWords[old], oldWords[old + 1], oldWords[old + 2], oldWords[old + 3]);
+        this.set(e, oldNumbers[old + 4], stride > 5 ? oldNumbers[old + 5] : 0);
       }
     }
   }
