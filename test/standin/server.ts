@@ -35,6 +35,7 @@ import { virtualMachineCreateRoutes } from './routes/virtualMachineCreate';
 import { virtualMachineRoutes } from './routes/virtualMachines';
 import { virtualNetworkRoutes } from './routes/virtualNetworks';
 import { virtualNetworkTapRoutes } from './routes/virtualNetworkTaps';
+import { virtualWanRoutes } from './routes/virtualWans';
 import { workspaceRoutes } from './routes/workspaces';
 import { ArmState, type JsonObject } from './state';
 import { remainingHeader, requestKind } from './writeLimits';
@@ -131,6 +132,7 @@ export function standInRoutes(): Route[] {
     ...flowLogRoutes,
     ...packetCaptureRoutes,
     ...virtualNetworkTapRoutes,
+    ...virtualWanRoutes,
     ...loadBalancerRoutes,
     ...storageAccountRoutes,
     ...workspaceRoutes,

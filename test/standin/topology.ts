@@ -45,6 +45,8 @@ export interface ResourceGroupSpec {
   virtualNetworkTaps?: VirtualNetworkTapSpec[];
   networkWatchers?: NetworkWatcherSpec[];
   availabilitySets?: AvailabilitySetSpec[];
+  /** Virtual WANs with their hubs (in this group) and the hubs' VNet connections. */
+  virtualWans?: VirtualWanSpec[];
   /** Resources given as ARM JSON (e.g. an official example's response body), imported as they are. */
   resources?: ArmResource[];
 }
@@ -144,6 +146,23 @@ export interface AvailabilitySetSpec {
   onAcceleratedNetworkingHardware?: boolean;
 }
 
+export interface VirtualWanSpec {
+  name: string;
+  location?: string;
+  /** Default `Standard`. */
+  type?: 'Standard' | 'Basic';
+  hubs?: VirtualHubSpec[];
+}
+
+export interface VirtualHubSpec {
+  name: string;
+  location?: string;
+  /** The hub's address prefix (a /24 or larger, e.g. `10.100.0.0/23`); connected VNets may not overlap it. */
+  addressPrefix: string;
+  /** VNets connected to the hub: connection name and VNet id (the connection rules are not checked here). */
+  connections?: Array<{ name: string; remoteVirtualNetworkId: string }>;
+}
+
 export interface VirtualNetworkTapSpec {
   name: string;
   location?: string;
@@ -180,6 +199,8 @@ export const armIds = {
   networkWatcher: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/networkWatchers/${name}`,
   loadBalancer: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/loadBalancers/${name}`,
   availabilitySet: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Compute/availabilitySets/${name}`,
+  virtualWan: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/virtualWans/${name}`,
+  virtualHub: (subscriptionId: string, group: string, name: string) => `${armIds.resourceGroup(subscriptionId, group)}/providers/Microsoft.Network/virtualHubs/${name}`,
 };
 
 export const knownProviders = ['microsoft.network', 'microsoft.insights', 'microsoft.storage', 'microsoft.compute', 'microsoft.operationalinsights'];
@@ -222,6 +243,9 @@ export function seedTopology(state: ArmState, topology: Topology): void {
       for (const spec of group.networkSecurityGroups ?? []) {
         seedNetworkSecurityGroup(state, `${groupId}/providers/Microsoft.Network/networkSecurityGroups/${spec.name}`, spec, location(spec));
       }
+      for (const spec of group.virtualWans ?? []) {
+        seedVirtualWan(state, groupId, spec, location);
+      }
       for (const spec of group.virtualNetworks ?? []) {
         const vnetId = `${groupId}/providers/Microsoft.Network/virtualNetworks/${spec.name}`;
         seedVirtualNetwork(state, vnetId, spec, location(spec));
@@ -257,6 +281,13 @@ export function seedTopology(state: ArmState, topology: Topology): void {
         }
         for (const spec of group.networkWatchers ?? []) {
           seedWatcher(state, `${groupId}/providers/Microsoft.Network/networkWatchers/${spec.name}`, spec);
+        }
+        for (const wan of group.virtualWans ?? []) {
+          for (const hub of wan.hubs ?? []) {
+            for (const connection of hub.connections ?? []) {
+              seedHubConnection(state, `${groupId}/providers/Microsoft.Network/virtualHubs/${hub.name}`, connection);
+            }
+          }
         }
         for (const resource of group.resources ?? []) {
           importResource(state, resource);
@@ -296,6 +327,73 @@ function seedAvailabilitySet(state: ArmState, id: string, spec: AvailabilitySetS
     sku: { name: 'Aligned' },
     onAcceleratedNetworkingHardware: spec.onAcceleratedNetworkingHardware ?? false,
     properties: { platformUpdateDomainCount: 5, platformFaultDomainCount: 2, virtualMachines: [] },
+  });
+}
+
+function seedVirtualWan(state: ArmState, groupId: string, spec: VirtualWanSpec, location: (spec: { location?: string }) => string): void {
+  const wanId = `${groupId}/providers/Microsoft.Network/virtualWans/${spec.name}`;
+  state.put({
+    id: wanId,
+    name: spec.name,
+    type: types.virtualWan,
+    location: location(spec),
+    etag: newEtag(),
+    tags: {},
+    properties: {
+      provisioningState: 'Succeeded',
+      disableVpnEncryption: false,
+      allowBranchToBranchTraffic: true,
+      office365LocalBreakoutCategory: 'None',
+      type: spec.type ?? 'Standard',
+      virtualHubs: [],
+      vpnSites: [],
+    },
+  });
+  for (const hub of spec.hubs ?? []) {
+    // The hub router's two addresses: two consecutive ones of the hub's prefix (VirtualHubGet.json shows .12 and .13 of a /24).
+    const [network] = hub.addressPrefix.split('/');
+    const octets = network.split('.').map(Number);
+    const routerIp = (offset: number) => [...octets.slice(0, 3), octets[3] + offset].join('.');
+    state.put({
+      id: `${groupId}/providers/Microsoft.Network/virtualHubs/${hub.name}`,
+      name: hub.name,
+      type: types.virtualHub,
+      location: location(hub),
+      etag: newEtag(),
+      tags: {},
+      properties: {
+        provisioningState: 'Succeeded',
+        virtualWan: { id: wanId },
+        addressPrefix: hub.addressPrefix,
+        virtualHubRouteTableV2s: [],
+        sku: spec.type ?? 'Standard',
+        routingState: 'Provisioned',
+        virtualRouterAsn: 65515,
+        virtualRouterIps: [routerIp(4), routerIp(5)],
+        allowBranchToBranchTraffic: false,
+        preferredRoutingGateway: 'ExpressRoute',
+        hubRoutingPreference: 'ExpressRoute',
+        virtualRouterAutoScaleConfiguration: { minCapacity: 2 },
+      },
+    });
+  }
+}
+
+function seedHubConnection(state: ArmState, hubId: string, spec: { name: string; remoteVirtualNetworkId: string }): void {
+  const id = `${hubId}/hubVirtualNetworkConnections/${spec.name}`;
+  const remote = requireExisting(state, types.virtualNetwork, spec.remoteVirtualNetworkId, `hub connection ${id}`);
+  state.put({
+    id,
+    name: spec.name,
+    type: types.hubVirtualNetworkConnection,
+    etag: newEtag(),
+    properties: {
+      provisioningState: 'Succeeded',
+      remoteVirtualNetwork: { id: remote.id },
+      allowHubToRemoteVnetTransit: true,
+      allowRemoteVnetToUseHubVnetGateways: true,
+      enableInternetSecurity: true,
+    },
   });
 }
 

@@ -76,6 +76,29 @@ function operationIdOf(operation: Operation, method: string, path: string): stri
  * definition names, as the full file's `paths` declare them for that operation.
  */
 const excerptContracts: Partial<Record<ApiFamily, Record<string, { operationId: string; request?: string; responses: Record<number, string> }>>> = {
+  // virtualWan.json is vendored as an excerpt; these are the operations its `paths` declare (at c32f85eb…).
+  network: {
+    'GET /subscriptions/{}/providers/microsoft.network/virtualwans': { operationId: 'VirtualWans_List', responses: { 200: 'virtualWan.json#ListVirtualWANsResult' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualwans': { operationId: 'VirtualWans_ListByResourceGroup', responses: { 200: 'virtualWan.json#ListVirtualWANsResult' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualwans/{}': { operationId: 'VirtualWans_Get', responses: { 200: 'virtualWan.json#VirtualWAN' } },
+    'GET /subscriptions/{}/providers/microsoft.network/virtualhubs': { operationId: 'VirtualHubs_List', responses: { 200: 'virtualWan.json#ListVirtualHubsResult' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualhubs': { operationId: 'VirtualHubs_ListByResourceGroup', responses: { 200: 'virtualWan.json#ListVirtualHubsResult' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualhubs/{}': { operationId: 'VirtualHubs_Get', responses: { 200: 'virtualWan.json#VirtualHub' } },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualhubs/{}/hubvirtualnetworkconnections': {
+      operationId: 'HubVirtualNetworkConnections_List',
+      responses: { 200: 'virtualWan.json#ListHubVirtualNetworkConnectionsResult' },
+    },
+    'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualhubs/{}/hubvirtualnetworkconnections/{}': {
+      operationId: 'HubVirtualNetworkConnections_Get',
+      responses: { 200: 'virtualWan.json#HubVirtualNetworkConnection' },
+    },
+    'PUT /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualhubs/{}/hubvirtualnetworkconnections/{}': {
+      operationId: 'HubVirtualNetworkConnections_CreateOrUpdate',
+      request: 'virtualWan.json#HubVirtualNetworkConnection',
+      responses: { 200: 'virtualWan.json#HubVirtualNetworkConnection', 201: 'virtualWan.json#HubVirtualNetworkConnection' },
+    },
+    'DELETE /subscriptions/{}/resourcegroups/{}/providers/microsoft.network/virtualhubs/{}/hubvirtualnetworkconnections/{}': { operationId: 'HubVirtualNetworkConnections_Delete', responses: {} },
+  },
   compute: {
     'GET /subscriptions/{}/providers/microsoft.compute/virtualmachines': { operationId: 'VirtualMachines_ListAll', responses: { 200: 'ComputeRP.json#VirtualMachineListResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines': { operationId: 'VirtualMachines_List', responses: { 200: 'ComputeRP.json#VirtualMachineListResult' } },

@@ -48,7 +48,7 @@ export function settlePeeringState(state: ArmState, local: ArmResource, remote: 
  * `x-ms-authorization-auxiliary: Bearer <token>` for that tenant; without one ARM refuses with
  * `LinkedAuthorizationFailed` (403).
  */
-function requireLinkedAuthorization(context: RequestContext, peeringId: string, remoteId: string): void {
+export function requireLinkedAuthorization(context: RequestContext, peeringId: string, remoteId: string): void {
   const remoteSubscriptionId = /^\/subscriptions\/([^/]+)/i.exec(remoteId)?.[1] ?? '';
   const remoteTenant = context.core.state.subscription(remoteSubscriptionId)?.tenantId.toLowerCase();
   if (remoteTenant === undefined || remoteTenant === context.claims.tid.toLowerCase()) {

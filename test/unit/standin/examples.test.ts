@@ -98,6 +98,7 @@ const getExamples: Array<{ file: string; template: string }> = [
   { file: 'NetworkWatcherPacketCaptureGet.json', template: `${networkPath}/networkWatchers/{networkWatcherName}/packetCaptures/{packetCaptureName}` },
   { file: 'LoadBalancerGet.json', template: `${networkPath}/loadBalancers/{loadBalancerName}` },
   { file: 'VirtualNetworkTapGet.json', template: `${networkPath}/virtualNetworkTaps/{tapName}` },
+  { file: 'VirtualHubGet.json', template: `${networkPath}/virtualHubs/{virtualHubName}` },
 ];
 
 /** List examples: every listed resource is seeded; each one the route covers must come back unchanged. */
