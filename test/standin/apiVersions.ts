@@ -15,7 +15,7 @@ export const apiVersions = {
   /** Microsoft.Resources: subscriptions and tenants. */
   subscriptions: ['2022-12-01'],
   network: ['2026-01-01'],
-  /** Microsoft.Compute virtual machines and extensions. */
+  /** Microsoft.Compute virtual machines, extensions, availability sets, usages and VM images. */
   compute: ['2026-04-01'],
   /**
    * Microsoft.Compute Resource SKUs (`providers/Microsoft.Compute/skus`) keep their own version:

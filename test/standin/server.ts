@@ -36,6 +36,7 @@ import { virtualMachineRoutes } from './routes/virtualMachines';
 import { virtualNetworkRoutes } from './routes/virtualNetworks';
 import { virtualNetworkTapRoutes } from './routes/virtualNetworkTaps';
 import { virtualWanRoutes } from './routes/virtualWans';
+import { virtualMachineImageRoutes } from './routes/virtualMachineImages';
 import { workspaceRoutes } from './routes/workspaces';
 import { ArmState, type JsonObject } from './state';
 import { remainingHeader, requestKind } from './writeLimits';
@@ -138,6 +139,7 @@ export function standInRoutes(): Route[] {
     ...workspaceRoutes,
     ...virtualMachineRoutes,
     ...computeOfferRoutes,
+    ...virtualMachineImageRoutes,
     ...availabilitySetRoutes,
     ...roleAssignmentRoutes,
     ...virtualMachineCreateRoutes,

@@ -50,9 +50,15 @@ function fromPaths(family: ApiFamily, apiVersion: string): Map<string, RouteCont
         const bodyRef = operation.parameters?.find((parameter) => parameter.in === 'body')?.schema?.$ref;
         const responses: Record<number, DefinitionRef> = {};
         for (const [status, response] of Object.entries(operation.responses ?? {})) {
+          if (!/^\d+$/.test(status) || Number(status) >= 300) {
+            continue;
+          }
           const ref = response.schema?.$ref;
-          if (/^\d+$/.test(status) && Number(status) < 300 && typeof ref === 'string') {
+          const itemsRef = response.schema?.type === 'array' ? (response.schema.items as Schema | undefined)?.$ref : undefined;
+          if (typeof ref === 'string') {
             responses[Number(status)] = resolveRef(file, ref);
+          } else if (typeof itemsRef === 'string') {
+            responses[Number(status)] = { ...resolveRef(file, itemsRef), array: true };
           }
         }
         found.set(contractKey(method, path), {
@@ -116,6 +122,12 @@ const excerptContracts: Partial<Record<ApiFamily, Record<string, { operationId: 
       request: 'ComputeRP.json#AvailabilitySet',
       responses: { 200: 'ComputeRP.json#AvailabilitySet' },
     },
+    // The list operations' 200 schema is an inline array of VirtualMachineImageResource (`[]`).
+    'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/publishers': { operationId: 'VirtualMachineImages_ListPublishers', responses: { 200: 'ComputeRP.json#VirtualMachineImageResource[]' } },
+    'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/publishers/{}/artifacttypes/vmimage/offers': { operationId: 'VirtualMachineImages_ListOffers', responses: { 200: 'ComputeRP.json#VirtualMachineImageResource[]' } },
+    'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/publishers/{}/artifacttypes/vmimage/offers/{}/skus': { operationId: 'VirtualMachineImages_ListSkus', responses: { 200: 'ComputeRP.json#VirtualMachineImageResource[]' } },
+    'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/publishers/{}/artifacttypes/vmimage/offers/{}/skus/{}/versions': { operationId: 'VirtualMachineImages_List', responses: { 200: 'ComputeRP.json#VirtualMachineImageResource[]' } },
+    'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/publishers/{}/artifacttypes/vmimage/offers/{}/skus/{}/versions/{}': { operationId: 'VirtualMachineImages_Get', responses: { 200: 'ComputeRP.json#VirtualMachineImage' } },
     'GET /subscriptions/{}/providers/microsoft.compute/locations/{}/usages': { operationId: 'Usage_List', responses: { 200: 'ComputeRP.json#ListUsagesResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/instanceview': { operationId: 'VirtualMachines_InstanceView', responses: { 200: 'ComputeRP.json#VirtualMachineInstanceView' } },
     'POST /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/deallocate': { operationId: 'VirtualMachines_Deallocate', responses: {} },

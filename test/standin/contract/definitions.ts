@@ -19,6 +19,11 @@ export type Schema = Record<string, unknown>;
 export interface DefinitionRef {
   file: string;
   name: string;
+  /**
+   * The document is a JSON array of this definition: an operation whose response schema is
+   * `{ "type": "array", "items": { "$ref": … } }` (e.g. VirtualMachineImages_ListPublishers).
+   */
+  array?: boolean;
 }
 
 /** The folder of each api family's definitions at one api-version, and the file most routes use. */
@@ -38,10 +43,12 @@ export function familyFolder(family: ApiFamily, apiVersion: string): string {
   return folders[family](apiVersion);
 }
 
-/** `virtualNetworkTap.json#VirtualNetworkTap` in the family's folder at that api-version. */
+/** `virtualNetworkTap.json#VirtualNetworkTap` in the family's folder at that api-version; `…#X[]` for an array of X. */
 export function definitionIn(family: ApiFamily, apiVersion: string, reference: string): DefinitionRef {
-  const [file, name] = reference.split('#');
-  return { file: normalizePath(join(familyFolder(family, apiVersion), file)), name };
+  const [file, named] = reference.split('#');
+  const array = named.endsWith('[]');
+  const name = array ? named.slice(0, -2) : named;
+  return { file: normalizePath(join(familyFolder(family, apiVersion), file)), name, ...(array ? { array } : {}) };
 }
 
 interface SpecFile {
@@ -92,7 +99,7 @@ export function resolveRef(from: string, reference: string): DefinitionRef {
 
 /** Every vendored file, relative to the specification root (for the README check). */
 export function describeRef(ref: DefinitionRef): string {
-  return `${ref.file}#/definitions/${ref.name}`;
+  return `${ref.file}#/definitions/${ref.name}${ref.array ? '[]' : ''}`;
 }
 
 export function relativeToRoot(path: string): string {

@@ -29,8 +29,10 @@ export interface Violation {
 
 export function validateDocument(value: unknown, ref: DefinitionRef, mode: ValidationMode): Violation[] {
   const violations: Violation[] = [];
+  const item = { $ref: `#/definitions/${ref.name}` };
   try {
-    check(value, { $ref: `#/definitions/${ref.name}` }, ref.file, '', ref.name, mode, violations, 0);
+    // An array document (`ref.array`) is checked as Swagger's inline `{ type: array, items }` schema.
+    check(value, ref.array ? { type: 'array', items: item } : item, ref.file, '', ref.name, mode, violations, 0);
   } catch (error) {
     violations.push({ kind: 'missingDefinition', path: '', typeName: ref.name, message: (error as Error).message });
   }
