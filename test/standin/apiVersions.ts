@@ -23,10 +23,11 @@ export const apiVersions = {
    */
   computeSkus: ['2021-07-01'],
   /**
-   * Microsoft.Authorization role assignments. No @azure/arm-authorization is installed to read a
-   * version from; 2022-04-01 is the newest stable folder of RoleAssignmentsCalls in
-   * Azure/azure-rest-api-specs (specification/authorization/.../stable/2022-04-01), which the
-   * extension is to send.
+   * Microsoft.Authorization role assignments: 2022-04-01, the newest stable folder of
+   * RoleAssignmentsCalls in Azure/azure-rest-api-specs (specification/authorization/.../stable/2022-04-01),
+   * and the version @azure/arm-authorization 9.0.0 (the latest on npm, read from its packed
+   * src/models/parameters.ts and operations/roleAssignments.ts, not installed here) sends for
+   * RoleAssignments_Create, Get, Delete and the lists, and for RoleDefinitions_Get.
    */
   authorization: ['2022-04-01'],
   /** Microsoft.OperationalInsights workspaces. */
