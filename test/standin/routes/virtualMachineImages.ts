@@ -160,6 +160,7 @@ export const virtualMachineImageRoutes: Route[] = [
         body: {
           ...resource(context, version, image.publisher, image.offer, image.sku, version),
           properties: {
+            osDiskImage: { operatingSystem: image.osType },
             hyperVGeneration: image.hyperVGeneration ?? 'V1',
             architecture: 'x64',
             automaticOSUpgradeProperties: { automaticOSUpgradeSupported: false },

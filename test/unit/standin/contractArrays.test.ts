@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { contractFor } from '../../standin/contract/contracts';
 import { definitionIn, describeRef } from '../../standin/contract/definitions';
 import { validateDocument } from '../../standin/contract/validate';
+import { loadExample } from './exampleShapes';
 
 const images = definitionIn('compute', '2026-04-01', 'ComputeRP.json#VirtualMachineImageResource[]');
 const image = (name: string) => ({ name, location: 'westeurope', id: `/Subscriptions/s/Providers/Microsoft.Compute/Locations/westeurope/Publishers/${name}` });
@@ -37,6 +38,16 @@ describe('REST contract: array-typed documents', () => {
     const single = definitionIn('compute', '2026-04-01', 'ComputeRP.json#VirtualMachineImageResource');
     assert.deepEqual(validateDocument(image('Canonical'), single, 'response'), []);
     assert.deepEqual(validateDocument([image('Canonical')], single, 'response').map((violation) => violation.kind), ['type']);
+  });
+
+  it('passes the official VirtualMachineImages examples: an array body for ListSkus, an object for Get', () => {
+    const folder = 'compute/resource-manager/Microsoft.Compute/Compute/stable/2026-04-01/examples/virtualMachineImageExamples';
+    const listSkus = loadExample(`${folder}/VirtualMachineImage_ListSkus_MinimumSet_Gen.json`).responses['200'].body;
+    assert.ok(Array.isArray(listSkus));
+    assert.deepEqual(validateDocument(listSkus, images, 'response'), []);
+    const get = loadExample(`${folder}/VirtualMachineImage_Get_MinimumSet_Gen.json`).responses['200'].body;
+    assert.deepEqual(validateDocument(get, definitionIn('compute', '2026-04-01', 'ComputeRP.json#VirtualMachineImage'), 'response'), []);
+    assert.deepEqual(validateDocument([get], definitionIn('compute', '2026-04-01', 'ComputeRP.json#VirtualMachineImage'), 'response').map((violation) => violation.kind), ['type']);
   });
 
   it('maps the image list operations to array responses and the image get to an object', () => {

@@ -61,7 +61,9 @@ describe('ARM stand-in: virtual machine images through @azure/arm-compute', func
 
   it('gets one version with its generation', async () => {
     const image = await images().get(region, 'Canonical', 'ubuntu-24_04-lts', 'server-gen1', '24.04.202411030');
-    assert.deepEqual([image.name, image.location, image.hyperVGeneration, image.architecture], ['24.04.202411030', region, 'V1', 'x64']);
+    assert.deepEqual([image.name, image.location, image.hyperVGeneration, image.architecture, image.osDiskImage?.operatingSystem], ['24.04.202411030', region, 'V1', 'x64', 'Linux']);
+    const windows = await images().get(region, 'MicrosoftWindowsServer', 'WindowsServer', '2022-datacenter-azure-edition', '20348.2762.241006');
+    assert.equal(windows.osDiskImage?.operatingSystem, 'Windows');
   });
 
   it('answers 404 NotFound for an unknown publisher, offer, SKU or version', async () => {
