@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createTestToken } from '../../standin/credential';
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { types } from '../../standin/types';
@@ -6,6 +7,9 @@ import { collect, errorCode, rawRequest, sdkClients } from './standInHarness';
 
 const tenantId = '5d0c7a52-8e1b-4c3f-9a6d-2b4e6f8a0c11';
 const subscriptionId = '9e8d7c6b-5a49-4382-b1f0-e2d3c4b5a697';
+const partnerTenantId = '1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+const partnerSubscriptionId = '2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e';
+const partnerVnetId = armIds.virtualNetwork(partnerSubscriptionId, 'rg-partner', 'vnet-partner');
 const group = 'rg-wan';
 const vnet = (name: string) => armIds.virtualNetwork(subscriptionId, group, name);
 const hubId = (name: string) => armIds.virtualHub(subscriptionId, group, name);
@@ -14,8 +18,14 @@ const connectionPath = (hub: string, name: string) => `${hubId(hub)}/hubVirtualN
 function topology(): Topology {
   const plain = (name: string, prefix: string) => ({ name, addressPrefixes: [prefix], subnets: [{ name: 'snet-app', addressPrefix: prefix.replace(/\/\d+$/, '/24') }] });
   return {
-    tenants: [{ tenantId, displayName: 'Fabrikam', defaultDomain: 'fabrikam.example' }],
+    tenants: [{ tenantId, displayName: 'Fabrikam', defaultDomain: 'fabrikam.example' }, { tenantId: partnerTenantId, displayName: 'Partner', defaultDomain: 'partner.example' }],
     subscriptions: [
+      {
+        subscriptionId: partnerSubscriptionId,
+        displayName: 'Partner',
+        tenantId: partnerTenantId,
+        resourceGroups: [{ name: 'rg-partner', location: 'westeurope', virtualNetworks: [plain('vnet-partner', '10.20.0.0/16')] }],
+      },
       {
         subscriptionId,
         displayName: 'Fabrikam Network',
@@ -94,6 +104,9 @@ describe('ARM stand-in: Virtual WAN hubs and VNet connections through @azure/arm
     // Once deleted, the VNet can connect to the other hub.
     const moved = await put('vhub-neu', 'conn-b', { properties: { remoteVirtualNetwork: { id: vnet('vnet-b') } } });
     assert.equal(moved.status, 201);
+    // Until that connection's operation ends, the VNet takes no other write (it is peered with the hub underneath).
+    const busy = await rawRequest(standIn, 'PUT', `${vnet('vnet-b')}/virtualNetworkPeerings/b-to-a?api-version=2026-01-01`, { tenantId, body: { properties: { remoteVirtualNetwork: { id: vnet('vnet-a') } } } });
+    assert.deepEqual([busy.status, errorCode(busy)], [409, 'AnotherOperationInProgress']);
   });
 
   it('refuses what ARM refuses: a second hub, a gateway, the hub range, a connected VNet overlap, a missing VNet, an unknown member', async () => {
@@ -120,6 +133,18 @@ describe('ARM stand-in: Virtual WAN hubs and VNet connections through @azure/arm
     for (const name of ['conn-a2', 'conn-gw', 'conn-range', 'conn-missing', 'conn-x']) {
       assert.equal(standIn.state.getTyped(types.hubVirtualNetworkConnection, `${hubId('vhub-weu')}/hubVirtualNetworkConnections/${name}`), undefined);
     }
+  });
+
+  it('needs a token of the remote tenant for a VNet in another tenant', async () => {
+    const body = { properties: { remoteVirtualNetwork: { id: partnerVnetId } } };
+    const refused = await put('vhub-weu', 'conn-partner', body);
+    assert.deepEqual([refused.status, errorCode(refused)], [403, 'LinkedAuthorizationFailed']);
+    const linked = await rawRequest(standIn, 'PUT', connectionPath('vhub-weu', 'conn-partner'), {
+      tenantId,
+      body,
+      headers: { 'x-ms-authorization-auxiliary': `Bearer ${createTestToken({ tenantId: partnerTenantId }).token}` },
+    });
+    assert.equal(linked.status, 201);
   });
 
   it('keeps a connection on its VNet: an update naming another VNet is refused', async () => {
