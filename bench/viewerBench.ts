@@ -12,6 +12,8 @@
  *    TRAFFIC_LENS_BENCH_WORKER=path/to/decodeWorker.js measures another build of the worker.
  *  - small: a fresh worker on a small file, from `new Worker` to the first rows message, the
  *    module load included (the first file opened in a window pays it).
+ *  - empty: a fresh worker that only posts one message, from `new Worker` to that message: what
+ *    any worker costs on this machine before it runs a line of ours (`node out/bench/viewerBench.js empty`).
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -68,6 +70,11 @@ export interface SmallMeasurement {
   bytes: number;
   tuples: number;
   firstRowsMs: number;
+}
+
+export interface EmptyWorkerMeasurement {
+  mode: 'empty';
+  firstMessageMs: number;
 }
 
 const tupleFilters: { label: string; filter: RowFilter; sort?: SortSpec }[] = [
@@ -265,7 +272,15 @@ async function measureSmall(path: string): Promise<SmallMeasurement> {
   return { mode: 'small', bytes: summary?.fileBytes ?? 0, tuples: summary?.tuples ?? 0, firstRowsMs: at - started };
 }
 
-function run<T>(mode: 'load' | 'small' | 'decode', path: string): T | string {
+async function measureEmptyWorker(): Promise<EmptyWorkerMeasurement> {
+  const started = now();
+  const worker = new Worker("require('node:worker_threads').parentPort.postMessage(0);", { eval: true });
+  const at = await new Promise<number>((resolve) => worker.once('message', () => resolve(now())));
+  await worker.terminate();
+  return { mode: 'empty', firstMessageMs: at - started };
+}
+
+function run<T>(mode: 'load' | 'small' | 'empty' | 'decode', path: string): T | string {
   try {
     const script = mode === 'decode' ? ['decodeBench.js', 'decode'] : ['viewerBench.js', mode];
     const output = execFileSync(process.execPath, ['--expose-gc', join(__dirname, script[0]), script[1], path], {
@@ -348,20 +363,30 @@ export function runViewerBench(largeFile: string | undefined, smallFile: string 
         ? `${smallFile}: ${best}`
         : row(`${(best.bytes / 1e6).toFixed(1)} MB: fresh worker to first rows`, `${best.firstRowsMs.toFixed(1)} ms`, `< ${viewerTargets.smallFirstRowsMs} ms`, best.firstRowsMs < viewerTargets.smallFirstRowsMs),
     );
+    let empty: EmptyWorkerMeasurement | string = 'not run';
+    for (let round = 0; round < Math.max(3, repeat); round++) {
+      const measured = run<EmptyWorkerMeasurement>('empty', '-');
+      empty = typeof empty === 'string' || (typeof measured !== 'string' && measured.firstMessageMs < empty.firstMessageMs) ? measured : empty;
+    }
+    lines.push(typeof empty === 'string' ? `empty worker: ${empty}` : row('  an empty worker to its first message', `${empty.firstMessageMs.toFixed(1)} ms`, '', undefined));
   }
   process.stdout.write(
     '\nFlow-log viewer: the real decode worker in worker_threads, started and queried as the editor host does it, the page\n' +
       'played in Node (first query at once, re-queries on progress as the page does; rows of the first screen with each query).\n' +
       `Times from starting the worker; filters, sorts and switches from sending the query to its reply (n) = rows or connections shown.\n` +
-      `${repeat > 1 ? `Of ${repeat} rounds, the one with the lowest ratio to its decode. ` : ''}The fresh-worker figure is the best of ${Math.max(3, repeat)} processes.\n` +
+      `${repeat > 1 ? `Of ${repeat} rounds, the one with the lowest ratio to its decode. ` : ''}The fresh-worker figures are the best of ${Math.max(3, repeat)} processes each.\n` +
       `${lines.join('\n')}\n`,
   );
 }
 
 async function main(): Promise<void> {
   const [mode, path] = process.argv.slice(2);
+  if (mode === 'empty') {
+    process.stdout.write(`${JSON.stringify(await measureEmptyWorker())}\n`);
+    return;
+  }
   if ((mode !== 'load' && mode !== 'small') || !path) {
-    process.stderr.write('usage: node out/bench/viewerBench.js load|small FILE\n');
+    process.stderr.write('usage: node out/bench/viewerBench.js load|small FILE, or empty\n');
     process.exitCode = 2;
     return;
   }
