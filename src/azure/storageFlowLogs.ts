@@ -338,7 +338,13 @@ export class FlowLogStorage {
       options.onProgress?.(written, Math.max(total, written));
       return { path, bytes: written, blobs: blobs.length };
     } catch (error) {
-      out.destroy();
+      // Remove the file only once the stream has closed it: a stream still opening it would create it after the rm.
+      if (!out.closed) {
+        await new Promise<void>((resolve) => {
+          out.once('close', () => resolve());
+          out.destroy();
+        });
+      }
       await rm(partial, { force: true });
       throw error;
     }
