@@ -156,33 +156,12 @@ export async function runFilterBench(): Promise<void> {
   const esbuild = load('esbuild') as Esbuild;
   const { chromium } = load('playwright-core') as typeof import('playwright-core');
 
-  const host = await esbuild.build({
-    stdin: { contents: hostSource(root), resolveDir: root, loader: 'ts', sourcefile: 'filterBenchHost.ts' },
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'error',
-  });
-  const page = await esbuild.build({
-    entryPoints: [join(root, 'media/flowlogs/main.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'error',
-  });
-  const probe = await esbuild.build({
-    entryPoints: [join(root, 'test/page/flowLogProbe.ts')],
-    bundle: true,
-    write: false,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'error',
-  });
+  /** One browser bundle, as the page's own build makes it: the in-page host (from source text), the probe and the page. */
+  const browserBundle = async (input: { stdin: Record<string, unknown> } | { entryPoints: string[] }): Promise<string> =>
+    (await esbuild.build({ ...input, bundle: true, write: false, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'error' })).outputFiles[0].text;
+  const host = await browserBundle({ stdin: { contents: hostSource(root), resolveDir: root, loader: 'ts', sourcefile: 'filterBenchHost.ts' } });
+  const page = await browserBundle({ entryPoints: [join(root, 'media/flowlogs/main.ts')] });
+  const probe = await browserBundle({ entryPoints: [join(root, 'test/page/flowLogProbe.ts')] });
   const css = readFileSync(join(root, 'media/flowlogs/flowlogs.css'), 'utf8');
 
   const browser = await chromium.launch({
@@ -197,11 +176,11 @@ export async function runFilterBench(): Promise<void> {
     await tab.setContent('<!DOCTYPE html><html><head><meta charset="utf-8"></head><body data-settings="{}"></body></html>');
     await tab.addStyleTag({ content: css });
     const loadStarted = Date.now();
-    await tab.addScriptTag({ content: host.outputFiles[0].text });
+    await tab.addScriptTag({ content: host });
     const generatedMs = await tab.evaluate(() => (window as unknown as { __bench: { generatedMs: number } }).__bench.generatedMs);
     const firstRenderStarted = Date.now();
-    await tab.addScriptTag({ content: probe.outputFiles[0].text });
-    await tab.addScriptTag({ content: page.outputFiles[0].text });
+    await tab.addScriptTag({ content: probe });
+    await tab.addScriptTag({ content: page });
     await tab.waitForFunction(() => (window as unknown as { __bench: { reports: { total: number }[] } }).__bench.reports.some((report) => report.total > 0), undefined, { timeout: 120_000 });
     const firstRenderMs = Date.now() - firstRenderStarted;
     process.stdout.write(`\nFilter benchmark: ${rowCount.toLocaleString('en-US')} generated rows in headless Chromium (table generated in ${generatedMs.toFixed(0)} ms, page ready in ${Date.now() - loadStarted} ms, first table render ${firstRenderMs} ms)\n`);

@@ -21,6 +21,14 @@ export const flagContinuing = packFlags('inbound', 'allow', 'continuing');
 export const flagEnd = packFlags('inbound', 'allow', 'end');
 export const flagDenyState = packFlags('inbound', 'deny', 'deny');
 
+/** A tuple's flow-state letter and its flags (D is VNet flow logs' own: denied). */
+const stateFlags: ReadonlyMap<string, number> = new Map([
+  ['B', flagBegin],
+  ['C', flagContinuing],
+  ['E', flagEnd],
+  ['D', flagDenyState],
+]);
+
 export function ipv4ToString(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
@@ -173,18 +181,11 @@ export function parseTupleText(text: string, layout: Layout): ParsedTuple | stri
   let encryption: string | undefined;
   let counterStart = 9;
   if (layout === Layout.vnet) {
-    const state = fields[7];
-    if (state === 'B') {
-      flags |= flagBegin;
-    } else if (state === 'C') {
-      flags |= flagContinuing;
-    } else if (state === 'E') {
-      flags |= flagEnd;
-    } else if (state === 'D') {
-      flags |= flagDenyState;
-    } else {
-      return `flow state ${quoteForMessage(state)} is not B, C, E or D`;
+    const state = stateFlags.get(fields[7]);
+    if (state === undefined) {
+      return `flow state ${quoteForMessage(fields[7])} is not B, C, E or D`;
     }
+    flags |= state;
     encryption = fields[8];
     if (!/^[A-Za-z0-9_]{1,64}$/.test(encryption)) {
       return `encryption ${quoteForMessage(encryption)} is not a value such as X or NX`;
@@ -199,16 +200,12 @@ export function parseTupleText(text: string, layout: Layout): ParsedTuple | stri
     if (layout === Layout.nsg1) {
       counterStart = 8;
     } else {
-      const state = fields[8];
-      if (state === 'B') {
-        flags |= flagBegin;
-      } else if (state === 'C') {
-        flags |= flagContinuing;
-      } else if (state === 'E') {
-        flags |= flagEnd;
-      } else {
-        return `flow state ${quoteForMessage(state)} is not B, C or E`;
+      // NSG v2 states are B, C and E; D is VNet flow logs' own (denied).
+      const state = fields[8] === 'D' ? undefined : stateFlags.get(fields[8]);
+      if (state === undefined) {
+        return `flow state ${quoteForMessage(fields[8])} is not B, C or E`;
       }
+      flags |= state;
     }
   }
   const counters: [number, number, number, number] = [NaN, NaN, NaN, NaN];
