@@ -65,7 +65,7 @@ export interface PlanCheck {
   fixedBy?: string[];
 }
 
-export type PlanKind = 'tap' | 'removeTap' | 'peering' | 'syncPeering' | 'flowLogs' | 'migrateNsgFlowLogs' | 'packetCapture';
+export type PlanKind = 'tap' | 'removeTap' | 'peering' | 'syncPeering' | 'flowLogs' | 'migrateNsgFlowLogs' | 'packetCapture' | 'monitoringSetUp';
 
 /** An estimate (data volume, monthly cost), always labelled as such, with the inputs it used. */
 export interface PlanEstimate {
