@@ -25,7 +25,8 @@ export interface FlowLogSeed {
   subscriptionId?: string;
 }
 
-interface Draft {
+/** The answers so far (`flowLogQuestions`' draft). */
+export interface FlowLogDraft {
   region?: string;
   targetIds?: string[];
   storage?: string;
@@ -46,8 +47,13 @@ export function suggestStorageName(target: Pick<FlowLogTarget, 'name'> | undefin
   return `stfl${letters}`.slice(0, 24);
 }
 
-/** Asks the questions; undefined when cancelled. */
-export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed: FlowLogSeed = {}, trail?: AnswerTrail): Promise<FlowLogAnswers | undefined> {
+type Draft = FlowLogDraft;
+
+/**
+ * The questions, and how a finished draft becomes answers: `gatherFlowLogs` asks them on their own,
+ * a set-up that includes flow logs asks them among its own.
+ */
+export function flowLogQuestions(ui: WizardUi, choices: FlowLogChoices, seed: FlowLogSeed = {}): { questions: Question<FlowLogDraft>[]; answersOf(draft: FlowLogDraft): FlowLogAnswers | undefined } {
   const seeded = (seed.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id.toLowerCase())).filter((target): target is FlowLogTarget => target !== undefined);
   const vnets = choices.targets.filter((target) => target.kind === 'vnet' && (seed.subscriptionId === undefined || target.subscriptionId === seed.subscriptionId.toLowerCase()));
   const targetsOf = (draft: Draft): FlowLogTarget[] => (seeded.length > 0 ? seeded : (draft.targetIds ?? []).map((id) => choices.targets.find((target) => target.id === id)).filter((target): target is FlowLogTarget => target !== undefined));
@@ -222,8 +228,14 @@ export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed
     },
   ];
 
+  return { questions, answersOf: (draft) => toAnswers(draft, targetsOf(draft), choices) };
+}
+
+/** Asks the questions; undefined when cancelled. */
+export async function gatherFlowLogs(ui: WizardUi, choices: FlowLogChoices, seed: FlowLogSeed = {}, trail?: AnswerTrail): Promise<FlowLogAnswers | undefined> {
+  const { questions, answersOf } = flowLogQuestions(ui, choices, seed);
   const draft = await askQuestions(questions, {}, trail);
-  return draft === undefined ? undefined : toAnswers(draft, targetsOf(draft), choices);
+  return draft === undefined ? undefined : answersOf(draft);
 }
 
 function toAnswers(draft: Draft, targets: FlowLogTarget[], choices: FlowLogChoices): FlowLogAnswers | undefined {

@@ -98,3 +98,20 @@ export async function askQuestions<D>(questions: readonly Question<D>[] | ((draf
     from = listOf(draft).findIndex((candidate) => candidate.id === question.id) + 1;
   }
 }
+
+/**
+ * Another wizard's questions asked inside a bigger one: each reads and writes its part of the
+ * bigger draft (`get`/`set`), and is asked only while `when` holds for the bigger draft (and its
+ * own `shouldAsk` for its part). Ids stay the same, so a script answers them as it does when the
+ * smaller wizard runs alone.
+ */
+export function liftQuestions<D, S>(questions: readonly Question<S>[], get: (draft: D) => S, set: (draft: D, part: S) => D, when: (draft: D) => boolean = () => true): Question<D>[] {
+  return questions.map((question) => ({
+    id: question.id,
+    shouldAsk: (draft) => when(draft) && question.shouldAsk(get(draft)),
+    ask: async (draft, step) => {
+      const answer = await question.ask(get(draft), step);
+      return answer === back || answer === undefined ? (answer as Back | undefined) : set(draft, answer as S);
+    },
+  }));
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { AnswerTrail, askQuestions, type Question, type StepNumber } from '../../../../src/wizards/shared/questions';
+import { AnswerTrail, askQuestions, liftQuestions, type Question, type StepNumber } from '../../../../src/wizards/shared/questions';
 import { back, type Back } from '../../../../src/wizards/shared/wizardUi';
 
 interface Draft {
@@ -76,5 +76,28 @@ describe('askQuestions', () => {
     const skipped = recorder([]);
     assert.deepEqual(await askQuestions([skipped.question('kind', () => false)], {}, none), {});
     assert.equal(none.canGoBack, false, 'nothing was asked, so the review has nothing to go back to');
+  });
+});
+
+describe('liftQuestions', () => {
+  it('asks a smaller wizard\'s questions on its part of a bigger draft, Back crossing from one to the other', async () => {
+    interface Big {
+      option?: string;
+      part: Draft;
+    }
+    const { asked, question } = recorder(['vm', back, 'disk', 'small']);
+    const option: Question<Big> = {
+      id: 'option',
+      shouldAsk: () => true,
+      ask: (draft, step) => {
+        asked.push(`option ${step.step}/${step.totalSteps}${draft.option ? ` was ${draft.option}` : ''}`);
+        return Promise.resolve({ ...draft, option: draft.option ? 'again' : 'collector' });
+      },
+    };
+    const lifted = liftQuestions([question('kind'), question('size')], (draft: Big) => draft.part, (draft, part) => ({ ...draft, part }), (draft) => draft.option !== undefined);
+    const result = await askQuestions<Big>([option, ...lifted], { part: {} });
+    // Back on the lifted "size" returns to the lifted "kind"; the part's answers land in the part.
+    assert.deepEqual(result, { option: 'collector', part: { kind: 'disk', size: 'small' } });
+    assert.deepEqual(asked, ['option 1/1', 'kind 2/3', 'size 3/3 ', 'kind 2/3 was vm', 'size 3/3'].map((line) => line.trim()));
   });
 });
