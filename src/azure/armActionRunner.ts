@@ -4,9 +4,10 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { undoStepOf, type PlanAction } from '../core/plan';
-import type { ActionRunner } from './actionRunner';
+import type { ActionResult, ActionRunner } from './actionRunner';
 import { armWritePacer, type WritePacer } from './writePacer';
-import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
+import { extensionScopeOf, idKey, nameOf, resourceGroupOf, resourceTypeOf, subscriptionOf } from './armIds';
+import { toArmProblem } from './armProblem';
 import { sleep } from './bounded';
 import { keepErrorDetailsPolicy } from './armClients';
 
@@ -29,7 +30,14 @@ export interface ArmActionRunnerOptions {
   registrationPollMs?: number;
   /** Paces this runner's writes in `applyPlan` (default: ARM's documented limits); told what ARM's rate-limit headers say. */
   pacer?: WritePacer;
+  /** How long a role assignment keeps being tried while Azure answers `PrincipalNotFound` (default 3 minutes). */
+  principalWaitMs?: number;
+  /** Wait between those tries (default 10 s). */
+  principalPollMs?: number;
 }
+
+/** Role assignments (`{scope}/providers/Microsoft.Authorization/roleAssignments/{guid}`) get their own handling in `put`. */
+const roleAssignmentType = 'microsoft.authorization/roleassignments';
 
 /** Thrown for an action the runner cannot send; `code` reaches the report through `toArmProblem`. */
 export class UnsupportedActionError extends Error {
@@ -58,10 +66,14 @@ export class ArmActionRunner implements ActionRunner {
     this.pacer = options.pacer ?? armWritePacer();
   }
 
-  async run(action: PlanAction, signal: AbortSignal): Promise<void> {
+  async run(action: PlanAction, signal: AbortSignal): Promise<ActionResult | void> {
+    if ((action.bodyFrom ?? []).length > 0) {
+      // applyPlan fills these in from earlier actions; sending the body without them would write half a resource.
+      throw Object.assign(new Error(`"${action.title}" still needs ${action.bodyFrom!.map((reference) => reference.describe).join(', ')}; apply it as part of its plan.`), { code: 'UnresolvedReference' });
+    }
     switch (action.kind) {
       case 'put':
-        return this.put(action, action.body ?? {}, signal);
+        return resourceTypeOf(action.resourceId) === roleAssignmentType ? this.putRoleAssignment(action, action.body ?? {}, signal) : { resource: await this.put(action, action.body ?? {}, signal) };
       case 'delete':
         return this.delete(action, signal);
       case 'post':
@@ -77,12 +89,21 @@ export class ArmActionRunner implements ActionRunner {
       case 'delete':
         return this.delete(action, signal);
       case 'put':
-        return this.put(action, step.body, signal);
+        await this.put(action, step.body, signal);
+        return;
       case 'post':
         return this.post(action, step.operation, signal);
       default:
         throw new UnsupportedActionError(`"${action.title}" cannot be undone: ${step.reason}`);
     }
+  }
+
+  async read(action: PlanAction, signal: AbortSignal): Promise<Record<string, unknown>> {
+    const { resources } = this.clientsFor(action);
+    if (isResourceGroup(action)) {
+      return { ...(await resources.resourceGroups.get(nameOf(action.resourceId), { abortSignal: signal })) };
+    }
+    return { ...(await resources.resources.getById(byIdPath(action.resourceId), action.apiVersion, { abortSignal: signal })) };
   }
 
   async exists(action: PlanAction, signal: AbortSignal): Promise<boolean> {
@@ -101,13 +122,14 @@ export class ArmActionRunner implements ActionRunner {
     }
   }
 
-  private async put(action: PlanAction, body: Record<string, unknown>, signal: AbortSignal): Promise<void> {
+  /** Creates or updates the resource and returns it as read back afterwards. */
+  private async put(action: PlanAction, body: Record<string, unknown>, signal: AbortSignal): Promise<Record<string, unknown>> {
     const { resources } = this.clientsFor(action);
     if (isResourceGroup(action)) {
       await resources.resourceGroups.createOrUpdate(nameOf(action.resourceId), { location: String(body.location ?? ''), tags: body.tags as Record<string, string> | undefined }, { abortSignal: signal });
       const group = await resources.resourceGroups.get(nameOf(action.resourceId), { abortSignal: signal });
       assertSucceeded(action, group.properties?.provisioningState);
-      return;
+      return { ...group };
     }
     const headers = action.query && Object.keys(action.query).length > 0 ? { [extraQueryHeader]: new URLSearchParams(action.query).toString() } : undefined;
     await resources.resources.createOrUpdateById(byIdPath(action.resourceId), action.apiVersion, body, {
@@ -118,6 +140,75 @@ export class ArmActionRunner implements ActionRunner {
     // The poller only says the operation ended; the resource's own provisioningState says it is usable.
     const created = await resources.resources.getById(byIdPath(action.resourceId), action.apiVersion, { abortSignal: signal });
     assertSucceeded(action, (created.properties as { provisioningState?: string } | undefined)?.provisioningState);
+    return { ...created };
+  }
+
+  /**
+   * A role assignment: a new managed identity may not have replicated to Microsoft Entra ID yet, so
+   * `PrincipalNotFound` is tried again for a bounded time (principalType avoids most of the delay:
+   * https://learn.microsoft.com/azure/role-based-access-control/role-assignments-template#new-service-principal).
+   * `RoleAssignmentExists` (409: the same principal already has the role at the scope under another
+   * name, https://learn.microsoft.com/azure/role-based-access-control/troubleshooting#symptom---role-assignment-already-exists)
+   * means it is already granted: the action is kept, naming that assignment.
+   */
+  private async putRoleAssignment(action: PlanAction, body: Record<string, unknown>, signal: AbortSignal): Promise<ActionResult> {
+    const started = Date.now();
+    const wait = this.options.principalWaitMs ?? 3 * 60_000;
+    const poll = this.options.principalPollMs ?? 10_000;
+    for (;;) {
+      try {
+        return { resource: await this.put(action, body, signal) };
+      } catch (error) {
+        const problem = toArmProblem(error);
+        if (problem.code === 'RoleAssignmentExists') {
+          return this.existingAssignment(action, body, signal);
+        }
+        if (problem.code !== 'PrincipalNotFound' || signal.aborted) {
+          throw error;
+        }
+        const waited = Date.now() - started;
+        if (waited + poll > wait) {
+          const principalId = String((body.properties as { principalId?: unknown } | undefined)?.principalId ?? '');
+          throw Object.assign(
+            new Error(
+              `Microsoft Entra ID still doesn't know principal ${principalId} after ${Math.round(waited / 1000)} s, so ${nameOf(action.resourceId)} could not be created. A new managed identity can take a few minutes to replicate: use Retry Remaining later. (Azure: ${problem.message})`,
+            ),
+            { code: 'PrincipalNotFound' },
+          );
+        }
+        await sleep(poll, signal);
+      }
+    }
+  }
+
+  /** The assignment that already grants the role to the principal at the scope, found by listing the principal's assignments there. */
+  private async existingAssignment(action: PlanAction, body: Record<string, unknown>, signal: AbortSignal): Promise<ActionResult> {
+    const properties = (body.properties ?? {}) as { principalId?: unknown; roleDefinitionId?: unknown };
+    const principalId = String(properties.principalId ?? '');
+    const roleGuid = nameOf(String(properties.roleDefinitionId ?? '')).toLowerCase();
+    const scope = extensionScopeOf(action.resourceId) ?? '';
+    type Listed = { id?: string; name?: string; properties?: { scope?: string; roleDefinitionId?: string } };
+    let found: Listed | undefined;
+    try {
+      // RoleAssignments_ListForScope is a GET on the scope's roleAssignments collection; the generic
+      // by-id read sends it, and the list comes from the raw answer (the generic model holds one resource).
+      let listed: Listed[] = [];
+      const { resources } = this.clientsFor(action);
+      await resources.resources.getById(byIdPath(`${scope}/providers/Microsoft.Authorization/roleAssignments`), action.apiVersion, {
+        abortSignal: signal,
+        requestOptions: { headers: { [extraQueryHeader]: new URLSearchParams({ $filter: `principalId eq '${principalId}'` }).toString() } },
+        onResponse: (response) => {
+          listed = ((response.parsedBody ?? JSON.parse(response.bodyAsText ?? '{}')) as { value?: Listed[] }).value ?? [];
+        },
+      });
+      found = listed.find((assignment) => idKey(assignment.properties?.scope ?? '') === idKey(scope) && nameOf(assignment.properties?.roleDefinitionId ?? '').toLowerCase() === roleGuid);
+    } catch (error) {
+      if (signal.aborted) {
+        throw error;
+      }
+    }
+    const which = found?.name ? `role assignment ${found.name}` : 'another role assignment';
+    return { alreadyInPlace: `Already granted by ${which} (Azure answered RoleAssignmentExists); it was not created by this plan, so Undo leaves it.`, ...(found ? { resource: { ...found } } : {}) };
   }
 
   private async delete(action: PlanAction, signal: AbortSignal): Promise<void> {

@@ -21,9 +21,13 @@ export function parentId(id: string): string {
   return id.split('/').slice(0, -2).join('/');
 }
 
-/** The resource type of an id, e.g. `microsoft.network/virtualnetworks/subnets` (lower case). */
+/**
+ * The resource type of an id, e.g. `microsoft.network/virtualnetworks/subnets` (lower case); for an
+ * extension resource, the type after its last `providers` segment:
+ * `…/storageAccounts/st1/providers/Microsoft.Authorization/roleAssignments/<guid>` → `microsoft.authorization/roleassignments`.
+ */
 export function resourceTypeOf(id: string): string {
-  const match = /\/providers\/([^/]+)\/(.+)$/i.exec(id);
+  const match = /\/providers\/([^/]+)\/((?:(?!\/providers\/).)+)$/i.exec(id);
   if (!match) {
     return '';
   }
@@ -35,4 +39,23 @@ export function resourceTypeOf(id: string): string {
 /** The subscription GUID of an id, lower case. */
 export function subscriptionOf(id: string): string {
   return (/^\/subscriptions\/([^/]+)/i.exec(id)?.[1] ?? '').toLowerCase();
+}
+
+/**
+ * The scope an extension resource is written on (`{scope}/providers/{namespace}/{type}/{name}` where
+ * the scope is itself a resource): `…/storageAccounts/st1/providers/Microsoft.Authorization/roleAssignments/<guid>`
+ * → `…/storageAccounts/st1`. Also a subscription or resource group scope; undefined for an ordinary resource.
+ */
+export function extensionScopeOf(id: string): string | undefined {
+  const parts = id.split('/');
+  const index = parts.map((part) => part.toLowerCase()).lastIndexOf('providers');
+  if (index < 1) {
+    return undefined;
+  }
+  const scope = parts.slice(0, index).join('/');
+  if (/\/providers\//i.test(scope)) {
+    return scope;
+  }
+  // At a subscription or resource group only Microsoft.Authorization's types extend the scope itself.
+  return scope !== '' && /^\/providers\/Microsoft\.Authorization\//i.test(id.slice(scope.length)) ? scope : undefined;
 }

@@ -31,8 +31,13 @@ export interface PlanAction {
   operation?: string;
   /** Query parameters sent besides `api-version`, e.g. `{ syncRemoteAddressSpace: 'true' }` for a peering sync PUT. */
   query?: Record<string, string>;
-  /** For `put`: the full ARM request body (`location`, `properties`, …). */
+  /** For `put`: the full ARM request body (`location`, `properties`, …), without the values `bodyFrom` fills in. */
   body?: Record<string, unknown>;
+  /**
+   * Values of `body` known only once an earlier action has run (the principal of a managed identity
+   * the plan creates): Apply fills each one in from what that action produced before sending this one.
+   */
+  bodyFrom?: BodyReference[];
   /** Ids of actions that must have succeeded (or been kept) before this one starts. */
   dependsOn: string[];
   /** The tenant whose token sends it. */
@@ -50,6 +55,22 @@ export interface PlanAction {
   impact?: string;
   /** When set, Apply asks this question before running the action (e.g. disabling NSG flow logs after migrating). */
   confirm?: string;
+}
+
+/**
+ * One value of an action's body taken from the resource an earlier action of the same plan produced
+ * (or kept): `{ path: 'properties.principalId', fromAction: 'a2', property: 'identity.principalId',
+ * describe: "the principal of vm-collector's managed identity" }`.
+ */
+export interface BodyReference {
+  /** Dotted path into this action's body where the value goes, e.g. `properties.principalId`. */
+  path: string;
+  /** The id of an earlier `put` of the plan; it must be in this action's `dependsOn`. */
+  fromAction: string;
+  /** Dotted path into the resource that action wrote, as Azure returns it (array items by index), e.g. `identity.principalId`. */
+  property: string;
+  /** What the value is, for the preview and error messages: "the principal of vm-collector's managed identity". */
+  describe: string;
 }
 
 export type CheckStatus = 'passed' | 'failed' | 'warning' | 'fixed';
@@ -136,6 +157,12 @@ export interface ActionOutcome {
   /** ISO times. */
   startedAt?: string;
   endedAt?: string;
+  /**
+   * For a succeeded or kept `put` that later actions reference: the values they take from it, by
+   * `BodyReference.property` (`{ 'identity.principalId': '…' }`). Only referenced properties are kept,
+   * so Retry Remaining can fill them in without reading the resource again.
+   */
+  outputs?: Record<string, unknown>;
 }
 
 export interface ApplyReport {
@@ -178,4 +205,127 @@ export function undoStepOf(action: PlanAction): UndoStep {
     return { kind: 'delete' };
   }
   return { kind: 'none', reason: action.kind === 'put' ? 'It updated a resource that existed before.' : `A ${action.kind} cannot be reversed.` };
+}
+
+/** Keys whose values are secrets: never referenced, kept in a report, or written into a script or template. */
+const secretKeys = new Set(['protectedsettings', 'password', 'adminpassword', 'secret', 'clientsecret', 'customdata', 'keys', 'primarykey', 'secondarykey', 'connectionstring']);
+
+/** True when a dotted path names a secret (`properties.osProfile.adminPassword`). */
+export function isSecretPath(path: string): boolean {
+  return path.split('.').some((segment) => secretKeys.has(segment.toLowerCase()));
+}
+
+function pathSegments(path: string): string[] {
+  return path.split('.');
+}
+
+/** The value at a dotted path (`identity.principalId`, `properties.ipConfigurations.0.id`); undefined when any step is missing. */
+export function valueAtPath(value: unknown, path: string): unknown {
+  let current = value;
+  for (const segment of pathSegments(path)) {
+    if (typeof current !== 'object' || current === null || !Object.prototype.hasOwnProperty.call(current, segment)) {
+      return undefined;
+    }
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** A copy of `body` with `value` set at the dotted `path`, creating the objects on the way. */
+export function withValueAtPath(body: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const copy = structuredClone(body);
+  const segments = pathSegments(path);
+  let current: Record<string, unknown> = copy;
+  for (const segment of segments.slice(0, -1)) {
+    const next = current[segment];
+    if (typeof next !== 'object' || next === null) {
+      current[segment] = {};
+    }
+    current = current[segment] as Record<string, unknown>;
+  }
+  current[segments[segments.length - 1]] = value;
+  return copy;
+}
+
+/** The body Apply sends: `action.body` with each `bodyFrom` value filled in by `valueOf`. */
+export function fillReferences(action: PlanAction, valueOf: (reference: BodyReference) => unknown): Record<string, unknown> {
+  let body = action.body ?? {};
+  for (const reference of action.bodyFrom ?? []) {
+    body = withValueAtPath(body, reference.path, valueOf(reference));
+  }
+  return body;
+}
+
+/** The properties later actions take from `actionId`'s resource (what Apply keeps of it), in plan order, without repeats. */
+export function referencedProperties(plan: Plan, actionId: string): string[] {
+  return [...new Set(plan.actions.flatMap((action) => (action.bodyFrom ?? []).filter((reference) => reference.fromAction === actionId).map((reference) => reference.property)))];
+}
+
+/** The last segment of an ARM id (core stays free of the azure layer's helpers). */
+function lastName(resourceId: string): string {
+  return resourceId.split('/').filter((part) => part !== '').pop() ?? resourceId;
+}
+
+/**
+ * What the preview shows where a referenced value goes:
+ * `<the principal of vm-collector's managed identity, known after vm-collector is created>`.
+ */
+export function referencePlaceholder(reference: BodyReference, source: PlanAction | undefined): string {
+  if (source === undefined) {
+    return `<${reference.describe}>`;
+  }
+  const name = lastName(source.resourceId);
+  const when = source.existing === 'same' ? `read from ${name} on Apply` : `known after ${name} is ${source.existing === 'absent' ? 'created' : 'updated'}`;
+  return `<${reference.describe}, ${when}>`;
+}
+
+/** The body as the preview shows it: each referenced value as its placeholder. */
+export function bodyWithPlaceholders(plan: Plan, action: PlanAction): Record<string, unknown> {
+  const byId = new Map(plan.actions.map((candidate) => [candidate.id, candidate]));
+  return fillReferences(action, (reference) => referencePlaceholder(reference, byId.get(reference.fromAction)));
+}
+
+/**
+ * What is wrong with the plan's body references, one sentence each naming the action: a reference to
+ * an action that is not an earlier `put` listed in `dependsOn`, an empty or repeated path, or a
+ * property that is a secret. Apply fails such actions instead of sending them.
+ */
+export function referenceProblems(plan: Plan): Array<{ actionId: string; message: string }> {
+  const problems: Array<{ actionId: string; message: string }> = [];
+  const position = new Map(plan.actions.map((action, index) => [action.id, index]));
+  plan.actions.forEach((action, index) => {
+    const paths = new Set<string>();
+    for (const reference of action.bodyFrom ?? []) {
+      const where = `"${action.title}" takes ${reference.describe} (${reference.path})`;
+      const sourceIndex = position.get(reference.fromAction);
+      const source = sourceIndex === undefined ? undefined : plan.actions[sourceIndex];
+      if (action.kind !== 'put') {
+        problems.push({ actionId: action.id, message: `${where}, but only a put has a body to fill in.` });
+      }
+      if (reference.path.trim() === '' || reference.property.trim() === '' || pathSegments(reference.path).some((segment) => segment === '') || pathSegments(reference.property).some((segment) => segment === '')) {
+        problems.push({ actionId: action.id, message: `${where}: the path and the property must be dotted names without empty parts.` });
+      }
+      if (paths.has(reference.path)) {
+        problems.push({ actionId: action.id, message: `${where}: another reference fills the same path.` });
+      }
+      paths.add(reference.path);
+      if (source === undefined) {
+        problems.push({ actionId: action.id, message: `${where} from action ${reference.fromAction}, which the plan does not have.` });
+        continue;
+      }
+      if (sourceIndex! >= index) {
+        problems.push({ actionId: action.id, message: `${where} from "${source.title}", which comes after it.` });
+      }
+      if (source.kind !== 'put') {
+        problems.push({ actionId: action.id, message: `${where} from "${source.title}", which is a ${source.kind} and produces no resource.` });
+      }
+      if (!action.dependsOn.includes(source.id)) {
+        problems.push({ actionId: action.id, message: `${where} from "${source.title}", but does not depend on it (add ${source.id} to dependsOn).` });
+      }
+      if (isSecretPath(reference.property)) {
+        problems.push({ actionId: action.id, message: `${where} from ${reference.property} of "${source.title}", which is a secret; secrets are never carried between actions.` });
+      }
+    }
+  });
+  return problems;
 }

@@ -16,3 +16,8 @@ export const computeApiVersion = '2026-04-01';
 export const resourcesApiVersion = '2025-04-01';
 /** Microsoft.Storage: storage accounts. */
 export const storageApiVersion = '2026-09-01';
+/**
+ * Microsoft.Authorization: role assignments, the version of RoleAssignments_Create in the newest
+ * stable folder of the REST specification, which @azure/arm-authorization 9 also sends.
+ */
+export const authorizationApiVersion = '2022-04-01';

@@ -1,6 +1,19 @@
 import { subscriptionOf } from '../../azure/armIds';
 import { toArmProblem, type ArmProblem } from '../../azure/armProblem';
-import { actionsToSend, undoStepOf, type ActionOutcome, type ActionStatus, type ApplyReport, type Plan, type PlanAction } from '../../core/plan';
+import {
+  actionsToSend,
+  fillReferences,
+  referencedProperties,
+  referenceProblems,
+  undoStepOf,
+  valueAtPath,
+  type ActionOutcome,
+  type ActionStatus,
+  type ApplyReport,
+  type BodyReference,
+  type Plan,
+  type PlanAction,
+} from '../../core/plan';
 import type { ActionRunner } from '../../azure/actionRunner';
 import { sleep } from '../../azure/bounded';
 import { armWritePacer, type WriteKind, type WritePacer } from '../../azure/writePacer';
@@ -170,6 +183,61 @@ async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, 
   const pending = plan.actions.filter((action) => selected.has(action.id)).map((action) => action.id);
   const running = new Map<string, Promise<void>>();
   let confirmations: Promise<unknown> = Promise.resolve();
+  const badReferences = new Map<string, string[]>();
+  for (const problem of mode === 'apply' ? referenceProblems(plan) : []) {
+    badReferences.set(problem.actionId, [...(badReferences.get(problem.actionId) ?? []), problem.message]);
+  }
+  /** Reads of kept (or silent) actions' resources in flight, so two actions taking values from one read it once. */
+  const reads = new Map<string, Promise<Record<string, unknown>>>();
+
+  /** The values later actions take from `source`: kept from its run, else read from Azure once and kept in its outcome. */
+  const outputsOf = async (source: PlanAction, abort: AbortSignal): Promise<Record<string, unknown>> => {
+    const known = outcomes.get(source.id)?.outputs;
+    if (known !== undefined) {
+      return known;
+    }
+    if (runner.read === undefined) {
+      throw { code: 'ReferenceUnavailable', message: `Azure could not be asked for what "${source.title}" holds.` };
+    }
+    let reading = reads.get(source.id);
+    if (reading === undefined) {
+      reading = runner.read(source, abort).then((resource) => pickOutputs(resource, referencedProperties(plan, source.id)));
+      reads.set(source.id, reading);
+      reading.catch(() => reads.delete(source.id));
+    }
+    const outputs = await reading;
+    outcomes.set(source.id, { ...outcomes.get(source.id)!, outputs });
+    return outputs;
+  };
+
+  /** `action` with its `bodyFrom` values filled in; throws an ArmProblem naming the value and the action it comes from. */
+  const resolved = async (action: PlanAction, abort: AbortSignal): Promise<PlanAction> => {
+    const references = action.bodyFrom ?? [];
+    if (references.length === 0) {
+      return action;
+    }
+    const values = new Map<BodyReference, unknown>();
+    for (const reference of references) {
+      const source = byId.get(reference.fromAction)!;
+      const sourceName = lastName(source.resourceId);
+      let outputs: Record<string, unknown>;
+      try {
+        outputs = await outputsOf(source, abort);
+      } catch (error) {
+        const problem = toArmProblem(error);
+        throw { ...problem, message: `Couldn't read ${reference.describe} from ${sourceName}: ${problem.message}` };
+      }
+      const value = outputs[reference.property];
+      if (value === undefined || value === null || value === '') {
+        throw {
+          code: 'ReferencedValueMissing',
+          message: `${sourceName} has no ${reference.property}, which "${action.title}" needs as ${reference.describe} (from "${source.title}"). Make sure ${sourceName} has it, then use Retry Remaining.`,
+        };
+      }
+      values.set(reference, value);
+    }
+    return { ...action, body: fillReferences(action, (reference) => values.get(reference)), bodyFrom: undefined };
+  };
 
   const update = (id: string, change: Partial<ActionOutcome>): void => {
     const outcome: ActionOutcome = { ...outcomes.get(id)!, ...change };
@@ -205,6 +273,11 @@ async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, 
         return;
       }
     }
+    const invalid = badReferences.get(action.id);
+    if (invalid !== undefined) {
+      update(action.id, { status: 'failed', code: 'InvalidPlanReference', message: invalid.join(' '), endedAt: new Date().toISOString() });
+      return;
+    }
     update(action.id, { status: 'running', startedAt: new Date().toISOString(), code: undefined, message: undefined });
     const kind = writeKindOf(action, mode);
     const subscriptionId = subscriptionOf(action.resourceId);
@@ -215,10 +288,17 @@ async function execute(plan: Plan, selected: Set<string>, outcomes: Map<string, 
       try {
         signal?.throwIfAborted();
         await pacer.take(subscriptionId, kind, signal);
-        update(action.id, { attempts: outcomes.get(action.id)!.attempts + 1 });
         const abort = signal ?? new AbortController().signal;
-        await (mode === 'apply' ? runner.run(action, abort) : runner.undo(action, abort));
-        update(action.id, { status: doneStatus, code: undefined, message: undefined, endedAt: new Date().toISOString() });
+        const toSend = mode === 'apply' ? await resolved(action, abort) : action;
+        update(action.id, { attempts: outcomes.get(action.id)!.attempts + 1 });
+        const result = mode === 'apply' ? await runner.run(toSend, abort) : await runner.undo(action, abort);
+        const referenced = mode === 'apply' ? referencedProperties(plan, action.id) : [];
+        const outputs = result?.resource !== undefined && referenced.length > 0 ? pickOutputs(result.resource, referenced) : undefined;
+        if (result?.alreadyInPlace !== undefined) {
+          update(action.id, { status: 'kept', code: undefined, message: result.alreadyInPlace, outputs, endedAt: new Date().toISOString() });
+          return;
+        }
+        update(action.id, { status: doneStatus, code: undefined, message: undefined, outputs, endedAt: new Date().toISOString() });
         return;
       } catch (error) {
         const problem = toArmProblem(error);
@@ -351,6 +431,15 @@ function skipMessage(mode: Mode, blocker: PlanAction, status: ActionStatus): str
   return mode === 'apply'
     ? `Skipped: it needs "${blocker.title}", which ${what}.`
     : `Not undone: "${blocker.title}" depends on it and ${status === 'failed' ? 'could not be undone' : what}.`;
+}
+
+/** Only the referenced properties of a resource: nothing else of it (never a secret) is kept in a report. */
+function pickOutputs(resource: Record<string, unknown>, properties: string[]): Record<string, unknown> {
+  return Object.fromEntries(properties.map((property) => [property, valueAtPath(resource, property)]).filter(([, value]) => value !== undefined));
+}
+
+function lastName(resourceId: string): string {
+  return resourceId.split('/').filter((part) => part !== '').pop() ?? resourceId;
 }
 
 function problemFields(problem: ArmProblem): Pick<ActionOutcome, 'code' | 'message'> {
