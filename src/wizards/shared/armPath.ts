@@ -3,8 +3,15 @@
  * that need names, resource groups and parent resources. Pure; no `vscode` import.
  */
 
+import { extensionScopeOf } from '../../azure/armIds';
+
 /** The parts of `/subscriptions/<s>/resourceGroups/<g>/providers/<ns>/<t1>/<n1>[/<t2>/<n2>…]`. */
 export interface ArmPath {
+  /**
+   * For an extension resource (`<scope>/providers/Microsoft.Authorization/roleAssignments/<guid>`), the
+   * id of what it extends; '' otherwise. `namespace`, `types` and `names` then describe the extension.
+   */
+  scopeId: string;
   subscriptionId: string;
   /** '' for an id above resource group level (a subscription, a provider registration). */
   resourceGroup: string;
@@ -18,8 +25,14 @@ export interface ArmPath {
 
 /** Splits an ARM id; ids of other shapes give empty parts rather than an error. */
 export function parseArmPath(id: string): ArmPath {
+  const scopeId = extensionScopeOf(id);
+  if (scopeId !== undefined) {
+    const scope = parseArmPath(scopeId);
+    const extension = parseArmPath(id.slice(scopeId.length));
+    return { scopeId, subscriptionId: scope.subscriptionId, resourceGroup: scope.resourceGroup, namespace: extension.namespace, types: extension.types, names: extension.names };
+  }
   const parts = id.split('/').filter((part) => part !== '');
-  const path: ArmPath = { subscriptionId: '', resourceGroup: '', namespace: '', types: [], names: [] };
+  const path: ArmPath = { scopeId: '', subscriptionId: '', resourceGroup: '', namespace: '', types: [], names: [] };
   let index = 0;
   if (parts[index]?.toLowerCase() === 'subscriptions') {
     path.subscriptionId = parts[index + 1] ?? '';

@@ -9,7 +9,8 @@
 import { parentId } from '../../azure/armIds';
 import { parseArmPath, shortSubscription } from './armPath';
 import { azCommandFor, commentText, renderAzCommand, withoutSecrets, type CliScriptOptions } from './cliScript';
-import type { Plan, PlanAction } from '../../core/plan';
+import { bodyWithPlaceholders, type Plan, type PlanAction } from '../../core/plan';
+import { computeApiVersion, networkApiVersion, storageApiVersion } from './apiVersions';
 
 export interface BicepFile {
   /** Relative to the folder the files are saved in: `main.bicep`, `modules/8b1d4e72-rg-network.bicep`. */
@@ -54,8 +55,16 @@ export function bicepString(value: string): string {
   return `'${escaped}'`;
 }
 
-/** Any JSON value as a Bicep literal, objects and arrays spread over lines at `indent`. */
+/** A Bicep expression written as is where a value goes: `vm_collector.identity.principalId`. */
+export class BicepExpression {
+  constructor(readonly text: string) {}
+}
+
+/** Any JSON value as a Bicep literal, objects and arrays spread over lines at `indent`; a `BicepExpression` as its text. */
 export function bicepValue(value: unknown, indent = ''): string {
+  if (value instanceof BicepExpression) {
+    return value.text;
+  }
   if (value === null || value === undefined) {
     return 'null';
   }
@@ -81,7 +90,45 @@ function bicepKey(key: string): string {
   return identifierPattern.test(key) ? key : bicepString(key);
 }
 
-/** Text safe in a `//` comment: one line. */
+/** `identity.principalId` → `.identity.principalId`; array items by index (`[0]`), other keys quoted (`['x-y']`). */
+export function bicepPropertyAccess(property: string): string {
+  return property
+    .split('.')
+    .map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : identifierPattern.test(segment) ? `.${segment}` : `[${bicepString(segment)}]`))
+    .join('');
+}
+
+/** Sets `value` at a dotted path of a body the caller owns (a copy), creating the objects on the way. */
+function setAtPath(body: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let current = body;
+  for (const segment of segments.slice(0, -1)) {
+    if (typeof current[segment] !== 'object' || current[segment] === null) {
+      current[segment] = {};
+    }
+    current = current[segment] as Record<string, unknown>;
+  }
+  current[segments[segments.length - 1]] = value;
+}
+
+/** The api-version an `existing` declaration of a scope of another namespace is read at: the plan's own for that type, else the extension's. */
+const apiVersionByNamespace: Record<string, string> = {
+  'microsoft.storage': storageApiVersion,
+  'microsoft.network': networkApiVersion,
+  'microsoft.compute': computeApiVersion,
+};
+
+/** The type (as spelled in the id) and api-version of the resource an extension resource is written on; undefined when unknown. */
+function scopeTypeOf(plan: Plan, scopeId: string): { resourceType: string; apiVersion: string } | undefined {
+  const written = plan.actions.find((action) => action.kind === 'put' && action.resourceId.toLowerCase() === scopeId.toLowerCase());
+  if (written) {
+    return { resourceType: written.resourceType, apiVersion: written.apiVersion };
+  }
+  const path = parseArmPath(scopeId);
+  const apiVersion = apiVersionByNamespace[path.namespace.toLowerCase()];
+  return apiVersion === undefined || path.types.length === 0 ? undefined : { resourceType: `${path.namespace}/${path.types.join('/')}`, apiVersion };
+}
+
 /** Hands out unique symbolic names within one file. */
 class Symbols {
   private readonly used = new Set<string>();
@@ -125,12 +172,19 @@ function isResourceGroup(action: PlanAction): boolean {
   return action.resourceType.toLowerCase() === 'microsoft.resources/resourcegroups';
 }
 
-/** True for an action a template can declare: a `put` at resource-group level or a resource group, without extra query parameters. */
-function isDeclarable(action: PlanAction): boolean {
+/**
+ * True for an action a template can declare: a `put` at resource-group level or a resource group,
+ * without extra query parameters; an extension resource (a role assignment) on a resource group or
+ * on a resource whose type the export can declare as `existing`.
+ */
+function isDeclarable(plan: Plan, action: PlanAction): boolean {
   if (action.kind !== 'put' || action.existing === 'same' || action.query !== undefined) {
     return false;
   }
   const path = parseArmPath(action.resourceId);
+  if (path.scopeId !== '' && parseArmPath(path.scopeId).names.length > 0 && scopeTypeOf(plan, path.scopeId) === undefined) {
+    return false;
+  }
   return isResourceGroup(action) ? path.names.length === 0 && path.resourceGroup !== '' : path.resourceGroup !== '' && path.names.length > 0;
 }
 
@@ -161,26 +215,49 @@ function moduleContent(plan: Plan, draft: ModuleDraft, declaredDeps: (action: Pl
     if (parentSymbol) {
       lines.push(`  parent: ${parentSymbol}`);
     }
-    lines.push(`  name: ${bicepString(path.names[path.names.length - 1])}`, '}');
+    lines.push(`  name: ${bicepString(path.names[path.names.length - 1])}`);
+    const inOtherGroup = path.subscriptionId.toLowerCase() !== draft.subscriptionId.toLowerCase() || path.resourceGroup.toLowerCase() !== draft.resourceGroup.toLowerCase();
+    if (!parentSymbol && draft.scope === 'rg' && inOtherGroup) {
+      lines.push(`  scope: resourceGroup(${bicepString(path.subscriptionId)}, ${bicepString(path.resourceGroup)})`);
+    }
+    lines.push('}');
     return symbol;
   };
+  const byId = new Map(plan.actions.map((action) => [action.id, action]));
 
   for (const action of draft.actions) {
     const path = parseArmPath(action.resourceId);
     const name = isResourceGroup(action) ? path.resourceGroup : path.names[path.names.length - 1];
     const parentSymbol =
       path.names.length > 1 ? declareExisting(parentId(action.resourceId), action.resourceType.split('/').slice(0, -1).join('/'), action.apiVersion) : undefined;
+    // An extension resource on a resource names it as its scope; on its own resource group it needs none.
+    const scopeType = path.scopeId !== '' && parseArmPath(path.scopeId).names.length > 0 ? scopeTypeOf(plan, path.scopeId) : undefined;
+    const scopeSymbol = scopeType ? declareExisting(path.scopeId, scopeType.resourceType, scopeType.apiVersion) : undefined;
+    // Values taken from earlier actions reference their resources by symbol, which also orders the deployment.
+    const body = withoutSecrets(action.body ?? {}) as Record<string, unknown>;
+    const referenced = new Set<string>();
+    for (const reference of action.bodyFrom ?? []) {
+      const source = byId.get(reference.fromAction);
+      if (source === undefined) {
+        continue;
+      }
+      const sourceSymbol = declareExisting(source.resourceId, source.resourceType, source.apiVersion);
+      referenced.add(sourceSymbol);
+      setAtPath(body, reference.path, new BicepExpression(`${sourceSymbol}${bicepPropertyAccess(reference.property)}`));
+    }
     const symbol = symbols.take(isResourceGroup(action) ? 'resourceGroup' : typePrefix(action.resourceType), name);
     const dependsOn = declaredDeps(action)
       .map((dependency) => symbolById.get(dependency.resourceId.toLowerCase()))
-      .filter((dependency): dependency is string => dependency !== undefined && dependency !== parentSymbol);
+      .filter((dependency): dependency is string => dependency !== undefined && dependency !== parentSymbol && dependency !== scopeSymbol && !referenced.has(dependency));
     symbolById.set(action.resourceId.toLowerCase(), symbol);
     lines.push('', `// ${commentText(action.title)}`, `resource ${symbol} ${bicepString(`${action.resourceType}@${action.apiVersion}`)} = {`);
     if (parentSymbol) {
       lines.push(`  parent: ${parentSymbol}`);
     }
+    if (scopeSymbol) {
+      lines.push(`  scope: ${scopeSymbol}`);
+    }
     lines.push(`  name: ${bicepString(name)}`);
-    const body = withoutSecrets(action.body ?? {}) as Record<string, unknown>;
     for (const [key, value] of Object.entries(body)) {
       if (!['id', 'name', 'type', 'etag'].includes(key)) {
         lines.push(`  ${bicepKey(key)}: ${bicepValue(value, '  ')}`);
@@ -203,7 +280,7 @@ function moduleContent(plan: Plan, draft: ModuleDraft, declaredDeps: (action: Pl
  */
 export function toBicep(plan: Plan, options: CliScriptOptions = {}): BicepExport {
   const byId = new Map(plan.actions.map((action) => [action.id, action]));
-  const declarable = new Set(plan.actions.filter(isDeclarable).map((action) => action.id));
+  const declarable = new Set(plan.actions.filter((action) => isDeclarable(plan, action)).map((action) => action.id));
 
   // The declarable actions an action waits for, looking through steps and kept actions.
   const dependencyCache = new Map<string, PlanAction[]>();
@@ -369,7 +446,9 @@ export function toBicep(plan: Plan, options: CliScriptOptions = {}): BicepExport
   const stepActions = plan.actions.filter((action) => !declarable.has(action.id) && action.existing !== 'same');
   const isAfter = (action: PlanAction): boolean => declaredDeps(action).length > 0;
   const stepLines = (action: PlanAction, number: number): string[] => {
-    const commandText = renderAzCommand(azCommandFor(action, plan, options), parseArmPath(action.resourceId).subscriptionId);
+    // A step's values taken from earlier actions show as placeholders: the comment cannot read them.
+    const shown = action.bodyFrom === undefined ? action : { ...action, body: bodyWithPlaceholders(plan, action), bodyFrom: undefined };
+    const commandText = renderAzCommand(azCommandFor(shown, plan, options), parseArmPath(action.resourceId).subscriptionId);
     return [`//   ${number}. ${commentText(action.title)}`, ...commandText.split('\n').map((line) => `//        ${line}`)];
   };
   const before = stepActions.filter((action) => !isAfter(action));

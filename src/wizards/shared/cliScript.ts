@@ -8,7 +8,7 @@
  */
 import { nameOf, parentId } from '../../azure/armIds';
 import { parseArmPath } from './armPath';
-import type { Plan, PlanAction } from '../../core/plan';
+import { fillReferences, type Plan, type PlanAction } from '../../core/plan';
 
 export interface CliScriptOptions {
   /** The Resource Manager endpoint `az rest` sends to; the public cloud's when not given. */
@@ -383,9 +383,27 @@ function putCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
       return storageAccountCommand(group, names[0], body, props);
     case 'microsoft.compute/virtualmachines/extensions':
       return vmExtensionCommand(group, names[0], names[1], body, props);
+    case 'microsoft.authorization/roleassignments':
+      return roleAssignmentCommand(path.scopeId, names[0], body, props);
     default:
       return undefined;
   }
+}
+
+function roleAssignmentCommand(scopeId: string, name: string, body: Json, props: Json): AzCommand | undefined {
+  const principalId = text(props.principalId);
+  const roleDefinitionId = text(props.roleDefinitionId);
+  if (scopeId === '' || !principalId || !roleDefinitionId || !hasOnly(body, ['properties']) || !hasOnly(props, ['roleDefinitionId', 'principalId', 'principalType', 'description'])) {
+    return undefined;
+  }
+  return command(['role', 'assignment', 'create'], [
+    ['--scope', scopeId],
+    ['--role', roleDefinitionId],
+    ['--assignee-object-id', principalId],
+    ['--assignee-principal-type', text(props.principalType)],
+    ['--name', name],
+    ['--description', text(props.description)],
+  ]);
 }
 
 const vmOperations: Record<string, string> = { deallocate: 'deallocate', start: 'start', restart: 'restart', poweroff: 'stop' };
@@ -438,6 +456,8 @@ function deleteCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
       return command(['storage', 'account', 'delete'], [['--resource-group', group], ['--name', names[0]], ['--yes', []]]);
     case 'microsoft.compute/virtualmachines/extensions':
       return command(['vm', 'extension', 'delete'], [['--resource-group', group], ['--vm-name', names[0]], ['--name', names[1]]]);
+    case 'microsoft.authorization/roleassignments':
+      return command(['role', 'assignment', 'delete'], [['--ids', action.resourceId]]);
     default:
       return undefined;
   }
@@ -486,6 +506,23 @@ export function azCommandFor(action: PlanAction, plan: Plan, options: CliScriptO
   return idiomatic ?? restCommand(action, options.resourceManagerEndpoint ?? publicCloudEndpoint);
 }
 
+/** Marks where a shell variable's value goes in a flag or body: `@@ref:vm_collector_principalId@@`. */
+const variableMark = /@@ref:([A-Za-z_][A-Za-z0-9_]*)@@/;
+
+/** The text that stands for `$name` in a body until the command is written out. */
+export function shellVariableMark(name: string): string {
+  return `@@ref:${name}@@`;
+}
+
+/** One bash word; marked variables become `"$name"` spliced between single-quoted pieces. */
+function shellWord(value: string): string {
+  const pieces = value.split(new RegExp(variableMark.source, 'g'));
+  if (pieces.length === 1) {
+    return shellQuote(value);
+  }
+  return pieces.map((piece, index) => (index % 2 === 1 ? `"$${piece}"` : piece === '' ? '' : `'${piece.replace(/'/g, `'\\''`)}'`)).join('');
+}
+
 /** The command as bash text, one flag per continued line; `az rest` takes the subscription from its URL. */
 export function renderAzCommand(azCommand: AzCommand, subscriptionId: string): string {
   const flags = azCommand.isRest || subscriptionId === '' ? azCommand.flags : [...azCommand.flags, ['--subscription', subscriptionId] as Flag];
@@ -495,9 +532,68 @@ export function renderAzCommand(azCommand: AzCommand, subscriptionId: string): s
       continue;
     }
     const values = Array.isArray(value) ? value : [String(value)];
-    parts.push([flag, ...values.map(shellQuote)].join(' '));
+    parts.push([flag, ...values.map(shellWord)].join(' '));
   }
   return parts.join(' \\\n  ');
+}
+
+/** A value one action takes from another's resource, as the script carries it: a shell variable set after the earlier step. */
+interface ScriptVariable {
+  name: string;
+  fromAction: string;
+  property: string;
+  describe: string;
+}
+
+/** `identity.principalId` → `identity.principalId`; `ipConfigurations.0.id` → `ipConfigurations[0].id`; other keys quoted. */
+export function jmesPath(property: string): string {
+  return property
+    .split('.')
+    .map((segment, index) => (/^\d+$/.test(segment) ? `[${segment}]` : `${index === 0 ? '' : '.'}${/^[A-Za-z_][A-Za-z0-9_]*$/.test(segment) ? segment : JSON.stringify(segment)}`))
+    .join('');
+}
+
+/** One variable per (earlier action, property) the plan's bodies reference: `vm_collector_principalId`. */
+function scriptVariables(plan: Plan): Map<string, ScriptVariable> {
+  const byId = new Map(plan.actions.map((action) => [action.id, action]));
+  const variables = new Map<string, ScriptVariable>();
+  const used = new Set<string>();
+  for (const action of plan.actions) {
+    for (const reference of action.bodyFrom ?? []) {
+      const key = `${reference.fromAction}|${reference.property}`;
+      if (variables.has(key)) {
+        continue;
+      }
+      const source = byId.get(reference.fromAction);
+      const base = `${source ? nameOf(source.resourceId) : reference.fromAction}_${reference.property.split('.').pop() ?? 'value'}`.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^(?=\d)/, '_');
+      let name = base;
+      for (let counter = 2; used.has(name); counter++) {
+        name = `${base}_${counter}`;
+      }
+      used.add(name);
+      variables.set(key, { name, fromAction: reference.fromAction, property: reference.property, describe: reference.describe });
+    }
+  }
+  return variables;
+}
+
+/** Lines that read `variable` from the resource `source` wrote, and stop the script when it has none. */
+function captureLines(source: PlanAction, variable: ScriptVariable): string[] {
+  const name = nameOf(source.resourceId);
+  const read = renderAzCommand(
+    command(['resource', 'show'], [
+      ['--ids', source.resourceId],
+      ['--api-version', source.apiVersion],
+      ['--query', jmesPath(variable.property)],
+      ['--output', 'tsv'],
+    ]),
+    '',
+  );
+  return [
+    `# Read ${commentText(variable.describe)} (${commentText(variable.property)} of ${commentText(name)}) for the steps that use it.`,
+    `${variable.name}=$(${read})`,
+    `if [ -z "$${variable.name}" ]; then echo ${shellQuote(`${name} has no ${variable.property} (${variable.describe}); stopping.`)} >&2; exit 1; fi`,
+  ];
 }
 
 /** Words of the `az` commands from the virtual-network-tap extension. */
@@ -528,15 +624,21 @@ export function toAzureCliScript(plan: Plan, options: CliScriptOptions = {}): st
   }
   lines.push('', 'set -euo pipefail');
 
-  const commands = plan.actions.map((action) => (action.existing === 'same' ? undefined : azCommandFor(action, plan, options)));
+  const variables = scriptVariables(plan);
+  const variableOf = (fromAction: string, property: string): ScriptVariable => variables.get(`${fromAction}|${property}`)!;
+  const withVariables = (action: PlanAction): PlanAction =>
+    action.bodyFrom === undefined ? action : { ...action, body: fillReferences(action, (reference) => shellVariableMark(variableOf(reference.fromAction, reference.property).name)), bodyFrom: undefined };
+  const commands = plan.actions.map((action) => (action.existing === 'same' ? undefined : azCommandFor(withVariables(action), plan, options)));
   if (commands.some((azCommand) => azCommand !== undefined && needsTapExtension(azCommand))) {
     lines.push('', '# az network vnet tap and az network nic vtap-config come from the virtual-network-tap extension.', 'az extension add --name virtual-network-tap --upgrade --only-show-errors');
   }
+  const captures = (action: PlanAction): string[] =>
+    [...variables.values()].filter((variable) => variable.fromAction === action.id).flatMap((variable) => captureLines(action, variable));
   plan.actions.forEach((action, index) => {
     const azCommand = commands[index];
     lines.push('');
     if (azCommand === undefined) {
-      lines.push(`# ${index + 1}. ${commentText(action.title)}: already in place, nothing to do.`);
+      lines.push(`# ${index + 1}. ${commentText(action.title)}: already in place, nothing to do.`, ...captures(action));
       return;
     }
     lines.push(`# ${index + 1}. ${commentText(action.title)}`);
@@ -551,7 +653,11 @@ export function toAzureCliScript(plan: Plan, options: CliScriptOptions = {}): st
       // `az rest` carries the api-version in its URL; an az command picks the one of the installed CLI.
       lines.push(`# Apply sends ${action.resourceType} at api-version=${commentText(action.apiVersion)}; az ${azCommand.words.join(' ')} uses the api-version of the installed Azure CLI.`);
     }
-    lines.push(renderAzCommand(azCommand, parseArmPath(action.resourceId).subscriptionId));
+    for (const reference of action.bodyFrom ?? []) {
+      const source = plan.actions.findIndex((candidate) => candidate.id === reference.fromAction);
+      lines.push(`# ${commentText(reference.path)} is ${commentText(reference.describe)}: $${variableOf(reference.fromAction, reference.property).name}, read after step ${source + 1}.`);
+    }
+    lines.push(renderAzCommand(azCommand, parseArmPath(action.resourceId).subscriptionId), ...captures(action));
   });
   lines.push('');
   return lines.join('\n');

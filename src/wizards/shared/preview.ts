@@ -5,7 +5,7 @@
  */
 import { nameOf, subscriptionOf } from '../../azure/armIds';
 import { codeBlock, escapeMarkdown, inlineCode as code } from '../../core/markdown';
-import { actionsToSend, isBlocked, type CheckStatus, type Plan, type PlanAction } from '../../core/plan';
+import { actionsToSend, bodyWithPlaceholders, isBlocked, type CheckStatus, type Plan, type PlanAction } from '../../core/plan';
 
 export { escapeMarkdown } from '../../core/markdown';
 
@@ -112,14 +112,17 @@ export function renderPreview(plan: Plan, options: PreviewOptions = {}): string 
     if (action.dependsOn.length > 0) {
       lines.push(`   - Depends on ${action.dependsOn.map((id) => actionNumber(plan, id)).join(', ')}`);
     }
+    for (const reference of action.bodyFrom ?? []) {
+      lines.push(`   - Takes ${escapeMarkdown(reference.describe)} (${code(reference.property)}) from ${actionNumber(plan, reference.fromAction)} into ${code(reference.path)}`);
+    }
     if (action.impact) {
       lines.push(`   - Impact: ${escapeMarkdown(action.impact)}`);
     }
     if (action.confirm) {
       lines.push(`   - Asks before running: ${escapeMarkdown(action.confirm)}`);
     }
-    if (action.kind === 'put' && action.body !== undefined) {
-      lines.push('', '   Request body:', '', ...codeBlock(JSON.stringify(action.body, null, 2), 'json', '   '), '');
+    if (action.kind === 'put' && (action.body !== undefined || action.bodyFrom !== undefined)) {
+      lines.push('', '   Request body:', '', ...codeBlock(JSON.stringify(bodyWithPlaceholders(plan, action), null, 2), 'json', '   '), '');
     }
   });
   lines.push('');
