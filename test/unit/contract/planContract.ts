@@ -6,7 +6,7 @@
  */
 import { toAzureCliScript } from '../../../src/wizards/shared/cliScript';
 import { toBicep } from '../../../src/wizards/shared/bicep';
-import type { Plan, PlanAction } from '../../../src/core/plan';
+import { fillReferences, referenceProblems, type Plan, type PlanAction } from '../../../src/core/plan';
 import { apiVersions } from '../../standin/apiVersions';
 import { contractFor } from '../../standin/contract/contracts';
 import { describeRef } from '../../standin/contract/definitions';
@@ -41,7 +41,8 @@ export function routeOf(action: PlanAction): Route | string {
 function bodiesOf(action: PlanAction): Array<{ label: string; body: Record<string, unknown> }> {
   const bodies: Array<{ label: string; body: Record<string, unknown> }> = [];
   if (action.kind === 'put') {
-    bodies.push({ label: 'body', body: action.body ?? {} });
+    // A value taken from an earlier action is filled in at Apply; its place holds a string here.
+    bodies.push({ label: 'body', body: fillReferences(action, (reference) => `<${reference.describe}>`) });
   }
   if (action.undo?.kind === 'put') {
     bodies.push({ label: 'undo body', body: action.undo.body });
@@ -148,5 +149,5 @@ export function exportProblems(plan: Plan, exported: Exports = exportsOf(plan)):
 
 /** Everything wrong with a plan: its actions, then its exports. */
 export function planProblems(plan: Plan): string[] {
-  return [...plan.actions.flatMap(actionProblems), ...exportProblems(plan)];
+  return [...referenceProblems(plan).map((problem) => `${problem.actionId}: ${problem.message}`), ...plan.actions.flatMap(actionProblems), ...exportProblems(plan)];
 }

@@ -5,7 +5,11 @@
  * accept, and CLI scripts and Bicep files that state the plan's api-versions.
  */
 import assert from 'node:assert/strict';
-import type { Plan } from '../../../src/core/plan';
+import type { Plan, PlanAction } from '../../../src/core/plan';
+import { roleAssignmentAction, storageBlobDataReaderRoleId } from '../../../src/wizards/shared/roleAssignments';
+import { armIds } from '../../standin/topology';
+import { demoTenantId, hubFlowLogStorageId, hubSubscriptionId } from '../../standin/topologies/demo';
+import { sshEd25519PublicKey } from '../standin/sshKeys';
 import { actionProblems, exportProblems, exportsOf, planProblems } from './planContract';
 import { wizardPlans } from './wizardPlans';
 
@@ -18,6 +22,45 @@ describe('plan contract: every plan the wizards make, against the stand-in and t
       assert.deepEqual(planProblems(plan), []);
     });
   }
+
+  it('a role assignment taking its principal from a VM the plan creates: route, api-version and body (with the principal filled in) as the definitions say', () => {
+    const vm: PlanAction = {
+      id: 'vm',
+      kind: 'put',
+      title: 'Create VM vm-collector-02',
+      resourceId: armIds.virtualMachine(hubSubscriptionId, 'rg-hub-network', 'vm-collector-02'),
+      resourceType: 'Microsoft.Compute/virtualMachines',
+      apiVersion: '2026-04-01',
+      body: {
+        location: 'germanywestcentral',
+        identity: { type: 'SystemAssigned' },
+        properties: {
+          hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+          storageProfile: { imageReference: { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: 'latest' }, osDisk: { createOption: 'FromImage' } },
+          osProfile: { computerName: 'collector', adminUsername: 'azureuser', linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: '/home/azureuser/.ssh/authorized_keys', keyData: sshEd25519PublicKey() }] } } },
+          networkProfile: { networkInterfaces: [{ id: armIds.networkInterface(hubSubscriptionId, 'rg-hub-network', 'nic-collector-02') }] },
+        },
+      },
+      dependsOn: [],
+      tenantId: demoTenantId,
+      existing: 'absent',
+    };
+    const grant = roleAssignmentAction({
+      id: 'grant',
+      scopeId: hubFlowLogStorageId,
+      roleDefinitionGuid: storageBlobDataReaderRoleId,
+      principal: { fromAction: vm, property: 'identity.principalId', describe: "the principal of vm-collector-02's managed identity" },
+      principalType: 'ServicePrincipal',
+      tenantId: demoTenantId,
+      title: 'Let vm-collector-02 read flow logs',
+      dependsOn: [],
+      existing: 'absent',
+    });
+    const plan: Plan = { kind: 'flowLogs', title: 'Collector', summary: [], checks: [], warnings: [], actions: [vm, grant] };
+    assert.deepEqual(planProblems(plan), []);
+    assert.match(planProblems({ ...plan, actions: [vm, { ...grant, dependsOn: [] }] }).join('\n'), /^grant: .*does not depend on it/);
+    assert.match(actionProblems({ ...grant, body: { properties: { ...(grant.body!.properties as object), principalType: 'Robot' } } }).join('\n'), /principalType/);
+  });
 
   it('covers every action kind, resource type and post operation the wizards send', () => {
     const seen = new Set(plans.flatMap(([, plan]) => plan.actions.map((action) => `${action.kind} ${action.resourceType}${action.operation ? ` ${action.operation}` : ''}${action.query ? ' (sync)' : ''}`)));
