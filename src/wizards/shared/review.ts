@@ -407,7 +407,8 @@ export function describeOutcome(action: PlanAction, outcome: ActionOutcome, kind
     case 'succeeded':
       return `${pastTense(action.title)}${attempts}`;
     case 'kept':
-      return `Already in place, kept: ${action.title}`;
+      // A message says where Azure already had it ("Already granted by role assignment …").
+      return `Already in place, kept: ${action.title}${outcome.message ? ` (${outcome.message})` : ''}`;
     case 'failed':
       return `${kind === 'undo' ? 'Undo failed' : 'Failed'}: ${action.title}: ${outcome.code ?? 'Error'}${outcome.message ? ` ${outcome.message}` : ''}${attempts}`;
     case 'skipped':

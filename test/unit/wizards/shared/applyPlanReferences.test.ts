@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ActionResult, ActionRunner } from '../../../../src/azure/actionRunner';
 import { applyPlan, retryRemaining } from '../../../../src/wizards/shared/applyPlan';
+import { describeOutcome } from '../../../../src/wizards/shared/review';
 import type { Plan, PlanAction } from '../../../../src/core/plan';
 
 const group = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-collect';
@@ -128,6 +129,7 @@ describe('applyPlan: values taken from earlier actions', () => {
     const report = await applyPlan(planOf([vm(), grant()]), runner);
     assert.deepEqual(report.outcomes.map((outcome) => [outcome.status, outcome.message]), [['succeeded', undefined], ['kept', 'Already granted by role assignment 0a1b.']]);
     assert.equal(report.complete, true);
+    assert.equal(describeOutcome(grant(), report.outcomes[1]), 'Already in place, kept: Let vm-collector read stflowlogs (Already granted by role assignment 0a1b.)');
   });
 
   it('fails, without sending, an action whose reference does not point to an earlier action it depends on; what depends on it is skipped', async () => {
