@@ -3,6 +3,7 @@ import { toArmProblem, type ArmProblem } from '../../azure/armProblem';
 import {
   actionsToSend,
   fillReferences,
+  isSecretPath,
   referencedProperties,
   referenceProblems,
   undoStepOf,
@@ -435,7 +436,12 @@ function skipMessage(mode: Mode, blocker: PlanAction, status: ActionStatus): str
 
 /** Only the referenced properties of a resource: nothing else of it (never a secret) is kept in a report. */
 function pickOutputs(resource: Record<string, unknown>, properties: string[]): Record<string, unknown> {
-  return Object.fromEntries(properties.map((property) => [property, valueAtPath(resource, property)]).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(
+    properties
+      .filter((property) => !isSecretPath(property))
+      .map((property) => [property, valueAtPath(resource, property)])
+      .filter(([, value]) => value !== undefined),
+  );
 }
 
 function lastName(resourceId: string): string {

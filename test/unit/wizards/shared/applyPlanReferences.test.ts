@@ -123,6 +123,15 @@ describe('applyPlan: values taken from earlier actions', () => {
     assert.equal((retryRunner.sent[0].body as { properties: Record<string, unknown> }).properties.principalId, principalId);
   });
 
+  it('never keeps a secret, even when a (refused) reference names one', async () => {
+    const runner = new RecordingRunner();
+    const greedy = grant({ bodyFrom: [{ path: 'properties.description', fromAction: 'vm', property: 'properties.osProfile.adminPassword', describe: 'the password' }] });
+    const report = await applyPlan(planOf([vm(), greedy]), runner);
+    assert.deepEqual([report.outcomes[1].status, report.outcomes[1].code], ['failed', 'InvalidPlanReference']);
+    assert.match(report.outcomes[1].message ?? '', /which is a secret/);
+    assert.doesNotMatch(JSON.stringify(report), /never-kept/);
+  });
+
   it('marks an action kept, with the runner\'s words, when Azure already had what it asks for', async () => {
     const runner = new RecordingRunner();
     runner.run = async (action) => (action.id === 'grant' ? { alreadyInPlace: 'Already granted by role assignment 0a1b.' } : { resource: { identity: { principalId } } });
