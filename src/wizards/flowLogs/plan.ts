@@ -231,7 +231,8 @@ function planPrerequisites(targets: readonly FlowLogTarget[], facts: FlowLogFact
   return result;
 }
 
-function storageArmIdOf(storage: StorageChoice): string {
+/** The ARM id of the storage account the flow logs write to (the one the plan creates, for a new one). */
+export function storageArmIdOf(storage: StorageChoice): string {
   return storage.kind === 'existing' ? storage.account.armId : `/subscriptions/${storage.subscriptionId}/resourceGroups/${storage.resourceGroup}/providers/Microsoft.Storage/storageAccounts/${storage.name}`;
 }
 

@@ -2,7 +2,8 @@
  * One plan from several: a monitoring set-up is a collector VM, a hub network, peerings, a TAP and
  * its tap configurations, each planned by its own builder. Combining keeps every part's checks,
  * warnings, estimates and remedies, renumbers the actions `a1`, `a2`, … in part order, and makes a
- * part's first actions wait for the parts it comes after (the TAP waits for the collector's NIC).
+ * part's first actions wait for the parts it comes after (the TAP waits for the collector's NIC);
+ * values one action takes from another (`bodyFrom`) follow the renumbering.
  * An action two parts both plan (the same resource, the same request) is sent once. Pure; no
  * `vscode` import here.
  */
@@ -22,7 +23,7 @@ export interface PlanPart {
 
 /** An action's identity for de-duplication: the request it sends. */
 function requestKey(action: PlanAction): string {
-  return `${action.kind} ${action.resourceId.toLowerCase()} ${action.operation ?? ''} ${JSON.stringify(action.query ?? {})} ${JSON.stringify(action.body ?? {})}`;
+  return `${action.kind} ${action.resourceId.toLowerCase()} ${action.operation ?? ''} ${JSON.stringify(action.query ?? {})} ${JSON.stringify(action.body ?? {})} ${JSON.stringify(action.bodyFrom ?? [])}`;
 }
 
 /** Combines `parts` into one plan of `kind`. */
@@ -69,7 +70,8 @@ export function combinePlans(kind: PlanKind, title: string, summary: string[], p
       names.set(action.id, id);
       byRequest.set(requestKey(action), id);
       const extra = action.dependsOn.length === 0 ? waitFor : [];
-      actions.push({ ...action, id, dependsOn: [...new Set([...dependsOn, ...extra])] });
+      const bodyFrom = action.bodyFrom?.map((reference) => ({ ...reference, fromAction: names.get(reference.fromAction) ?? reference.fromAction }));
+      actions.push({ ...action, id, dependsOn: [...new Set([...dependsOn, ...extra])], ...(bodyFrom ? { bodyFrom } : {}) });
     }
     for (const check of part.plan.checks) {
       const id = checkIds.has(check.id) ? `${part.key}:${check.id}` : check.id;
