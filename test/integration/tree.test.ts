@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { InventoryRow } from '../../src/tree/lensTreeProvider';
-import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
+import { demoTenantId, devSubscriptionId, hubSubscriptionId, hubVnetId, prodSubscriptionId, prodVnetId, secopsHubVnetId, secopsSensorsSubnetId, secopsSubscriptionId } from '../standin/topologies/demo';
 import { credentialSettings, readCloudSettingsFrom } from '../../src/azure/cloud';
 import { standInExtensionSettings } from '../standin/extensionSettings';
 import { call, demoToken, faults, requestCounts, setPageSize, setSettings, standInUrl, waitForOperation } from './standInClient';
@@ -44,6 +44,7 @@ describe('inventory tree against the ARM stand-in', function () {
     const rows = await api.inventory.children();
     assert.deepEqual(rows.map((row) => [row.id, row.label]), [
       [subscriptionRow(hubSubscriptionId), 'Contoso Security Hub'],
+      [subscriptionRow(secopsSubscriptionId), 'Contoso Security Operations'],
       [subscriptionRow(devSubscriptionId), 'Contoso Workload Dev'],
       [subscriptionRow(prodSubscriptionId), 'Contoso Workload Prod'],
     ]);
@@ -70,6 +71,25 @@ describe('inventory tree against the ARM stand-in', function () {
     assert.match(nics[0].contextValue ?? '', /^nic;/);
     const empty = await api.inventory.children(key(`${hubVnetId}/subnets/AzureFirewallSubnet`));
     assert.deepEqual(empty.map((row) => row.label), ['No network interfaces in this subnet']);
+  });
+
+  it('shows the security operations subscription ready for a set-up: a hub VNet without collectors, storage and a watcher', async () => {
+    const subscription = subscriptionRow(secopsSubscriptionId);
+    const folders = await api.inventory.children(subscription);
+    assert.deepEqual(folders.map((row) => [row.label, row.description]), [
+      ['Virtual networks', '1'],
+      ['Network security groups', '1'],
+      ['Network watchers', '1'],
+      ['Virtual network TAPs', '0'],
+      ['Storage accounts', undefined],
+    ]);
+    const vnets = await api.inventory.children(`${subscription}#vnets`);
+    assert.deepEqual(vnets.map((row) => [row.id, row.description]), [[key(secopsHubVnetId), '10.40.0.0/16 · germanywestcentral']]);
+    const subnets = await api.inventory.children(key(secopsHubVnetId));
+    assert.deepEqual(subnets.map((row) => [row.label, row.description]), [['snet-sensors', '10.40.1.0/24 · NSG nsg-secops-sensors'], ['snet-mgmt', '10.40.2.0/24']]);
+    assert.deepEqual((await api.inventory.children(key(secopsSensorsSubnetId))).map((row) => row.label), ['No network interfaces in this subnet']);
+    assert.deepEqual((await api.inventory.children(`${subscription}#watchers`)).map((row) => row.label), ['NetworkWatcher_germanywestcentral']);
+    assert.deepEqual((await api.inventory.children(`${subscription}#storageAccounts`)).map((row) => row.label), ['stsecopsflowlogs01']);
   });
 
   it("lists a hub TAP's source NICs from the workload subscription they are in", async () => {
@@ -317,7 +337,7 @@ describe('inventory tree against the ARM stand-in', function () {
       const expected = { storageEndpointSuffix: '', portalUrl: '', ...standInExtensionSettings(standInUrl, demoTenantId) };
       assert.deepEqual(readCloudSettingsFrom(vscode.workspace.getConfiguration('trafficLens')), expected);
       assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
-      assert.deepEqual((await api.inventory.children()).map((row) => row.id), [hubSubscriptionId, devSubscriptionId, prodSubscriptionId].map(subscriptionRow));
+      assert.deepEqual((await api.inventory.children()).map((row) => row.id), [hubSubscriptionId, secopsSubscriptionId, devSubscriptionId, prodSubscriptionId].map(subscriptionRow));
     } finally {
       await vscode.workspace.fs.delete(settingsFolder, { recursive: true });
     }
@@ -325,7 +345,7 @@ describe('inventory tree against the ARM stand-in', function () {
 
   it('clears the tree on sign-out', async () => {
     assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
-    assert.equal((await api.inventory.children()).length, 3);
+    assert.equal((await api.inventory.children()).length, 4);
     await vscode.commands.executeCommand('trafficLens.signOut');
     assert.equal(api.inventory.isSignedIn(), false);
     assert.deepEqual(await api.inventory.children(), []);

@@ -4,6 +4,7 @@ import { refreshTapBackReferences } from './routes/tapConfigurations';
 import { defaultSecurityRules } from './routes/networkSecurityGroups';
 import { regionalCommunity, settlePeeringState } from './routes/virtualNetworkPeerings';
 import { seedVirtualMachine } from './routes/virtualMachines';
+import { requireConnectableVnet } from './routes/virtualWans';
 import { asObject, newEtag, refId, type ArmResource, type ArmState, type JsonObject } from './state';
 import { types } from './types';
 
@@ -159,7 +160,7 @@ export interface VirtualHubSpec {
   location?: string;
   /** The hub's address prefix (a /24 or larger, e.g. `10.100.0.0/23`); connected VNets may not overlap it. */
   addressPrefix: string;
-  /** VNets connected to the hub: connection name and VNet id (the connection rules are not checked here). */
+  /** VNets connected to the hub: connection name and VNet id (held to the rules ARM checks when a connection is created). */
   connections?: Array<{ name: string; remoteVirtualNetworkId: string }>;
 }
 
@@ -379,9 +380,16 @@ function seedVirtualWan(state: ArmState, groupId: string, spec: VirtualWanSpec, 
   }
 }
 
+/** A declared hub connection meets the rules ARM checks for a created one (`requireConnectableVnet`), else the topology is refused. */
 function seedHubConnection(state: ArmState, hubId: string, spec: { name: string; remoteVirtualNetworkId: string }): void {
   const id = `${hubId}/hubVirtualNetworkConnections/${spec.name}`;
+  const hub = requireExisting(state, types.virtualHub, hubId, `hub connection ${id}`);
   const remote = requireExisting(state, types.virtualNetwork, spec.remoteVirtualNetworkId, `hub connection ${id}`);
+  try {
+    requireConnectableVnet(state, hub, id, remote);
+  } catch (error) {
+    throw new Error(`Topology error: hub connection ${id}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   state.put({
     id,
     name: spec.name,

@@ -57,6 +57,26 @@ registerComposer(types.hubVirtualNetworkConnection, (connection) => {
  *   as reported in Azure/azure-cli-extensions#2487; the code is ours);
  * - a remote VNet of another tenant needs an auxiliary token for it (`LinkedAuthorizationFailed`,
  *   as Azure/azure-cli#27201 shows for `az network vhub connection create`);
+ * - a connection's remote VNet does not change;
+ * - then the rules of `requireConnectableVnet`.
+ */
+function requireConnectable(context: RequestContext, hub: ArmResource, id: string, remoteId: string, existing: ArmResource | undefined): ArmResource {
+  const { state } = context.core;
+  const remote = state.getTyped(types.virtualNetwork, remoteId);
+  if (!remote) {
+    throw invalidRequest('RemoteVirtualNetworkNotFound', `Remote Virtual Network '${remoteId}' not found for hub VNET connection '${id}'.`);
+  }
+  requireLinkedAuthorization(context, id, remote.id);
+  if (existing && idKey(refId(existing.properties.remoteVirtualNetwork) ?? '') !== idKey(remote.id)) {
+    throw invalidRequest('HubVirtualNetworkConnectionRemoteVnetCannotChange', `Hub VNET connection ${existing.id} is connected to ${String(refId(existing.properties.remoteVirtualNetwork))}; its remote virtual network cannot change. Delete the connection and create a new one.`);
+  }
+  requireConnectableVnet(state, hub, id, remote);
+  return remote;
+}
+
+/**
+ * The rules a VNet itself must meet to be connected to `hub` by the connection `id`, checked for a
+ * connection created through ARM and for one a topology declares:
  * - "A virtual network can be connected to only one virtual hub" (Virtual WAN FAQ,
  *   learn.microsoft.com/azure/virtual-wan/virtual-wan-faq; MicrosoftDocs/azure-docs#79893);
  * - "Your virtual network doesn't have any virtual network gateways. If your virtual network has a
@@ -70,16 +90,7 @@ registerComposer(types.hubVirtualNetworkConnection, (connection) => {
  * Only the LinkedAuthorizationFailed and the peering overlap codes are seen in public answers; the
  * others are ours (listed in the stand-in README).
  */
-function requireConnectable(context: RequestContext, hub: ArmResource, id: string, remoteId: string, existing: ArmResource | undefined): ArmResource {
-  const { state } = context.core;
-  const remote = state.getTyped(types.virtualNetwork, remoteId);
-  if (!remote) {
-    throw invalidRequest('RemoteVirtualNetworkNotFound', `Remote Virtual Network '${remoteId}' not found for hub VNET connection '${id}'.`);
-  }
-  requireLinkedAuthorization(context, id, remote.id);
-  if (existing && idKey(refId(existing.properties.remoteVirtualNetwork) ?? '') !== idKey(remote.id)) {
-    throw invalidRequest('HubVirtualNetworkConnectionRemoteVnetCannotChange', `Hub VNET connection ${existing.id} is connected to ${String(refId(existing.properties.remoteVirtualNetwork))}; its remote virtual network cannot change. Delete the connection and create a new one.`);
-  }
+export function requireConnectableVnet(state: ArmState, hub: ArmResource, id: string, remote: ArmResource): void {
   const other = connectionsOfVnet(state, remote.id).find((connection) => idKey(connection.id) !== idKey(id));
   if (other) {
     throw invalidRequest(
@@ -114,7 +125,6 @@ function requireConnectable(context: RequestContext, hub: ArmResource, id: strin
       );
     }
   }
-  return remote;
 }
 
 export const virtualWanRoutes: Route[] = [

@@ -5,6 +5,7 @@ export const partnerTenantId = 'e2d4f6a8-1b3c-4d5e-8f70-9a1b2c3d4e5f';
 export const hubSubscriptionId = '3f2a8c91-6d4e-4b7a-9e15-0c8d2b4f6a13';
 export const prodSubscriptionId = '8b1d4e72-2c9a-4f3e-b6d8-5a7c9e1f3b24';
 export const devSubscriptionId = 'c5e7a9b1-3d2f-4a6c-8e0b-1f3d5a7c9e35';
+export const secopsSubscriptionId = '07e48360-1029-41a8-8039-389cc941cc9f';
 
 const hub = (group: string) => ({
   vnet: (name: string) => armIds.virtualNetwork(hubSubscriptionId, group, name),
@@ -35,11 +36,32 @@ export const collectorTapId = armIds.virtualNetworkTap(hubSubscriptionId, 'rg-hu
 export const hubFlowLogStorageId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsgwc01');
 export const hubFlowLogStorageUkSouthId = armIds.storageAccount(hubSubscriptionId, 'rg-hub-logs', 'sthubflowlogsuks01');
 
+// The dedicated security subscription: a hub VNet waiting for its collector, and an existing Virtual WAN.
+const secops = (group: string) => ({
+  vnet: (name: string) => armIds.virtualNetwork(secopsSubscriptionId, group, name),
+  subnet: (vnet: string, name: string) => armIds.subnet(secopsSubscriptionId, group, vnet, name),
+  nsg: (name: string) => armIds.networkSecurityGroup(secopsSubscriptionId, group, name),
+});
+export const secopsHubVnetId = secops('rg-secops-network').vnet('vnet-secops-hub');
+export const secopsSensorsSubnetId = secops('rg-secops-network').subnet('vnet-secops-hub', 'snet-sensors');
+export const secopsSensorsNsgId = secops('rg-secops-network').nsg('nsg-secops-sensors');
+export const secopsFlowLogStorageId = armIds.storageAccount(secopsSubscriptionId, 'rg-secops-network', 'stsecopsflowlogs01');
+export const secopsNetworkWatcherId = armIds.networkWatcher(secopsSubscriptionId, 'NetworkWatcherRG', 'NetworkWatcher_germanywestcentral');
+export const virtualWanId = armIds.virtualWan(secopsSubscriptionId, 'rg-secops-wan', 'vwan-contoso');
+export const virtualWanHubId = armIds.virtualHub(secopsSubscriptionId, 'rg-secops-wan', 'vhub-germanywestcentral');
+/** vnet-dev-spoke's connection to the Virtual WAN hub. */
+export const devHubConnectionId = `${virtualWanHubId}/hubVirtualNetworkConnections/conn-vnet-dev-spoke`;
+
 /**
  * The demo estate: a security hub subscription (hub VNet, collector VM behind an internal load
  * balancer, a virtual network TAP, flow-log storage) and two workload subscriptions with spoke
  * VNets. Prod is peered with the hub (Connected both ways); dev has only its own side (Initiated),
  * a sandbox VNet overlapping prod's address space, and Microsoft.Insights not registered.
+ * A dedicated security subscription (Contoso Security Operations) holds what a new monitoring
+ * set-up starts from: a hub VNet with a sensors subnet behind an NSG but no collector VM and no
+ * peerings yet, a Network Watcher and a flow-log storage account in germanywestcentral, and an
+ * existing Virtual WAN whose germanywestcentral hub connects dev's spoke VNet (so dev reaches the
+ * hub through Virtual WAN only; its own peering to vnet-hub is still Initiated).
  * Every NIC's VM is served by the Compute routes: the Network Watcher agent is installed on
  * vm-collector-01, vm-jumpbox-01 (Windows), vm-web-01 and vm-web-02 only; vm-db-01 is Windows;
  * vm-dev-02 is deallocated.
@@ -216,6 +238,50 @@ export function demoTopology(): Topology {
               },
             ],
           },
+        ],
+      },
+      {
+        subscriptionId: secopsSubscriptionId,
+        displayName: 'Contoso Security Operations',
+        tenantId: demoTenantId,
+        tags: { environment: 'security', owner: 'secops' },
+        resourceGroups: [
+          {
+            name: 'rg-secops-network',
+            location: 'germanywestcentral',
+            storageAccounts: [{ name: 'stsecopsflowlogs01', sku: 'Standard_LRS' }],
+            networkSecurityGroups: [
+              {
+                name: 'nsg-secops-sensors',
+                rules: [
+                  { name: 'allow-vxlan-from-vnets', priority: 100, direction: 'Inbound', access: 'Allow', protocol: 'Udp', source: 'VirtualNetwork', destinationPort: '4789', description: 'Mirrored traffic from virtual network TAP' },
+                  { name: 'allow-ssh-from-mgmt', priority: 110, direction: 'Inbound', access: 'Allow', protocol: 'Tcp', source: '10.40.2.0/24', destinationPort: '22' },
+                  { name: 'deny-internet-in', priority: 4000, direction: 'Inbound', access: 'Deny', protocol: '*', source: 'Internet' },
+                ],
+              },
+            ],
+            virtualNetworks: [
+              {
+                name: 'vnet-secops-hub',
+                addressPrefixes: ['10.40.0.0/16'],
+                subnets: [
+                  { name: 'snet-sensors', addressPrefix: '10.40.1.0/24', networkSecurityGroupId: secopsSensorsNsgId },
+                  { name: 'snet-mgmt', addressPrefix: '10.40.2.0/24' },
+                ],
+              },
+            ],
+          },
+          {
+            name: 'rg-secops-wan',
+            location: 'germanywestcentral',
+            virtualWans: [
+              {
+                name: 'vwan-contoso',
+                hubs: [{ name: 'vhub-germanywestcentral', addressPrefix: '10.90.0.0/23', connections: [{ name: 'conn-vnet-dev-spoke', remoteVirtualNetworkId: devVnetId }] }],
+              },
+            ],
+          },
+          { name: 'NetworkWatcherRG', location: 'germanywestcentral', networkWatchers: [{ name: 'NetworkWatcher_germanywestcentral', location: 'germanywestcentral' }] },
         ],
       },
     ],

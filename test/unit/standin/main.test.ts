@@ -27,7 +27,7 @@ describe('stand-in command-line entry (built bundle)', function () {
     });
     const info = JSON.parse(firstLine) as { url: string; caPath: string; caBundlePath: string; tenantId: string; subscriptions: Array<{ name: string }> };
     assert.match(info.url, /^https:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(info.subscriptions.length, 3);
+    assert.equal(info.subscriptions.length, 4);
     const ca = readFileSync(info.caPath, 'utf8');
     assert.ok(readFileSync(info.caBundlePath, 'utf8').endsWith(ca), 'the bundle ends with the stand-in CA');
     const token = createTestToken({ tenantId: info.tenantId }).token;
@@ -38,7 +38,7 @@ describe('stand-in command-line entry (built bundle)', function () {
         response.on('end', () => resolve(text));
       }).on('error', reject).end();
     });
-    assert.equal((JSON.parse(body) as { value: unknown[] }).value.length, 3);
+    assert.equal((JSON.parse(body) as { value: unknown[] }).value.length, 4);
     child.stdin.end();
     assert.equal(await exited, 0);
   });

@@ -55,7 +55,7 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
   it('lists the signed-in tenant\'s subscriptions and the tenants the user can see', async () => {
     const { subscriptions } = sdkClients(standIn, demoTenantId, hubSubscriptionId);
     const found = await collect(subscriptions.subscriptions.list());
-    assert.deepEqual(found.map((item) => item.displayName).sort(), ['Contoso Security Hub', 'Contoso Workload Dev', 'Contoso Workload Prod']);
+    assert.deepEqual(found.map((item) => item.displayName).sort(), ['Contoso Security Hub', 'Contoso Security Operations', 'Contoso Workload Dev', 'Contoso Workload Prod']);
     assert.ok(found.every((item) => item.state === 'Enabled' && item.tenantId === demoTenantId));
     const tenants = await collect(subscriptions.tenants.list());
     assert.deepEqual(tenants.map((item) => item.displayName).sort(), ['Contoso', 'Fabrikam Partners']);

@@ -147,6 +147,24 @@ describe('ARM stand-in: Virtual WAN hubs and VNet connections through @azure/arm
     assert.equal(linked.status, 201);
   });
 
+  it('refuses a topology whose declared connection breaks the same rules', async () => {
+    const declaring = (connections: Array<{ hub: string; name: string; vnet: string }>): Topology => {
+      const world = topology();
+      const wan = world.subscriptions[1].resourceGroups[0].virtualWans![0];
+      for (const hub of wan.hubs!) {
+        hub.connections = connections.filter((connection) => connection.hub === hub.name).map((connection) => ({ name: connection.name, remoteVirtualNetworkId: vnet(connection.vnet) }));
+      }
+      return world;
+    };
+    const refused = async (connections: Array<{ hub: string; name: string; vnet: string }>, message: RegExp) => {
+      await assert.rejects(startStandIn({ topology: declaring(connections) }), message);
+    };
+    await refused([{ hub: 'vhub-weu', name: 'conn-range', vnet: 'vnet-in-hub-range' }], /^Error: Topology error: hub connection .*\/virtualHubs\/vhub-weu\/hubVirtualNetworkConnections\/conn-range: .*overlaps the hub's address prefix/);
+    await refused([{ hub: 'vhub-weu', name: 'conn-a', vnet: 'vnet-a' }, { hub: 'vhub-neu', name: 'conn-a', vnet: 'vnet-a' }], /can be connected to only one virtual hub/);
+    await refused([{ hub: 'vhub-weu', name: 'conn-a', vnet: 'vnet-a' }, { hub: 'vhub-weu', name: 'conn-overlap', vnet: 'vnet-overlaps-a' }], /overlaps with address space of virtual network .*vnet-a already connected to the hub/);
+    await refused([{ hub: 'vhub-weu', name: 'conn-none', vnet: 'vnet-none' }], /hub connection .*conn-none refers to .*vnet-none, which is not in the topology/);
+  });
+
   it('keeps a connection on its VNet: an update naming another VNet is refused', async () => {
     const changed = await put('vhub-weu', 'conn-a', { properties: { remoteVirtualNetwork: { id: vnet('vnet-b') } } });
     assert.deepEqual([changed.status, errorCode(changed)], [400, 'HubVirtualNetworkConnectionRemoteVnetCannotChange']);
