@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { activateTestedExtension, expectedExtension, manifest, projectRoot, testedExtension } from './testedExtension';
 
@@ -31,6 +31,27 @@ describe('extension', () => {
     assert.equal(typeof extension.exports.flowLogViewer.addOn, 'function');
     assert.equal(typeof extension.exports.wizards.use, 'function');
     assert.equal(typeof api.inventory.children, 'function');
+  });
+
+  it('ships the Get Started walkthrough\'s pages and the screenshots they show', () => {
+    const extension = testedExtension();
+    const walkthroughs = (extension.packageJSON as { contributes: { walkthroughs?: Array<{ id: string; steps: Array<{ media: { markdown?: string } }> }> } }).contributes.walkthroughs ?? [];
+    const steps = walkthroughs.find((walkthrough) => walkthrough.id === 'trafficLens.gettingStarted')?.steps ?? [];
+    assert.ok(steps.length > 0, 'the installed manifest has no Get Started walkthrough');
+    const missing: string[] = [];
+    for (const step of steps) {
+      const page = join(extension.extensionPath, step.media.markdown ?? '(no markdown)');
+      if (!existsSync(page)) {
+        missing.push(step.media.markdown ?? '(no markdown)');
+        continue;
+      }
+      for (const [, image] of readFileSync(page, 'utf8').matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)) {
+        if (!existsSync(join(dirname(page), image))) {
+          missing.push(`${image} (shown by ${step.media.markdown})`);
+        }
+      }
+    }
+    assert.deepEqual(missing, []);
   });
 
   it('opens the test workspace', () => {

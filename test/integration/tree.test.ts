@@ -86,7 +86,7 @@ describe('inventory tree against the ARM stand-in', function () {
     const vnets = await api.inventory.children(`${subscription}#vnets`);
     assert.deepEqual(vnets.map((row) => [row.id, row.description]), [[key(secopsHubVnetId), '10.40.0.0/16 · germanywestcentral']]);
     const subnets = await api.inventory.children(key(secopsHubVnetId));
-    assert.deepEqual(subnets.map((row) => [row.label, row.description]), [['snet-sensors', '10.40.1.0/24 · NSG nsg-secops-sensors'], ['snet-mgmt', '10.40.2.0/24']]);
+    assert.deepEqual(subnets.map((row) => [row.label, row.description]), [['snet-mgmt', '10.40.2.0/24'], ['snet-sensors', '10.40.1.0/24 · NSG nsg-secops-sensors']]);
     assert.deepEqual((await api.inventory.children(key(secopsSensorsSubnetId))).map((row) => row.label), ['No network interfaces in this subnet']);
     assert.deepEqual((await api.inventory.children(`${subscription}#watchers`)).map((row) => row.label), ['NetworkWatcher_germanywestcentral']);
     assert.deepEqual((await api.inventory.children(`${subscription}#storageAccounts`)).map((row) => row.label), ['stsecopsflowlogs01']);

@@ -388,7 +388,7 @@ function seedHubConnection(state: ArmState, hubId: string, spec: { name: string;
   try {
     requireConnectableVnet(state, hub, id, remote);
   } catch (error) {
-    throw new Error(`Topology error: hub connection ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Topology error: hub connection ${id}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   state.put({
     id,
