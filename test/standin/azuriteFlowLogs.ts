@@ -1,6 +1,6 @@
 /**
- * Azurite serving every storage account the topology's flow logs write to, with the keys the
- * ARM stand-in hands out through `listKeys`, seeded with flow-log blobs. Used by the demo and by
+ * Azurite serving every storage account of the topology, with the keys the ARM stand-in hands out
+ * through `listKeys`; the accounts the topology's flow logs write to are seeded with flow-log blobs. Used by the demo and by
  * integration tests:
  *
  *   const standIn = await startStandIn({ topology });
@@ -10,7 +10,7 @@
 import { startAzurite, azuriteServiceClient, type Azurite } from './azurite';
 import { seedTopologyFlowLogs, type SeededBlob } from './blobSeed';
 import type { StandIn } from './server';
-import type { Topology } from './topology';
+import { armIds, type Topology } from './topology';
 
 export interface FlowLogAzuriteOptions {
   topology: Topology;
@@ -33,9 +33,14 @@ export interface FlowLogAzurite {
 }
 
 export async function startFlowLogAzurite(options: FlowLogAzuriteOptions): Promise<FlowLogAzurite> {
+  // Every storage account of the topology, so a flow log or packet capture created later can write
+  // to any of them; the ones the topology's flow logs write to are seeded with blobs.
   const accountIds = new Set<string>();
   for (const subscription of options.topology.subscriptions) {
     for (const group of subscription.resourceGroups) {
+      for (const account of group.storageAccounts ?? []) {
+        accountIds.add(armIds.storageAccount(subscription.subscriptionId, group.name, account.name).toLowerCase());
+      }
       for (const watcher of group.networkWatchers ?? []) {
         for (const flowLog of watcher.flowLogs ?? []) {
           accountIds.add(flowLog.storageId.toLowerCase());
