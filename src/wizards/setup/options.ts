@@ -4,6 +4,7 @@
  * walkthrough (media/walkthrough/setUpMonitoring.md) repeats these sentences word for word.
  *
  * Sources (read when these sentences were written):
+ * - `az network vnet tap create`: the TAP sends to its destination's VXLAN port.
  * - Virtual network TAP overview (ms.date 04/21/2025): the destination is in the same or a peered
  *   VNet of the same region; monitored NICs in other subscriptions need the same Microsoft Entra
  *   tenant; only VM network interfaces are sources; no IPv6; before its first tap configuration a
@@ -44,6 +45,7 @@ export interface MonitoringOption {
 
 export const monitoringDocs = {
   tap: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-tap-overview',
+  tapCli: 'https://learn.microsoft.com/cli/azure/network/vnet/tap',
   peering: 'https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview',
   virtualNetworkPricing: 'https://azure.microsoft.com/pricing/details/virtual-network/',
   virtualWan: 'https://learn.microsoft.com/azure/virtual-wan/virtual-wan-about',
@@ -63,7 +65,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
     visibility: 'Full copies of every packet of the chosen VM network interfaces (IPv4 only), sent to the collector over VXLAN.',
     cost: 'The collector VM (and an internal load balancer, if you pool collectors) runs and is billed around the clock.',
     downtime: 'Each source VM is stopped (deallocated) and started once before its first tap configuration, and adding or removing a source can interrupt its network for up to 60 seconds while TAP is in preview.',
-    docs: [monitoringDocs.tap],
+    docs: [monitoringDocs.tap, monitoringDocs.tapCli],
   },
   {
     id: '1B',
@@ -77,7 +79,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   {
     id: '1C',
     label: 'Many spoke subscriptions to a central hub',
-    detail: 'The 1B set-up for many spoke subscriptions at once; spokes that reach the hub only through an existing Virtual WAN hub are listed, since a TAP destination over Virtual WAN is not supported.',
+    detail: 'The 1B set-up for many spoke subscriptions at once; the plan names the spokes that reach the hub only through an existing Virtual WAN hub, since a TAP destination over Virtual WAN is not supported.',
     visibility: 'Full packet copies from every spoke peered directly with the hub in its region; a spoke connected only through a Virtual WAN hub cannot mirror to it, because a TAP destination must be in the same or a peered virtual network.',
     cost: 'One collector (or a load-balanced pool) serves every spoke, and every spoke\'s mirrored traffic carries the per-gigabyte peering charge.',
     downtime: 'Peerings take no downtime, but every source VM in every spoke is stopped and started once, so plan a maintenance window per spoke.',
@@ -87,7 +89,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
     id: '2',
     label: 'On-demand packet capture',
     detail: 'A Network Watcher packet capture on one VM for a limited time, written as a .cap file to a storage account; the Network Watcher agent extension is installed first where it is missing.',
-    visibility: 'Full packets to and from one VM, filtered by protocol, addresses and ports, only while the session runs (5 hours at most by default).',
+    visibility: 'Full packets to and from one VM, filtered by protocol, addresses and ports, only while the session runs (by default for at most 5 hours).',
     cost: 'Nothing runs between captures: you pay for the capture files in Blob Storage and the Network Watcher charges on its pricing page.',
     downtime: 'None: the VM must be running, and it keeps running while the agent is installed and the capture runs.',
     docs: [monitoringDocs.packetCapture, monitoringDocs.networkWatcherAgent, monitoringDocs.networkWatcherPricing],

@@ -40,7 +40,7 @@ describe('set-up monitoring options', () => {
   });
 
   it('cites Microsoft documentation or pricing pages over https for every option', () => {
-    const other = monitoringOptions.flatMap((option) => option.docs.filter((url) => !/^https:\/\/(learn\.microsoft\.com\/azure\/|azure\.microsoft\.com\/pricing\/details\/)/.test(url)).map((url) => `${option.id}: ${url}`));
+    const other = monitoringOptions.flatMap((option) => option.docs.filter((url) => !/^https:\/\/(learn\.microsoft\.com\/(azure|cli\/azure)\/|azure\.microsoft\.com\/pricing\/details\/)/.test(url)).map((url) => `${option.id}: ${url}`));
     assert.deepEqual(other, []);
     const tap = 'https://learn.microsoft.com/azure/virtual-network/virtual-network-tap-overview';
     assert.deepEqual(monitoringOptions.filter((option) => option.docs.includes(tap)).map((option) => option.id), ['1A', '1B', '1C']);
