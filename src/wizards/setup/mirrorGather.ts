@@ -45,8 +45,15 @@ export interface CollectorPlacement {
   plannedSubnet?: { armId: string; addressPrefix: string; location: string; resourceGroup: string };
 }
 
-/** The collector wizard's questions for a placement, on its own draft type. */
-export type CollectorQuestions<CD> = (placement: CollectorPlacement) => readonly Question<CD>[];
+/** The collector wizard asked inside the set-up, on its own draft type. */
+export interface EmbeddedCollector<CD> {
+  /** Its questions for a placement. */
+  questions(placement: CollectorPlacement): readonly Question<CD>[];
+  /** The draft its questions start from for a placement (the subnet pre-answered when there is one). */
+  start(placement: CollectorPlacement): CD;
+  /** The VM name in a draft, for the TAP's suggested name. */
+  nameOf(draft: CD): string | undefined;
+}
 
 export const newChoice = '#new';
 export const peeringTransport = '#peering';
@@ -128,10 +135,10 @@ function nicItem(nic: TapSourceNic, picked: ReadonlySet<string>): PickItem<strin
 }
 
 /**
- * The mirroring questions. `collectorQuestions` gives the collector wizard's questions for where
- * the collector goes; `collectorNameOf` reads the VM name from its draft (for the TAP name).
+ * The mirroring questions; `embedded` is the collector wizard, asked when the user picks a new
+ * collector, placed in the hub network chosen before.
  */
-export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate, collectorQuestions: CollectorQuestions<CD>, collectorNameOf: (draft: CD) => string | undefined): (draft: MirrorDraft<CD>) => Question<MirrorDraft<CD>>[] {
+export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate, embedded: EmbeddedCollector<CD>): (draft: MirrorDraft<CD>) => Question<MirrorDraft<CD>>[] {
   const subscriptionName = (id: string | undefined): string => estate.subscriptions.find((entry) => entry.subscriptionId.toLowerCase() === id?.toLowerCase())?.displayName ?? id ?? '';
   const titleOf = (draft: MirrorDraft<CD>, step: StepNumber): string => (step.step === 1 ? `${optionTitles[draft.option]}` : optionTitles[draft.option]);
   const subscriptionItems = (previous: string | undefined, preferHub: boolean): PickItem<string>[] =>
@@ -276,7 +283,13 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
             ...ranked.map(({ item, hint }) => ({ label: item.label, description: [item.privateIp, item.vmName ? `VM ${item.vmName}` : undefined].filter(Boolean).join(' · '), ...(hint ? { detail: `Likely collector: ${hint.hint}` } : {}), value: item.id, picked: item.id === draft.collectorChoice })),
           ],
         });
-        return answer === back || answer === undefined ? answer : { ...draft, collectorChoice: answer };
+        if (answer === back || answer === undefined) {
+          return answer;
+        }
+        // A new collector starts from the hub's placement unless it was already being answered there.
+        const placement = placementOf(draft, estate);
+        const restart = answer === newChoice && draft.collectorChoice !== newChoice && placement !== undefined;
+        return { ...draft, collectorChoice: answer, ...(restart ? { collector: embedded.start(placement) } : {}) };
       },
     },
   ];
@@ -306,7 +319,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       id: 'setup.tapName',
       shouldAsk: () => true,
       ask: async (draft, step) => {
-        const collectorName = draft.collectorChoice === newChoice ? collectorNameOf(draft.collector) : estate.tap.destinations.find((item) => item.id === draft.collectorChoice)?.vmName;
+        const collectorName = draft.collectorChoice === newChoice ? embedded.nameOf(draft.collector) : estate.tap.destinations.find((item) => item.id === draft.collectorChoice)?.vmName;
         const answer = await ui.input({ id: 'setup.tapName', title: titleOf(draft, step), ...step, prompt: 'Name of the virtual network TAP (in the collector\u2019s resource group)', value: draft.tapName ?? suggestedTapName(collectorName), validate: (value) => validateTapName(value) });
         return answer === back || answer === undefined ? answer : { ...draft, tapName: answer };
       },
@@ -337,7 +350,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
     const collector =
       draft.collectorChoice === newChoice && hubId !== undefined && subscriptionId !== undefined
         ? liftQuestions(
-            collectorQuestions(placementOf(draft, estate) ?? { subscriptionId, vnetId: hubId }),
+            embedded.questions(placementOf(draft, estate) ?? { subscriptionId, vnetId: hubId }),
             (current: MirrorDraft<CD>) => current.collector,
             (current, collector) => ({ ...current, collector }),
             (current) => current.collectorChoice === newChoice,

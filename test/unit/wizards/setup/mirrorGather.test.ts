@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { SubscriptionRef, VnetRef } from '../../../../src/azure/networkApi';
 import { peeringVnetOf } from '../../../../src/wizards/peering/peeringVnet';
-import { askQuestions, type Question } from '../../../../src/wizards/shared/questions';
+import { askQuestions } from '../../../../src/wizards/shared/questions';
 import { back } from '../../../../src/wizards/shared/wizardUi';
-import { mirrorQuestions, mirrorSetUpOf, newChoice, placementOf, type CollectorPlacement, type MirrorDraft, type MirrorQuestionsEstate } from '../../../../src/wizards/setup/mirrorGather';
+import { mirrorQuestions, mirrorSetUpOf, newChoice, placementOf, type CollectorPlacement, type EmbeddedCollector, type MirrorDraft, type MirrorQuestionsEstate } from '../../../../src/wizards/setup/mirrorGather';
 import { ScriptedUi, type ScriptedAnswer } from '../../../integration/scriptedUi';
 import { armId, estate as tapEstate, key, sourceNic, subnet, subscriptionId, vnet } from '../tap/builders';
 
@@ -26,8 +26,8 @@ interface FakeCollector {
 }
 
 /** The collector wizard's questions as the set-up sees them: one name, recording where it was placed. */
-function fakeCollector(placements: CollectorPlacement[]): (placement: CollectorPlacement) => Question<FakeCollector>[] {
-  return (placement) => [
+function fakeCollector(placements: CollectorPlacement[]): EmbeddedCollector<FakeCollector> {
+  return { start: () => ({}), nameOf: (draft) => draft.vmName, questions: (placement) => [
     {
       id: 'collector.vmName',
       shouldAsk: () => true,
@@ -37,7 +37,7 @@ function fakeCollector(placements: CollectorPlacement[]): (placement: CollectorP
         return answer === back || answer === undefined ? answer : { ...draft, vmName: answer };
       },
     },
-  ];
+  ] };
 }
 
 let ui: ScriptedUi;
@@ -45,7 +45,7 @@ let ui: ScriptedUi;
 async function run(option: '1A' | '1B' | '1C', answers: ScriptedAnswer[], placements: CollectorPlacement[] = []): Promise<MirrorDraft<FakeCollector> | undefined> {
   ui = new ScriptedUi({ next: () => answers.shift() });
   const estate = questionsEstate();
-  const draft = await askQuestions(mirrorQuestions(ui, estate, fakeCollector(placements), (collector) => collector.vmName), { option, collector: {} });
+  const draft = await askQuestions(mirrorQuestions(ui, estate, fakeCollector(placements)), { option, collector: {} });
   assert.deepEqual(answers, [], 'every scripted answer was asked for');
   return draft;
 }
@@ -93,7 +93,7 @@ describe('Monitoring set-up: mirroring questions', () => {
       asked.push(`${step.id}=${step.value ?? ''}`);
       return original(step);
     };
-    assert.equal(await askQuestions(mirrorQuestions(ui, questionsEstate(), fakeCollector([]), () => undefined), { option: '1B', collector: {} }), undefined);
+    assert.equal(await askQuestions(mirrorQuestions(ui, questionsEstate(), fakeCollector([])), { option: '1B', collector: {} }), undefined);
     // 10.0/16 and 10.1/16 are the workloads' networks.
     assert.ok(asked.includes('setup.hubAddressSpace=10.2.0.0/16'), asked.join(', '));
   });
@@ -109,7 +109,7 @@ describe('Monitoring set-up: mirroring questions', () => {
     ];
     ui = new ScriptedUi({ next: () => answers.shift() });
     const estate = questionsEstate();
-    const draft = await askQuestions(mirrorQuestions(ui, estate, fakeCollector([]), () => undefined), { option: '1A', collector: {} });
+    const draft = await askQuestions(mirrorQuestions(ui, estate, fakeCollector([])), { option: '1A', collector: {} });
     assert.ok(draft);
     assert.deepEqual(placementOf(draft, estate), { subscriptionId, vnetId: key(armId.vnet('vnet-hub')) });
     assert.equal(draft.collectorChoice, estate.tap.destinations[0].id);
