@@ -38,6 +38,7 @@ import { migrateNsgFlowLogsCommand } from './commands/migrateNsgFlowLogs';
 import { openPacketCaptureCommand } from './commands/openPacketCapture';
 import { packetCaptureStatusCommand } from './commands/packetCaptureStatus';
 import { startPacketCaptureCommand } from './commands/startPacketCapture';
+import { enableAcceleratedNetworkingCommand } from './commands/enableAcceleratedNetworking';
 import { stopPacketCaptureCommand } from './commands/stopPacketCapture';
 import { CaptureSummaryDocuments, captureSummaryScheme } from './packetcapture/captureSummaryDocuments';
 
@@ -101,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     startPacketCaptureCommand(wizards.context),
     stopPacketCaptureCommand(wizards.context, (subscriptionId) => tree.invalidateSubscriptions([subscriptionId])),
     packetCaptureStatusCommand(wizards.context),
+    enableAcceleratedNetworkingCommand(wizards.context),
     openPacketCaptureCommand(wizards.context, storage, vscode.Uri.joinPath(context.globalStorageUri, 'packet-captures'), captureSummaries),
   ];
 

@@ -7,7 +7,8 @@
  * Resource SKUs: https://learn.microsoft.com/rest/api/compute/resource-skus/list (only the
  * `location eq '…'` filter is supported); usages: https://learn.microsoft.com/rest/api/compute/usage/list;
  * image versions: https://learn.microsoft.com/rest/api/compute/virtual-machine-images/list
- * (`$orderby=name desc&$top=1` is the newest).
+ * (`$orderby=name desc&$top=1` is the newest). A NIC is read as ARM returns it (generic GET by id),
+ * so a plan can send it back with one property changed.
  */
 import type { ResourceSku } from '@azure/arm-compute';
 import { nameOf, resourceGroupOf, subscriptionOf } from './armIds';
@@ -36,6 +37,14 @@ export interface UsageFact {
   localizedName: string;
   current: number;
   limit: number;
+}
+
+/** A resource as a generic GET by id returns it: what a read-modify-write PUT starts from. */
+export interface RawResource {
+  id: string;
+  location: string;
+  tags?: Record<string, string>;
+  properties: Record<string, unknown>;
 }
 
 /** A VM as the accelerated-networking and collector plans need it. */
@@ -141,5 +150,16 @@ export class ComputeReads {
     const client = this.clients.compute(tenantId, subscriptionOf(availabilitySetArmId));
     const set = await client.availabilitySets.get(resourceGroupOf(availabilitySetArmId), nameOf(availabilitySetArmId), { abortSignal: signal });
     return (set.virtualMachines ?? []).flatMap((vm) => (vm.id ? [vm.id.toLowerCase()] : []));
+  }
+
+  /** A network interface as ARM returns it at `apiVersion` (read-only fields included). */
+  async networkInterface(nicArmId: string, tenantId: string, apiVersion: string, signal?: AbortSignal): Promise<RawResource> {
+    const resource = await this.clients.resources(tenantId, subscriptionOf(nicArmId)).resources.getById(nicArmId.replace(/^\/+/, ''), apiVersion, { abortSignal: signal });
+    return {
+      id: resource.id ?? nicArmId,
+      location: (resource.location ?? '').toLowerCase(),
+      ...(resource.tags ? { tags: resource.tags } : {}),
+      properties: (resource.properties ?? {}) as Record<string, unknown>,
+    };
   }
 }

@@ -202,7 +202,7 @@ export function describeNic(nic: NicRef, taps: readonly NicTapTarget[]): ItemDes
       ['TAP configuration', taps.length > 0 ? `mirrored to ${taps.map((tap) => tapTargetText(tap, ' in ')).join(', ')}` : 'none'],
       ['Resource group', nic.resourceGroup],
     ]),
-    contextValue: flags('nic', taps.length > 0 ? 'hasTap' : 'canTap', nic.virtualMachineId ? 'hasVm' : undefined, nic.acceleratedNetworking ? 'accelerated' : undefined, ...resourceFlags),
+    contextValue: flags('nic', taps.length > 0 ? 'hasTap' : 'canTap', nic.virtualMachineId ? 'hasVm' : undefined, nic.acceleratedNetworking ? 'accelerated' : 'canAccelerate', ...resourceFlags),
     icon: 'plug',
     collapsible: false,
   };
