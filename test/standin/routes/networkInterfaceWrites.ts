@@ -5,6 +5,8 @@ import type { RequestContext, Route } from '../http';
 import { asObject, idKey, newEtag, refId, type ArmResource, type JsonObject } from '../state';
 import { types } from '../types';
 import { bodyProperties, requireResourceGroup, startPut, topId } from './common';
+import { catalogOf } from './computeOffers';
+import { findSize } from '../computeCatalog';
 import { networkPath } from './paths';
 
 const base = { family: 'network', resourceType: 'networkInterfaces', namespace: 'Microsoft.Network' } as const;
@@ -42,7 +44,11 @@ function freeAddress(context: RequestContext, subnet: ArmResource): string {
  * once created; an update keeps what the provider owns (MAC, VM, addresses) and takes
  * `enableAcceleratedNetworking`, `enableIPForwarding`, the NSG, DNS servers and tags. The network
  * provider accepts accelerated networking on the NIC of a running VM; it takes effect after the VM
- * is deallocated and started (MicrosoftDocs/azure-docs#26251, #60667), which `start` checks.
+ * is deallocated and started (MicrosoftDocs/azure-docs#26251, #60667), which `start` checks. Turning
+ * it on for a NIC attached to a VM whose size does not support it is refused by the network
+ * provider whatever the VM's power state, with `VMSizeIsNotPermittedToEnableAcceleratedNetworking`
+ * (the code and wording seen in Azure/Moodle#124; supported sizes:
+ * https://learn.microsoft.com/azure/virtual-network/accelerated-networking-overview#supported-vm-instances).
  */
 function putNetworkInterface(context: RequestContext) {
   const { state } = context.core;
@@ -90,6 +96,15 @@ function putNetworkInterface(context: RequestContext) {
       },
     };
   });
+  const vmId = refId(existing?.properties.virtualMachine);
+  const vm = vmId ? state.getTyped(types.virtualMachine, vmId) : undefined;
+  if (vm && properties.enableAcceleratedNetworking === true && existing?.properties.enableAcceleratedNetworking !== true) {
+    const vmSize = String(asObject(vm.properties.hardwareProfile).vmSize ?? '');
+    if (findSize(catalogOf(context), vmSize)?.acceleratedNetworking !== true) {
+      const allowed = catalogOf(context).sizes.filter((size) => size.acceleratedNetworking).map((size) => size.name);
+      throw new ArmError(400, 'VMSizeIsNotPermittedToEnableAcceleratedNetworking', `Virtual Machine size ${vmSize} is not in the allowed list of VM sizes for accelerated networking to be enabled on Network Interface ${vm.id}. Allowed sizes: ${allowed.join(', ')}.`, { details: [] });
+    }
+  }
   const nsgId = refId(properties.networkSecurityGroup);
   if (nsgId && !state.getTyped(types.networkSecurityGroup, nsgId)) {
     throw invalidRequest('InvalidResourceReference', `Resource ${nsgId} referenced by resource ${id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);

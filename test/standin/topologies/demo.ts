@@ -29,6 +29,8 @@ const dev = (group: string) => ({
 
 export const hubVnetId = hub('rg-hub-network').vnet('vnet-hub');
 export const prodVnetId = prod('rg-prod-network').vnet('vnet-prod-spoke');
+/** An availability set whose VMs' NICs have accelerated networking off. */
+export const legacyAvailabilitySetId = armIds.availabilitySet(prodSubscriptionId, 'rg-prod-app', 'avset-app-legacy');
 export const devVnetId = dev('rg-dev-network').vnet('vnet-dev-spoke');
 export const devSandboxVnetId = dev('rg-dev-network').vnet('vnet-dev-sandbox');
 export const collectorNicId = hub('rg-hub-network').nic('nic-collector-01');
@@ -179,7 +181,12 @@ export function demoTopology(): Topology {
               { name: 'nic-app-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.4', macAddress: '00-0D-3A-7A-20-01', virtualMachineId: prod('rg-prod-app').vm('vm-app-01') },
               { name: 'nic-app-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.5', macAddress: '00-0D-3A-7A-20-02', virtualMachineId: prod('rg-prod-app').vm('vm-app-02') },
               { name: 'nic-db-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-data'), privateIpAddress: '10.1.3.4', macAddress: '00-0D-3A-7A-30-01', virtualMachineId: prod('rg-prod-app').vm('vm-db-01'), virtualMachine: { osType: 'Windows', vmSize: 'Standard_E4s_v5' }, acceleratedNetworking: true },
+              // Two VMs of an availability set from before accelerated networking, and a small B-series VM without it.
+              { name: 'nic-legacy-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.6', macAddress: '00-0D-3A-7A-20-06', virtualMachineId: prod('rg-prod-app').vm('vm-legacy-01'), virtualMachine: { vmSize: 'Standard_D2as_v5', availabilitySetId: legacyAvailabilitySetId } },
+              { name: 'nic-legacy-02', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.7', macAddress: '00-0D-3A-7A-20-07', virtualMachineId: prod('rg-prod-app').vm('vm-legacy-02'), virtualMachine: { vmSize: 'Standard_D2as_v5', availabilitySetId: legacyAvailabilitySetId } },
+              { name: 'nic-jump-01', subnetId: prod('rg-prod-network').subnet('vnet-prod-spoke', 'snet-app'), privateIpAddress: '10.1.2.8', macAddress: '00-0D-3A-7A-20-08', virtualMachineId: prod('rg-prod-app').vm('vm-jump-01'), virtualMachine: { vmSize: 'Standard_B1s' } },
             ],
+            availabilitySets: [{ name: 'avset-app-legacy' }],
           },
           {
             name: 'NetworkWatcherRG',

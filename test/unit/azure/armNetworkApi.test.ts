@@ -96,7 +96,7 @@ describe('ArmNetworkApi against the ARM stand-in', function () {
 
   it('reads NICs with IP, VM, accelerated networking and TAP configuration, across resource groups and pages', async () => {
     const nics = await api.listNics(subscription(prodSubscriptionId));
-    assert.deepEqual(nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+    assert.deepEqual(nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02']);
     const web = nics.find((nic) => nic.name === 'nic-web-01')!;
     assert.equal(web.primaryPrivateIp, '10.1.1.4');
     assert.equal(web.virtualMachineName, 'vm-web-01');

@@ -49,16 +49,16 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     const graph = await listed(true);
     const pages = await listed(false);
     assert.deepEqual(shown(graph.nics), shown(pages.nics));
-    assert.deepEqual(graph.nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
+    assert.deepEqual(graph.nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02']);
     assert.deepEqual([graph.pages, graph.queries], [1, 1]);
-    assert.deepEqual([pages.pages, pages.queries], [3, 0]);
-    assert.match(graph.notes.join('\n'), /Listed the 5 NICs of Contoso Workload Prod through Azure Resource Graph/);
+    assert.deepEqual([pages.pages, pages.queries], [4, 0]);
+    assert.match(graph.notes.join('\n'), /Listed the 8 NICs of Contoso Workload Prod through Azure Resource Graph/);
     assert.deepEqual(pages.notes, []);
-    // The first page's two NICs come from Resource Manager; the other three from Resource Graph
+    // The first page's two NICs come from Resource Manager; the other six from Resource Graph
     // (type in lower case), flattened as the SDK flattens them, so the TAP wizard reads the same
     // IP and tap configurations from either.
     const fromGraph = graph.nics.filter((nic) => (nic.properties as { type?: string }).type === 'microsoft.network/networkinterfaces');
-    assert.equal(fromGraph.length, 3);
+    assert.equal(fromGraph.length, 6);
     for (const nic of fromGraph) {
       const same = pages.nics.find((candidate) => candidate.id === nic.id)!;
       assert.deepEqual(nicIpConfigurations(nic), nicIpConfigurations(same), nic.name);
@@ -73,8 +73,8 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     const api = apiFor(standIn, true, notes);
     api.noteChanged(prod);
     standIn.requests.reset();
-    assert.equal((await api.listNics(prod)).length, 5);
-    assert.deepEqual([standIn.requests.byRoute()[nicPages], standIn.requests.byRoute()[graphQueries] ?? 0], [3, 0]);
+    assert.equal((await api.listNics(prod)).length, 8);
+    assert.deepEqual([standIn.requests.byRoute()[nicPages], standIn.requests.byRoute()[graphQueries] ?? 0], [4, 0]);
     assert.match(notes.join('\n'), /page by page from Resource Manager: changes made 0 s ago may not be in Resource Graph yet/);
   });
 
@@ -82,14 +82,14 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     await standIn.close();
     standIn = await startStandIn({ topology: demoTopology() });
     const one = await listed(true);
-    assert.deepEqual([one.nics.length, one.pages, one.queries, one.notes.length], [5, 1, 0, 0]);
+    assert.deepEqual([one.nics.length, one.pages, one.queries, one.notes.length], [8, 1, 0, 0]);
   });
 
   it("falls back to Resource Manager's pages when Resource Graph refuses, and says why", async () => {
     standIn.faults.forbid({ match: 'Microsoft.ResourceGraph' });
     const refused = await listed(true);
-    assert.deepEqual(refused.nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
-    assert.deepEqual([refused.pages, refused.queries], [3, 1]);
+    assert.deepEqual(refused.nics.map((nic) => nic.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02']);
+    assert.deepEqual([refused.pages, refused.queries], [4, 1]);
     assert.match(refused.notes.join('\n'), /page by page from Resource Manager instead of Resource Graph\. Resource Graph refused the query: 403 AuthorizationFailed/);
   });
 
@@ -98,8 +98,8 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
   it('reads Resource Graph pages side by side by $skip', async () => {
     standIn.requests.reset();
     const rows = await graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 2 });
-    assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
-    assert.equal(standIn.requests.byRoute()[graphQueries], 3);
+    assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02']);
+    assert.equal(standIn.requests.byRoute()[graphQueries], 4);
   });
 
   it('asks again for the rows of a page that Resource Graph answered only in part', async () => {
@@ -109,8 +109,8 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
     try {
       standIn.requests.reset();
       const rows = await graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 2 });
-      assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
-      assert.equal(standIn.requests.byRoute()[graphQueries], 5, 'one query per row');
+      assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02']);
+      assert.equal(standIn.requests.byRoute()[graphQueries], 8, 'one query per row');
     } finally {
       graphAnswerLimit.bytes = saved;
     }
@@ -118,14 +118,14 @@ describe("A subscription's NICs through Azure Resource Graph", function () {
 
   it('waits for the query quota to reset when the pages need more queries than it has left', async () => {
     const saved = { ...graphQuota };
-    Object.assign(graphQuota, { queries: 3, windowMs: 1_000 });
+    Object.assign(graphQuota, { queries: 5, windowMs: 1_000 });
     try {
       standIn.requests.reset();
       const started = Date.now();
-      // Five queries of one row against three a second: the last two wait for the next window.
+      // Eight queries of one row against five a second: the last three wait for the next window.
       const rows = await graphRows(graphClient(), prodSubscriptionId, nicGraphQuery, { pageSize: 1 });
-      assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02']);
-      assert.equal(standIn.requests.byRoute()[graphQueries], 5, 'no query was refused and asked again');
+      assert.deepEqual(rows.map((row) => row.name), ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02']);
+      assert.equal(standIn.requests.byRoute()[graphQueries], 8, 'no query was refused and asked again');
       assert.ok(Date.now() - started >= 900, `waited for the reset (${Date.now() - started} ms)`);
     } finally {
       Object.assign(graphQuota, saved);

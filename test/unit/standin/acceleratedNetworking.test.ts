@@ -13,7 +13,7 @@ const subnetId = armIds.subnet(hubSubscriptionId, group, 'vnet-hub', 'snet-colle
 const setId = armIds.availabilitySet(hubSubscriptionId, group, 'avset-sensors');
 const vmId = (name: string) => armIds.virtualMachine(hubSubscriptionId, group, name);
 
-/** The demo estate plus two sensor VMs in an availability set and one on its own, none with accelerated networking. */
+/** The demo estate plus two sensor VMs in an availability set, one on its own and one of a B-series size, none with accelerated networking. */
 function topology(): Topology {
   const estate = demoTopology();
   const hubGroup = estate.subscriptions.find((subscription) => subscription.subscriptionId === hubSubscriptionId)?.resourceGroups.find((candidate) => candidate.name === group);
@@ -24,6 +24,7 @@ function topology(): Topology {
     { name: 'nic-sensor-a', subnetId, privateIpAddress: '10.0.1.20', macAddress: '00-0D-3A-4C-30-01', virtualMachineId: vmId('vm-sensor-a'), virtualMachine: { availabilitySetId: setId } },
     { name: 'nic-sensor-b', subnetId, privateIpAddress: '10.0.1.21', macAddress: '00-0D-3A-4C-30-02', virtualMachineId: vmId('vm-sensor-b'), virtualMachine: { availabilitySetId: setId } },
     { name: 'nic-sensor-c', subnetId, privateIpAddress: '10.0.1.22', macAddress: '00-0D-3A-4C-30-03', virtualMachineId: vmId('vm-sensor-c') },
+    { name: 'nic-sensor-d', subnetId, privateIpAddress: '10.0.1.23', macAddress: '00-0D-3A-4C-30-04', virtualMachineId: vmId('vm-sensor-d'), virtualMachine: { vmSize: 'Standard_B2s' } },
   ];
   return estate;
 }
@@ -133,5 +134,21 @@ describe('ARM stand-in: network interface writes and accelerated networking on e
     await vms.virtualMachines.deallocate(group, 'vm-sensor-a', poll);
     await vms.virtualMachines.start(group, 'vm-sensor-a', poll);
     assert.equal(await powerStateOf('vm-sensor-a'), 'PowerState/running');
+  });
+
+  it('refuses accelerated networking on the NIC of a VM whose size does not support it, running or deallocated', async () => {
+    const client = network();
+    const nic = await client.networkInterfaces.get(group, 'nic-sensor-d');
+    for (const attempt of ['running', 'deallocated']) {
+      if (attempt === 'deallocated') {
+        await compute().virtualMachines.deallocate(group, 'vm-sensor-d', poll);
+      }
+      await assert.rejects(client.networkInterfaces.createOrUpdate(group, 'nic-sensor-d', withAcceleratedNetworking(nic), poll), (error: { code?: string; message?: string }) => {
+        assert.equal(error.code, 'VMSizeIsNotPermittedToEnableAcceleratedNetworking');
+        assert.match(error.message ?? '', /Virtual Machine size Standard_B2s is not in the allowed list/);
+        return true;
+      });
+    }
+    assert.equal((await client.networkInterfaces.get(group, 'nic-sensor-d')).enableAcceleratedNetworking, false);
   });
 });

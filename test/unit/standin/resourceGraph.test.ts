@@ -6,7 +6,7 @@ import { errorCode, rawRequest, type RawResponse } from './standInHarness';
 
 const path = '/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01';
 const nicQuery = "Resources | where type =~ 'Microsoft.Network/networkInterfaces' | order by id asc | project id, name, type, location, resourceGroup, subscriptionId, properties";
-const prodNics = ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-web-01', 'nic-web-02'];
+const prodNics = ['nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-jump-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-web-01', 'nic-web-02'];
 
 function query(standIn: StandIn, body: Record<string, unknown>, tenantId = demoTenantId): Promise<RawResponse> {
   return rawRequest(standIn, 'POST', path, { tenantId, body: { subscriptions: [prodSubscriptionId], ...body } });
@@ -33,7 +33,7 @@ describe('ARM stand-in: Azure Resource Graph queries', function () {
     const first = await query(standIn, { query: nicQuery, options: { $top: 2, $skip: 0 } });
     assert.equal(first.status, 200);
     assert.deepEqual(Object.keys(first.body).sort(), ['$skipToken', 'count', 'data', 'facets', 'resultTruncated', 'totalRecords']);
-    assert.deepEqual([first.body.totalRecords, first.body.count, first.body.resultTruncated], [5, 2, 'false']);
+    assert.deepEqual([first.body.totalRecords, first.body.count, first.body.resultTruncated], [8, 2, 'false']);
     assert.deepEqual(rows(first).map((row) => row.name), prodNics.slice(0, 2));
     // Only the projected columns; types in lower case, as Resource Graph stores them.
     assert.deepEqual(Object.keys(rows(first)[0]), ['id', 'name', 'type', 'location', 'resourceGroup', 'subscriptionId', 'properties']);
@@ -44,7 +44,7 @@ describe('ARM stand-in: Azure Resource Graph queries', function () {
 
     const next = await query(standIn, { query: nicQuery, options: { $top: 2, $skipToken: first.body.$skipToken } });
     assert.deepEqual(rows(next).map((row) => row.name), prodNics.slice(2, 4));
-    const last = await query(standIn, { query: nicQuery, options: { $top: 2, $skip: 4 } });
+    const last = await query(standIn, { query: nicQuery, options: { $top: 2, $skip: 7 } });
     assert.deepEqual([rows(last).map((row) => row.name), last.body.count, '$skipToken' in last.body], [['nic-web-02'], 1, false]);
   });
 

@@ -66,8 +66,8 @@ describe('ARM stand-in driven by the real Azure SDKs (demo topology)', function 
     const route = 'GET /subscriptions/{subscriptionId}/providers/Microsoft.Network/networkInterfaces';
     const before = standIn.requests.count(route);
     const nics = await collect(network.networkInterfaces.listAll());
-    assert.deepEqual(nics.map((nic) => nic.name), ['nic-web-01', 'nic-web-02', 'nic-app-01', 'nic-app-02', 'nic-db-01']);
-    assert.equal(standIn.requests.count(route) - before, 3, 'five NICs at two per page take three requests');
+    assert.deepEqual(nics.map((nic) => nic.name), ['nic-web-01', 'nic-web-02', 'nic-app-01', 'nic-app-02', 'nic-db-01', 'nic-legacy-01', 'nic-legacy-02', 'nic-jump-01']);
+    assert.equal(standIn.requests.count(route) - before, 4, 'eight NICs at two per page take four requests');
     const web = nics[0];
     assert.equal(web.macAddress, '00-0D-3A-7A-10-01');
     assert.equal(web.enableAcceleratedNetworking, true);

@@ -42,8 +42,8 @@ describe('ARM stand-in: virtual machines and extensions through @azure/arm-compu
     const client = compute(prodSubscriptionId);
     const before = standIn.requests.countMatching('Microsoft.Compute/virtualMachines');
     const inGroup = await collect(client.virtualMachines.list('rg-prod-app'));
-    assert.deepEqual(inGroup.map((vm) => vm.name), ['vm-web-01', 'vm-web-02', 'vm-app-01', 'vm-app-02', 'vm-db-01']);
-    assert.equal(standIn.requests.countMatching('Microsoft.Compute/virtualMachines') - before, 3, 'five VMs at two per page take three requests');
+    assert.deepEqual(inGroup.map((vm) => vm.name), ['vm-web-01', 'vm-web-02', 'vm-app-01', 'vm-app-02', 'vm-db-01', 'vm-legacy-01', 'vm-legacy-02', 'vm-jump-01']);
+    assert.equal(standIn.requests.countMatching('Microsoft.Compute/virtualMachines') - before, 4, 'eight VMs at two per page take four requests');
     const all = await collect(compute(hubSubscriptionId).virtualMachines.listAll());
     assert.deepEqual(all.map((vm) => vm.name).sort(), ['vm-collector-01', 'vm-jumpbox-01']);
   });

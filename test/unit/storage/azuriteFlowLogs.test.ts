@@ -33,7 +33,7 @@ describe('Azurite seeded from a topology', function () {
     assert.deepEqual([...storage.blobEndpoints.keys()].sort(), [hubFlowLogStorageId, hubFlowLogStorageUkSouthId, secopsFlowLogStorageId].map((id) => id.toLowerCase()).sort(), 'every storage account of the demo');
     const endpoint = storage.blobEndpoints.get(hubFlowLogStorageId.toLowerCase())!;
     assert.match(endpoint, /^https:\/\/127\.0\.0\.1:\d+\/sthubflowlogsgwc01$/);
-    assert.equal(storage.seeded.filter((blob) => blob.kind === 'vnet').length, 5 * 2);
+    assert.equal(storage.seeded.filter((blob) => blob.kind === 'vnet').length, 8 * 2);
     assert.equal(storage.seeded.filter((blob) => blob.kind === 'nsg').length, 2 * 2);
     const reader = new FlowLogStorage({ blobEndpoint: endpoint, accountName: 'sthubflowlogsgwc01', auth: { kind: 'token', credential: new StorageCredential() }, ca: storage.azurite.caPem!, retry: { maxTries: 1 } });
     assert.deepEqual((await reader.listTargets(vnetFlowLogContainer)).map((target) => target.name), ['FL-VNET-PROD-SPOKE']);

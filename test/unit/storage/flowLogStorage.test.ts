@@ -72,7 +72,7 @@ describe('flow logs in storage (Azurite)', function () {
   it('seeds one blob per hour per MAC under the real layout, written block by block', async () => {
     const vnetBlobs = seeded.filter((blob) => blob.kind === 'vnet' && blob.name.includes('_FL-VNET-PROD-SPOKE/'));
     const nsgBlobs = seeded.filter((blob) => blob.kind === 'nsg');
-    assert.equal(vnetBlobs.length, 5 * 3, 'five prod NICs, three hours');
+    assert.equal(vnetBlobs.length, 8 * 3, 'eight prod NICs, three hours');
     assert.equal(nsgBlobs.length, 2 * 3, 'two NICs behind nsg-prod-web, three hours');
     for (const blob of seeded) {
       assert.equal(parseFlowLogBlobName(blob.name, blob.container).ok, true, blob.name);
@@ -132,7 +132,7 @@ describe('flow logs in storage (Azurite)', function () {
     const day = await storage.listDay(vnetContainer, days[0].prefix);
     assert.deepEqual(day?.hours.map((hour) => hour.time.toISOString()), ['2024-03-02T01:00:00.000Z', '2024-03-02T00:00:00.000Z']);
     const macs = day!.hours[0].macs.map((mac) => mac.mac);
-    assert.deepEqual(macs, ['000D3A7A1001', '000D3A7A1002', '000D3A7A2001', '000D3A7A2002', '000D3A7A3001']);
+    assert.deepEqual(macs, ['000D3A7A1001', '000D3A7A1002', '000D3A7A2001', '000D3A7A2002', '000D3A7A2006', '000D3A7A2007', '000D3A7A2008', '000D3A7A3001']);
     const blob = day!.hours[0].macs[0].blobs[0];
     const expected = seeded.find((candidate) => candidate.name === blob.name);
     assert.equal(blob.size, expected?.bytes);

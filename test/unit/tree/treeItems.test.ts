@@ -35,10 +35,13 @@ describe('tree item descriptions', () => {
     const untapped = describeNic(nic(), []);
     assert.equal(untapped.description, '10.1.1.4 · VM vm-web-01');
     assert.equal(untapped.collapsible, false);
-    assert.match(untapped.contextValue, /^nic;canTap;hasVm/);
+    assert.match(untapped.contextValue, /^nic;canTap;hasVm;canAccelerate/);
+    assert.match(plain(untapped.tooltip), /Accelerated networking: off/);
     const tapped = describeNic(nic({ acceleratedNetworking: true, tapIds: ['x'] }), [{ name: 'vtap-local' }]);
     assert.equal(tapped.description, '10.1.1.4 · VM vm-web-01 · accelerated · TAP → vtap-local');
     assert.match(tapped.contextValue, /hasTap/);
+    assert.doesNotMatch(tapped.contextValue, /canAccelerate/, 'the command is not offered on a NIC that has it on');
+    assert.match(plain(tapped.tooltip), /Accelerated networking: on/);
     assert.match(plain(tapped.tooltip), /TAP configuration: mirrored to vtap-local {2}$/m);
     const elsewhere = describeNic(nic({ tapIds: ['x'] }), [{ name: 'vtap-collectors', subscriptionName: 'Contoso Security Hub' }]);
     assert.equal(elsewhere.description, '10.1.1.4 · VM vm-web-01 · TAP → vtap-collectors (Contoso Security Hub)');
