@@ -159,7 +159,7 @@ describe('inventory tree against the ARM stand-in', function () {
       return rows.flat().filter((row) => /^nic;/.test(row.contextValue ?? '')).map((row) => `${row.label} ${row.description ?? ''}`).sort();
     };
     const seen: Record<string, { nics: string[]; pages: number; queries: number }> = {};
-    // Two items per page: prod's five NICs take three Resource Manager pages.
+    // Two items per page: prod's eight NICs take four Resource Manager pages.
     await setPageSize(2);
     try {
       for (const useResourceGraph of [true, false]) {
@@ -175,11 +175,11 @@ describe('inventory tree against the ARM stand-in', function () {
       await setSettings({ 'inventory.useResourceGraph': undefined });
       await api.inventory.refresh(prod);
     }
-    assert.equal(seen.true.nics.length, 5, seen.true.nics.join('; '));
+    assert.equal(seen.true.nics.length, 8, seen.true.nics.join('; '));
     assert.ok(seen.true.nics.includes('nic-web-01 10.1.1.4 · VM vm-web-01 · accelerated · TAP → vtap-collectors (Contoso Security Hub)'), seen.true.nics.join('; '));
     assert.deepEqual(seen.false.nics, seen.true.nics, 'the same rows either way');
     assert.deepEqual([seen.true.pages, seen.true.queries], [1, 1], 'one page, then one Resource Graph query');
-    assert.deepEqual([seen.false.pages, seen.false.queries], [3, 0], 'three pages, no Resource Graph');
+    assert.deepEqual([seen.false.pages, seen.false.queries], [4, 0], 'four pages, no Resource Graph');
   });
 
   it('shows a security rule added in Azure after a refresh of the NSG folder', async () => {

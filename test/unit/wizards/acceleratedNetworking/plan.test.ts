@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { actionsToSend, deallocations, isBlocked, undoStepOf, type Plan } from '../../../../src/core/plan';
 import { nicUpdateBody, sizesKey, type AcceleratedFacts, type AcceleratedNic, type AcceleratedVm, type RawResource, type VmSizeFact } from '../../../../src/wizards/acceleratedNetworking/acceleratedFacts';
 import { planAcceleratedNetworking } from '../../../../src/wizards/acceleratedNetworking/plan';
+import { toAzureCliScript } from '../../../../src/wizards/shared/cliScript';
+import { toBicep } from '../../../../src/wizards/shared/bicep';
+import { renderPreview } from '../../../../src/wizards/shared/preview';
 
 const sub = '11111111-2222-3333-4444-555555555555';
 const group = `/subscriptions/${sub}/resourceGroups/rg-app`;
@@ -149,5 +152,16 @@ describe('accelerated networking plan', () => {
       assert.equal(field in properties, false, field);
     }
     assert.equal(properties.enableAcceleratedNetworking, false);
+  });
+
+  it('exports the steps in order as an Azure CLI script and previews the downtime per VM', () => {
+    const plan = planAcceleratedNetworking({ nicIds: [nicArm('nic-a')] }, facts([nic('nic-a', 'vm-a')], [vm('vm-a')]));
+    const script = toAzureCliScript(plan);
+    const deallocate = script.indexOf('az vm deallocate');
+    const put = script.search(/enableAcceleratedNetworking.{0,3}:.{0,3}true/);
+    const start = script.indexOf('az vm start');
+    assert.ok(deallocate >= 0 && put > deallocate && start > put, script);
+    assert.match(renderPreview(plan), /vm-a is down from here until it is started again/);
+    assert.doesNotThrow(() => toBicep(plan));
   });
 });
