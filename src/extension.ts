@@ -31,6 +31,7 @@ import type { WizardSeam } from './wizards/shared/wizardPorts';
 import { createPeeringCommand } from './commands/createPeering';
 import { syncPeeringCommand } from './commands/syncPeering';
 import { createTapCommand } from './commands/createTap';
+import { createCollectorVmCommand } from './commands/createCollectorVm';
 import { removeTapCommand } from './commands/removeTap';
 import { removeTapSourceCommand } from './commands/removeTapSource';
 import { enableFlowLogsCommand } from './commands/enableFlowLogs';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     // Wizards: one command per file in src/commands, each given `wizards.context`.
     createTapCommand(wizards.context),
     removeTapCommand(wizards.context),
+    createCollectorVmCommand(wizards.context),
     removeTapSourceCommand(wizards.context),
     createPeeringCommand(wizards.context),
     syncPeeringCommand(wizards.context),

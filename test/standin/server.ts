@@ -17,6 +17,7 @@ import { flowLogRoutes } from './routes/flowLogs';
 import { loadBalancerRoutes } from './routes/loadBalancers';
 import { networkInterfaceRoutes } from './routes/networkInterfaces';
 import { networkInterfaceWriteRoutes } from './routes/networkInterfaceWrites';
+import { networkSecurityGroupWriteRoutes } from './routes/networkSecurityGroupWrites';
 import { networkOperationRoutes } from './routes/networkOperations';
 import { networkSecurityGroupRoutes } from './routes/networkSecurityGroups';
 import { networkWatcherRoutes } from './routes/networkWatchers';
@@ -126,6 +127,7 @@ export function standInRoutes(): Route[] {
     ...virtualNetworkPeeringRoutes,
     ...networkInterfaceRoutes,
     ...networkInterfaceWriteRoutes,
+    ...networkSecurityGroupWriteRoutes,
     ...tapConfigurationRoutes,
     ...networkSecurityGroupRoutes,
     ...securityRuleRoutes,

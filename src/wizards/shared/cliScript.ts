@@ -466,6 +466,12 @@ function deleteCommand(action: PlanAction, plan: Plan): AzCommand | undefined {
 /** Keys whose values are secrets: never written into a script or template. */
 const secretKeys = new Set(['protectedsettings', 'password', 'adminpassword', 'secret', 'clientsecret']);
 
+/**
+ * A VM's `customData` (a cloud-init script, which may hold the vendor's registration token) is not
+ * copied into a script or template: the user encodes their own file where they run it.
+ */
+export const customDataPlaceholder = '<base64 of your cloud-init file (base64 -w0 cloud-init.yaml): fill in before running>';
+
 /** The body with secret values replaced; the exporters never print them. */
 export function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -475,7 +481,7 @@ export function withoutSecrets(value: unknown): unknown {
   if (!object) {
     return value;
   }
-  return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, secretKeys.has(key.toLowerCase()) ? '<secret: fill in before running>' : withoutSecrets(inner)]));
+  return Object.fromEntries(Object.entries(object).map(([key, inner]) => [key, secretKeys.has(key.toLowerCase()) ? '<secret: fill in before running>' : key.toLowerCase() === 'customdata' ? customDataPlaceholder : withoutSecrets(inner)]));
 }
 
 /** The `az rest` call that sends exactly the plan's request. */

@@ -39,6 +39,23 @@ export interface PreviewOptions {
   subscriptionNames?: ReadonlyMap<string, string>;
 }
 
+/** Placed in a VM body's `osProfile.customData` in the preview, where the decoded text follows the body. */
+export const customDataShownBelow = '<cloud-init text, shown below>';
+
+/**
+ * A VM body with its `osProfile.customData` (base64 of a cloud-init file) replaced by a note, and
+ * the decoded text: a person reads the script, not its encoding.
+ */
+function withCustomDataShown(body: Record<string, unknown>): { body: Record<string, unknown>; customData?: string } {
+  const properties = body.properties as Record<string, unknown> | undefined;
+  const osProfile = properties?.osProfile as Record<string, unknown> | undefined;
+  if (typeof osProfile?.customData !== 'string') {
+    return { body };
+  }
+  const customData = Buffer.from(osProfile.customData, 'base64').toString('utf8');
+  return { body: { ...body, properties: { ...properties, osProfile: { ...osProfile, customData: customDataShownBelow } } }, customData };
+}
+
 /** Renders the preview of `plan` as markdown: title, summary, checks, warnings, estimate and numbered actions (a put with its request body). */
 export function renderPreview(plan: Plan, options: PreviewOptions = {}): string {
   const lines: string[] = [`# ${escapeMarkdown(plan.title)}`, ''];
@@ -122,7 +139,11 @@ export function renderPreview(plan: Plan, options: PreviewOptions = {}): string 
       lines.push(`   - Asks before running: ${escapeMarkdown(action.confirm)}`);
     }
     if (action.kind === 'put' && (action.body !== undefined || action.bodyFrom !== undefined)) {
-      lines.push('', '   Request body:', '', ...codeBlock(JSON.stringify(bodyWithPlaceholders(plan, action), null, 2), 'json', '   '), '');
+      const { body, customData } = withCustomDataShown(bodyWithPlaceholders(plan, action));
+      lines.push('', '   Request body:', '', ...codeBlock(JSON.stringify(body, null, 2), 'json', '   '), '');
+      if (customData !== undefined) {
+        lines.push('   cloud-init (`osProfile.customData`, sent base64-encoded):', '', ...codeBlock(customData, 'yaml', '   '), '');
+      }
     }
   });
   lines.push('');

@@ -4,9 +4,10 @@ import { ArmError, invalidRequest } from '../armErrors';
 import type { RequestContext, Route } from '../http';
 import { asObject, idKey, newEtag, refId, type ArmResource, type JsonObject } from '../state';
 import { types } from '../types';
-import { bodyProperties, requireResourceGroup, startPut, topId } from './common';
+import { bodyProperties, requireResourceGroup, startDelete, startPut, topId } from './common';
 import { catalogOf } from './computeOffers';
 import { findSize } from '../computeCatalog';
+import { dropBackReference } from './networkSecurityGroupWrites';
 import { networkPath } from './paths';
 
 const base = { family: 'network', resourceType: 'networkInterfaces', namespace: 'Microsoft.Network' } as const;
@@ -171,6 +172,34 @@ function putNetworkInterface(context: RequestContext) {
   });
 }
 
+/** Removes a deleted NIC from the subnets and the NSG that list it. */
+export function forgetNetworkInterface(context: RequestContext, nic: ArmResource): void {
+  const { state } = context.core;
+  for (const configuration of (nic.properties.ipConfigurations as JsonObject[] | undefined) ?? []) {
+    dropBackReference(state.getTyped(types.subnet, refId(asObject(configuration.properties).subnet) ?? ''), 'ipConfigurations', nic.id);
+  }
+  dropBackReference(state.getTyped(types.networkSecurityGroup, refId(nic.properties.networkSecurityGroup) ?? ''), 'networkInterfaces', nic.id);
+}
+
+/**
+ * NetworkInterfaces_Delete: a NIC a VM still uses is refused with `NicInUse`, worded as the network
+ * provider words it (Azure/azure-cli#6585); otherwise it goes when the operation ends.
+ */
+function deleteNetworkInterface(context: RequestContext) {
+  const group = requireResourceGroup(context);
+  const nic = context.core.state.getTyped(types.networkInterface, topId(group, types.networkInterface, context.params.networkInterfaceName));
+  const vmId = refId(nic?.properties.virtualMachine);
+  if (nic && vmId) {
+    throw invalidRequest('NicInUse', `Network Interface ${nic.id} is used by existing resource ${vmId}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`);
+  }
+  return startDelete(context, nic, () => {
+    if (nic) {
+      forgetNetworkInterface(context, nic);
+    }
+  });
+}
+
 export const networkInterfaceWriteRoutes: Route[] = [
   { ...base, method: 'PUT', template: `${networkPath}/networkInterfaces/{networkInterfaceName}`, handle: putNetworkInterface },
+  { ...base, method: 'DELETE', template: `${networkPath}/networkInterfaces/{networkInterfaceName}`, handle: deleteNetworkInterface },
 ];

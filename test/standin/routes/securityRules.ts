@@ -10,7 +10,7 @@ const rulesPath = `${networkPath}/networkSecurityGroups/{networkSecurityGroupNam
 
 const protocols = ['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*'];
 
-function checkRule(id: string, properties: JsonObject): void {
+export function checkRule(id: string, properties: JsonObject): void {
   const priority = properties.priority;
   if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < 100 || priority > 4096) {
     throw invalidRequest('SecurityRuleInvalidPriority', `Security rule ${id} has invalid Priority. Value provided: ${String(priority)} Allowed range 100-4096.`);

@@ -5,6 +5,7 @@ import type { Reply, RequestContext, Route } from '../http';
 import { asObject, type ArmResource, type JsonObject } from '../state';
 import { types } from '../types';
 import { requireResourceGroup } from './common';
+import { forgetNetworkInterface } from './networkInterfaceWrites';
 import { catalogOf, vCpusInUse } from './computeOffers';
 import { setPowerState, stableHex, startComputeOperation, vmPath, vmView } from './virtualMachines';
 
@@ -311,6 +312,47 @@ function createOrUpdate(context: RequestContext): Reply {
   return { status: existing ? 200 : 201, body: vmView(context, vm, false), headers };
 }
 
+/**
+ * VirtualMachines_Delete (long-running, 202 then the operation; 204 for a VM that does not exist).
+ * When it ends, each NIC whose reference says `deleteOption: Delete` is deleted with the VM, the
+ * others are released (https://learn.microsoft.com/azure/virtual-machines/delete#delete-a-vm-and-its-attached-resources).
+ */
+function deleteVm(context: RequestContext): Reply {
+  const { state } = context.core;
+  const group = requireResourceGroup(context);
+  const vm = state.getTyped(types.virtualMachine, `${group.id}/providers/Microsoft.Compute/virtualMachines/${context.params.vmName}`);
+  if (!vm) {
+    return { status: 204 };
+  }
+  const previousState = vm.properties.provisioningState;
+  vm.properties.provisioningState = 'Deleting';
+  const headers = startComputeOperation(context, String(vm.location), () => {
+    state.delete(vm.id);
+    const references = Array.isArray(asObject(vm.properties.networkProfile).networkInterfaces) ? (asObject(vm.properties.networkProfile).networkInterfaces as JsonObject[]) : [];
+    for (const reference of references) {
+      const nic = state.getTyped(types.networkInterface, String(reference.id ?? ''));
+      if (!nic) {
+        continue;
+      }
+      if (asObject(reference.properties).deleteOption === 'Delete') {
+        state.delete(nic.id);
+        forgetNetworkInterface(context, nic);
+      } else {
+        delete nic.properties.virtualMachine;
+      }
+    }
+    const setId = typeof asObject(vm.properties.availabilitySet).id === 'string' ? String(asObject(vm.properties.availabilitySet).id) : undefined;
+    const set = setId ? state.getTyped(types.availabilitySet, setId) : undefined;
+    if (set && Array.isArray(set.properties.virtualMachines)) {
+      set.properties.virtualMachines = (set.properties.virtualMachines as JsonObject[]).filter((member) => String(member.id).toLowerCase() !== vm.id.toLowerCase());
+    }
+  }, () => {
+    vm.properties.provisioningState = previousState;
+  });
+  return { status: 202, headers };
+}
+
 export const virtualMachineCreateRoutes: Route[] = [
   { ...base, method: 'PUT', template: vmPath, handle: createOrUpdate },
+  { ...base, method: 'DELETE', template: vmPath, handle: deleteVm },
 ];
