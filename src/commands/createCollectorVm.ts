@@ -24,7 +24,7 @@ async function readTextFile(path: string): Promise<string> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new Error(`Couldn't read ${path}: ${why}.`);
+    throw new Error(`Couldn't read ${path}: ${why}.`, { cause: error });
   }
 }
 

@@ -5,7 +5,8 @@
  */
 import { parsePrefix } from '../../core/addresses';
 import type { PlanCheck } from '../../core/plan';
-import type { CollectorAnswers, CollectorFacts, UsageFact, VmSizeFact } from './collectorModel';
+import { decidingRule } from '../tap/checks';
+import { vxlanPort, type CollectorAnswers, type CollectorFacts, type UsageFact, type VmSizeFact } from './collectorModel';
 
 /**
  * Linux VM names: 1 to 64 characters, and the computer name (the same here) at most 64
@@ -299,4 +300,30 @@ export function checkResourceGroup(answers: CollectorAnswers, facts: CollectorFa
   return facts.resourceGroupLocation === undefined
     ? { id: 'resourceGroup', title, status: 'failed', detail: `The resource group ${answers.resourceGroup} does not exist in the subscription.` }
     : { id: 'resourceGroup', title, status: 'passed', detail: `${answers.resourceGroup} (${facts.resourceGroupLocation}).` };
+}
+
+/**
+ * The subnet's NSG judges mirrored packets before the NIC's: a deny rule that wins for UDP 4789
+ * from a source drops them (https://learn.microsoft.com/azure/virtual-network/network-security-group-how-it-works:
+ * inbound traffic meets the subnet's NSG, then the NIC's). Without a deciding rule the default
+ * AllowVnetInBound lets in the virtual network and its peered networks. A warning, not a refusal:
+ * the VM can be created, and the rule added before mirroring starts.
+ */
+export function checkSubnetNsg(answers: CollectorAnswers, facts: CollectorFacts): PlanCheck | undefined {
+  const nsg = facts.subnet?.nsg;
+  if (nsg === undefined || answers.subnetPlanned) {
+    return undefined;
+  }
+  const title = `UDP ${vxlanPort} through the subnet’s NSG`;
+  const denied: string[] = [];
+  for (const prefix of answers.sourcePrefixes) {
+    const parsed = parsePrefix(prefix.includes('/') ? prefix : `${prefix}/32`);
+    const rule = decidingRule(nsg, parsed?.text.split('/')[0], undefined, vxlanPort);
+    if (rule !== undefined && rule.access.toLowerCase() === 'deny') {
+      denied.push(`${prefix} (rule ${rule.name}, priority ${rule.priority})`);
+    }
+  }
+  return denied.length > 0
+    ? { id: 'subnetNsg', title, status: 'warning', detail: `${nsg.name} on the subnet denies UDP ${vxlanPort} from ${denied.join(', ')}: mirrored packets from there are dropped. Add an allow rule with a lower priority number to ${nsg.name}.` }
+    : { id: 'subnetNsg', title, status: 'passed', detail: `${nsg.name} on the subnet lets UDP ${vxlanPort} in from ${answers.sourcePrefixes.join(', ')}.` };
 }

@@ -132,7 +132,8 @@ export async function readCollectorFacts(subscriptions: EstateSubscription[], an
     const vnet = index.vnetsById.get(parentId(answers.subnetId).toLowerCase());
     const subnet = vnet?.subnets.find((candidate) => candidate.id === answers.subnetId.toLowerCase());
     if (vnet && subnet) {
-      facts.subnet = { armId: subnet.armId, name: subnet.name, vnetName: vnet.name, location: vnet.location.toLowerCase(), addressPrefixes: [...subnet.addressPrefixes] };
+      const nsg = subnet.networkSecurityGroupId === undefined ? undefined : index.nsgsById.get(subnet.networkSecurityGroupId);
+      facts.subnet = { armId: subnet.armId, name: subnet.name, vnetName: vnet.name, location: vnet.location.toLowerCase(), addressPrefixes: [...subnet.addressPrefixes], ...(nsg ? { nsg } : {}) };
     }
   }
   const nic = index.nicsById.get(ids.nicId.toLowerCase());

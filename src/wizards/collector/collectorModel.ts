@@ -4,7 +4,7 @@
  * set-up wizard (a hub network, the collector and a TAP in one plan) builds `CollectorAnswers`
  * itself and points a TAP at `collectorIds(answers).nicId` before the NIC exists.
  */
-import type { SecurityRuleRef } from '../../azure/networkApi';
+import type { NsgRef, SecurityRuleRef } from '../../azure/networkApi';
 import type { UsageFact, VmSizeFact, VmSizing } from '../../azure/computeReads';
 
 export type { UsageFact, VmSizeFact, VmSizing } from '../../azure/computeReads';
@@ -96,6 +96,8 @@ export interface CollectorSubnetFact {
   /** The VNet's region. */
   location: string;
   addressPrefixes: string[];
+  /** The subnet's NSG, which judges mirrored packets before the NIC's. */
+  nsg?: NsgRef;
 }
 
 /** What `readCollectorFacts` reads before planning. */

@@ -8,7 +8,7 @@ import { formatBytes } from '../../core/quantities';
 import type { Plan, PlanAction, PlanCheck } from '../../core/plan';
 import { ActionList } from '../shared/actionList';
 import { computeApiVersion, networkApiVersion, resourcesApiVersion } from '../shared/apiVersions';
-import { checkImage, checkQuota, checkResourceGroup, checkSize, checkSubnet, parseSshPublicKey, validateAdminUsername, validateNetworkResourceName, validateSourcePrefix, validateVmName } from './checks';
+import { checkImage, checkQuota, checkResourceGroup, checkSize, checkSubnet, checkSubnetNsg, parseSshPublicKey, validateAdminUsername, validateNetworkResourceName, validateSourcePrefix, validateVmName } from './checks';
 import {
   collectorDefaults,
   collectorIds,
@@ -181,6 +181,10 @@ export function planCollector(answers: CollectorAnswers, facts: CollectorFacts):
 
   checks.push(checkResourceGroup(answers, facts));
   checks.push(checkSubnet(answers, facts));
+  const subnetNsg = checkSubnetNsg(answers, facts);
+  if (subnetNsg) {
+    checks.push(subnetNsg);
+  }
   checks.push(checkSize(answers, facts));
   checks.push(checkQuota(answers, facts));
   checks.push(checkImage(answers, facts));

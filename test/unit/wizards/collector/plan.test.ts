@@ -10,6 +10,13 @@ import { renderPreview } from '../../../../src/wizards/shared/preview';
 import { reviewPlan, type ReviewPorts } from '../../../../src/wizards/shared/review';
 import { answers, cloudInitText, facts, sshKey, sub } from './builders';
 
+/** The parts of a VM body these tests read. */
+interface VmProperties {
+  storageProfile: { imageReference: unknown; osDisk: { deleteOption: string }; dataDisks: Array<Record<string, unknown>> };
+  osProfile: { customData?: string; adminPassword?: string; linuxConfiguration: { disablePasswordAuthentication: boolean; ssh: { publicKeys: unknown } } };
+  networkProfile: { networkInterfaces: unknown };
+}
+
 const failed = (plan: Plan) => plan.checks.filter((check) => check.status === 'failed');
 
 /** Records what it ran and undid; everything succeeds. */
@@ -52,11 +59,11 @@ describe('collector VM plan', () => {
     assert.equal(nicProperties.enableAcceleratedNetworking, true);
     assert.deepEqual(nicProperties.networkSecurityGroup, { id: ids.nsgId });
     assert.ok(!JSON.stringify(nic.body).includes('publicIPAddress'), 'no public IP');
-    const properties = vm.body?.properties as Record<string, any>;
+    const properties = vm.body?.properties as VmProperties;
     assert.deepEqual(vm.body?.identity, { type: 'SystemAssigned' });
     assert.deepEqual(properties.storageProfile.imageReference, { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', sku: 'server', version: '24.04.202411030' }, '"latest" is resolved to the newest version');
     assert.equal(properties.storageProfile.osDisk.deleteOption, 'Delete');
-    assert.deepEqual(properties.storageProfile.dataDisks.map((disk: Record<string, unknown>) => [disk.createOption, disk.diskSizeGB, disk.deleteOption]), [['Empty', 256, 'Delete']]);
+    assert.deepEqual(properties.storageProfile.dataDisks.map((disk) => [disk.createOption, disk.diskSizeGB, disk.deleteOption]), [['Empty', 256, 'Delete']]);
     assert.deepEqual(properties.osProfile.linuxConfiguration.ssh.publicKeys, [{ path: '/home/azureuser/.ssh/authorized_keys', keyData: answers().sshPublicKey.text }]);
     assert.equal(properties.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
     assert.equal(properties.osProfile.adminPassword, undefined);
@@ -111,6 +118,19 @@ describe('collector VM plan', () => {
     assert.match(byId.vmName, /^vm_sensor: A VM name may contain only letters, digits and hyphens/);
   });
 
+  it('warns when the subnet\u2019s NSG denies VXLAN from a source, naming the rule', () => {
+    const rule = (name: string, priority: number, access: string, source: string) => ({ name, priority, direction: 'Inbound', access, protocol: 'Udp', source, sourcePorts: '*', destination: '*', destinationPorts: '4789' });
+    const nsg = { id: 'nsg', armId: 'nsg', name: 'nsg-collectors', resourceGroup: 'rg-hub', properties: {}, location: 'westeurope', subnetIds: [], nicIds: [], rules: [rule('allow-prod-vxlan', 100, 'Allow', '10.1.0.0/16'), rule('deny-vxlan', 200, 'Deny', '*')] };
+    const subnet = { ...facts().subnet!, nsg };
+    const plan = planCollector(answers(), facts({ subnet }));
+    const check = plan.checks.find((entry) => entry.id === 'subnetNsg');
+    assert.equal(check?.status, 'warning');
+    assert.match(check?.detail ?? '', /nsg-collectors on the subnet denies UDP 4789 from 10\.2\.0\.0\/16 \(rule deny-vxlan, priority 200\)/);
+    assert.equal(isBlocked(plan), false, 'a warning does not block Apply');
+    const allowed = planCollector(answers({ sourcePrefixes: ['10.1.0.0/16'] }), facts({ subnet }));
+    assert.equal(allowed.checks.find((entry) => entry.id === 'subnetNsg')?.status, 'passed');
+  });
+
   it('plans a subnet a larger plan creates first, without refusing it as missing', () => {
     const plan = planCollector(answers({ subnetPlanned: true }), facts({ subnet: undefined }));
     assert.deepEqual(failed(plan), []);
@@ -147,7 +167,7 @@ describe('collector VM plan', () => {
     const plan = planCollector(answers({ cloudInit: { path: '/home/ops/sensor/cloud-init.yaml', text: cloudInitText } }), facts());
     const vm = plan.actions[plan.actions.length - 1];
     const encoded = Buffer.from(cloudInitText).toString('base64');
-    assert.equal((vm.body?.properties as any).osProfile.customData, encoded, 'sent base64 as custom data');
+    assert.equal((vm.body?.properties as VmProperties).osProfile.customData, encoded, 'sent base64 as custom data');
     const preview = renderPreview(plan);
     assert.ok(preview.includes('REGISTRATION_TOKEN=s3cr3t-token'), 'the preview shows the script');
     assert.ok(!preview.includes(encoded), 'the preview does not show base64');
