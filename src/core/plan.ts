@@ -55,6 +55,22 @@ export interface PlanAction {
   impact?: string;
   /** When set, Apply asks this question before running the action (e.g. disabling NSG flow logs after migrating). */
   confirm?: string;
+  /**
+   * Body fields (dotted paths such as `properties.osProfile.customData`) that hold the base64 of a
+   * file on the user's machine, e.g. a VM's cloud-init file: the CLI script and Bicep read the file
+   * by its path instead of copying its content, which may hold a vendor's registration token.
+   */
+  fileFields?: Array<{ field: string; path: string }>;
+}
+
+/** `body` with the value at a dotted `field` path replaced (objects along the path copied, not changed). */
+export function withBodyField(body: Record<string, unknown>, field: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = field.split('.');
+  const inner = body[head];
+  return {
+    ...body,
+    [head]: rest.length === 0 ? value : withBodyField(typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {}, rest.join('.'), value),
+  };
 }
 
 /**

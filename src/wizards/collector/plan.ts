@@ -285,6 +285,7 @@ export function planCollector(answers: CollectorAnswers, facts: CollectorFacts):
     dependsOn: [nicAction.id],
     tenantId,
     existing: vmExisting,
+    ...(answers.cloudInit ? { fileFields: [{ field: 'properties.osProfile.customData', path: answers.cloudInit.path }] } : {}),
     impact: size ? `Runs ${size.vCPUs} vCPUs and ${answers.dataDiskGiB + collectorDefaults.osDiskGiB} GiB of ${answers.osDiskType} disks, billed while the VM exists (disks also while it is stopped).` : undefined,
   });
 

@@ -9,7 +9,7 @@
 import { parentId } from '../../azure/armIds';
 import { parseArmPath, shortSubscription } from './armPath';
 import { azCommandFor, commentText, renderAzCommand, withoutSecrets, type CliScriptOptions } from './cliScript';
-import { bodyWithPlaceholders, type Plan, type PlanAction } from '../../core/plan';
+import { bodyWithPlaceholders, withBodyField, type Plan, type PlanAction } from '../../core/plan';
 import { computeApiVersion, networkApiVersion, storageApiVersion } from './apiVersions';
 
 export interface BicepFile {
@@ -55,9 +55,26 @@ export function bicepString(value: string): string {
   return `'${escaped}'`;
 }
 
-/** A Bicep expression written as is where a value goes: `vm_collector.identity.principalId`. */
+/** A Bicep expression written as is where a value goes: `vm_collector.identity.principalId`, `loadFileAsBase64('cloud-init.yaml')`. */
 export class BicepExpression {
   constructor(readonly text: string) {}
+}
+
+/**
+ * The body as Bicep declares it (`start`: secrets already left out), each file field read with
+ * `loadFileAsBase64`, whose path is relative to the Bicep file
+ * (https://learn.microsoft.com/azure/azure-resource-manager/bicep/bicep-functions-files#loadfileasbase64):
+ * the file is named by its base name, and a comment says to copy it next to the Bicep file.
+ */
+function bicepBody(action: PlanAction, start: Record<string, unknown>): { body: Record<string, unknown>; notes: string[] } {
+  let body = start;
+  const notes: string[] = [];
+  for (const file of action.fileFields ?? []) {
+    const name = file.path.split(/[\\/]/).pop() ?? file.path;
+    body = withBodyField(body, file.field, new BicepExpression(`loadFileAsBase64(${bicepString(name)})`));
+    notes.push(`// ${commentText(`${file.field.split('.').pop() ?? file.field}: copy ${file.path} next to this file as ${name}; Bicep reads it when it builds the template.`)}`);
+  }
+  return { body, notes };
 }
 
 /** Any JSON value as a Bicep literal, objects and arrays spread over lines at `indent`; a `BicepExpression` as its text. */
@@ -250,7 +267,8 @@ function moduleContent(plan: Plan, draft: ModuleDraft, declaredDeps: (action: Pl
       .map((dependency) => symbolById.get(dependency.resourceId.toLowerCase()))
       .filter((dependency): dependency is string => dependency !== undefined && dependency !== parentSymbol && dependency !== scopeSymbol && !referenced.has(dependency));
     symbolById.set(action.resourceId.toLowerCase(), symbol);
-    lines.push('', `// ${commentText(action.title)}`, `resource ${symbol} ${bicepString(`${action.resourceType}@${action.apiVersion}`)} = {`);
+    const { body: declared, notes } = bicepBody(action, body);
+    lines.push('', `// ${commentText(action.title)}`, ...notes, `resource ${symbol} ${bicepString(`${action.resourceType}@${action.apiVersion}`)} = {`);
     if (parentSymbol) {
       lines.push(`  parent: ${parentSymbol}`);
     }
@@ -258,7 +276,7 @@ function moduleContent(plan: Plan, draft: ModuleDraft, declaredDeps: (action: Pl
       lines.push(`  scope: ${scopeSymbol}`);
     }
     lines.push(`  name: ${bicepString(name)}`);
-    for (const [key, value] of Object.entries(body)) {
+    for (const [key, value] of Object.entries(declared)) {
       if (!['id', 'name', 'type', 'etag'].includes(key)) {
         lines.push(`  ${bicepKey(key)}: ${bicepValue(value, '  ')}`);
       }

@@ -8,7 +8,7 @@
  */
 import { nameOf, parentId } from '../../azure/armIds';
 import { parseArmPath } from './armPath';
-import { fillReferences, type Plan, type PlanAction } from '../../core/plan';
+import { fillReferences, withBodyField, type Plan, type PlanAction } from '../../core/plan';
 
 export interface CliScriptOptions {
   /** The Resource Manager endpoint `az rest` sends to; the public cloud's when not given. */
@@ -31,6 +31,13 @@ export interface AzCommand {
   notes: string[];
   /** True for `az rest`, which reads the subscription from the URL instead of `--subscription`. */
   isRest: boolean;
+  /** Placeholders in flag values that become the base64 of a local file when the script runs: placeholder → path. */
+  files?: Record<string, string>;
+}
+
+/** The placeholder of the `index`th file field in a body. */
+function filePlaceholder(index: number): string {
+  return `@@file-${index}@@`;
 }
 
 /** One bash word: bare when it holds only characters bash and `az` read literally, else single-quoted. */
@@ -496,14 +503,21 @@ function restCommand(action: PlanAction, endpoint: string): AzCommand {
     ['--method', action.kind],
     ['--url', `${endpoint.replace(/\/+$/, '')}${path}${operation}?${query}`],
   ];
-  if (action.kind === 'put') {
-    flags.push(['--body', JSON.stringify(withoutSecrets(action.body ?? {}), null, 2)]);
-  }
+  const files: Record<string, string> = {};
   const notes = ['No az command says everything this request does, so it is sent as is.'];
+  if (action.kind === 'put') {
+    let body = withoutSecrets(action.body ?? {}) as Json;
+    (action.fileFields ?? []).forEach((file, index) => {
+      body = withBodyField(body, file.field, filePlaceholder(index));
+      files[filePlaceholder(index)] = file.path;
+      notes.push(`${file.field.split('.').pop() ?? file.field} is read from ${file.path} when the script runs (base64-encoded), so keep the file there.`);
+    });
+    flags.push(['--body', JSON.stringify(body, null, 2)]);
+  }
   if ((action.auxiliaryTenantIds ?? []).length > 0) {
     notes.push(`Cross-tenant: az rest sends no token for tenant ${action.auxiliaryTenantIds?.join(', ')}; if Azure answers LinkedAuthorizationFailed, run this step from the Azure portal or VS Code instead.`);
   }
-  return { words: ['rest'], flags, notes, isRest: true };
+  return { words: ['rest'], flags, notes, isRest: true, ...(Object.keys(files).length > 0 ? { files } : {}) };
 }
 
 /** The `az` command for one action: the idiomatic one when it can say everything, else `az rest`. */
@@ -540,7 +554,13 @@ export function renderAzCommand(azCommand: AzCommand, subscriptionId: string): s
     const values = Array.isArray(value) ? value : [String(value)];
     parts.push([flag, ...values.map(shellWord)].join(' '));
   }
-  return parts.join(' \\\n  ');
+  let text = parts.join(' \\\n  ');
+  // A placeholder sits inside a single-quoted word: close the quote, insert the file's base64 (one
+  // line, portable to GNU and BSD base64), reopen it.
+  for (const [placeholder, path] of Object.entries(azCommand.files ?? {})) {
+    text = text.split(placeholder).join(`'"$(base64 < ${shellQuote(path)} | tr -d '\\n')"'`);
+  }
+  return text;
 }
 
 /** A value one action takes from another's resource, as the script carries it: a shell variable set after the earlier step. */

@@ -173,10 +173,14 @@ describe('collector VM plan', () => {
     assert.ok(!preview.includes(encoded), 'the preview does not show base64');
     assert.match(preview, /cloud-init.yaml/);
 
-    for (const exported of [toAzureCliScript(plan), ...Object.values(toBicep(plan)).map((value) => JSON.stringify(value))]) {
+    for (const exported of [toAzureCliScript(plan), ...toBicep(plan).files.map((file) => file.content)]) {
       assert.ok(!exported.includes('s3cr3t-token') && !exported.includes(encoded.slice(0, 40)), 'exports leave the script out');
     }
-    assert.match(toAzureCliScript(plan), /base64 of your cloud-init file/);
+    const script = toAzureCliScript(plan);
+    assert.ok(script.includes(`"customData": "'"$(base64 < /home/ops/sensor/cloud-init.yaml | tr -d '\\n')"'"`), 'the script reads the file when it runs');
+    const bicep = toBicep(plan).files.map((file) => file.content).join('\n');
+    assert.ok(bicep.includes("customData: loadFileAsBase64('cloud-init.yaml')"), 'Bicep loads the file next to it');
+    assert.ok(bicep.includes('copy /home/ops/sensor/cloud-init.yaml next to this file as cloud-init.yaml'));
 
     const logs: string[] = [];
     let asked = 0;
