@@ -357,6 +357,8 @@ describe('ARM stand-in against the official REST examples', function () {
     { file: 'NetworkInterfaceTapConfigurationDelete.json', template: `${networkPath}/networkInterfaces/{networkInterfaceName}/tapConfigurations/{tapConfigurationName}`, seedId: '/subscriptions/subid/resourceGroups/testrg/providers/Microsoft.Network/networkInterfaces/mynic/tapConfigurations/tapconfiguration1' },
     { file: 'NetworkWatcherFlowLogDelete.json', template: `${networkPath}/networkWatchers/{networkWatcherName}/flowLogs/{flowLogName}`, seedId: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkWatchers/nw1/flowLogs/fl' },
     { file: 'NetworkWatcherPacketCaptureDelete.json', template: `${networkPath}/networkWatchers/{networkWatcherName}/packetCaptures/{packetCaptureName}`, seedId: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkWatchers/nw1/packetCaptures/pc1' },
+    { file: 'NetworkSecurityGroupDelete.json', template: `${networkPath}/networkSecurityGroups/{networkSecurityGroupName}`, seedId: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkSecurityGroups/testnsg' },
+    { file: 'NetworkInterfaceDelete.json', template: `${networkPath}/networkInterfaces/{networkInterfaceName}`, seedId: '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/networkInterfaces/test-nic' },
   ];
 
   for (const { file, template, seedId } of deleteExamples) {
