@@ -46,10 +46,14 @@ interface VmView {
   };
 }
 
-/** The questions after the subnet (a subnet row answers it). */
-function answersFor(size: string): ScriptedAnswer[] {
+const newGroup = 'rg-lens-sensors';
+const newGroupId = `/subscriptions/${hubSubscriptionId}/resourceGroups/${newGroup}`;
+const resources = '2025-04-01';
+
+/** The questions after the subnet (a subnet row answers it); `inNewGroup` creates the resource group too. */
+function answersFor(size: string, inNewGroup = false): ScriptedAnswer[] {
   return [
-    { id: 'collector.resourceGroup', pick: 'rg-hub-network' },
+    ...(inNewGroup ? [{ id: 'collector.resourceGroup', pick: 'New resource group…' }, { id: 'collector.resourceGroupName', input: newGroup }] : [{ id: 'collector.resourceGroup', pick: 'rg-hub-network' }]),
     { id: 'collector.vmName', input: vmName },
     { id: 'collector.image', pick: 'Ubuntu Server 24.04 LTS' },
     { id: 'collector.size', pick: size },
@@ -62,6 +66,8 @@ function answersFor(size: string): ScriptedAnswer[] {
   ];
 }
 
+const inNewGroup = (armId: string): string => armId.replace(group, newGroupId);
+
 async function statusOf(armId: string, apiVersion: string): Promise<number> {
   return (await armGet(armId, apiVersion)).status;
 }
@@ -69,12 +75,12 @@ async function statusOf(armId: string, apiVersion: string): Promise<number> {
 /** Deletes what the suite may have left (a failed assertion midway): the VM first (it holds the NIC), then the NIC and the NSG. */
 async function removeLeftovers(): Promise<void> {
   const token = demoToken();
-  for (const [armId, apiVersion] of [[vmId, compute], [nicId, network], [nsgId, network]] as const) {
+  for (const [armId, apiVersion] of [[vmId, compute], [nicId, network], [nsgId, network], [inNewGroup(vmId), compute], [inNewGroup(nicId), network], [inNewGroup(nsgId), network], [newGroupId, resources]] as const) {
     const answer = await call('DELETE', `${standInUrl}${armId}?api-version=${apiVersion}`, undefined, token);
     if (answer.status === 202) {
       await waitForOperation(answer, token);
     }
-    for (let attempt = 0; attempt < 50 && (await statusOf(armId, apiVersion)) === 200; attempt++) {
+    for (let attempt = 0; attempt < 50 && answer.status !== 404 && (await statusOf(armId, apiVersion)) === 200; attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -117,18 +123,18 @@ describe('collector VM wizard', function () {
     }
   });
 
-  it('undoes what a failed create left: the VM first, then its NIC and the NSG', async () => {
+  it('undoes what a failed create left: the VM first, then its NIC, the NSG and the resource group it created', async () => {
     await faults({ kind: 'failOperation', match: `virtualMachines/${vmName}`, method: 'PUT', code: 'AllocationFailed', message: 'Allocation failed. We do not have sufficient capacity for the requested VM size in this region.' });
-    api.wizards.answer(answersFor('Standard_D2s_v5'));
+    api.wizards.answer(answersFor('Standard_D2s_v5', true));
     api.wizards.choose(['apply', 'undoCreated']);
     const before = await requestCounts();
     await runOnSubnetRow();
     const report = api.wizards.lastReport();
     assert.ok(report);
-    // The VM's create failed (AllocationFailed) but left a failed VM holding the NIC: Undo deletes it before the NIC and the NSG.
-    assert.deepEqual(report.plan.actions.map((action, index) => `${action.resourceType.split('/').pop()} ${report.outcomes[index]?.status}`), ['networkSecurityGroups undone', 'networkInterfaces undone', 'virtualMachines undone'], describeReport(report));
-    assert.equal(countOf(await requestCounts(), 'DELETE') - countOf(before, 'DELETE'), 3, 'three deletes: the VM, the NIC (already gone with the VM) and the NSG');
-    for (const [armId, apiVersion] of [[vmId, compute], [nicId, network], [nsgId, network]] as const) {
+    // The VM's create failed (AllocationFailed) but left a failed VM holding the NIC: Undo deletes it before the NIC, the NSG and the group.
+    assert.deepEqual(report.plan.actions.map((action, index) => `${action.resourceType.split('/').pop()} ${report.outcomes[index]?.status}`), ['resourceGroups undone', 'networkSecurityGroups undone', 'networkInterfaces undone', 'virtualMachines undone'], describeReport(report));
+    assert.equal(countOf(await requestCounts(), 'DELETE') - countOf(before, 'DELETE'), 4, 'four deletes: the VM, the NIC (already gone with the VM), the NSG and the group');
+    for (const [armId, apiVersion] of [[inNewGroup(vmId), compute], [inNewGroup(nicId), network], [inNewGroup(nsgId), network], [newGroupId, resources]] as const) {
       assert.equal(await statusOf(armId, apiVersion), 404, `${armId} is gone`);
     }
   });

@@ -203,6 +203,20 @@ export const resourceRoutes: Route[] = [
     },
   },
   {
+    // ResourceGroups_Delete: the group goes with every resource in it. Azure may answer 202 and
+    // finish later; the definition also allows 200, which the stand-in answers once it is gone.
+    method: 'DELETE',
+    template: groupPath,
+    family: 'resources',
+    resourceType: 'resourceGroups',
+    handle: (context) => {
+      const group = requireResourceGroup(context);
+      context.core.state.delete(group.id);
+      context.core.state.resourceGroups.delete(group.id.toLowerCase());
+      return { status: 200 };
+    },
+  },
+  {
     method: 'GET',
     template: `${subscriptionPath}/providers`,
     family: 'resources',

@@ -76,4 +76,16 @@ describe('ARM stand-in: a collector\u2019s NSG, NIC and VM, created and deleted'
     await assert.rejects(network().networkSecurityGroups.get(group, 'nsg-sensor'), (error: unknown) => (error as { statusCode?: number }).statusCode === 404);
     assert.equal((await request('DELETE', `${armIds.resourceGroup(hubSubscriptionId, group)}/providers/Microsoft.Compute/virtualMachines/vm-sensor?api-version=2026-04-01`)).status, 204, 'deleting a VM already gone is 204');
   });
+
+  it('deletes a resource group with what is in it, and answers 404 ResourceGroupNotFound for one that does not exist', async () => {
+    const groupId = armIds.resourceGroup(hubSubscriptionId, 'rg-sensors');
+    assert.equal((await request('PUT', `${groupId}?api-version=2025-04-01`, { location: 'germanywestcentral' })).status, 201);
+    await network().networkSecurityGroups.beginCreateOrUpdateAndWait('rg-sensors', 'nsg-sensor', { location: 'germanywestcentral', securityRules: [vxlanRule] }, poll);
+    assert.equal((await request('DELETE', `${groupId}?api-version=2025-04-01`)).status, 200);
+    assert.equal((await rawRequest(standIn, 'GET', `${groupId}?api-version=2025-04-01`, { tenantId: demoTenantId })).status, 404);
+    assert.equal((await rawRequest(standIn, 'GET', `${groupId}/providers/Microsoft.Network/networkSecurityGroups/nsg-sensor?api-version=2026-01-01`, { tenantId: demoTenantId })).status, 404);
+    const again = await request('DELETE', `${groupId}?api-version=2025-04-01`);
+    assert.equal(again.status, 404);
+    assert.equal(errorCode(again), 'ResourceGroupNotFound');
+  });
 });
