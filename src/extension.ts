@@ -32,6 +32,7 @@ import { createPeeringCommand } from './commands/createPeering';
 import { syncPeeringCommand } from './commands/syncPeering';
 import { createTapCommand } from './commands/createTap';
 import { createCollectorVmCommand } from './commands/createCollectorVm';
+import { setUpMonitoringCommand } from './commands/setUpMonitoring';
 import { removeTapCommand } from './commands/removeTap';
 import { removeTapSourceCommand } from './commands/removeTapSource';
 import { enableFlowLogsCommand } from './commands/enableFlowLogs';
@@ -93,6 +94,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   context.subscriptions.push(captureSummaries, vscode.workspace.registerTextDocumentContentProvider(captureSummaryScheme, captureSummaries));
   const wizardCommands: LensCommand[] = [
     // Wizards: one command per file in src/commands, each given `wizards.context`.
+    setUpMonitoringCommand(wizards.context),
     createTapCommand(wizards.context),
     removeTapCommand(wizards.context),
     createCollectorVmCommand(wizards.context),

@@ -33,11 +33,8 @@ function localized(value: string): string {
 }
 
 const contributed = new Set(manifest.contributes.commands.map((entry) => entry.command));
-/**
- * Commands a walkthrough link or completion event may name: the contributed ones, and
- * "Set Up Traffic Monitoring…", which the set-up wizard contributes.
- */
-const linkable = (command: string): boolean => contributed.has(command) || command === 'trafficLens.setUpMonitoring';
+/** Commands a walkthrough link or completion event may name: the contributed ones. */
+const linkable = (command: string): boolean => contributed.has(command);
 
 /** The commands of `command:` links in markdown: `[Sign In](command:trafficLens.signIn)` → `trafficLens.signIn`. */
 function commandLinks(markdown: string): string[] {
