@@ -3,7 +3,7 @@
  * while asking, the VM sizes a region offers; before planning, the vCPU usages, the newest image
  * version, the resource group and the VM, NIC and NSG that already carry the planned names.
  */
-import { nameOf, parentId } from '../../azure/armIds';
+import { parentId } from '../../azure/armIds';
 import { ComputeReads } from '../../azure/computeReads';
 import { FlowLogReads } from '../../azure/flowLogsReads';
 import { toArmProblem } from '../../azure/armProblem';
@@ -154,7 +154,3 @@ export async function readCollectorFacts(subscriptions: EstateSubscription[], an
   return facts;
 }
 
-/** `vnet-hub/collectors` for a subnet id. */
-export function subnetLabel(subnetId: string): string {
-  return `${nameOf(parentId(subnetId))}/${nameOf(subnetId)}`;
-}

@@ -152,7 +152,8 @@ export function planCollector(answers: CollectorAnswers, facts: CollectorFacts):
   const nicKey = ids.nicId.toLowerCase();
   const nsgKey = ids.nsgId.toLowerCase();
 
-  checks.push(validityCheck('vmName', 'VM name', validateVmName(answers.vmName) && `${answers.vmName}: ${validateVmName(answers.vmName)}`, `${answers.vmName} is a valid Linux VM and host name.`));
+  const vmNameProblem = validateVmName(answers.vmName);
+  checks.push(validityCheck('vmName', 'VM name', vmNameProblem === undefined ? undefined : `${answers.vmName}: ${vmNameProblem}`, `${answers.vmName} is a valid Linux VM and host name.`));
   for (const [id, name, what] of [['nicName', answers.nicName, 'A NIC name'], ['nsgName', answers.nsgName, 'An NSG name']] as const) {
     const problem = validateNetworkResourceName(name, what);
     if (problem) {
