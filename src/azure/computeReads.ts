@@ -26,6 +26,8 @@ export interface VmSizeFact {
   acceleratedNetworking: boolean;
   /** Capability `MaxNetworkInterfaces`. */
   maxNetworkInterfaces: number;
+  /** Capability `PremiumIO`: the size takes Premium SSD disks; unknown when Resource SKUs does not say. */
+  premiumIO?: boolean;
   /** Why this subscription may not deploy it in the region (`NotAvailableForSubscription`, `QuotaId`), if it may not. */
   restriction?: string;
 }
@@ -106,6 +108,7 @@ export class ComputeReads {
         memoryGB: numberCapability(sku, 'MemoryGB'),
         acceleratedNetworking: capability(sku, 'AcceleratedNetworkingEnabled')?.toLowerCase() === 'true',
         maxNetworkInterfaces: numberCapability(sku, 'MaxNetworkInterfaces'),
+        ...(capability(sku, 'PremiumIO') === undefined ? {} : { premiumIO: capability(sku, 'PremiumIO')?.toLowerCase() === 'true' }),
         ...(restriction === undefined ? {} : { restriction }),
       });
     }

@@ -62,6 +62,7 @@ function answersFor(size: string, inNewGroup = false): ScriptedAnswer[] {
     { id: 'collector.sourcePrefixes', input: '10.1.0.0/16, 10.2.0.0/16' },
     { id: 'collector.sshSource', input: '' },
     { id: 'collector.dataDisk', input: '128' },
+    { id: 'collector.diskType', pick: 'Premium SSD' },
     { id: 'collector.cloudInit', input: cloudInitFile },
   ];
 }

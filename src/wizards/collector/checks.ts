@@ -217,6 +217,10 @@ export function checkSize(answers: CollectorAnswers, facts: CollectorFacts): Pla
   if (problem) {
     return { id: 'size', title, status: 'failed', detail: `${size.name} in ${answers.region}: ${problem}.` };
   }
+  // Premium SSDs need a size that supports Premium Storage (https://learn.microsoft.com/azure/virtual-machines/disks-types#premium-ssds).
+  if (answers.osDiskType === 'Premium_LRS' && size.premiumIO === false) {
+    return { id: 'size', title, status: 'failed', detail: `${size.name} does not take Premium SSD disks (Resource SKUs: PremiumIO False). Choose Standard SSD, or a size that supports Premium Storage (an "s" in its name).` };
+  }
   return { id: 'size', title, status: 'passed', detail: `${size.name} (${size.vCPUs} vCPUs, ${size.memoryGB} GiB memory, accelerated networking) is offered in ${answers.region}.` };
 }
 

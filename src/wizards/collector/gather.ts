@@ -8,7 +8,7 @@ import { nameOf, parentId } from '../../azure/armIds';
 import { askQuestions, type AnswerTrail, type Question, type StepNumber } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { eligibleSizes, parseSshPublicKey, splitPrefixes, validateAdminUsername, validateDataDiskGiB, validateSourcePrefix, validateSourcePrefixes, validateVmName } from './checks';
-import { collectorDefaults, ubuntuImages, vxlanPort, type CollectorAnswers, type CollectorImage } from './collectorModel';
+import { collectorDefaults, ubuntuImages, vxlanPort, type CollectorAnswers, type CollectorDiskType, type CollectorImage } from './collectorModel';
 import type { CollectorQuestionsEstate, SubnetChoice } from './collectorFacts';
 
 /** What the command knows before asking: the subnet or VNet of the row it started on. */
@@ -33,6 +33,7 @@ export interface CollectorDraft {
   /** '' for none. */
   sshSourcePrefix?: string;
   dataDiskGiB?: number;
+  diskType?: CollectorDiskType;
   /** null: the user chose none. */
   cloudInit?: { path: string; text: string } | null;
 }
@@ -302,6 +303,23 @@ export function collectorQuestions(ui: WizardUi, estate: CollectorQuestionsEstat
       },
     },
     {
+      id: 'collector.diskType',
+      shouldAsk: () => true,
+      ask: async (current, step) => {
+        const answer = await ui.pick<CollectorDiskType>({
+          id: 'collector.diskType',
+          title: title(step),
+          ...step,
+          placeholder: 'Disk type of the OS and capture disks',
+          items: [
+            { label: 'Premium SSD', description: 'Premium_LRS: steady throughput for writing captures (sizes with Premium Storage)', value: 'Premium_LRS', picked: (current.diskType ?? collectorDefaults.osDiskType) === 'Premium_LRS' },
+            { label: 'Standard SSD', description: 'StandardSSD_LRS: cheaper, lower and less steady throughput', value: 'StandardSSD_LRS', picked: current.diskType === 'StandardSSD_LRS' },
+          ],
+        });
+        return answer === back || answer === undefined ? answer : { ...current, diskType: answer };
+      },
+    },
+    {
       id: 'collector.cloudInit',
       shouldAsk: () => true,
       ask: async (current, step) => {
@@ -377,7 +395,7 @@ export function collectorAnswersOf(draft: CollectorDraft, estate: CollectorQuest
     image: { ...image },
     adminUsername: draft.adminUsername ?? collectorDefaults.adminUsername,
     sshPublicKey: draft.sshKey,
-    osDiskType: collectorDefaults.osDiskType,
+    osDiskType: draft.diskType ?? collectorDefaults.osDiskType,
     dataDiskGiB: draft.dataDiskGiB ?? collectorDefaults.dataDiskGiB,
     sourcePrefixes: draft.sourcePrefixes,
     ...(draft.sshSourcePrefix ? { sshSourcePrefix: draft.sshSourcePrefix } : {}),

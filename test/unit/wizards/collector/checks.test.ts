@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkQuota, eligibleSizes, parseSshPublicKey, validateAdminUsername, validateSourcePrefix, validateVmName } from '../../../../src/wizards/collector/checks';
+import { checkQuota, checkSize, eligibleSizes, parseSshPublicKey, validateAdminUsername, validateSourcePrefix, validateVmName } from '../../../../src/wizards/collector/checks';
 import { answers, facts, size, sshKey } from './builders';
 
 describe('collector checks', () => {
@@ -46,6 +46,13 @@ describe('collector checks', () => {
     assert.equal(validateSourcePrefix('10.1.0.4', 'x'), undefined);
     assert.equal(validateSourcePrefix('VirtualNetwork', 'x'), undefined);
     assert.match(validateSourcePrefix('10.1.0.0/33', 'Source prefixes') ?? '', /not an IP address/);
+  });
+
+  it('refuses Premium SSD disks on a size without Premium Storage', () => {
+    const plain = checkSize(answers({ size: 'Standard_D2_v5' }), facts({ sizes: [size('Standard_D2_v5', 2, { premiumIO: false })] }));
+    assert.equal(plain.status, 'failed');
+    assert.match(plain.detail, /Standard_D2_v5 does not take Premium SSD disks/);
+    assert.equal(checkSize(answers({ size: 'Standard_D2_v5', osDiskType: 'StandardSSD_LRS' }), facts({ sizes: [size('Standard_D2_v5', 2, { premiumIO: false })] })).status, 'passed');
   });
 
   it('leaves out restricted sizes, sizes under 2 vCPUs and sizes without accelerated networking', () => {

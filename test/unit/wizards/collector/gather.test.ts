@@ -53,6 +53,7 @@ const rest = (keyFile: string): ScriptedAnswer[] => [
   { id: 'collector.sourcePrefixes', input: '10.1.0.0/16, 10.2.0.0/16' },
   { id: 'collector.sshSource', input: '' },
   { id: 'collector.dataDisk', input: '256' },
+  { id: 'collector.diskType', pick: 'Premium SSD' },
   { id: 'collector.cloudInit', input: '/sensor/cloud-init.yaml' },
 ];
 
