@@ -39,6 +39,8 @@ export interface MonitoringOption {
   cost: string;
   /** What downtime it takes, one sentence. */
   downtime: string;
+  /** Shows, costs and downtime in a line the quick pick can show whole. */
+  brief: string;
   /** Microsoft documentation the sentences rely on. */
   docs: string[];
 }
@@ -60,6 +62,7 @@ export const monitoringDocs = {
 export const monitoringOptions: readonly MonitoringOption[] = [
   {
     id: '1A',
+    brief: 'Full packets of the chosen NICs · a collector VM billed around the clock · each source VM restarts once',
     label: 'Collector and TAP in one subscription',
     detail: 'A collector VM in the workload subscription, and a virtual network TAP that mirrors the chosen VM network interfaces to it.',
     visibility: 'Full copies of every packet of the chosen VM network interfaces (IPv4 only), sent to the collector over VXLAN.',
@@ -69,6 +72,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '1B',
+    brief: 'Full packets across subscriptions · collector plus peering charges · each source VM restarts once',
     label: 'Dedicated security subscription with a hub',
     detail: 'A hub VNet and collector in a separate security subscription, a peering each way between the hub and every spoke, and a TAP there that spoke network interfaces mirror into.',
     visibility: 'Full packet copies from VM network interfaces in spokes peered with the hub in the same region, across subscriptions of the same Microsoft Entra tenant.',
@@ -78,6 +82,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '1C',
+    brief: 'Full packets from many subscriptions · one collector, peering charges · every source VM restarts once',
     label: 'Many spoke subscriptions to a central hub',
     detail: 'The 1B set-up for many spoke subscriptions at once; the plan names the spokes that reach the hub only through an existing Virtual WAN hub, since a TAP destination over Virtual WAN is not supported.',
     visibility: 'Full packet copies from every spoke peered directly with the hub in its region; a spoke connected only through a Virtual WAN hub cannot mirror to it, because a TAP destination must be in the same or a peered virtual network.',
@@ -87,6 +92,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '2',
+    brief: 'Full packets of one VM for up to 5 hours · capture files in storage · no downtime',
     label: 'On-demand packet capture',
     detail: 'A Network Watcher packet capture on one VM for a limited time, written as a .cap file to a storage account; the Network Watcher agent extension is installed first where it is missing.',
     visibility: 'Full packets to and from one VM, filtered by protocol, addresses and ports, only while the session runs (by default for at most 5 hours).',
@@ -96,6 +102,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '3',
+    brief: 'Layer 4 flow records, no packet contents · per GB collected, plus storage · no downtime',
     label: 'VNet flow logs read by a collector',
     detail: 'Virtual network flow logs to a storage account in the VNet\'s region, and a role assignment (Storage Blob Data Reader) so the collector can read them.',
     visibility: 'Layer 4 records of every IP flow through the VNet (addresses, ports, protocol, direction, state, the rule that decided, bytes and packets), every minute, without packet contents.',

@@ -18,7 +18,7 @@ describe('set-up monitoring options', () => {
   it('fills every field of every option', () => {
     const empty: string[] = [];
     for (const option of monitoringOptions) {
-      for (const field of ['label', 'detail', ...sentenceFields] as const) {
+      for (const field of ['label', 'detail', 'brief', ...sentenceFields] as const) {
         if (option[field].trim() === '') {
           empty.push(`${option.id}.${field}`);
         }
@@ -28,6 +28,12 @@ describe('set-up monitoring options', () => {
       }
     }
     assert.deepEqual(empty, []);
+  });
+
+  it('has a brief line the quick pick shows whole: what it shows · what it costs · downtime', () => {
+    // About 100 characters fit the second line of a quick pick item at VS Code's default width.
+    const long = monitoringOptions.filter((option) => option.brief.length > 100 || option.brief.split(' · ').length !== 3).map((option) => `${option.id} (${option.brief.length})`);
+    assert.deepEqual(long, []);
   });
 
   it('says what it shows, what it costs and what downtime it takes in one sentence each', () => {
