@@ -62,7 +62,7 @@ export const monitoringDocs = {
 export const monitoringOptions: readonly MonitoringOption[] = [
   {
     id: '1A',
-    brief: 'Full packets of the chosen NICs · a collector VM billed around the clock · each source VM restarts once',
+    brief: 'Full packets of the chosen NICs · a collector VM billed around the clock · source VMs restart once',
     label: 'Collector and TAP in one subscription',
     detail: 'A collector VM in the workload subscription, and a virtual network TAP that mirrors the chosen VM network interfaces to it.',
     visibility: 'Full copies of every packet of the chosen VM network interfaces (IPv4 only), sent to the collector over VXLAN.',
@@ -82,7 +82,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '1C',
-    brief: 'Full packets from many subscriptions · one collector, peering charges · every source VM restarts once',
+    brief: 'Full packets from many subscriptions · one collector, peering charges · source VMs restart once',
     label: 'Many spoke subscriptions to a central hub',
     detail: 'The 1B set-up for many spoke subscriptions at once; the plan names the spokes that reach the hub only through an existing Virtual WAN hub, since a TAP destination over Virtual WAN is not supported.',
     visibility: 'Full packet copies from every spoke peered directly with the hub in its region; a spoke connected only through a Virtual WAN hub cannot mirror to it, because a TAP destination must be in the same or a peered virtual network.',
