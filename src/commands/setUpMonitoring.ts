@@ -17,8 +17,7 @@ import { planCollector } from '../wizards/collector/plan';
 import type { FlowLogEstate } from '../wizards/flowLogs/flowLogEstate';
 import { flowLogQuestions, type FlowLogDraft } from '../wizards/flowLogs/gather';
 import { planFlowLogs, storageArmIdOf } from '../wizards/flowLogs/plan';
-import { loadPeeringEstate } from '../wizards/peering/peeringEstate';
-import type { PeeringVnet } from '../wizards/peering/peeringVnet';
+import { peeringVnetOf, type PeeringVnet } from '../wizards/peering/peeringVnet';
 import { estateEntryOf } from '../wizards/shared/estate';
 import { AnswerTrail, askQuestions, liftQuestions, type Question } from '../wizards/shared/questions';
 import type { WizardContext } from '../wizards/shared/wizardContext';
@@ -274,11 +273,16 @@ function readerQuestion(ui: WizardUi, estates: SetUpEstates): Question<SetUpDraf
 /** Reads what an option's questions offer, once. */
 async function loadEstates(option: MonitoringOptionId, estates: SetUpEstates, context: WizardContext): Promise<void> {
   if (isMirror(option) && estates.mirror === undefined) {
-    const [tap, peering, virtualHubs] = await Promise.all([tapEstateFor(context), loadPeeringEstate(context), option === '1C' ? virtualHubsOf(context, estates.subscriptions) : Promise.resolve([])]);
+    // The TAP estate reloads each subscription's networks; the peering view is made from that same
+    // list (a second reload running alongside would empty the index the first one reads).
+    const [tap, virtualHubs] = await Promise.all([tapEstateFor(context), option === '1C' ? virtualHubsOf(context, estates.subscriptions) : Promise.resolve([])]);
+    const vnets = estates.subscriptions
+      .flatMap((entry) => [...entry.inventory.index().vnetsById.values()].map((vnet) => peeringVnetOf(vnet, entry.subscription)))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.subscriptionName.localeCompare(b.subscriptionName));
     estates.mirror = {
       subscriptions: estates.subscriptions.map(({ subscription }) => ({ subscriptionId: subscription.subscriptionId, displayName: subscription.displayName, tenantId: subscription.tenantId })),
       tap,
-      vnets: peering.vnets,
+      vnets,
       virtualHubs,
     };
   } else if (option === '1C' && estates.mirror !== undefined && estates.mirror.virtualHubs.length === 0) {

@@ -177,3 +177,14 @@ describe('Monitoring set-up: combining plans', () => {
     assert.throws(() => combinePlans('monitoringSetUp', 't', [], [{ key: 'y', plan: one, after: [{ part: 'x' }] }]), /comes after x, which is not an earlier part/);
   });
 });
+
+describe('Monitoring set-up: an existing hub', () => {
+  it('1B into an existing, unpeered hub network: the TAP is checked against the peerings the plan creates', () => {
+    const estate = mirrorEstate();
+    const lonelyHub = key(armId.vnet('vnet-lonely'));
+    const collector = { ...collectorNic(), subnetArmId: armId.subnet('vnet-lonely', 'snet-a'), location: 'eastus' };
+    const plan = planMirrorSetUp(setUp({ hub: { kind: 'existing', vnetId: lonelyHub }, collector: { kind: 'new', plan: collectorPlan(), nic: collector } }), estate);
+    const reach = plan.checks.find((check) => check.id === 'tap.reach');
+    assert.equal(reach?.status, 'passed', reach?.detail);
+  });
+});
