@@ -62,7 +62,7 @@ export const monitoringDocs = {
 export const monitoringOptions: readonly MonitoringOption[] = [
   {
     id: '1A',
-    brief: 'Full packets of the chosen NICs · a collector VM billed around the clock · source VMs restart once',
+    brief: 'Full packets of chosen NICs · collector VM billed 24/7 · VMs restart once',
     label: 'Collector and TAP in one subscription',
     detail: 'A collector VM in the workload subscription, and a virtual network TAP that mirrors the chosen VM network interfaces to it.',
     visibility: 'Full copies of every packet of the chosen VM network interfaces (IPv4 only), sent to the collector over VXLAN.',
@@ -72,7 +72,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '1B',
-    brief: 'Full packets across subscriptions · collector plus peering charges · each source VM restarts once',
+    brief: 'Full packets across subscriptions · collector + peering · VMs restart once',
     label: 'Dedicated security subscription with a hub',
     detail: 'A hub VNet and collector in a separate security subscription, a peering each way between the hub and every spoke, and a TAP there that spoke network interfaces mirror into.',
     visibility: 'Full packet copies from VM network interfaces in spokes peered with the hub in the same region, across subscriptions of the same Microsoft Entra tenant.',
@@ -82,7 +82,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '1C',
-    brief: 'Full packets from many subscriptions · one collector, peering charges · source VMs restart once',
+    brief: 'Full packets of many subscriptions · one collector + peering · VMs restart once',
     label: 'Many spoke subscriptions to a central hub',
     detail: 'The 1B set-up for many spoke subscriptions at once; the plan names the spokes that reach the hub only through an existing Virtual WAN hub, since a TAP destination over Virtual WAN is not supported.',
     visibility: 'Full packet copies from every spoke peered directly with the hub in its region; a spoke connected only through a Virtual WAN hub cannot mirror to it, because a TAP destination must be in the same or a peered virtual network.',
@@ -92,7 +92,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '2',
-    brief: 'Full packets of one VM for up to 5 hours · capture files in storage · no downtime',
+    brief: 'Full packets of one VM, up to 5 hours · capture files · no downtime',
     label: 'On-demand packet capture',
     detail: 'A Network Watcher packet capture on one VM for a limited time, written as a .cap file to a storage account; the Network Watcher agent extension is installed first where it is missing.',
     visibility: 'Full packets to and from one VM, filtered by protocol, addresses and ports, only while the session runs (by default for at most 5 hours).',
@@ -102,7 +102,7 @@ export const monitoringOptions: readonly MonitoringOption[] = [
   },
   {
     id: '3',
-    brief: 'Layer 4 flow records, no packet contents · per GB collected, plus storage · no downtime',
+    brief: 'Layer 4 flow records, no payloads · per GB collected + storage · no downtime',
     label: 'VNet flow logs read by a collector',
     detail: 'Virtual network flow logs to a storage account in the VNet\'s region, and a role assignment (Storage Blob Data Reader) so the collector can read them.',
     visibility: 'Layer 4 records of every IP flow through the VNet (addresses, ports, protocol, direction, state, the rule that decided, bytes and packets), every minute, without packet contents.',
