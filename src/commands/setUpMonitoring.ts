@@ -15,7 +15,7 @@ import { collectorAnswersOf, collectorQuestions, initialCollectorDraft, type Col
 import { collectorIds, ipConfigurationName, type CollectorAnswers } from '../wizards/collector/collectorModel';
 import { planCollector } from '../wizards/collector/plan';
 import type { FlowLogEstate } from '../wizards/flowLogs/flowLogEstate';
-import { flowLogQuestions, type FlowLogDraft } from '../wizards/flowLogs/gather';
+import { flowLogQuestions, type FlowLogDraft, type FlowLogSeed } from '../wizards/flowLogs/gather';
 import { planFlowLogs, storageArmIdOf } from '../wizards/flowLogs/plan';
 import { peeringVnetOf, type PeeringVnet } from '../wizards/peering/peeringVnet';
 import { estateEntryOf } from '../wizards/shared/estate';
@@ -169,7 +169,7 @@ export function setUpMonitoringCommand(context: WizardContext): LensCommand {
         if (draft.option === '2') {
           return (await vscode.commands.executeCommand('trafficLens.startPacketCapture', node, selection)) as ApplyReport | undefined;
         }
-        const plan = await planFor(draft, estates, context);
+        const plan = await planFor(draft, estates, armIds, context);
         const result = await context.reviewOrBack(plan, { canGoBack: trail.canGoBack });
         if (result !== back) {
           return result;
@@ -225,8 +225,7 @@ function setUpQuestions(ui: WizardUi, draft: SetUpDraft, estates: SetUpEstates, 
     questions.push(...liftQuestions(mirrorQuestions(ui, mirror, embedded)(draft.mirror), (current: SetUpDraft) => current.mirror, (current, part) => ({ ...current, mirror: part }), (current) => isMirror(current.option)));
   }
   if (draft.option === '3' && flowLogs) {
-    const seed = { targetIds: armIds.filter((id) => resourceTypeOf(id) === 'microsoft.network/virtualnetworks').map((id) => id.toLowerCase()) };
-    const flow = flowLogQuestions(ui, flowLogs, seed.targetIds.length > 0 ? seed : {});
+    const flow = flowLogQuestions(ui, flowLogs, flowLogSeedOf(armIds));
     questions.push(...liftQuestions(flow.questions, (current: SetUpDraft) => current.flowLogs, (current, part) => ({ ...current, flowLogs: part }), (current) => current.option === '3'));
     questions.push(readerQuestion(ui, estates));
     questions.push(
@@ -239,6 +238,12 @@ function setUpQuestions(ui: WizardUi, draft: SetUpDraft, estates: SetUpEstates, 
     );
   }
   return questions;
+}
+
+/** The flow-log questions' seed: the VNets of the rows the command ran on (their targets are not asked). */
+function flowLogSeedOf(armIds: readonly string[]): FlowLogSeed {
+  const targetIds = armIds.filter((id) => resourceTypeOf(id) === 'microsoft.network/virtualnetworks').map((id) => id.toLowerCase());
+  return targetIds.length > 0 ? { targetIds } : {};
 }
 
 /** Option 3: which VM reads the flow logs, a new collector or a VM that exists. */
@@ -308,12 +313,12 @@ async function collectorPlanFor(answers: CollectorAnswers | undefined, estates: 
 }
 
 /** The one plan of the chosen option. */
-async function planFor(draft: SetUpDraft, estates: SetUpEstates, context: WizardContext): Promise<Plan> {
+async function planFor(draft: SetUpDraft, estates: SetUpEstates, armIds: readonly string[], context: WizardContext): Promise<Plan> {
   if (isMirror(draft.option) && estates.mirror) {
     return planMirror(draft.mirror, estates.mirror, estates, context);
   }
   if (draft.option === '3' && estates.flowLogs) {
-    return planFlowLogOption(draft, estates.flowLogs, estates, context);
+    return planFlowLogOption(draft, estates.flowLogs, estates, armIds, context);
   }
   throw new Error(`Option ${draft.option ?? '(none)'} has no plan.`);
 }
@@ -371,8 +376,9 @@ async function planMirror(draft: MirrorDraft<CollectorDraft>, mirror: MirrorQues
   return planMirrorSetUp(setUp, { tap: mirror.tap, vnets: mirror.vnets as PeeringVnet[] });
 }
 
-async function planFlowLogOption(draft: SetUpDraft, flowLogs: FlowLogEstate, estates: SetUpEstates, context: WizardContext): Promise<Plan> {
-  const flow = flowLogQuestions(context.ui(), flowLogs);
+async function planFlowLogOption(draft: SetUpDraft, flowLogs: FlowLogEstate, estates: SetUpEstates, armIds: readonly string[], context: WizardContext): Promise<Plan> {
+  // The same seed as the questions had: targets taken from the rows are not in the draft.
+  const flow = flowLogQuestions(context.ui(), flowLogs, flowLogSeedOf(armIds));
   const answers = flow.answersOf(draft.flowLogs);
   if (answers === undefined) {
     throw new Error('No flow-log target was chosen; run Set Up Traffic Monitoring again.');
