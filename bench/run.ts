@@ -19,9 +19,12 @@
  * Then the viewer benchmark (viewerBench.ts) on the largest VNet file of at least 100 MB, against its
  * streaming decode measured just before, and a fresh worker on the 1 MB VNet file;
  * TRAFFIC_LENS_BENCH_VIEWER=0 skips it, TRAFFIC_LENS_BENCH_ONLY=viewer runs only it.
+ * Last, the set-up benchmark (setUpBench.ts: option 1C for 20 spoke subscriptions × 25 NICs under
+ * ARM's write limits); TRAFFIC_LENS_BENCH_SETUP=0 skips it, TRAFFIC_LENS_BENCH_ONLY=setup runs only it.
  */
 import { runApplyBench } from './applyBench';
 import { runFilterBench } from './filterBench';
+import { runSetUpBench } from './setUpBench';
 import { runTreeBench } from './treeBench';
 import { runViewerBench } from './viewerBench';
 import { execFileSync } from 'node:child_process';
@@ -180,6 +183,10 @@ async function main(): Promise<void> {
   ];
   const rows: string[] = [];
   const warmRows: string[] = [];
+  if (process.env.TRAFFIC_LENS_BENCH_ONLY === 'setup') {
+    await runSetUpBench();
+    return;
+  }
   const onlyViewer = process.env.TRAFFIC_LENS_BENCH_ONLY === 'viewer';
   const viewerWanted = onlyViewer || process.env.TRAFFIC_LENS_BENCH_VIEWER !== '0';
   if (onlyViewer) {
@@ -363,6 +370,9 @@ async function main(): Promise<void> {
   }
   if (process.env.TRAFFIC_LENS_BENCH_APPLY !== '0') {
     await runApplyBench();
+  }
+  if (process.env.TRAFFIC_LENS_BENCH_SETUP !== '0') {
+    await runSetUpBench();
   }
 }
 
