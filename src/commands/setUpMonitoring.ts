@@ -15,7 +15,7 @@ import { collectorAnswersOf, collectorQuestions, initialCollectorDraft, type Col
 import { collectorIds, ipConfigurationName, type CollectorAnswers } from '../wizards/collector/collectorModel';
 import { planCollector } from '../wizards/collector/plan';
 import type { FlowLogEstate } from '../wizards/flowLogs/flowLogEstate';
-import { flowLogQuestions, type FlowLogDraft, type FlowLogSeed } from '../wizards/flowLogs/gather';
+import { flowLogQuestions, flowLogSeedOf, type FlowLogDraft } from '../wizards/flowLogs/gather';
 import { planFlowLogs, storageArmIdOf } from '../wizards/flowLogs/plan';
 import { peeringVnetOf, type PeeringVnet } from '../wizards/peering/peeringVnet';
 import { estateEntryOf } from '../wizards/shared/estate';
@@ -238,12 +238,6 @@ function setUpQuestions(ui: WizardUi, draft: SetUpDraft, estates: SetUpEstates, 
     );
   }
   return questions;
-}
-
-/** The flow-log questions' seed: the VNets of the rows the command ran on (their targets are not asked). */
-function flowLogSeedOf(armIds: readonly string[]): FlowLogSeed {
-  const targetIds = armIds.filter((id) => resourceTypeOf(id) === 'microsoft.network/virtualnetworks').map((id) => id.toLowerCase());
-  return targetIds.length > 0 ? { targetIds } : {};
 }
 
 /** Option 3: which VM reads the flow logs, a new collector or a VM that exists. */

@@ -158,4 +158,22 @@ describe('Set Up Traffic Monitoring: flow logs with a collector', function () {
     assert.equal(grants[0].properties.principalId, identity.principalId, "the grant is for the VM's own identity");
     assert.equal(grants[0].properties.principalType, 'ServicePrincipal');
   });
+
+  it('keeps everything on a second run with the same answers, and the grant stays the one for the VM\u2019s identity', async () => {
+    const principalId = ((await armGet(vmId, compute)).body as { identity?: { principalId?: string } }).identity?.principalId;
+    assert.ok(principalId, 'the collector of the previous test exists');
+    const before = await requestCounts();
+    api.wizards.answer([...flowLogAnswers.filter((answer) => answer.id !== 'flowLogs.name'), ...newCollectorAnswers]);
+    api.wizards.choose(['apply']);
+    await runOnVnetRow();
+    const report = api.wizards.lastReport();
+    assert.ok(report, 'a report');
+    assert.equal(report.complete, true, describeReport(report));
+    assert.deepEqual(report.plan.actions.filter((action) => action.resourceType !== 'Microsoft.Authorization/roleAssignments').map((action) => action.existing), report.plan.actions.filter((action) => action.resourceType !== 'Microsoft.Authorization/roleAssignments').map(() => 'same'), describeReport(report));
+    const after = await requestCounts();
+    assert.ok(countOf(after, 'PUT') - countOf(before, 'PUT') <= 1, 'at most the grant is sent again');
+    const grants = (await assignmentsOnStorage()).filter((assignment) => assignment.properties.scope.toLowerCase() === secopsFlowLogStorageId.toLowerCase());
+    assert.deepEqual(grants.map((grant) => grant.properties.principalId), [principalId]);
+  });
 });
+

@@ -4,7 +4,7 @@
  * Traffic Analytics and its interval, and the flow log name for a single new target. Back re-asks
  * the previous question with its old answer.
  */
-import { resourceGroupOf } from '../../azure/armIds';
+import { resourceGroupOf, resourceTypeOf } from '../../azure/armIds';
 import { askQuestions, type AnswerTrail, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { defaultFlowLogName, existingFlowLogFor, unsuitableStorageReason, validateFlowLogName, validateRetentionDays, validateStorageAccountName } from './checks';
@@ -48,6 +48,22 @@ export function suggestStorageName(target: Pick<FlowLogTarget, 'name'> | undefin
 }
 
 type Draft = FlowLogDraft;
+
+const targetTypes = new Set(['microsoft.network/virtualnetworks', 'microsoft.network/virtualnetworks/subnets', 'microsoft.network/networkinterfaces']);
+
+/**
+ * What the rows a command ran on say about the flow-log targets: VNet, subnet and NIC rows are the
+ * targets; a subscription row means "every VNet of a region of it"; anything else asks for targets.
+ * `flowLogSeedOf(['/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v'])` → `{ targetIds: ['/subscriptions/s/resourcegroups/g/providers/microsoft.network/virtualnetworks/v'] }`
+ */
+export function flowLogSeedOf(armIds: readonly string[]): FlowLogSeed {
+  const targetIds = armIds.filter((id) => targetTypes.has(resourceTypeOf(id))).map((id) => id.toLowerCase());
+  if (targetIds.length > 0) {
+    return { targetIds };
+  }
+  const subscription = armIds.map((id) => /^\/subscriptions\/([^/]+)$/i.exec(id)?.[1]).find((id) => id !== undefined);
+  return subscription === undefined ? {} : { subscriptionId: subscription.toLowerCase() };
+}
 
 /**
  * The questions, and how a finished draft becomes answers: `gatherFlowLogs` asks them on their own,

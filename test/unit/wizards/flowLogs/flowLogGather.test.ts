@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { gatherFlowLogs, type FlowLogChoices } from '../../../../src/wizards/flowLogs/gather';
+import { flowLogQuestions, flowLogSeedOf, gatherFlowLogs, type FlowLogChoices } from '../../../../src/wizards/flowLogs/gather';
 import { ScriptedUi, type ScriptedAnswer } from '../../../integration/scriptedUi';
 import { AnswerTrail } from '../../../../src/wizards/shared/questions';
 import { defaultFlowLogName } from '../../../../src/wizards/flowLogs/checks';
@@ -196,5 +196,26 @@ describe('Flow-log questions', () => {
   it('returns undefined when cancelled', async () => {
     const { ui } = script([{ id: 'flowLogs.storage', cancel: true }]);
     assert.equal(await gatherFlowLogs(ui, choices(), { targetIds: [target().armId] }), undefined);
+  });
+});
+
+describe('Flow-log targets from the rows a command ran on', () => {
+  const vnet = '/subscriptions/S1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-a';
+  const subnet = `${vnet}/subnets/snet-app`;
+  const nic = '/subscriptions/S1/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/nic-1';
+
+  it('takes VNet, subnet and NIC rows as targets, lower-cased, and leaves out other rows', () => {
+    assert.deepEqual(flowLogSeedOf([vnet, subnet, nic, '/subscriptions/S1/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg']), { targetIds: [vnet.toLowerCase(), subnet.toLowerCase(), nic.toLowerCase()] });
+  });
+
+  it('takes a subscription row as "a region of this subscription", and nothing as "ask for targets"', () => {
+    assert.deepEqual(flowLogSeedOf(['/subscriptions/S1']), { subscriptionId: 's1' });
+    assert.deepEqual(flowLogSeedOf([]), {});
+  });
+
+  it('turns a finished draft into answers for the seeded target when the targets were not asked (a draft has no target ids then)', () => {
+    const seeded = flowLogQuestions(script([]).ui, choices(), flowLogSeedOf([target().armId]));
+    assert.deepEqual(seeded.answersOf({ storage: storageAccount().armId.toLowerCase(), retention: '7' })?.targets.map((item) => item.id), [target().id]);
+    assert.equal(flowLogQuestions(script([]).ui, choices()).answersOf({ storage: storageAccount().armId.toLowerCase(), retention: '7' }), undefined, 'without the seed there is no target');
   });
 });
