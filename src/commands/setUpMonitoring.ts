@@ -6,6 +6,7 @@ import { nameOf, parentId, resourceTypeOf } from '../azure/armIds';
 import { armFailure, problemLogLine, toArmProblem } from '../azure/armProblem';
 import { ComputeReads } from '../azure/computeReads';
 import { FlowLogReads } from '../azure/flowLogsReads';
+import { ResourceReads } from '../azure/resourceReads';
 import { VirtualWanReads, type VirtualHubFact } from '../azure/virtualWanReads';
 import type { ApplyReport, Plan } from '../core/plan';
 import type { EstateSubscription } from '../inventory/estate';
@@ -23,6 +24,7 @@ import { AnswerTrail, askQuestions, liftQuestions, type Question } from '../wiza
 import type { WizardContext } from '../wizards/shared/wizardContext';
 import { back, type WizardUi } from '../wizards/shared/wizardUi';
 import { planFlowLogSetUp, type FlowLogCollector } from '../wizards/setup/flowLogSetUpPlan';
+import { roleAssignmentType } from '../wizards/shared/roleAssignments';
 import { mirrorQuestions, mirrorSetUpOf, newChoice, placementOf, type CollectorPlacement, type MirrorDraft, type MirrorQuestionsEstate } from '../wizards/setup/mirrorGather';
 import { planMirrorSetUp, type CollectorChoice, type MirrorOption } from '../wizards/setup/mirrorPlan';
 import { monitoringOptions, type MonitoringOptionId } from '../wizards/setup/options';
@@ -400,5 +402,18 @@ async function planFlowLogOption(draft: SetUpDraft, flowLogs: FlowLogEstate, est
   } else {
     throw new Error('No collector was chosen; run Set Up Traffic Monitoring again.');
   }
-  return planFlowLogSetUp({ flowLogs: flowPlan, storageArmId, storageTenantId, collector });
+  const plan = planFlowLogSetUp({ flowLogs: flowPlan, storageArmId, storageTenantId, collector });
+  // A grant from an earlier run has the same name: kept, not sent again, and never undone as if this plan made it.
+  const grant = plan.actions.find((action) => action.resourceType === roleAssignmentType);
+  const storageEntry = estateEntryOf(estates.subscriptions, storageArmId);
+  if (grant === undefined || storageEntry === undefined) {
+    return plan;
+  }
+  let grantExists;
+  try {
+    grantExists = await new ResourceReads(storageEntry.account).exists(grant.resourceId, grant.tenantId, grant.apiVersion);
+  } catch (error) {
+    throw armFailure(context.log, `Reading role assignment ${nameOf(grant.resourceId)} on ${nameOf(storageArmId)}`, `read the role assignments of ${nameOf(storageArmId)}`, error);
+  }
+  return grantExists ? planFlowLogSetUp({ flowLogs: flowPlan, storageArmId, storageTenantId, collector, grantExists }) : plan;
 }

@@ -27,6 +27,8 @@ export interface FlowLogSetUp {
   /** The tenant of the storage account's subscription. */
   storageTenantId: string;
   collector: FlowLogCollector;
+  /** True when the grant (by its name, which the plan derives) is already there, from an earlier run. */
+  grantExists?: boolean;
 }
 
 /** The option-3 plan: the flow logs, then the collector, then the grant. */
@@ -55,7 +57,7 @@ export function planFlowLogSetUp(setUp: FlowLogSetUp): Plan {
     tenantId: setUp.storageTenantId,
     title,
     dependsOn: storageAction ? [storageAction.id] : [],
-    existing: 'absent' as const,
+    existing: setUp.grantExists ? ('same' as const) : ('absent' as const),
     description: `Flow-log collector ${vmName} reads flow-log blobs (set up by Azure Traffic Lens)`,
   };
   const actions = [...combined.actions];
