@@ -1,6 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { nameOf, parentId, resourceTypeOf } from '../azure/armIds';
 import { armFailure, problemLogLine, toArmProblem } from '../azure/armProblem';
@@ -11,7 +8,8 @@ import { VirtualWanReads, type VirtualHubFact } from '../azure/virtualWanReads';
 import type { ApplyReport, Plan } from '../core/plan';
 import type { EstateSubscription } from '../inventory/estate';
 import { resourcesOf } from '../tree/treeNode';
-import { readCollectorFacts, readCollectorSubnets, sizeReader, type CollectorQuestionsEstate, type SubnetChoice } from '../wizards/collector/collectorFacts';
+import { readCollectorFacts, type CollectorQuestionsEstate, type SubnetChoice } from '../wizards/collector/collectorFacts';
+import { collectorQuestionsEstate } from './collectorQuestionsEstate';
 import { collectorAnswersOf, collectorQuestions, initialCollectorDraft, type CollectorDraft } from '../wizards/collector/gather';
 import { collectorIds, ipConfigurationName, type CollectorAnswers } from '../wizards/collector/collectorModel';
 import { planCollector } from '../wizards/collector/plan';
@@ -56,22 +54,6 @@ interface SetUpEstates {
 }
 
 const isMirror = (option: MonitoringOptionId | undefined): option is MirrorOption => option === '1A' || option === '1B' || option === '1C';
-
-/** `~/…` as the user's home. */
-function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
-
-/** A file's text; a failure names the file and why, not a stack trace. */
-async function readTextFile(path: string): Promise<string> {
-  try {
-    return await readFile(expandHome(path), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-    throw new Error(`Couldn't read ${path}: ${why}.`, { cause: error });
-  }
-}
 
 /** The collector questions' estate with a subnet the plan creates (a new hub's), so they can place the VM there. */
 function withPlannedSubnet(estate: CollectorQuestionsEstate, placement: CollectorPlacement, subscriptions: readonly SubnetChoice[], mirror: MirrorQuestionsEstate): CollectorQuestionsEstate {
@@ -147,19 +129,7 @@ export function setUpMonitoringCommand(context: WizardContext): LensCommand {
       if (subscriptions.length === 0) {
         throw new Error('Sign in to Azure and show at least one subscription in the Azure Traffic Lens view to set up monitoring.');
       }
-      const reads = sizeReader(subscriptions);
-      const estates: SetUpEstates = {
-        subscriptions,
-        collector: {
-          subnets: await readCollectorSubnets(subscriptions),
-          sizesFor: (subscriptionId, tenantId, region) =>
-            reads(subscriptionId, tenantId, region).catch((error: unknown) => {
-              throw armFailure(context.log, `Listing VM sizes in ${region} for subscription ${subscriptionId}`, `list the VM sizes offered in ${region}`, error);
-            }),
-          readTextFile,
-          defaultKeyFiles: ['~/.ssh/id_ed25519.pub', '~/.ssh/id_rsa.pub'],
-        },
-      };
+      const estates: SetUpEstates = { subscriptions, collector: await collectorQuestionsEstate(context, subscriptions) };
       const ui = context.ui();
       const trail = new AnswerTrail();
       const initial: SetUpDraft = { mirror: { option: '1A', collector: {} }, flowLogs: {}, reader: { collector: {} } };
