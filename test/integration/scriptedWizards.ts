@@ -21,6 +21,7 @@ export class ScriptedWizards {
   private readonly choices: ReviewChoice[] = [];
   private plan: Plan | undefined;
   private report: ApplyReport | undefined;
+  private reports: ApplyReport[] = [];
   private exports: PlanExport = {};
   /** The scripted members while a script drives (from the first queued answer or choice until `reset`). */
   private script: vscode.Disposable | undefined;
@@ -31,6 +32,9 @@ export class ScriptedWizards {
       reviewed: (plan, report) => {
         this.plan = plan;
         this.report = report;
+        if (report !== undefined) {
+          this.reports.push(report);
+        }
       },
       exported: (result) => {
         this.exports = { ...this.exports, ...result };
@@ -66,6 +70,11 @@ export class ScriptedWizards {
     return this.report;
   }
 
+  /** Every report since the last `reset`, oldest first: an apply's, then a retry's or an undo's. */
+  allReports(): ApplyReport[] {
+    return [...this.reports];
+  }
+
   /** Answers and choices not used yet. */
   pending(): { answers: number; choices: number } {
     return { answers: this.answers.length, choices: this.choices.length };
@@ -79,6 +88,7 @@ export class ScriptedWizards {
     this.choices.length = 0;
     this.plan = undefined;
     this.report = undefined;
+    this.reports = [];
     this.exports = {};
   }
 

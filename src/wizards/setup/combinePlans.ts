@@ -15,8 +15,8 @@ export interface PlanPart {
   plan: Plan;
   /**
    * Actions of earlier parts (by part key, and optionally by the resource id an action writes) that
-   * must succeed before this part's actions with no dependency of their own start. Without resource
-   * ids, every action of that part.
+   * must succeed before this part's actions with no dependency within this part start. Without
+   * resource ids, every action of that part.
    */
   after?: { part: string; resourceIds?: string[] }[];
 }
@@ -53,6 +53,8 @@ export function combinePlans(kind: PlanKind, title: string, summary: string[], p
         .filter((action) => wanted === undefined || wanted.includes(action.resourceId.toLowerCase()))
         .map((action) => earlierNames.get(action.id) as string);
     });
+    /** The combined ids of the actions this part adds (not those merged into an earlier part's). */
+    const own = new Set<string>();
     for (const action of part.plan.actions) {
       const dependsOn = action.dependsOn.map((id) => {
         const mapped = names.get(id);
@@ -69,7 +71,11 @@ export function combinePlans(kind: PlanKind, title: string, summary: string[], p
       const id = `a${actions.length + 1}`;
       names.set(action.id, id);
       byRequest.set(requestKey(action), id);
-      const extra = action.dependsOn.length === 0 ? waitFor : [];
+      // A part's first actions wait for the earlier parts: those with no dependency of their own, and
+      // those whose every dependency was merged into an earlier part's request (a shared resource
+      // group), which would otherwise start before the parts they come after.
+      const extra = dependsOn.some((dependency) => own.has(dependency)) ? [] : waitFor;
+      own.add(id);
       const bodyFrom = action.bodyFrom?.map((reference) => ({ ...reference, fromAction: names.get(reference.fromAction) ?? reference.fromAction }));
       actions.push({ ...action, id, dependsOn: [...new Set([...dependsOn, ...extra])], ...(bodyFrom ? { bodyFrom } : {}) });
     }

@@ -96,8 +96,9 @@ describe('Monitoring set-up: mirroring plans', () => {
     assert.deepEqual(rows, [
       'a1 resourceGroups rg-sec <- ',
       'a2 virtualNetworks vnet-sec-hub <- a1',
-      // The collector's own resource group request is the hub's, sent once.
-      'a3 networkSecurityGroups vm-sensor-nsg <- a1',
+      // The collector's own resource group request is the hub's, sent once; its NSG (and so its NIC
+      // in the hub's subnet) still waits for the hub network.
+      'a3 networkSecurityGroups vm-sensor-nsg <- a1,a2',
       'a4 networkInterfaces vm-sensor-nic <- a3',
       'a5 virtualMachines vm-sensor <- a4',
       // The peering builder's order: each spoke's side, then the hub's; one write at a time on the hub network.
@@ -175,6 +176,21 @@ describe('Monitoring set-up: combining plans', () => {
     assert.deepEqual(combined.actions[4].dependsOn, ['a3']);
     assert.deepEqual(combined.checks.map((check) => check.id), ['collector.quota', 'y:collector.quota']);
     assert.throws(() => combinePlans('monitoringSetUp', 't', [], [{ key: 'y', plan: one, after: [{ part: 'x' }] }]), /comes after x, which is not an earlier part/);
+  });
+
+  it('makes an action whose only dependency was merged into an earlier part wait for that part', () => {
+    const one = collectorPlan();
+    const group = one.actions[0];
+    const network = { ...group, id: 'a2', title: 'Create vnet-sec-hub', resourceId: `${group.resourceId}/providers/Microsoft.Network/virtualNetworks/vnet-sec-hub`, resourceType: 'Microsoft.Network/virtualNetworks', apiVersion: '2026-01-01', dependsOn: ['a1'] };
+    const hub: Plan = { ...one, checks: [], actions: [group, network] };
+    const combined = combinePlans('monitoringSetUp', 't', [], [{ key: 'hub', plan: hub }, { key: 'collector', plan: one, after: [{ part: 'hub' }] }]);
+    assert.deepEqual(combined.actions.map((action) => `${action.id} ${action.resourceId.split('/').pop()} <- ${action.dependsOn.join(',')}`), [
+      'a1 rg-sec <- ',
+      'a2 vnet-sec-hub <- a1',
+      'a3 vm-sensor-nsg <- a1,a2',
+      'a4 vm-sensor-nic <- a3',
+      'a5 vm-sensor <- a4',
+    ]);
   });
 });
 
