@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { sshEd25519PublicKey } from '../fixtures/sshKeys';
 import type { ScriptedAnswer } from './scriptedUi';
 import { hubSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, faults, requestCounts, standInUrl, waitForOperation } from './standInClient';
@@ -21,17 +21,10 @@ const nicId = `${group}/providers/Microsoft.Network/networkInterfaces/${vmName}-
 const nsgId = `${group}/providers/Microsoft.Network/networkSecurityGroups/${vmName}-nsg`;
 const secret = 'lens-registration-token-7f3a';
 
-/** A fresh ED25519 public key in OpenSSH format. */
-function ed25519PublicKey(): string {
-  const field = (bytes: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
-  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string, 'base64url');
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} lens@test`;
-}
-
 const folder = mkdtempSync(join(tmpdir(), 'lens-collector-'));
 const keyFile = join(folder, 'id_ed25519.pub');
 const cloudInitFile = join(folder, 'cloud-init.yaml');
-const publicKey = ed25519PublicKey();
+const publicKey = sshEd25519PublicKey('lens@test');
 writeFileSync(keyFile, `${publicKey}\n`);
 writeFileSync(cloudInitFile, `#cloud-config\nruncmd:\n  - /opt/sensor/install --token ${secret}\n`);
 

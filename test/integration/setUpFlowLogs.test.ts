@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sshEd25519PublicKey } from '../fixtures/sshKeys';
 import type { ScriptedAnswer } from './scriptedUi';
 import { hubSubscriptionId, secopsFlowLogStorageId, secopsHubVnetId, secopsNetworkWatcherId, secopsSubscriptionId } from '../standin/topologies/demo';
 import { armGet, call, countOf, demoToken, requestCounts, standInUrl, waitForOperation } from './standInClient';
@@ -22,16 +22,9 @@ const flowLogName = 'fl-vnet-secops-hub';
 const flowLogId = `${secopsNetworkWatcherId}/flowLogs/${flowLogName}`;
 const existingVmId = `/subscriptions/${hubSubscriptionId}/resourceGroups/rg-hub-network/providers/Microsoft.Compute/virtualMachines/vm-collector-01`;
 
-/** A fresh ED25519 public key in OpenSSH format. */
-function ed25519PublicKey(): string {
-  const field = (bytes: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
-  const raw = Buffer.from(generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' }).x as string, 'base64url');
-  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]).toString('base64')} lens@test`;
-}
-
 const folder = mkdtempSync(join(tmpdir(), 'lens-setup-flowlogs-'));
 const keyFile = join(folder, 'id_ed25519.pub');
-writeFileSync(keyFile, `${ed25519PublicKey()}\n`);
+writeFileSync(keyFile, `${sshEd25519PublicKey('lens@test')}\n`);
 
 interface RoleAssignmentView {
   id: string;

@@ -131,9 +131,11 @@ export function planMirrorSetUp(setUp: MirrorSetUp, estate: MirrorEstate): Plan 
   if (setUp.virtualHub !== undefined) {
     extraChecks.push(virtualWanCheck(setUp.virtualHub));
   } else if (spokes.length > 0) {
+    const peering = planPeering({ hub, spokes, allowForwardedTraffic: false, useHubGateway: false, names });
     parts.push({
       key: 'peering',
-      plan: planPeering({ hub, spokes, allowForwardedTraffic: false, useHubGateway: false, names }),
+      // A new hub's own check already judges its address space against every spoke (and says to pick another).
+      plan: setUp.hub.kind === 'new' ? { ...peering, checks: peering.checks.filter((check) => !check.id.startsWith('overlap:')) } : peering,
       ...(setUp.hub.kind === 'new' ? { after: [{ part: 'hub' }] } : {}),
     });
   }

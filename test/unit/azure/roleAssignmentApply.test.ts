@@ -7,7 +7,7 @@ import { roleAssignmentAction, storageBlobDataReaderRoleId } from '../../../src/
 import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { demoTenantId, demoTopology, hubFlowLogStorageId, hubSubscriptionId } from '../../standin/topologies/demo';
-import { sshEd25519PublicKey } from '../standin/sshKeys';
+import { sshEd25519PublicKey } from '../../fixtures/sshKeys';
 import { runnerFor } from './demoApi';
 
 const group = 'rg-hub-network';

@@ -9,7 +9,7 @@ import type { Plan, PlanAction } from '../../../src/core/plan';
 import { roleAssignmentAction, storageBlobDataReaderRoleId } from '../../../src/wizards/shared/roleAssignments';
 import { armIds } from '../../standin/topology';
 import { demoTenantId, hubFlowLogStorageId, hubSubscriptionId } from '../../standin/topologies/demo';
-import { sshEd25519PublicKey } from '../standin/sshKeys';
+import { sshEd25519PublicKey } from '../../fixtures/sshKeys';
 import { actionProblems, exportProblems, exportsOf, planProblems } from './planContract';
 import { wizardPlans } from './wizardPlans';
 

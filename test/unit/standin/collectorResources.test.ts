@@ -6,7 +6,7 @@ import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds } from '../../standin/topology';
 import { demoTenantId, demoTopology, hubSubscriptionId } from '../../standin/topologies/demo';
 import { clientOptions, errorCode, rawRequest } from './standInHarness';
-import { sshEd25519PublicKey } from './sshKeys';
+import { sshEd25519PublicKey } from '../../fixtures/sshKeys';
 
 const poll = { updateIntervalInMs: 5 };
 const group = 'rg-hub-network';

@@ -6,7 +6,7 @@ import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { demoTenantId, demoTopology, hubFlowLogStorageId, hubSubscriptionId } from '../../standin/topologies/demo';
 import { clientOptions, errorCode, rawRequest } from './standInHarness';
-import { sshEd25519PublicKey } from './sshKeys';
+import { sshEd25519PublicKey } from '../../fixtures/sshKeys';
 
 const group = 'rg-hub-network';
 const blobDataReader = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1';

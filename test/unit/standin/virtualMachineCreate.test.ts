@@ -6,7 +6,7 @@ import { startStandIn, type StandIn } from '../../standin/server';
 import { armIds, type Topology } from '../../standin/topology';
 import { demoTenantId, demoTopology, hubSubscriptionId } from '../../standin/topologies/demo';
 import { clientOptions, collect, errorCode, rawRequest } from './standInHarness';
-import { sshEd25519PublicKey, sshRsaPublicKey } from './sshKeys';
+import { sshEd25519PublicKey, sshRsaPublicKey } from '../../fixtures/sshKeys';
 
 const poll = { updateIntervalInMs: 5 };
 const group = 'rg-hub-network';

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { sshEd25519PublicKey, sshRsaPublicKey } from '../../../fixtures/sshKeys';
 import type { CollectorAnswers, CollectorFacts, VmSizeFact } from '../../../../src/wizards/collector/collectorModel';
 
 export const sub = '11111111-2222-3333-4444-555555555555';
@@ -6,29 +6,9 @@ export const tenant = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 export const vnetId = `/subscriptions/${sub}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
 export const subnetId = `${vnetId}/subnets/collectors`;
 
-function sshString(value: Buffer | string): Buffer {
-  const bytes = typeof value === 'string' ? Buffer.from(value, 'latin1') : value;
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
-/** An mpint: big-endian, with a leading zero when the top bit is set. */
-function mpint(value: Buffer): Buffer {
-  return sshString(value[0] >= 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
-}
-
 /** A fresh OpenSSH public key line. */
 export function sshKey(type: 'ed25519' | 'rsa', bits = 2048, comment = 'ops@example'): string {
-  if (type === 'ed25519') {
-    const { publicKey } = generateKeyPairSync('ed25519');
-    const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url');
-    return `ssh-ed25519 ${Buffer.concat([sshString('ssh-ed25519'), sshString(raw)]).toString('base64')} ${comment}`;
-  }
-  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const blob = Buffer.concat([sshString('ssh-rsa'), mpint(Buffer.from(jwk.e as string, 'base64url')), mpint(Buffer.from(jwk.n as string, 'base64url'))]);
-  return `ssh-rsa ${blob.toString('base64')} ${comment}`;
+  return type === 'ed25519' ? sshEd25519PublicKey(comment) : sshRsaPublicKey(bits, comment);
 }
 
 export const ed25519Key = sshKey('ed25519');

@@ -125,6 +125,7 @@ describe('Monitoring set-up: mirroring plans', () => {
     const plan = planMirrorSetUp(setUp({ hub: { kind: 'new', answers: hubAnswers({ addressPrefix: '10.0.0.0/8', subnetPrefix: '10.0.1.0/24' }) } }), mirrorEstate());
     assert.equal(isBlocked(plan), true);
     assert.match(plan.checks.find((check) => check.id === 'hub.overlap')?.detail ?? '', /vnet-app \(10\.0\.0\.0\/8 ↔ 10\.1\.0\.0\/16\); vnet-data/);
+    assert.deepEqual(plan.checks.filter((check) => check.status === 'failed').map((check) => check.id), ['hub.overlap'], 'said once, by the hub\'s check');
   });
 
   it('1C through a Virtual WAN hub fails with the reason instead of building a TAP that would not mirror', () => {
