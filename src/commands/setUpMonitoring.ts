@@ -56,9 +56,9 @@ interface SetUpEstates {
 const isMirror = (option: MonitoringOptionId | undefined): option is MirrorOption => option === '1A' || option === '1B' || option === '1C';
 
 /** The collector questions' estate with a subnet the plan creates (a new hub's), so they can place the VM there. */
-function withPlannedSubnet(estate: CollectorQuestionsEstate, placement: CollectorPlacement, subscriptions: readonly SubnetChoice[], mirror: MirrorQuestionsEstate): CollectorQuestionsEstate {
+function withPlannedSubnet(estate: CollectorQuestionsEstate, placement: CollectorPlacement, mirror: MirrorQuestionsEstate): CollectorQuestionsEstate {
   const planned = placement.plannedSubnet;
-  if (planned === undefined || subscriptions.some((subnet) => subnet.id === planned.armId.toLowerCase())) {
+  if (planned === undefined || estate.subnets.some((subnet) => subnet.id === planned.armId.toLowerCase())) {
     return estate;
   }
   const subscription = mirror.subscriptions.find((entry) => entry.subscriptionId.toLowerCase() === placement.subscriptionId);
@@ -185,9 +185,9 @@ function setUpQuestions(ui: WizardUi, draft: SetUpDraft, estates: SetUpEstates, 
   const { mirror, flowLogs } = estates;
   if (isMirror(draft.option) && mirror) {
     const embedded = {
-      questions: (placement: CollectorPlacement) => collectorQuestions(ui, withPlannedSubnet(estates.collector, placement, estates.collector.subnets, mirror), placement.plannedSubnet ? { subnetId: placement.plannedSubnet.armId } : { vnetId: placement.vnetId }),
+      questions: (placement: CollectorPlacement) => collectorQuestions(ui, withPlannedSubnet(estates.collector, placement, mirror), placement.plannedSubnet ? { subnetId: placement.plannedSubnet.armId } : { vnetId: placement.vnetId }),
       start: (placement: CollectorPlacement) => {
-        const collectorEstate = withPlannedSubnet(estates.collector, placement, estates.collector.subnets, mirror);
+        const collectorEstate = withPlannedSubnet(estates.collector, placement, mirror);
         const start = initialCollectorDraft(collectorEstate, placement.plannedSubnet ? { subnetId: placement.plannedSubnet.armId } : { vnetId: placement.vnetId });
         const prefixes = sourcePrefixesOf(draft.mirror, mirror);
         return prefixes.length > 0 ? { ...start, sourcePrefixes: prefixes } : start;
@@ -307,7 +307,7 @@ async function planMirror(draft: MirrorDraft<CollectorDraft>, mirror: MirrorQues
   }
   let collector: CollectorChoice;
   if (draft.collectorChoice === newChoice) {
-    const collectorEstate = withPlannedSubnet(estates.collector, placement, estates.collector.subnets, mirror);
+    const collectorEstate = withPlannedSubnet(estates.collector, placement, mirror);
     const answered = collectorAnswersOf(draft.collector, collectorEstate);
     const planned = placement.plannedSubnet !== undefined;
     // The new hub's resource group is created by the hub's part when missing; the collector's part then creates nothing more there.

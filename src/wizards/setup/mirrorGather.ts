@@ -10,9 +10,10 @@ import type { VirtualHubFact } from '../../azure/virtualWanReads';
 import type { PeeringVnet } from '../peering/peeringVnet';
 import { defaultNetworkName } from '../shared/networkNames';
 import { hubVnetWords, hubWords } from '../shared/hubNames';
-import { liftQuestions, type Question, type StepNumber } from '../shared/questions';
+import { liftQuestions, type Question } from '../shared/questions';
 import { back, type PickItem, type WizardUi } from '../shared/wizardUi';
 import { validateTapName } from '../tap/checks';
+import { validateResourceGroupName } from '../collector/gather';
 import { defaultConfigurationName } from '../tap/plan';
 import { collectorHint } from '../tap/gather';
 import type { TapEstate, TapSourceNic } from '../tap/tapModel';
@@ -110,7 +111,7 @@ export function hubSubnetPrefix(addressPrefix: string): string {
     return parsed?.text ?? addressPrefix;
   }
   const [a, b, c] = parsed.text.split('/')[0].split('.').map(Number);
-  // The second /24 when the block is larger than one, as Azure's portal suggests subnets after the first.
+  // A /24 block is the subnet; a larger one gives its second /24 and keeps the first free.
   return parsed.length === 24 ? parsed.text : `${a}.${b}.${c + 1}.0/24`;
 }
 
@@ -140,7 +141,7 @@ function nicItem(nic: TapSourceNic, picked: ReadonlySet<string>): PickItem<strin
  */
 export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate, embedded: EmbeddedCollector<CD>): (draft: MirrorDraft<CD>) => Question<MirrorDraft<CD>>[] {
   const subscriptionName = (id: string | undefined): string => estate.subscriptions.find((entry) => entry.subscriptionId.toLowerCase() === id?.toLowerCase())?.displayName ?? id ?? '';
-  const titleOf = (draft: MirrorDraft<CD>, step: StepNumber): string => (step.step === 1 ? `${optionTitles[draft.option]}` : optionTitles[draft.option]);
+  const titleOf = (draft: MirrorDraft<CD>): string => optionTitles[draft.option];
   const subscriptionItems = (previous: string | undefined, preferHub: boolean): PickItem<string>[] =>
     [...estate.subscriptions]
       .sort((a, b) => (preferHub ? Number(hubWords.test(b.displayName)) - Number(hubWords.test(a.displayName)) : 0) || a.displayName.localeCompare(b.displayName))
@@ -153,7 +154,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       ask: async (draft, step) => {
         const answer = await ui.pickMany<string>({
           id: 'setup.spokeSubscriptions',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           placeholder: 'Pick the workload subscriptions whose network interfaces are mirrored',
           items: subscriptionItems(undefined, false).map((item) => ({ ...item, picked: draft.spokeSubscriptionIds?.includes(item.value) ?? false })),
@@ -166,7 +167,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       id: 'setup.subscription',
       shouldAsk: (draft) => draft.option === '1A',
       ask: async (draft, step) => {
-        const answer = await ui.pick<string>({ id: 'setup.subscription', title: titleOf(draft, step), ...step, placeholder: 'Pick the subscription of the workloads and the collector', items: subscriptionItems(draft.subscriptionId, false) });
+        const answer = await ui.pick<string>({ id: 'setup.subscription', title: titleOf(draft), ...step, placeholder: 'Pick the subscription of the workloads and the collector', items: subscriptionItems(draft.subscriptionId, false) });
         return answer === back || answer === undefined ? answer : { ...draft, subscriptionId: answer, sourceIds: answer === draft.subscriptionId ? draft.sourceIds : undefined };
       },
     },
@@ -180,7 +181,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
         const picked = new Set(draft.sourceIds ?? (draft.option === '1C' ? nics.filter((nic) => nic.tapConfigurations.length === 0).map((nic) => nic.id) : []));
         const answer = await ui.pickMany<string>({
           id: 'setup.sources',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           placeholder: 'Pick the workload NICs to mirror (one region: a TAP mirrors within its region)',
           items: nics.map((nic) => nicItem(nic, picked)),
@@ -194,7 +195,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       id: 'setup.securitySubscription',
       shouldAsk: (draft) => draft.option !== '1A',
       ask: async (draft, step) => {
-        const answer = await ui.pick<string>({ id: 'setup.securitySubscription', title: titleOf(draft, step), ...step, placeholder: 'Pick the security subscription the collector goes in', items: subscriptionItems(draft.securitySubscriptionId, true) });
+        const answer = await ui.pick<string>({ id: 'setup.securitySubscription', title: titleOf(draft), ...step, placeholder: 'Pick the security subscription the collector goes in', items: subscriptionItems(draft.securitySubscriptionId, true) });
         return answer === back || answer === undefined ? answer : { ...draft, securitySubscriptionId: answer, hubChoice: answer === draft.securitySubscriptionId ? draft.hubChoice : undefined };
       },
     },
@@ -213,7 +214,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
         }
         const answer = await ui.pick<string>({
           id: 'setup.hub',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           placeholder: draft.option === '1A' ? 'Pick the virtual network the collector is (or goes) in' : 'Pick the hub virtual network the collector is (or goes) in, or create one',
           items,
@@ -226,7 +227,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       id: 'setup.hubName',
       shouldAsk: (draft) => draft.hubChoice === newChoice,
       ask: async (draft, step) => {
-        const answer = await ui.input({ id: 'setup.hubName', title: titleOf(draft, step), ...step, prompt: 'Name of the new hub virtual network', value: draft.hubName ?? 'vnet-security-hub', validate: validateVnetName });
+        const answer = await ui.input({ id: 'setup.hubName', title: titleOf(draft), ...step, prompt: 'Name of the new hub virtual network', value: draft.hubName ?? 'vnet-security-hub', validate: validateVnetName });
         return answer === back || answer === undefined ? answer : { ...draft, hubName: answer };
       },
     },
@@ -236,11 +237,11 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       ask: async (draft, step) => {
         const answer = await ui.input({
           id: 'setup.hubResourceGroup',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           prompt: 'Resource group of the hub network and the collector (created when it does not exist)',
           value: draft.hubResourceGroup ?? 'rg-security-monitoring',
-          validate: (value) => (/^[-\w._()]{1,90}$/u.test(value) && !value.endsWith('.') ? undefined : 'A resource group name has 1 to 90 letters, digits, underscores, parentheses, hyphens or periods, and does not end with a period.'),
+          validate: validateResourceGroupName,
         });
         return answer === back || answer === undefined ? answer : { ...draft, hubResourceGroup: answer };
       },
@@ -251,7 +252,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       ask: async (draft, step) => {
         const answer = await ui.input({
           id: 'setup.hubAddressSpace',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           prompt: `Address space of the hub network; it must overlap none of the spokes it is peered with. The collector subnet ${hubSubnetName} takes a /24 of it.`,
           value: draft.hubAddressPrefix ?? suggestedHubSpace(estate),
@@ -275,7 +276,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
         const ranked = existing.map((item) => ({ item, hint: collectorHint(item) })).sort((a, b) => (a.hint?.rank ?? 9) - (b.hint?.rank ?? 9));
         const answer = await ui.pick<string>({
           id: 'setup.collector',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           placeholder: 'Pick the collector VM\u2019s network interface, or create a collector VM',
           items: [
@@ -302,7 +303,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
         const region = sourceRegionOf(draft, estate);
         const answer = await ui.pick<string>({
           id: 'setup.transport',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           placeholder: 'How do the spokes reach the hub network?',
           items: [
@@ -320,7 +321,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       shouldAsk: () => true,
       ask: async (draft, step) => {
         const collectorName = draft.collectorChoice === newChoice ? embedded.nameOf(draft.collector) : estate.tap.destinations.find((item) => item.id === draft.collectorChoice)?.vmName;
-        const answer = await ui.input({ id: 'setup.tapName', title: titleOf(draft, step), ...step, prompt: 'Name of the virtual network TAP (in the collector\u2019s resource group)', value: draft.tapName ?? suggestedTapName(collectorName), validate: (value) => validateTapName(value) });
+        const answer = await ui.input({ id: 'setup.tapName', title: titleOf(draft), ...step, prompt: 'Name of the virtual network TAP (in the collector\u2019s resource group)', value: draft.tapName ?? suggestedTapName(collectorName), validate: (value) => validateTapName(value) });
         return answer === back || answer === undefined ? answer : { ...draft, tapName: answer };
       },
     },
@@ -330,7 +331,7 @@ export function mirrorQuestions<CD>(ui: WizardUi, estate: MirrorQuestionsEstate,
       ask: async (draft, step) => {
         const answer = await ui.pick<string>({
           id: 'setup.restartVms',
-          title: titleOf(draft, step),
+          title: titleOf(draft),
           ...step,
           placeholder: 'Restart the source VMs? Mirroring begins only once each is stopped (deallocated) and started.',
           // No first: Enter alone never plans downtime.
