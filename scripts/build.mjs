@@ -47,7 +47,7 @@ const builds = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    entryPoints: { flowlogs: join(root, 'media/flowlogs/main.ts') },
+    entryPoints: { flowlogs: join(root, 'media/flowlogs/main.ts'), dependencyMap: join(root, 'media/dependencyMap/main.ts') },
     outdir: join(dist, 'webview'),
   },
 ];
@@ -100,9 +100,11 @@ if (withTests) {
 
 function copyAssets() {
   mkdirSync(join(dist, 'webview'), { recursive: true });
-  for (const name of readdirSync(join(root, 'media/flowlogs'))) {
-    if (name.endsWith('.css')) {
-      copyFileSync(join(root, 'media/flowlogs', name), join(dist, 'webview', name));
+  for (const folder of ['media/flowlogs', 'media/dependencyMap']) {
+    for (const name of readdirSync(join(root, folder))) {
+      if (name.endsWith('.css')) {
+        copyFileSync(join(root, folder, name), join(dist, 'webview', name));
+      }
     }
   }
 }

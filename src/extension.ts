@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AzureSignIn } from './azure/azureSignIn';
 import { registerLensCommand, type LensCommand } from './commands/lensCommand';
 import { openFlowLogFile } from './commands/openFlowLogFile';
+import { showDependencyMapCommand } from './commands/showDependencyMap';
 import { cancelLoadingCommand } from './commands/cancelLoading';
 import { copyResourceIdCommand } from './commands/copyResourceId';
 import { forgetAccountKeyCommand } from './commands/forgetAccountKey';
@@ -126,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     openFlowLogTimeRangeCommand(downloads, () => wizards.context.ui()),
     forgetAccountKeyCommand(storage),
     useAccountKeyCommand(tree),
+    showDependencyMapCommand({ extensionUri: context.extensionUri, log, state: context.globalState, viewers: provider, estate: () => tree.estate() }),
   ]) {
     context.subscriptions.push(registerLensCommand(command, log));
   }

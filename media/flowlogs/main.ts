@@ -177,6 +177,8 @@ const ruleSelect = select([['', 'Any']]);
 const ruleField = addField('rule', 'Rule', ruleSelect);
 const timeFromField = addField('timeFrom', 'From (UTC)', textInput(timeInputHint));
 const timeToField = addField('timeTo', 'To (UTC)', textInput(timeInputHint));
+const srcIpField = addField('srcIp', 'Source IPs', textInput('10.0.1.0/24, 10.0.2.4', filterTextLimits.ipList));
+const dstIpField = addField('dstIp', 'Destination IPs', textInput('10.0.1.0/24, 10.0.2.4', filterTextLimits.ipList));
 
 const actions = element('div', 'filter-actions');
 const clearButton = element('button', 'secondary', 'Clear Filters');
@@ -389,6 +391,8 @@ function writeFields(): void {
   ruleField.input.value = filter.rule ?? '';
   timeFromField.input.value = filter.timeFrom === undefined ? '' : formatTime(filter.timeFrom);
   timeToField.input.value = filter.timeTo === undefined ? '' : formatTime(filter.timeTo);
+  srcIpField.input.value = filter.srcIp ?? '';
+  dstIpField.input.value = filter.dstIp ?? '';
 }
 
 function ensureRuleOption(rule: string): void {
@@ -412,6 +416,12 @@ function readFields(): void {
   }
   if (portField.input.value.trim() !== '') {
     filter.port = portField.input.value.trim();
+  }
+  if (srcIpField.input.value.trim() !== '') {
+    filter.srcIp = srcIpField.input.value.trim();
+  }
+  if (dstIpField.input.value.trim() !== '') {
+    filter.dstIp = dstIpField.input.value.trim();
   }
   if (protocolField.input.value !== '') {
     filter.protocols = [Number(protocolField.input.value)];
@@ -1419,6 +1429,13 @@ window.addEventListener('message', (event: MessageEvent<HostToView>) => {
       }
       return;
     }
+    case 'setFilter':
+      state.filter = message.filter;
+      pageProblems = [];
+      writeFields();
+      setMode(message.mode);
+      applyFilters();
+      return;
     case 'columns':
       layouts = message.columns;
       buildHeader();

@@ -7,6 +7,8 @@
  * host again, and every export writes exactly what the page shows.
  */
 
+import type { RowFilter } from './viewerProtocol';
+
 /** What an address turned out to be, from the signed-in inventory and the address's range. */
 export type EndpointKind =
   /** A NIC the inventory lists (with its VM when it has one). */
@@ -57,6 +59,14 @@ export interface MapEdge {
   lastSeen: number;
   /** Processes a connection snapshot saw on either end, `nginx (vm-web-01)`. */
   processes?: string[];
+}
+
+/** A map's edges before its addresses are named: what a decode worker sends its host. */
+export interface MapEdges {
+  /** The addresses, as the flows wrote them; edges point into this list. */
+  ips: string[];
+  edges: MapEdge[];
+  tuples: number;
 }
 
 export interface DependencyMapModel {
@@ -326,4 +336,50 @@ export function checkMapToHost(value: unknown): { message: MapToHost } | { probl
     default:
       return { problem: `type: "${value.type.slice(0, 40)}" is not a message the map sends` };
   }
+}
+
+/** Most addresses an edge's viewer filter lists one by one; a larger group filters by its prefixes or not at all. */
+const maxListedAddresses = 100;
+
+/** How the viewer's filter names one end of an edge: its subnet's or network's prefixes, or its addresses. */
+function endFilter(byIp: ReadonlyMap<string, MapEndpoint>, node: GroupNode, grouping: MapGrouping): string | undefined {
+  if (node.kind === 'internet' && grouping !== 'endpoint') {
+    // "Anything public" is no list of prefixes: the other end and the service narrow the flows instead.
+    return undefined;
+  }
+  const endpoints = node.addresses.map((ip) => byIp.get(ip));
+  const prefixesOf = (pick: (endpoint: MapEndpoint) => string[] | undefined): string[] | undefined => {
+    const all = new Set<string>();
+    for (const endpoint of endpoints) {
+      const prefixes = endpoint === undefined ? undefined : pick(endpoint);
+      if (prefixes === undefined || prefixes.length === 0) {
+        return undefined;
+      }
+      prefixes.forEach((prefix) => all.add(prefix));
+    }
+    return [...all];
+  };
+  const prefixes = grouping === 'vnet' ? prefixesOf((endpoint) => endpoint.vnetPrefixes) : grouping === 'subnet' ? prefixesOf((endpoint) => endpoint.subnetPrefixes) : undefined;
+  if (prefixes !== undefined) {
+    return prefixes.join(', ');
+  }
+  return node.addresses.length <= maxListedAddresses ? node.addresses.join(', ') : undefined;
+}
+
+/** The viewer filter that shows the flows behind one edge of a grouped map. */
+export function edgeRowFilter(model: DependencyMapModel, map: GroupedMap, edge: GroupEdge, grouping: MapGrouping): RowFilter {
+  const filter: RowFilter = { protocols: [edge.protocol] };
+  const byIp = new Map(model.endpoints.map((endpoint) => [endpoint.ip, endpoint]));
+  const source = endFilter(byIp, map.nodes[edge.source], grouping);
+  const target = endFilter(byIp, map.nodes[edge.target], grouping);
+  if (source !== undefined) {
+    filter.srcIp = source;
+  }
+  if (target !== undefined) {
+    filter.dstIp = target;
+  }
+  if (edge.protocol === 6 || edge.protocol === 17) {
+    filter.port = String(edge.port);
+  }
+  return filter;
 }

@@ -12,6 +12,10 @@ export interface RowFilter {
   text?: string;
   /** An address or CIDR (IPv4 or IPv6), matched against source or destination. */
   ip?: string;
+  /** Addresses or CIDRs separated by commas, matched against the source only (a dependency map's edge sets it). */
+  srcIp?: string;
+  /** Addresses or CIDRs separated by commas, matched against the destination only. */
+  dstIp?: string;
   /** A port or range `1000-2000`, matched against source or destination port. */
   port?: string;
   /** IANA protocol numbers (6 TCP, 17 UDP, …). */
@@ -235,6 +239,8 @@ export type HostToView =
   | { type: 'owners'; nics: number; revision: number }
   /** Another viewer changed the column layout the user keeps. */
   | { type: 'columns'; columns: ColumnLayouts }
+  /** Show the rows this filter keeps (a dependency map's edge opened here), replacing the page's filter. */
+  | { type: 'setFilter'; filter: RowFilter; mode: ViewMode }
   | { type: 'summary'; summary: FileSummary }
   | {
       type: 'queryResult';

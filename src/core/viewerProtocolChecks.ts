@@ -13,6 +13,8 @@ export const filterTextLimits = {
   text: 1000,
   /** An IPv6 CIDR with an embedded IPv4 address is 49 characters (`ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255/128`). */
   ip: 100,
+  /** A list of addresses or CIDRs: a dependency map's group (a subnet's or a network's prefixes, or up to a hundred addresses). */
+  ipList: 5000,
   /** Ports and ranges separated by commas (`80,443,8000-8100`). */
   port: 200,
   /** A rule name as the log writes it (NSG rule names are at most 80 characters; the log may prefix them). */
@@ -86,6 +88,8 @@ function timeProblem(path: string, value: unknown): string | undefined {
 const filterChecks: { [K in keyof Required<RowFilter>]: (path: string, value: unknown) => string | undefined } = {
   text: (path, value) => textProblem(path, value, filterTextLimits.text),
   ip: (path, value) => textProblem(path, value, filterTextLimits.ip),
+  srcIp: (path, value) => textProblem(path, value, filterTextLimits.ipList),
+  dstIp: (path, value) => textProblem(path, value, filterTextLimits.ipList),
   port: (path, value) => textProblem(path, value, filterTextLimits.port),
   rule: (path, value) => textProblem(path, value, filterTextLimits.rule),
   protocols(path, value) {

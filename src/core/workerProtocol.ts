@@ -4,7 +4,8 @@
  * The host relays the page's queries unchanged and forwards the worker's replies to the page.
  */
 import type { WorkerOptions } from 'node:worker_threads';
-import type { AddressOwners, ExportFormat, HostToView, Query, ViewToHost } from './viewerProtocol';
+import type { MapEdges } from './dependencyMap';
+import type { AddressOwners, ExportFormat, HostToView, Query, RowFilter, ViewToHost } from './viewerProtocol';
 
 export interface DecodeWorkerData {
   /** File system path of the flow-log file. */
@@ -50,10 +51,13 @@ export type HostToWorker =
   | { type: 'view'; message: WorkerQuery }
   | { type: 'export'; exportId: number; path: string; format: ExportFormat; query: Query }
   /** The NICs the signed-in inventory knows; rows, details and exports name them from now on. */
-  | { type: 'owners'; owners: AddressOwners };
+  | { type: 'owners'; owners: AddressOwners }
+  /** The dependency map's edges of the tuples `filter` keeps. */
+  | { type: 'dependencyMap'; requestId: number; filter: RowFilter };
 
 export type WorkerToHost =
   | { type: 'view'; message: HostToView }
   | { type: 'exported'; exportId: number; path: string; rows: number }
   | { type: 'exportFailed'; exportId: number; path: string; message: string }
+  | { type: 'dependencyMap'; requestId: number; edges: MapEdges; problems: string[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };

@@ -3,6 +3,7 @@
  * the file into a FlowTable off the extension host's thread, reports progress as summaries, and
  * answers the page's queries (relayed by the host) from the rows decoded so far.
  */
+import { DependencyMapBuilder } from './dependencyMapBuilder';
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
@@ -290,6 +291,17 @@ async function onMessage(message: HostToWorker): Promise<void> {
     case 'export':
       await runExport(message);
       return;
+    case 'dependencyMap': {
+      try {
+        const { index, problems } = view.runQuery({ mode: 'tuples', filter: message.filter });
+        const builder = new DependencyMapBuilder();
+        builder.add(table, index);
+        post({ type: 'dependencyMap', requestId: message.requestId, edges: builder.finish(), problems: problems.map((problem) => `${problem.field}: ${problem.message}`) });
+      } catch (error) {
+        post({ type: 'dependencyMap', requestId: message.requestId, edges: { ips: [], edges: [], tuples: 0 }, problems: [error instanceof Error ? error.message : String(error)] });
+      }
+      return;
+    }
     case 'owners':
       view.owners = message.owners;
       // The page shows a NIC/VM column only when some row names a NIC there.

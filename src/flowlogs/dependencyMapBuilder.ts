@@ -11,7 +11,7 @@
  * Tables from several files (each with its own address dictionary) go into one builder; the hot
  * loop only reads typed arrays and two number-keyed maps.
  */
-import type { MapEdge } from '../core/dependencyMap';
+import type { MapEdge, MapEdges } from '../core/dependencyMap';
 import { flagStateCode, type Dictionary, type FlowTable } from './flowTable';
 
 /** Addresses are numbered below 2^26 so that a pair of them makes one exact number key. */
@@ -26,13 +26,6 @@ const stateDeny = 4;
 
 /** Per-edge counters, two slots per edge: [inbound, outbound]. */
 const counterNames = ['connections', 'allowed', 'denied', 'bytes', 'packets'] as const;
-
-export interface MapEdges {
-  /** The addresses, as the flows wrote them; edges point into this list. */
-  ips: string[];
-  edges: MapEdge[];
-  tuples: number;
-}
 
 export class DependencyMapBuilder {
   private readonly ips: string[] = [];

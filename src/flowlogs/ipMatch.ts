@@ -101,6 +101,25 @@ export function compileIpMatcher(input: string): IpMatcherResult {
   };
 }
 
+/** Addresses or CIDRs separated by commas (`10.0.1.0/24, 10.0.2.4`): matches any of them. */
+export function compileIpListMatcher(input: string): IpMatcherResult {
+  const matchers: IpMatcher[] = [];
+  for (const part of input.split(',')) {
+    if (part.trim() === '') {
+      continue;
+    }
+    const parsed = compileIpMatcher(part);
+    if ('message' in parsed) {
+      return parsed;
+    }
+    matchers.push(parsed.matcher);
+  }
+  if (matchers.length === 0) {
+    return { message: 'Enter an address or CIDR, or several separated by commas. Examples: 10.0.0.6, 10.1.0.0/16' };
+  }
+  return { matcher: { matches: (address) => matchers.some((matcher) => matcher.matches(address)) } };
+}
+
 /**
  * Orders addresses for sorting: IPv4 numerically, then IPv6 numerically, then anything
  * unparsable as text. Returns each input's rank (equal addresses share a rank).

@@ -5,8 +5,7 @@
  * Pure: the host builds the address book from its inventory.
  */
 import ipaddr from 'ipaddr.js';
-import type { DependencyMapModel, EndpointKind, MapEndpoint } from '../core/dependencyMap';
-import type { MapEdges } from './dependencyMapBuilder';
+import type { DependencyMapModel, EndpointKind, MapEdges, MapEndpoint } from '../core/dependencyMap';
 
 /** The parts of the inventory the naming needs (`VnetRef` and `NicRef` satisfy them). */
 export interface AddressBookVnet {

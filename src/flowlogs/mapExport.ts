@@ -6,8 +6,6 @@
 import { protocolName, serviceLabel, type GroupEdge, type GroupedMap, type MapExportFormat } from '../core/dependencyMap';
 import { csvField, isoTime } from './exportText';
 
-export const mapExportExtensions: Record<MapExportFormat, string> = { csv: 'csv', mermaid: 'mmd', dot: 'dot' };
-
 /** One line per edge as the page shows it (grouping and filter applied). */
 export function mapToCsv(map: GroupedMap): string {
   const header = ['source', 'source_kind', 'source_addresses', 'destination', 'destination_kind', 'destination_addresses', 'protocol', 'port', 'connections', 'allowed', 'denied', 'bytes', 'packets', 'first_seen', 'last_seen', 'processes'];

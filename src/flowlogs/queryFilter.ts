@@ -8,7 +8,7 @@
 import { flagDecision, flagDirection, flagState, type FlowTable } from './flowTable';
 import type { AddressOwners, RowFilter } from '../core/viewerProtocol';
 import { ownerLabel } from './addressOwners';
-import { compileIpMatcher } from './ipMatch';
+import { compileIpListMatcher, compileIpMatcher, type IpMatcherResult } from './ipMatch';
 import type { ConnectionTable } from './connections';
 
 /** The columns of a joined connection table that queries read. */
@@ -44,6 +44,9 @@ export interface FilterParts {
   hasTime: boolean;
   portOk?: Uint8Array;
   ipOk?: Uint8Array;
+  /** Source-only and destination-only address lists. */
+  srcOk?: Uint8Array;
+  dstOk?: Uint8Array;
   contextOk?: Uint8Array;
   textIp?: Uint8Array;
   textContext?: Uint8Array;
@@ -163,6 +166,27 @@ export function compileFilter(table: FlowTable, filter: RowFilter, owners?: Addr
     }
   }
 
+  /** Which of the table's addresses one end's list keeps. */
+  const endMatches = (field: 'srcIp' | 'dstIp', compile: (input: string) => IpMatcherResult): Uint8Array | undefined => {
+    const input = filter[field];
+    if (input === undefined || input.trim() === '') {
+      return undefined;
+    }
+    const parsed = compile(input);
+    if ('message' in parsed) {
+      problems.push({ field, message: parsed.message });
+      return undefined;
+    }
+    const ok = new Uint8Array(ipCount);
+    const values = table.ips.values;
+    for (let i = 0; i < ipCount; i++) {
+      ok[i] = parsed.matcher.matches(values[i]) ? 1 : 0;
+    }
+    return ok;
+  };
+  const srcOk = endMatches('srcIp', compileIpListMatcher);
+  const dstOk = endMatches('dstIp', compileIpListMatcher);
+
   let contextOk: Uint8Array | undefined;
   if (filter.rule !== undefined && filter.rule !== '') {
     contextOk = new Uint8Array(contextCount);
@@ -221,6 +245,8 @@ export function compileFilter(table: FlowTable, filter: RowFilter, owners?: Addr
     hasTime ||
     portOk !== undefined ||
     ipOk !== undefined ||
+    srcOk !== undefined ||
+    dstOk !== undefined ||
     contextOk !== undefined ||
     textIp !== undefined;
 
@@ -235,6 +261,9 @@ export function compileFilter(table: FlowTable, filter: RowFilter, owners?: Addr
       return false;
     }
     if (ipOk !== undefined && ipOk[table.srcIp[row]] !== 1 && ipOk[table.dstIp[row]] !== 1) {
+      return false;
+    }
+    if ((srcOk !== undefined && srcOk[table.srcIp[row]] !== 1) || (dstOk !== undefined && dstOk[table.dstIp[row]] !== 1)) {
       return false;
     }
     if (contextOk !== undefined && contextOk[table.context[row]] !== 1) {
@@ -256,7 +285,7 @@ export function compileFilter(table: FlowTable, filter: RowFilter, owners?: Addr
   return {
     problems,
     isActive,
-    parts: { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, contextOk, textIp, textContext, textPort },
+    parts: { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, srcOk, dstOk, contextOk, textIp, textContext, textPort },
     matchesRow(row: number): boolean {
       if (hasTime) {
         const time = table.time[row];
@@ -308,7 +337,7 @@ function matchRows(table: FlowTable, filter: CompiledFilter, fromRow: number, to
     return count;
   }
   // One loop with every lookup in a local: this runs over millions of rows per keystroke.
-  const { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, contextOk, textIp, textContext, textPort } = filter.parts;
+  const { flagsOk, protocolOk, timeFrom, timeTo, hasTime, portOk, ipOk, srcOk, dstOk, contextOk, textIp, textContext, textPort } = filter.parts;
   const { flags, protocol, time, srcPort, dstPort, srcIp, dstIp, context } = table;
   for (let row = fromRow; row < toRow; row++) {
     if (flagsOk !== undefined && flagsOk[flags[row]] === 0) {
@@ -327,6 +356,9 @@ function matchRows(table: FlowTable, filter: CompiledFilter, fromRow: number, to
       continue;
     }
     if (ipOk !== undefined && ipOk[srcIp[row]] !== 1 && ipOk[dstIp[row]] !== 1) {
+      continue;
+    }
+    if ((srcOk !== undefined && srcOk[srcIp[row]] !== 1) || (dstOk !== undefined && dstOk[dstIp[row]] !== 1)) {
       continue;
     }
     if (contextOk !== undefined && contextOk[context[row]] !== 1) {

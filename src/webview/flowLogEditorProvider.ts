@@ -61,6 +61,8 @@ class FlowLogDocument implements vscode.CustomDocument {
 
 export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvider<FlowLogDocument>, FlowLogViewerSeam {
   private readonly sessions = new Set<FlowLogSession>();
+  /** The viewer last active, while it is open. */
+  private lastActive: FlowLogSession | undefined;
   /** Sessions whose worker still runs, closed ones included until it has ended. */
   private readonly working = new Set<FlowLogSession>();
   private readonly addOns: FlowLogViewerAddOn[] = [];
@@ -150,11 +152,29 @@ export class FlowLogEditorProvider implements vscode.CustomReadonlyEditorProvide
     this.working.add(session);
     session.onDidEndWorker(() => this.working.delete(session));
     const opened = addOns.map((addOn) => addOn.opened?.(page));
+    this.lastActive = session;
+    panel.onDidChangeViewState(() => {
+      if (panel.active) {
+        this.lastActive = session;
+      }
+    });
     panel.onDidDispose(() => {
       this.sessions.delete(session);
+      if (this.lastActive === session) {
+        this.lastActive = undefined;
+      }
       session.dispose();
       opened.forEach((disposable) => disposable?.dispose());
     });
+  }
+
+  /** The open viewer of `uri` (the last one opened when there are several), or the one last active when `uri` is undefined. */
+  session(uri?: vscode.Uri): FlowLogSession | undefined {
+    if (uri === undefined) {
+      return this.lastActive;
+    }
+    const key = uri.toString();
+    return [...this.sessions].reverse().find((session) => session.uri.toString() === key);
   }
 
   /** After a sign-in or sign-out: every open viewer looks the inventory's NICs up again. */

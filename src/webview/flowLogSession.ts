@@ -16,7 +16,10 @@ import {
   type FileSummary,
   type HostToView,
   type Query,
+  type RowFilter,
+  type ViewMode,
 } from '../core/viewerProtocol';
+import type { MapEdges } from '../core/dependencyMap';
 import { exportFileName, exportFolder } from './exportFolder';
 import { checkViewToHost } from '../core/viewerProtocolChecks';
 import { decodeWorkerOptions, workerFailureMessage, type DecodeWorkerData, type HostToWorker, type WorkerToHost } from '../core/workerProtocol';
@@ -69,6 +72,12 @@ export class FlowLogSession implements vscode.Disposable {
   private workerOwners: AddressOwners | undefined;
   /** Exports under way, and the worker writing each (a worker replaced by a new decode finishes its exports first). */
   private readonly pendingExports = new Map<number, { format: ExportFormat; worker: Worker }>();
+  /** The filter of the page's latest query: a dependency map shows what the page shows. */
+  private pageFilter: RowFilter = {};
+  /** A filter to show once the page is ready (a map's edge opened the file). */
+  private filterOnReady: { filter: RowFilter; mode: ViewMode } | undefined;
+  private nextMapRequest = 1;
+  private readonly pendingMaps = new Map<number, { resolve(edges: { edges: MapEdges; problems: string[] }): void; reject(error: Error): void }>();
 
   constructor(
     readonly uri: vscode.Uri,
@@ -189,11 +198,43 @@ export class FlowLogSession implements vscode.Disposable {
     return isColumnLayouts(saved) ? saved : undefined;
   }
 
+  /** The filter the page shows its rows with. */
+  get filter(): RowFilter {
+    return this.pageFilter;
+  }
+
+  /** The dependency map's edges of the rows the page's filter keeps (of the rows decoded so far). */
+  dependencyMapEdges(): Promise<{ edges: MapEdges; problems: string[]; tuplesInFile: number; loading: boolean }> {
+    const requestId = this.nextMapRequest++;
+    const { tuples, loading } = this.summary;
+    return new Promise<{ edges: MapEdges; problems: string[] }>((resolve, reject) => {
+      if (this.isDisposed) {
+        reject(new Error(`${this.fileName} was closed.`));
+        return;
+      }
+      this.pendingMaps.set(requestId, { resolve, reject });
+      this.toWorker({ type: 'dependencyMap', requestId, filter: this.pageFilter });
+    }).then((result) => ({ ...result, tuplesInFile: tuples, loading: loading === true }));
+  }
+
+  /** Shows the rows `filter` keeps (a dependency map's edge), replacing the page's filter; a page still loading gets it once ready. */
+  showFiltered(filter: RowFilter, mode: ViewMode = 'tuples'): void {
+    if (this.isReady) {
+      this.post({ type: 'setFilter', filter, mode });
+    } else {
+      this.filterOnReady = { filter, mode };
+    }
+  }
+
   dispose(): void {
     if (this.isDisposed) {
       return;
     }
     this.isDisposed = true;
+    for (const pending of this.pendingMaps.values()) {
+      pending.reject(new Error(`${this.fileName} was closed.`));
+    }
+    this.pendingMaps.clear();
     void this.worker.terminate();
     for (const pending of this.pendingExports.values()) {
       void pending.worker.terminate();
@@ -229,6 +270,10 @@ export class FlowLogSession implements vscode.Disposable {
         this.isReady = true;
         const columns = this.columnLayouts();
         this.post(columns === undefined ? { type: 'init', protocolVersion, summary: this.summary } : { type: 'init', protocolVersion, summary: this.summary, columns });
+        if (this.filterOnReady !== undefined) {
+          this.post({ type: 'setFilter', ...this.filterOnReady });
+          this.filterOnReady = undefined;
+        }
         // A page reloaded (hidden and shown again) asks the worker nothing new: tell it the NICs again.
         void this.sendOwners();
         return;
@@ -237,6 +282,9 @@ export class FlowLogSession implements vscode.Disposable {
         void this.services.state.update(columnLayoutKey, message.columns).then(() => this.services.columnsChanged(this));
         return;
       case 'query':
+        this.pageFilter = message.query.filter;
+        this.toWorker({ type: 'view', message });
+        return;
       case 'rows':
       case 'detail':
         this.toWorker({ type: 'view', message });
@@ -299,6 +347,12 @@ export class FlowLogSession implements vscode.Disposable {
       case 'log':
         this.log[message.level](message.message);
         return;
+      case 'dependencyMap': {
+        const pending = this.pendingMaps.get(message.requestId);
+        this.pendingMaps.delete(message.requestId);
+        pending?.resolve({ edges: message.edges, problems: message.problems });
+        return;
+      }
       default:
         assertNever(message);
     }

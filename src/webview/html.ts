@@ -13,6 +13,10 @@ export interface WebviewPageOptions {
   /** Webview URIs of scripts that run before the bundle, under the same nonce (see `FlowLogViewerAddOn`). */
   pageScripts?: string[];
   title: string;
+  /** An id for the stylesheet's link, for a library that looks its own stylesheet up by id. */
+  styleId?: string;
+  /** What the page says when scripts are off. */
+  noScript?: string;
   /** Passed to the page as HTML-escaped JSON in `data-settings`. */
   settings: unknown;
 }
@@ -53,11 +57,11 @@ export function renderWebviewHtml(options: WebviewPageOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
+<link rel="stylesheet" href="${escapeHtml(options.styleUri)}"${options.styleId === undefined ? '' : ` id="${escapeHtml(options.styleId)}"`}>
 <title>${escapeHtml(options.title)}</title>
 </head>
 <body data-settings="${escapeHtml(JSON.stringify(options.settings ?? {}))}">
-<noscript>The flow-log viewer needs scripts enabled.</noscript>
+<noscript>${escapeHtml(options.noScript ?? 'The flow-log viewer needs scripts enabled.')}</noscript>
 ${(options.pageScripts ?? []).map((uri) => `<script nonce="${nonce}" src="${escapeHtml(uri)}"></script>\n`).join('')}<script nonce="${nonce}" src="${escapeHtml(options.scriptUri)}"></script>
 </body>
 </html>`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkMapToHost, groupMap, type DependencyMapModel } from '../../../src/core/dependencyMap';
+import { checkMapToHost, edgeRowFilter, groupMap, type DependencyMapModel } from '../../../src/core/dependencyMap';
 import { DependencyMapBuilder } from '../../../src/flowlogs/dependencyMapBuilder';
 import { decodeFlowLogBytes } from '../../../src/flowlogs/flowLogDecoder';
 import type { FlowTable } from '../../../src/flowlogs/flowTable';
@@ -203,6 +203,24 @@ describe('dependency map: grouping, filtering and exports', () => {
     assert.deepEqual(app.edges.map((edge) => `${app.nodes[edge.source].label} > ${app.nodes[edge.target].label}:${edge.port}`).sort(), ['vm-web-01 > vm-app-01:8080', 'vm-web-02 > vm-app-01:8080']);
     assert.deepEqual(groupMap(model(), 'endpoint', { port: 443, protocol: 6 }).edges.length, 2);
     assert.deepEqual(groupMap(model(), 'endpoint', { port: 443, protocol: 17 }).edges.length, 0);
+  });
+
+  it('filters the viewer to the flows behind an edge: addresses, a subnet\'s prefixes, and no list for the internet', () => {
+    const byEndpoint = groupMap(model(), 'endpoint');
+    const single = byEndpoint.edges.find((edge) => edge.port === 22);
+    assert.ok(single);
+    assert.deepEqual(edgeRowFilter(model(), byEndpoint, single, 'endpoint'), { protocols: [6], srcIp: '198.51.100.7', dstIp: '10.0.1.4', port: '22' });
+    const bySubnet = groupMap(model(), 'subnet');
+    const webToApp = bySubnet.edges.find((edge) => edge.port === 8080);
+    assert.ok(webToApp);
+    assert.deepEqual(edgeRowFilter(model(), bySubnet, webToApp, 'subnet'), { protocols: [6], srcIp: '10.0.1.0/24', dstIp: '10.0.2.0/24', port: '8080' });
+    const toInternet = bySubnet.edges.find((edge) => edge.port === 443);
+    assert.ok(toInternet);
+    assert.deepEqual(edgeRowFilter(model(), bySubnet, toInternet, 'subnet'), { protocols: [6], srcIp: '10.0.1.0/24', port: '443' });
+    const byVm = groupMap(model(), 'vm');
+    const fromWeb02 = byVm.edges.find((edge) => edge.port === 8080 && byVm.nodes[edge.source].label === 'vm-web-02');
+    assert.ok(fromWeb02);
+    assert.deepEqual(edgeRowFilter(model(), byVm, fromWeb02, 'vm'), { protocols: [6], srcIp: '10.0.1.5', dstIp: '10.0.2.4', port: '8080' });
   });
 
   it('exports a CSV edge list with names a spreadsheet would run as formulas neutralised', () => {

@@ -145,6 +145,15 @@ describe('query: filters', () => {
     assert.deepEqual(rowsFor(table, { ip: '::ffff:101.33.218.153' }), [5], 'an IPv4-mapped address matches its IPv4 form');
   });
 
+  it('matches lists of addresses and CIDRs against the source or the destination alone', () => {
+    assert.deepEqual(rowsFor(table, { srcIp: '10.0.0.6' }), [0, 1], 'the rows where 10.0.0.6 is the source, not those where it is the destination');
+    assert.deepEqual(rowsFor(table, { dstIp: '10.0.0.6' }), [5, 6, 7]);
+    assert.deepEqual(rowsFor(table, { srcIp: '10.0.0.6, 10.0.0.8/29' }), [0, 1, 2, 3, 4]);
+    assert.deepEqual(rowsFor(table, { srcIp: '10.0.0.0/24', dstIp: '40.74.146.17, 168.63.129.16' }), [2, 3, 4]);
+    assert.deepEqual(rowsFor(table, { srcIp: '2001:db8::/32, fd00::/8', dstIp: '2001:db8:0:1::6' }), [8, 9]);
+    assert.deepEqual(problemsFor(table, { dstIp: '10.0.0.6, 10.0.0.300' }), [{ field: 'dstIp', message: '"10.0.0.300" is not an IPv4 or IPv6 address. Examples: 10.0.0.6, 10.1.0.0/16, 2001:db8::/32' }]);
+  });
+
   it('matches IPv6 addresses and CIDRs', () => {
     assert.deepEqual(rowsFor(table, { ip: '2001:db8::/32' }), [8, 9]);
     assert.deepEqual(rowsFor(table, { ip: '2001:0db8:0000:0000:0000:0000:0000:0007' }), [8]);

@@ -1,0 +1,500 @@
+/**
+ * The dependency map's page: groups and filters the model the host sent (src/core/dependencyMap.ts),
+ * lays it out with ForceAtlas2 (graphology) and draws it with Cytoscape on a canvas. Beside the
+ * graph, a list of the edges (the busiest first) is the keyboard's and screen reader's way in;
+ * an edge's "Show Flows" asks the host to open the flows behind it in the flow-log viewer.
+ * Every name comes from Azure or the logs: it only ever reaches the DOM as text.
+ */
+import cytoscape from 'cytoscape';
+import Graph from 'graphology';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+import { groupMap, serviceLabel, type DependencyMapModel, type EndpointKind, type GroupEdge, type GroupedMap, type HostToMap, type MapExportFormat, type MapFilter, type MapGrouping, type MapToHost } from '../../src/core/dependencyMap';
+
+interface VsCodeApi {
+  postMessage(message: MapToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+
+interface PageState {
+  grouping: MapGrouping;
+  filter: MapFilter;
+}
+
+function savedState(): PageState | undefined {
+  const value = vscode.getState() as Partial<PageState> | undefined;
+  if (value === undefined || typeof value !== 'object' || value === null || typeof value.grouping !== 'string' || typeof value.filter !== 'object' || value.filter === null) {
+    return undefined;
+  }
+  return { grouping: value.grouping, filter: value.filter };
+}
+
+let model: DependencyMapModel | undefined;
+let state: PageState = savedState() ?? { grouping: 'vm', filter: {} };
+let grouped: GroupedMap = { nodes: [], edges: [] };
+let graph: cytoscape.Core | undefined;
+/** Edge list rows shown at once; the rest are counted. */
+const listedEdges = 500;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className !== undefined) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function option(value: string, label: string): HTMLOptionElement {
+  const node = element('option', undefined, label);
+  node.value = value;
+  return node;
+}
+
+const app = element('div', 'map-app');
+const header = element('header', 'map-header');
+const title = element('h1', 'map-title', 'Dependency map');
+const summary = element('p', 'map-summary', 'Waiting for the flows…');
+header.append(title, summary);
+
+const controls = element('form', 'map-controls');
+controls.setAttribute('aria-label', 'Grouping and filters');
+function labelled(label: string, control: HTMLElement): HTMLLabelElement {
+  const wrapper = element('label', 'map-field');
+  wrapper.append(element('span', 'map-field-label', label), control);
+  return wrapper;
+}
+const groupingSelect = element('select');
+groupingSelect.name = 'grouping';
+groupingSelect.append(option('endpoint', 'Address'), option('vm', 'VM'), option('subnet', 'Subnet'), option('vnet', 'Virtual network'));
+const textInput = element('input');
+textInput.name = 'text';
+textInput.type = 'text';
+textInput.placeholder = 'name or address';
+textInput.maxLength = 200;
+textInput.spellcheck = false;
+const decisionSelect = element('select');
+decisionSelect.name = 'decision';
+decisionSelect.append(option('', 'Any'), option('allow', 'Allowed'), option('deny', 'Denied'));
+const protocolSelect = element('select');
+protocolSelect.name = 'protocol';
+protocolSelect.append(option('', 'Any'), option('6', 'TCP'), option('17', 'UDP'), option('1', 'ICMP'));
+const portInput = element('input');
+portInput.name = 'port';
+portInput.type = 'text';
+portInput.inputMode = 'numeric';
+portInput.placeholder = '443';
+portInput.maxLength = 5;
+const portError = element('span', 'map-field-error');
+portError.setAttribute('aria-live', 'polite');
+const exportSelect = element('select');
+exportSelect.setAttribute('aria-label', 'Export format');
+exportSelect.append(option('csv', 'CSV edge list'), option('mermaid', 'Mermaid'), option('dot', 'DOT (Graphviz)'));
+const exportButton = element('button', 'secondary', 'Export…');
+exportButton.type = 'button';
+exportButton.name = 'export';
+const portField = labelled('Port', portInput);
+portField.append(portError);
+controls.append(labelled('Group by', groupingSelect), labelled('Search', textInput), labelled('Decision', decisionSelect), labelled('Protocol', protocolSelect), portField, labelled('Export', exportSelect), exportButton);
+
+const banner = element('div', 'map-banner');
+banner.setAttribute('role', 'status');
+banner.hidden = true;
+
+const body = element('div', 'map-body');
+const canvasBox = element('div', 'map-canvas');
+canvasBox.setAttribute('role', 'img');
+canvasBox.setAttribute('aria-label', 'Dependency graph; the list of connections beside it has the same edges');
+const side = element('aside', 'map-side');
+const detail = element('section', 'map-detail');
+detail.setAttribute('aria-live', 'polite');
+detail.append(element('p', 'map-hint', 'Select a node or an edge to see its figures. Double-click an edge to open its flows.'));
+const listTitle = element('h2', 'map-list-title', 'Connections');
+const edgeList = element('ol', 'map-edges');
+edgeList.setAttribute('aria-label', 'Connections, busiest first');
+side.append(detail, listTitle, edgeList);
+body.append(canvasBox, side);
+
+const legend = element('p', 'map-legend');
+for (const [kind, label] of [
+  ['nic', 'VM or NIC'],
+  ['subnet', 'Subnet'],
+  ['vnet', 'Virtual network'],
+  ['azure', 'Azure platform'],
+  ['private', 'Private, outside the inventory'],
+  ['internet', 'Internet'],
+] as const) {
+  const item = element('span', `map-legend-item kind-${kind}`, label);
+  legend.append(item);
+}
+const deniedLegend = element('span', 'map-legend-item denied', 'Denied');
+legend.append(deniedLegend);
+
+app.append(header, controls, banner, body, legend);
+document.body.append(app);
+
+function showBanner(text: string | undefined): void {
+  banner.hidden = text === undefined;
+  banner.textContent = text ?? '';
+}
+
+function writeControls(): void {
+  groupingSelect.value = state.grouping;
+  textInput.value = state.filter.text ?? '';
+  decisionSelect.value = state.filter.decision ?? '';
+  protocolSelect.value = state.filter.protocol === undefined ? '' : String(state.filter.protocol);
+  portInput.value = state.filter.port === undefined ? '' : String(state.filter.port);
+}
+
+function readControls(): void {
+  const filter: MapFilter = {};
+  const text = textInput.value.trim();
+  if (text !== '') {
+    filter.text = text;
+  }
+  if (decisionSelect.value === 'allow' || decisionSelect.value === 'deny') {
+    filter.decision = decisionSelect.value;
+  }
+  if (protocolSelect.value !== '') {
+    filter.protocol = Number(protocolSelect.value);
+  }
+  const port = portInput.value.trim();
+  portError.textContent = '';
+  portInput.removeAttribute('aria-invalid');
+  if (port !== '') {
+    if (/^\d{1,5}$/.test(port) && Number(port) <= 65535) {
+      filter.port = Number(port);
+    } else {
+      portError.textContent = `"${port}" is not a port (0–65535).`;
+      portInput.setAttribute('aria-invalid', 'true');
+    }
+  }
+  state = { grouping: groupingSelect.value as MapGrouping, filter };
+  vscode.setState(state);
+}
+
+const kindColours: Record<EndpointKind, string> = {
+  nic: '#3b82f6',
+  subnet: '#8b5cf6',
+  vnet: '#0ea5e9',
+  azure: '#14b8a6',
+  private: '#a3a3a3',
+  internet: '#f59e0b',
+};
+
+function formatCount(value: number): string {
+  return value.toLocaleString('en-US');
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < units.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}
+
+function formatTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '';
+}
+
+function edgeTitle(edge: GroupEdge): string {
+  return `${grouped.nodes[edge.source].label} → ${grouped.nodes[edge.target].label} · ${serviceLabel(edge)}`;
+}
+
+/** One drawn line per pair of nodes (their services listed on it), so parallel services do not pile up. */
+interface DrawnEdge {
+  source: number;
+  target: number;
+  edges: number[];
+  connections: number;
+  allowed: number;
+  denied: number;
+}
+
+function drawnEdges(map: GroupedMap): DrawnEdge[] {
+  const byPair = new Map<string, DrawnEdge>();
+  map.edges.forEach((edge, index) => {
+    const key = `${edge.source}>${edge.target}`;
+    let drawn = byPair.get(key);
+    if (drawn === undefined) {
+      drawn = { source: edge.source, target: edge.target, edges: [], connections: 0, allowed: 0, denied: 0 };
+      byPair.set(key, drawn);
+    }
+    drawn.edges.push(index);
+    drawn.connections += edge.connections;
+    drawn.allowed += edge.allowed;
+    drawn.denied += edge.denied;
+  });
+  return [...byPair.values()];
+}
+
+/** ForceAtlas2 positions, from a deterministic start (a circle), so the same map looks the same each time. */
+function layout(map: GroupedMap, drawn: DrawnEdge[]): { x: number; y: number }[] {
+  const layoutGraph = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
+  const count = map.nodes.length;
+  map.nodes.forEach((_, index) => {
+    const angle = (2 * Math.PI * index) / Math.max(1, count);
+    layoutGraph.addNode(String(index), { x: Math.cos(angle) * 100, y: Math.sin(angle) * 100, size: 1 });
+  });
+  for (const edge of drawn) {
+    if (edge.source !== edge.target) {
+      layoutGraph.mergeEdge(String(edge.source), String(edge.target), { weight: 1 });
+    }
+  }
+  if (count > 1) {
+    const settings = forceAtlas2.inferSettings(layoutGraph);
+    // Barnes-Hut keeps each iteration near n·log n; fewer iterations on big maps keep the first draw quick.
+    forceAtlas2.assign(layoutGraph, { iterations: count > 1000 ? 60 : count > 200 ? 120 : 250, settings: { ...settings, barnesHutOptimize: count > 200, adjustSizes: false } });
+  }
+  return map.nodes.map((_, index) => {
+    const attributes = layoutGraph.getNodeAttributes(String(index));
+    return { x: attributes.x as number, y: attributes.y as number };
+  });
+}
+
+function draw(): void {
+  if (model === undefined) {
+    return;
+  }
+  grouped = groupMap(model, state.grouping, state.filter);
+  const drawn = drawnEdges(grouped);
+  const positions = layout(grouped, drawn);
+  const scale = 10;
+  const elements: cytoscape.ElementDefinition[] = [];
+  grouped.nodes.forEach((node, index) => {
+    elements.push({
+      group: 'nodes',
+      data: { id: `n${index}`, label: node.detail === undefined ? node.label : `${node.label}\n${node.detail}`, kind: node.kind, colour: kindColours[node.kind] },
+      position: { x: positions[index].x * scale, y: positions[index].y * scale },
+    });
+  });
+  drawn.forEach((edge, index) => {
+    const width = 1 + Math.min(6, Math.log10(1 + edge.connections) * 2);
+    elements.push({
+      group: 'edges',
+      data: { id: `e${index}`, source: `n${edge.source}`, target: `n${edge.target}`, width, state: edge.allowed === 0 && edge.denied > 0 ? 'denied' : edge.denied > 0 ? 'mixed' : 'allowed', drawn: index },
+    });
+  });
+  graph?.destroy();
+  const big = grouped.nodes.length > 300 || drawn.length > 3000;
+  graph = cytoscape({
+    container: canvasBox,
+    elements,
+    layout: { name: 'preset', fit: true, padding: 30 },
+    // Big maps: straight lines and no labels while panning or zooming keep the canvas responsive.
+    textureOnViewport: big,
+    hideEdgesOnViewport: big,
+    motionBlur: false,
+    pixelRatio: big ? 1 : 'auto',
+    wheelSensitivity: 0.3,
+    minZoom: 0.02,
+    maxZoom: 4,
+    style: [
+      {
+        selector: 'node',
+        style: {
+          'background-color': 'data(colour)',
+          label: 'data(label)',
+          'font-size': 11,
+          'min-zoomed-font-size': 7,
+          color: '#666',
+          'text-wrap': 'wrap',
+          'text-valign': 'bottom',
+          'text-margin-y': 3,
+          width: 14,
+          height: 14,
+        },
+      },
+      { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#111' } },
+      {
+        selector: 'edge',
+        style: {
+          width: 'data(width)',
+          'line-color': '#9ca3af',
+          'target-arrow-color': '#9ca3af',
+          'target-arrow-shape': big ? 'none' : 'triangle',
+          'curve-style': big ? 'haystack' : 'bezier',
+          'arrow-scale': 0.8,
+          opacity: 0.7,
+        },
+      },
+      { selector: 'edge[state = "denied"]', style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', 'line-style': 'dashed' } },
+      { selector: 'edge[state = "mixed"]', style: { 'line-color': '#ea580c', 'target-arrow-color': '#ea580c' } },
+      { selector: 'edge:selected', style: { 'line-color': '#111', 'target-arrow-color': '#111', opacity: 1 } },
+    ],
+  });
+  graph.on('tap', 'node', (event) => showNode(Number((event.target as cytoscape.NodeSingular).id().slice(1))));
+  graph.on('tap', 'edge', (event) => showDrawn(drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))]));
+  graph.on('dbltap', 'edge', (event) => {
+    const edge = drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))];
+    openEdge(busiest(edge.edges));
+  });
+  renderSummary();
+  renderList();
+}
+
+function busiest(edges: number[]): number {
+  return edges.reduce((best, index) => (grouped.edges[index].connections > grouped.edges[best].connections ? index : best), edges[0]);
+}
+
+function renderSummary(): void {
+  if (model === undefined) {
+    return;
+  }
+  title.textContent = `Dependency map: ${model.source}`;
+  const parts = [
+    `${formatCount(grouped.nodes.length)} ${grouped.nodes.length === 1 ? 'node' : 'nodes'}`,
+    `${formatCount(grouped.edges.length)} ${grouped.edges.length === 1 ? 'connection' : 'connections'} by service`,
+    `from ${formatCount(model.tuples)} ${model.tuples === 1 ? 'tuple' : 'tuples'}`,
+  ];
+  if (!model.named) {
+    parts.push('sign in to name addresses by their NIC, VM, subnet and network');
+  }
+  summary.textContent = parts.join(' · ');
+}
+
+function figures(edge: { connections: number; allowed: number; denied: number; bytes: number; packets: number }): HTMLElement {
+  const list = element('dl', 'map-figures');
+  const add = (term: string, value: string): void => {
+    list.append(element('dt', undefined, term), element('dd', undefined, value));
+  };
+  add('Connections', formatCount(edge.connections));
+  add('Allowed', formatCount(edge.allowed));
+  add('Denied', formatCount(edge.denied));
+  add('Bytes', formatBytes(edge.bytes));
+  add('Packets', formatCount(edge.packets));
+  return list;
+}
+
+function showFlowsButton(edge: number): HTMLButtonElement {
+  const button = element('button', 'map-show-flows', 'Show Flows');
+  button.type = 'button';
+  button.title = 'Open these flows in the flow-log viewer';
+  button.addEventListener('click', () => openEdge(edge));
+  return button;
+}
+
+function showNode(index: number): void {
+  const node = grouped.nodes[index];
+  const heading = element('h2', undefined, node.label);
+  const lines = [element('p', 'map-kind', node.detail === undefined ? kindLabel(node.kind) : `${kindLabel(node.kind)} · ${node.detail}`)];
+  const shown = node.addresses.slice(0, 20).join(', ');
+  lines.push(element('p', 'map-addresses', node.addresses.length > 20 ? `${shown} and ${node.addresses.length - 20} more` : shown));
+  const outgoing = grouped.edges.filter((edge) => edge.source === index).length;
+  const incoming = grouped.edges.filter((edge) => edge.target === index).length;
+  lines.push(element('p', undefined, `${outgoing} outgoing and ${incoming} incoming services`));
+  detail.replaceChildren(heading, ...lines);
+}
+
+function kindLabel(kind: EndpointKind): string {
+  switch (kind) {
+    case 'nic':
+      return 'VM or NIC';
+    case 'subnet':
+      return 'Subnet';
+    case 'vnet':
+      return 'Virtual network';
+    case 'azure':
+      return 'Azure platform address';
+    case 'private':
+      return 'Private address outside the inventory';
+    case 'internet':
+      return 'Internet';
+  }
+}
+
+function showDrawn(drawn: DrawnEdge): void {
+  const heading = element('h2', undefined, `${grouped.nodes[drawn.source].label} → ${grouped.nodes[drawn.target].label}`);
+  const services = element('ul', 'map-services');
+  for (const index of [...drawn.edges].sort((a, b) => grouped.edges[b].connections - grouped.edges[a].connections)) {
+    services.append(serviceItem(index));
+  }
+  detail.replaceChildren(heading, services);
+}
+
+function serviceItem(index: number): HTMLLIElement {
+  const edge = grouped.edges[index];
+  const item = element('li', edge.allowed === 0 && edge.denied > 0 ? 'map-service denied' : 'map-service');
+  item.append(element('strong', undefined, serviceLabel(edge)), figures(edge));
+  if (edge.processes.length > 0) {
+    item.append(element('p', 'map-processes', `Processes: ${edge.processes.join(', ')}`));
+  }
+  item.append(element('p', 'map-seen', `${formatTime(edge.firstSeen)} – ${formatTime(edge.lastSeen)} UTC`), showFlowsButton(index));
+  return item;
+}
+
+function renderList(): void {
+  const order = grouped.edges.map((_, index) => index).sort((a, b) => grouped.edges[b].connections - grouped.edges[a].connections || grouped.edges[b].bytes - grouped.edges[a].bytes);
+  const items = order.slice(0, listedEdges).map((index) => {
+    const edge = grouped.edges[index];
+    const item = element('li', edge.allowed === 0 && edge.denied > 0 ? 'map-edge denied' : 'map-edge');
+    const name = element('span', 'map-edge-name', edgeTitle(edge));
+    const count = element('span', 'map-edge-count', `${formatCount(edge.connections)} conn.${edge.denied > 0 ? `, ${formatCount(edge.denied)} denied` : ''}${edge.processes.length > 0 ? ` · ${edge.processes.join(', ')}` : ''}`);
+    item.append(name, count, showFlowsButton(index));
+    return item;
+  });
+  edgeList.replaceChildren(...items);
+  listTitle.textContent = order.length > listedEdges ? `Connections (the busiest ${listedEdges} of ${formatCount(order.length)})` : 'Connections';
+  if (order.length === 0) {
+    edgeList.replaceChildren(element('li', 'map-empty', model !== undefined && model.edges.length > 0 ? 'No connections match the filters.' : 'No flows to map.'));
+  }
+}
+
+function openEdge(edge: number): void {
+  vscode.postMessage({ type: 'openEdge', grouping: state.grouping, filter: state.filter, edge });
+}
+
+let redrawTimer: ReturnType<typeof setTimeout> | undefined;
+function onControlsChanged(delay: number): void {
+  clearTimeout(redrawTimer);
+  redrawTimer = setTimeout(() => {
+    readControls();
+    draw();
+  }, delay);
+}
+groupingSelect.addEventListener('change', () => onControlsChanged(0));
+decisionSelect.addEventListener('change', () => onControlsChanged(0));
+protocolSelect.addEventListener('change', () => onControlsChanged(0));
+textInput.addEventListener('input', () => onControlsChanged(250));
+portInput.addEventListener('input', () => onControlsChanged(250));
+controls.addEventListener('submit', (event) => {
+  event.preventDefault();
+  onControlsChanged(0);
+});
+exportButton.addEventListener('click', () => {
+  readControls();
+  vscode.postMessage({ type: 'export', format: exportSelect.value as MapExportFormat, grouping: state.grouping, filter: state.filter });
+});
+
+window.addEventListener('message', (event: MessageEvent<HostToMap>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'init':
+      model = message.model;
+      if (savedState() === undefined) {
+        state = { grouping: message.grouping, filter: {} };
+      }
+      writeControls();
+      showBanner(undefined);
+      draw();
+      return;
+    case 'exported':
+      showBanner(undefined);
+      return;
+    case 'problem':
+      showBanner(message.message);
+      return;
+  }
+});
+
+writeControls();
+vscode.postMessage({ type: 'ready' });
