@@ -21,9 +21,12 @@
  * TRAFFIC_LENS_BENCH_VIEWER=0 skips it, TRAFFIC_LENS_BENCH_ONLY=viewer runs only it.
  * Last, the set-up benchmark (setUpBench.ts: option 1C for 20 spoke subscriptions × 25 NICs under
  * ARM's write limits); TRAFFIC_LENS_BENCH_SETUP=0 skips it, TRAFFIC_LENS_BENCH_ONLY=setup runs only it.
+ * Then the dependency map benchmark (mapBench.ts: building from a million tuples, laying out and
+ * drawing 2,000 nodes and 20,000 edges); TRAFFIC_LENS_BENCH_MAP=0 skips it, TRAFFIC_LENS_BENCH_ONLY=map runs only it.
  */
 import { runApplyBench } from './applyBench';
 import { runFilterBench } from './filterBench';
+import { runMapBench } from './mapBench';
 import { runSetUpBench } from './setUpBench';
 import { runTreeBench } from './treeBench';
 import { runViewerBench } from './viewerBench';
@@ -185,6 +188,10 @@ async function main(): Promise<void> {
   const warmRows: string[] = [];
   if (process.env.TRAFFIC_LENS_BENCH_ONLY === 'setup') {
     await runSetUpBench();
+    return;
+  }
+  if (process.env.TRAFFIC_LENS_BENCH_ONLY === 'map') {
+    await runMapBench();
     return;
   }
   const onlyViewer = process.env.TRAFFIC_LENS_BENCH_ONLY === 'viewer';
@@ -373,6 +380,9 @@ async function main(): Promise<void> {
   }
   if (process.env.TRAFFIC_LENS_BENCH_SETUP !== '0') {
     await runSetUpBench();
+  }
+  if (process.env.TRAFFIC_LENS_BENCH_MAP !== '0') {
+    await runMapBench();
   }
 }
 

@@ -39,6 +39,7 @@ const builds = [
       extension: join(root, 'src/extension.ts'),
       cli: join(root, 'src/cli.ts'),
       decodeWorker: join(root, 'src/flowlogs/decodeWorker.ts'),
+      mapWorker: join(root, 'src/flowlogs/mapWorker.ts'),
     },
     outdir: dist,
   },

@@ -90,7 +90,7 @@ const forbidden = [
   [/\.ts$/, 'TypeScript'],
   [/\.map$/, 'source maps'],
 ];
-const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/decodeWorker.js', 'extension/dist/webview/flowlogs.js', 'extension/LICENSE.txt'];
+const required = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/decodeWorker.js', 'extension/dist/mapWorker.js', 'extension/dist/webview/flowlogs.js', 'extension/dist/webview/dependencyMap.js', 'extension/dist/webview/map.css', 'extension/LICENSE.txt'];
 
 const file = process.argv[2];
 if (file === undefined) {

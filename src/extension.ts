@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { AzureSignIn } from './azure/azureSignIn';
 import { registerLensCommand, type LensCommand } from './commands/lensCommand';
 import { openFlowLogFile } from './commands/openFlowLogFile';
-import { showDependencyMapCommand } from './commands/showDependencyMap';
+import { showDependencyMapCommand, showFilesDependencyMapCommand, type DependencyMapServices } from './commands/showDependencyMap';
 import { cancelLoadingCommand } from './commands/cancelLoading';
 import { copyResourceIdCommand } from './commands/copyResourceId';
 import { forgetAccountKeyCommand } from './commands/forgetAccountKey';
@@ -111,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     openPacketCaptureCommand(wizards.context, storage, vscode.Uri.joinPath(context.globalStorageUri, 'packet-captures'), captureSummaries),
   ];
 
+  const mapServices: DependencyMapServices = { extensionUri: context.extensionUri, log, state: context.globalState, viewers: provider, estate: () => tree.estate() };
   for (const command of [
     ...wizardCommands,
     signInCommand(signIn),
@@ -127,7 +128,8 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     openFlowLogTimeRangeCommand(downloads, () => wizards.context.ui()),
     forgetAccountKeyCommand(storage),
     useAccountKeyCommand(tree),
-    showDependencyMapCommand({ extensionUri: context.extensionUri, log, state: context.globalState, viewers: provider, estate: () => tree.estate() }),
+    showDependencyMapCommand(mapServices),
+    showFilesDependencyMapCommand(mapServices),
   ]) {
     context.subscriptions.push(registerLensCommand(command, log));
   }

@@ -36,6 +36,9 @@ let model: DependencyMapModel | undefined;
 let state: PageState = savedState() ?? { grouping: 'vm', filter: {} };
 let grouped: GroupedMap = { nodes: [], edges: [] };
 let graph: cytoscape.Core | undefined;
+/** The lines drawn, and for each edge of `grouped` the line it is drawn on. */
+let drawn: DrawnEdge[] = [];
+let drawnOf = new Int32Array(0);
 /** Edge list rows shown at once; the rest are counted. */
 const listedEdges = 500;
 
@@ -266,7 +269,9 @@ function draw(): void {
     return;
   }
   grouped = groupMap(model, state.grouping, state.filter);
-  const drawn = drawnEdges(grouped);
+  drawn = drawnEdges(grouped);
+  drawnOf = new Int32Array(grouped.edges.length);
+  drawn.forEach((line, index) => line.edges.forEach((edge) => (drawnOf[edge] = index)));
   const positions = layout(grouped, drawn);
   const scale = 10;
   const elements: cytoscape.ElementDefinition[] = [];
@@ -340,6 +345,18 @@ function draw(): void {
   });
   renderSummary();
   renderList();
+}
+
+/** Selects the line an edge of the list is drawn on, centres the graph on it and shows its services. */
+function selectEdge(index: number): void {
+  const line = drawnOf[index];
+  if (graph !== undefined) {
+    graph.elements().unselect();
+    const drawnLine = graph.$id(`e${line}`);
+    drawnLine.select();
+    graph.animate({ center: { eles: drawnLine } }, { duration: 200 });
+  }
+  showDrawn(drawn[line]);
 }
 
 function busiest(edges: number[]): number {
@@ -437,7 +454,10 @@ function renderList(): void {
   const items = order.slice(0, listedEdges).map((index) => {
     const edge = grouped.edges[index];
     const item = element('li', edge.allowed === 0 && edge.denied > 0 ? 'map-edge denied' : 'map-edge');
-    const name = element('span', 'map-edge-name', edgeTitle(edge));
+    const name = element('button', 'map-edge-name link', edgeTitle(edge));
+    name.type = 'button';
+    name.title = 'Show it on the graph';
+    name.addEventListener('click', () => selectEdge(index));
     const count = element('span', 'map-edge-count', `${formatCount(edge.connections)} conn.${edge.denied > 0 ? `, ${formatCount(edge.denied)} denied` : ''}${edge.processes.length > 0 ? ` · ${edge.processes.join(', ')}` : ''}`);
     item.append(name, count, showFlowsButton(index));
     return item;

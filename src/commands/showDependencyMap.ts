@@ -1,9 +1,14 @@
 import * as vscode from 'vscode';
-import { plural } from '../core/quantities';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { MapEdges } from '../core/dependencyMap';
+import { formatBytes, plural } from '../core/quantities';
+import type { MapWorkerData, MapWorkerToHost } from '../core/workerProtocol';
 import type { EstateSubscription } from '../inventory/estate';
 import { namedMap, type AddressBook } from '../flowlogs/mapEndpoints';
 import { exportMap } from '../flowlogs/mapExport';
-import { DependencyMapPanel } from '../webview/dependencyMapPanel';
+import { DependencyMapPanel, type MapSource } from '../webview/dependencyMapPanel';
 import { flowLogViewType, type FlowLogEditorProvider } from '../webview/flowLogEditorProvider';
 import type { LensCommand } from './lensCommand';
 
@@ -15,6 +20,9 @@ export interface DependencyMapServices {
   /** The subscriptions the inventory shows (none when signed out). */
   estate(): Promise<EstateSubscription[]>;
 }
+
+/** Most files one map reads from a folder: a day of a busy estate's hourly blobs is well under it. */
+const maxFiles = 5000;
 
 /** The inventory's networks and NICs, to name the map's addresses; undefined when signed out. */
 export async function addressBook(estate: EstateSubscription[]): Promise<AddressBook | undefined> {
@@ -28,9 +36,22 @@ export async function addressBook(estate: EstateSubscription[]): Promise<Address
   };
 }
 
+/** Opens `uri` in the flow-log viewer (or brings its viewer forward) and filters it. */
+async function showInViewer(services: DependencyMapServices, uri: vscode.Uri, filter: Parameters<MapSource['showFlows']>[0]): Promise<void> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, flowLogViewType, vscode.ViewColumn.One);
+  services.viewers.session(uri)?.showFiltered(filter);
+}
+
+function showMap(services: DependencyMapServices, edges: MapEdges, book: AddressBook | undefined, source: MapSource & { path: string }): void {
+  const model = namedMap(edges, source.label, book);
+  services.log.info(`Dependency map of ${source.path}: ${model.endpoints.length} addresses, ${model.edges.length} edges from ${model.tuples} tuples.`);
+  DependencyMapPanel.show(services.extensionUri, services.log, services.state, exportMap, model, source);
+}
+
 /**
  * "Show Dependency Map": the flows of the open flow-log viewer (as its filter shows them) as a
- * graph of who talks to whom on which service, addresses named from the inventory.
+ * graph of who talks to whom on which service, addresses named from the inventory. Without an open
+ * viewer, it maps flow-log files or folders the user picks.
  */
 export function showDependencyMapCommand(services: DependencyMapServices): LensCommand {
   return {
@@ -38,13 +59,10 @@ export function showDependencyMapCommand(services: DependencyMapServices): LensC
     async run(uri?: unknown): Promise<void> {
       const session = services.viewers.session(uri instanceof vscode.Uri ? uri : undefined);
       if (session === undefined) {
-        const choice = await vscode.window.showInformationMessage('Open a flow log first: the map shows the flows of the flow-log viewer, as its filters show them.', 'Open Flow Log File…');
-        if (choice !== undefined) {
-          await vscode.commands.executeCommand('trafficLens.openFlowLogFile');
-        }
+        await mapFiles(services, undefined);
         return;
       }
-      const built = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Mapping the flows of ${session.fileName}`, cancellable: false }, async () => {
+      const built = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Mapping the flows of ${session.fileName}` }, async () => {
         const [edges, book] = await Promise.all([session.dependencyMapEdges(), services.estate().then(addressBook)]);
         return { ...edges, book };
       });
@@ -52,25 +70,149 @@ export function showDependencyMapCommand(services: DependencyMapServices): LensC
         void vscode.window.showWarningMessage(`The viewer's filter has a problem, so the map shows the flows without it: ${built.problems.join('; ')}`);
       }
       if (built.edges.edges.length === 0) {
-        void vscode.window.showInformationMessage(built.edges.tuples === 0 ? `No flows to map: the viewer's filter keeps no tuples of ${session.fileName}.` : `No connections in the ${plural(built.edges.tuples, 'tuple')} the viewer shows.`);
+        void vscode.window.showInformationMessage(`No flows to map: the viewer's filter keeps no tuples of ${session.fileName}.`);
         return;
       }
       if (built.loading) {
         void vscode.window.showInformationMessage(`${session.fileName} is still loading: the map shows the ${plural(built.edges.tuples, 'tuple')} decoded so far.`);
       }
-      const filtered = Object.keys(session.filter).length > 0;
-      const label = filtered ? `${session.fileName} (filtered)` : session.fileName;
-      const model = namedMap(built.edges, label, built.book);
-      services.log.info(`Dependency map of ${session.path}: ${model.endpoints.length} addresses, ${model.edges.length} edges from ${model.tuples} tuples.`);
-      DependencyMapPanel.show(services.extensionUri, services.log, services.state, exportMap, model, {
+      const label = Object.keys(session.filter).length > 0 ? `${session.fileName} (filtered)` : session.fileName;
+      showMap(services, built.edges, built.book, {
         label,
+        path: session.path,
         exportName: session.fileName,
-        showFlows: async (filter) => {
-          // Brings the viewer forward (opening the file again if it was closed), then filters it.
-          await vscode.commands.executeCommand('vscode.openWith', session.uri, flowLogViewType, vscode.ViewColumn.One);
-          services.viewers.session(session.uri)?.showFiltered(filter);
-        },
+        showFlows: (filter) => showInViewer(services, session.uri, filter),
       });
     },
   };
+}
+
+/** "Show Dependency Map of Flow Log Files…": files or folders from the explorer's selection or a dialog. */
+export function showFilesDependencyMapCommand(services: DependencyMapServices): LensCommand {
+  return {
+    id: 'trafficLens.showDependencyMapOfFiles',
+    async run(uri?: unknown, selection?: unknown): Promise<void> {
+      const picked = Array.isArray(selection) && selection.every((item) => item instanceof vscode.Uri) && selection.length > 0 ? (selection as vscode.Uri[]) : uri instanceof vscode.Uri ? [uri] : undefined;
+      await mapFiles(services, picked);
+    },
+  };
+}
+
+/** The `.json` files of the picked files and folders (folders walked to any depth), in path order. */
+async function flowLogFiles(uris: readonly vscode.Uri[]): Promise<string[]> {
+  const files: string[] = [];
+  const walk = async (path: string): Promise<void> => {
+    if (files.length > maxFiles) {
+      return;
+    }
+    const entries = await readdir(path, { withFileTypes: true });
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const child = join(path, entry.name);
+      if (entry.isDirectory()) {
+        await walk(child);
+      } else if (entry.isFile() && entry.name.toLowerCase().endsWith('.json')) {
+        files.push(child);
+      }
+    }
+  };
+  for (const uri of uris) {
+    const info = await stat(uri.fsPath);
+    if (info.isDirectory()) {
+      await walk(uri.fsPath);
+    } else {
+      files.push(uri.fsPath);
+    }
+  }
+  return files;
+}
+
+async function mapFiles(services: DependencyMapServices, given: vscode.Uri[] | undefined): Promise<void> {
+  const uris =
+    given ??
+    (await vscode.window.showOpenDialog({
+      title: 'Show Dependency Map of Flow Log Files',
+      openLabel: 'Map',
+      canSelectFiles: true,
+      canSelectFolders: true,
+      canSelectMany: true,
+      filters: { 'Flow logs (JSON)': ['json'] },
+    }));
+  if (uris === undefined || uris.length === 0) {
+    return;
+  }
+  if (uris.some((uri) => uri.scheme !== 'file')) {
+    void vscode.window.showErrorMessage('Only files on disk can be mapped. Download the blobs first (or open them from the tree, which downloads them).');
+    return;
+  }
+  const paths = await flowLogFiles(uris);
+  if (paths.length === 0) {
+    void vscode.window.showInformationMessage(`No .json files in ${uris.map((uri) => basename(uri.fsPath)).join(', ')}.`);
+    return;
+  }
+  if (paths.length > maxFiles) {
+    void vscode.window.showErrorMessage(`More than ${maxFiles} flow-log files were found. Pick a smaller folder (a day or an hour of the container).`);
+    return;
+  }
+  const label = paths.length === 1 ? basename(paths[0]) : `${paths.length} files in ${basename(uris[0].fsPath)}${uris.length > 1 ? ` and ${plural(uris.length - 1, 'more')}` : ''}`;
+  const workerPath = vscode.Uri.joinPath(services.extensionUri, 'dist', 'mapWorker.js').fsPath;
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Mapping ${label}`, cancellable: true },
+    (progress, token) =>
+      new Promise<{ edges: MapEdges; problems: string[] } | undefined>((resolve, reject) => {
+        const data: MapWorkerData = { paths };
+        const worker = new Worker(workerPath, { workerData: data });
+        let reported = 0;
+        token.onCancellationRequested(() => {
+          void worker.terminate();
+          resolve(undefined);
+        });
+        worker.on('message', (message: MapWorkerToHost) => {
+          switch (message.type) {
+            case 'progress': {
+              const percent = message.totalBytes > 0 ? Math.floor((message.bytes / message.totalBytes) * 100) : 0;
+              progress.report({ increment: percent - reported, message: `${formatBytes(message.bytes)} of ${formatBytes(message.totalBytes)}${paths.length > 1 ? ` (file ${message.file + 1} of ${paths.length})` : ''}` });
+              reported = percent;
+              return;
+            }
+            case 'done':
+              resolve({ edges: message.edges, problems: message.problems });
+              void worker.terminate();
+              return;
+            case 'failed':
+              reject(new Error(`Couldn't map ${label}: ${message.message}`));
+              void worker.terminate();
+              return;
+          }
+        });
+        worker.on('error', (error) => reject(new Error(`Couldn't map ${label}: ${error.message}`)));
+      }),
+  );
+  if (result === undefined) {
+    return;
+  }
+  for (const problem of result.problems) {
+    services.log.warn(`Dependency map of ${label}: ${problem}`);
+  }
+  if (result.problems.length > 0) {
+    void vscode.window.showWarningMessage(`${plural(result.problems.length, 'file')} had problems (${result.problems.slice(0, 2).join('; ')}${result.problems.length > 2 ? '; …' : ''}). The map shows what could be read.`, 'Show Details').then((choice) => {
+      if (choice === 'Show Details') {
+        services.log.show();
+      }
+    });
+  }
+  if (result.edges.edges.length === 0) {
+    void vscode.window.showInformationMessage(`No flows to map in ${label}.`);
+    return;
+  }
+  const book = await addressBook(await services.estate());
+  showMap(services, result.edges, book, {
+    label,
+    path: paths.length === 1 ? paths[0] : `${paths.length} files`,
+    exportName: paths.length === 1 ? basename(paths[0]) : basename(uris[0].fsPath),
+    // The flows of an edge open in the first file it was seen in: the viewer shows one file.
+    showFlows: async (filter, edges) => {
+      const first = Math.min(...edges.map((edge) => edge.firstFile ?? 0));
+      await showInViewer(services, vscode.Uri.file(paths[first]), filter);
+    },
+  });
 }

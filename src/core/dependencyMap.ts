@@ -59,6 +59,8 @@ export interface MapEdge {
   lastSeen: number;
   /** Processes a connection snapshot saw on either end, `nginx (vm-web-01)`. */
   processes?: string[];
+  /** Of a map of several files: the index of the first file it was seen in (absent for the first file). */
+  firstFile?: number;
 }
 
 /** A map's edges before its addresses are named: what a decode worker sends its host. */

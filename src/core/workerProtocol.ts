@@ -61,3 +61,13 @@ export type WorkerToHost =
   | { type: 'exportFailed'; exportId: number; path: string; message: string }
   | { type: 'dependencyMap'; requestId: number; edges: MapEdges; problems: string[] }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string };
+
+/** What the dependency map worker (`dist/mapWorker.js`) maps: flow-log files, streamed one after the other. */
+export interface MapWorkerData {
+  paths: string[];
+}
+
+export type MapWorkerToHost =
+  | { type: 'progress'; bytes: number; totalBytes: number; file: number }
+  | { type: 'done'; edges: MapEdges; problems: string[] }
+  | { type: 'failed'; message: string };

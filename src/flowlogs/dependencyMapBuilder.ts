@@ -39,13 +39,17 @@ export class DependencyMapBuilder {
   private source = new Uint32Array(this.capacity);
   private target = new Uint32Array(this.capacity);
   private service = new Uint32Array(this.capacity);
+  private firstSource = new Uint32Array(this.capacity);
   private counters = counterNames.map(() => new Float64Array(this.capacity * 2));
   private firstSeen = new Float64Array(this.capacity);
   private lastSeen = new Float64Array(this.capacity);
   private tuples = 0;
 
-  /** Adds the given rows of `table` (all of them when `rows` is undefined). */
-  add(table: FlowTable, rows?: ArrayLike<number>): void {
+  /**
+   * Adds the given rows of `table` (all of them when `rows` is undefined). `source` numbers where
+   * they come from (the file of several): each edge remembers the first source it was seen in.
+   */
+  add(table: FlowTable, rows?: ArrayLike<number>, source = 0): void {
     const remap = this.remapFor(table.ips);
     const count = rows === undefined ? table.length : rows.length;
     const [connections, allowed, denied, bytes, packets] = this.counters;
@@ -71,7 +75,7 @@ export class DependencyMapBuilder {
       let edge = this.edgeIndex.get(edgeKey);
       const at = time[row];
       if (edge === undefined) {
-        edge = this.newEdge(src, dst, serviceKey, at);
+        edge = this.newEdge(src, dst, serviceKey, at, source);
         this.edgeIndex.set(edgeKey, edge);
       } else {
         if (at < this.firstSeen[edge]) {
@@ -124,6 +128,9 @@ export class DependencyMapBuilder {
         firstSeen: this.firstSeen[edge],
         lastSeen: this.lastSeen[edge],
       };
+      if (this.firstSource[edge] !== 0) {
+        edges[edge].firstFile = this.firstSource[edge];
+      }
     }
     return { ips: this.ips, edges, tuples: this.tuples };
   }
@@ -155,7 +162,7 @@ export class DependencyMapBuilder {
     return index;
   }
 
-  private newEdge(src: number, dst: number, service: number, at: number): number {
+  private newEdge(src: number, dst: number, service: number, at: number, source: number): number {
     if (this.edgeCount === this.capacity) {
       this.grow();
     }
@@ -163,6 +170,7 @@ export class DependencyMapBuilder {
     this.source[edge] = src;
     this.target[edge] = dst;
     this.service[edge] = service;
+    this.firstSource[edge] = source;
     this.firstSeen[edge] = at;
     this.lastSeen[edge] = at;
     return edge;
@@ -178,6 +186,7 @@ export class DependencyMapBuilder {
     this.source = grown(this.source, capacity);
     this.target = grown(this.target, capacity);
     this.service = grown(this.service, capacity);
+    this.firstSource = grown(this.firstSource, capacity);
     this.firstSeen = grown(this.firstSeen, capacity);
     this.lastSeen = grown(this.lastSeen, capacity);
     this.counters = this.counters.map((values) => grown(values, capacity * 2));

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkMapToHost, edgeRowFilter, groupMap, type DependencyMapModel, type GroupedMap, type HostToMap, type MapExportFormat, type MapGrouping } from '../core/dependencyMap';
+import { checkMapToHost, edgeRowFilter, groupMap, type DependencyMapModel, type GroupedMap, type HostToMap, type MapEdge, type MapExportFormat, type MapGrouping } from '../core/dependencyMap';
 import type { RowFilter } from '../core/viewerProtocol';
 import { neutralizeBidi } from '../core/displayText';
 import { exportFileName, exportFolder } from './exportFolder';
@@ -27,8 +27,8 @@ export interface MapSource {
   label: string;
   /** The name exports are suggested under (before their extension). */
   exportName: string;
-  /** Opens the flows `filter` keeps in the flow-log viewer. */
-  showFlows(filter: RowFilter): Promise<void>;
+  /** Opens the flows `filter` keeps in the flow-log viewer; `edges` are the model's edges behind it. */
+  showFlows(filter: RowFilter, edges: MapEdge[]): Promise<void>;
 }
 
 export class DependencyMapPanel implements vscode.Disposable {
@@ -102,7 +102,10 @@ export class DependencyMapPanel implements vscode.Disposable {
           return;
         }
         try {
-          await this.source.showFlows(edgeRowFilter(this.model, map, edge, message.grouping));
+          await this.source.showFlows(
+            edgeRowFilter(this.model, map, edge, message.grouping),
+            edge.edges.map((index) => this.model.edges[index]),
+          );
         } catch (error) {
           this.post({ type: 'problem', message: `Couldn't show the flows: ${error instanceof Error ? error.message : String(error)}` });
         }
