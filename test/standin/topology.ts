@@ -136,6 +136,8 @@ export interface VirtualMachineSpec {
   powerState?: 'running' | 'deallocated';
   /** Whether the Network Watcher agent extension is installed (default no). */
   networkWatcherAgent?: boolean;
+  /** `notReady`: the VM runs but its guest agent does not report (Run Command and extensions fail). Default `ready`. */
+  vmAgent?: 'ready' | 'notReady';
   /** The availability set it belongs to (an id from `armIds.availabilitySet`, declared under its group's `availabilitySets`). */
   availabilitySetId?: string;
 }

@@ -132,6 +132,7 @@ const excerptContracts: Partial<Record<ApiFamily, Record<string, { operationId: 
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/instanceview': { operationId: 'VirtualMachines_InstanceView', responses: { 200: 'ComputeRP.json#VirtualMachineInstanceView' } },
     'POST /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/deallocate': { operationId: 'VirtualMachines_Deallocate', responses: {} },
     'POST /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/start': { operationId: 'VirtualMachines_Start', responses: {} },
+    'POST /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/runcommand': { operationId: 'VirtualMachines_RunCommand', request: 'ComputeRP.json#RunCommandInput', responses: { 200: 'ComputeRP.json#RunCommandResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/extensions': { operationId: 'VirtualMachineExtensions_List', responses: { 200: 'ComputeRP.json#VirtualMachineExtensionsListResult' } },
     'GET /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/extensions/{}': { operationId: 'VirtualMachineExtensions_Get', responses: { 200: 'ComputeRP.json#VirtualMachineExtension' } },
     'PUT /subscriptions/{}/resourcegroups/{}/providers/microsoft.compute/virtualmachines/{}/extensions/{}': {

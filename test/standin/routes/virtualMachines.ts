@@ -3,6 +3,8 @@ import { ArmError, invalidRequest, resourceNotFound } from '../armErrors';
 import type { Reply, RequestContext, Route } from '../http';
 import { asObject, idKey, refId, type ArmResource, type ArmState, type JsonObject } from '../state';
 import type { VirtualMachineSpec } from '../topology';
+import { guestSockets, lastBytes, powerShellOutput, ssOutput } from '../guestSockets';
+import type { OperationFailure } from '../operations';
 import { types } from '../types';
 import { page, requireResourceGroup, requireSubscription } from './common';
 import { groupPath, subscriptionPath } from './paths';
@@ -18,6 +20,10 @@ export type PowerState = 'running' | 'deallocated' | 'deallocating' | 'starting'
 interface VmRuntime {
   powerState?: PowerState;
   osName?: string;
+  /** False when the VM agent does not report Ready (the instance view says "Not Ready"). */
+  agentReady?: boolean;
+  /** A Run Command is running in the VM. */
+  runCommandBusy?: boolean;
 }
 
 /** The Network Watcher agent extension as the portal installs it (`AzureNetworkWatcherExtension`). */
@@ -59,6 +65,7 @@ export function seedVirtualMachine(state: ArmState, vmId: string, nicId: string,
     tags: {},
     etag: '"1"',
     powerState: spec.powerState ?? 'running',
+    ...(spec.vmAgent === 'notReady' ? { agentReady: false } : {}),
     osName: isWindows ? 'Windows Server 2022 Datacenter Azure Edition' : 'ubuntu',
     properties: {
       vmId: `${stableHex(`${vmId}#vmid`, 8)}-${stableHex(`${vmId}#a`, 4)}-4${stableHex(`${vmId}#b`, 3)}-8${stableHex(`${vmId}#c`, 3)}-${stableHex(`${vmId}#d`, 12)}`,
@@ -179,7 +186,13 @@ export function instanceView(state: ArmState, vm: ArmResource): JsonObject {
     isVMInStandbyPool: false,
     statuses: statusesFor(vm),
   };
-  if (running) {
+  if (running && runtime.agentReady === false) {
+    // What the instance view shows when the guest agent stopped reporting.
+    view.vmAgent = {
+      vmAgentVersion: 'Unknown',
+      statuses: [{ code: 'ProvisioningState/Unavailable', level: 'Warning', displayStatus: 'Not Ready', message: 'VM Agent is unresponsive.', time: new Date().toISOString() }],
+    };
+  } else if (running) {
     view.vmAgent = {
       vmAgentVersion: vmOsType(vm) === 'Windows' ? '2.7.41491.1149' : '2.11.1.12',
       statuses: [{ code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Ready', message: 'GuestAgent is running and processing the extensions.', time: new Date().toISOString() }],
@@ -200,7 +213,7 @@ export function instanceView(state: ArmState, vm: ArmResource): JsonObject {
 }
 
 export function vmView(context: RequestContext, vm: ArmResource, withInstanceView: boolean): JsonObject {
-  const { powerState: _power, osName: _os, ...stored } = vm as ArmResource & VmRuntime;
+  const { powerState: _power, osName: _os, agentReady: _agent, runCommandBusy: _busy, ...stored } = vm as ArmResource & VmRuntime;
   const copy = structuredClone(stored) as ArmResource;
   if (withInstanceView) {
     copy.properties.instanceView = instanceView(context.core.state, vm);
@@ -232,12 +245,13 @@ function requireRunningForExtensions(vm: ArmResource): void {
  * `Location` under `providers/Microsoft.Compute/locations/{region}/operations/{id}`; the Location
  * variant carries `monitor=true`.
  */
-export function startComputeOperation(context: RequestContext, location: string, onSucceeded: () => void, onFailed?: () => void): Record<string, string> {
+export function startComputeOperation(context: RequestContext, location: string, onSucceeded: () => void, onFailed?: () => void, outcome: { failure?: OperationFailure; result?: () => unknown } = {}): Record<string, string> {
   const fault = context.core.faults.take('failOperation', context.method, context.path);
   const operation = context.core.operations.start({
-    failure: fault ? { code: fault.code ?? 'InternalExecutionError', message: fault.message ?? 'An internal execution error occurred. Please retry later.' } : undefined,
+    failure: fault ? { code: fault.code ?? 'InternalExecutionError', message: fault.message ?? 'An internal execution error occurred. Please retry later.' } : outcome.failure,
     onSucceeded,
     onFailed,
+    ...(outcome.result ? { result: outcome.result } : {}),
   });
   const url = `${context.core.baseUrl}/subscriptions/${context.params.subscriptionId}/providers/Microsoft.Compute/locations/${location}/operations/${operation.id}`;
   return {
@@ -313,6 +327,7 @@ export const virtualMachineRoutes: Route[] = [
     handle: (context) => ({ status: 200, body: instanceView(context.core.state, requireVm(context)) }),
   },
   { ...base, method: 'POST', template: `${vmPath}/deallocate`, handle: (context) => powerAction(context, 'deallocating', 'deallocated') },
+  { ...base, method: 'POST', template: `${vmPath}/runCommand`, handle: (context) => runCommand(context) },
   { ...base, method: 'POST', template: `${vmPath}/start`, handle: (context) => powerAction(context, 'starting', 'running') },
   {
     ...extensionBase,
@@ -407,7 +422,7 @@ export const virtualMachineRoutes: Route[] = [
         if (operation.status === 'Failed' && operation.failure) {
           throw new ArmError(500, operation.failure.code, operation.failure.message);
         }
-        return { status: 200 };
+        return operation.result ? { status: 200, body: operation.result() } : { status: 200 };
       }
       const body: JsonObject = { startTime: operation.startTime, status: operation.status, name: operation.id };
       if (operation.endTime) {
@@ -427,4 +442,64 @@ function pagedVms(context: RequestContext, vms: ArmResource[]): Reply {
   const byKey = new Map(vms.map((vm) => [idKey(vm.id), vm]));
   body.value = (body.value as ArmResource[]).map((item) => vmView(context, byKey.get(idKey(item.id)) ?? item, false));
   return reply;
+}
+
+/** The built-in commands Run Command (action) offers per OS (https://learn.microsoft.com/azure/virtual-machines/linux/run-command and …/windows/run-command, "Available commands"). */
+const runCommandIds: Record<'Linux' | 'Windows', string[]> = {
+  Linux: ['RunShellScript', 'ifconfig'],
+  Windows: ['RunPowerShellScript', 'EnableAdminAccount', 'EnableEMS', 'EnableRemotePS', 'IPConfig', 'RDPSettings', 'ResetRDPCert', 'SetRDPPort', 'DisableNLA', 'DisableWindowsUpdate', 'EnableWindowsUpdate'],
+};
+
+/**
+ * POST `…/virtualMachines/{vm}/runCommand` (Run Command, action). A command id the VM's OS does not
+ * offer is "not found in this Azure location" (the documented answer for an unavailable command);
+ * a VM that is not running is refused with 409 `OperationNotAllowed`, as Compute refuses
+ * operations that need a running VM (MicrosoftDocs/azure-docs#32404); a second run while one is in
+ * progress is 409 `Conflict` (Azure/azure-cli#19137); a VM whose agent is not ready accepts the
+ * request and the operation fails with `VMAgentStatusCommunicationError`. Otherwise the operation
+ * ends with `RunCommandResult`: Linux one `ProvisioningState/succeeded` entry with `[stdout]` and
+ * `[stderr]` in its message, Windows `ComponentStatus/StdOut/succeeded` and
+ * `ComponentStatus/StdErr/succeeded` (VirtualMachineRunCommand.json). Only the snapshot commands
+ * print something; another script runs and prints nothing.
+ */
+function runCommand(context: RequestContext): Reply {
+  const vm = requireVm(context) as ArmResource & VmRuntime;
+  const os = vmOsType(vm) === 'Windows' ? 'Windows' : 'Linux';
+  const commandId = String(context.body.commandId ?? '');
+  if (!runCommandIds[os].some((id) => id.toLowerCase() === commandId.toLowerCase())) {
+    throw new ArmError(404, 'NotFound', 'The entity was not found in this Azure location.', { target: 'commandId' });
+  }
+  if (vmPowerState(vm) !== 'running') {
+    throw new ArmError(409, 'OperationNotAllowed', 'The operation requires the VM to be running (or set to run).');
+  }
+  if (vm.runCommandBusy === true) {
+    throw new ArmError(409, 'Conflict', 'Run command extension execution is in progress. Please wait for completion before invoking a run command.');
+  }
+  const script = Array.isArray(context.body.script) ? (context.body.script as unknown[]).map(String).join('\n') : '';
+  const failure: OperationFailure | undefined = vm.agentReady === false
+    ? { code: 'VMAgentStatusCommunicationError', message: `VM '${vm.name}' has not reported status for VM agent or extensions. Verify that the OS is up and healthy, the VM has a running VM agent, and that it can establish outbound connections to Azure storage. Please refer to https://aka.ms/vmextensionlinuxtroubleshoot for additional VM agent troubleshooting information.` }
+    : undefined;
+  vm.runCommandBusy = true;
+  const done = (): void => {
+    vm.runCommandBusy = false;
+  };
+  const headers = startComputeOperation(context, String(vm.location), done, done, {
+    ...(failure ? { failure } : {}),
+    result: () => {
+      const { state } = context.core;
+      const sockets = guestSockets(state, vm, os === 'Windows');
+      const printsSockets = os === 'Windows' ? /Get-NetTCPConnection/.test(script) : /\bss\s+-[a-zA-Z]*t/.test(script);
+      const stdout = printsSockets ? lastBytes(os === 'Windows' ? powerShellOutput(sockets) : ssOutput(sockets)) : '';
+      if (os === 'Windows') {
+        return {
+          value: [
+            { code: 'ComponentStatus/StdOut/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: stdout },
+            { code: 'ComponentStatus/StdErr/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: '' },
+          ],
+        };
+      }
+      return { value: [{ code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', message: `Enable succeeded: \n[stdout]\n${stdout}\n\n[stderr]\n` }] };
+    },
+  });
+  return { status: 202, headers };
 }
