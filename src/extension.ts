@@ -43,6 +43,8 @@ import { packetCaptureStatusCommand } from './commands/packetCaptureStatus';
 import { startPacketCaptureCommand } from './commands/startPacketCapture';
 import { enableAcceleratedNetworkingCommand } from './commands/enableAcceleratedNetworking';
 import { stopPacketCaptureCommand } from './commands/stopPacketCapture';
+import { snapshotConnectionsCommand, SnapshotDocuments } from './commands/snapshotConnections';
+import { ConnectionSnapshotStore } from './core/connectionSnapshotStore';
 import { CaptureSummaryDocuments, captureSummaryScheme } from './packetcapture/captureSummaryDocuments';
 
 /** What the extension exposes to other extensions and integration tests. */
@@ -93,6 +95,9 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   context.subscriptions.push(...wizards.disposables);
   const captureSummaries = new CaptureSummaryDocuments();
   context.subscriptions.push(captureSummaries, vscode.workspace.registerTextDocumentContentProvider(captureSummaryScheme, captureSummaries));
+  // Connection snapshots taken in this window, read by the dependency map.
+  const connectionSnapshots = new ConnectionSnapshotStore();
+  context.subscriptions.push(connectionSnapshots);
   const wizardCommands: LensCommand[] = [
     // Wizards: one command per file in src/commands, each given `wizards.context`.
     setUpMonitoringCommand(wizards.context),
@@ -108,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     stopPacketCaptureCommand(wizards.context, (subscriptionId) => tree.invalidateSubscriptions([subscriptionId])),
     packetCaptureStatusCommand(wizards.context),
     enableAcceleratedNetworkingCommand(wizards.context),
+    snapshotConnectionsCommand(wizards.context, connectionSnapshots, SnapshotDocuments.register(context.subscriptions)),
     openPacketCaptureCommand(wizards.context, storage, vscode.Uri.joinPath(context.globalStorageUri, 'packet-captures'), captureSummaries),
   ];
 
