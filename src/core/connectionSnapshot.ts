@@ -195,13 +195,19 @@ export function mergeSamples(samples: readonly ConnectionSnapshot[]): Connection
   };
 }
 
+/** IPv4 addresses before IPv6 ones, `*` last; then as text. */
+export function compareAddresses(a: string, b: string): number {
+  const family = (address: string): number => (address === '*' ? 2 : address.includes(':') ? 1 : 0);
+  return family(a) - family(b) || a.localeCompare(b, 'en', { numeric: true });
+}
+
 /** Listening sockets first (by port), then connections (by remote address and port). */
 export function sortSockets(sockets: SnapshotSocket[]): SnapshotSocket[] {
   const rank = (socket: SnapshotSocket): number => (isListening(socket) ? 0 : 1);
   return sockets.sort((a, b) =>
     rank(a) - rank(b)
     || a.protocol.localeCompare(b.protocol)
-    || (rank(a) === 0 ? a.local.port - b.local.port || a.local.address.localeCompare(b.local.address) : (a.remote?.address ?? '').localeCompare(b.remote?.address ?? '') || (a.remote?.port ?? 0) - (b.remote?.port ?? 0) || a.local.port - b.local.port));
+    || (rank(a) === 0 ? a.local.port - b.local.port || compareAddresses(a.local.address, b.local.address) : compareAddresses(a.remote?.address ?? '', b.remote?.address ?? '') || (a.remote?.port ?? 0) - (b.remote?.port ?? 0) || a.local.port - b.local.port));
 }
 
 /** A listener of a (merged) snapshot as the map shows it: `TCP 443 nginx`. */

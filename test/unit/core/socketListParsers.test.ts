@@ -56,11 +56,11 @@ describe('socket list parsers: ss', () => {
     const listing = parseSsOutput(ssModern);
     assert.equal(listing.skippedCount, 0);
     assert.deepEqual(listing.sockets.map(line), [
-      'TCP LISTEN :::22 sshd/890',
       'TCP LISTEN 0.0.0.0:22 sshd/890',
+      'TCP LISTEN :::22 sshd/890',
       'TCP LISTEN 127.0.0.53:53 systemd-resolve/612',
-      'TCP LISTEN :::443 nginx/1011 +nginx/1012,nginx/1013',
       'TCP LISTEN 0.0.0.0:443 nginx/1011 +nginx/1012,nginx/1013',
+      'TCP LISTEN :::443 nginx/1011 +nginx/1012,nginx/1013',
       'UDP UNCONN 127.0.0.53:53 systemd-resolve/612',
       'UDP UNCONN 127.0.0.54:53 systemd-resolve/612',
       'UDP UNCONN 10.1.1.4:68 systemd-network/598',
@@ -82,8 +82,8 @@ describe('socket list parsers: ss', () => {
       'TCP LISTEN :::22 sshd/1305',
       'TCP LISTEN *:22 sshd/1305',
       'UDP UNCONN *:68 dhclient/1019',
-      'TCP ESTABLISHED ::1:25 -> ::1:48812 master/1490',
       'TCP ESTABLISHED 10.1.2.6:8080 -> 10.1.1.5:39122 java/3377',
+      'TCP ESTABLISHED ::1:25 -> ::1:48812 master/1490',
     ]);
   });
 
@@ -135,8 +135,8 @@ describe('socket list parsers: PowerShell', () => {
     assert.deepEqual(listing.sockets.map(line), [
       'TCP LISTEN 10.1.3.4:139 System/4',
       'TCP LISTEN 0.0.0.0:445 System/4',
-      'TCP LISTEN :::1433 sqlservr/4120',
       'TCP LISTEN 0.0.0.0:1433 sqlservr/4120',
+      'TCP LISTEN :::1433 sqlservr/4120',
       'TCP LISTEN 0.0.0.0:3389 svchost/1012',
       'UDP UNCONN 0.0.0.0:123 svchost/1164',
       'UDP UNCONN :::500 svchost/3120',
