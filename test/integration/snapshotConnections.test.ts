@@ -10,7 +10,7 @@ import type { TestedApi } from './testedExtension';
 
 const prodApp = `/subscriptions/${prodSubscriptionId}/resourceGroups/rg-prod-app/providers/Microsoft.Compute/virtualMachines`;
 const webSubnetId = `/subscriptions/${prodSubscriptionId}/resourceGroups/rg-prod-network/providers/Microsoft.Network/virtualNetworks/vnet-prod-spoke/subnets/snet-web`;
-const stoppedVmId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Compute/virtualMachines/vm-dev-02`;
+const stoppedVmNicId = `/subscriptions/${devSubscriptionId}/resourceGroups/rg-dev-network/providers/Microsoft.Network/networkInterfaces/nic-dev-02`;
 
 /** A tree row as menu commands receive it: only `resource` is read. */
 function row(armId: string): { id: string; resource: { armId: string; name: string; tenantId: string; properties: unknown } } {
@@ -105,15 +105,17 @@ describe('Snapshot connections', function () {
     assert.ok(web.sockets.filter((socket) => socket.state === 'LISTEN').every((socket) => socket.seenInSamples === 3));
   });
 
-  it('reports a stopped VM from its own row without sending Run Command', async () => {
+  it('reports a stopped VM from its NIC’s row without sending Run Command', async () => {
     const sentBefore = await runCommandsSent();
     api.wizards.answer([
       { id: 'snapshot.samples', pick: 'Once' },
       { id: 'snapshot.review', pick: '$(close) Cancel' },
     ]);
-    const report = await vscode.commands.executeCommand('trafficLens.snapshotConnections', row(stoppedVmId));
+    const report = await vscode.commands.executeCommand('trafficLens.snapshotConnections', row(stoppedVmNicId));
     assert.equal(report, undefined, 'nothing runs when no VM can: the review offers only Cancel');
     assert.equal(await runCommandsSent(), sentBefore);
-    assert.match(latestDocument('connection-snapshot-plan.md'), /No VM can run the snapshot now\./);
+    const plan = latestDocument('connection-snapshot-plan.md');
+    assert.match(plan, /\| vm-dev-02 \| Linux \| 10\.2\.1\.5 \| [^|]+ \| no: not running \|/);
+    assert.match(plan, /No VM can run the snapshot now\./);
   });
 });
