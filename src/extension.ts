@@ -117,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     openPacketCaptureCommand(wizards.context, storage, vscode.Uri.joinPath(context.globalStorageUri, 'packet-captures'), captureSummaries),
   ];
 
-  const mapServices: DependencyMapServices = { extensionUri: context.extensionUri, log, state: context.globalState, viewers: provider, estate: () => tree.estate() };
+  const mapServices: DependencyMapServices = { extensionUri: context.extensionUri, log, state: context.globalState, viewers: provider, estate: () => tree.estate(), snapshots: connectionSnapshots, ui: () => wizards.context.ui() };
   for (const command of [
     ...wizardCommands,
     signInCommand(signIn),

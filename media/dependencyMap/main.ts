@@ -33,6 +33,7 @@ function savedState(): PageState | undefined {
 }
 
 let model: DependencyMapModel | undefined;
+let canShowFlows = true;
 let state: PageState = savedState() ?? { grouping: 'vm', filter: {} };
 let grouped: GroupedMap = { nodes: [], edges: [] };
 let graph: cytoscape.Core | undefined;
@@ -340,8 +341,10 @@ function draw(): void {
   graph.on('tap', 'node', (event) => showNode(Number((event.target as cytoscape.NodeSingular).id().slice(1))));
   graph.on('tap', 'edge', (event) => showDrawn(drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))]));
   graph.on('dbltap', 'edge', (event) => {
-    const edge = drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))];
-    openEdge(busiest(edge.edges));
+    if (canShowFlows) {
+      const edge = drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))];
+      openEdge(busiest(edge.edges));
+    }
   });
   renderSummary();
   renderList();
@@ -392,7 +395,10 @@ function figures(edge: { connections: number; allowed: number; denied: number; b
   return list;
 }
 
-function showFlowsButton(edge: number): HTMLButtonElement {
+function showFlowsButton(edge: number): HTMLButtonElement | string {
+  if (!canShowFlows) {
+    return '';
+  }
   const button = element('button', 'map-show-flows', 'Show Flows');
   button.type = 'button';
   button.title = 'Open these flows in the flow-log viewer';
@@ -500,6 +506,8 @@ window.addEventListener('message', (event: MessageEvent<HostToMap>) => {
   switch (message.type) {
     case 'init':
       model = message.model;
+      canShowFlows = message.canShowFlows;
+      detail.replaceChildren(element('p', 'map-hint', canShowFlows ? 'Select a node or an edge to see its figures. Double-click an edge to open its flows.' : 'Select a node or an edge to see its figures and processes.'));
       if (savedState() === undefined) {
         state = { grouping: message.grouping, filter: {} };
       }

@@ -3,13 +3,17 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { MapEdges } from '../core/dependencyMap';
+import type { RowFilter } from '../core/viewerProtocol';
 import { formatBytes, plural } from '../core/quantities';
 import type { MapWorkerData, MapWorkerToHost } from '../core/workerProtocol';
+import type { ConnectionSnapshotStore } from '../core/connectionSnapshotStore';
 import type { EstateSubscription } from '../inventory/estate';
+import { mergeSnapshots } from '../flowlogs/mapSnapshots';
 import { namedMap, type AddressBook } from '../flowlogs/mapEndpoints';
 import { exportMap } from '../flowlogs/mapExport';
 import { DependencyMapPanel, type MapSource } from '../webview/dependencyMapPanel';
 import { flowLogViewType, type FlowLogEditorProvider } from '../webview/flowLogEditorProvider';
+import type { WizardUi } from '../wizards/shared/wizardUi';
 import type { LensCommand } from './lensCommand';
 
 export interface DependencyMapServices {
@@ -19,6 +23,10 @@ export interface DependencyMapServices {
   viewers: Pick<FlowLogEditorProvider, 'session'>;
   /** The subscriptions the inventory shows (none when signed out). */
   estate(): Promise<EstateSubscription[]>;
+  /** What "Snapshot Connections…" saw inside VMs: merged into every map. */
+  snapshots: Pick<ConnectionSnapshotStore, 'all'>;
+  /** Asks which source to map when no viewer is open. */
+  ui(): WizardUi;
 }
 
 /** Most files one map reads from a folder: a day of a busy estate's hourly blobs is well under it. */
@@ -37,14 +45,15 @@ export async function addressBook(estate: EstateSubscription[]): Promise<Address
 }
 
 /** Opens `uri` in the flow-log viewer (or brings its viewer forward) and filters it. */
-async function showInViewer(services: DependencyMapServices, uri: vscode.Uri, filter: Parameters<MapSource['showFlows']>[0]): Promise<void> {
+async function showInViewer(services: DependencyMapServices, uri: vscode.Uri, filter: RowFilter): Promise<void> {
   await vscode.commands.executeCommand('vscode.openWith', uri, flowLogViewType, vscode.ViewColumn.One);
   services.viewers.session(uri)?.showFiltered(filter);
 }
 
 function showMap(services: DependencyMapServices, edges: MapEdges, book: AddressBook | undefined, source: MapSource & { path: string }): void {
-  const model = namedMap(edges, source.label, book);
-  services.log.info(`Dependency map of ${source.path}: ${model.endpoints.length} addresses, ${model.edges.length} edges from ${model.tuples} tuples.`);
+  const snapshots = services.snapshots.all();
+  const model = namedMap(snapshots.length === 0 ? edges : mergeSnapshots(edges, snapshots), source.label, book);
+  services.log.info(`Dependency map of ${source.path}: ${model.endpoints.length} addresses, ${model.edges.length} edges from ${model.tuples} tuples${snapshots.length === 0 ? '' : ` and the connection snapshots of ${plural(snapshots.length, 'VM')}`}.`);
   DependencyMapPanel.show(services.extensionUri, services.log, services.state, exportMap, model, source);
 }
 
@@ -59,7 +68,29 @@ export function showDependencyMapCommand(services: DependencyMapServices): LensC
     async run(uri?: unknown): Promise<void> {
       const session = services.viewers.session(uri instanceof vscode.Uri ? uri : undefined);
       if (session === undefined) {
-        await mapFiles(services, undefined);
+        const snapshots = services.snapshots.all();
+        if (snapshots.length === 0) {
+          await mapFiles(services, undefined);
+          return;
+        }
+        const choice = await services.ui().pick({
+          id: 'dependencyMap.source',
+          title: 'Show Dependency Map',
+          placeholder: 'Map what? (Open a flow log to map its flows as the viewer filters them.)',
+          items: [
+            { label: '$(files) Flow Log Files or Folders…', detail: 'PT1H.json blobs you downloaded; the connection snapshots label their edges with processes', value: 'files' as const },
+            { label: `$(vm) Connection Snapshots of ${plural(snapshots.length, 'VM')}`, detail: snapshots.map((snapshot) => snapshot.vmName).join(', '), value: 'snapshots' as const },
+          ],
+        });
+        if (choice === 'files') {
+          await mapFiles(services, undefined);
+        } else if (choice === 'snapshots') {
+          showMap(services, { ips: [], edges: [], tuples: 0 }, await addressBook(await services.estate()), {
+            label: `connection snapshots of ${plural(snapshots.length, 'VM')}`,
+            path: 'connection snapshots',
+            exportName: 'connection-snapshots',
+          });
+        }
         return;
       }
       const built = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Mapping the flows of ${session.fileName}` }, async () => {

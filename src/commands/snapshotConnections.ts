@@ -97,7 +97,14 @@ export function snapshotConnectionsCommand(context: WizardContext, store: Connec
       await showDocument(documents.add('connection-snapshot.md', renderSnapshotReport(report)));
       const summary = summariseRun(report);
       const allOk = report.results.every((result) => result.status === 'ok');
-      void (allOk ? vscode.window.showInformationMessage(summary) : vscode.window.showWarningMessage(summary, 'Show Details').then((choice) => choice === 'Show Details' && context.log.show()));
+      const actions = [...(snapshots.length > 0 ? ['Show Dependency Map'] : []), ...(allOk ? [] : ['Show Details'])];
+      void (allOk ? vscode.window.showInformationMessage(summary, ...actions) : vscode.window.showWarningMessage(summary, ...actions)).then((choice) => {
+        if (choice === 'Show Details') {
+          context.log.show();
+        } else if (choice === 'Show Dependency Map') {
+          void vscode.commands.executeCommand('trafficLens.showDependencyMap');
+        }
+      });
       return report;
     },
   };

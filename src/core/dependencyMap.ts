@@ -264,7 +264,8 @@ export type MapExportFormat = 'csv' | 'mermaid' | 'dot';
 
 /** What the host sends the map's page. */
 export type HostToMap =
-  | { type: 'init'; model: DependencyMapModel; grouping: MapGrouping }
+  /** `canShowFlows` is false for a map of connection snapshots alone: there are no flows behind its edges. */
+  | { type: 'init'; model: DependencyMapModel; grouping: MapGrouping; canShowFlows: boolean }
   | { type: 'exported'; path: string; edges: number }
   | { type: 'problem'; message: string };
 

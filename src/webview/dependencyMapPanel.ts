@@ -27,8 +27,8 @@ export interface MapSource {
   label: string;
   /** The name exports are suggested under (before their extension). */
   exportName: string;
-  /** Opens the flows `filter` keeps in the flow-log viewer; `edges` are the model's edges behind it. */
-  showFlows(filter: RowFilter, edges: MapEdge[]): Promise<void>;
+  /** Opens the flows `filter` keeps in the flow-log viewer; `edges` are the model's edges behind it. Absent when no flows are behind the map. */
+  showFlows?(filter: RowFilter, edges: MapEdge[]): Promise<void>;
 }
 
 export class DependencyMapPanel implements vscode.Disposable {
@@ -92,11 +92,15 @@ export class DependencyMapPanel implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.isReady = true;
-        this.post({ type: 'init', model: this.model, grouping: this.grouping });
+        this.post({ type: 'init', model: this.model, grouping: this.grouping, canShowFlows: this.source.showFlows !== undefined });
         return;
       case 'openEdge': {
         const map = groupMap(this.model, message.grouping, message.filter);
         const edge = map.edges[message.edge];
+        if (this.source.showFlows === undefined) {
+          this.post({ type: 'problem', message: 'This map comes from connection snapshots alone: there are no flows behind its edges.' });
+          return;
+        }
         if (edge === undefined) {
           this.post({ type: 'problem', message: 'That connection is no longer on the map. Choose it again.' });
           return;
