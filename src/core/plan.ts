@@ -102,7 +102,7 @@ export interface PlanCheck {
   fixedBy?: string[];
 }
 
-export type PlanKind = 'tap' | 'removeTap' | 'peering' | 'syncPeering' | 'flowLogs' | 'migrateNsgFlowLogs' | 'packetCapture' | 'collectorVm' | 'acceleratedNetworking' | 'monitoringSetUp';
+export type PlanKind = 'tap' | 'removeTap' | 'peering' | 'syncPeering' | 'flowLogs' | 'migrateNsgFlowLogs' | 'packetCapture' | 'collectorVm' | 'acceleratedNetworking' | 'monitoringSetUp' | 'tightenNsg';
 
 /** An estimate (data volume, monthly cost), always labelled as such, with the inputs it used. */
 export interface PlanEstimate {

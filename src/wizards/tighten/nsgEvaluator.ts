@@ -190,13 +190,16 @@ function inVirtualNetwork(address: string, context: AddressContext): boolean {
   return address === hostVirtualIp || context.virtualNetworkPrefixes.some((prefix) => addressInPrefix(prefix, address));
 }
 
-/** Internet: public unicast space outside the virtual network (private, shared, link-local and loopback space is not the internet). */
+/** Address ranges that never come from the internet: private, shared (CGNAT), loopback, link-local, multicast, unspecified. */
+const notInternet = new Set(['private', 'uniqueLocal', 'carrierGradeNat', 'loopback', 'linkLocal', 'multicast', 'unspecified', 'broadcast']);
+
+/** Internet: the space outside the virtual network that is not private or local (documentation ranges count as public). */
 function inInternet(address: string, context: AddressContext): boolean {
   const parsed = parseAddress(address);
   if (parsed === undefined || inVirtualNetwork(address, context)) {
     return false;
   }
-  return parsed.range() === 'unicast';
+  return !notInternet.has(parsed.range());
 }
 
 /** Whether one address term of a rule (a prefix, `*`, or a service tag) covers `address`. */
