@@ -45,6 +45,7 @@ import { enableAcceleratedNetworkingCommand } from './commands/enableAccelerated
 import { stopPacketCaptureCommand } from './commands/stopPacketCapture';
 import { snapshotConnectionsCommand, SnapshotDocuments } from './commands/snapshotConnections';
 import { ConnectionSnapshotStore } from './core/connectionSnapshotStore';
+import { tightenNsgCommand } from './commands/tightenNsg';
 import { CaptureSummaryDocuments, captureSummaryScheme } from './packetcapture/captureSummaryDocuments';
 
 /** What the extension exposes to other extensions and integration tests. */
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
     packetCaptureStatusCommand(wizards.context),
     enableAcceleratedNetworkingCommand(wizards.context),
     snapshotConnectionsCommand(wizards.context, connectionSnapshots, SnapshotDocuments.register(context.subscriptions)),
+    tightenNsgCommand(wizards.context, storage),
     openPacketCaptureCommand(wizards.context, storage, vscode.Uri.joinPath(context.globalStorageUri, 'packet-captures'), captureSummaries),
   ];
 

@@ -6,6 +6,7 @@
 import { subscriptionOf } from './armIds';
 import { ArmClients, type ArmAccess } from './armClients';
 import { toArmProblem } from './armProblem';
+import type { RawResource } from './computeReads';
 
 export class ResourceReads {
   private readonly clients: ArmClients;
@@ -25,5 +26,16 @@ export class ResourceReads {
       }
       throw error;
     }
+  }
+
+  /** A resource as ARM returns it at `apiVersion` (read-only fields included): what a read-modify-write PUT and its undo start from. */
+  async read(resourceId: string, tenantId: string, apiVersion: string, signal?: AbortSignal): Promise<RawResource> {
+    const resource = await this.clients.resources(tenantId, subscriptionOf(resourceId)).resources.getById(resourceId.replace(/^\/+/, ''), apiVersion, { abortSignal: signal });
+    return {
+      id: resource.id ?? resourceId,
+      location: (resource.location ?? '').toLowerCase(),
+      ...(resource.tags ? { tags: resource.tags } : {}),
+      properties: (resource.properties ?? {}) as Record<string, unknown>,
+    };
   }
 }

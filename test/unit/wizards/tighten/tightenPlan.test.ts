@@ -73,7 +73,7 @@ describe('Tighten NSG plan', () => {
     const plan = planTightenNsg({ nsgId: id, windowHours: 3, granularity: '24', explicitDeny: 'none' }, facts, flows);
     const undo = plan.actions[0].undo;
     assert.equal(undo?.kind, 'put');
-    const rules = (undo as { body: { properties: { securityRules: Array<{ name: string; properties: Record<string, unknown> }> } } }).body.properties.securityRules;
+    const rules = (undo as unknown as { body: { properties: { securityRules: Array<{ name: string; properties: Record<string, unknown> }> } } }).body.properties.securityRules;
     assert.deepEqual(rules.map((rule) => rule.name), ['allow-https-internet', 'allow-http-internet', 'deny-rdp']);
     assert.deepEqual(rules[0].properties, { protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '443', sourceAddressPrefix: 'Internet', destinationAddressPrefix: '*', access: 'Allow', priority: 100, direction: 'Inbound', sourcePortRanges: [], destinationPortRanges: [], sourceAddressPrefixes: [], destinationAddressPrefixes: [] });
     assert.deepEqual(nsgBody(raw, currentRuleBodies(raw)), (undo as { body: unknown }).body);
