@@ -151,7 +151,7 @@ export function planTightenNsg(answers: TightenAnswers, facts: TightenFacts, flo
   const simulation = simulate(scope, rules);
   const before = currentRuleBodies(facts.raw);
   const after = proposedBodies(rules, proposal, before);
-  const kept = proposal.rules.filter((proposed) => proposed.origin !== 'allow' || accepted.has(proposed.rule.name));
+  const kept = rules.map((rule) => ({ ...proposal.rules.find((proposed) => proposed.rule.name === rule.name && proposed.rule.direction === rule.direction)!, rule }));
   const dropped = proposal.rules.filter((proposed) => proposed.origin === 'allow' && !accepted.has(proposed.rule.name));
 
   const checks: PlanCheck[] = [...simulationChecks(simulation)];

@@ -511,7 +511,19 @@ export function simulate(scope: TightenScope, rules: readonly NsgRule[]): Simula
   return result;
 }
 
-/** The rules the user accepted: the proposal's allows they kept, with the kept denies and explicit deny. */
+/**
+ * The rules the user accepted: the proposal's allows they kept, then the kept denies, numbered again
+ * from 100 per direction in the same order, and the explicit deny at 4096.
+ */
 export function acceptedRules(proposal: TightenProposal, acceptedAllowNames: ReadonlySet<string>): NsgRule[] {
-  return proposal.rules.filter((proposed) => proposed.origin !== 'allow' || acceptedAllowNames.has(proposed.rule.name)).map((proposed) => proposed.rule);
+  const chosen = proposal.rules.filter((proposed) => proposed.origin !== 'allow' || acceptedAllowNames.has(proposed.rule.name));
+  const result: NsgRule[] = [];
+  for (const direction of ['Inbound', 'Outbound'] as const) {
+    const here = chosen.filter((proposed) => proposed.rule.direction === direction);
+    const numbered = here.filter((proposed) => proposed.origin !== 'deny');
+    const priorities = spreadPriorities(numbered.length);
+    numbered.forEach((proposed, index) => result.push({ ...proposed.rule, priority: priorities[index] }));
+    result.push(...here.filter((proposed) => proposed.origin === 'deny').map((proposed) => proposed.rule));
+  }
+  return result;
 }

@@ -103,7 +103,7 @@ export async function readTightenEstate(subscriptions: EstateSubscription[], fai
         ...(subnetNsgId === undefined ? {} : { subnetNsg: rulesOf(subnetNsgId) }),
         ...(nic.networkSecurityGroupId === undefined ? {} : { nicNsg: rulesOf(nic.networkSecurityGroupId) }),
       },
-      context: { virtualNetworkPrefixes: subnetId === undefined ? [] : virtualNetworkOf(parentId(parentId(subnetId))) },
+      context: { virtualNetworkPrefixes: subnetId === undefined ? [] : virtualNetworkOf(parentId(subnetId)) },
     };
   };
   const interfacesOf = (nsgId: string): InterfaceScope[] =>
@@ -123,7 +123,7 @@ export async function readTightenEstate(subscriptions: EstateSubscription[], fai
         targets.add(nic.id);
         for (const subnetId of nic.subnetIds) {
           targets.add(subnetId);
-          targets.add(parentId(parentId(subnetId)));
+          targets.add(parentId(subnetId));
         }
       }
       return flowLogs.filter((flowLog) => flowLog.enabled && targets.has(flowLog.targetId)).sort((a, b) => a.name.localeCompare(b.name));

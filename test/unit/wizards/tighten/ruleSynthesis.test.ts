@@ -111,6 +111,9 @@ describe('NSG rule synthesis', () => {
     const proposal = proposeRules(scope, { granularity: '24', explicitDeny: 'none' });
     const simulation = simulate(scope, acceptedRules(proposal, new Set(['Allow-In-Tcp-443'])));
     assert.deepEqual(simulation.becomeDenied.map((simulated) => `${simulated.flow.srcIp}→${simulated.flow.dstIp}:${simulated.flow.dstPort} at ${simulated.nic}`), ['198.51.100.20→10.1.1.4:22 at nic-web-1']);
+    const both = proposeRules(scope, { granularity: '24', explicitDeny: 'both' });
+    const kept = acceptedRules(both, new Set(['Allow-In-Tcp-443']));
+    assert.deepEqual(kept.map((rule) => `${rule.name} ${rule.priority}`), ['Allow-In-Tcp-443 100', 'DenyBadHost 110', 'Deny-All-Inbound 4096', 'Deny-All-Outbound 4096'], 'numbered again without gaps left by dropped rules');
   });
 
   it('with an explicit deny, allows the VNet, load balancer and outbound traffic seen, by service tag where Azure has one', () => {
