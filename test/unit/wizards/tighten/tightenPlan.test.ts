@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ObservedFlow } from '../../../../src/core/observedFlow';
+import { toBicep } from '../../../../src/wizards/shared/bicep';
+import { toAzureCliScript } from '../../../../src/wizards/shared/cliScript';
 import { renderPreview } from '../../../../src/wizards/shared/preview';
 import { currentRuleBodies, currentRules, nsgBody, planTightenNsg } from '../../../../src/wizards/tighten/plan';
 import type { RawResource, TightenFacts } from '../../../../src/wizards/tighten/tightenFacts';
@@ -100,5 +102,17 @@ describe('Tighten NSG plan', () => {
     const empty = planTightenNsg({ nsgId: id, windowHours: 3, granularity: '24', explicitDeny: 'none' }, facts, []);
     assert.equal(empty.checks[0].status, 'failed');
     assert.match(empty.checks[0].detail, /No flows were logged for nsg-prod-web/);
+  });
+
+  it('exports as an Azure CLI script and Bicep with the new rules, the kept deny and the NSG’s location', () => {
+    const plan = planTightenNsg({ nsgId: id, windowHours: 3, granularity: '24', explicitDeny: 'inbound' }, facts, flows);
+    const script = toAzureCliScript(plan);
+    assert.match(script, /nsg-prod-web/);
+    assert.match(script, /Allow-In-Tcp-443/);
+    assert.match(script, /Deny-All-Inbound/);
+    const bicep = toBicep(plan).files.map((file) => file.content).join('\n');
+    assert.match(bicep, /Microsoft\.Network\/networkSecurityGroups@2026-01-01/);
+    assert.match(bicep, /'deny-rdp'/);
+    assert.match(bicep, /germanywestcentral/);
   });
 });
