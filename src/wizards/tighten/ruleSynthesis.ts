@@ -392,7 +392,9 @@ export function proposeRules(scope: TightenScope, options: SynthesisOptions): Ti
   }
 
   // Remotes that reach the same local addresses on the same port share a rule; then rules that differ only in port share one.
-  const byLocals = mergeGroups([...groups.values()], (group) => [group.direction, group.protocol, [...group.ports].join(','), sortTerms(group.locals).join(',')].join('|'), (into, group) => {
+  // A service tag stays alone: Azure takes a tag only in the single-valued prefix field, never in a list.
+  const tagOf = (group: AllowGroup): string => [...group.remotes].find((remote) => !isAddressTerm(remote)) ?? '';
+  const byLocals = mergeGroups([...groups.values()], (group) => [group.direction, group.protocol, [...group.ports].join(','), sortTerms(group.locals).join(','), tagOf(group)].join('|'), (into, group) => {
     group.remotes.forEach((remote) => into.remotes.add(remote));
   });
   const byPorts = mergeGroups(byLocals, (group) => [group.direction, group.protocol, sortTerms(group.remotes).join(','), sortTerms(group.locals).join(',')].join('|'), (into, group) => {

@@ -126,6 +126,12 @@ describe('NSG rule synthesis', () => {
     assert.deepEqual(byName.get('Allow-In-Tcp-443-2')?.sourceAddressPrefixes, ['203.0.113.9']);
     assert.deepEqual(byName.get('Allow-In-Tcp-443-2')?.destinationAddressPrefixes, ['10.1.1.4', '10.1.1.5']);
     assert.deepEqual(byName.get('Allow-In-Tcp-AzureLoadBalancer-80')?.sourceAddressPrefixes, ['AzureLoadBalancer']);
+    const probeAndClient = proposeRules({ ...scope, flows: [...flows, flow('203.0.113.50', '10.1.1.4', 80)] }, { granularity: 'address', explicitDeny: 'both' });
+    assert.deepEqual(
+      probeAndClient.rules.filter((proposed) => proposed.rule.destinationPortRanges.includes('80')).map((proposed) => proposed.rule.sourceAddressPrefixes),
+      [['AzureLoadBalancer'], ['203.0.113.50']],
+      'a service tag never shares an address list (Azure refuses tags there)',
+    );
     assert.deepEqual(byName.get('Allow-Out-Tcp-443')?.destinationAddressPrefixes, ['20.60.1.1']);
     assert.equal(byName.get('Allow-In-Icmp')?.destinationPortRanges[0], '*');
     assert.equal(byName.get('Deny-All-Inbound')?.priority, 4096);
