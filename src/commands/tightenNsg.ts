@@ -59,8 +59,12 @@ async function readFlows(estate: TightenEstate, storage: FlowLogStorageBrowser, 
       try {
         const access = await source.access(flowLog.storageArmId, signal);
         const targets = (await access.run((files) => files.listTargets(container, signal), signal)).filter((target) => isTargetOfFlowLog(target, flowLog));
-        const wanted = macs.filter((mac) => !covered.has(mac));
-        const blobs = (await Promise.all(targets.map((target) => access.run((files) => files.listTimeRange(container, target.prefix, new Date(from), new Date(to), { macs: wanted, signal }), signal)))).flat();
+        // Without the interfaces' MACs (not listed), every blob of the target is read.
+        const wanted = macs.length === 0 ? undefined : macs.filter((mac) => !covered.has(mac));
+        if (wanted !== undefined && wanted.length === 0) {
+          break;
+        }
+        const blobs = (await Promise.all(targets.map((target) => access.run((files) => files.listTimeRange(container, target.prefix, new Date(from), new Date(to), { ...(wanted === undefined ? {} : { macs: wanted }), signal }), signal)))).flat();
         if (blobs.length === 0) {
           continue;
         }
@@ -68,7 +72,7 @@ async function readFlows(estate: TightenEstate, storage: FlowLogStorageBrowser, 
         const path = join(folder, `${sources.length}.json`);
         await access.run((files) => files.downloadTimeRange(container, blobs, path, { signal }), signal);
         const decoded = await decodeFlowLogFile(path, { signal });
-        const read = observedFlowsFromTable(decoded.table, { nicIdOfMac: (mac) => estate.nicIdOfMac(mac), from, to }).filter((flow) => flow.mac === undefined || wanted.includes(flow.mac));
+        const read = observedFlowsFromTable(decoded.table, { nicIdOfMac: (mac) => estate.nicIdOfMac(mac), from, to }).filter((flow) => wanted === undefined || flow.mac === undefined || wanted.includes(flow.mac));
         read.forEach((flow) => flow.mac !== undefined && covered.add(flow.mac));
         flows.push(...read);
         sources.push(`${plural(blobs.length, 'blob')} of flow log ${flowLog.name}`);
