@@ -462,6 +462,12 @@ export function proposeRules(scope: TightenScope, options: SynthesisOptions): Ti
   if (!denied.has('inbound')) {
     notes.push('Inbound traffic from the virtual network and the Azure load balancer stays allowed by the default rules AllowVnetInBound and AllowAzureLoadBalancerInBound.');
   }
+  if (denied.has('inbound')) {
+    notes.push('The explicit inbound deny comes before the default rules: virtual-network traffic and Azure load balancer health probes (AzureLoadBalancer) not seen in the window are denied too.');
+  }
+  if (denied.has('outbound')) {
+    notes.push('The explicit outbound deny comes before the default rules: outbound traffic not seen in the window, to the internet, Azure services or the virtual network, is denied.');
+  }
   if (unknownTerms.size > 0) {
     notes.push(`Some rules name addresses not known here and were read as not matching: ${[...unknownTerms].sort().join(', ')}.`);
   }

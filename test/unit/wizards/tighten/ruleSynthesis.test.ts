@@ -135,6 +135,7 @@ describe('NSG rule synthesis', () => {
     assert.deepEqual(byName.get('Allow-Out-Tcp-443')?.destinationAddressPrefixes, ['20.60.1.1']);
     assert.equal(byName.get('Allow-In-Icmp')?.destinationPortRanges[0], '*');
     assert.equal(byName.get('Deny-All-Inbound')?.priority, 4096);
+    assert.ok(proposal.notes.some((note) => note.includes('health probes (AzureLoadBalancer) not seen in the window are denied')));
     const simulation = simulate(scope, proposal.rules.map((proposed) => proposed.rule));
     assert.equal(simulation.becomeDenied.length, 0);
     assert.equal(proposal.rules.find((proposed) => proposed.rule.name === 'Deny-All-Inbound')?.count, 7, 'the explicit deny now decides the MySQL probe');
