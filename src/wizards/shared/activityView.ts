@@ -15,6 +15,8 @@ interface PlanRow {
   running?: RunKind;
   summary: string;
   outcomes: Map<string, ActionOutcome>;
+  /** The last run's report: what "Undo" reverses. */
+  report?: ApplyReport;
 }
 
 interface ActionRow {
@@ -50,6 +52,22 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
     this.rows.unshift(row);
     this.rows.splice(keptPlans);
     this.changeEmitter.fire(undefined);
+    return this.entryOf(row);
+  }
+
+  /**
+   * The last report of a finished plan's row and an entry that updates that row, for "Undo"; undefined
+   * for a row that is running, gone, or has changed nothing.
+   */
+  undoable(row: unknown): { report: ApplyReport; entry: ActivityEntry } | undefined {
+    const found = this.rows.find((candidate) => candidate === row);
+    if (found === undefined || found.running !== undefined || found.report === undefined || !canUndo(found.report)) {
+      return undefined;
+    }
+    return { report: found.report, entry: this.entryOf(found) };
+  }
+
+  private entryOf(row: PlanRow): ActivityEntry {
     return {
       start: (kind) => {
         row.running = kind;
@@ -63,6 +81,7 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
       finish: (report: ApplyReport, summary) => {
         row.running = undefined;
         row.summary = summary;
+        row.report = report;
         for (const outcome of report.outcomes) {
           row.outcomes.set(outcome.actionId, outcome);
         }
@@ -79,7 +98,7 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
       item.description = row.running ? `${row.summary} ${done}/${row.plan.actions.length}` : row.summary;
       item.tooltip = `${row.plan.title}\nStarted ${formatTime(row.startedAt.getTime())} UTC\n${item.description}`;
       item.iconPath = row.running ? new vscode.ThemeIcon('loading~spin') : planIcon(row);
-      item.contextValue = 'activityPlan';
+      item.contextValue = row.running === undefined && row.report !== undefined && canUndo(row.report) ? 'activityPlan;canUndo' : 'activityPlan';
       return item;
     }
     const outcome = row.parent.outcomes.get(row.action.id);
@@ -135,6 +154,11 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
   dispose(): void {
     this.changeEmitter.dispose();
   }
+}
+
+/** Whether a run left something in place that "Undo" can take back. */
+function canUndo(report: ApplyReport): boolean {
+  return report.outcomes.some((outcome) => outcome.status === 'succeeded');
 }
 
 function planIcon(row: PlanRow): vscode.ThemeIcon {

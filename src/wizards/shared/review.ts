@@ -168,9 +168,39 @@ export async function reviewPlan(plan: Plan, ports: ReviewPorts, options: Review
 
   const runner = await ports.runnerFor(plan);
   const activity = ports.beginActivity(plan);
-  let kind: RunKind = 'apply';
-  let previous: ApplyReport | undefined;
-  let report = await run(kind, plan, undefined, runner, activity, ports);
+  return followUp('apply', await run('apply', plan, undefined, runner, activity, ports), undefined, runner, activity, ports);
+}
+
+/**
+ * "Undo" of a plan applied earlier (the Activity view's row): asks first, then deletes what it
+ * created and puts back what it changed as it was read, with the same progress, report and
+ * follow-up questions as after a partial failure. Undefined when the user did not confirm.
+ */
+export async function undoApplied(report: ApplyReport, ports: ReviewPorts, activity: ActivityEntry): Promise<ApplyReport | undefined> {
+  const plan = report.plan;
+  const done = report.outcomes.filter((outcome) => outcome.status === 'succeeded').length;
+  const message = `Undo "${plan.title}"? What it created is deleted and what it changed is put back as it was before (${plural(done, 'change')}).`;
+  for (;;) {
+    const choice = await ports.choose({ kind: 'report', message, offered: ['undoCreated', 'dismiss'], severity: 'warning' });
+    if (choice === 'showDetails') {
+      ports.log.show();
+      continue;
+    }
+    if (choice !== 'undoCreated') {
+      return undefined;
+    }
+    break;
+  }
+  const runner = await ports.runnerFor(plan);
+  return followUp('undo', await run('undo', plan, report, runner, activity, ports), report, runner, activity, ports);
+}
+
+/** After a run: tells the outcome, and while something is left to decide, asks and runs again. */
+async function followUp(firstKind: RunKind, firstReport: ApplyReport, firstPrevious: ApplyReport | undefined, runner: ActionRunner, activity: ActivityEntry, ports: ReviewPorts): Promise<ApplyReport> {
+  const plan = firstReport.plan;
+  let kind = firstKind;
+  let previous = firstPrevious;
+  let report = firstReport;
   for (;;) {
     const outcome = describeReport(report, kind, previous);
     if (outcome.question === undefined) {

@@ -13,7 +13,7 @@ import { toAzureCliScript, type CliScriptOptions } from './cliScript';
 import type { Plan, PlanRemedy } from '../../core/plan';
 import { previewFileName, renderPreview } from './preview';
 import { QuickPickUi } from './quickPickUi';
-import { reviewPlan, type ReviewChoice, type ReviewPorts, type ReviewQuestion } from './review';
+import { reviewPlan, undoApplied, type ReviewChoice, type ReviewPorts, type ReviewQuestion } from './review';
 import type { WizardContext } from './wizardContext';
 import type { WizardPorts, WizardSeam } from './wizardPorts';
 import { back, type WizardUi } from './wizardUi';
@@ -34,6 +34,14 @@ export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChanne
     vscode.workspace.registerTextDocumentContentProvider(planScheme, previews),
     // The output channel keeps every step; this only tidies the view.
     vscode.commands.registerCommand('trafficLens.clearActivity', () => activity.clearFinished()),
+    vscode.commands.registerCommand('trafficLens.undoActivity', async (row?: unknown) => {
+      const undoable = activity.undoable(row);
+      if (undoable === undefined) {
+        void vscode.window.showInformationMessage('Choose a finished plan in the Activity view that changed something, then Undo.');
+        return undefined;
+      }
+      return undoApplied(undoable.report, reviewPorts, undoable.entry);
+    }),
   ];
 
   const defaults: WizardPorts = {
