@@ -152,12 +152,31 @@ interface NicInfo {
   nsgId?: string;
 }
 
+/** One flow-log blob a seeding writes: where it goes and the generator options of its records. */
+export interface PlannedBlob {
+  container: string;
+  name: string;
+  kind: 'nsg' | 'vnet';
+  mac: string;
+  hourStart: number;
+  /** The flow log's ARM id, as the topology spells it. */
+  flowLogId: string;
+  rewrite: RecordRewrite;
+}
+
 /**
- * Seeds every flow log of the topology that writes to `storageAccountId`: VNet flow logs under
- * `insights-logs-flowlogflowevent` for each NIC in the target VNet, subnet or NIC, and NSG flow
- * logs under `insights-logs-networksecuritygroupflowevent` for each NIC behind the NSG.
+ * The blobs `seedTopologyFlowLogs` writes for one storage account, without writing them: VNet flow
+ * logs under `insights-logs-flowlogflowevent` for each NIC in the target VNet, subnet or NIC, and
+ * NSG flow logs under `insights-logs-networksecuritygroupflowevent` for each NIC behind the NSG.
+ * The same options give the same blobs (the Log Analytics stand-in derives its Traffic Analytics
+ * rows from them).
  */
-export async function seedTopologyFlowLogs(service: BlobServiceClient, topology: Topology, options: DemoSeedOptions): Promise<SeededBlob[]> {
+export function planTopologyFlowLogBlobs(topology: Topology, options: DemoSeedOptions): PlannedBlob[] {
+  return planSeeding(topology, options).blobs;
+}
+
+/** The planned blobs, and every container a seeded flow log writes to (created even when no NIC is covered). */
+function planSeeding(topology: Topology, options: DemoSeedOptions): { blobs: PlannedBlob[]; containers: Set<string> } {
   const hours = options.hours ?? 3;
   const lastHour = options.lastHour ?? Math.floor(Date.now() / 3600000) * 3600000;
   const recordsPerBlob = options.recordsPerBlob ?? 5;
@@ -185,7 +204,8 @@ export async function seedTopologyFlowLogs(service: BlobServiceClient, topology:
       }
     }
   }
-  const seeded: SeededBlob[] = [];
+  const planned: PlannedBlob[] = [];
+  const containers = new Set<string>();
   let seed = 1;
   for (const { subscriptionId, group, watcher, region, flowLog } of watchers) {
     const target = flowLog.targetResourceId.toLowerCase();
@@ -196,7 +216,8 @@ export async function seedTopologyFlowLogs(service: BlobServiceClient, topology:
     const covered = nics.filter((nic) => (isNsg
       ? nic.nsgId === target || subnetNsg.get(nic.subnetId) === target
       : nic.subnetId.startsWith(`${target}/subnets/`) || nic.subnetId === target));
-    const flowLogId = `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.Network/networkWatchers/${watcher}/flowLogs/${flowLog.name}`.toUpperCase();
+    const flowLogArmId = `/subscriptions/${subscriptionId}/resourceGroups/${group}/providers/Microsoft.Network/networkWatchers/${watcher}/flowLogs/${flowLog.name}`;
+    const flowLogId = flowLogArmId.toUpperCase();
     const targetName = flowLog.targetResourceId.split('/').pop() ?? '';
     const targetGroup = /\/resourceGroups\/([^/]+)\//i.exec(flowLog.targetResourceId)?.[1] ?? '';
     const targetPrefix = isNsg
@@ -205,29 +226,50 @@ export async function seedTopologyFlowLogs(service: BlobServiceClient, topology:
         ? `flowLogResourceID=/${subscriptionId.toUpperCase()}_${group.toUpperCase()}/NETWORKWATCHER_${region.toUpperCase()}_${targetName.toUpperCase()}-${targetGroup.toUpperCase()}-FLOWLOGS/`
         : `flowLogResourceID=/${subscriptionId.toUpperCase()}_${group.toUpperCase()}/NETWORKWATCHER_${region.toUpperCase()}_${flowLog.name.toUpperCase()}/`;
     const containerName = isNsg ? nsgContainer : vnetContainer;
-    const container = service.getContainerClient(containerName);
-    await container.createIfNotExists();
+    containers.add(containerName);
     for (let h = hours - 1; h >= 0; h--) {
       const hourStart = lastHour - h * 3600000;
       const time = new Date(hourStart);
       const pad = (value: number): string => String(value).padStart(2, '0');
       for (const nic of covered) {
         const name = `${targetPrefix}y=${time.getUTCFullYear()}/m=${pad(time.getUTCMonth() + 1)}/d=${pad(time.getUTCDate())}/h=${pad(time.getUTCHours())}/m=00/macAddress=${nic.mac}/PT1H.json`;
-        const generated = generateRecords({
-          format: isNsg ? (flowLog.formatVersion === 1 ? 'nsg1' : 'nsg2') : 'vnet',
+        planned.push({
+          container: containerName,
+          name,
+          kind: isNsg ? 'nsg' : 'vnet',
           mac: nic.mac,
-          privateIp: nic.ip,
-          resourceId: isNsg ? flowLog.targetResourceId.toUpperCase() : flowLogId,
-          targetResourceId: flowLog.targetResourceId,
           hourStart,
-          records: recordsPerBlob,
-          ...(options.flowsPerRecord === undefined ? {} : { flowsPerRecord: options.flowsPerRecord }),
-          seed: seed++,
+          flowLogId: flowLogArmId,
+          rewrite: {
+            format: isNsg ? (flowLog.formatVersion === 1 ? 'nsg1' : 'nsg2') : 'vnet',
+            mac: nic.mac,
+            privateIp: nic.ip,
+            resourceId: isNsg ? flowLog.targetResourceId.toUpperCase() : flowLogId,
+            targetResourceId: flowLog.targetResourceId,
+            hourStart,
+            records: recordsPerBlob,
+            ...(options.flowsPerRecord === undefined ? {} : { flowsPerRecord: options.flowsPerRecord }),
+            seed: seed++,
+          },
         });
-        const bytes = await writeFlowLogBlob(container, name, generated.records);
-        seeded.push({ container: containerName, name, kind: isNsg ? 'nsg' : 'vnet', mac: nic.mac, hourStart, records: generated.records.length, tuples: generated.tuples, bytes });
       }
     }
+  }
+  return { blobs: planned, containers };
+}
+
+/** Seeds every flow log of the topology that writes to `storageAccountId` (see `planTopologyFlowLogBlobs`). */
+export async function seedTopologyFlowLogs(service: BlobServiceClient, topology: Topology, options: DemoSeedOptions): Promise<SeededBlob[]> {
+  const seeded: SeededBlob[] = [];
+  const { blobs, containers } = planSeeding(topology, options);
+  for (const name of containers) {
+    await service.getContainerClient(name).createIfNotExists();
+  }
+  for (const blob of blobs) {
+    const container = service.getContainerClient(blob.container);
+    const generated = generateRecords(blob.rewrite);
+    const bytes = await writeFlowLogBlob(container, blob.name, generated.records);
+    seeded.push({ container: blob.container, name: blob.name, kind: blob.kind, mac: blob.mac, hourStart: blob.hourStart, records: generated.records.length, tuples: generated.tuples, bytes });
   }
   return seeded;
 }
