@@ -46,6 +46,7 @@ import { stopPacketCaptureCommand } from './commands/stopPacketCapture';
 import { snapshotConnectionsCommand, SnapshotDocuments } from './commands/snapshotConnections';
 import { ConnectionSnapshotStore } from './core/connectionSnapshotStore';
 import { tightenNsgCommand } from './commands/tightenNsg';
+import { trafficAnalyticsQueries } from './commands/queryTrafficAnalytics';
 import { CaptureSummaryDocuments, captureSummaryScheme } from './packetcapture/captureSummaryDocuments';
 
 /** What the extension exposes to other extensions and integration tests. */
@@ -120,8 +121,12 @@ export function activate(context: vscode.ExtensionContext): TrafficLensApi {
   ];
 
   const mapServices: DependencyMapServices = { extensionUri: context.extensionUri, log, state: context.globalState, viewers: provider, estate: () => tree.estate(), snapshots: connectionSnapshots, ui: () => wizards.context.ui() };
+  const analytics = trafficAnalyticsQueries({ cloud: () => signIn.cloud(), estate: () => tree.estate(), ui: () => wizards.context.ui(), log, resultsFolder: vscode.Uri.joinPath(context.globalStorageUri, 'traffic-analytics') });
+  context.subscriptions.push(analytics.disposable);
+
   for (const command of [
     ...wizardCommands,
+    ...analytics.commands,
     signInCommand(signIn),
     signOutCommand(signIn),
     selectSubscriptionsCommand(tree, filter),

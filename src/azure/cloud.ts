@@ -17,6 +17,10 @@ export interface CloudSettings {
   storageAudience?: string;
   /** Custom cloud only. */
   portalUrl?: string;
+  /** Custom cloud only: the Log Analytics query host, e.g. `https://api.loganalytics.contoso.example`; empty means the cloud has none. */
+  logAnalyticsEndpoint?: string;
+  /** Custom cloud only: the audience of its Log Analytics tokens; empty means the endpoint's own origin. */
+  logAnalyticsAudience?: string;
 }
 
 /**
@@ -32,6 +36,8 @@ export const credentialSettings = [
   'storageEndpointSuffix',
   'storageAudience',
   'portalUrl',
+  'logAnalyticsEndpoint',
+  'logAnalyticsAudience',
   'testTenantId',
 ] as const;
 
@@ -65,6 +71,8 @@ export function readCloudSettingsFrom(config: SettingsInspector): CloudSettings 
     storageEndpointSuffix: userStringSetting(config, 'storageEndpointSuffix', ''),
     storageAudience: userStringSetting(config, 'storageAudience', ''),
     portalUrl: userStringSetting(config, 'portalUrl', ''),
+    logAnalyticsEndpoint: userStringSetting(config, 'logAnalyticsEndpoint', ''),
+    logAnalyticsAudience: userStringSetting(config, 'logAnalyticsAudience', ''),
     testTenantId: userStringSetting(config, 'testTenantId', '').trim(),
   };
 }
@@ -79,6 +87,10 @@ export interface CloudEnvironment {
   storageScope: string | undefined;
   storageEndpointSuffix: string;
   portalUrl: string;
+  /** Log Analytics' query host, without `/v1`; undefined for a Custom cloud without `trafficLens.logAnalyticsEndpoint`. */
+  logAnalyticsEndpoint: string | undefined;
+  /** The scope Log Analytics tokens are asked for; undefined with the endpoint. */
+  logAnalyticsScope: string | undefined;
   /** Microsoft Entra authority for the CLI and service-principal credentials. */
   authorityHost: string;
   /** VS Code's authentication provider for this cloud. */
@@ -90,6 +102,18 @@ export interface CloudEnvironment {
 /** Azure Storage's audience, the same in the public and the sovereign clouds (their blob endpoints come from their own Resource Manager). */
 const azureStorageScope = 'https://storage.azure.com/.default';
 
+/**
+ * A cloud's Log Analytics query host and token scope. The hosts are the audiences
+ * @azure/monitor-query-logs lists as `KnownMonitorLogsQueryAudience` (public, China, US
+ * Government) and the query API's documented endpoints
+ * (https://learn.microsoft.com/azure/azure-monitor/logs/api/access-api); the SDK takes the host
+ * with `/v1` as its `endpoint` and the scope as `credentials.scopes` (its own default is the
+ * public cloud's, whatever the endpoint).
+ */
+function logAnalytics(endpoint: string): Pick<CloudEnvironment, 'logAnalyticsEndpoint' | 'logAnalyticsScope'> {
+  return { logAnalyticsEndpoint: endpoint, logAnalyticsScope: `${endpoint}/.default` };
+}
+
 const known: Record<Exclude<CloudName, 'Custom'>, CloudEnvironment> = {
   AzureCloud: {
     name: 'AzureCloud',
@@ -98,6 +122,7 @@ const known: Record<Exclude<CloudName, 'Custom'>, CloudEnvironment> = {
     storageScope: azureStorageScope,
     storageEndpointSuffix: 'core.windows.net',
     portalUrl: 'https://portal.azure.com',
+    ...logAnalytics('https://api.loganalytics.io'),
     authorityHost: 'https://login.microsoftonline.com',
     authProviderId: 'microsoft',
   },
@@ -108,6 +133,7 @@ const known: Record<Exclude<CloudName, 'Custom'>, CloudEnvironment> = {
     storageScope: azureStorageScope,
     storageEndpointSuffix: 'core.chinacloudapi.cn',
     portalUrl: 'https://portal.azure.cn',
+    ...logAnalytics('https://api.loganalytics.azure.cn'),
     authorityHost: 'https://login.chinacloudapi.cn',
     authProviderId: 'microsoft-sovereign-cloud',
     sovereignEnvironment: 'ChinaCloud',
@@ -119,6 +145,7 @@ const known: Record<Exclude<CloudName, 'Custom'>, CloudEnvironment> = {
     storageScope: azureStorageScope,
     storageEndpointSuffix: 'core.usgovcloudapi.net',
     portalUrl: 'https://portal.azure.us',
+    ...logAnalytics('https://api.loganalytics.us'),
     authorityHost: 'https://login.microsoftonline.us',
     authProviderId: 'microsoft-sovereign-cloud',
     sovereignEnvironment: 'USGovernment',
@@ -128,7 +155,7 @@ const known: Record<Exclude<CloudName, 'Custom'>, CloudEnvironment> = {
 export class CloudSettingsError extends Error {}
 
 /** Settings that only a Custom cloud reads; with another cloud a value is an error, never half-used. */
-const customOnly = ['resourceManagerEndpoint', 'resourceManagerAudience', 'storageEndpointSuffix', 'storageAudience', 'portalUrl'] as const;
+const customOnly = ['resourceManagerEndpoint', 'resourceManagerAudience', 'storageEndpointSuffix', 'storageAudience', 'portalUrl', 'logAnalyticsEndpoint', 'logAnalyticsAudience'] as const;
 
 /**
  * Resolves the endpoints and token scopes of the chosen cloud, all from one definition: a known
@@ -146,6 +173,9 @@ export function resolveCloud(settings: CloudSettings): CloudEnvironment {
     throw new CloudSettingsError(
       `Test sign-in issues unsigned tokens and only works with a local stand-in, but the Resource Manager endpoint is ${environment.resourceManagerEndpoint}. Set trafficLens.cloud to Custom and trafficLens.resourceManagerEndpoint to https://127.0.0.1:<port>, or choose another trafficLens.authentication.`,
     );
+  }
+  if (settings.authentication === 'test' && environment.logAnalyticsEndpoint !== undefined && !isLoopbackUrl(environment.logAnalyticsEndpoint)) {
+    throw new CloudSettingsError(`Test sign-in issues unsigned tokens and only works with local stand-ins, but the Log Analytics endpoint is ${environment.logAnalyticsEndpoint}. Set trafficLens.logAnalyticsEndpoint to https://127.0.0.1:<port>, or clear it.`);
   }
   return environment;
 }
@@ -177,6 +207,12 @@ function customCloud(settings: CloudSettings): CloudEnvironment {
   const storageAudience = storageAudienceSetting === '' ? undefined : checkAudience(storageAudienceSetting, 'trafficLens.storageAudience', isLocal);
   const suffix = settings.storageEndpointSuffix?.trim().replace(/^\./, '') ?? '';
   const portal = settings.portalUrl?.trim() ?? '';
+  const logAnalyticsSetting = settings.logAnalyticsEndpoint?.trim() ?? '';
+  const logAnalyticsEndpoint = logAnalyticsSetting === '' ? undefined : normalizeEndpoint(logAnalyticsSetting, 'trafficLens.logAnalyticsEndpoint');
+  const logAnalyticsAudienceSetting = settings.logAnalyticsAudience?.trim() ?? '';
+  const logAnalyticsAudience = logAnalyticsEndpoint === undefined
+    ? undefined
+    : logAnalyticsAudienceSetting === '' ? new URL(logAnalyticsEndpoint).origin : checkAudience(logAnalyticsAudienceSetting, 'trafficLens.logAnalyticsAudience', isLoopbackUrl(logAnalyticsEndpoint)).replace(/\/+$/, '');
   return {
     ...known.AzureCloud,
     name: 'Custom',
@@ -185,12 +221,14 @@ function customCloud(settings: CloudSettings): CloudEnvironment {
     storageScope: storageAudience === undefined ? undefined : `${storageAudience}/.default`,
     storageEndpointSuffix: suffix === '' ? known.AzureCloud.storageEndpointSuffix : suffix,
     portalUrl: portal === '' ? known.AzureCloud.portalUrl : normalizeEndpoint(portal, 'trafficLens.portalUrl'),
+    logAnalyticsEndpoint,
+    logAnalyticsScope: logAnalyticsAudience === undefined ? undefined : `${logAnalyticsAudience}/.default`,
   };
 }
 
 /** The audiences of the known clouds' Resource Manager and of Azure Storage (URLs without a trailing slash, and their application ids). */
 const knownAudiences = new Set([
-  ...[...Object.values(known).map((cloud) => cloud.armScope), azureStorageScope, 'https://management.azure.com/.default'].map((scope) => scope.replace(/\/*\.default$/, '').toLowerCase()),
+  ...[...Object.values(known).flatMap((cloud) => [cloud.armScope, ...(cloud.logAnalyticsScope === undefined ? [] : [cloud.logAnalyticsScope])]), azureStorageScope, 'https://management.azure.com/.default'].map((scope) => scope.replace(/\/*\.default$/, '').toLowerCase()),
   '797f4846-ba00-4fd7-ba43-dac1f8f63013',
   'e406a681-f3d4-42a8-90b6-c2b029497af1',
 ]);

@@ -214,3 +214,44 @@ export function trafficAnalyticsTableOf(queryText: string): TrafficAnalyticsTabl
   const first = queryText.replace(/\/\/[^\n]*/g, '').trim().split(/[\s|]/, 1)[0];
   return trafficAnalyticsTables.find((table) => table.toLowerCase() === first?.toLowerCase());
 }
+
+/** The workspace a query document runs in: its name, `customerId` (the query API's workspace id) and ARM id. */
+export interface QueryWorkspace {
+  name: string;
+  customerId: string;
+  armId: string;
+}
+
+export interface QueryDocumentHeader {
+  workspace?: QueryWorkspace;
+  /** ISO 8601 duration sent as the request's timespan, e.g. `PT24H`. */
+  timespan?: string;
+}
+
+const headerIntro = '// Traffic Analytics query. Run Query sends it to the workspace below, over the timespan below; edit freely.';
+
+/** The text of a query document: the header lines Run Query reads, then the query. */
+export function queryDocumentText(header: Required<QueryDocumentHeader>, query: string): string {
+  return [headerIntro, `// workspace: ${header.workspace.name} ${header.workspace.customerId} ${header.workspace.armId}`, `// timespan: ${header.timespan}`, query, ''].join('\n');
+}
+
+/** Reads the `// workspace:` and `// timespan:` lines of a query document (anywhere, first one wins). */
+export function readQueryDocumentHeader(text: string): QueryDocumentHeader {
+  const header: QueryDocumentHeader = {};
+  for (const line of text.split(/\r?\n/)) {
+    const workspace = /^\s*\/\/\s*workspace:\s*(\S+)\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(\/subscriptions\/\S+)\s*$/i.exec(line);
+    if (workspace && !header.workspace) {
+      header.workspace = { name: workspace[1], customerId: workspace[2].toLowerCase(), armId: workspace[3] };
+    }
+    const timespan = /^\s*\/\/\s*timespan:\s*(P\S+)\s*$/i.exec(line);
+    if (timespan && !header.timespan) {
+      header.timespan = timespan[1].toUpperCase();
+    }
+  }
+  return header;
+}
+
+/** The request timespan of a gallery time range: `PT24H`. */
+export function timespanOfHours(hours: number): string {
+  return `PT${hours}H`;
+}

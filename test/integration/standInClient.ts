@@ -8,6 +8,14 @@ import { demoTenantId } from '../standin/topologies/demo';
 /** The stand-in the runner started before VS Code (its CA is in NODE_EXTRA_CA_CERTS). */
 export const standInUrl = process.env.TRAFFIC_LENS_STANDIN_URL ?? '';
 
+/** The Log Analytics query stand-in the runner started beside it (empty when none). */
+export const logAnalyticsUrl = process.env.TRAFFIC_LENS_LOGANALYTICS_URL ?? '';
+
+/** The settings `signInToStandIn` sets: the ARM stand-in, and the Log Analytics one when the runner started it. */
+function standInSettings(): Record<string, string> {
+  return standInExtensionSettings(standInUrl, demoTenantId, logAnalyticsUrl === '' ? undefined : logAnalyticsUrl);
+}
+
 export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -95,12 +103,12 @@ export async function signInToStandIn(): Promise<void> {
   if (standInUrl === '') {
     throw new Error('TRAFFIC_LENS_STANDIN_URL is not set: run this suite through test/vscode/runTests.js (npm test), which starts the stand-in first.');
   }
-  await setSettings(standInExtensionSettings(standInUrl, demoTenantId));
+  await setSettings(standInSettings());
   assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
 }
 
 /** Signs out and puts back the settings `signInToStandIn` changed. */
 export async function signOutOfStandIn(): Promise<void> {
   await vscode.commands.executeCommand('trafficLens.signOut');
-  await setSettings(Object.fromEntries(Object.keys(standInExtensionSettings(standInUrl, demoTenantId)).map((name) => [name, undefined])));
+  await setSettings(Object.fromEntries(Object.keys(standInSettings()).map((name) => [name, undefined])));
 }

@@ -469,6 +469,7 @@ async function main(): Promise<number> {
     console.log('');
     console.log(`    ARM stand-in   ${local.resourceManagerUrl}  (tenant ${local.tenantId}${latencyMs > 0 ? `, ${latencyMs} ms per request` : ''})`);
     console.log(`    Azurite        ${local.storageServiceUrl}  (${local.blobCount} flow-log blobs)`);
+    console.log(`    Log Analytics  ${local.logAnalyticsUrl}/v1  (Traffic Analytics rows once a flow log sends them to law-dev-uks)`);
     for (const [account, endpoint] of local.storageAccounts) {
       console.log(`                   ${account}: ${endpoint}`);
     }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { sharedCertificates } from '../standin/certs';
 import { startFlowLogAzurite, type FlowLogAzurite } from '../standin/azuriteFlowLogs';
 import { standInExtensionSettings } from '../standin/extensionSettings';
+import { startLogAnalytics, type LogAnalyticsStandIn } from '../standin/logAnalytics';
 import { startStandIn, type StandIn } from '../standin/server';
 import { demoTenantId, demoTopology } from '../standin/topologies/demo';
 
@@ -39,6 +40,8 @@ export interface DemoEnvironment {
   resourceManagerUrl: string;
   /** `https://127.0.0.1:<port>` of Azurite; each storage account is a path below it. */
   storageServiceUrl: string;
+  /** `https://127.0.0.1:<port>` of the Log Analytics query stand-in (the query API is under `/v1`). */
+  logAnalyticsUrl: string;
   /** Storage account name → its blob endpoint on Azurite (path style). */
   storageAccounts: Map<string, string>;
   /** The machine's NODE_EXTRA_CA_CERTS bundle (if any) plus the stand-in's CA. */
@@ -52,6 +55,7 @@ export interface DemoEnvironment {
   settings: Record<string, unknown>;
   standIn: StandIn;
   storage: FlowLogAzurite;
+  logAnalytics: LogAnalyticsStandIn;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,16 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
     await standIn.close();
     throw new Error(`Azurite could not start: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  // Traffic Analytics rows come from the same blobs Azurite holds (same hours, same last hour).
+  const logAnalytics = await startLogAnalytics({
+    topology,
+    standIn,
+    ...(options.hours === undefined ? {} : { hours: options.hours }),
+    ...(options.lastHour === undefined ? {} : { lastHour: options.lastHour }),
+  }).catch(async (error: unknown) => {
+    await Promise.allSettled([storage.close(), standIn.close()]);
+    throw error;
+  });
   const caBundlePath = writeCaBundle(options.folder);
 
   const storageAccounts = new Map<string, string>();
@@ -106,16 +120,18 @@ export async function startDemoEnvironment(options: DemoEnvironmentOptions): Pro
   return {
     resourceManagerUrl: standIn.url,
     storageServiceUrl: storage.azurite.serviceUrl,
+    logAnalyticsUrl: logAnalytics.url,
     storageAccounts,
     caBundlePath,
     tenantId: demoTenantId,
     subscriptions,
     blobCount: storage.seeded.length,
-    settings: Object.fromEntries(Object.entries(standInExtensionSettings(standIn.url, demoTenantId)).map(([name, value]) => [`trafficLens.${name}`, value])),
+    settings: Object.fromEntries(Object.entries(standInExtensionSettings(standIn.url, demoTenantId, logAnalytics.url)).map(([name, value]) => [`trafficLens.${name}`, value])),
     standIn,
     storage,
+    logAnalytics,
     close: () => {
-      closed ??= Promise.allSettled([storage.close(), standIn.close()]).then(() => undefined);
+      closed ??= Promise.allSettled([logAnalytics.close(), storage.close(), standIn.close()]).then(() => undefined);
       return closed;
     },
   };

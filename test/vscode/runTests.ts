@@ -75,6 +75,7 @@ async function main(): Promise<number> {
       TRAFFIC_LENS_TEST_RESULTS: options.results,
       TRAFFIC_LENS_STANDIN_URL: local.resourceManagerUrl,
       TRAFFIC_LENS_STORAGE_URL: local.storageServiceUrl,
+      TRAFFIC_LENS_LOGANALYTICS_URL: local.logAnalyticsUrl,
       NODE_EXTRA_CA_CERTS: local.caBundlePath,
     };
     if (options.grep !== undefined) {

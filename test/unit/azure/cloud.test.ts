@@ -107,3 +107,29 @@ describe('readCloudSettingsFrom', () => {
     assert.equal(resolveCloud(settings).armScope, 'https://management.contoso.example//.default');
   });
 });
+
+describe('resolveCloud: Log Analytics', () => {
+  it('queries each known cloud’s own Log Analytics host with its own audience', () => {
+    const hosts = (['AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment'] as const).map((cloud) => {
+      const environment = resolveCloud({ cloud, authentication: 'vscode' });
+      return [environment.logAnalyticsEndpoint, environment.logAnalyticsScope];
+    });
+    assert.deepEqual(hosts, [
+      ['https://api.loganalytics.io', 'https://api.loganalytics.io/.default'],
+      ['https://api.loganalytics.azure.cn', 'https://api.loganalytics.azure.cn/.default'],
+      ['https://api.loganalytics.us', 'https://api.loganalytics.us/.default'],
+    ]);
+  });
+
+  it('gives a Custom cloud Log Analytics only from its settings, never Azure’s audience away from a local stand-in', () => {
+    const base = { cloud: 'Custom' as const, authentication: 'azureCli' as const, resourceManagerEndpoint: 'https://management.contoso.example' };
+    assert.equal(resolveCloud(base).logAnalyticsEndpoint, undefined);
+    const own = resolveCloud({ ...base, logAnalyticsEndpoint: 'https://logs.contoso.example/' });
+    assert.deepEqual([own.logAnalyticsEndpoint, own.logAnalyticsScope], ['https://logs.contoso.example', 'https://logs.contoso.example/.default']);
+    assert.throws(() => resolveCloud({ ...base, logAnalyticsEndpoint: 'https://logs.contoso.example', logAnalyticsAudience: 'https://api.loganalytics.io' }), /trafficLens\.logAnalyticsAudience is .*an audience of Azure itself/);
+    const standIn = resolveCloud({ cloud: 'Custom', authentication: 'test', resourceManagerEndpoint: 'https://127.0.0.1:44321', logAnalyticsEndpoint: 'https://127.0.0.1:44322', logAnalyticsAudience: 'https://api.loganalytics.io' });
+    assert.equal(standIn.logAnalyticsScope, 'https://api.loganalytics.io/.default');
+    assert.throws(() => resolveCloud({ cloud: 'Custom', authentication: 'test', resourceManagerEndpoint: 'https://127.0.0.1:44321', logAnalyticsEndpoint: 'https://logs.contoso.example' }), /Log Analytics endpoint is https:\/\/logs\.contoso\.example/);
+    assert.throws(() => resolveCloud({ cloud: 'AzureCloud', authentication: 'vscode', logAnalyticsEndpoint: 'https://attacker.example' }), /trafficLens\.logAnalyticsEndpoint is set, but trafficLens\.cloud is AzureCloud/);
+  });
+});
