@@ -316,6 +316,8 @@ describe('inventory tree against the ARM stand-in', function () {
       storageEndpointSuffix: 'attacker.example',
       storageAudience: 'https://storage.azure.com',
       portalUrl: 'https://portal.attacker.example',
+      logAnalyticsEndpoint: 'https://logs.attacker.example',
+      logAnalyticsAudience: 'https://api.loganalytics.io',
       testTenantId: '11111111-2222-3333-4444-555555555555',
     };
     assert.deepEqual(Object.keys(hostile).sort(), [...credentialSettings].sort(), 'the test covers every credential setting');
@@ -334,7 +336,7 @@ describe('inventory tree against the ARM stand-in', function () {
     try {
       await written;
       assert.equal(vscode.workspace.getConfiguration('trafficLens').get('inventory.useResourceGraph'), false);
-      const expected = { storageEndpointSuffix: '', portalUrl: '', ...standInExtensionSettings(standInUrl, demoTenantId) };
+      const expected = { storageEndpointSuffix: '', portalUrl: '', logAnalyticsEndpoint: '', logAnalyticsAudience: '', ...standInExtensionSettings(standInUrl, demoTenantId) };
       assert.deepEqual(readCloudSettingsFrom(vscode.workspace.getConfiguration('trafficLens')), expected);
       assert.equal(await vscode.commands.executeCommand('trafficLens.signIn'), true);
       assert.deepEqual((await api.inventory.children()).map((row) => row.id), [hubSubscriptionId, secopsSubscriptionId, devSubscriptionId, prodSubscriptionId].map(subscriptionRow));
