@@ -90,6 +90,8 @@ describe('readCloudSettingsFrom', () => {
       storageEndpointSuffix: '',
       storageAudience: '',
       portalUrl: '',
+      logAnalyticsEndpoint: '',
+      logAnalyticsAudience: '',
       testTenantId: '',
     });
     assert.equal(resolveCloud(settings).resourceManagerEndpoint, 'https://management.azure.com');
