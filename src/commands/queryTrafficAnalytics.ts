@@ -233,6 +233,7 @@ async function showResult(deps: TrafficAnalyticsDeps, workspace: QueryWorkspace,
     void vscode.window.showWarningMessage(partial);
   }
   if (flows && flows.rows > 0) {
+    // Rows without addresses or a port cannot be tuples; if none is left, the table shows them as they are.
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     const uri = vscode.Uri.joinPath(deps.resultsFolder, `traffic-analytics_${workspace.name}_${stamp}.json`);
     await vscode.workspace.fs.createDirectory(deps.resultsFolder);
@@ -243,7 +244,12 @@ async function showResult(deps: TrafficAnalyticsDeps, workspace: QueryWorkspace,
   }
   const notes = [...(partial ? [partial] : []), `Workspace ${workspace.name} (${workspace.customerId}).`];
   const markdown = resultMarkdown('Traffic Analytics query result', result.columns, result.rows, notes);
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  // A file rather than an untitled document, so closing the result never asks to save it.
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = vscode.Uri.joinPath(deps.resultsFolder, `traffic-analytics_${workspace.name}_${stamp}.md`);
+  await vscode.workspace.fs.createDirectory(deps.resultsFolder);
+  await vscode.workspace.fs.writeFile(file, Buffer.from(markdown, 'utf8'));
+  const document = await vscode.workspace.openTextDocument(file);
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   return { kind: 'table', rows: result.rows.length, document: document.uri.toString(), ...(partial ? { partial } : {}) };
 }

@@ -123,12 +123,38 @@ describe('Traffic Analytics queries', function () {
     assert.match(table.getText(), new RegExp(`\\| ${String(top[0]).replace(/\./g, '\\.')} \\| ${String(top[1])} \\| \\d+ \\|`), 'the heaviest source first, with its bytes');
   });
 
+  it('says a result past Log Analytics\' row limit is partial and still shows what arrived; a throttled query is retried', async () => {
+    const document = await vscode.workspace.openTextDocument({
+      language: 'kql',
+      content: `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\n// timespan: PT24H\nNTANetAnalytics\n| where SubType == 'FlowLog' and isnotempty(SrcIp) and isnotempty(DestIp)\n| project TimeGenerated, FlowStartTime, FlowEndTime, SrcIp, DestIp, DestPort, L4Protocol, FlowDirection, FlowStatus, BytesSrcToDest, BytesDestToSrc, AclRule\n`,
+    });
+    assert.equal((await call('POST', `${logAnalyticsUrl}/_standin/limits`, { rows: 3 })).status, 200);
+    try {
+      const outcome = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery', document.uri);
+      assert.equal(outcome.kind, 'flows', JSON.stringify(outcome));
+      assert.equal(outcome.kind === 'flows' ? outcome.rows : 0, 3);
+      assert.match(outcome.kind === 'flows' ? (outcome.partial ?? '') : '', /^Log Analytics returned a partial result \(There were some errors when processing your query\. › Something went wrong processing your query on the server\.\): 3 rows arrived\. A result holds at most 500,000 rows and 64 MB\./);
+      const report = await waitForRows(vscode.Uri.parse(outcome.kind === 'flows' ? outcome.uri : ''));
+      assert.ok(report.total >= 3, `${report.total} tuples from 3 rows`);
+    } finally {
+      await call('DELETE', `${logAnalyticsUrl}/_standin/limits`);
+    }
+    const before = ((await call('GET', `${logAnalyticsUrl}/_standin/queries`)).body as { queries: unknown[] }).queries.length;
+    await call('POST', `${logAnalyticsUrl}/_standin/throttle`, { count: 1, seconds: 1 });
+    const retried = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery', document.uri);
+    assert.equal(retried.kind, 'flows', JSON.stringify(retried));
+    assert.equal(retried.kind === 'flows' ? retried.partial : 'x', undefined);
+    const statuses = ((await call('GET', `${logAnalyticsUrl}/_standin/queries`)).body as { queries: { status: number }[] }).queries.slice(before).map((query) => query.status);
+    assert.deepEqual(statuses, [429, 200], 'answered after the wait Retry-After asked for');
+  });
+
   it('says in words why Log Analytics refused a query outside what it evaluates', async () => {
     const document = await vscode.workspace.openTextDocument({
       language: 'kql',
       content: `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\n// timespan: PT24H\nNTANetAnalytics\n| join kind=inner (NTANetAnalytics) on SrcIp\n`,
     });
     await vscode.window.showTextDocument(document);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'Run Query from the palette takes the active editor');
     const outcome = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery');
     assert.equal(outcome.kind, 'failed');
     assert.match(outcome.kind === 'failed' ? outcome.message : '', /^Log Analytics refused the query \(BadArgumentError\): A semantic error occurred\. › SEM0001: The 'join' operator is outside the subset/);

@@ -63,7 +63,7 @@ export interface LogAnalyticsStandIn {
   url: string;
   /** Queries answered, and the bodies and Prefer headers they came with. */
   queries: { workspaceId: string; query: string; timespan?: string; prefer?: string; status: number }[];
-  /** The next `count` queries answer 429 with `Retry-After: seconds`, as throttled ones do. */
+  /** The next `count` queries answer 429 with `Retry-After: seconds`, as throttled ones do (also `POST /_standin/throttle`). */
   throttleNext(count: number, seconds?: number): void;
   close(): Promise<void>;
 }
@@ -104,7 +104,7 @@ export function parseTimespan(text: string, now: number): { from: number; to: nu
 
 /** Starts the query host on 127.0.0.1 with the stand-in's shared certificate. */
 export async function startLogAnalytics(options: LogAnalyticsOptions): Promise<LogAnalyticsStandIn> {
-  const limits = { ...logAnalyticsLimits, ...options.limits };
+  let limits = { ...logAnalyticsLimits, ...options.limits };
   const certificates = sharedCertificates();
   const blobsByFlowLog = new Map<string, PlannedBlob[]>();
   for (const subscription of options.topology.subscriptions) {
@@ -243,6 +243,32 @@ export async function startLogAnalytics(options: LogAnalyticsOptions): Promise<L
     };
   }
 
+  /**
+   * Test controls, as the ARM stand-in's `/_standin/…`: `POST /_standin/throttle` `{ count, seconds }`
+   * throttles the next queries; `POST /_standin/limits` `{ rows?, bytes? }` lowers the result
+   * limits and `DELETE /_standin/limits` puts Log Analytics' back; `GET /_standin/queries` lists
+   * the queries answered, with their status.
+   */
+  function control(method: string, path: string, rawBody: string): { status: number; body: unknown } {
+    const body = (rawBody === '' ? {} : JSON.parse(rawBody)) as { count?: unknown; seconds?: unknown; rows?: unknown; bytes?: unknown };
+    const whole = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
+    if (method === 'POST' && path === '/_standin/throttle') {
+      throttled = whole(body.count) ?? 1;
+      throttleSeconds = whole(body.seconds) ?? 1;
+      return { status: 200, body: { throttled, seconds: throttleSeconds } };
+    }
+    if (path === '/_standin/limits' && (method === 'POST' || method === 'DELETE')) {
+      limits = method === 'DELETE'
+        ? { ...logAnalyticsLimits, ...options.limits }
+        : { ...limits, ...(whole(body.rows) === undefined ? {} : { rows: whole(body.rows) as number }), ...(whole(body.bytes) === undefined ? {} : { bytes: whole(body.bytes) as number }) };
+      return { status: 200, body: { rows: limits.rows, bytes: limits.bytes } };
+    }
+    if (method === 'GET' && path === '/_standin/queries') {
+      return { status: 200, body: { queries } };
+    }
+    return errorAnswer(404, 'PathNotFoundError', `No stand-in control ${method} ${path}.`);
+  }
+
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = Date.now();
     const chunks: Buffer[] = [];
@@ -254,7 +280,9 @@ export async function startLogAnalytics(options: LogAnalyticsOptions): Promise<L
     const match = /^\/v1\/workspaces\/([^/]+)\/query$/i.exec(path);
     let answer: ErrorBody | { status: number; body: unknown; headers?: Record<string, string> };
     try {
-      if (!match) {
+      if (path.startsWith('/_standin/')) {
+        answer = control(request.method ?? 'GET', path, rawBody);
+      } else if (!match) {
         answer = errorAnswer(404, 'PathNotFoundError', `The requested path does not exist: ${request.method ?? ''} ${path}`);
       } else if (request.method !== 'POST') {
         answer = errorAnswer(405, 'MethodNotAllowed', `This stand-in answers queries by POST only (Query_Post), not ${request.method ?? ''}.`);
