@@ -316,7 +316,7 @@ function compileBinary(node: SyntaxNode, scope: Scope): Compiled {
     };
   }
   if (stringOperators.has(operator)) {
-    const negate = operator.startsWith('!') && operator !== '!~' ? true : operator === '!~';
+    const negate = operator.startsWith('!');
     const test = operator.replace(/^!/, '');
     return {
       type: 'bool',
@@ -325,7 +325,10 @@ function compileBinary(node: SyntaxNode, scope: Scope): Compiled {
         const b = lower(right.eval(row));
         let result: boolean;
         switch (test) {
-          case '=~': case '~': result = a === b; break;
+          case '=~':
+          case '~':
+            result = a === b;
+            break;
           case 'has': result = hasTerm(a, b); break;
           case 'contains': result = a.includes(b); break;
           case 'startswith': result = a.startsWith(b); break;
@@ -338,7 +341,7 @@ function compileBinary(node: SyntaxNode, scope: Scope): Compiled {
   if (arithmetic.has(operator)) {
     let type: KqlType;
     if (isNumeric(left.type) && isNumeric(right.type)) {
-      type = operator === '/' && left.type !== 'real' && right.type !== 'real' ? widen(left.type, right.type) : widen(left.type, right.type);
+      type = widen(left.type, right.type);
     } else if ((left.type === 'datetime' && right.type === 'timespan') && (operator === '+' || operator === '-')) {
       type = 'datetime';
     } else if (left.type === 'datetime' && right.type === 'datetime' && operator === '-') {
