@@ -70,6 +70,21 @@ function addressesOf(plain: ResultCell, publicIps: ResultCell): { ip: string; pa
   }).filter((entry) => entry.ip !== '');
 }
 
+/** Traffic Analytics writes `T` and `U` (TCP, UDP); a number or `ICMP` is taken as it says; anything else as TCP. */
+function protocolNumber(value: ResultCell): number {
+  const text = String(value ?? '').trim().toUpperCase();
+  if (/^\d{1,3}$/.test(text) && Number(text) <= 255) {
+    return Number(text);
+  }
+  if (text.startsWith('U')) {
+    return 17;
+  }
+  if (text.startsWith('I')) {
+    return 1;
+  }
+  return 6;
+}
+
 export interface FlowLogConversion {
   /** A virtual network flow log file (`{"records":[…]}`) holding the rows as tuples. */
   text: string;
@@ -105,12 +120,13 @@ export function trafficAnalyticsFlowLog(columns: readonly ResultColumn[], rows: 
     const destinations = addressesOf(read(row, names.destination), read(row, names.destinationPublicIps));
     const start = timeOf(read(row, names.flowStart)) ?? timeOf(read(row, names.time)) ?? now;
     const end = Math.max(start, timeOf(read(row, names.flowEnd)) ?? start);
-    const port = numberOf(row, names.destinationPort);
-    if (sources.length === 0 || destinations.length === 0 || port === undefined) {
+    if (sources.length === 0 || destinations.length === 0) {
       skipped++;
       continue;
     }
-    const protocol = String(read(row, names.protocol) ?? '').toUpperCase().startsWith('U') ? 17 : 6;
+    // A flow without a port (ICMP, which Traffic Analytics may leave empty) is still a flow: port 0.
+    const port = numberOf(row, names.destinationPort) ?? 0;
+    const protocol = protocolNumber(read(row, names.protocol));
     const direction = String(read(row, names.direction) ?? '').toUpperCase().startsWith('I') ? 'I' : 'O';
     const denied = String(read(row, names.status) ?? '').toUpperCase().startsWith('D');
     const tuples: string[] = [];

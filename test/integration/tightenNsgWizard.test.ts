@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { PlanAction } from '../../src/core/plan';
+import * as vscode from 'vscode';
+import type { ApplyReport, PlanAction } from '../../src/core/plan';
 import type { ScriptedAnswer } from './scriptedUi';
 import { prodSubscriptionId, prodVnetId } from '../standin/topologies/demo';
 import { armGet, call, demoToken, standInUrl, waitForOperation } from './standInClient';
@@ -132,6 +133,28 @@ describe('Tighten NSG wizard', function () {
     const https = rules[0].properties;
     const sources = (https.sourceAddressPrefixes as string[]).length > 0 ? (https.sourceAddressPrefixes as string[]) : [https.sourceAddressPrefix as string];
     assert.ok(sources.every((address) => /^\d+\.\d+\.\d+\.\d+$/.test(address)), `each source address on its own: ${sources.join(', ')}`);
+  });
+
+  it('Undo Applied Plan after a successful apply puts the rules back exactly as they were', async () => {
+    await restoreDemo();
+    const before = writableRules(await readNsg());
+    api.wizards.answer(strictAnswers);
+    api.wizards.choose(['apply']);
+    await runOnNsgRow();
+    const applied = api.wizards.lastReport();
+    assert.ok(applied);
+    assert.equal(applied.complete, true, describeReport(applied));
+    assert.notDeepEqual(writableRules(await readNsg()), before, 'the apply changed the rules');
+    assert.match(api.wizards.activity()[0], / — applied$/);
+
+    // From the palette: the newest applied plan is offered; the confirmation is the review's question.
+    api.wizards.answer([{ id: 'activity.undo', pick: applied.plan.title }]);
+    api.wizards.choose(['undoCreated']);
+    const undone = (await vscode.commands.executeCommand('trafficLens.undoActivity')) as ApplyReport | undefined;
+    assert.ok(undone);
+    assert.deepEqual(undone.outcomes.map((outcome) => outcome.status), ['undone'], describeReport(undone));
+    assert.deepEqual(writableRules(await readNsg()), before, 'the rules are as they were');
+    assert.match(api.wizards.activity()[0], / — undone \(1\)$/);
   });
 
   it('Undo Created after a later action fails puts the rules back exactly as they were', async () => {

@@ -67,6 +67,13 @@ export class ActivityView implements vscode.TreeDataProvider<ActivityRow>, vscod
     return { report: found.report, entry: this.entryOf(found) };
   }
 
+  /** The finished rows "Undo" can take back, newest first, for the palette's pick. */
+  undoableRows(): { row: unknown; title: string; description: string }[] {
+    return this.rows
+      .filter((row) => row.running === undefined && row.report !== undefined && canUndo(row.report))
+      .map((row) => ({ row, title: row.plan.title, description: `${row.summary}, started ${formatTime(row.startedAt.getTime())} UTC` }));
+  }
+
   private entryOf(row: PlanRow): ActivityEntry {
     return {
       start: (kind) => {

@@ -34,7 +34,25 @@ export function createWizardHost(tree: EstateSource, log: vscode.LogOutputChanne
     vscode.workspace.registerTextDocumentContentProvider(planScheme, previews),
     // The output channel keeps every step; this only tidies the view.
     vscode.commands.registerCommand('trafficLens.clearActivity', () => activity.clearFinished()),
-    vscode.commands.registerCommand('trafficLens.undoActivity', async (row?: unknown) => {
+    vscode.commands.registerCommand('trafficLens.undoActivity', async (given?: unknown) => {
+      let row = given;
+      if (row === undefined) {
+        const rows = activity.undoableRows();
+        if (rows.length === 0) {
+          void vscode.window.showInformationMessage('No applied plan to undo: the Activity view lists the plans applied in this window.');
+          return undefined;
+        }
+        const picked = await context.ui().pick({
+          id: 'activity.undo',
+          title: 'Undo an Applied Plan',
+          placeholder: 'Which plan? What it created is deleted, what it changed is put back.',
+          items: rows.map((candidate) => ({ label: candidate.title, description: candidate.description, value: candidate.row })),
+        });
+        if (picked === undefined || picked === back) {
+          return undefined;
+        }
+        row = picked;
+      }
       const undoable = activity.undoable(row);
       if (undoable === undefined) {
         void vscode.window.showInformationMessage('Choose a finished plan in the Activity view that changed something, then Undo.');

@@ -13,11 +13,12 @@ describe('trafficAnalyticsResults: query results for the flow-log viewer', () =>
       [at(59), at(5), at(5), '203.0.113.9', '10.2.1.4', 22, 'T', 'Inbound', 'Denied', 0, 2, 0, 0, 0, 0, 0, 0, 'deny-ssh', ''],
       [at(59), at(7), at(9), '10.2.1.5', '', 53, 'U', 'O', 'A', 0, 0, 1, 0, 0, 0, 0, 0, 'allow-dns', '198.51.100.7|1|1|2|2|140|300 198.51.100.8|1|0|1|0|70|0'],
       [at(59), at(7), at(9), '', '', 80, 'T', 'O', 'A', 0, 0, 1, 0, 0, 0, 0, 0, 'r', ''],
+      [at(59), at(8), at(8), '10.2.1.6', '10.0.2.5', null, 'ICMP', 'O', 'A', 0, 0, 1, 0, 0, 0, 0, 0, 'allow-ping', ''],
     ];
     assert.equal(flowTableOf(ntaColumns), 'NTANetAnalytics');
     const converted = trafficAnalyticsFlowLog(ntaColumns, rows, Date.now());
     assert.ok(converted);
-    assert.deepEqual([converted.rows, converted.skipped], [3, 1]);
+    assert.deepEqual([converted.rows, converted.skipped], [4, 1], 'a row without addresses is left out; one without a port is not');
     const { table, problems } = decodeFlowLogBytes(Buffer.from(converted.text));
     assert.deepEqual(problems, []);
     const tuples = Array.from({ length: table.length }, (_, index) => table.rowAt(index));
@@ -29,6 +30,8 @@ describe('trafficAnalyticsResults: query results for the flow-log viewer', () =>
       ['10.2.1.5', '198.51.100.7', 0, 53, 17, 'outbound', 'allow', 'end', 140, 300, 'allow-dns'],
       ['10.2.1.5', '198.51.100.8', 0, 53, 17, 'outbound', 'allow', 'begin', 0, 0, 'allow-dns'],
       ['10.2.1.5', '198.51.100.8', 0, 53, 17, 'outbound', 'allow', 'end', 70, 0, 'allow-dns'],
+      ['10.2.1.6', '10.0.2.5', 0, 0, 1, 'outbound', 'allow', 'begin', 0, 0, 'allow-ping'],
+      ['10.2.1.6', '10.0.2.5', 0, 0, 1, 'outbound', 'allow', 'end', 0, 0, 'allow-ping'],
     ]);
     assert.deepEqual([tuples[0].time, tuples[1].time], [Date.parse(at(1)), Date.parse(at(20))], 'first and last occurrence of the aggregated flow');
   });
