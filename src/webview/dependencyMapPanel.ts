@@ -11,7 +11,8 @@ import type { RowFilter } from '../core/viewerProtocol';
 import { neutralizeBidi } from '../core/displayText';
 import { exportFileName, exportFolder } from './exportFolder';
 import { renderWebviewHtml } from './html';
-import { exportFolderKey } from './flowLogSession';
+/** The map's exports remember their own folder, apart from the viewer's. */
+const exportFolderKey = 'trafficLens.dependencyMap.exportFolder';
 
 export const dependencyMapViewType = 'trafficLens.dependencyMap';
 
