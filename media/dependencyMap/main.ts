@@ -1,13 +1,13 @@
 /**
  * The dependency map's page: groups and filters the model the host sent (src/core/dependencyMap.ts),
- * lays it out with ForceAtlas2 (graphology) and draws it with Cytoscape on a canvas. Beside the
+ * lays it out with ForceAtlas2 (graphology) and draws it with sigma.js (WebGL). Beside the
  * graph, a list of the edges (the busiest first) is the keyboard's and screen reader's way in;
  * an edge's "Show Flows" asks the host to open the flows behind it in the flow-log viewer.
  * Every name comes from Azure or the logs: it only ever reaches the DOM as text.
  */
-import cytoscape from 'cytoscape';
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
+import Sigma from 'sigma';
 import { groupMap, serviceLabel, type DependencyMapModel, type EndpointKind, type GroupEdge, type GroupedMap, type HostToMap, type MapExportFormat, type MapFilter, type MapGrouping, type MapToHost } from '../../src/core/dependencyMap';
 
 interface VsCodeApi {
@@ -36,7 +36,10 @@ let model: DependencyMapModel | undefined;
 let canShowFlows = true;
 let state: PageState = savedState() ?? { grouping: 'vm', filter: {} };
 let grouped: GroupedMap = { nodes: [], edges: [] };
-let graph: cytoscape.Core | undefined;
+let renderer: Sigma | undefined;
+/** Keys of the node or line selected on the graph, drawn highlighted. */
+let selectedNode: string | undefined;
+let selectedLine: string | undefined;
 /** The lines drawn, and for each edge of `grouped` the line it is drawn on. */
 let drawn: DrawnEdge[] = [];
 let drawnOf = new Int32Array(0);
@@ -182,6 +185,11 @@ function readControls(): void {
   vscode.setState(state);
 }
 
+const allowedColour = '#9ca3af';
+const deniedColour = '#dc2626';
+const mixedColour = '#ea580c';
+const selectedColour = '#2563eb';
+
 const kindColours: Record<EndpointKind, string> = {
   nic: '#3b82f6',
   subnet: '#8b5cf6',
@@ -241,28 +249,51 @@ function drawnEdges(map: GroupedMap): DrawnEdge[] {
   return [...byPair.values()];
 }
 
-/** ForceAtlas2 positions, from a deterministic start (a circle), so the same map looks the same each time. */
-function layout(map: GroupedMap, drawn: DrawnEdge[]): { x: number; y: number }[] {
-  const layoutGraph = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
+/** Nodes a big map labels before any is selected: its busiest. */
+const labelledNodes = 40;
+
+/**
+ * The graph to draw: one node per group, one line per pair of groups, placed by ForceAtlas2 from a
+ * deterministic start (a circle), so the same map looks the same each time.
+ */
+function layoutGraph(map: GroupedMap, lines: DrawnEdge[], big: boolean): Graph {
+  const graphModel = new Graph({ type: 'directed', multi: false, allowSelfLoops: false });
   const count = map.nodes.length;
-  map.nodes.forEach((_, index) => {
+  const degree = new Float64Array(count);
+  for (const line of lines) {
+    degree[line.source] += line.connections;
+    degree[line.target] += line.connections;
+  }
+  // Labels: every node of a small map; the busiest of a big one (and whichever is selected).
+  const labelled = new Set(count <= labelledNodes * 4 ? map.nodes.keys() : [...degree.keys()].sort((a, b) => degree[b] - degree[a]).slice(0, labelledNodes));
+  map.nodes.forEach((node, index) => {
     const angle = (2 * Math.PI * index) / Math.max(1, count);
-    layoutGraph.addNode(String(index), { x: Math.cos(angle) * 100, y: Math.sin(angle) * 100, size: 1 });
+    graphModel.addNode(String(index), {
+      x: Math.cos(angle) * 100,
+      y: Math.sin(angle) * 100,
+      size: big ? 2 + Math.min(5, Math.log10(1 + degree[index])) : 4 + Math.min(8, Math.log10(1 + degree[index]) * 2),
+      color: kindColours[node.kind],
+      label: node.detail === undefined ? node.label : `${node.label} · ${node.detail}`,
+      forceLabel: labelled.has(index),
+    });
   });
-  for (const edge of drawn) {
-    if (edge.source !== edge.target) {
-      layoutGraph.mergeEdge(String(edge.source), String(edge.target), { weight: 1 });
+  lines.forEach((line, index) => {
+    if (line.source === line.target) {
+      // A node's traffic with itself (a VM over loopback, a subnet within itself) is in the list and
+      // the node's details; drawn, it would be a point, and it would throw the layout's forces off.
+      return;
     }
-  }
-  if (count > 1) {
-    const settings = forceAtlas2.inferSettings(layoutGraph);
-    // Barnes-Hut keeps each iteration near n·log n; fewer iterations on big maps keep the first draw quick.
-    forceAtlas2.assign(layoutGraph, { iterations: count > 1000 ? 60 : count > 200 ? 120 : 250, settings: { ...settings, barnesHutOptimize: count > 200, adjustSizes: false } });
-  }
-  return map.nodes.map((_, index) => {
-    const attributes = layoutGraph.getNodeAttributes(String(index));
-    return { x: attributes.x as number, y: attributes.y as number };
+    graphModel.addDirectedEdgeWithKey(String(index), String(line.source), String(line.target), {
+      size: 0.5 + Math.min(4, Math.log10(1 + line.connections)),
+      color: line.allowed === 0 && line.denied > 0 ? deniedColour : line.denied > 0 ? mixedColour : allowedColour,
+    });
   });
+  if (count > 1) {
+    const settings = forceAtlas2.inferSettings(graphModel);
+    // Barnes-Hut keeps each iteration near n·log n; fewer iterations on big maps keep the first draw quick.
+    forceAtlas2.assign(graphModel, { iterations: count > 1000 ? 50 : count > 200 ? 120 : 250, settings: { ...settings, barnesHutOptimize: count > 200, adjustSizes: false } });
+  }
+  return graphModel;
 }
 
 function draw(): void {
@@ -273,91 +304,70 @@ function draw(): void {
   drawn = drawnEdges(grouped);
   drawnOf = new Int32Array(grouped.edges.length);
   drawn.forEach((line, index) => line.edges.forEach((edge) => (drawnOf[edge] = index)));
-  const positions = layout(grouped, drawn);
-  const scale = 10;
-  const elements: cytoscape.ElementDefinition[] = [];
-  grouped.nodes.forEach((node, index) => {
-    elements.push({
-      group: 'nodes',
-      data: { id: `n${index}`, label: node.detail === undefined ? node.label : `${node.label}\n${node.detail}`, kind: node.kind, colour: kindColours[node.kind] },
-      position: { x: positions[index].x * scale, y: positions[index].y * scale },
-    });
-  });
-  drawn.forEach((edge, index) => {
-    const width = 1 + Math.min(6, Math.log10(1 + edge.connections) * 2);
-    elements.push({
-      group: 'edges',
-      data: { id: `e${index}`, source: `n${edge.source}`, target: `n${edge.target}`, width, state: edge.allowed === 0 && edge.denied > 0 ? 'denied' : edge.denied > 0 ? 'mixed' : 'allowed', drawn: index },
-    });
-  });
-  graph?.destroy();
   const big = grouped.nodes.length > 300 || drawn.length > 3000;
-  graph = cytoscape({
-    container: canvasBox,
-    elements,
-    layout: { name: 'preset', fit: true, padding: 30 },
-    // Big maps: straight lines and no labels while panning or zooming keep the canvas responsive.
-    textureOnViewport: big,
-    hideEdgesOnViewport: big,
-    motionBlur: false,
-    pixelRatio: big ? 1 : 'auto',
-    wheelSensitivity: 0.3,
-    minZoom: 0.02,
-    maxZoom: 4,
-    style: [
-      {
-        selector: 'node',
-        style: {
-          'background-color': 'data(colour)',
-          label: 'data(label)',
-          'font-size': 11,
-          'min-zoomed-font-size': 7,
-          color: '#666',
-          'text-wrap': 'wrap',
-          'text-valign': 'bottom',
-          'text-margin-y': 3,
-          width: 14,
-          height: 14,
-        },
-      },
-      { selector: 'node:selected', style: { 'border-width': 3, 'border-color': '#111' } },
-      {
-        selector: 'edge',
-        style: {
-          width: 'data(width)',
-          'line-color': '#9ca3af',
-          'target-arrow-color': '#9ca3af',
-          'target-arrow-shape': big ? 'none' : 'triangle',
-          'curve-style': big ? 'haystack' : 'bezier',
-          'arrow-scale': 0.8,
-          opacity: 0.7,
-        },
-      },
-      { selector: 'edge[state = "denied"]', style: { 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', 'line-style': 'dashed' } },
-      { selector: 'edge[state = "mixed"]', style: { 'line-color': '#ea580c', 'target-arrow-color': '#ea580c' } },
-      { selector: 'edge:selected', style: { 'line-color': '#111', 'target-arrow-color': '#111', opacity: 1 } },
-    ],
+  const graphModel = layoutGraph(grouped, drawn, big);
+  renderer?.kill();
+  selectedNode = undefined;
+  selectedLine = undefined;
+  // WebGL: tens of thousands of lines draw in a frame; labels go to a canvas of their own.
+  renderer = new Sigma(graphModel, canvasBox, {
+    allowInvalidContainer: true,
+    defaultEdgeType: big ? 'line' : 'arrow',
+    // Clicking a line needs a second, picking pass over every line: a big map draws first and
+    // turns it on when the pointer first comes over the graph.
+    enableEdgeEvents: !big,
+    hideEdgesOnMove: big,
+    labelColor: { color: labelColour() },
+    labelSize: 11,
+    labelRenderedSizeThreshold: big ? 8 : 0,
+    zIndex: true,
+    nodeReducer: (node, data) => (node === selectedNode ? { ...data, highlighted: true, forceLabel: true, zIndex: 1 } : data),
+    edgeReducer: (edge, data) => (edge === selectedLine ? { ...data, color: selectedColour, size: Math.max(2, (data.size as number) * 1.5), zIndex: 1 } : data),
   });
-  graph.on('tap', 'node', (event) => showNode(Number((event.target as cytoscape.NodeSingular).id().slice(1))));
-  graph.on('tap', 'edge', (event) => showDrawn(drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))]));
-  graph.on('dbltap', 'edge', (event) => {
+  if (big) {
+    const drawnBy = renderer;
+    canvasBox.addEventListener('pointerenter', () => drawnBy.setSetting('enableEdgeEvents', true), { once: true });
+  }
+  renderer.on('clickNode', ({ node }) => {
+    selectedNode = node;
+    selectedLine = undefined;
+    renderer?.refresh();
+    showNode(Number(node));
+  });
+  renderer.on('clickEdge', ({ edge }) => {
+    selectedLine = edge;
+    selectedNode = undefined;
+    renderer?.refresh();
+    showDrawn(drawn[Number(edge)]);
+  });
+  renderer.on('doubleClickEdge', (event) => {
+    event.preventSigmaDefault();
     if (canShowFlows) {
-      const edge = drawn[Number((event.target as cytoscape.EdgeSingular).data('drawn'))];
-      openEdge(busiest(edge.edges));
+      openEdge(busiest(drawn[Number(event.edge)].edges));
     }
   });
   renderSummary();
   renderList();
 }
 
+/** Labels in the theme's secondary text colour (a canvas cannot use CSS variables). */
+function labelColour(): string {
+  return getComputedStyle(document.body).getPropertyValue('--vscode-descriptionForeground').trim() || '#666';
+}
+
 /** Selects the line an edge of the list is drawn on, centres the graph on it and shows its services. */
 function selectEdge(index: number): void {
   const line = drawnOf[index];
-  if (graph !== undefined) {
-    graph.elements().unselect();
-    const drawnLine = graph.$id(`e${line}`);
-    drawnLine.select();
-    graph.animate({ center: { eles: drawnLine } }, { duration: 200 });
+  selectedLine = String(line);
+  selectedNode = undefined;
+  if (renderer !== undefined) {
+    renderer.refresh();
+    const { source, target } = drawn[line];
+    const from = renderer.getNodeDisplayData(String(source));
+    const to = renderer.getNodeDisplayData(String(target));
+    if (from !== undefined && to !== undefined) {
+      void renderer.getCamera().animate({ x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }, { duration: 200 });
+    }
   }
   showDrawn(drawn[line]);
 }

@@ -61,8 +61,6 @@ export class DependencyMapPanel implements vscode.Disposable {
       cspSource: panel.webview.cspSource,
       scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'dependencyMap.js')).toString(),
       styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(webviewRoot, 'map.css')).toString(),
-      // Cytoscape adds a <style> element unless a stylesheet of this id exists; the CSP would refuse it (map.css positions the container).
-      styleId: '__________cytoscape_stylesheet',
       title: neutralizeBidi(`Dependency map: ${source.label}`),
       noScript: 'The dependency map needs scripts enabled.',
       settings: {},

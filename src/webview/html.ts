@@ -13,8 +13,6 @@ export interface WebviewPageOptions {
   /** Webview URIs of scripts that run before the bundle, under the same nonce (see `FlowLogViewerAddOn`). */
   pageScripts?: string[];
   title: string;
-  /** An id for the stylesheet's link, for a library that looks its own stylesheet up by id. */
-  styleId?: string;
   /** What the page says when scripts are off. */
   noScript?: string;
   /** Passed to the page as HTML-escaped JSON in `data-settings`. */
@@ -57,7 +55,7 @@ export function renderWebviewHtml(options: WebviewPageOptions): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${escapeHtml(options.styleUri)}"${options.styleId === undefined ? '' : ` id="${escapeHtml(options.styleId)}"`}>
+<link rel="stylesheet" href="${escapeHtml(options.styleUri)}">
 <title>${escapeHtml(options.title)}</title>
 </head>
 <body data-settings="${escapeHtml(JSON.stringify(options.settings ?? {}))}">

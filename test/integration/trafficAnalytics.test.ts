@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { suiteLog } from './suiteLog';
 import type { RunQueryOutcome } from '../../src/commands/queryTrafficAnalytics';
 import { createTestToken } from '../standin/credential';
 import { demoTenantId, devSubscriptionId, prodSubscriptionId } from '../standin/topologies/demo';
@@ -131,6 +132,10 @@ describe('Traffic Analytics queries', function () {
     assert.equal((await call('POST', `${logAnalyticsUrl}/_standin/limits`, { rows: 3 })).status, 200);
     try {
       const outcome = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery', document.uri);
+      if (outcome.kind === 'table') {
+        // What came back instead of flows, for the failure below.
+        suiteLog('result table:', (await vscode.workspace.openTextDocument(vscode.Uri.parse(outcome.document))).getText());
+      }
       assert.equal(outcome.kind, 'flows', JSON.stringify(outcome));
       assert.equal(outcome.kind === 'flows' ? outcome.rows : 0, 3);
       assert.match(outcome.kind === 'flows' ? (outcome.partial ?? '') : '', /^Log Analytics returned a partial result \(There were some errors when processing your query\. › Something went wrong processing your query on the server\.\): 3 rows arrived\. A result holds at most 500,000 rows and 64 MB\./);

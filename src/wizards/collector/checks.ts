@@ -3,6 +3,7 @@
  * SSH public key, address prefixes) and the prerequisite checks of the plan (size offered in the
  * region, vCPU quota, image in the region, subnet region, names free). No `vscode` import here.
  */
+import ipaddr from 'ipaddr.js';
 import { parsePrefix } from '../../core/addresses';
 import type { PlanCheck } from '../../core/plan';
 import { decidingRule } from '../tap/checks';
@@ -147,7 +148,25 @@ export function validateSourcePrefix(value: string, what: string): string | unde
     return undefined;
   }
   const parsed = parsePrefix(text.includes('/') ? text : `${text}/${text.includes(':') ? 128 : 32}`);
-  return parsed === undefined ? `${what}: ${text} is not an IP address, a CIDR block (10.1.0.0/16) or the VirtualNetwork tag.` : undefined;
+  if (parsed === undefined) {
+    return `${what}: ${text} is not an IP address, a CIDR block (10.1.0.0/16) or the VirtualNetwork tag.`;
+  }
+  // Azure refuses a block with host bits set (SecurityRuleInvalidAddressPrefix): 10.1.2.3/16 must be written 10.1.0.0/16.
+  if (text.includes('/') && !sameBlock(text, parsed.text)) {
+    return `${what}: ${text} has bits set after its prefix length; Azure takes only the block's first address: ${parsed.text}.`;
+  }
+  return undefined;
+}
+
+/** Whether a CIDR block as typed starts at its network address (IPv6 compared in one spelling). */
+function sameBlock(typed: string, network: string): boolean {
+  const [typedAddress, typedLength] = typed.split('/');
+  const [networkAddress, networkLength] = network.split('/');
+  try {
+    return typedLength === networkLength && ipaddr.parse(typedAddress).toNormalizedString() === ipaddr.parse(networkAddress).toNormalizedString();
+  } catch {
+    return false;
+  }
 }
 
 /** A comma-separated list of source prefixes, at least one. */
@@ -161,6 +180,11 @@ export function validateSourcePrefixes(value: string): string | undefined {
     if (problem) {
       return problem;
     }
+  }
+  // A rule takes a service tag only on its own, never in a list of prefixes (SecurityRuleParameterContainsUnsupportedValue).
+  const tag = prefixes.find((prefix) => sourceTags.has(prefix.toLowerCase()));
+  if (tag !== undefined && prefixes.length > 1) {
+    return `Source prefixes: ${tag} is a service tag, which Azure takes only on its own in a rule. Give ${tag} alone, or the address ranges without it.`;
   }
   return undefined;
 }

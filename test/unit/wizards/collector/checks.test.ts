@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkQuota, checkSize, eligibleSizes, parseSshPublicKey, validateAdminUsername, validateSourcePrefix, validateVmName } from '../../../../src/wizards/collector/checks';
+import { checkQuota, checkSize, eligibleSizes, parseSshPublicKey, validateAdminUsername, validateSourcePrefix, validateSourcePrefixes, validateVmName } from '../../../../src/wizards/collector/checks';
 import { answers, facts, size, sshKey } from './builders';
 
 describe('collector checks', () => {
@@ -46,6 +46,15 @@ describe('collector checks', () => {
     assert.equal(validateSourcePrefix('10.1.0.4', 'x'), undefined);
     assert.equal(validateSourcePrefix('VirtualNetwork', 'x'), undefined);
     assert.match(validateSourcePrefix('10.1.0.0/33', 'Source prefixes') ?? '', /not an IP address/);
+  });
+
+  it('refuses what Azure refuses in a rule: a block with host bits set, a service tag in a list', () => {
+    assert.equal(validateSourcePrefix('10.1.2.3/16', 'Source prefixes'), 'Source prefixes: 10.1.2.3/16 has bits set after its prefix length; Azure takes only the block\'s first address: 10.1.0.0/16.');
+    assert.equal(validateSourcePrefix('fd00:0:0::/64', 'x'), undefined, 'one IPv6 block in another spelling');
+    assert.match(validateSourcePrefix('fd00::1/64', 'x') ?? '', /fd00::\/64/);
+    assert.match(validateSourcePrefixes('10.1.0.0/16, VirtualNetwork') ?? '', /VirtualNetwork is a service tag, which Azure takes only on its own/);
+    assert.equal(validateSourcePrefixes('VirtualNetwork'), undefined);
+    assert.equal(validateSourcePrefixes('10.1.0.0/16, 10.2.0.0/16'), undefined);
   });
 
   it('refuses Premium SSD disks on a size without Premium Storage', () => {
