@@ -312,6 +312,8 @@ function draw(): void {
   // WebGL: tens of thousands of lines draw in a frame; labels go to a canvas of their own.
   renderer = new Sigma(graphModel, canvasBox, {
     allowInvalidContainer: true,
+    // Room for the labels, which sit to the right of their nodes.
+    stagePadding: 70,
     defaultEdgeType: big ? 'line' : 'arrow',
     // Clicking a line needs a second, picking pass over every line: a big map draws first and
     // turns it on when the pointer first comes over the graph.
@@ -355,20 +357,12 @@ function labelColour(): string {
   return getComputedStyle(document.body).getPropertyValue('--vscode-descriptionForeground').trim() || '#666';
 }
 
-/** Selects the line an edge of the list is drawn on, centres the graph on it and shows its services. */
+/** Highlights the line an edge of the list is drawn on (the view stays where the user put it) and shows its services. */
 function selectEdge(index: number): void {
   const line = drawnOf[index];
   selectedLine = String(line);
   selectedNode = undefined;
-  if (renderer !== undefined) {
-    renderer.refresh();
-    const { source, target } = drawn[line];
-    const from = renderer.getNodeDisplayData(String(source));
-    const to = renderer.getNodeDisplayData(String(target));
-    if (from !== undefined && to !== undefined) {
-      void renderer.getCamera().animate({ x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 }, { duration: 200 });
-    }
-  }
+  renderer?.refresh();
   showDrawn(drawn[line]);
 }
 
