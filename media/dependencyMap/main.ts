@@ -8,6 +8,8 @@
 import Graph from 'graphology';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import Sigma from 'sigma';
+import { formatBytes } from '../../src/core/quantities';
+import { formatCount, formatTime } from '../../src/flowlogs/displayFormat';
 import { groupMap, serviceLabel, type DependencyMapModel, type EndpointKind, type GroupEdge, type GroupedMap, type HostToMap, type MapExportFormat, type MapFilter, type MapGrouping, type MapToHost } from '../../src/core/dependencyMap';
 
 interface VsCodeApi {
@@ -76,32 +78,36 @@ function labelled(label: string, control: HTMLElement): HTMLLabelElement {
   wrapper.append(element('span', 'map-field-label', label), control);
   return wrapper;
 }
-const groupingSelect = element('select');
-groupingSelect.name = 'grouping';
-groupingSelect.append(option('endpoint', 'Address'), option('vm', 'VM'), option('subnet', 'Subnet'), option('vnet', 'Virtual network'));
-const textInput = element('input');
-textInput.name = 'text';
-textInput.type = 'text';
-textInput.placeholder = 'name or address';
-textInput.maxLength = 200;
-textInput.spellcheck = false;
-const decisionSelect = element('select');
-decisionSelect.name = 'decision';
-decisionSelect.append(option('', 'Any'), option('allow', 'Allowed'), option('deny', 'Denied'));
-const protocolSelect = element('select');
-protocolSelect.name = 'protocol';
-protocolSelect.append(option('', 'Any'), option('6', 'TCP'), option('17', 'UDP'), option('1', 'ICMP'));
-const portInput = element('input');
-portInput.name = 'port';
-portInput.type = 'text';
+/** A named select of `[value, label]` options. */
+function select(name: string, options: [string, string][]): HTMLSelectElement {
+  const node = element('select');
+  node.name = name;
+  node.append(...options.map(([value, label]) => option(value, label)));
+  return node;
+}
+
+/** A named text input; `maxLength` is the longest value the host takes for its field. */
+function textField(name: string, placeholder: string, maxLength: number): HTMLInputElement {
+  const input = element('input');
+  input.name = name;
+  input.type = 'text';
+  input.placeholder = placeholder;
+  input.maxLength = maxLength;
+  input.spellcheck = false;
+  input.autocomplete = 'off';
+  return input;
+}
+
+const groupingSelect = select('grouping', [['endpoint', 'Address'], ['vm', 'VM'], ['subnet', 'Subnet'], ['vnet', 'Virtual network']]);
+const textInput = textField('text', 'name or address', 200);
+const decisionSelect = select('decision', [['', 'Any'], ['allow', 'Allowed'], ['deny', 'Denied']]);
+const protocolSelect = select('protocol', [['', 'Any'], ['6', 'TCP'], ['17', 'UDP'], ['1', 'ICMP']]);
+const portInput = textField('port', '443', 5);
 portInput.inputMode = 'numeric';
-portInput.placeholder = '443';
-portInput.maxLength = 5;
 const portError = element('span', 'map-field-error');
 portError.setAttribute('aria-live', 'polite');
-const exportSelect = element('select');
+const exportSelect = select('format', [['csv', 'CSV edge list'], ['mermaid', 'Mermaid'], ['dot', 'DOT (Graphviz)']]);
 exportSelect.setAttribute('aria-label', 'Export format');
-exportSelect.append(option('csv', 'CSV edge list'), option('mermaid', 'Mermaid'), option('dot', 'DOT (Graphviz)'));
 const exportButton = element('button', 'secondary', 'Export…');
 exportButton.type = 'button';
 exportButton.name = 'export';
@@ -198,25 +204,6 @@ const kindColours: Record<EndpointKind, string> = {
   private: '#a3a3a3',
   internet: '#f59e0b',
 };
-
-function formatCount(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-function formatTime(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '';
-}
 
 function edgeTitle(edge: GroupEdge): string {
   return `${grouped.nodes[edge.source].label} → ${grouped.nodes[edge.target].label} · ${serviceLabel(edge)}`;

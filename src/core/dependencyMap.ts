@@ -39,8 +39,9 @@ export interface MapEndpoint {
   vnetPrefixes?: string[];
 }
 
-export interface MapEdge {
-  /** Indexes into `DependencyMapModel.endpoints`: the flow's initiator and its peer. */
+/** What an edge says, between an address and another or a group and another. */
+export interface EdgeFigures {
+  /** The flow's initiator and its peer: indexes into the model's endpoints, or into a grouped map's nodes. */
   source: number;
   target: number;
   /** IANA protocol number. */
@@ -57,6 +58,9 @@ export interface MapEdge {
   /** Epoch ms of the first and last tuple. */
   firstSeen: number;
   lastSeen: number;
+}
+
+export interface MapEdge extends EdgeFigures {
   /** Processes a connection snapshot saw on either end, `nginx (vm-web-01)`. */
   processes?: string[];
   /** Of a map of several files: the index of the first file it was seen in (absent for the first file). */
@@ -104,18 +108,7 @@ export interface GroupNode {
   detail?: string;
 }
 
-export interface GroupEdge {
-  source: number;
-  target: number;
-  protocol: number;
-  port: number;
-  connections: number;
-  allowed: number;
-  denied: number;
-  bytes: number;
-  packets: number;
-  firstSeen: number;
-  lastSeen: number;
+export interface GroupEdge extends EdgeFigures {
   processes: string[];
   /** Indexes of the model's edges merged into this one. */
   edges: number[];

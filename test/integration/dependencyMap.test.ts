@@ -3,39 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RenderedReport } from './viewerProbe';
+import { cell, waitForRender } from './viewerRenders';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension, expectedExtension, projectRoot, type TestedApi } from './testedExtension';
 import { wizardSuite } from './wizardSuite';
 
 const samples = join(projectRoot, 'test', 'fixtures', 'samples');
 const vnetSample = vscode.Uri.file(join(samples, 'vnet-flow-logs-overview.sample.json'));
-
-/** Waits for a report from the viewer's page that satisfies `isWanted` (earlier reports are skipped). */
-async function waitForRender(uri: vscode.Uri, isWanted: (report: RenderedReport) => boolean, start?: () => Thenable<unknown> | void): Promise<RenderedReport> {
-  const api = await activateTestedExtension();
-  const deadline = Date.now() + 60_000;
-  let next = api.flowLogViewer.nextRendered(uri, 60_000);
-  if (start !== undefined) {
-    await start();
-  }
-  for (;;) {
-    const report = await next;
-    if (isWanted(report)) {
-      return report;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`no wanted render of ${uri.fsPath}; last: ${JSON.stringify(report).slice(0, 500)}`);
-    }
-    next = api.flowLogViewer.nextRendered(uri, Math.max(1000, deadline - Date.now()));
-  }
-}
-
-function cell(report: RenderedReport, row: number, column: string): string {
-  const index = report.columns.indexOf(column);
-  assert.ok(index >= 0, `no column ${column} in ${report.columns.join(', ')}`);
-  return report.rows[row][index];
-}
 
 describe('dependency map', function () {
   this.timeout(120_000);

@@ -3,33 +3,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RenderedReport } from './viewerProbe';
+import { cell, waitForRender, type RenderedReport } from './viewerRenders';
 import { suiteLog } from './suiteLog';
 import { activateTestedExtension, expectedExtension, projectRoot } from './testedExtension';
 
 const samples = join(projectRoot, 'test', 'fixtures', 'samples');
 const vnetSample = vscode.Uri.file(join(samples, 'vnet-flow-logs-overview.sample.json'));
 const v1Sample = vscode.Uri.file(join(samples, 'nsg-flow-logs-overview.v1-sample.json'));
-
-/** Waits for a report from the page that satisfies `isWanted` (earlier reports are skipped). */
-async function waitForRender(uri: vscode.Uri, isWanted: (report: RenderedReport) => boolean, start?: () => Thenable<unknown>): Promise<RenderedReport> {
-  const api = await activateTestedExtension();
-  const deadline = Date.now() + 60_000;
-  let next = api.flowLogViewer.nextRendered(uri, 60_000);
-  if (start !== undefined) {
-    await start();
-  }
-  for (;;) {
-    const report = await next;
-    if (isWanted(report)) {
-      return report;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`no wanted render of ${uri.fsPath}; last: ${JSON.stringify(report).slice(0, 500)}`);
-    }
-    next = api.flowLogViewer.nextRendered(uri, Math.max(1000, deadline - Date.now()));
-  }
-}
 
 /**
  * Uses the mouse in the page, where only the page can (the headless launcher does it, see
@@ -62,12 +42,6 @@ async function openSample(uri: vscode.Uri): Promise<RenderedReport> {
     () => vscode.commands.executeCommand('vscode.openWith', uri, 'trafficLens.flowLogViewer'),
   );
   return loaded.chartsShown === true ? loaded : waitForRender(uri, (report) => report.chartsShown === true, async () => click('.charts-button'));
-}
-
-function cell(report: RenderedReport, row: number, column: string): string {
-  const index = report.columns.indexOf(column);
-  assert.ok(index >= 0, `no column ${column} in ${report.columns.join(', ')}`);
-  return report.rows[row][index];
 }
 
 describe('flow-log viewer', function () {
