@@ -7,6 +7,7 @@
  * host again, and every export writes exactly what the page shows.
  */
 
+import { protocolName } from './observedFlow';
 import type { RowFilter } from './viewerProtocol';
 
 /** What an address turned out to be, from the signed-in inventory and the address's range. */
@@ -119,11 +120,7 @@ export interface GroupedMap {
   edges: GroupEdge[];
 }
 
-const protocolNames: Record<number, string> = { 1: 'ICMP', 6: 'TCP', 17: 'UDP', 58: 'ICMPv6' };
-
-export function protocolName(protocol: number): string {
-  return protocolNames[protocol] ?? `IP ${protocol}`;
-}
+export { protocolName };
 
 /** `TCP 443`, `UDP 53`, `ICMP`. */
 export function serviceLabel(edge: { protocol: number; port: number }): string {

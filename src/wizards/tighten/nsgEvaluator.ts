@@ -20,6 +20,7 @@
  *   https://learn.microsoft.com/azure/virtual-network/service-tags-overview#available-service-tags
  *   https://learn.microsoft.com/azure/virtual-network/what-is-ip-address-168-63-129-16
  */
+import type { SecurityRuleRef } from '../../azure/networkApi';
 import ipaddr from 'ipaddr.js';
 import type { FlowDirection, ObservedFlow } from '../../core/observedFlow';
 
@@ -347,19 +348,8 @@ export function evaluatePath(path: NsgPath, flow: Packet | ObservedFlow, context
   return { access: 'Allow', steps };
 }
 
-/** A rule as the network API's tree text gives it (`source: "10.0.0.0/24, 10.0.1.0/24"`). */
-export interface RuleText {
-  name: string;
-  priority: number;
-  direction: string;
-  access: string;
-  protocol: string;
-  source: string;
-  sourcePorts: string;
-  destination: string;
-  destinationPorts: string;
-  description?: string;
-}
+/** A rule as the inventory holds it, its lists joined (`source: "10.0.0.0/24, 10.0.1.0/24"`). */
+export type RuleText = SecurityRuleRef;
 
 /** The evaluator's rule from the text the inventory holds. */
 export function ruleFromText(rule: RuleText): NsgRule {
