@@ -27,3 +27,22 @@ export function registerLensCommand(command: LensCommand, log: vscode.LogOutputC
     }
   });
 }
+
+/**
+ * A URI argument of a command. `instanceof vscode.Uri` alone is not enough: a caller with its own
+ * copy of the API (another extension, a test run against the installed .vsix) passes a URI of
+ * another class with the same parts, which is taken as the URI it names.
+ */
+export function uriArgument(value: unknown): vscode.Uri | undefined {
+  if (value instanceof vscode.Uri) {
+    return value;
+  }
+  if (typeof value !== 'object' || value === null) {
+    return undefined;
+  }
+  const { scheme, authority, path, query, fragment } = value as Record<string, unknown>;
+  if (typeof scheme !== 'string' || scheme === '' || typeof path !== 'string') {
+    return undefined;
+  }
+  return vscode.Uri.from({ scheme, path, ...(typeof authority === 'string' ? { authority } : {}), ...(typeof query === 'string' ? { query } : {}), ...(typeof fragment === 'string' ? { fragment } : {}) });
+}

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { uriArgument } from './lensCommand';
 import { flowLogViewType } from '../webview/flowLogEditorProvider';
 
 /**
@@ -7,8 +8,8 @@ import { flowLogViewType } from '../webview/flowLogEditorProvider';
  */
 export const openFlowLogFile = {
   id: 'trafficLens.openFlowLogFile',
-  async run(uri?: vscode.Uri): Promise<void> {
-    let target = uri instanceof vscode.Uri ? uri : undefined;
+  async run(uri?: unknown): Promise<void> {
+    let target = uriArgument(uri);
     if (target === undefined) {
       const picked = await vscode.window.showOpenDialog({
         title: 'Open Flow Log File',

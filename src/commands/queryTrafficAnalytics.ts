@@ -33,7 +33,7 @@ import { VnetNode } from '../tree/vnetNode';
 import { FlowLogNode } from '../tree/watcherNode';
 import { flowLogViewType } from '../webview/flowLogEditorProvider';
 import { back, type WizardUi } from '../wizards/shared/wizardUi';
-import type { LensCommand } from './lensCommand';
+import { uriArgument, type LensCommand } from './lensCommand';
 
 export const queryTrafficAnalyticsId = 'trafficLens.queryTrafficAnalytics';
 export const runQueryId = 'trafficLens.runQuery';
@@ -258,9 +258,8 @@ export function runQueryCommand(deps: TrafficAnalyticsDeps): LensCommand {
   return {
     id: runQueryId,
     async run(target?: unknown): Promise<RunQueryOutcome | undefined> {
-      const document = target instanceof vscode.Uri
-        ? await vscode.workspace.openTextDocument(target)
-        : vscode.window.activeTextEditor?.document;
+      const uri = uriArgument(target);
+      const document = uri !== undefined ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
       if (!document) {
         void vscode.window.showInformationMessage('Open a Traffic Analytics query (Query Traffic Analytics…) to run it.');
         return undefined;

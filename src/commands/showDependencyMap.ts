@@ -14,7 +14,7 @@ import { exportMap } from '../flowlogs/mapExport';
 import { DependencyMapPanel, type MapSource } from '../webview/dependencyMapPanel';
 import { flowLogViewType, type FlowLogEditorProvider } from '../webview/flowLogEditorProvider';
 import type { WizardUi } from '../wizards/shared/wizardUi';
-import type { LensCommand } from './lensCommand';
+import { uriArgument, type LensCommand } from './lensCommand';
 
 export interface DependencyMapServices {
   extensionUri: vscode.Uri;
@@ -66,7 +66,7 @@ export function showDependencyMapCommand(services: DependencyMapServices): LensC
   return {
     id: 'trafficLens.showDependencyMap',
     async run(uri?: unknown): Promise<void> {
-      const session = services.viewers.session(uri instanceof vscode.Uri ? uri : undefined);
+      const session = services.viewers.session(uriArgument(uri));
       if (session === undefined) {
         const snapshots = services.snapshots.all();
         if (snapshots.length === 0) {
@@ -123,7 +123,9 @@ export function showFilesDependencyMapCommand(services: DependencyMapServices): 
   return {
     id: 'trafficLens.showDependencyMapOfFiles',
     async run(uri?: unknown, selection?: unknown): Promise<void> {
-      const picked = Array.isArray(selection) && selection.every((item) => item instanceof vscode.Uri) && selection.length > 0 ? (selection as vscode.Uri[]) : uri instanceof vscode.Uri ? [uri] : undefined;
+      const many = Array.isArray(selection) ? selection.map(uriArgument) : [];
+      const one = uriArgument(uri);
+      const picked = many.length > 0 && many.every((item) => item !== undefined) ? (many as vscode.Uri[]) : one !== undefined ? [one] : undefined;
       await mapFiles(services, picked);
     },
   };

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { suiteLog } from './suiteLog';
 import type { RunQueryOutcome } from '../../src/commands/queryTrafficAnalytics';
@@ -8,6 +11,19 @@ import type { RenderedReport } from './viewerProbe';
 import { armGet, call, demoToken, logAnalyticsUrl, standInUrl, waitForOperation } from './standInClient';
 import type { TestedApi } from './testedExtension';
 import { wizardSuite } from './wizardSuite';
+
+const queryFolder = mkdtempSync(join(tmpdir(), 'traffic-analytics-queries-'));
+let queryFiles = 0;
+
+/**
+ * A query document of its own file: an untitled document's name (`Untitled-1`) comes back once
+ * the earlier one is closed, and a command given that URI may be handed the earlier text.
+ */
+async function queryDocument(content: string): Promise<vscode.TextDocument> {
+  const path = join(queryFolder, `query-${++queryFiles}.kql`);
+  writeFileSync(path, content);
+  return vscode.workspace.openTextDocument(vscode.Uri.file(path));
+}
 
 const network = '2026-01-01';
 const watcherId = `/subscriptions/${prodSubscriptionId}/resourceGroups/NetworkWatcherRG/providers/Microsoft.Network/networkWatchers/NetworkWatcher_germanywestcentral`;
@@ -125,10 +141,9 @@ describe('Traffic Analytics queries', function () {
   });
 
   it('says a result past Log Analytics\' row limit is partial and still shows what arrived; a throttled query is retried', async () => {
-    const document = await vscode.workspace.openTextDocument({
-      language: 'kql',
-      content: `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\n// timespan: PT24H\nNTANetAnalytics\n| where SubType == 'FlowLog' and isnotempty(SrcIp) and isnotempty(DestIp)\n| project TimeGenerated, FlowStartTime, FlowEndTime, SrcIp, DestIp, DestPort, L4Protocol, FlowDirection, FlowStatus, BytesSrcToDest, BytesDestToSrc, AclRule\n`,
-    });
+    const document = await queryDocument(
+      `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\n// timespan: PT24H\nNTANetAnalytics\n| where SubType == 'FlowLog' and isnotempty(SrcIp) and isnotempty(DestIp)\n| project TimeGenerated, FlowStartTime, FlowEndTime, SrcIp, DestIp, DestPort, L4Protocol, FlowDirection, FlowStatus, BytesSrcToDest, BytesDestToSrc, AclRule\n`,
+    );
     assert.equal((await call('POST', `${logAnalyticsUrl}/_standin/limits`, { rows: 3 })).status, 200);
     try {
       const outcome = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery', document.uri);
@@ -154,16 +169,15 @@ describe('Traffic Analytics queries', function () {
   });
 
   it('says in words why Log Analytics refused a query outside what it evaluates', async () => {
-    const document = await vscode.workspace.openTextDocument({
-      language: 'kql',
-      content: `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\n// timespan: PT24H\nNTANetAnalytics\n| join kind=inner (NTANetAnalytics) on SrcIp\n`,
-    });
+    const document = await queryDocument(
+      `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\n// timespan: PT24H\nNTANetAnalytics\n| join kind=inner (NTANetAnalytics) on SrcIp\n`,
+    );
     await vscode.window.showTextDocument(document);
     assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString(), 'Run Query from the palette takes the active editor');
     const outcome = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery');
     assert.equal(outcome.kind, 'failed');
     assert.match(outcome.kind === 'failed' ? outcome.message : '', /^Log Analytics refused the query \(BadArgumentError\): A semantic error occurred\. › SEM0001: The 'join' operator is outside the subset/);
-    const misspelt = await vscode.workspace.openTextDocument({ language: 'kql', content: `// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\nNTANetAnalytics | where SrcIP_s == '10.0.0.1'\n` });
+    const misspelt = await queryDocument(`// workspace: law-dev-uks ${workspaceId} ${workspaceArmId}\nNTANetAnalytics | where SrcIP_s == '10.0.0.1'\n`);
     const column = await vscode.commands.executeCommand<RunQueryOutcome>('trafficLens.runQuery', misspelt.uri);
     assert.match(column.kind === 'failed' ? column.message : '', /Failed to resolve scalar expression named 'SrcIP_s'/);
   });
